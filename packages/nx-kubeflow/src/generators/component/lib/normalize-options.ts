@@ -1,0 +1,92 @@
+import { getProjects, glob, joinPathFragments, names, offsetFromRoot, type Tree } from '@nx/devkit';
+import { basename } from 'node:path';
+import type { ComponentGeneratorSchema } from '../schema';
+import { duplicateNames, parseComponentIo, type ComponentIo } from './component-io';
+
+export interface NormalizedComponentOptions {
+  name: string;
+  /** Workspace-relative folder of the new component. */
+  projectRoot: string;
+  description: string;
+  inputs: ComponentIo[];
+  outputs: ComponentIo[];
+  /** snake_case module under src/lib holding the logic. */
+  moduleName: string;
+  /** Path from the component folder to the workspace root, ending in a slash. */
+  offsetFromRoot: string;
+  /** Workspace-relative folder of component-runtime. */
+  runtimeRoot: string;
+}
+
+export const COMPONENT_RUNTIME_ROOT = 'packages/component-runtime';
+
+/** Lowercase DNS-1123 label: what Kubernetes, image names and KFP all accept. */
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export class ComponentOptionsError extends Error {}
+
+/**
+ * Checks and completes the options. Every problem is collected and reported
+ * in one error, before anything is written.
+ */
+export function normalizeOptions(tree: Tree, options: ComponentGeneratorSchema): NormalizedComponentOptions {
+  const errors: string[] = [];
+  const name = (options.name ?? '').trim();
+  if (!DNS_1123_LABEL.test(name) || name.length > 63) {
+    errors.push(
+      `"${name}" is not a valid component name: use a lowercase DNS-1123 label (a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters), e.g. data-loader.`,
+    );
+  }
+  const projectRoot = normalizeDirectory(options.directory ?? joinPathFragments('components', name));
+  if (!projectRoot.startsWith('components/')) {
+    errors.push(`--directory "${options.directory}" is not under components/: the plugin finds components there.`);
+  } else if (basename(projectRoot) !== name) {
+    errors.push(
+      `--directory "${options.directory}" must end in the component name "${name}" (the folder name is the project name), e.g. ${joinPathFragments(projectRoot, name)}.`,
+    );
+  }
+  const existing = existingProjectNames(tree);
+  if (existing.has(name)) {
+    errors.push(`A project named "${name}" already exists (${existing.get(name)}). Choose another name.`);
+  } else if (tree.exists(projectRoot) && tree.children(projectRoot).length > 0) {
+    errors.push(`${projectRoot} already exists and is not empty. Choose another name or --directory.`);
+  }
+
+  const inputs = parseComponentIo(options.inputs, '--inputs');
+  const outputs = parseComponentIo(options.outputs, '--outputs');
+  errors.push(...inputs.errors, ...outputs.errors, ...duplicateNames(inputs.items, outputs.items));
+
+  if (errors.length) {
+    throw new ComponentOptionsError(`Cannot create component "${name}"; nothing was written:\n  - ${errors.join('\n  - ')}`);
+  }
+  return {
+    name,
+    projectRoot,
+    description: options.description?.trim() || `The ${name} component`,
+    inputs: inputs.items,
+    outputs: outputs.items,
+    moduleName: names(name).fileName.replace(/-/g, '_'),
+    offsetFromRoot: offsetFromRoot(projectRoot),
+    runtimeRoot: COMPONENT_RUNTIME_ROOT,
+  };
+}
+
+function normalizeDirectory(directory: string): string {
+  return joinPathFragments(directory.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+/**
+ * Names taken by projects: those with a project.json or package.json (getProjects)
+ * and those the plugin infers from marker files, which getProjects cannot see.
+ */
+function existingProjectNames(tree: Tree): Map<string, string> {
+  const taken = new Map<string, string>();
+  for (const [projectName, project] of getProjects(tree)) taken.set(projectName, project.root);
+  const markers = glob(tree, ['components/**/component.yaml', 'packages/*/pyproject.toml', 'pipelines/**/pipeline.yaml']);
+  for (const marker of markers) {
+    const root = marker.split('/').slice(0, -1).join('/');
+    const projectName = basename(root);
+    if (!taken.has(projectName)) taken.set(projectName, root);
+  }
+  return taken;
+}

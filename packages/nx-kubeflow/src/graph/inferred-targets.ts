@@ -1,0 +1,45 @@
+import type { TargetConfiguration } from '@nx/devkit';
+
+export const PLUGIN_NAME = 'nx-kubeflow';
+
+/**
+ * pytest in the project's venv. Inputs: the project's own files and the
+ * production files of what it depends on (component-runtime), plus the
+ * environment that picks the interpreter or the index. Files git ignores
+ * (.venv, settings.local.toml, .secrets.*) never enter the hash.
+ */
+export function testTarget(projectName: string): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:test`,
+    cache: true,
+    inputs: [
+      'default',
+      '^production',
+      { env: 'PYTHON' },
+      { env: 'PIP_INDEX_URL' },
+      { env: 'PIP_EXTRA_INDEX_URL' },
+    ],
+    outputs: [`{workspaceRoot}/dist/test-results/${projectName}`],
+    options: {},
+    metadata: {
+      description: 'Run pytest in the project venv (ENV_FOR_DYNACONF=testing)',
+      technologies: ['python'],
+    },
+  };
+}
+
+/**
+ * Resolved settings as JSON. Not cached: it prints, and its answer depends on
+ * settings.local.toml and DYNACONF_* variables that must stay out of the cache.
+ */
+export function settingsTarget(): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:settings`,
+    cache: false,
+    options: {},
+    metadata: {
+      description: 'Print the resolved settings (--env, --pipeline, --explain, --output-file)',
+      technologies: ['python'],
+    },
+  };
+}

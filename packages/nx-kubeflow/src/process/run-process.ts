@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+
+export interface RunProcessOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Pass output straight to this process's stdout/stderr as it arrives. */
+  stream?: boolean;
+  /** Prefix written in front of every streamed line, e.g. the project name. */
+  linePrefix?: string;
+  /** How many trailing output lines to keep for error messages. */
+  tailLines?: number;
+}
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines of stdout and stderr, interleaved in arrival order. */
+  tail: string[];
+}
+
+/**
+ * Runs a command without a shell, keeps the last lines of its output for
+ * error messages, and optionally streams it. Never rejects on a non-zero exit:
+ * callers decide what a failure means and how to report it.
+ */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: RunProcessOptions = {},
+): Promise<ProcessResult> {
+  const keep = options.tailLines ?? 30;
+  const tail: string[] = [];
+  const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
+
+  const remember = (line: string) => {
+    tail.push(line);
+    if (tail.length > keep) tail.shift();
+  };
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
+      partial[stream] = lines.pop() ?? '';
+      for (const line of lines) {
+        remember(line);
+        if (options.stream) {
+          const out = stream === 'stdout' ? process.stdout : process.stderr;
+          out.write(`${options.linePrefix ?? ''}${line}\n`);
+        }
+      }
+    };
+    child.stdout.on('data', onData('stdout'));
+    child.stderr.on('data', onData('stderr'));
+
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (partial[stream]) {
+          remember(partial[stream]);
+          if (options.stream) {
+            const out = stream === 'stdout' ? process.stdout : process.stderr;
+            out.write(`${options.linePrefix ?? ''}${partial[stream]}\n`);
+          }
+        }
+      }
+      resolve({ exitCode, signal, tail });
+    });
+  });
+}
+
+/** The tail of a process's output, indented, for the end of an error message. */
+export function formatTail(result: ProcessResult, lines = 20): string {
+  return result.tail
+    .slice(-lines)
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatTail, runProcess } from '../process/run-process';
+import { PythonInterpreter } from './interpreter';
+import { localDependencyClosure } from './pyproject';
+
+/** Written inside the venv after a successful install; its hash says what was installed. */
+const INSTALL_STAMP = 'nx-kubeflow-install.json';
+
+export interface ProjectVenv {
+  /** Absolute path of the venv folder. */
+  dir: string;
+  python: string;
+  /** True when this call created the venv or (re)installed into it. */
+  installed: boolean;
+}
+
+export interface EnsureVenvOptions {
+  workspaceRoot: string;
+  /** Workspace-relative project root. */
+  projectRoot: string;
+  interpreter: PythonInterpreter;
+  /** Extras to install with the project, e.g. ["test"]. */
+  extras?: string[];
+  /** Extra arguments for pip install, e.g. ["--index-url", url]. */
+  pipArgs?: string[];
+  log?: (message: string) => void;
+  /** Show pip's output as it arrives. */
+  verbose?: boolean;
+}
+
+export class VenvInstallError extends Error {}
+
+export function venvDir(workspaceRoot: string, projectRoot: string): string {
+  return resolve(workspaceRoot, projectRoot, '.venv');
+}
+
+export function venvPython(dir: string): string {
+  return process.platform === 'win32' ? join(dir, 'Scripts', 'python.exe') : join(dir, 'bin', 'python');
+}
+
+/**
+ * What decides whether a venv needs reinstalling: the interpreter, the pip
+ * arguments, and the pyproject.toml of the project and of every local path
+ * dependency (editable installs pick up source changes by themselves).
+ */
+export function installFingerprint(options: EnsureVenvOptions, localDependencies: string[]): string {
+  const hash = createHash('sha256');
+  hash.update(`${options.interpreter.executable}\0${options.interpreter.version}\0`);
+  hash.update(JSON.stringify({ extras: options.extras ?? [], pipArgs: options.pipArgs ?? [] }));
+  for (const root of [options.projectRoot, ...localDependencies]) {
+    hash.update(`\0${root}\0`);
+    hash.update(readFileSync(resolve(options.workspaceRoot, root, 'pyproject.toml')));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Keeps one venv per project in <project>/.venv: created once, and
+ * reinstalled only when the install fingerprint changes. The project and its
+ * local path dependencies are installed editable in one pip call, so pip
+ * resolves them together and picks the local copies over any index.
+ */
+export async function ensureProjectVenv(options: EnsureVenvOptions): Promise<ProjectVenv> {
+  const log = options.log ?? (() => undefined);
+  const dir = venvDir(options.workspaceRoot, options.projectRoot);
+  const python = venvPython(dir);
+  const stampFile = join(dir, INSTALL_STAMP);
+  const localDependencies = localDependencyClosure(options.workspaceRoot, options.projectRoot);
+  const fingerprint = installFingerprint(options, localDependencies);
+
+  const stamp = existsSync(stampFile) ? safeReadJson(stampFile) : undefined;
+  if (stamp?.fingerprint === fingerprint && existsSync(python)) {
+    return { dir, python, installed: false };
+  }
+
+  if (!existsSync(python) || stamp?.interpreter !== options.interpreter.executable) {
+    rmSync(dir, { recursive: true, force: true });
+    log(`Creating venv ${relativeToWorkspace(options, dir)} with Python ${options.interpreter.version}`);
+    const created = await runProcess(options.interpreter.command, ['-m', 'venv', dir], { stream: options.verbose });
+    if (created.exitCode !== 0) {
+      throw new VenvInstallError(
+        `Could not create the venv ${dir} with ${options.interpreter.executable}. ` +
+          `On Debian/Ubuntu install python3-venv. Last lines:\n${formatTail(created)}`,
+      );
+    }
+  } else {
+    rmSync(stampFile, { force: true });
+  }
+
+  const extras = options.extras?.length ? `[${options.extras.join(',')}]` : '';
+  const installArgs = [
+    '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input',
+    ...(options.pipArgs ?? []),
+    ...localDependencies.flatMap((root) => ['-e', resolve(options.workspaceRoot, root)]),
+    '-e', `${resolve(options.workspaceRoot, options.projectRoot)}${extras}`,
+  ];
+  log(
+    `Installing ${options.projectRoot}${extras}` +
+      (localDependencies.length ? ` with ${localDependencies.join(', ')}` : '') +
+      ' into its venv',
+  );
+  const installed = await runProcess(python, installArgs, { stream: options.verbose, tailLines: 40 });
+  if (installed.exitCode !== 0) {
+    throw new VenvInstallError(
+      `pip install failed for ${options.projectRoot} (exit ${installed.exitCode}). ` +
+        `Check the dependencies in its pyproject.toml and the package index (PIP_INDEX_URL). pip's last lines:\n` +
+        formatTail(installed),
+    );
+  }
+  writeFileSync(
+    stampFile,
+    JSON.stringify({ fingerprint, interpreter: options.interpreter.executable, localDependencies }, null, 2) + '\n',
+  );
+  return { dir, python, installed: true };
+}
+
+function safeReadJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function relativeToWorkspace(options: EnsureVenvOptions, dir: string): string {
+  return dir.startsWith(options.workspaceRoot) ? dir.slice(options.workspaceRoot.length + 1) : dir;
+}
