@@ -1,0 +1,157 @@
+"""Helpers for a KFP container component's inputs and outputs.
+
+A container component gets its inputs on the command line (``{inputValue: x}`` is
+the value as text, ``{inputPath: x}`` a local path) and writes its outputs to the
+paths KFP hands it (``{outputPath: x}``), whose folders may not exist yet.
+
+KFP's launcher passes parameter values as text: strings as they are, numbers in
+plain decimal (``3``, ``0.01``), booleans as ``true``/``false``, JSON objects and
+arrays as JSON. It reads an output parameter file back by the output's type:
+String as it is, Integer with Go's ParseInt, Float with ParseFloat, Boolean with
+ParseBool, JsonObject/JsonArray as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Union
+
+__all__ = [
+    "PARAMETER_TYPES",
+    "ensure_parent_dir",
+    "format_parameter",
+    "output_artifact_path",
+    "parameter_type",
+    "read_parameter",
+    "write_output_parameter",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Parameter type names kfp accepts in component.yaml (lower-cased) -> canonical name.
+PARAMETER_TYPES = {
+    "string": "String",
+    "str": "String",
+    "text": "String",
+    "integer": "Integer",
+    "int": "Integer",
+    "float": "Float",
+    "double": "Float",
+    "boolean": "Boolean",
+    "bool": "Boolean",
+    "jsonobject": "JsonObject",
+    "dict": "JsonObject",
+    "jsonarray": "JsonArray",
+    "list": "JsonArray",
+    # the IR's own names
+    "number_integer": "Integer",
+    "number_double": "Float",
+    "struct": "JsonObject",
+}
+
+_TRUE = {"true", "1"}
+_FALSE = {"false", "0"}
+
+
+def ensure_parent_dir(path: PathLike) -> Path:
+    """Makes the folders above ``path`` and returns it as a Path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def output_artifact_path(path: PathLike) -> Path:
+    """The path KFP gave for an output artifact, with its parent folders made."""
+    return ensure_parent_dir(path)
+
+
+def parameter_type(type_name: str) -> str:
+    """The canonical KFP parameter type for ``type_name`` (aliases, any case)."""
+    canonical = PARAMETER_TYPES.get(str(type_name).strip().lower())
+    if canonical is None:
+        raise ValueError(
+            f"{type_name!r} is not a KFP parameter type: use String, Integer, Float, "
+            "Boolean, JsonObject or JsonArray"
+        )
+    return canonical
+
+
+def read_parameter(value: str, type_name: str) -> Any:
+    """Parses a parameter value passed as text on the command line into its type.
+
+    String -> str as given; Integer -> int; Float -> float; Boolean -> bool from
+    ``true``/``false`` (any case) or ``1``/``0``; JsonObject -> dict; JsonArray -> list.
+    Raises ValueError naming the type and the value when the text does not parse.
+    """
+    kind = parameter_type(type_name)
+    if not isinstance(value, str):
+        raise ValueError(f"expected the {kind} parameter as text, got {type(value).__name__}")
+    if kind == "String":
+        return value
+    text = value.strip()
+    if kind == "Integer":
+        try:
+            return int(text, 10)
+        except ValueError:
+            raise ValueError(f"invalid Integer parameter value {value!r}: expected a whole number") from None
+    if kind == "Float":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"invalid Float parameter value {value!r}: expected a number") from None
+    if kind == "Boolean":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError(
+            f"invalid Boolean parameter value {value!r}: expected true, false, 1 or 0"
+        )
+    expected = dict if kind == "JsonObject" else list
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid {kind} parameter value {value!r}: not JSON ({exc})") from None
+    if not isinstance(parsed, expected):
+        raise ValueError(
+            f"invalid {kind} parameter value {value!r}: expected a JSON "
+            f"{'object' if expected is dict else 'array'}, got {type(parsed).__name__}"
+        )
+    return parsed
+
+
+def format_parameter(value: Any) -> str:
+    """The text KFP's launcher reads back for an output parameter value.
+
+    str as it is; bool as ``true``/``false``; int via str(); float via repr();
+    dict/list (and tuple) as compact JSON.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # before int: bool is an int
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dict, list, tuple)):
+        try:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except ValueError as exc:  # NaN or infinity inside
+            raise ValueError(f"cannot write {value!r} as a JSON parameter: {exc}") from None
+    raise TypeError(
+        f"cannot write a {type(value).__name__} as a KFP output parameter: "
+        "use str, int, float, bool, dict or list"
+    )
+
+
+def write_output_parameter(path: PathLike, value: Any) -> Path:
+    """Writes ``value`` to the output parameter file at ``path`` (parent folders made)."""
+    text = format_parameter(value)
+    target = ensure_parent_dir(path)
+    target.write_text(text, encoding="utf-8")
+    return target
+

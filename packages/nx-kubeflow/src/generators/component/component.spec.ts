@@ -1,0 +1,147 @@
+import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { parse as parseYaml } from 'yaml';
+import { parse as parseToml } from 'smol-toml';
+import { componentGenerator } from './component';
+
+describe('component generator', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+    tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+  });
+
+  it('writes the standard component layout', async () => {
+    await componentGenerator(tree, { name: 'data-loader' });
+    for (const file of [
+      'component.yaml',
+      'config/settings.toml',
+      'config/settings.local.toml',
+      'src/run.py',
+      'src/lib/__init__.py',
+      'src/lib/data_loader.py',
+      'tests/test_run.py',
+      'pyproject.toml',
+      'Dockerfile',
+      'README.md',
+    ]) {
+      expect(tree.exists(`components/data-loader/${file}`)).toBe(true);
+    }
+  });
+
+  it('shapes component.yaml from --inputs and --outputs, with placeholders by kind', async () => {
+    await componentGenerator(tree, {
+      name: 'trainer',
+      description: "Trains the team's model",
+      inputs: 'dataset:Dataset,learning_rate:Float=0.01',
+      outputs: 'model:Model,accuracy:Float',
+    });
+    const spec = parseYaml(tree.read('components/trainer/component.yaml', 'utf-8')!);
+    expect(spec).toEqual({
+      name: 'trainer',
+      description: "Trains the team's model",
+      inputs: [
+        { name: 'dataset', type: 'Dataset' },
+        { name: 'learning_rate', type: 'Float', default: '0.01' },
+      ],
+      outputs: [
+        { name: 'model', type: 'Model' },
+        { name: 'accuracy', type: 'Float' },
+      ],
+      implementation: {
+        container: {
+          image: 'trainer',
+          command: ['python', 'src/run.py'],
+          args: [
+            '--dataset', { inputPath: 'dataset' },
+            '--learning-rate', { inputValue: 'learning_rate' },
+            '--model', { outputPath: 'model' },
+            '--accuracy', { outputPath: 'accuracy' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('parses every input in run.py and exercises every output in the test', async () => {
+    await componentGenerator(tree, {
+      name: 'trainer',
+      inputs: 'dataset:Dataset,learning_rate:Float=0.01,epochs:Integer',
+      outputs: 'model:Model,accuracy:Float,report:JsonObject',
+    });
+    const run = tree.read('components/trainer/src/run.py', 'utf-8')!;
+    expect(run).toContain('"--learning-rate",');
+    expect(run).toContain('default=read_parameter("0.01", "Float")');
+    expect(run).toContain('type=lambda value: read_parameter(value, "Integer"),\n        required=True');
+    expect(run).toContain('write_output_parameter(args.accuracy, outputs["accuracy"])');
+    expect(run).toContain('model=output_artifact_path(args.model)');
+    const test = tree.read('components/trainer/tests/test_run.py', 'utf-8')!;
+    expect(test).toContain('assert (outputs / "model").exists()');
+    expect(test).toContain('assert float((outputs / "accuracy").read_text()) == 0.0');
+    expect(test).toContain('assert json.loads((outputs / "report").read_text()) == {}');
+    expect(test).not.toMatch(/&#3[49];/);
+  });
+
+  it('points pyproject at component-runtime relative to the component folder', async () => {
+    await componentGenerator(tree, { name: 'scorer', directory: 'components/eval/scorer' });
+    const pyproject = parseToml(tree.read('components/eval/scorer/pyproject.toml', 'utf-8')!) as any;
+    expect(pyproject.project.name).toBe('scorer-component');
+    expect(pyproject.project.dependencies).toContain('component-runtime');
+    expect(pyproject.tool.uv.sources['component-runtime'].path).toBe('../../../packages/component-runtime');
+    expect(pyproject.tool.pytest.ini_options.pythonpath).toEqual(['src']);
+  });
+
+  it('keeps settings.local.toml, secrets, venvs and dist out of git', async () => {
+    tree.write('.gitignore', 'node_modules\n.venv\n');
+    await componentGenerator(tree, { name: 'scorer' });
+    const lines = tree.read('.gitignore', 'utf-8')!.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['settings.local.toml', '.secrets.*', 'dist/']));
+    expect(lines.filter((line) => line.startsWith('.venv'))).toHaveLength(1);
+  });
+
+  describe('refuses, writing nothing', () => {
+    const changesAfter = async (options: Parameters<typeof componentGenerator>[1]) => {
+      const before = tree.listChanges().length;
+      await expect(componentGenerator(tree, options)).rejects.toThrow(/nothing was written/);
+      return tree.listChanges().length - before;
+    };
+
+    it.each(['Trainer', 'my_component', '-lead', 'trail-', 'a'.repeat(64), ''])('the name %j', async (name) => {
+      expect(await changesAfter({ name })).toBe(0);
+    });
+
+    it('a name an existing project uses, inferred or configured', async () => {
+      await componentGenerator(tree, { name: 'trainer' });
+      addProjectConfiguration(tree, 'webapp', { root: 'apps/webapp' });
+      tree.write('pipelines/training/pipeline.yaml', 'name: training\n');
+      for (const name of ['trainer', 'webapp', 'training', 'component-runtime']) {
+        await expect(componentGenerator(tree, { name })).rejects.toThrow(`A project named "${name}" already exists`);
+      }
+    });
+
+    it('every bad input and output at once', async () => {
+      const error = await componentGenerator(tree, {
+        name: 'trainer',
+        inputs: 'dataset:Dataset=x,lr:Float=fast,Bad:String,ok',
+        outputs: 'model:Model,dataset:Dataset,acc:Float=1',
+      }).catch((e: Error) => e);
+      const message = (error as Error).message;
+      expect(message).toContain('"dataset" is an artifact (Dataset); only parameters can have a default');
+      expect(message).toContain('default of "lr" "fast" is not a Float');
+      expect(message).toContain('"Bad" is not a valid name');
+      expect(message).toContain('"ok" is not name:Type');
+      expect(message).toContain('outputs cannot have one');
+      expect(tree.exists('components/trainer')).toBe(false);
+    });
+
+    it('a directory outside components/ or not ending in the name', async () => {
+      await expect(componentGenerator(tree, { name: 'scorer', directory: 'libs/scorer' })).rejects.toThrow(
+        'is not under components/',
+      );
+      await expect(componentGenerator(tree, { name: 'scorer', directory: 'components/eval' })).rejects.toThrow(
+        'must end in the component name',
+      );
+    });
+  });
+});

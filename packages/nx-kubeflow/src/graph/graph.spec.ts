@@ -1,0 +1,105 @@
+import { DependencyType, type CreateDependenciesContext, type CreateNodesContextV2 } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createDependencies } from './create-dependencies';
+import { createNodesV2 } from './create-nodes';
+
+describe('project graph inference', () => {
+  let workspaceRoot: string;
+  const write = (file: string, text = '') => {
+    mkdirSync(dirname(join(workspaceRoot, file)), { recursive: true });
+    writeFileSync(join(workspaceRoot, file), text);
+  };
+  const pyprojectWithRuntime = (offset: string) =>
+    `[project]\nname = "x"\ndependencies = ["component-runtime"]\n` +
+    `[tool.uv.sources]\ncomponent-runtime = { path = "${offset}packages/component-runtime", editable = true }\n`;
+
+  beforeEach(() => {
+    workspaceRoot = mkdtempSync(join(tmpdir(), 'nx-kubeflow-graph-'));
+  });
+  afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+
+  const inferNodes = async (files: string[]) => {
+    const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: {} };
+    const results = await createNodesV2[1](files, {}, context);
+    return Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
+  };
+
+  it('matches components at any depth under components/ and Python packages under packages/', () => {
+    const { minimatch } = jest.requireActual('minimatch') as typeof import('minimatch');
+    const glob = createNodesV2[0];
+    expect(minimatch('components/trainer/component.yaml', glob)).toBe(true);
+    expect(minimatch('components/eval/scorer/component.yaml', glob)).toBe(true);
+    expect(minimatch('packages/component-runtime/pyproject.toml', glob)).toBe(true);
+    expect(minimatch('components/trainer/pyproject.toml', glob)).toBe(false);
+    expect(minimatch('pipelines/p/component.yaml', glob)).toBe(false);
+  });
+
+  it('infers a component with test and settings targets, named after its folder', async () => {
+    write('components/eval/scorer/component.yaml', 'name: Scorer\n');
+    write('components/eval/scorer/pyproject.toml', pyprojectWithRuntime('../../../'));
+    const projects = await inferNodes(['components/eval/scorer/component.yaml']);
+    const scorer = projects['components/eval/scorer'];
+    expect(scorer.name).toBe('scorer');
+    expect(scorer.tags).toEqual(['kubeflow:component']);
+    expect(Object.keys(scorer.targets!)).toEqual(['test', 'settings']);
+    expect(scorer.targets!.test).toMatchObject({
+      executor: 'nx-kubeflow:test',
+      cache: true,
+      inputs: expect.arrayContaining(['default', '^production']),
+      outputs: ['{workspaceRoot}/dist/test-results/scorer'],
+    });
+    expect(scorer.targets!.settings.cache).toBe(false);
+  });
+
+  it('gives a component without pyproject.toml no test target', async () => {
+    write('components/external/component.yaml', 'name: External\n');
+    const projects = await inferNodes(['components/external/component.yaml']);
+    expect(Object.keys(projects['components/external'].targets!)).toEqual(['settings']);
+  });
+
+  it('infers a Python package with a test target', async () => {
+    write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+    const projects = await inferNodes(['packages/component-runtime/pyproject.toml']);
+    expect(projects['packages/component-runtime']).toMatchObject({
+      name: 'component-runtime',
+      projectType: 'library',
+      targets: { test: { executor: 'nx-kubeflow:test' } },
+    });
+  });
+
+  it('adds component -> package edges from pyproject path dependencies', async () => {
+    write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+    write('components/trainer/component.yaml');
+    write('components/trainer/pyproject.toml', pyprojectWithRuntime('../../'));
+    write('components/eval/scorer/component.yaml');
+    write('components/eval/scorer/pyproject.toml', pyprojectWithRuntime('../../../'));
+    write('components/broken/component.yaml');
+    write('components/broken/pyproject.toml', '[project\n');
+    const context = {
+      workspaceRoot,
+      projects: {
+        'component-runtime': { root: 'packages/component-runtime' },
+        trainer: { root: 'components/trainer' },
+        scorer: { root: 'components/eval/scorer' },
+        broken: { root: 'components/broken' },
+      },
+    } as unknown as CreateDependenciesContext;
+    const dependencies = await createDependencies({}, context);
+    expect(dependencies).toEqual([
+      {
+        source: 'trainer',
+        target: 'component-runtime',
+        type: DependencyType.static,
+        sourceFile: 'components/trainer/pyproject.toml',
+      },
+      {
+        source: 'scorer',
+        target: 'component-runtime',
+        type: DependencyType.static,
+        sourceFile: 'components/eval/scorer/pyproject.toml',
+      },
+    ]);
+  });
+});

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { findPythonInterpreter, type PythonInterpreter } from './interpreter';
+import { ensureProjectVenv, VenvInstallError } from './venv';
+
+/**
+ * Real venvs and a real pip: the install needs setuptools from the package
+ * index (PyPI, or PIP_INDEX_URL), as every component install does.
+ */
+describe('ensureProjectVenv', () => {
+  jest.setTimeout(300_000);
+  let workspaceRoot: string;
+  let interpreter: PythonInterpreter;
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(workspaceRoot, file)), { recursive: true });
+    writeFileSync(join(workspaceRoot, file), text);
+  };
+  const pyproject = (name: string, extra = '') =>
+    `[project]\nname = "${name}"\nversion = "0.1.0"\n${extra}\n` +
+    `[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n` +
+    `[tool.setuptools]\npackages = []\n`;
+
+  beforeAll(async () => {
+    interpreter = await findPythonInterpreter(undefined);
+  });
+  beforeEach(() => {
+    workspaceRoot = mkdtempSync(join(tmpdir(), 'nx-kubeflow-venv-'));
+    write('packages/helper/pyproject.toml', pyproject('helper-lib'));
+    write(
+      'components/demo/pyproject.toml',
+      pyproject('demo-component', 'dependencies = ["helper-lib"]') +
+        '[tool.uv.sources]\nhelper-lib = { path = "../../packages/helper", editable = true }\n',
+    );
+  });
+  afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+
+  const ensure = () =>
+    ensureProjectVenv({ workspaceRoot, projectRoot: 'components/demo', interpreter, extras: [] });
+
+  it('creates the venv once and reinstalls only when a pyproject.toml changes', async () => {
+    const first = await ensure();
+    expect(first.installed).toBe(true);
+    expect(existsSync(first.python)).toBe(true);
+
+    expect((await ensure()).installed).toBe(false);
+
+    write('packages/helper/pyproject.toml', pyproject('helper-lib').replace('0.1.0', '0.2.0'));
+    const afterDependencyChange = await ensure();
+    expect(afterDependencyChange.installed).toBe(true);
+    expect(afterDependencyChange.dir).toBe(first.dir);
+  });
+
+  it("ends a failed install with pip's last lines and leaves no stamp claiming success", async () => {
+    write(
+      'components/demo/pyproject.toml',
+      pyproject('demo-component', 'dependencies = ["nx-kubeflow-no-such-package-x7"]'),
+    );
+    const error = await ensure().catch((e) => e);
+    expect(error).toBeInstanceOf(VenvInstallError);
+    expect(error.message).toContain('pip install failed for components/demo');
+    expect(error.message).toMatch(/nx-kubeflow-no-such-package-x7/);
+    // The next run tries again instead of trusting a broken venv.
+    await expect(ensure()).rejects.toBeInstanceOf(VenvInstallError);
+  });
+});
