@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const SOURCE_WORKSPACE = resolve(__dirname, '../../..');
+
+/**
+ * A fresh copy of this workspace: the files git would clone (tracked and
+ * not-ignored), so no .venv, dist or settings.local.toml, committed once so
+ * that `nx affected` has a base. node_modules is linked, not installed.
+ */
+export class WorkspaceCopy {
+  readonly root: string;
+
+  constructor() {
+    this.root = mkdtempSync(join(tmpdir(), 'nx-kubeflow-e2e-'));
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+      cwd: SOURCE_WORKSPACE,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter(Boolean);
+    for (const file of files) {
+      const from = join(SOURCE_WORKSPACE, file);
+      const to = join(this.root, file);
+      mkdirSync(dirname(to), { recursive: true });
+      try {
+        cpSync(from, to);
+      } catch (error) {
+        // A file deleted in the working tree but still tracked: git would not clone it either.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    symlinkSync(join(SOURCE_WORKSPACE, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    this.git('init', '-q', '-b', 'main');
+    this.git('add', '-A');
+    this.git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'base');
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8' });
+  }
+
+  /** Runs the workspace's nx with the daemon off, as CI does; never throws. */
+  nx(...args: string[]): SpawnSyncReturns<string> & { output: string } {
+    const result = spawnSync(join(this.root, 'node_modules/.bin/nx'), args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return Object.assign(result, { output: `${result.stdout}\n${result.stderr}` });
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
