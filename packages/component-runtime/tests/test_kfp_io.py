@@ -188,3 +188,15 @@ def test_json_output_is_compact_and_valid(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert " " not in text
     assert json.loads(text) == {"a": [1, 2], "b": {"c": "d"}}
+
+
+def test_parameter_parser_gives_argparse_the_reason() -> None:
+    import argparse
+
+    from component_runtime import parameter_parser
+
+    parser = argparse.ArgumentParser(prog="demo", exit_on_error=False)
+    parser.add_argument("--rows", type=parameter_parser("int"))
+    assert parser.parse_args(["--rows", "12"]).rows == 12
+    with pytest.raises(argparse.ArgumentError, match="invalid Integer parameter value 'many'"):
+        parser.parse_args(["--rows", "many"])

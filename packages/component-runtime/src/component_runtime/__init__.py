@@ -10,6 +10,7 @@ from .kfp_io import (
     ensure_parent_dir,
     format_parameter,
     output_artifact_path,
+    parameter_parser,
     read_parameter,
     write_output_parameter,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "format_parameter",
     "load_settings",
     "output_artifact_path",
+    "parameter_parser",
     "parse_level",
     "read_parameter",
     "resolve_env",

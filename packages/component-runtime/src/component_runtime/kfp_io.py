@@ -13,16 +13,18 @@ ParseBool, JsonObject/JsonArray as JSON.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 __all__ = [
     "PARAMETER_TYPES",
     "ensure_parent_dir",
     "format_parameter",
     "output_artifact_path",
+    "parameter_parser",
     "parameter_type",
     "read_parameter",
     "write_output_parameter",
@@ -121,6 +123,21 @@ def read_parameter(value: str, type_name: str) -> Any:
             f"{'object' if expected is dict else 'array'}, got {type(parsed).__name__}"
         )
     return parsed
+
+
+def parameter_parser(type_name: str) -> Callable[[str], Any]:
+    """An argparse ``type=`` for a KFP parameter: ``read_parameter`` whose errors
+    argparse shows as they are (it hides a plain ValueError's message)."""
+    kind = parameter_type(type_name)
+
+    def parse(value: str) -> Any:
+        try:
+            return read_parameter(value, kind)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = kind  # argparse names the type in some messages
+    return parse
 
 
 def format_parameter(value: Any) -> str:

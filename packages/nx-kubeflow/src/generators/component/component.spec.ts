@@ -72,8 +72,8 @@ describe('component generator', () => {
     });
     const run = tree.read('components/trainer/src/run.py', 'utf-8')!;
     expect(run).toContain('"--learning-rate",');
-    expect(run).toContain('default=read_parameter("0.01", "Float")');
-    expect(run).toContain('type=lambda value: read_parameter(value, "Integer"),\n        required=True');
+    expect(run).toContain('default="0.01",');
+    expect(run).toContain('type=parameter_parser("Integer"),\n        required=True');
     expect(run).toContain('write_output_parameter(args.accuracy, outputs["accuracy"])');
     expect(run).toContain('model=output_artifact_path(args.model)');
     const test = tree.read('components/trainer/tests/test_run.py', 'utf-8')!;

@@ -1,0 +1,1 @@
+"""The logic of the data-loader component, kept apart from argument parsing."""

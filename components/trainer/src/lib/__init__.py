@@ -1,0 +1,1 @@
+"""The logic of the trainer component, kept apart from argument parsing."""
