@@ -34,6 +34,10 @@ describe('create a component and test it, affected-only', () => {
     expect(dryRun.output).toContain('CREATE components/bar/component.yaml');
     expect(existsSync(join(workspace.root, 'components/bar'))).toBe(false);
 
+    const qualified = workspace.nx('g', 'nx-kubeflow:component', 'bar', '--dry-run');
+    expect(qualified.status).toBe(0);
+    expect(qualified.output).toContain('CREATE components/bar/src/run.py');
+
     const refused = workspace.nx('g', 'component', 'Bar_Component');
     expect(refused.status).not.toBe(0);
     expect(refused.output).toContain('is not a valid component name: use a lowercase DNS-1123 label');
