@@ -1,3 +1,7 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-module.exports = { ...nxPreset };
+module.exports = {
+  ...nxPreset,
+  // Results land in dist/test-results/<project>/ for the CI summary.
+  reporters: ['default', require.resolve('./tools/ci/jest-results-reporter.js')],
+};
