@@ -9,3 +9,4 @@ export { SettingsError, SettingsFileError, SettingsValueError } from './settings
 export type { SettingsFileProblem } from './settings-errors';
 export { formatSettingsJson } from './settings-json';
 export { readSetting } from './settings-lookup';
+export { isSecretPath, redactSecrets, REDACTED } from './redact-secrets';

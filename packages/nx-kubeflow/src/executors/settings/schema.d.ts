@@ -7,4 +7,6 @@ export interface SettingsExecutorSchema {
   outputFile?: string;
   /** Also print where each setting came from. */
   explain?: boolean;
+  /** Print values under secret-looking keys instead of ***. */
+  showSecrets?: boolean;
 }

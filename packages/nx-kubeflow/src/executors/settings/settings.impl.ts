@@ -1,7 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { ExecutorContext, logger } from '@nx/devkit';
-import { describeOrigin, formatSettingsJson, LoadedSettings, loadSettings, SettingsError } from '../../settings/index';
+import {
+  describeOrigin,
+  formatSettingsJson,
+  isSecretPath,
+  LoadedSettings,
+  loadSettings,
+  REDACTED,
+  redactSecrets,
+  SettingsError,
+} from '../../settings/index';
 import { resolveSettingsFiles } from './settings-project';
 import { SettingsExecutorSchema } from './schema';
 
@@ -26,7 +35,7 @@ export default async function settingsExecutor(
       projects: context.projectsConfigurations?.projects ?? {},
     });
     const settings = loadSettings({ files, env: options.env, environ: process.env, cwd: context.root });
-    const json = formatSettingsJson(settings.values);
+    const json = formatSettingsJson(options.showSecrets ? settings.values : redactSecrets(settings.values));
     if (options.outputFile) {
       const outputPath = resolve(context.root, options.outputFile);
       mkdirSync(dirname(outputPath), { recursive: true });
@@ -35,7 +44,7 @@ export default async function settingsExecutor(
     } else {
       process.stdout.write(`${json}\n`);
     }
-    if (options.explain) process.stdout.write(explanation(settings, context.root));
+    if (options.explain) process.stdout.write(explanation(settings, context.root, options.showSecrets ?? false));
     return { success: true };
   } catch (error) {
     const message = error instanceof SettingsError ? error.message : String((error as Error).stack ?? error);
@@ -45,10 +54,13 @@ export default async function settingsExecutor(
 }
 
 /** One line per leaf setting: its path, value and source, sources shown workspace-relative. */
-function explanation(settings: LoadedSettings, workspaceRoot: string): string {
+function explanation(settings: LoadedSettings, workspaceRoot: string, showSecrets: boolean): string {
   const display = (file: string) => relative(workspaceRoot, file) || file;
   const lines = Object.entries(settings.origins).map(([path, origin]) => {
-    const value = formatSettingsJson(valueAtOriginPath(settings.values, path)).replace(/\s*\n\s*/g, ' ');
+    const value =
+      !showSecrets && isSecretPath(path)
+        ? JSON.stringify(REDACTED)
+        : formatSettingsJson(valueAtOriginPath(settings.values, path)).replace(/\s*\n\s*/g, ' ');
     return `  ${path} = ${value}\n      <- ${describeOrigin(origin, display)}`;
   });
   const files = settings.files.map((file) => `  ${display(file)}`);

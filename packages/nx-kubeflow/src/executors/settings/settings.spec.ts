@@ -114,4 +114,16 @@ describe('settings executor', () => {
     expect(errors.join('\n')).toMatch(/components\/trainer\/config\/settings\.local\.toml:1:\d+/);
     expect(stdout).toBe('');
   });
+
+  it('hides secret-looking values unless --show-secrets, in the JSON and in --explain', async () => {
+    process.env['DYNACONF_WAREHOUSE__PASSWORD'] = 'hunter2';
+    expect(await settingsExecutor({ explain: true }, contextFor('trainer'))).toEqual({ success: true });
+    expect(stdout).not.toContain('hunter2');
+    expect(JSON.parse(stdout.slice(0, stdout.indexOf('\nEnvironment:')))).toMatchObject({ WAREHOUSE: { PASSWORD: '***' } });
+    expect(stdout).toContain('WAREHOUSE.PASSWORD = "***"');
+
+    stdout = '';
+    expect(await settingsExecutor({ showSecrets: true }, contextFor('trainer'))).toEqual({ success: true });
+    expect(JSON.parse(stdout)).toMatchObject({ WAREHOUSE: { PASSWORD: 'hunter2' } });
+  });
 });
