@@ -57,6 +57,25 @@ describe('create a component and test it, affected-only', () => {
     expect(junit).toMatch(/<testsuite [^>]*name="foo"[^>]*failures="0"/);
   });
 
+  it('prints resolved settings per environment, and names file, line and column of a TOML error', () => {
+    const testing = workspace.nx('run', 'foo:settings', '--env', 'testing', '--output-file', 'dist/foo-settings.json');
+    expect(testing.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(workspace.root, 'dist/foo-settings.json'), 'utf8'))).toEqual({ LOG_LEVEL: 'WARNING' });
+
+    const development = workspace.nx('run', 'foo:settings', '--explain');
+    expect(development.status).toBe(0);
+    expect(development.stdout).toContain('"LOG_LEVEL": "DEBUG"');
+    expect(development.stdout).toContain('<- components/foo/config/settings.toml [development]');
+
+    const settingsFile = join(workspace.root, 'components/foo/config/settings.toml');
+    const original = readFileSync(settingsFile, 'utf8');
+    writeFileSync(settingsFile, `${original}\n[production\nlog_level = "ERROR"\n`);
+    const broken = workspace.nx('run', 'foo:settings', '--env', 'production');
+    writeFileSync(settingsFile, original);
+    expect(broken.status).not.toBe(0);
+    expect(broken.output).toMatch(/components\/foo\/config\/settings\.toml:\d+:\d+/);
+  });
+
   it('takes the second run from the cache', () => {
     const result = workspace.nx('run', 'foo:test', '--outputStyle=static');
     expect(result.status).toBe(0);

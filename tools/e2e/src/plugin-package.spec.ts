@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceCopy } from './workspace-copy';
@@ -20,9 +21,13 @@ describe('the nx-kubeflow package', () => {
     expect(existsSync(join(dist, manifest.main))).toBe(true);
     expect(existsSync(join(dist, 'README.md'))).toBe(true);
 
-    const plugin = require(join(dist, manifest.main));
-    expect(plugin.createNodesV2[0]).toContain('component.yaml');
-    expect(typeof plugin.createDependencies).toBe('function');
+    // Loaded by plain node, as Nx would load the published package.
+    const exported = execFileSync(
+      process.execPath,
+      ['-e', `const p = require(${JSON.stringify(join(dist, manifest.main))}); console.log(JSON.stringify({ glob: p.createNodesV2[0], deps: typeof p.createDependencies }))`],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(exported)).toEqual({ glob: expect.stringContaining('component.yaml'), deps: 'function' });
 
     const generators = JSON.parse(readFileSync(join(dist, manifest.generators), 'utf8')).generators;
     const executors = JSON.parse(readFileSync(join(dist, manifest.executors), 'utf8')).executors;
