@@ -1,0 +1,118 @@
+/**
+ * The shared contract between the pipeline.yaml reader/checker (src/pipeline)
+ * and the IR compiler (src/kfp): a pipeline after it has been parsed and
+ * checked, and the components its tasks name. Order matters everywhere
+ * (parameters, tasks, arguments keep the order of the source file), because
+ * kfp's output follows declaration order in some places.
+ */
+
+/** A component.yaml (KFP v1 component format), as loaded. */
+export interface ComponentSpec {
+  name: string;
+  description?: string;
+  inputs: ComponentInputSpec[];
+  outputs: ComponentOutputSpec[];
+  implementation: {
+    container: {
+      image: string;
+      command?: CommandLineItem[];
+      args?: CommandLineItem[];
+      env?: Record<string, string>;
+    };
+  };
+}
+
+export interface ComponentInputSpec {
+  name: string;
+  /** As written: String, Integer, Dataset, ... (undefined: untyped, kfp treats it as String? see compiler). */
+  type?: string;
+  description?: string;
+  /** As written in component.yaml (always text there). */
+  default?: string;
+  optional?: boolean;
+}
+
+export interface ComponentOutputSpec {
+  name: string;
+  type?: string;
+  description?: string;
+}
+
+/** A command/args item: a literal string or a placeholder, exactly as in component.yaml. */
+export type CommandLineItem =
+  | string
+  | { inputValue: string }
+  | { inputPath: string }
+  | { inputUri: string }
+  | { outputPath: string }
+  | { outputUri: string }
+  | { concat: CommandLineItem[] }
+  | { if: { cond: { isPresent: string } | boolean | string; then: CommandLineItem[] | CommandLineItem; else?: CommandLineItem[] | CommandLineItem } };
+
+/** A component as the compiler needs it. */
+export interface ResolvedComponent {
+  /** Nx project name (the folder name). */
+  project: string;
+  spec: ComponentSpec;
+  /** The image reference to write into the IR (image.json's, or the spec's own). */
+  image: string;
+  /** Its pyproject depends on component-runtime: the compiler adds ENV_FOR_DYNACONF and PIPELINE_SETTINGS_TOML. */
+  usesComponentRuntime: boolean;
+}
+
+export type ParameterTypeName = 'String' | 'Integer' | 'Float' | 'Boolean' | 'JsonObject' | 'JsonArray';
+
+export interface PipelineParameter {
+  name: string;
+  type: ParameterTypeName;
+  default?: unknown;
+  description?: string;
+}
+
+export type TaskArgument =
+  | { kind: 'parameter'; parameter: string }
+  | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'literal'; value: string | number | boolean | Record<string, unknown> | unknown[] };
+
+export interface RetryPolicy {
+  max_retry_count: number;
+  backoff_duration?: string;
+  backoff_factor?: number;
+  backoff_max_duration?: string;
+}
+
+export interface TaskResources {
+  cpu_request?: string;
+  cpu_limit?: string;
+  memory_request?: string;
+  memory_limit?: string;
+  accelerator?: { type: string; count?: number };
+}
+
+export interface SecretAsEnv {
+  secret_name: string;
+  /** secret key -> environment variable name */
+  keys: Record<string, string>;
+}
+
+export interface PipelineTask {
+  name: string;
+  component: string;
+  display_name?: string;
+  arguments: Record<string, TaskArgument>;
+  after: string[];
+  caching?: boolean;
+  retry?: RetryPolicy;
+  resources?: TaskResources;
+  env?: Record<string, string>;
+  secrets?: SecretAsEnv[];
+}
+
+export interface PipelineDefinition {
+  /** Workspace-relative path of pipeline.yaml, for messages. */
+  file: string;
+  name: string;
+  description?: string;
+  parameters: PipelineParameter[];
+  tasks: PipelineTask[];
+}
