@@ -51,6 +51,12 @@ for (const project of expectedProjects.filter((name) => !reported.has(name))) {
   console.log(`${project}: no test report (the suite did not run to the end): counted as 1 failed`);
   totals.failed += 1;
 }
+// The test command failed but no report says so (a target that is not a test suite,
+// such as a compile, or a crash before any report): that is a failure too.
+if (Number(process.env.RUN_STATUS ?? 0) !== 0 && totals.failed === 0) {
+  console.log(`the test command exited ${process.env.RUN_STATUS} without a failing report: counted as 1 failed`);
+  totals.failed += 1;
+}
 console.log(`${totals.skipped} skipped`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed > 0 ? 1 : 0);

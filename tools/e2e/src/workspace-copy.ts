@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -32,7 +32,11 @@ export class WorkspaceCopy {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-    symlinkSync(join(SOURCE_WORKSPACE, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    // npm ci puts a package's own versions under packages/<p>/node_modules when the root has
+    // another (the plugin's yaml 2 beside a hoisted yaml 1): link those too.
+    for (const modules of ['node_modules', ...workspacePackageModules()]) {
+      symlinkSync(join(SOURCE_WORKSPACE, modules), join(this.root, modules), 'dir');
+    }
     this.git('init', '-q', '-b', 'main');
     this.git('add', '-A');
     this.git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'base');
@@ -56,4 +60,10 @@ export class WorkspaceCopy {
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+function workspacePackageModules(): string[] {
+  return readdirSync(join(SOURCE_WORKSPACE, 'packages'))
+    .map((name) => join('packages', name, 'node_modules'))
+    .filter((modules) => existsSync(join(SOURCE_WORKSPACE, modules)));
 }

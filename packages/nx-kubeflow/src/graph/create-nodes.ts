@@ -1,7 +1,7 @@
 import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { settingsTarget, testTarget } from './inferred-targets';
+import { compileTarget, settingsTarget, testTarget } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, PYTHON_PACKAGE_MARKER, projectKindOf, projectNameOf } from './project-kinds';
 
 export type NxKubeflowPluginOptions = Record<string, never>;
@@ -25,11 +25,12 @@ export function createProjectNode(
   const project = {
     root,
     name,
-    projectType: kind === 'component' ? ('application' as const) : ('library' as const),
+    projectType: kind === 'python-package' ? ('library' as const) : ('application' as const),
     tags: PROJECT_TAGS[kind],
     targets: {
-      ...(hasPyproject ? { test: testTarget(name) } : {}),
-      ...(kind === 'component' ? { settings: settingsTarget() } : {}),
+      ...(hasPyproject && kind !== 'pipeline' ? { test: testTarget(name) } : {}),
+      ...(kind !== 'python-package' ? { settings: settingsTarget() } : {}),
+      ...(kind === 'pipeline' ? { compile: compileTarget(name) } : {}),
     },
   };
   targets[root] = project;

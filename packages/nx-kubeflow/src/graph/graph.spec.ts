@@ -34,6 +34,9 @@ describe('project graph inference', () => {
     expect(minimatch('packages/component-runtime/pyproject.toml', glob)).toBe(true);
     expect(minimatch('components/trainer/pyproject.toml', glob)).toBe(false);
     expect(minimatch('pipelines/p/component.yaml', glob)).toBe(false);
+    expect(minimatch('pipelines/p/pipeline.yaml', glob)).toBe(true);
+    expect(minimatch('pipelines/team/p/pipeline.yaml', glob)).toBe(true);
+    expect(minimatch('components/c/pipeline.yaml', glob)).toBe(false);
   });
 
   it('infers a component with test and settings targets, named after its folder', async () => {
@@ -100,6 +103,45 @@ describe('project graph inference', () => {
         type: DependencyType.static,
         sourceFile: 'components/eval/scorer/pyproject.toml',
       },
+    ]);
+  });
+
+  it('infers a pipeline with settings and a cacheable compile target that ignores settings.local.toml', async () => {
+    write('pipelines/training/pipeline.yaml', 'name: training\n');
+    const projects = await inferNodes(['pipelines/training/pipeline.yaml']);
+    const training = projects['pipelines/training'];
+    expect(training).toMatchObject({ name: 'training', projectType: 'application', tags: ['kubeflow:pipeline'] });
+    expect(Object.keys(training.targets!)).toEqual(['settings', 'compile']);
+    expect(training.targets!.compile).toEqual({
+      executor: 'nx-kubeflow:compile',
+      cache: true,
+      inputs: ['default', '!{projectRoot}/config/settings.local.toml', '^production', { env: 'ENV_FOR_DYNACONF' }],
+      outputs: ['{workspaceRoot}/dist/pipelines/training'],
+      options: {},
+      metadata: expect.objectContaining({ technologies: ['kubeflow'] }),
+    });
+  });
+
+  it('adds pipeline -> component edges from the tasks of pipeline.yaml, with it as the source file', async () => {
+    write('components/data-loader/component.yaml');
+    write('components/eval/scorer/component.yaml');
+    write(
+      'pipelines/training/pipeline.yaml',
+      'name: training\ntasks:\n  load: {component: data-loader}\n  score:\n    component: scorer\n  again: {component: data-loader}\n  ghost: {component: nowhere}\n',
+    );
+    write('pipelines/broken/pipeline.yaml', 'name: broken\ntasks: [\n');
+    const context = {
+      workspaceRoot,
+      projects: {
+        'data-loader': { root: 'components/data-loader' },
+        scorer: { root: 'components/eval/scorer' },
+        training: { root: 'pipelines/training' },
+        broken: { root: 'pipelines/broken' },
+      },
+    } as unknown as CreateDependenciesContext;
+    expect(await createDependencies({}, context)).toEqual([
+      { source: 'training', target: 'data-loader', type: DependencyType.static, sourceFile: 'pipelines/training/pipeline.yaml' },
+      { source: 'training', target: 'scorer', type: DependencyType.static, sourceFile: 'pipelines/training/pipeline.yaml' },
     ]);
   });
 });

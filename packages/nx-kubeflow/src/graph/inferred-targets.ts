@@ -43,3 +43,24 @@ export function settingsTarget(): TargetConfiguration {
     },
   };
 }
+
+/**
+ * pipeline.yaml + its components -> KFP IR. Inputs: the pipeline's own files
+ * except settings.local.toml (git ignores it and compile never reads it), the
+ * production files of the components it uses (their component.yaml,
+ * pyproject.toml, settings), and ENV_FOR_DYNACONF, which picks the
+ * [<env>.parameters] when --env is not given.
+ */
+export function compileTarget(projectName: string): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:compile`,
+    cache: true,
+    inputs: ['default', '!{projectRoot}/config/settings.local.toml', '^production', { env: 'ENV_FOR_DYNACONF' }],
+    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}`],
+    options: {},
+    metadata: {
+      description: 'Check pipeline.yaml and compile it to KFP v2 IR (--env selects [<env>.parameters])',
+      technologies: ['kubeflow'],
+    },
+  };
+}

@@ -6,19 +6,22 @@ import { basename, dirname } from 'node:path';
  */
 export const COMPONENT_MARKER = 'component.yaml';
 export const PYTHON_PACKAGE_MARKER = 'pyproject.toml';
+export const PIPELINE_MARKER = 'pipeline.yaml';
 
 export const COMPONENTS_GLOB = `components/**/${COMPONENT_MARKER}`;
 export const PYTHON_PACKAGES_GLOB = `packages/*/${PYTHON_PACKAGE_MARKER}`;
+export const PIPELINES_GLOB = `pipelines/**/${PIPELINE_MARKER}`;
 
 /** One glob for createNodes: Nx calls the plugin with every file that matches. */
-export const PROJECT_FILES_GLOB = `{${COMPONENTS_GLOB},${PYTHON_PACKAGES_GLOB}}`;
+export const PROJECT_FILES_GLOB = `{${COMPONENTS_GLOB},${PYTHON_PACKAGES_GLOB},${PIPELINES_GLOB}}`;
 
-export type ProjectKind = 'component' | 'python-package';
+export type ProjectKind = 'component' | 'python-package' | 'pipeline';
 
 export function projectKindOf(markerFile: string): ProjectKind | undefined {
   const normalized = markerFile.split('\\').join('/');
   if (normalized.startsWith('components/') && basename(normalized) === COMPONENT_MARKER) return 'component';
   if (normalized.startsWith('packages/') && basename(normalized) === PYTHON_PACKAGE_MARKER) return 'python-package';
+  if (normalized.startsWith('pipelines/') && basename(normalized) === PIPELINE_MARKER) return 'pipeline';
   return undefined;
 }
 
@@ -30,4 +33,5 @@ export function projectNameOf(markerFile: string): string {
 export const PROJECT_TAGS: Record<ProjectKind, string[]> = {
   component: ['kubeflow:component'],
   'python-package': ['python:package'],
+  pipeline: ['kubeflow:pipeline'],
 };

@@ -1,0 +1,31 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { compilePipelineProject } from '../../pipeline/compile-pipeline-project';
+import { PipelineCheckError } from '../../pipeline/pipeline-problems';
+import type { CompileExecutorSchema } from './schema';
+
+/**
+ * `nx run <pipeline>:compile [--env E]`: the library does the work
+ * (src/pipeline/compile-pipeline-project.ts). Named compile.impl.ts: Nx 22
+ * mis-resolves extensionless implementation paths that collide with src/ folders.
+ */
+export default async function compileExecutor(
+  options: CompileExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName ?? '';
+  try {
+    const result = compilePipelineProject({
+      workspaceRoot: context.root,
+      projectName,
+      projects: context.projectsConfigurations?.projects ?? {},
+      env: options.env,
+      outputPath: options.outputPath,
+    });
+    logger.info(`[${projectName}] compiled (${result.env}) to ${result.outputFile}, sha256 ${result.contentHash.slice(0, 12)}`);
+    return { success: true };
+  } catch (error) {
+    if (!(error instanceof PipelineCheckError)) throw error;
+    logger.error(`[${projectName}] cannot compile: ${error.message}`);
+    return { success: false };
+  }
+}

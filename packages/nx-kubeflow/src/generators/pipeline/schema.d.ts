@@ -1,0 +1,6 @@
+export interface PipelineGeneratorSchema {
+  name: string;
+  /** Component project names, comma-separated, in task order. */
+  components: string;
+  description?: string;
+}

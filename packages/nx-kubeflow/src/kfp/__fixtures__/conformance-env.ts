@@ -1,0 +1,99 @@
+/**
+ * Test-only: where the conformance suites find their outside inputs, and why
+ * they skip when those are missing. ../shared/kfp holds the upstream golden
+ * files and protos; the kfp SDK comes from PyPI into a venv under tmp/,
+ * created once and reused while its stamp (the requirement line) matches.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
+export const SHARED_KFP = resolve(WORKSPACE_ROOT, '../shared/kfp');
+export const TOOLS = join(WORKSPACE_ROOT, 'tools/kfp-reference');
+export const VENV = join(WORKSPACE_ROOT, 'tmp/kfp-venv');
+/** Latest kfp 2.x and the kfp-kubernetes that goes with it; protobuf and PyYAML come with them. */
+export const REQUIREMENTS = ['kfp>=2,<3', 'kfp-kubernetes'];
+const STAMP = join(VENV, '.nx-kubeflow-stamp');
+
+export type Availability = { ok: true; python: string } | { ok: false; reason: string };
+
+export function sharedKfpMissing(): string | undefined {
+  return existsSync(join(SHARED_KFP, 'golden')) ? undefined : `${SHARED_KFP} is absent (upstream golden files and protos)`;
+}
+
+function run(cmd: string, args: string[], timeoutMs: number) {
+  return spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+}
+
+const LOCK = `${VENV}.lock`;
+const LOCK_STALE_MS = 15 * 60_000;
+
+function venvReady(): boolean {
+  return existsSync(join(VENV, 'bin/python')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === REQUIREMENTS.join(' ');
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Jest runs the suites in parallel workers; the first one to take the lock
+ * (an atomic mkdir) builds the venv while the others wait for it.
+ */
+function withVenvLock(build: () => Availability): Availability {
+  mkdirSync(join(WORKSPACE_ROOT, 'tmp'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      if (Date.now() - statSync(LOCK).mtimeMs > LOCK_STALE_MS) rmSync(LOCK, { recursive: true, force: true });
+      else sleep(1000);
+    }
+  }
+  try {
+    return venvReady() ? { ok: true, python: join(VENV, 'bin/python') } : build();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** A venv with kfp; created at most once per requirement set. */
+export function kfpPython(): Availability {
+  if (venvReady()) return { ok: true, python: join(VENV, 'bin/python') };
+  return withVenvLock(createVenv);
+}
+
+function createVenv(): Availability {
+  const python = join(VENV, 'bin/python');
+  const stamp = REQUIREMENTS.join(' ');
+  const venv = run('python3', ['-m', 'venv', '--clear', VENV], 120_000);
+  if (venv.status !== 0) return { ok: false, reason: `python3 -m venv failed: ${venv.stderr || venv.error}` };
+  const pip = run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REQUIREMENTS], 600_000);
+  if (pip.status !== 0) return { ok: false, reason: `pip install ${stamp} failed (PyPI unreachable?): ${(pip.stderr || String(pip.error)).slice(-500)}` };
+  writeFileSync(STAMP, stamp);
+  return { ok: true, python };
+}
+
+/** protoc, the shared protos and a Python with protobuf + PyYAML. */
+export function strictValidator(): Availability {
+  const missing = sharedKfpMissing();
+  if (missing) return { ok: false, reason: missing };
+  if (!existsSync(join(SHARED_KFP, 'proto/pipeline_spec.proto'))) return { ok: false, reason: 'protos are absent from ../shared/kfp/proto' };
+  const protoc = run('protoc', ['--version'], 10_000);
+  if (protoc.status !== 0) return { ok: false, reason: 'protoc is not installed (Debian: apt-get install -y protobuf-compiler)' };
+  const python = kfpPython();
+  if (!python.ok) return { ok: false, reason: `no Python with protobuf: ${python.reason}` };
+  return python;
+}
+
+/** Runs one of the tools/kfp-reference scripts; each prints one JSON line per item. */
+export function runTool(python: string, script: string, args: string[]): Record<string, unknown>[] {
+  const result = run(python, [join(TOOLS, script), ...args], 600_000);
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}

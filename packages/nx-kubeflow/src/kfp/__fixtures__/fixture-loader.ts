@@ -1,0 +1,107 @@
+/**
+ * Test-only: reads a conformance fixture folder into compilePipeline's input.
+ *
+ *   <fixture>/pipeline.yaml                 DESIGN section 3 format (a tiny adapter, not the real reader)
+ *   <fixture>/components/<project>/component.yaml
+ *   <fixture>/case.yaml                     optional: what a pipeline.yaml cannot say yet -
+ *     golden: <file name in ../shared/kfp/golden without .yaml>
+ *     skip: <reason>                        the case is listed but not run
+ *     outputs: [{name, task, output}]       pipeline outputs
+ *     parameterDefaults: {...}              settings overrides of parameter defaults
+ *     settingsEnv: <env>
+ *     settingsToml: <text>                  the pipeline's config/settings.toml
+ *     componentRuntime: [<project>, ...]    components built on component-runtime
+ *     images: {<project>: <image>}          image.json's reference
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadComponentSpec } from '../component-spec';
+import type { CompilePipelineOptions, PipelineOutput } from '../ir-compiler';
+import type { PipelineDefinition, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+
+type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Fixture {
+  name: string;
+  dir: string;
+  golden?: string;
+  skip?: string;
+  options: CompilePipelineOptions;
+  /** component.yaml path by project, for the reference compile */
+  componentFiles: Record<string, string>;
+}
+
+function argument(value: unknown): TaskArgument {
+  const dict = value as Dict;
+  if (dict && typeof dict === 'object' && !Array.isArray(dict)) {
+    if (typeof dict.parameter === 'string' && Object.keys(dict).length === 1) return { kind: 'parameter', parameter: dict.parameter };
+    if (typeof dict.task === 'string' && typeof dict.output === 'string') return { kind: 'task-output', task: dict.task, output: dict.output };
+  }
+  return { kind: 'literal', value: value as never };
+}
+
+function task(name: string, raw: Dict): PipelineTask {
+  const t: PipelineTask = {
+    name,
+    component: raw.component,
+    arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
+    after: raw.after ?? [],
+  };
+  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets'] as const) {
+    if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
+  }
+  return t;
+}
+
+function pipelineDefinition(file: string): PipelineDefinition {
+  const raw = parse(readFileSync(file, 'utf8')) as Dict;
+  return {
+    file,
+    name: raw.name,
+    ...(raw.description ? { description: raw.description } : {}),
+    parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
+    tasks: Object.entries(raw.tasks ?? {}).map(([name, t]) => task(name, t as Dict)),
+  };
+}
+
+export function loadFixture(dir: string, name: string): Fixture {
+  const casePath = join(dir, 'case.yaml');
+  const kase = (existsSync(casePath) ? parse(readFileSync(casePath, 'utf8')) : {}) as Dict;
+  const components = new Map<string, ResolvedComponent>();
+  const componentFiles: Record<string, string> = {};
+  for (const project of readdirSync(join(dir, 'components')).sort()) {
+    const file = join(dir, 'components', project, 'component.yaml');
+    const spec = loadComponentSpec(file);
+    componentFiles[project] = file;
+    components.set(project, {
+      project,
+      spec,
+      image: kase.images?.[project] ?? spec.implementation.container.image,
+      usesComponentRuntime: (kase.componentRuntime ?? []).includes(project),
+    });
+  }
+  return {
+    name,
+    dir,
+    golden: kase.golden,
+    skip: kase.skip,
+    componentFiles,
+    options: {
+      pipeline: pipelineDefinition(join(dir, 'pipeline.yaml')),
+      components,
+      parameterDefaults: kase.parameterDefaults,
+      settingsEnv: kase.settingsEnv,
+      pipelineSettingsToml: kase.settingsToml,
+      outputs: kase.outputs as PipelineOutput[] | undefined,
+    },
+  };
+}
+
+export function loadFixtures(suite: 'golden' | 'differential'): Fixture[] {
+  const root = join(__dirname, suite);
+  return readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'pipeline.yaml')))
+    .sort()
+    .map((name) => loadFixture(join(root, name), name));
+}

@@ -1,0 +1,134 @@
+/**
+ * Compiles a checked pipeline (pipeline-model.ts) into KFP v2 IR: the same
+ * documents the kfp SDK (2.x) compiles from the equivalent Python DSL with
+ * components loaded by load_component_from_file, apart from sdkVersion and
+ * the settings env of component-runtime components (DESIGN section 5).
+ *
+ * Names follow kfp: a task keeps its pipeline.yaml name (k8s-sanitised); its
+ * component and executor are comp-<task> and exec-<task> (kfp derives both
+ * from the task name), with -2, -3 where sanitised names collide.
+ */
+import { createHash } from 'node:crypto';
+import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
+import { componentNameFor, executorLabelFor, k8sName, makeNameUnique } from './kfp-names';
+import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
+import { executorSpec, RuntimeSettings } from './ir-executor';
+import { taskSpec } from './ir-task';
+import { PipelineOutput, rootInputDefinitions, rootOutputs } from './ir-root';
+import { platformDocument, secretAsEnvEntries } from './platform-spec';
+import { irHeader } from './ir-header';
+import { irYaml } from './ir-yaml';
+import { toPlain } from './ir-values';
+import { IrCompileError, IrProblem } from './ir-compile-error';
+
+export type { PipelineOutput } from './ir-root';
+
+/**
+ * What sdkVersion says. The plugin runs no kfp; this names the SDK release
+ * whose output it reproduces (the golden files are 2.13-2.15, the
+ * differential suite runs the latest 2.x). Nothing on the server reads it.
+ */
+export const SDK_VERSION = 'kfp-2.14.3';
+export const SCHEMA_VERSION = '2.1.0';
+
+export interface CompilePipelineOptions {
+  pipeline: PipelineDefinition;
+  /** By component project name, as tasks name them. */
+  components: Map<string, ResolvedComponent>;
+  /** Settings overrides of pipeline parameter defaults ([<env>.parameters]). */
+  parameterDefaults?: Record<string, unknown>;
+  /** ENV_FOR_DYNACONF given to component-runtime components; default "development". */
+  settingsEnv?: string;
+  /** The pipeline's config/settings.toml text, handed to component-runtime components. */
+  pipelineSettingsToml?: string;
+  /** Pipeline outputs (root outputDefinitions); pipeline.yaml has none yet. */
+  outputs?: PipelineOutput[];
+}
+
+export interface CompiledPipeline {
+  /** Parsed form of the written documents: the PipelineSpec, then the platform spec when there is one. */
+  documents: object[];
+  yaml: string;
+  /** sha256 of yaml, hex: names a pipeline version by its content. */
+  contentHash: string;
+}
+
+interface Built {
+  components: Record<string, unknown>;
+  executors: Record<string, unknown>;
+  tasks: Record<string, unknown>;
+  platformExecutors: Record<string, Record<string, unknown>>;
+}
+
+function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Built {
+  const { pipeline } = options;
+  const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '' };
+  const built: Built = { components: {}, executors: {}, tasks: {}, platformExecutors: {} };
+  for (const task of pipeline.tasks) {
+    const report = (field: string, message: string) => problems.push({ file: pipeline.file, task: task.name, field, message });
+    const component = options.components.get(task.component);
+    if (!component) {
+      report('component', `unknown component ${JSON.stringify(task.component)}`);
+      continue;
+    }
+    const key = k8sName(task.name);
+    if (key in built.tasks) {
+      report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
+      continue;
+    }
+    const executorLabel = makeNameUnique(executorLabelFor(task.name), new Set(Object.keys(built.executors)));
+    const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
+    built.executors[executorLabel] = executorSpec(component, task, runtime, report);
+    built.components[componentName] = componentIr(component, executorLabel);
+    built.tasks[key] = taskSpec(task, component, componentName, { pipeline, components: options.components, report });
+    if (task.secrets && task.secrets.length > 0) built.platformExecutors[executorLabel] = { secretAsEnv: secretAsEnvEntries(task.secrets) };
+  }
+  return built;
+}
+
+function componentIr(component: ResolvedComponent, executorLabel: string): Record<string, unknown> {
+  const ir: Record<string, unknown> = { executorLabel };
+  const inputs = componentInputDefinitions(component.spec);
+  const outputs = componentOutputDefinitions(component.spec);
+  if (inputs) ir.inputDefinitions = inputs;
+  if (outputs) ir.outputDefinitions = outputs;
+  return ir;
+}
+
+function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>, problems: IrProblem[]): Record<string, unknown> {
+  const report = (field: string, message: string) => problems.push({ file: options.pipeline.file, field, message });
+  const { dagOutputs, outputDefinitions } = rootOutputs(options.outputs ?? [], options.pipeline, options.components, report);
+  const dag: Record<string, unknown> = { tasks };
+  if (dagOutputs) dag.outputs = dagOutputs;
+  const root: Record<string, unknown> = { dag };
+  const inputDefinitions = rootInputDefinitions(options.pipeline, options.parameterDefaults ?? {}, report);
+  if (inputDefinitions) root.inputDefinitions = inputDefinitions;
+  if (outputDefinitions) root.outputDefinitions = outputDefinitions;
+  return root;
+}
+
+export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+  const problems: IrProblem[] = [];
+  const built = buildTasks(options, problems);
+  const root = rootIr(options, built.tasks, problems);
+  if (problems.length > 0) throw new IrCompileError(problems);
+  const { pipeline } = options;
+  const pipelineInfo: Record<string, unknown> = { name: pipeline.name };
+  if (pipeline.description) pipelineInfo.description = pipeline.description;
+  const spec = {
+    components: built.components,
+    deploymentSpec: { executors: built.executors },
+    pipelineInfo,
+    root,
+    schemaVersion: SCHEMA_VERSION,
+    sdkVersion: SDK_VERSION,
+  };
+  const platform = platformDocument(built.platformExecutors);
+  const trees = platform ? [spec, platform] : [spec];
+  const yaml = irYaml(irHeader(pipeline.name, pipeline.description, root as never), trees);
+  return {
+    documents: trees.map((tree) => toPlain(tree) as object),
+    yaml,
+    contentHash: createHash('sha256').update(yaml).digest('hex'),
+  };
+}

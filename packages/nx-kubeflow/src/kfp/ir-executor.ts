@@ -1,0 +1,49 @@
+/**
+ * An executor's container in the IR: image, command and args with
+ * placeholders converted, env, resources. Env is one ordered map, as in kfp:
+ * component.yaml's env, then the task's set_env_variable calls (a repeated
+ * name keeps its first position and takes the later value), then - only for
+ * components built on component-runtime - the settings hand-over of DESIGN
+ * section 5.
+ */
+import type { PipelineTask, ResolvedComponent } from './pipeline-model';
+import { commandLineToStrings } from './placeholders';
+import { containerResources } from './container-resources';
+import type { ReportProblem } from './ir-compile-error';
+
+export interface RuntimeSettings {
+  /** ENV_FOR_DYNACONF: the settings environment the tasks run with. */
+  env: string;
+  /** PIPELINE_SETTINGS_TOML: the pipeline's config/settings.toml text. */
+  toml: string;
+}
+
+function envList(component: ResolvedComponent, task: PipelineTask, runtime: RuntimeSettings): { name: string; value?: string }[] {
+  const env = new Map<string, string>(Object.entries(component.spec.implementation.container.env ?? {}));
+  for (const [name, value] of Object.entries(task.env ?? {})) env.set(name, String(value));
+  if (component.usesComponentRuntime) {
+    env.set('ENV_FOR_DYNACONF', runtime.env);
+    env.set('PIPELINE_SETTINGS_TOML', runtime.toml);
+  }
+  // an empty value is proto3's default, which its JSON form leaves out
+  return [...env].map(([name, value]) => (value === '' ? { name } : { name, value }));
+}
+
+export function executorSpec(
+  component: ResolvedComponent,
+  task: PipelineTask,
+  runtime: RuntimeSettings,
+  report: ReportProblem,
+): Record<string, unknown> {
+  const { spec } = component;
+  const container: Record<string, unknown> = { image: component.image };
+  const command = commandLineToStrings(spec.implementation.container.command, spec);
+  const args = commandLineToStrings(spec.implementation.container.args, spec);
+  if (command.length > 0) container.command = command;
+  if (args.length > 0) container.args = args;
+  const env = envList(component, task, runtime);
+  if (env.length > 0) container.env = env;
+  const resources = containerResources(task.resources, report);
+  if (resources) container.resources = resources;
+  return { container };
+}

@@ -1,0 +1,70 @@
+/**
+ * The root component's signature: pipeline parameters (with defaults, and
+ * settings overrides applied as kfp's Compiler.compile(pipeline_parameters=)
+ * applies them: the default changes, isOptional stays as the declaration
+ * says) and pipeline outputs taken from task outputs.
+ */
+import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
+import { IR_PARAMETER_TYPE } from './io-types';
+import { k8sName, sanitizeInputName } from './kfp-names';
+import { definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
+import { containsNull, protobufValue } from './ir-values';
+import type { ReportProblem } from './ir-compile-error';
+
+/** A pipeline output: an output of one of its tasks, published under a name of its own. */
+export interface PipelineOutput {
+  name: string;
+  task: string;
+  output: string;
+}
+
+export function rootInputDefinitions(
+  pipeline: PipelineDefinition,
+  overrides: Record<string, unknown>,
+  report: ReportProblem,
+): Definitions | undefined {
+  const parameters: Record<string, unknown> = {};
+  for (const name of Object.keys(overrides)) {
+    if (!pipeline.parameters.some((p) => p.name === name)) report(`parameters.${name}`, 'settings override a parameter the pipeline does not declare');
+  }
+  for (const parameter of pipeline.parameters) {
+    const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type] };
+    const value = parameter.name in overrides ? overrides[parameter.name] : parameter.default;
+    if (containsNull(value)) report(`parameters.${parameter.name}`, 'null is not a default kfp can write (only text, numbers, booleans, lists and mappings)');
+    if (value !== undefined) body.defaultValue = protobufValue(value);
+    if (parameter.default !== undefined) body.isOptional = true;
+    parameters[parameter.name] = body;
+  }
+  return definitions({}, parameters);
+}
+
+export function rootOutputs(
+  outputs: PipelineOutput[],
+  pipeline: PipelineDefinition,
+  components: Map<string, ResolvedComponent>,
+  report: ReportProblem,
+): { dagOutputs?: Definitions; outputDefinitions?: Definitions } {
+  const dagArtifacts: Record<string, unknown> = {};
+  const dagParameters: Record<string, unknown> = {};
+  const defArtifacts: Record<string, unknown> = {};
+  const defParameters: Record<string, unknown> = {};
+  for (const out of outputs) {
+    const task = pipeline.tasks.find((t) => t.name === out.task);
+    const output = task && findByName(components.get(task.component)?.spec.outputs ?? [], out.output);
+    if (!output) {
+      report(`outputs.${out.name}`, `no output ${JSON.stringify(out.output)} on task ${JSON.stringify(out.task)}`);
+      continue;
+    }
+    const { io, body } = outputDefinition(output);
+    const key = sanitizeInputName(output.name);
+    const producerSubtask = k8sName(out.task);
+    if (io.kind === 'artifact') {
+      dagArtifacts[out.name] = { artifactSelectors: [{ outputArtifactKey: key, producerSubtask }] };
+      defArtifacts[out.name] = body;
+    } else {
+      dagParameters[out.name] = { valueFromParameter: { outputParameterKey: key, producerSubtask } };
+      defParameters[out.name] = body;
+    }
+  }
+  return { dagOutputs: definitions(dagArtifacts, dagParameters), outputDefinitions: definitions(defArtifacts, defParameters) };
+}

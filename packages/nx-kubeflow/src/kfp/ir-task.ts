@@ -1,0 +1,96 @@
+/**
+ * A task of the root DAG in the IR (build_task_spec_for_task): caching,
+ * component reference, inputs from pipeline parameters, upstream outputs or
+ * constants, dependentTasks (the `after` list plus every producer of an
+ * input, sorted), retry policy and the display name.
+ */
+import type { PipelineDefinition, PipelineTask, ResolvedComponent, TaskArgument } from './pipeline-model';
+import { ioTypeOf } from './io-types';
+import { k8sName, sanitizeInputName } from './kfp-names';
+import { findByName } from './ir-io-definitions';
+import { containsNull, protobufValue } from './ir-values';
+import { retryPolicy } from './retry-policy';
+import type { ReportProblem } from './ir-compile-error';
+
+export interface TaskContext {
+  pipeline: PipelineDefinition;
+  components: Map<string, ResolvedComponent>;
+  report: ReportProblem;
+}
+
+type Inputs = { artifacts: Record<string, unknown>; parameters: Record<string, unknown> };
+
+function upstreamOutput(arg: Extract<TaskArgument, { kind: 'task-output' }>, ctx: TaskContext, field: string) {
+  const upstream = ctx.pipeline.tasks.find((t) => t.name === arg.task);
+  const component = upstream && ctx.components.get(upstream.component);
+  const output = component && findByName(component.spec.outputs, arg.output);
+  if (!output) ctx.report(field, `no output ${JSON.stringify(arg.output)} on task ${JSON.stringify(arg.task)}`);
+  return output;
+}
+
+function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskArgument, ctx: TaskContext, field: string): string | undefined {
+  if (arg.kind === 'parameter') {
+    if (!ctx.pipeline.parameters.some((p) => p.name === arg.parameter)) ctx.report(field, `no pipeline parameter ${JSON.stringify(arg.parameter)}`);
+    if (isArtifact) ctx.report(field, 'a pipeline parameter cannot feed an artifact input');
+    inputs.parameters[name] = { componentInputParameter: arg.parameter };
+    return undefined;
+  }
+  if (arg.kind === 'literal') {
+    if (isArtifact) ctx.report(field, 'a literal cannot feed an artifact input');
+    if (containsNull(arg.value)) ctx.report(field, 'null is not a value kfp can pass (only text, numbers, booleans, lists and mappings)');
+    inputs.parameters[name] = { runtimeValue: { constant: protobufValue(arg.value) } };
+    return undefined;
+  }
+  const output = upstreamOutput(arg, ctx, field);
+  const producerTask = k8sName(arg.task);
+  if (output && ioTypeOf(output.type).kind === 'artifact') {
+    inputs.artifacts[name] = { taskOutputArtifact: { outputArtifactKey: sanitizeInputName(output.name), producerTask } };
+  } else {
+    inputs.parameters[name] = { taskOutputParameter: { outputParameterKey: sanitizeInputName(output?.name ?? arg.output), producerTask } };
+  }
+  return producerTask;
+}
+
+function taskInputs(task: PipelineTask, component: ResolvedComponent, ctx: TaskContext): { inputs?: Inputs; producers: string[] } {
+  const inputs: Inputs = { artifacts: {}, parameters: {} };
+  const producers: string[] = [];
+  for (const [argName, arg] of Object.entries(task.arguments)) {
+    const field = `arguments.${argName}`;
+    const input = findByName(component.spec.inputs, argName);
+    if (!input) {
+      ctx.report(field, `component ${task.component} has no input ${JSON.stringify(argName)}`);
+      continue;
+    }
+    const isArtifact = ioTypeOf(input.type).kind === 'artifact';
+    const producer = addInput(inputs, sanitizeInputName(input.name), isArtifact, arg, ctx, field);
+    if (producer) producers.push(producer);
+  }
+  const empty = Object.keys(inputs.artifacts).length + Object.keys(inputs.parameters).length === 0;
+  return { inputs: empty ? undefined : inputs, producers };
+}
+
+function compactInputs(inputs: Inputs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (Object.keys(inputs.artifacts).length > 0) out.artifacts = inputs.artifacts;
+  if (Object.keys(inputs.parameters).length > 0) out.parameters = inputs.parameters;
+  return out;
+}
+
+export function taskSpec(task: PipelineTask, component: ResolvedComponent, componentName: string, ctx: TaskContext): Record<string, unknown> {
+  const { inputs, producers } = taskInputs(task, component, ctx);
+  for (const upstream of task.after) {
+    if (!ctx.pipeline.tasks.some((t) => t.name === upstream)) ctx.report('after', `no task ${JSON.stringify(upstream)} in this pipeline`);
+  }
+  const dependentTasks = [...new Set([...task.after.map(k8sName), ...producers])].sort();
+  const spec: Record<string, unknown> = {
+    // kfp writes enableCache only when true: false is proto3's default and is left out
+    cachingOptions: task.caching === false ? {} : { enableCache: true },
+    componentRef: { name: componentName },
+    taskInfo: { name: task.display_name ?? k8sName(task.name) },
+  };
+  if (dependentTasks.length > 0) spec.dependentTasks = dependentTasks;
+  if (inputs) spec.inputs = compactInputs(inputs);
+  const retry = retryPolicy(task.retry, ctx.report);
+  if (retry) spec.retryPolicy = retry;
+  return spec;
+}

@@ -1,0 +1,39 @@
+/**
+ * kfp's naming rules (kfp/dsl/utils.py), reproduced exactly: the IR's task,
+ * component and executor names and its input names come out of these, and the
+ * server and UI key everything on them.
+ */
+
+/** maybe_rename_for_k8s: lower-case, runs of anything but [-0-9a-z] become one '-'. */
+export function k8sName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^-0-9a-z]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** sanitize_input_name: the name an input/output has in the IR and in placeholders. */
+export function sanitizeInputName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^_0-9a-z]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+export function componentNameFor(taskName: string): string {
+  return `comp-${k8sName(taskName)}`;
+}
+
+export function executorLabelFor(taskName: string): string {
+  return `exec-${k8sName(taskName)}`;
+}
+
+/** make_name_unique_by_adding_index: name, else name-2, name-3, ... */
+export function makeNameUnique(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let index = 2; ; index++) {
+    const candidate = `${name}-${index}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

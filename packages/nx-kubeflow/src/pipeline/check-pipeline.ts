@@ -1,0 +1,196 @@
+/**
+ * The checks that need the components: every argument against the inputs of
+ * the task's component, every reference against the parameters and the
+ * upstream outputs, required inputs, `after`, and cycles. Every problem is
+ * collected; nothing stops at the first.
+ */
+import type { ComponentSpec, PipelineDefinition, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
+import { findCycles, type DependencyEdge } from './pipeline-graph';
+import type { PipelineProblem } from './pipeline-problems';
+import { describeIoType, incompatibility, ioTypeOf, parameterValueProblem } from './pipeline-types';
+import type { YamlPath, YamlSource } from './yaml-source';
+
+export interface CheckPipelineOptions {
+  definition: PipelineDefinition;
+  /** The parsed file, for positions. */
+  source: YamlSource;
+  /** Component project name -> its interface (component.yaml). */
+  components: ReadonlyMap<string, ComponentSpec>;
+  /** Components that exist but whose component.yaml could not be read: reported on their own, not as unknown. */
+  brokenComponents?: ReadonlySet<string>;
+  /** Every component project, for the "unknown component" message; default: the keys of `components`. */
+  componentNames?: readonly string[];
+}
+
+export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
+  return new PipelineChecker(options).check();
+}
+
+class PipelineChecker {
+  private readonly problems: PipelineProblem[] = [];
+  private readonly tasks: Map<string, PipelineTask>;
+  private readonly edges: DependencyEdge[] = [];
+
+  constructor(private readonly options: CheckPipelineOptions) {
+    this.tasks = new Map(options.definition.tasks.map((task) => [task.name, task]));
+  }
+
+  check(): PipelineProblem[] {
+    for (const task of this.options.definition.tasks) {
+      const spec = this.componentOf(task);
+      this.checkArguments(task, spec);
+      this.checkAfter(task);
+    }
+    this.checkCycles();
+    return this.problems;
+  }
+
+  private componentOf(task: PipelineTask): ComponentSpec | undefined {
+    if (task.component === '') return undefined; // reported by the reader
+    const spec = this.options.components.get(task.component);
+    if (spec || this.options.brokenComponents?.has(task.component)) return spec;
+    const known = [...(this.options.componentNames ?? this.options.components.keys())].sort();
+    this.report(
+      task,
+      ['component'],
+      `unknown component "${task.component}": no components/**/${task.component}/component.yaml. Components in this workspace: ${known.join(', ') || '(none)'}.`,
+    );
+    return undefined;
+  }
+
+  private checkArguments(task: PipelineTask, spec: ComponentSpec | undefined): void {
+    for (const [inputName, argument] of Object.entries(task.arguments)) {
+      this.recordEdge(task, inputName, argument);
+      if (!spec) {
+        this.checkReferenceExists(task, inputName, argument);
+        continue;
+      }
+      const input = spec.inputs.find((candidate) => candidate.name === inputName);
+      if (!input) {
+        this.report(
+          task,
+          ['arguments', inputName],
+          `unknown input "${inputName}" of component "${task.component}"; its inputs: ${spec.inputs.map((i) => i.name).join(', ') || '(none)'}.`,
+          'key',
+        );
+        this.checkReferenceExists(task, inputName, argument);
+        continue;
+      }
+      const expected = ioTypeOf(input.type);
+      this.checkArgument(task, inputName, argument, expected);
+    }
+    if (!spec) return;
+    for (const input of spec.inputs) {
+      if (input.name in task.arguments || input.default !== undefined || input.optional) continue;
+      const type = describeIoType(ioTypeOf(input.type));
+      this.report(
+        task,
+        task.arguments && Object.keys(task.arguments).length > 0 ? ['arguments'] : [],
+        `missing required input "${input.name}" (${type}) of component "${task.component}": it has no default and is not optional.`,
+        'key',
+        `arguments.${input.name}`,
+      );
+    }
+  }
+
+  private checkArgument(task: PipelineTask, inputName: string, argument: TaskArgument, expected: ReturnType<typeof ioTypeOf>): void {
+    const path = ['arguments', inputName];
+    if (argument.kind === 'literal') {
+      if (expected.kind === 'artifact') {
+        this.report(task, path, `input "${inputName}" is an artifact (${expected.schemaTitle}): wire it from an upstream output ({task: t, output: o}), not a literal.`);
+        return;
+      }
+      const problem = parameterValueProblem(argument.value, expected.parameterType);
+      if (problem) this.report(task, path, `incompatible value for input "${inputName}" (${expected.parameterType}): ${problem}`);
+      return;
+    }
+    if (argument.kind === 'parameter') {
+      const parameter = this.options.definition.parameters.find((candidate) => candidate.name === argument.parameter);
+      if (!parameter) {
+        this.report(task, [...path, 'parameter'], this.unknownParameterMessage(argument.parameter));
+        return;
+      }
+      const problem = incompatibility(ioTypeOf(parameter.type), expected);
+      if (problem) this.report(task, [...path, 'parameter'], `pipeline parameter "${parameter.name}" cannot feed input "${inputName}": ${problem}.`);
+      return;
+    }
+    const output = this.upstreamOutput(task, inputName, argument);
+    if (!output) return;
+    const problem = incompatibility(ioTypeOf(output.type), expected);
+    if (problem) this.report(task, path, `output "${argument.task}.${output.name}" cannot feed input "${inputName}": ${problem}.`);
+  }
+
+  /** The upstream output a reference names, or undefined (reported) when there is none. */
+  private upstreamOutput(task: PipelineTask, inputName: string, argument: Extract<TaskArgument, { kind: 'task-output' }>) {
+    const path = ['arguments', inputName];
+    const upstream = this.tasks.get(argument.task);
+    if (!upstream) {
+      this.report(task, [...path, 'task'], this.unknownTaskMessage(argument.task));
+      return undefined;
+    }
+    const upstreamSpec = this.options.components.get(upstream.component);
+    if (!upstreamSpec) return undefined; // its component is reported on its own task
+    const output = upstreamSpec.outputs.find((candidate) => candidate.name === argument.output);
+    if (!output) {
+      this.report(
+        task,
+        [...path, 'output'],
+        `unknown output "${argument.output}" of task "${upstream.name}" (component "${upstream.component}"); its outputs: ${upstreamSpec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+      );
+    }
+    return output;
+  }
+
+  /** Without the component's interface, references can still be checked. */
+  private checkReferenceExists(task: PipelineTask, inputName: string, argument: TaskArgument): void {
+    if (argument.kind === 'parameter' && !this.options.definition.parameters.some((p) => p.name === argument.parameter)) {
+      this.report(task, ['arguments', inputName, 'parameter'], this.unknownParameterMessage(argument.parameter));
+    }
+    if (argument.kind === 'task-output') this.upstreamOutput(task, inputName, argument);
+  }
+
+  private checkAfter(task: PipelineTask): void {
+    task.after.forEach((name, index) => {
+      if (!this.tasks.has(name)) {
+        this.report(task, ['after', index], this.unknownTaskMessage(name), 'value', `after[${index}]`);
+        return;
+      }
+      this.edges.push({ from: task.name, to: name, path: ['after', index], field: `after[${index}]` });
+    });
+  }
+
+  private recordEdge(task: PipelineTask, inputName: string, argument: TaskArgument): void {
+    if (argument.kind !== 'task-output' || !this.tasks.has(argument.task)) return;
+    this.edges.push({ from: task.name, to: argument.task, path: ['arguments', inputName, 'task'], field: `arguments.${inputName}` });
+  }
+
+  private checkCycles(): void {
+    for (const cycle of findCycles(this.options.definition.tasks.map((task) => task.name), this.edges)) {
+      const [first] = cycle;
+      const loop = [...cycle.map((edge) => edge.from), first.from].join(' -> ');
+      this.report(this.tasks.get(first.from)!, first.path, `cycle: ${loop} (each task waits for the next, through data or after).`, 'value', first.field);
+    }
+  }
+
+  private unknownParameterMessage(name: string): string {
+    const known = this.options.definition.parameters.map((parameter) => parameter.name);
+    return `unknown pipeline parameter "${name}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`;
+  }
+
+  private unknownTaskMessage(name: string): string {
+    return `unknown task "${name}"; tasks in this pipeline: ${[...this.tasks.keys()].join(', ')}.`;
+  }
+
+  private report(task: PipelineTask, path: YamlPath, message: string, of: 'key' | 'value' = 'value', field?: string): void {
+    const { line, column } = this.options.source.positionOf(['tasks', task.name, ...path], of);
+    const fieldText = field ?? path.reduce<string>((text, s) => (typeof s === 'number' ? `${text}[${s}]` : text ? `${text}.${s}` : s), '');
+    this.problems.push({
+      file: this.options.definition.file,
+      line,
+      column,
+      task: task.name,
+      ...(fieldText ? { field: fieldText } : {}),
+      message,
+    });
+  }
+}

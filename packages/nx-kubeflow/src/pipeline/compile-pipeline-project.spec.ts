@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { CompilePipelineOptions, CompiledPipeline } from '../kfp/ir-compiler';
+import { compilePipelineProject } from './compile-pipeline-project';
+import { PipelineCheckError } from './pipeline-problems';
+
+const LOADER = `name: data-loader
+inputs:
+- {name: rows, type: Integer, default: '200'}
+outputs:
+- {name: dataset, type: Dataset}
+implementation:
+  container:
+    image: data-loader
+    command: [python, src/run.py]
+    args: [--rows, {inputValue: rows}, --dataset, {outputPath: dataset}]
+`;
+const TRAINER = `name: trainer
+inputs:
+- {name: dataset, type: Dataset}
+- {name: epochs, type: Integer, default: '200'}
+outputs:
+- {name: model, type: Model}
+implementation:
+  container:
+    image: trainer
+    command: [python, src/run.py]
+    args: [--dataset, {inputPath: dataset}, --epochs, {inputValue: epochs}, --model, {outputPath: model}]
+`;
+const PIPELINE = `name: p
+parameters:
+  rows: {type: Integer, default: 200}
+  epochs: {type: Integer, default: 200}
+tasks:
+  data-loader:
+    component: data-loader
+    arguments:
+      rows: {parameter: rows}
+  trainer:
+    component: trainer
+    arguments:
+      dataset: {task: data-loader, output: dataset}
+      epochs: {parameter: epochs}
+`;
+const SETTINGS = `[default]
+kfp.host = "local"
+[default.parameters]
+rows = 10
+[production.parameters]
+rows = 100000
+epochs = 50
+`;
+const PROJECTS = {
+  p: { root: 'pipelines/p' },
+  'data-loader': { root: 'components/data-loader' },
+  trainer: { root: 'components/trainer' },
+  'component-runtime': { root: 'packages/component-runtime' },
+};
+
+let workspace: string;
+const write = (file: string, text: string) => {
+  mkdirSync(dirname(join(workspace, file)), { recursive: true });
+  writeFileSync(join(workspace, file), text);
+};
+const fakeCompile = jest.fn((options: CompilePipelineOptions): CompiledPipeline => ({
+  documents: [],
+  yaml: `# compiled ${options.pipeline.name}\n`,
+  contentHash: 'abc',
+}));
+
+beforeEach(() => {
+  workspace = mkdtempSync(join(tmpdir(), 'nx-kubeflow-compile-'));
+  write('components/data-loader/component.yaml', LOADER);
+  write(
+    'components/data-loader/pyproject.toml',
+    '[project]\nname = "data-loader"\n[tool.uv.sources]\ncomponent-runtime = { path = "../../packages/component-runtime", editable = true }\n',
+  );
+  write('components/trainer/component.yaml', TRAINER);
+  write('pipelines/p/pipeline.yaml', PIPELINE);
+  write('pipelines/p/config/settings.toml', SETTINGS);
+  write('pipelines/p/config/settings.local.toml', '[default.parameters]\nrows = 1\n');
+  fakeCompile.mockClear();
+});
+afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+const run = (options: Partial<Parameters<typeof compilePipelineProject>[0]> = {}) =>
+  compilePipelineProject({ workspaceRoot: workspace, projectName: 'p', projects: PROJECTS, environ: {}, compile: fakeCompile, ...options });
+
+describe('compilePipelineProject', () => {
+  it('hands the compiler the checked pipeline, resolved components, settings text and env, and writes its YAML', () => {
+    const result = run({ env: 'production' });
+    expect(result).toEqual({ outputFile: 'dist/pipelines/p/pipeline.yaml', contentHash: 'abc', env: 'production', parameterDefaults: { rows: 100000, epochs: 50 } });
+    const options = fakeCompile.mock.calls[0][0];
+    expect(options.pipeline.tasks.map((task) => task.name)).toEqual(['data-loader', 'trainer']);
+    expect(options.settingsEnv).toBe('production');
+    expect(options.pipelineSettingsToml).toBe(SETTINGS);
+    expect(options.parameterDefaults).toEqual({ rows: 100000, epochs: 50 });
+    expect(options.components.get('data-loader')).toMatchObject({ project: 'data-loader', image: 'data-loader', usesComponentRuntime: true });
+    expect(options.components.get('trainer')).toMatchObject({ project: 'trainer', image: 'trainer', usesComponentRuntime: false });
+    expect(readFileSync(join(workspace, 'dist/pipelines/p/pipeline.yaml'), 'utf8')).toBe('# compiled p\n');
+    expect(readdirSync(join(workspace, 'dist/pipelines/p'))).toEqual(['pipeline.yaml']);
+  });
+
+  it('takes the environment from ENV_FOR_DYNACONF, else development, and never reads settings.local.toml or DYNACONF_ variables', () => {
+    expect(run({ environ: { DYNACONF_PARAMETERS__ROWS: '7' } }).parameterDefaults).toEqual({ rows: 10 });
+    expect(fakeCompile.mock.calls[0][0].settingsEnv).toBe('development');
+    expect(run({ environ: { ENV_FOR_DYNACONF: 'production' } }).env).toBe('production');
+  });
+
+  it('reports every problem of pipeline.yaml, component.yaml and settings at once, and writes nothing', () => {
+    write('pipelines/p/pipeline.yaml', PIPELINE.replace('component: trainer', 'component: trainr').replace('output: dataset', 'output: data').replace('epochs: {type: Integer, default: 200}', 'Epochs: {type: Integer}'));
+    write('pipelines/p/config/settings.toml', `${SETTINGS}[staging.parameters]\nrows = "many"\nbatch = 3\n`);
+    write('components/data-loader/component.yaml', LOADER.replace('implementation:', 'implementation_:'));
+    let error: unknown;
+    try {
+      run({ env: 'staging' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PipelineCheckError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^\d+ problems found; nothing was written:/);
+    expect(message).toContain('components/data-loader/component.yaml: implementation.container: is required');
+    expect(message).toMatch(/pipelines\/p\/pipeline\.yaml:11:16: task "trainer", component: unknown component "trainr"/);
+    expect(message).toContain('pipelines/p/pipeline.yaml:14:27: task "trainer", arguments.epochs.parameter: unknown pipeline parameter "epochs"');
+    expect(message).toContain('pipelines/p/config/settings.toml: [staging.parameters] rows: not a valid Integer: "many" is not an Integer.');
+    expect(message).toContain('pipelines/p/config/settings.toml: [staging.parameters] batch: overrides "batch", which pipelines/p/pipeline.yaml does not declare');
+    expect(fakeCompile).not.toHaveBeenCalled();
+    expect(existsSync(join(workspace, 'dist'))).toBe(false);
+  });
+
+  it('reports a broken settings file by its workspace path', () => {
+    write('pipelines/p/config/settings.toml', '[default\n');
+    expect(() => run()).toThrow(/pipelines\/p\/config\/settings\.toml/);
+    expect(existsSync(join(workspace, 'dist'))).toBe(false);
+  });
+
+  it('compiles with the real IR compiler into KFP v2 IR', () => {
+    const result = compilePipelineProject({ workspaceRoot: workspace, projectName: 'p', projects: PROJECTS, environ: {} });
+    const text = readFileSync(join(workspace, result.outputFile), 'utf8');
+    const [spec] = parseAllDocuments(text).map((document) => document.toJS());
+    expect(spec.pipelineInfo).toEqual({ name: 'p' });
+    expect(Object.keys(spec.root.dag.tasks)).toEqual(['data-loader', 'trainer']);
+    expect(spec.root.inputDefinitions.parameters.rows.defaultValue).toBe(10);
+    expect(spec.root.dag.tasks.trainer.dependentTasks).toEqual(['data-loader']);
+    expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * `nx run <pipeline>:compile` without Nx: read and check pipeline.yaml, load
+ * the components it names, apply the environment's parameter overrides from
+ * the pipeline's settings, compile to KFP IR and write it atomically. Every
+ * problem (pipeline.yaml, component.yaml, settings) is reported at once, and
+ * nothing is written unless there are none.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { compilePipeline, type CompilePipelineOptions, type CompiledPipeline } from '../kfp/ir-compiler';
+import { IrCompileError } from '../kfp/ir-compile-error';
+import type { PipelineDefinition, ResolvedComponent } from '../kfp/pipeline-model';
+import { readPyproject } from '../python/pyproject';
+import { loadSettings, readSetting, SettingsError } from '../settings/index';
+import { checkPipeline } from './check-pipeline';
+import { loadComponents } from './pipeline-components';
+import { PipelineCheckError, type PipelineProblem } from './pipeline-problems';
+import { parameterValueProblem } from './pipeline-types';
+import { readPipeline } from './read-pipeline';
+import type { YamlSource } from './yaml-source';
+
+export const PIPELINE_FILE = 'pipeline.yaml';
+export const PIPELINE_SETTINGS_FILE = join('config', 'settings.toml');
+const DEFAULT_ENV = 'development';
+
+export interface CompilePipelineProjectOptions {
+  workspaceRoot: string;
+  /** The pipeline project. */
+  projectName: string;
+  /** Every project: name -> workspace-relative root (components are found among them). */
+  projects: Readonly<Record<string, { root: string }>>;
+  /** Settings environment; else ENV_FOR_DYNACONF from `environ`; else development. */
+  env?: string;
+  /** Only ENV_FOR_DYNACONF is read from it (default process.env); DYNACONF_* variables are not applied, see below. */
+  environ?: Readonly<Record<string, string | undefined>>;
+  /** Workspace-relative output folder; default dist/pipelines/<project>. */
+  outputPath?: string;
+  /** The IR compiler; replaceable in tests. */
+  compile?: (options: CompilePipelineOptions) => CompiledPipeline;
+}
+
+export interface CompiledPipelineProject {
+  /** Workspace-relative path of the written IR. */
+  outputFile: string;
+  contentHash: string;
+  env: string;
+  /** Parameter defaults the environment's settings overrode. */
+  parameterDefaults: Record<string, unknown>;
+}
+
+/** Throws PipelineCheckError with every problem found; writes nothing then. */
+export function compilePipelineProject(options: CompilePipelineProjectOptions): CompiledPipelineProject {
+  const { workspaceRoot, projectName, projects } = options;
+  const project = projects[projectName];
+  if (!project) throw new PipelineCheckError([{ file: projectName, message: `unknown project "${projectName}".` }]);
+  const pipelineFile = toPosix(join(project.root, PIPELINE_FILE));
+  if (!existsSync(join(workspaceRoot, pipelineFile))) {
+    throw new PipelineCheckError([{ file: pipelineFile, message: `"${projectName}" is not a pipeline project: it has no ${PIPELINE_FILE}.` }]);
+  }
+  const env = options.env ?? (options.environ ?? process.env)['ENV_FOR_DYNACONF'] ?? DEFAULT_ENV;
+
+  const read = readPipeline(readFileSync(join(workspaceRoot, pipelineFile), 'utf8'), pipelineFile);
+  const problems: PipelineProblem[] = [...read.problems];
+  const named = new Set(read.definition?.tasks.map((task) => task.component) ?? []);
+  const components = loadComponents(workspaceRoot, projects, named);
+  problems.push(...components.problems);
+  if (read.definition) {
+    problems.push(
+      ...checkPipeline({
+        definition: read.definition,
+        source: read.source,
+        components: components.specs,
+        brokenComponents: components.broken,
+        componentNames: [...components.roots.keys()],
+      }),
+    );
+  }
+  const settingsFile = toPosix(join(project.root, PIPELINE_SETTINGS_FILE));
+  const settingsToml = existsSync(join(workspaceRoot, settingsFile)) ? readFileSync(join(workspaceRoot, settingsFile), 'utf8') : undefined;
+  const parameterDefaults = read.definition
+    ? parameterOverrides(read.definition, settingsFile, settingsToml, env, workspaceRoot, problems)
+    : {};
+  if (problems.length > 0 || !read.definition) throw new PipelineCheckError(problems);
+
+  const compile = options.compile ?? compilePipeline;
+  let compiled: CompiledPipeline;
+  try {
+    compiled = compile({
+      pipeline: read.definition,
+      components: resolveComponents(workspaceRoot, read.definition, components.specs, components.roots),
+      parameterDefaults,
+      settingsEnv: env,
+      ...(settingsToml !== undefined ? { pipelineSettingsToml: settingsToml } : {}),
+    });
+  } catch (error) {
+    if (error instanceof IrCompileError) throw new PipelineCheckError(error.problems.map((problem) => locate(problem, read.source)));
+    throw error;
+  }
+  const outputFile = toPosix(join(options.outputPath ?? join('dist', 'pipelines', projectName), PIPELINE_FILE));
+  writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
+  return { outputFile, contentHash: compiled.contentHash, env, parameterDefaults };
+}
+
+/**
+ * [<env>.parameters] of the pipeline's config/settings.toml, checked against
+ * the declared parameters. Only that file is read, never settings.local.toml
+ * (it stays on its machine and outside the Nx cache) nor DYNACONF_* variables
+ * (they cannot be cache inputs): the compiled file depends on committed files
+ * and the environment name alone.
+ */
+function parameterOverrides(
+  definition: PipelineDefinition,
+  settingsFile: string,
+  settingsToml: string | undefined,
+  env: string,
+  workspaceRoot: string,
+  problems: PipelineProblem[],
+): Record<string, unknown> {
+  if (settingsToml === undefined) return {};
+  let values: Record<string, unknown>;
+  const scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-compile-'));
+  try {
+    // A copy alone in a folder: loadSettings would also read a settings.local.toml beside the original.
+    const copy = join(scratch, 'settings.toml');
+    writeFileSync(copy, settingsToml);
+    values = loadSettings({ files: [copy], env, environ: {}, cwd: workspaceRoot }).values;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    problems.push({ file: settingsFile, message: error.message.split(toPosix(join(scratch, 'settings.toml'))).join(settingsFile) });
+    return {};
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const overrides = readSetting(values, 'parameters');
+  if (overrides === undefined) return {};
+  const field = `[${env}.parameters]`;
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    problems.push({ file: settingsFile, field, message: 'must be a table of parameter name = value.' });
+    return {};
+  }
+  const defaults: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(overrides as Record<string, unknown>)) {
+    const parameter = definition.parameters.find((candidate) => candidate.name === name);
+    if (!parameter) {
+      const declared = definition.parameters.map((candidate) => candidate.name).join(', ') || '(none)';
+      problems.push({ file: settingsFile, field: `${field} ${name}`, message: `overrides "${name}", which ${definition.file} does not declare; its parameters: ${declared}.` });
+      continue;
+    }
+    const problem = typeof value === 'bigint' ? `${value} is too large for a pipeline parameter.` : parameterValueProblem(value, parameter.type);
+    if (problem) {
+      problems.push({ file: settingsFile, field: `${field} ${name}`, message: `not a valid ${parameter.type}: ${problem}` });
+      continue;
+    }
+    defaults[name] = value;
+  }
+  return defaults;
+}
+
+/**
+ * The compiler's view of each component. The image is the one component.yaml
+ * names; image.json from docker-build is not read yet (see the README).
+ */
+function resolveComponents(
+  workspaceRoot: string,
+  definition: PipelineDefinition,
+  specs: ReadonlyMap<string, ResolvedComponent['spec']>,
+  roots: ReadonlyMap<string, string>,
+): Map<string, ResolvedComponent> {
+  const resolved = new Map<string, ResolvedComponent>();
+  for (const task of definition.tasks) {
+    const spec = specs.get(task.component);
+    const root = roots.get(task.component);
+    if (!spec || root === undefined || resolved.has(task.component)) continue;
+    resolved.set(task.component, {
+      project: task.component,
+      spec,
+      image: spec.implementation.container.image,
+      usesComponentRuntime: usesComponentRuntime(workspaceRoot, root),
+    });
+  }
+  return resolved;
+}
+
+function usesComponentRuntime(workspaceRoot: string, componentRoot: string): boolean {
+  const pyproject = join(componentRoot, 'pyproject.toml');
+  if (!existsSync(join(workspaceRoot, pyproject))) return false;
+  try {
+    return readPyproject(workspaceRoot, pyproject).localDependencies.some((root) => basename(root) === 'component-runtime');
+  } catch {
+    return false;
+  }
+}
+
+/** A compiler problem (task + dotted field) placed on the line of pipeline.yaml it is about. */
+function locate(problem: { file: string; task?: string; field: string; message: string }, source: YamlSource): PipelineProblem {
+  const fieldPath = problem.field.split('.').filter(Boolean);
+  const path = problem.task !== undefined ? ['tasks', problem.task, ...fieldPath] : fieldPath;
+  const { line, column } = source.positionOf(path);
+  return { file: problem.file, line, column, ...(problem.task !== undefined ? { task: problem.task } : {}), field: problem.field, message: problem.message };
+}
+
+/** Temp file in the same folder, then rename: readers never see half a file. */
+export function writeFileAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+function toPosix(path: string): string {
+  return path.split('\\').join('/');
+}

@@ -1,0 +1,71 @@
+/** The components a pipeline names: found as projects, their component.yaml read with src/kfp's loader. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parseComponentSpec } from '../kfp/component-spec';
+import type { ComponentSpec } from '../kfp/pipeline-model';
+import type { PipelineProblem } from './pipeline-problems';
+
+export const COMPONENT_FILE = 'component.yaml';
+
+/**
+ * The component names the tasks of a pipeline.yaml mention, in order, each
+ * once. For the project graph: a plain YAML parse, no checking; a file that
+ * does not parse names nothing (compile reports it).
+ */
+export function componentNamesIn(pipelineYaml: string): string[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(pipelineYaml);
+  } catch {
+    return [];
+  }
+  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
+  if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) return [];
+  const names = new Set<string>();
+  for (const task of Object.values(tasks as Record<string, unknown>)) {
+    const component = (task as { component?: unknown } | null)?.component;
+    if (typeof component === 'string' && component !== '') names.add(component);
+  }
+  return [...names];
+}
+
+export interface LoadedComponents {
+  /** Component project name -> its interface. */
+  specs: Map<string, ComponentSpec>;
+  /** Workspace-relative root of every component project (loaded, broken or not asked for). */
+  roots: Map<string, string>;
+  /** Components that exist but whose component.yaml is broken. */
+  broken: Set<string>;
+  problems: PipelineProblem[];
+}
+
+/**
+ * Reads the component.yaml of every component project in `projects` (name ->
+ * workspace-relative root). All of them, not just the ones a pipeline names,
+ * so "unknown component" can list what exists; `only` narrows that down.
+ */
+export function loadComponents(
+  workspaceRoot: string,
+  projects: Readonly<Record<string, { root: string }>>,
+  only?: ReadonlySet<string>,
+): LoadedComponents {
+  const loaded: LoadedComponents = { specs: new Map(), roots: new Map(), broken: new Set(), problems: [] };
+  for (const [name, { root }] of Object.entries(projects)) {
+    const file = join(root, COMPONENT_FILE).split('\\').join('/');
+    const absolute = join(workspaceRoot, file);
+    if (!existsSync(absolute)) continue;
+    loaded.roots.set(name, root);
+    if (only && !only.has(name)) continue;
+    const { spec, problems } = parseComponentSpec(readFileSync(absolute, 'utf8'), file);
+    if (spec && problems.length === 0) {
+      loaded.specs.set(name, spec);
+    } else {
+      loaded.broken.add(name);
+      loaded.problems.push(
+        ...problems.map((problem) => ({ file, field: problem.field, message: problem.message })),
+      );
+    }
+  }
+  return loaded;
+}

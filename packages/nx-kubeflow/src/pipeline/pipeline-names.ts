@@ -1,0 +1,39 @@
+/**
+ * Name rules for pipeline.yaml. Pipeline and task names end up in Kubernetes
+ * and KFP names, which kfp lower-cases and dashes (k8sName); we accept only
+ * names that are already in that form, so what the user writes is what the
+ * IR and the UI show. Parameter names are Python identifiers, as in the DSL.
+ */
+
+/** kfp's pipeline name rule (compiler: ^[a-z0-9][a-z0-9-]{0,127}$). */
+const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
+/** A DNS-1123 label: a-z, 0-9 and '-', starting and ending with a letter or digit, at most 63 characters. */
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PYTHON_KEYWORDS = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for from global ' +
+    'if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+);
+
+export function pipelineNameProblem(name: string): string | undefined {
+  return PIPELINE_NAME.test(name)
+    ? undefined
+    : `"${name}" is not a valid pipeline name: use lowercase letters, digits and "-", starting with a letter or digit (at most 128 characters), e.g. training-pipeline.`;
+}
+
+export function taskNameProblem(name: string): string | undefined {
+  return DNS_1123_LABEL.test(name)
+    ? undefined
+    : `"${name}" is not a valid task name: use a lowercase DNS-1123 label (a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters), e.g. train-model.`;
+}
+
+export function parameterNameProblem(name: string): string | undefined {
+  if (PYTHON_IDENTIFIER.test(name) && !PYTHON_KEYWORDS.has(name)) return undefined;
+  return `"${name}" is not a valid parameter name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`;
+}
+
+/** A task name into a parameter-name fragment: train-model -> train_model. */
+export function identifierFrom(name: string): string {
+  const identifier = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1');
+  return PYTHON_KEYWORDS.has(identifier) ? `${identifier}_` : identifier;
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PARAMETER_KEYS, PIPELINE_KEYS, TASK_KEYS } from './read-pipeline';
+
+/** The shipped JSON Schema (for editors) and the reader (for compile) must describe the same file. */
+describe('pipeline.schema.json', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, 'pipeline.schema.json'), 'utf8'));
+
+  it('is a draft-07 schema that closes every object the reader closes', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(Object.keys(schema.properties)).toEqual([...PIPELINE_KEYS]);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.definitions.task.properties)).toEqual([...TASK_KEYS]);
+    expect(schema.definitions.task.additionalProperties).toBe(false);
+    expect(Object.keys(schema.definitions.parameter.properties)).toEqual([...PARAMETER_KEYS]);
+  });
+
+  it('uses the reader\'s name rules', () => {
+    const taskName = new RegExp(schema.properties.tasks.propertyNames.pattern);
+    expect(['train', 'train-2', 'a'].every((name) => taskName.test(name))).toBe(true);
+    expect(['Train', 'train_model', '-x', 'x-'].some((name) => taskName.test(name))).toBe(false);
+    const parameterName = new RegExp(schema.properties.parameters.propertyNames.pattern);
+    expect(parameterName.test('learning_rate')).toBe(true);
+    expect(parameterName.test('1st')).toBe(false);
+  });
+
+  it('resolves every $ref', () => {
+    const refs = JSON.stringify(schema).match(/"\$ref":"#\/definitions\/[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(schema.definitions[ref.split('/').pop()!.replace('"', '')]).toBeDefined();
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * KFP's type rules as the checker applies them: parameters must have the
+ * same type; an artifact input of the generic type (system.Artifact: typed
+ * Artifact, untyped, or any name kfp does not know) accepts any artifact,
+ * any other artifact input only its own type.
+ */
+import { ioTypeOf, type IoType } from '../kfp/io-types';
+import type { ParameterType } from '../kfp/parameter-types';
+
+export { ioTypeOf, type IoType };
+
+/** A short name for messages: Float, system.Dataset. */
+export function describeIoType(type: IoType): string {
+  return type.kind === 'parameter' ? type.parameterType : type.schemaTitle;
+}
+
+/** Why `given` cannot feed `expected`, or undefined when it can. */
+export function incompatibility(given: IoType, expected: IoType): string | undefined {
+  if (given.kind !== expected.kind) {
+    return given.kind === 'parameter'
+      ? `a parameter (${describeIoType(given)}) cannot feed an artifact input (${describeIoType(expected)})`
+      : `an artifact (${describeIoType(given)}) cannot feed a parameter input (${describeIoType(expected)})`;
+  }
+  if (given.kind === 'parameter' && expected.kind === 'parameter') {
+    return given.parameterType === expected.parameterType
+      ? undefined
+      : `type ${given.parameterType} does not match the input's type ${expected.parameterType}`;
+  }
+  if (given.kind === 'artifact' && expected.kind === 'artifact') {
+    if (expected.schemaTitle === 'system.Artifact' || given.schemaTitle === expected.schemaTitle) return undefined;
+    return `artifact type ${given.schemaTitle} does not match the input's type ${expected.schemaTitle}`;
+  }
+  return undefined;
+}
+
+/** Why a literal (a YAML value) is not a valid value of a parameter type, or undefined. */
+export function parameterValueProblem(value: unknown, type: ParameterType): string | undefined {
+  const shown = JSON.stringify(value);
+  switch (type) {
+    case 'String':
+      return typeof value === 'string' ? undefined : `${shown} is not a String; quote it ('${String(value)}') if text is meant.`;
+    case 'Integer':
+      return Number.isInteger(value) ? undefined : `${shown} is not an Integer.`;
+    case 'Float':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${shown} is not a Float.`;
+    case 'Boolean':
+      return typeof value === 'boolean' ? undefined : `${shown} is not a Boolean (true or false).`;
+    case 'JsonObject':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : `${shown} is not a JsonObject (a mapping).`;
+    case 'JsonArray':
+      return Array.isArray(value) ? undefined : `${shown} is not a JsonArray (a list).`;
+  }
+}
+
+/**
+ * A component.yaml default (always text there) as the typed value a
+ * pipeline.yaml parameter default takes; undefined when it does not parse.
+ */
+export function typedDefault(text: string, type: ParameterType): unknown {
+  switch (type) {
+    case 'String':
+      return text;
+    case 'Integer':
+      return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined;
+    case 'Float': {
+      const number = Number(text);
+      return text.trim() !== '' && Number.isFinite(number) ? number : undefined;
+    }
+    case 'Boolean':
+      return /^true$/i.test(text.trim()) ? true : /^false$/i.test(text.trim()) ? false : undefined;
+    case 'JsonObject':
+    case 'JsonArray':
+      try {
+        const parsed = JSON.parse(text);
+        return parameterValueProblem(parsed, type) ? undefined : parsed;
+      } catch {
+        return undefined;
+      }
+  }
+}

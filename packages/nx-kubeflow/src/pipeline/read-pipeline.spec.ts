@@ -1,0 +1,136 @@
+import { formatProblem } from './pipeline-problems';
+import { readPipeline } from './read-pipeline';
+
+const FILE = 'pipelines/p/pipeline.yaml';
+const messages = (text: string) => readPipeline(text, FILE).problems.map(formatProblem);
+
+describe('readPipeline', () => {
+  it('reads the DESIGN example into a PipelineDefinition, keeping declaration order', () => {
+    const { definition, problems } = readPipeline(
+      `name: training-pipeline
+description: Load, train, evaluate
+parameters:
+  source_uri: {type: String}
+  epochs: {type: Integer, default: 3}
+tasks:
+  load:
+    component: data-loader
+    arguments:
+      source: {parameter: source_uri}
+  train:
+    component: trainer
+    display_name: Train
+    arguments:
+      dataset: {task: load, output: dataset}
+      learning_rate: 0.05
+      options: {a: 1}
+    after: [load]
+    caching: false
+    retry: {max_retry_count: 3, backoff_duration: 60s, backoff_factor: 2, backoff_max_duration: 3600s}
+    resources: {cpu_limit: '2', memory_limit: 8G, accelerator: {type: nvidia.com/gpu, count: 1}}
+    env: {LOG_LEVEL: debug}
+    secrets:
+    - {secret_name: warehouse, keys: {password: DYNACONF_WAREHOUSE__PASSWORD}}
+`,
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(definition).toEqual({
+      file: FILE,
+      name: 'training-pipeline',
+      description: 'Load, train, evaluate',
+      parameters: [
+        { name: 'source_uri', type: 'String' },
+        { name: 'epochs', type: 'Integer', default: 3 },
+      ],
+      tasks: [
+        { name: 'load', component: 'data-loader', arguments: { source: { kind: 'parameter', parameter: 'source_uri' } }, after: [] },
+        {
+          name: 'train',
+          component: 'trainer',
+          display_name: 'Train',
+          arguments: {
+            dataset: { kind: 'task-output', task: 'load', output: 'dataset' },
+            learning_rate: { kind: 'literal', value: 0.05 },
+            options: { kind: 'literal', value: { a: 1 } },
+          },
+          after: ['load'],
+          caching: false,
+          retry: { max_retry_count: 3, backoff_duration: '60s', backoff_factor: 2, backoff_max_duration: '3600s' },
+          resources: { cpu_limit: '2', memory_limit: '8G', accelerator: { type: 'nvidia.com/gpu', count: 1 } },
+          env: { LOG_LEVEL: 'debug' },
+          secrets: [{ secret_name: 'warehouse', keys: { password: 'DYNACONF_WAREHOUSE__PASSWORD' } }],
+        },
+      ],
+    });
+  });
+
+  it('normalizes parameter type aliases and takes numbers as resource strings', () => {
+    const { definition, problems } = readPipeline(
+      'name: p\nparameters:\n  n: {type: int}\ntasks:\n  a: {component: c, resources: {cpu_limit: 2}}\n',
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(definition!.parameters).toEqual([{ name: 'n', type: 'Integer' }]);
+    expect(definition!.tasks[0].resources).toEqual({ cpu_limit: '2' });
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their position', () => {
+    expect(messages('name: p\ntasks:\n  a: {component: c\n')).toEqual([expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:[34]:\d+: not valid YAML/)]);
+    expect(messages('name: p\ntasks:\n  a: {component: c}\n  a: {component: d}\n')).toEqual([
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:4:3: not valid YAML: Map keys must be unique/),
+    ]);
+  });
+
+  it('reports every shape problem at once, each with line, column, task and field', () => {
+    const text = `name: Bad_Name
+descripton: typo
+parameters:
+  1st: {type: Integer}
+  rate: {type: Dataset}
+  count: {type: Integer, default: 'three'}
+tasks:
+  Load_Data:
+    component: data-loader
+  train:
+    componnt: trainer
+    after: load
+    caching: 'no'
+    retry: {backoff_duration: 60}
+    resources: {cpu_limit: lots, memory_limit: 8GB, accelerator: {count: 0}}
+    arguments:
+      dataset: {task: load, outptu: dataset}
+      epochs:
+    secrets:
+    - {secret_name: s, keys: {password: not-a-var}}
+`;
+    expect(messages(text)).toEqual([
+      'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, parameters, tasks.',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:1:7: name: "Bad_Name" is not a valid pipeline name/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:4:3: parameters\.1st: "1st" is not a valid parameter name/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:5:16: parameters\.rate\.type: "Dataset" is not a parameter type/),
+      'pipelines/p/pipeline.yaml:6:35: parameters.count.default: "three" is not an Integer.',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:8:3: task "Load_Data": "Load_Data" is not a valid task name/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:11:5: task "train", componnt: unknown key "componnt" in a task \(did you mean "component"\?\)/),
+      'pipelines/p/pipeline.yaml:10:3: task "train", component: needs component: the name of a component project.',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:17:29: task "train", arguments\.dataset\.outptu: unknown key "outptu"/),
+      'pipelines/p/pipeline.yaml:17:16: task "train", arguments.dataset: needs output: an upstream output name.',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:18:14: task "train", arguments\.epochs: has no value/),
+      'pipelines/p/pipeline.yaml:12:12: task "train", after: must be a list of task names, e.g. after: [load].',
+      'pipelines/p/pipeline.yaml:13:14: task "train", caching: must be true or false.',
+      'pipelines/p/pipeline.yaml:14:12: task "train", retry.max_retry_count: max_retry_count is required: a whole number of retries, 0 or more.',
+      'pipelines/p/pipeline.yaml:14:31: task "train", retry.backoff_duration: must be a duration in seconds, e.g. 60s (got 60).',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:28: task "train", resources\.cpu_limit: must be a CPU amount/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:48: task "train", resources\.memory_limit: must be a memory amount/),
+      'pipelines/p/pipeline.yaml:15:66: task "train", resources.accelerator.type: needs type: the resource name, e.g. nvidia.com/gpu.',
+      'pipelines/p/pipeline.yaml:20:41: task "train", secrets[0].keys.password: must be an environment variable name.',
+    ]);
+  });
+
+  it('asks for tasks and a name when the file has neither', () => {
+    expect(messages('description: nothing\n')).toEqual([
+      'pipelines/p/pipeline.yaml:1:1: name: is required: the pipeline name, e.g. name: training-pipeline.',
+      'pipelines/p/pipeline.yaml:1:1: needs tasks: a mapping of task name to {component, arguments, ...}.',
+    ]);
+  });
+});

@@ -1,0 +1,470 @@
+/**
+ * pipeline.yaml (DESIGN section 3) -> PipelineDefinition. This step checks the
+ * file's own shape (keys, value types, names, parameter defaults); what needs
+ * the components is in check-pipeline.ts. Problems are collected, never thrown.
+ */
+import { parameterTypeOf } from '../kfp/parameter-types';
+import type {
+  ParameterTypeName,
+  PipelineDefinition,
+  PipelineParameter,
+  PipelineTask,
+  RetryPolicy,
+  SecretAsEnv,
+  TaskArgument,
+  TaskResources,
+} from '../kfp/pipeline-model';
+import { parameterNameProblem, pipelineNameProblem, taskNameProblem } from './pipeline-names';
+import type { PipelineProblem } from './pipeline-problems';
+import { parameterValueProblem } from './pipeline-types';
+import { YamlSource, type YamlPath } from './yaml-source';
+
+export interface ReadPipelineResult {
+  /** Present unless the file is not YAML or not a mapping; may be partial when there are problems. */
+  definition?: PipelineDefinition;
+  problems: PipelineProblem[];
+  source: YamlSource;
+}
+
+export const PIPELINE_KEYS = ['name', 'description', 'parameters', 'tasks'] as const;
+export const PARAMETER_KEYS = ['type', 'default', 'description'] as const;
+export const TASK_KEYS = [
+  'component',
+  'display_name',
+  'arguments',
+  'after',
+  'caching',
+  'retry',
+  'resources',
+  'env',
+  'secrets',
+] as const;
+const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
+const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
+const ACCELERATOR_KEYS = ['type', 'count'] as const;
+const SECRET_KEYS = ['secret_name', 'keys'] as const;
+
+/** kfp's own checks on resource strings (PipelineTask._validate_cpu_request_limit / _validate_memory_request_limit). */
+const CPU = /^([0-9]*[.])?[0-9]+m?$/;
+const MEMORY = /^[0-9]+(E|Ei|P|Pi|T|Ti|G|Gi|M|Mi|K|Ki)?$/;
+/** A duration as kfp's set_retry takes it: seconds, e.g. 60s. */
+const DURATION = /^[0-9]+(\.[0-9]+)?s$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+type Dict = Record<string, unknown>;
+const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Reads pipeline.yaml text; `file` is the workspace-relative path used in messages. */
+export function readPipeline(text: string, file: string): ReadPipelineResult {
+  const source = YamlSource.parse(text);
+  const problems: PipelineProblem[] = source.syntaxProblems.map((problem) => ({
+    file,
+    line: problem.line,
+    column: problem.column,
+    message: `not valid YAML: ${problem.message}`,
+  }));
+  if (problems.length > 0) return { problems, source };
+  const reader = new PipelineReader(file, source, problems);
+  const definition = reader.read(source.value);
+  return { definition, problems, source };
+}
+
+class PipelineReader {
+  constructor(
+    private readonly file: string,
+    private readonly source: YamlSource,
+    private readonly problems: PipelineProblem[],
+  ) {}
+
+  read(raw: unknown): PipelineDefinition | undefined {
+    if (!isDict(raw)) {
+      this.report([], 'must be a mapping with name, tasks and optionally description and parameters.');
+      return undefined;
+    }
+    this.unknownKeys(raw, [], PIPELINE_KEYS, 'a pipeline');
+    let name = '';
+    if (typeof raw.name !== 'string') {
+      this.report(['name'], raw.name === undefined ? 'is required: the pipeline name, e.g. name: training-pipeline.' : 'must be a string.');
+    } else {
+      name = raw.name;
+      const problem = pipelineNameProblem(name);
+      if (problem) this.report(['name'], problem);
+    }
+    const description = this.optionalString(raw, [], 'description');
+    const parameters = this.readParameters(raw.parameters);
+    const tasks = this.readTasks(raw.tasks);
+    return {
+      file: this.file,
+      name,
+      ...(description !== undefined ? { description } : {}),
+      parameters,
+      tasks,
+    };
+  }
+
+  // ------------------------------------------------------------ parameters
+
+  private readParameters(raw: unknown): PipelineParameter[] {
+    if (raw === undefined || raw === null) return [];
+    if (!isDict(raw)) {
+      this.report(['parameters'], 'must be a mapping of parameter name to {type, default, description}.');
+      return [];
+    }
+    const parameters: PipelineParameter[] = [];
+    for (const [name, spec] of Object.entries(raw)) {
+      const path = ['parameters', name];
+      const nameProblem = parameterNameProblem(name);
+      if (nameProblem) this.report(path, nameProblem, { of: 'key' });
+      if (!isDict(spec)) {
+        this.report(path, 'must be a mapping such as {type: Integer, default: 3}.');
+        continue;
+      }
+      this.unknownKeys(spec, path, PARAMETER_KEYS, 'a parameter');
+      const type = typeof spec.type === 'string' ? parameterTypeOf(spec.type) : undefined;
+      if (spec.type === undefined) {
+        this.report(path, 'needs a type: String, Integer, Float, Boolean, JsonObject or JsonArray.');
+      } else if (!type) {
+        this.report(
+          [...path, 'type'],
+          `"${String(spec.type)}" is not a parameter type: use String, Integer, Float, Boolean, JsonObject or JsonArray (artifacts cannot be pipeline parameters).`,
+        );
+      }
+      const description = this.optionalString(spec, path, 'description');
+      const parameter: PipelineParameter = { name, type: (type ?? 'String') as ParameterTypeName };
+      if (spec.default !== undefined) {
+        if (spec.default === null) {
+          this.report([...path, 'default'], 'is empty; give a value or remove the key.');
+        } else {
+          const problem = type ? parameterValueProblem(spec.default, type) : undefined;
+          if (problem) this.report([...path, 'default'], problem);
+          parameter.default = spec.default;
+        }
+      }
+      if (description !== undefined) parameter.description = description;
+      parameters.push(parameter);
+    }
+    return parameters;
+  }
+
+  // ----------------------------------------------------------------- tasks
+
+  private readTasks(raw: unknown): PipelineTask[] {
+    if (raw === undefined || raw === null) {
+      this.report(raw === null ? ['tasks'] : [], 'needs tasks: a mapping of task name to {component, arguments, ...}.');
+      return [];
+    }
+    if (!isDict(raw)) {
+      this.report(['tasks'], 'must be a mapping of task name to {component, arguments, ...}.');
+      return [];
+    }
+    const tasks: PipelineTask[] = [];
+    for (const [name, spec] of Object.entries(raw)) {
+      const task = this.readTask(name, spec);
+      if (task) tasks.push(task);
+    }
+    return tasks;
+  }
+
+  private readTask(name: string, raw: unknown): PipelineTask | undefined {
+    const path = ['tasks', name];
+    const nameProblem = taskNameProblem(name);
+    if (nameProblem) this.report(path, nameProblem, { of: 'key', task: name });
+    if (!isDict(raw)) {
+      this.report(path, 'must be a mapping with at least component: <component project>.', { task: name });
+      return undefined;
+    }
+    this.unknownKeys(raw, path, TASK_KEYS, 'a task', name);
+    let component = '';
+    if (typeof raw.component !== 'string' || raw.component === '') {
+      this.report(
+        raw.component === undefined ? path : [...path, 'component'],
+        raw.component === undefined ? 'needs component: the name of a component project.' : 'must be the name of a component project.',
+        { task: name, field: 'component', of: raw.component === undefined ? 'key' : 'value' },
+      );
+    } else {
+      component = raw.component;
+    }
+    const task: PipelineTask = { name, component, arguments: this.readArguments(name, raw.arguments), after: this.readAfter(name, raw.after) };
+    const displayName = this.optionalString(raw, path, 'display_name', name);
+    if (displayName !== undefined) task.display_name = displayName;
+    if (raw.caching !== undefined) {
+      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
+      else task.caching = raw.caching;
+    }
+    const retry = this.readRetry(name, raw.retry);
+    if (retry) task.retry = retry;
+    const resources = this.readResources(name, raw.resources);
+    if (resources) task.resources = resources;
+    const env = this.readEnv(name, raw.env);
+    if (env) task.env = env;
+    const secrets = this.readSecrets(name, raw.secrets);
+    if (secrets) task.secrets = secrets;
+    return task;
+  }
+
+  private readArguments(task: string, raw: unknown): Record<string, TaskArgument> {
+    const path = ['tasks', task, 'arguments'];
+    if (raw === undefined || raw === null) return {};
+    if (!isDict(raw)) {
+      this.report(path, 'must be a mapping of input name to a value, {parameter: p} or {task: t, output: o}.', { task });
+      return {};
+    }
+    const args: Record<string, TaskArgument> = {};
+    for (const [input, value] of Object.entries(raw)) {
+      const argument = this.readArgument(task, input, value);
+      if (argument) args[input] = argument;
+    }
+    return args;
+  }
+
+  private readArgument(task: string, input: string, value: unknown): TaskArgument | undefined {
+    const path = ['tasks', task, 'arguments', input];
+    if (value === null) {
+      this.report(path, 'has no value: give a literal, {parameter: p} or {task: t, output: o}, or remove it.', { task });
+      return undefined;
+    }
+    if (isDict(value) && 'parameter' in value) {
+      this.unknownKeys(value, path, ['parameter'], 'a parameter reference', task);
+      if (typeof value.parameter !== 'string') {
+        this.report([...path, 'parameter'], 'must name a pipeline parameter.', { task });
+        return undefined;
+      }
+      return { kind: 'parameter', parameter: value.parameter };
+    }
+    if (isDict(value) && ('task' in value || 'output' in value)) {
+      this.unknownKeys(value, path, ['task', 'output'], 'an output reference', task);
+      let valid = true;
+      for (const key of ['task', 'output'] as const) {
+        if (typeof value[key] !== 'string') {
+          this.report(key in value ? [...path, key] : path, `needs ${key}: an upstream ${key === 'task' ? 'task name' : 'output name'}.`, { task });
+          valid = false;
+        }
+      }
+      return valid ? { kind: 'task-output', task: value.task as string, output: value.output as string } : undefined;
+    }
+    return { kind: 'literal', value: value as Extract<TaskArgument, { kind: 'literal' }>['value'] };
+  }
+
+  private readAfter(task: string, raw: unknown): string[] {
+    if (raw === undefined || raw === null) return [];
+    const path = ['tasks', task, 'after'];
+    if (!Array.isArray(raw)) {
+      this.report(path, 'must be a list of task names, e.g. after: [load].', { task });
+      return [];
+    }
+    const after: string[] = [];
+    raw.forEach((item, index) => {
+      if (typeof item !== 'string') this.report([...path, index], 'must be a task name.', { task, field: `after[${index}]` });
+      else after.push(item);
+    });
+    return after;
+  }
+
+  private readRetry(task: string, raw: unknown): RetryPolicy | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const path = ['tasks', task, 'retry'];
+    if (!isDict(raw)) {
+      this.report(path, 'must be a mapping such as {max_retry_count: 3, backoff_duration: 60s}.', { task });
+      return undefined;
+    }
+    this.unknownKeys(raw, path, RETRY_KEYS, 'retry', task);
+    const retry: RetryPolicy = { max_retry_count: 0 };
+    if (!Number.isInteger(raw.max_retry_count) || (raw.max_retry_count as number) < 0) {
+      this.report('max_retry_count' in raw ? [...path, 'max_retry_count'] : path, 'max_retry_count is required: a whole number of retries, 0 or more.', {
+        task,
+        field: 'retry.max_retry_count',
+      });
+    } else {
+      retry.max_retry_count = raw.max_retry_count as number;
+    }
+    for (const key of ['backoff_duration', 'backoff_max_duration'] as const) {
+      if (raw[key] === undefined) continue;
+      if (typeof raw[key] !== 'string' || !DURATION.test(raw[key] as string)) {
+        this.report([...path, key], `must be a duration in seconds, e.g. 60s (got ${JSON.stringify(raw[key])}).`, { task });
+      } else {
+        retry[key] = raw[key] as string;
+      }
+    }
+    if (raw.backoff_factor !== undefined) {
+      if (typeof raw.backoff_factor !== 'number' || !(raw.backoff_factor > 0)) {
+        this.report([...path, 'backoff_factor'], 'must be a positive number, e.g. 2.', { task });
+      } else {
+        retry.backoff_factor = raw.backoff_factor;
+      }
+    }
+    return retry;
+  }
+
+  private readResources(task: string, raw: unknown): TaskResources | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const path = ['tasks', task, 'resources'];
+    if (!isDict(raw)) {
+      this.report(path, "must be a mapping such as {cpu_limit: '2', memory_limit: 8G}.", { task });
+      return undefined;
+    }
+    this.unknownKeys(raw, path, RESOURCE_KEYS, 'resources', task);
+    const resources: TaskResources = {};
+    for (const key of ['cpu_request', 'cpu_limit'] as const) {
+      const value = this.resourceString(task, raw, key, CPU, "a CPU amount such as '2', '0.5' or '500m'");
+      if (value !== undefined) resources[key] = value;
+    }
+    for (const key of ['memory_request', 'memory_limit'] as const) {
+      const value = this.resourceString(task, raw, key, MEMORY, 'a memory amount such as 512M, 8G or 1Gi');
+      if (value !== undefined) resources[key] = value;
+    }
+    if (raw.accelerator !== undefined) {
+      const acceleratorPath = [...path, 'accelerator'];
+      const accelerator = raw.accelerator;
+      if (!isDict(accelerator)) {
+        this.report(acceleratorPath, 'must be a mapping such as {type: nvidia.com/gpu, count: 1}.', { task });
+      } else {
+        this.unknownKeys(accelerator, acceleratorPath, ACCELERATOR_KEYS, 'accelerator', task);
+        if (typeof accelerator.type !== 'string' || accelerator.type === '') {
+          this.report(acceleratorPath, 'needs type: the resource name, e.g. nvidia.com/gpu.', { task, field: 'resources.accelerator.type' });
+        } else {
+          resources.accelerator = { type: accelerator.type };
+          if (accelerator.count !== undefined) {
+            if (!Number.isInteger(accelerator.count) || (accelerator.count as number) < 1) {
+              this.report([...acceleratorPath, 'count'], 'must be a whole number, 1 or more.', { task });
+            } else {
+              resources.accelerator.count = accelerator.count as number;
+            }
+          }
+        }
+      }
+    }
+    return resources;
+  }
+
+  /** Numbers are taken as their text (cpu_limit: 2 means '2'), as a YAML user would expect. */
+  private resourceString(task: string, raw: Dict, key: string, pattern: RegExp, what: string): string | undefined {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    const text = typeof value === 'number' ? String(value) : value;
+    if (typeof text !== 'string' || !pattern.test(text)) {
+      this.report(['tasks', task, 'resources', key], `must be ${what} (got ${JSON.stringify(value)}).`, { task });
+      return undefined;
+    }
+    return text;
+  }
+
+  private readEnv(task: string, raw: unknown): Record<string, string> | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const path = ['tasks', task, 'env'];
+    if (!isDict(raw)) {
+      this.report(path, 'must be a mapping of variable name to value.', { task });
+      return undefined;
+    }
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (!ENV_NAME.test(name)) this.report([...path, name], `"${name}" is not a valid environment variable name.`, { task, of: 'key' });
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
+      else this.report([...path, name], 'must be a string.', { task });
+    }
+    return env;
+  }
+
+  private readSecrets(task: string, raw: unknown): SecretAsEnv[] | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const path = ['tasks', task, 'secrets'];
+    if (!Array.isArray(raw)) {
+      this.report(path, 'must be a list such as [{secret_name: warehouse, keys: {password: WAREHOUSE_PASSWORD}}].', { task });
+      return undefined;
+    }
+    const secrets: SecretAsEnv[] = [];
+    raw.forEach((item, index) => {
+      const itemPath = [...path, index];
+      const field = `secrets[${index}]`;
+      if (!isDict(item)) {
+        this.report(itemPath, 'must be a mapping {secret_name, keys}.', { task, field });
+        return;
+      }
+      this.unknownKeys(item, itemPath, SECRET_KEYS, 'a secret', task);
+      const problemsBefore = this.problems.length;
+      if (typeof item.secret_name !== 'string' || item.secret_name === '') {
+        this.report(itemPath, 'needs secret_name: the Kubernetes secret.', { task, field: `${field}.secret_name` });
+      }
+      if (!isDict(item.keys) || Object.keys(item.keys).length === 0) {
+        this.report(itemPath, 'needs keys: a mapping of secret key to environment variable name.', { task, field: `${field}.keys` });
+      } else {
+        for (const [key, variable] of Object.entries(item.keys)) {
+          if (typeof variable !== 'string' || !ENV_NAME.test(variable)) {
+            this.report([...itemPath, 'keys', key], 'must be an environment variable name.', { task, field: `${field}.keys.${key}` });
+          }
+        }
+      }
+      if (this.problems.length === problemsBefore) {
+        secrets.push({ secret_name: item.secret_name as string, keys: item.keys as Record<string, string> });
+      }
+    });
+    return secrets;
+  }
+
+  // --------------------------------------------------------------- helpers
+
+  private optionalString(raw: Dict, path: YamlPath, key: string, task?: string): string | undefined {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.report([...path, key], 'must be a string.', { task });
+      return undefined;
+    }
+    return value;
+  }
+
+  private unknownKeys(raw: Dict, path: YamlPath, allowed: readonly string[], what: string, task?: string): void {
+    for (const key of Object.keys(raw)) {
+      if (allowed.includes(key)) continue;
+      const suggestion = closest(key, allowed);
+      this.report([...path, key], `unknown key "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${allowed.join(', ')}.`, {
+        task,
+        of: 'key',
+      });
+    }
+  }
+
+  /**
+   * Records a problem at `path`. Inside a task the field is the path below
+   * the task (arguments.dataset); elsewhere the whole path (parameters.epochs.default).
+   */
+  report(path: YamlPath, message: string, options: { task?: string; field?: string; of?: 'key' | 'value' } = {}): void {
+    const { line, column } = this.source.positionOf(path, options.of);
+    const inTask = path[0] === 'tasks' && path.length >= 2;
+    const task = options.task ?? (inTask ? String(path[1]) : undefined);
+    const fieldPath = task !== undefined && inTask ? path.slice(2) : path;
+    const field = options.field ?? formatField(fieldPath);
+    this.problems.push({ file: this.file, line, column, ...(task !== undefined ? { task } : {}), ...(field ? { field } : {}), message });
+  }
+}
+
+export function formatField(path: YamlPath): string {
+  return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), '');
+}
+
+/** The allowed key a typo most likely meant (edit distance at most 2). */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Reference compile: builds the Python DSL pipeline that is equivalent to a
+plugin fixture and compiles it with the real kfp SDK.
+
+Usage: compile_reference.py JOBS_JSON
+  JOBS_JSON holds a list of jobs:
+    {"out": "/abs/out.yaml",
+     "pipeline": <PipelineDefinition as JSON, see src/kfp/pipeline-model.ts>,
+     "components": {"<project>": {"file": "/abs/component.yaml", "image": "...",
+                                  "usesComponentRuntime": false}},
+     "parameterDefaults": {...}, "settingsEnv": "...", "pipelineSettingsToml": "..."}
+
+The DSL is generated as Python source (kept next to the output as .py, so a
+failing comparison can be reproduced by hand) and exec'd. Prints one JSON line
+per job: {"out": ..., "ok": true} or {"out": ..., "ok": false, "error": "..."}.
+"""
+import json
+import sys
+import traceback
+
+PY_TYPES = {
+    'String': 'str', 'Integer': 'int', 'Float': 'float', 'Boolean': 'bool',
+    'JsonObject': 'dict', 'JsonArray': 'list',
+}
+
+
+def k8s_name(name):
+    import re
+    return re.sub('-+', '-', re.sub('[^-0-9a-z]+', '-', name.lower())).strip('-')
+
+
+def py_ident(name):
+    import re
+    return '_t_' + re.sub('[^0-9a-zA-Z_]', '_', name)
+
+
+def sanitize_input_name(name):
+    import re
+    return re.sub('[^_0-9a-z]+', '_', name.lower()).strip('_')
+
+
+def argument_source(arg, params, project, input_name):
+    kind = arg['kind']
+    if kind == 'parameter':
+        return params[arg['parameter']]
+    if kind == 'task-output':
+        return f"{py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}]"
+    return f"_literal({project!r}, {input_name!r}, {arg['value']!r})"
+
+
+def pipeline_signature(pipeline):
+    params = {}
+    parts = []
+    # kfp calls the function positionally, so parameters with defaults go last;
+    # the IR keeps them in a map, so this order is invisible in the output.
+    for p in sorted(pipeline['parameters'], key=lambda p: 'default' in p):
+        # the Python parameter name is the IR's root input name
+        ident = p['name']
+        params[p['name']] = ident
+        text = f"{ident}: {PY_TYPES[p['type']]}"
+        if 'default' in p:
+            text += f" = {p['default']!r}"
+        parts.append(text)
+    return params, parts
+
+
+def task_source(task, components, params, job):
+    project = task['component']
+    var = py_ident(task['name'])
+    args = ', '.join(
+        f'{sanitize_input_name(name)}={argument_source(arg, params, project, sanitize_input_name(name))}'
+        for name, arg in task['arguments'].items())
+    lines = [f"    {var} = _named(_components[{project!r}], {task['name']!r})({args})"]
+    if task.get('display_name'):
+        lines.append(f"    {var}.set_display_name({task['display_name']!r})")
+    for upstream in task.get('after', []):
+        lines.append(f"    {var}.after({py_ident(upstream)})")
+    if task.get('caching') is False:
+        lines.append(f"    {var}.set_caching_options(False)")
+    retry = task.get('retry')
+    if retry:
+        lines.append(
+            f"    {var}.set_retry(num_retries={retry['max_retry_count']!r}, "
+            f"backoff_duration={retry.get('backoff_duration')!r}, "
+            f"backoff_factor={retry.get('backoff_factor')!r}, "
+            f"backoff_max_duration={retry.get('backoff_max_duration')!r})")
+    res = task.get('resources') or {}
+    for key, method in (('cpu_request', 'set_cpu_request'), ('cpu_limit', 'set_cpu_limit'),
+                        ('memory_request', 'set_memory_request'),
+                        ('memory_limit', 'set_memory_limit')):
+        if key in res:
+            lines.append(f"    {var}.{method}({res[key]!r})")
+    acc = res.get('accelerator')
+    if acc:
+        lines.append(f"    {var}.set_accelerator_type({acc['type']!r})")
+        if 'count' in acc:
+            lines.append(f"    {var}.set_accelerator_limit({acc['count']!r})")
+    for name, value in (task.get('env') or {}).items():
+        lines.append(f"    {var}.set_env_variable({name!r}, {value!r})")
+    if components[project].get('usesComponentRuntime'):
+        lines.append(f"    {var}.set_env_variable('ENV_FOR_DYNACONF', {job.get('settingsEnv', 'development')!r})")
+        lines.append(f"    {var}.set_env_variable('PIPELINE_SETTINGS_TOML', {job.get('pipelineSettingsToml', '')!r})")
+    for secret in task.get('secrets') or []:
+        lines.append(
+            f"    _kubernetes.use_secret_as_env({var}, secret_name={secret['secret_name']!r}, "
+            f"secret_key_to_env={secret['keys']!r})")
+    for tol in task.get('tolerations') or []:
+        kwargs = ', '.join(f'{k}={v!r}' for k, v in tol.items())
+        lines.append(f"    _kubernetes.add_toleration({var}, {kwargs})")
+    return lines
+
+
+def topological(tasks):
+    """Python needs a task defined before it is used; pipeline.yaml may list tasks in
+    any order. Stable: tasks keep their file order where dependencies allow."""
+    def upstream(task):
+        deps = set(task.get('after', []))
+        deps.update(a['task'] for a in task['arguments'].values() if a['kind'] == 'task-output')
+        return deps
+    done, ordered, pending = set(), [], list(tasks)
+    while pending:
+        ready = next(t for t in pending if upstream(t) <= done)
+        pending.remove(ready)
+        ordered.append(ready)
+        done.add(ready['name'])
+    return ordered
+
+
+def generate_source(job):
+    pipeline = job['pipeline']
+    params, signature = pipeline_signature(pipeline)
+    lines = [
+        'from typing import NamedTuple',
+        'from kfp import compiler, components, dsl',
+        'from kfp import kubernetes as _kubernetes',
+        '',
+        '_components = {',
+    ]
+    for project, comp in job['components'].items():
+        lines.append(f"    {project!r}: components.load_component_from_file({comp['file']!r}),")
+    lines += [
+        '}',
+        '_images = ' + repr({p: c['image'] for p, c in job['components'].items()}),
+        '',
+        '',
+        'def _literal(project, input_name, value):',
+        '    # YAML (and JSON) cannot tell 1 from 1.0; a Python author writes 1.0 for a float input',
+        "    if _components[project].component_spec.inputs[input_name].type == 'Float' and type(value) is int:",
+        '        return float(value)',
+        '    return value',
+        '',
+        '',
+        'def _named(component, task_name):',
+        '    # kfp names a task after its component; the pipeline.yaml names it, so the',
+        '    # component is renamed per task (its name appears nowhere else in the IR).',
+        '    import copy',
+        '    project = next(p for p, c in _components.items() if c is component)',
+        '    clone = copy.deepcopy(component)',
+        '    clone.component_spec.name = task_name',
+        '    clone.name = task_name',
+        '    clone.component_spec.implementation.container.image = _images[project]',
+        '    return clone',
+        '',
+        '',
+        f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r})",
+        f"def _pipeline({', '.join(signature)}):" if signature else 'def _pipeline():',
+    ]
+    for task in topological(pipeline['tasks']):
+        lines += task_source(task, job['components'], params, job)
+    if pipeline.get('outputs'):
+        lines.append("    raise NotImplementedError('pipeline outputs are not built by the reference')")
+    lines += [
+        '',
+        '',
+        'compiler.Compiler().compile(',
+        '    _pipeline,',
+        '    package_path=_out,',
+        f"    pipeline_parameters={job.get('parameterDefaults') or None!r})",
+        '',
+    ]
+    return '\n'.join(lines)
+
+
+def run_job(job):
+    source = generate_source(job)
+    with open(job['out'] + '.py', 'w') as f:
+        f.write(source)
+    exec(compile(source, job['out'] + '.py', 'exec'), {'_out': job['out'], '__name__': '__reference__'})
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        jobs = json.load(f)
+    for job in jobs:
+        try:
+            run_job(job)
+            print(json.dumps({'out': job['out'], 'ok': True}), flush=True)
+        except Exception as e:  # report per job; the test says which fixture failed
+            print(json.dumps({'out': job['out'], 'ok': False,
+                              'error': f'{type(e).__name__}: {e}\n{traceback.format_exc()}'}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
