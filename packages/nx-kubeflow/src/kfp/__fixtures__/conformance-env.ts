@@ -9,7 +9,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
-export const SHARED_KFP = resolve(WORKSPACE_ROOT, '../shared/kfp');
+/** ../shared/kfp beside the checkout, or wherever NX_KUBEFLOW_SHARED_KFP points (a clone elsewhere). */
+export const SHARED_KFP = process.env.NX_KUBEFLOW_SHARED_KFP
+  ? resolve(process.env.NX_KUBEFLOW_SHARED_KFP)
+  : resolve(WORKSPACE_ROOT, '../shared/kfp');
 export const TOOLS = join(WORKSPACE_ROOT, 'tools/kfp-reference');
 export const VENV = join(WORKSPACE_ROOT, 'tmp/kfp-venv');
 /** Latest kfp 2.x and the kfp-kubernetes that goes with it; protobuf and PyYAML come with them. */
