@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PublishRequest, PublishResult } from '../pipeline-backend';
+
+/**
+ * Published pipeline versions on this machine, as KFP keeps them on a server:
+ * dist/kfp-local/<pipeline>/versions/<content-hash>/pipeline.yaml plus an
+ * index of versions in publish order. A version is named by the IR's content
+ * hash, so publishing an unchanged pipeline finds it and writes nothing.
+ */
+export interface LocalVersionRecord {
+  name: string;
+  publishedAt: string;
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export class LocalVersionStore {
+  constructor(private readonly root: string) {}
+
+  pipelineDir(pipelineName: string): string {
+    return join(this.root, pipelineName);
+  }
+
+  versionFile(pipelineName: string, versionName: string): string {
+    return join(this.pipelineDir(pipelineName), 'versions', versionName, 'pipeline.yaml');
+  }
+
+  versions(pipelineName: string): LocalVersionRecord[] {
+    const index = join(this.pipelineDir(pipelineName), 'versions.json');
+    return existsSync(index) ? (JSON.parse(readFileSync(index, 'utf8')) as LocalVersionRecord[]) : [];
+  }
+
+  publish(request: PublishRequest, now = new Date()): PublishResult {
+    const versionName = request.contentHash.slice(0, 12);
+    const file = this.versionFile(request.pipelineName, versionName);
+    const result = (created: boolean): PublishResult => ({
+      pipelineId: request.pipelineName,
+      versionId: versionName,
+      versionName,
+      created,
+      location: file,
+    });
+    const versions = this.versions(request.pipelineName);
+    if (existsSync(file) && versions.some((version) => version.name === versionName)) return result(false);
+
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeAtomically(file, request.irYaml);
+    const record: LocalVersionRecord = {
+      name: versionName,
+      publishedAt: now.toISOString(),
+      ...(request.description ? { description: request.description } : {}),
+      ...(request.tags ? { tags: request.tags } : {}),
+    };
+    writeAtomically(
+      join(this.pipelineDir(request.pipelineName), 'versions.json'),
+      JSON.stringify([...versions.filter((version) => version.name !== versionName), record], null, 2) + '\n',
+    );
+    return result(true);
+  }
+}
+
+/** Temp file then rename: a reader never sees half a file. */
+export function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,82 @@
+/**
+ * Where `deploy` publishes pipelines and starts runs. The local backend is the
+ * first implementation; the KFP REST and GitOps backends plug into the same
+ * interface. Every method reports what it did, so deploy can say it.
+ */
+
+export interface PublishRequest {
+  pipelineName: string;
+  description?: string;
+  /** The compiled IR file's text, as written by compile. */
+  irYaml: string;
+  /** sha256 of irYaml: the version's name, so an unchanged pipeline publishes nothing. */
+  contentHash: string;
+  /** e.g. git sha and branch, where the backend keeps them. */
+  tags?: Record<string, string>;
+}
+
+export interface PublishResult {
+  pipelineId: string;
+  versionId: string;
+  versionName: string;
+  /** False when a version of that name existed: nothing new was published. */
+  created: boolean;
+  /** Where it went, for the user (a folder, a URL). */
+  location: string;
+}
+
+export interface StartRunRequest {
+  pipelineName: string;
+  version: PublishResult;
+  runName?: string;
+  experiment?: string;
+  /** Root parameter values; the rest take the IR's defaults. */
+  parameters: Record<string, unknown>;
+}
+
+export interface RunHandle {
+  runId: string;
+  /** Where the run can be looked at (a folder, a UI URL). */
+  location: string;
+}
+
+export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
+export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface TaskSummary {
+  name: string;
+  state: TaskState;
+  durationMs?: number;
+  attempts: number;
+  cached: boolean;
+  error?: string;
+}
+
+export interface RunOutcome {
+  runId: string;
+  state: RunState;
+  tasks: TaskSummary[];
+  /** The failure in one message: task, exit code, last log lines. */
+  error?: string;
+}
+
+export interface TaskStateChange {
+  task: string;
+  state: TaskState;
+  attempt?: number;
+  message?: string;
+}
+
+export interface FollowRunOptions {
+  onTaskStateChange?: (change: TaskStateChange) => void;
+  signal?: AbortSignal;
+}
+
+export interface PipelineBackend {
+  /** e.g. "local", "kfp https://kubeflow.example.com" */
+  readonly description: string;
+  publish(request: PublishRequest): Promise<PublishResult>;
+  startRun(request: StartRunRequest): Promise<RunHandle>;
+  /** Until the run ends; the outcome says how. */
+  followRun(handle: RunHandle, options?: FollowRunOptions): Promise<RunOutcome>;
+}
