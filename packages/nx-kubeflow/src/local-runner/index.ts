@@ -1,0 +1,7 @@
+/** The local runner: executes compiled KFP IR on this machine (see run-pipeline.ts). */
+export { runPipeline, RunSetupError, type RunEvent, type RunPipelineOptions, type RunResult } from './run-pipeline';
+export type { RunRecordData, RunState, TaskOutputs, TaskRecord, TaskState } from './run-record';
+export { RUN_RECORD_FILE } from './run-record';
+export type { TaskMode, VenvSettings } from './task-environment';
+export { readIr, readIrFile, IrReadError, type IrDocuments, type IrPipeline } from './ir-reader';
+export { ParameterValueError } from './parameter-values';

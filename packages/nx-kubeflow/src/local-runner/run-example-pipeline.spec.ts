@@ -1,0 +1,74 @@
+/**
+ * The real example pipeline, compiled by compile's own code, run by the local
+ * runner with data-loader and trainer in their venvs (the venvs the test
+ * target uses; created here when missing, which needs the package index).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
+import { runPipeline, type RunEvent } from './run-pipeline';
+
+jest.setTimeout(15 * 60_000);
+
+const projects = {
+  'training-pipeline': { root: 'pipelines/training-pipeline' },
+  'data-loader': { root: 'components/data-loader' },
+  trainer: { root: 'components/trainer' },
+  'component-runtime': { root: 'packages/component-runtime' },
+};
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-example-run-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+it('runs the compiled example pipeline in the components venvs, then takes both tasks from the cache', async () => {
+  const compiled = compilePipelineProject({
+    workspaceRoot: WORKSPACE_ROOT,
+    projectName: 'training-pipeline',
+    projects,
+    env: 'development',
+    outputPath: relative(WORKSPACE_ROOT, join(scratch, 'pipeline')),
+  });
+  const runOnce = async (runId: string) => {
+    const events: RunEvent[] = [];
+    const result = await runPipeline({
+      ir: { irFile: compiled.outputFile },
+      runDir: join(scratch, 'runs', runId),
+      runId,
+      pipelineName: 'training-pipeline',
+      parameters: { rows: 50, epochs: 20 },
+      tasks: {
+        'data-loader': { mode: 'venv', projectRoot: 'components/data-loader' },
+        trainer: { mode: 'venv', projectRoot: 'components/trainer' },
+      },
+      workspaceRoot: WORKSPACE_ROOT,
+      cacheDir: join(scratch, 'cache'),
+      onEvent: (event) => events.push(event),
+    });
+    return { result, events };
+  };
+
+  const { result: first } = await runOnce('first');
+  expect(first.error).toBeUndefined();
+  expect(first.state).toBe('SUCCEEDED');
+  const [loader, trainer] = first.tasks;
+  expect(loader.outputs.parameters).toEqual({ row_count: 50 });
+  expect(typeof trainer.outputs.parameters.rmse).toBe('number');
+  expect(existsSync(trainer.outputs.artifacts.model.path)).toBe(true);
+  expect(existsSync(trainer.outputs.artifacts.metrics.path)).toBe(true);
+  // component logs stay JSON lines, with the run's context from the environment
+  const logLines = readFileSync(trainer.logFile, 'utf8').trim().split('\n');
+  const records = logLines.map((line) => JSON.parse(line));
+  expect(records.some((record) => record.run_id === 'first' && record.task === 'trainer' && record.pipeline === 'training-pipeline')).toBe(true);
+
+  const { result: second, events } = await runOnce('second');
+  expect(second.tasks.map((task) => task.state)).toEqual(['CACHED', 'CACHED']);
+  expect(second.tasks[1].outputs.parameters.rmse).toBe(trainer.outputs.parameters.rmse);
+  expect(existsSync(second.tasks[1].outputs.artifacts.model.path)).toBe(true);
+  // the venvs were ready: nothing was installed for the second run
+  expect(events.filter((event) => event.kind === 'info')).toEqual([]);
+});

@@ -1,0 +1,178 @@
+/**
+ * The local runner: executes a compiled KFP IR on this machine, the way the
+ * embedded backend of DESIGN section 7 needs it. One call runs one run to its
+ * end and returns how every task went; run.json in the run folder says the
+ * same at every moment.
+ *
+ * Files of a run (runDir = e.g. dist/runs/<pipeline>/<run-id>):
+ *   run.json                                  the run record (run-record.ts)
+ *   <task>/log.txt                            stdout + stderr of the last attempt
+ *   <task>/log.attempt-<n>.txt                earlier attempts' logs
+ *   <task>/outputs/artifacts/<name>           output artifact (a file or folder the component writes)
+ *   <task>/outputs/parameters/<name>          output parameter file
+ * An artifact's URI is its absolute local path (as kfp.local has it), not a
+ * file:// URL, so {{...uri}} and {{...path}} are the same text locally.
+ *
+ * Not available locally: cluster secrets (the variable stays unset, with a
+ * warning event), resources and accelerators (ignored), images (a task runs
+ * as a subprocess: in its component's venv or as its command stands).
+ */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { readIr, readIrFile, type IrDocuments } from './ir-reader';
+import { resolveRootParameters } from './parameter-values';
+import { writeRunRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
+import { taskLayout } from './task-layout';
+import { runTask } from './task-runner';
+import { checkAcyclic, scheduleTasks } from './task-scheduler';
+
+export type RunEvent =
+  /** One per task state change: RUNNING (with its attempt), PENDING again before a retry, then its end state. */
+  | { kind: 'task-state'; task: string; state: TaskState; attempt?: number; message?: string }
+  /** Something the user should know that does not stop the task (e.g. a secret that is not available locally). */
+  | { kind: 'warning'; task?: string; message: string }
+  /** Progress outside any task state, e.g. a venv being created. */
+  | { kind: 'info'; task?: string; message: string };
+
+export interface RunPipelineOptions {
+  /** The compiled IR: its documents, or the path of the pipeline.yaml compile wrote. */
+  ir: IrDocuments | { irFile: string };
+  /** Absolute, or relative to workspaceRoot. */
+  runDir: string;
+  runId: string;
+  pipelineName: string;
+  /** Root parameter values overriding the IR's defaults; text is parsed by the parameter's type. */
+  parameters?: Record<string, unknown>;
+  /** How to run each task, by IR task name (root.dag.tasks key); every task needs one. */
+  tasks: Record<string, TaskMode>;
+  workspaceRoot: string;
+  /** Tasks running at once; default os.availableParallelism(). */
+  parallel?: number;
+  /** Absolute, or relative to workspaceRoot, e.g. dist/kfp-local/cache. */
+  cacheDir: string;
+  /** Added to every task's environment, over the IR's container env. Part of the cache key. */
+  env?: Record<string, string>;
+  onEvent?: (event: RunEvent) => void;
+  /** Abort to interrupt: running tasks are stopped and CANCELLED, waiting ones SKIPPED. */
+  signal?: AbortSignal;
+  /** Multiplies retry backoff waits (tests use 0 or a small fraction); default 1. */
+  backoffScale?: number;
+  /** Between SIGTERM and SIGKILL when a task is stopped; default 5000. */
+  killGraceMs?: number;
+  /** How the venvs of 'venv' tasks are built (as the test target's options). */
+  venv?: VenvSettings;
+  /** Lines of a failed task's log quoted in its error; default 20. */
+  logTailLines?: number;
+  /** Told each task process's pid as it starts. */
+  onProcessStart?: (task: string, pid: number) => void;
+}
+
+export interface RunResult extends RunRecordData {
+  state: Exclude<RunState, 'RUNNING'>;
+  runDir: string;
+  /** run.json's path. */
+  recordFile: string;
+}
+
+export class RunSetupError extends Error {}
+
+/**
+ * Runs the IR. Problems found before any task starts (unreadable IR, bad
+ * parameters, tasks without a mode, a dependency cycle) throw; everything
+ * after that - failed, skipped or cancelled tasks - is in the result.
+ */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunResult> {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const runDir = resolve(workspaceRoot, options.runDir);
+  const cacheDir = resolve(workspaceRoot, options.cacheDir);
+  const ir = readIr('irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir);
+  const missing = ir.tasks.filter((task) => !options.tasks[task.name]).map((task) => task.name);
+  if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
+  checkAcyclic(ir.tasks);
+  const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
+  const emit = options.onEvent ?? (() => undefined);
+
+  const started = Date.now();
+  const record: RunRecordData = {
+    pipelineName: options.pipelineName,
+    runId: options.runId,
+    state: 'RUNNING',
+    startedAt: new Date(started).toISOString(),
+    parameters: rootParameters,
+    tasks: ir.tasks.map((task) => ({
+      name: task.name,
+      componentName: task.componentName,
+      state: 'PENDING',
+      attempts: 0,
+      cached: false,
+      outputs: { parameters: {}, artifacts: {} },
+      logFile: taskLayout(runDir, task.name).logFile,
+      warnings: [],
+    })),
+  };
+  const byName = new Map(record.tasks.map((task) => [task.name, task]));
+  const save = () => writeRunRecord(runDir, record);
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
+  save();
+
+  const changed = (task: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => {
+    task.state = event.state;
+    save();
+    emit({ kind: 'task-state', task: task.name, ...event });
+  };
+  const venvs = new VenvProvider(workspaceRoot, options.venv ?? {}, (message) => emit({ kind: 'info', message }));
+  const succeededOutputs = (name: string): TaskOutputs | undefined => {
+    const task = byName.get(name);
+    return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
+  };
+
+  let interrupted = false;
+  await scheduleTasks({
+    tasks: ir.tasks,
+    parallel: options.parallel ?? availableParallelism(),
+    signal: options.signal,
+    run: (name) =>
+      runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
+        workspaceRoot,
+        runDir,
+        runId: options.runId,
+        pipelineName: options.pipelineName,
+        cacheDir,
+        extraEnv: options.env ?? {},
+        rootParameters,
+        outputsOf: succeededOutputs,
+        venvs,
+        signal: options.signal,
+        backoffScale: options.backoffScale ?? 1,
+        killGraceMs: options.killGraceMs ?? 5000,
+        logTailLines: options.logTailLines ?? 20,
+        changed,
+        warn: (task, message) => {
+          task.warnings.push(message);
+          emit({ kind: 'warning', task: task.name, message });
+        },
+        onProcessStart: options.onProcessStart,
+      }),
+    skip: (name, reason) => {
+      if (reason.interrupted) interrupted = true;
+      const task = byName.get(name)!;
+      const message = reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`;
+      task.error = message;
+      changed(task, { state: 'SKIPPED', message });
+    },
+  });
+
+  const finished = Date.now();
+  const failed = record.tasks.find((task) => task.state === 'FAILED');
+  // An abort that came after the last task ended interrupted nothing.
+  record.state = interrupted || record.tasks.some((task) => task.state === 'CANCELLED') ? 'CANCELLED' : failed ? 'FAILED' : 'SUCCEEDED';
+  if (failed?.error) record.error = failed.error;
+  else if (record.state === 'CANCELLED') record.error = 'the run was interrupted';
+  record.finishedAt = new Date(finished).toISOString();
+  record.durationMs = finished - started;
+  save();
+  return { ...record, state: record.state as RunResult['state'], runDir, recordFile: resolve(runDir, 'run.json') };
+}

@@ -1,0 +1,72 @@
+/**
+ * run.json: the run as it stands - its state, parameters and every task's
+ * state, timings, attempts, cache use and outputs. It is rewritten after
+ * every state change and at the end, each time to a temporary file renamed
+ * over the old one, so a reader (or a crash) never sees half of it.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArtifactLocation } from './placeholder-resolver';
+
+export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
+export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface TaskOutputs {
+  parameters: Record<string, unknown>;
+  artifacts: Record<string, ArtifactLocation>;
+}
+
+export interface TaskRecord {
+  /** The IR task name (root.dag.tasks key). */
+  name: string;
+  componentName: string;
+  state: TaskState;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Processes started for it (0 when cached or skipped). */
+  attempts: number;
+  cached: boolean;
+  /** Exit code of the last attempt's process. */
+  exitCode?: number;
+  outputs: TaskOutputs;
+  /** Absolute path of the last attempt's log (stdout and stderr). */
+  logFile: string;
+  /** Why it failed, was skipped or cancelled. */
+  error?: string;
+  warnings: string[];
+  /** The cache key, when caching is on for it. */
+  cacheKey?: string;
+}
+
+export interface RunRecordData {
+  pipelineName: string;
+  runId: string;
+  state: RunState;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Root parameter values the run used (defaults and overrides). */
+  parameters: Record<string, unknown>;
+  tasks: TaskRecord[];
+  /** The first failure in one message: task, exit code, last log lines. */
+  error?: string;
+}
+
+export const RUN_RECORD_FILE = 'run.json';
+
+let writes = 0;
+
+/** Temp file in the same folder, then rename (atomic on one file system). */
+export function writeRunRecord(runDir: string, record: RunRecordData): void {
+  mkdirSync(runDir, { recursive: true });
+  const target = join(runDir, RUN_RECORD_FILE);
+  const temporary = join(runDir, `.${RUN_RECORD_FILE}.${process.pid}.${++writes}.tmp`);
+  try {
+    writeFileSync(temporary, JSON.stringify(record, null, 2) + '\n');
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What a task's process gets: its environment (this process's, then the
+ * container env from the IR, then the caller's extra env, then the run's
+ * context variables component-runtime logs with), its working directory and
+ * the Python it runs with. In venv mode that is the component's own venv -
+ * the very one its test target uses (ensureProjectVenv with the same extras
+ * and pip arguments), so running a pipeline never makes the tests reinstall
+ * and the other way round.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { findPythonInterpreter, type PythonInterpreter } from '../python/interpreter';
+import { readPyproject } from '../python/pyproject';
+import { ensureProjectVenv, type ProjectVenv } from '../python/venv';
+import type { IrContainer, IrSecretEnv } from './ir-reader';
+
+/** How to run a task: in its component's venv from the component folder, or its command as it stands. */
+export type TaskMode =
+  | { mode: 'venv'; /** Workspace-relative component folder. */ projectRoot: string }
+  | { mode: 'command'; /** Workspace-relative folder to run in and to digest for the cache; default: the workspace root, no source digest. */ projectRoot?: string };
+
+/** The extras the test target installs by default; filtered by what pyproject declares, as it does. */
+export const VENV_EXTRAS = ['test'];
+
+export interface VenvSettings {
+  /** Interpreter to build venvs with (as the test target's "python" option); else $PYTHON, else python3. */
+  python?: string;
+  /** As the test target's "indexUrl" option. */
+  indexUrl?: string;
+}
+
+/** One ensureProjectVenv per component per run, however many tasks use it: concurrent installs into one venv would clash. */
+export class VenvProvider {
+  private interpreter?: Promise<PythonInterpreter>;
+  private readonly venvs = new Map<string, Promise<ProjectVenv>>();
+
+  constructor(
+    private readonly workspaceRoot: string,
+    private readonly settings: VenvSettings,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  ensure(projectRoot: string): Promise<ProjectVenv> {
+    let venv = this.venvs.get(projectRoot);
+    if (!venv) {
+      venv = this.create(projectRoot);
+      this.venvs.set(projectRoot, venv);
+    }
+    return venv;
+  }
+
+  private async create(projectRoot: string): Promise<ProjectVenv> {
+    if (!existsSync(join(this.workspaceRoot, projectRoot, 'pyproject.toml'))) {
+      throw new Error(`${projectRoot} has no pyproject.toml, so it has no venv to run in; run its task in 'command' mode instead`);
+    }
+    this.interpreter ??= findPythonInterpreter(this.settings.python);
+    const interpreter = await this.interpreter;
+    const pyproject = readPyproject(this.workspaceRoot, join(projectRoot, 'pyproject.toml'));
+    return ensureProjectVenv({
+      workspaceRoot: this.workspaceRoot,
+      projectRoot,
+      interpreter,
+      extras: VENV_EXTRAS.filter((extra) => pyproject.extras.includes(extra)),
+      pipArgs: this.settings.indexUrl ? ['--index-url', this.settings.indexUrl] : [],
+      log: (message) => this.log(`[${basename(projectRoot)}] ${message}`),
+    });
+  }
+}
+
+export interface RunContext {
+  pipelineName: string;
+  runId: string;
+  task: string;
+  component: string;
+}
+
+export interface TaskEnvironmentOptions {
+  container: IrContainer;
+  extraEnv: Record<string, string>;
+  context: RunContext;
+  secretEnv: IrSecretEnv[];
+  venv?: ProjectVenv;
+  base?: NodeJS.ProcessEnv;
+}
+
+export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.ProcessEnv; warnings: string[] } {
+  const env: NodeJS.ProcessEnv = { ...(options.base ?? process.env) };
+  const warnings: string[] = [];
+  // Secrets come from the cluster; a same-named variable of this shell must not stand in for one unnoticed.
+  for (const secret of options.secretEnv) {
+    delete env[secret.envVar];
+    const given = secret.envVar in options.extraEnv;
+    warnings.push(
+      `secret "${secret.secretName}" (key "${secret.secretKey}") sets ${secret.envVar} on Kubeflow; local runs have no cluster secrets, ` +
+        (given ? `so ${secret.envVar} comes from the env given to the runner` : `so ${secret.envVar} is not set`),
+    );
+  }
+  for (const { name, value } of options.container.env) env[name] = value;
+  Object.assign(env, options.extraEnv);
+  env.NX_KUBEFLOW_PIPELINE = options.context.pipelineName;
+  env.NX_KUBEFLOW_RUN_ID = options.context.runId;
+  env.NX_KUBEFLOW_TASK = options.context.task;
+  env.NX_KUBEFLOW_COMPONENT = options.context.component;
+  if (options.venv) {
+    const bin = dirname(options.venv.python);
+    const pathKey = Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
+    env[pathKey] = [bin, env[pathKey]].filter(Boolean).join(process.platform === 'win32' ? ';' : ':');
+    env.VIRTUAL_ENV = options.venv.dir;
+    delete env.PYTHONHOME;
+  }
+  return { env, warnings };
+}
+
+/** The program to start: in a venv, a bare python/python3 is the venv's interpreter. */
+export function programFor(command: string, venv: ProjectVenv | undefined): string {
+  return venv && /^python(3(\.\d+)?)?$/.test(command) ? venv.python : command;
+}
+
+export function workingDirectory(workspaceRoot: string, mode: TaskMode): string {
+  return mode.projectRoot ? resolve(workspaceRoot, mode.projectRoot) : workspaceRoot;
+}

@@ -1,0 +1,279 @@
+/**
+ * Runs one task of a local run from start to end state: resolves its inputs
+ * (root parameters, constants, component defaults, upstream outputs), takes
+ * its outputs from the cache where it may, else runs its process - retried as
+ * its retryPolicy says - reads its outputs back and stores them in the cache.
+ * It never throws: every problem ends the task FAILED with a message saying
+ * what went wrong, so the run can go on with the branches that do not need it.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { localDependencyClosure } from '../python/pyproject';
+import type { ProjectVenv } from '../python/venv';
+import type { IrTask } from './ir-reader';
+import { parseParameterText, ParameterValueError } from './parameter-values';
+import { resolveCommandLine, type ArtifactLocation } from './placeholder-resolver';
+import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
+import { artifactDigest, sourceDigest } from './source-digest';
+import { cacheKey, lookupCache, restoreFromCache, storeInCache } from './task-cache';
+import { programFor, taskEnvironment, workingDirectory, type TaskMode, type VenvProvider } from './task-environment';
+import { taskLayout } from './task-layout';
+import { lastLines, runTaskProcess } from './task-process';
+import type { TaskOutcome } from './task-scheduler';
+
+export interface TaskRunContext {
+  workspaceRoot: string;
+  runDir: string;
+  runId: string;
+  pipelineName: string;
+  cacheDir: string;
+  extraEnv: Record<string, string>;
+  rootParameters: Record<string, unknown>;
+  /** Outputs of finished tasks, by task name. */
+  outputsOf: (task: string) => TaskOutputs | undefined;
+  venvs: VenvProvider;
+  signal?: AbortSignal;
+  backoffScale: number;
+  killGraceMs: number;
+  logTailLines: number;
+  /** Record a state change (run.json and the caller's event). */
+  changed: (record: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => void;
+  warn: (record: TaskRecord, message: string) => void;
+  /** Told each task process's pid (tests check it is gone after an interrupt). */
+  onProcessStart?: (task: string, pid: number) => void;
+}
+
+class TaskFailure extends Error {}
+
+interface ResolvedInputs {
+  parameters: Record<string, unknown>;
+  artifacts: Record<string, ArtifactLocation>;
+}
+
+export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, ctx: TaskRunContext): Promise<TaskOutcome> {
+  const started = Date.now();
+  record.startedAt = new Date(started).toISOString();
+  const finish = (state: TaskState, outcome: TaskOutcome, message?: string): TaskOutcome => {
+    const ended = Date.now();
+    record.state = state;
+    record.finishedAt = new Date(ended).toISOString();
+    record.durationMs = ended - started;
+    if (message && state !== 'SUCCEEDED' && state !== 'CACHED') record.error = message;
+    ctx.changed(record, { state, attempt: record.attempts || undefined, message });
+    return outcome;
+  };
+  const layout = taskLayout(ctx.runDir, task.name);
+  try {
+    const inputs = resolveInputs(task, ctx);
+    const key = task.cacheEnabled ? computeCacheKey(task, mode, inputs, ctx) : undefined;
+    if (key) {
+      record.cacheKey = key;
+      const entry = lookupCache(ctx.cacheDir, key);
+      if (entry) {
+        restoreFromCache(ctx.cacheDir, key, layout.outputsDir);
+        record.cached = true;
+        record.outputs = { parameters: entry.parameters, artifacts: artifactLocations(task, layout) };
+        return finish('CACHED', 'succeeded', `from the cache (run ${entry.origin.runId})`);
+      }
+    }
+    const venv = mode.mode === 'venv' ? await prepareVenv(mode.projectRoot, ctx) : undefined;
+    const result = await runAttempts(task, mode, venv, inputs, record, ctx);
+    if (result === 'cancelled') return finish('CANCELLED', 'cancelled', 'interrupted');
+    if (key) {
+      try {
+        storeInCache(
+          ctx.cacheDir,
+          { key, parameters: record.outputs.parameters, createdAt: new Date().toISOString(), origin: { runId: ctx.runId, task: task.name } },
+          layout.outputsDir,
+        );
+      } catch (error) {
+        // e.g. another run stored the same key at the same moment: the task itself succeeded
+        ctx.warn(record, `its outputs were not stored in the cache: ${(error as Error).message}`);
+      }
+    }
+    return finish('SUCCEEDED', 'succeeded');
+  } catch (error) {
+    if (ctx.signal?.aborted && !(error instanceof TaskFailure)) return finish('CANCELLED', 'cancelled', 'interrupted');
+    return finish('FAILED', 'failed', error instanceof TaskFailure ? error.message : `task "${task.name}": ${(error as Error).message}`);
+  }
+}
+
+/** Parameter values after defaults (addDefaultParams in the launcher) and upstream artifacts' locations. */
+function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
+  const parameters: Record<string, unknown> = {};
+  for (const [name, source] of Object.entries(task.parameterInputs)) {
+    if (source.kind === 'constant') parameters[name] = source.value;
+    else if (source.kind === 'root-parameter') {
+      if (source.name in ctx.rootParameters) parameters[name] = ctx.rootParameters[source.name];
+    } else {
+      const upstream = ctx.outputsOf(source.task);
+      if (!upstream || !(source.output in upstream.parameters)) {
+        throw new TaskFailure(`task "${task.name}": input "${name}" needs output parameter "${source.output}" of task "${source.task}", which it did not produce`);
+      }
+      parameters[name] = upstream.parameters[source.output];
+    }
+  }
+  for (const [name, definition] of Object.entries(task.inputParameterDefinitions)) {
+    if (!(name in parameters) && definition.defaultValue !== undefined) parameters[name] = definition.defaultValue;
+  }
+  const artifacts: Record<string, ArtifactLocation> = {};
+  for (const [name, source] of Object.entries(task.artifactInputs)) {
+    const artifact = ctx.outputsOf(source.task)?.artifacts[source.output];
+    if (!artifact) throw new TaskFailure(`task "${task.name}": input artifact "${name}" needs output "${source.output}" of task "${source.task}", which it did not produce`);
+    artifacts[name] = artifact;
+  }
+  return { parameters, artifacts };
+}
+
+function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, ctx: TaskRunContext): string {
+  // The component's folder and the local packages it installs (component-runtime): what its venv runs.
+  const roots = mode.projectRoot
+    ? [mode.projectRoot, ...(mode.mode === 'venv' ? localDependencyClosure(ctx.workspaceRoot, mode.projectRoot) : [])]
+    : [];
+  return cacheKey({
+    container: task.container,
+    outputs: { parameters: task.outputParameters, artifacts: task.outputArtifacts },
+    sourceDigest: roots.length > 0 ? roots.map((root) => `${root}:${sourceDigest(join(ctx.workspaceRoot, root))}`).join(',') : undefined,
+    extraEnv: ctx.extraEnv,
+    parameters: inputs.parameters,
+    artifactDigests: Object.fromEntries(Object.entries(inputs.artifacts).map(([name, artifact]) => [name, artifactDigest(artifact.path)])),
+  });
+}
+
+async function prepareVenv(projectRoot: string, ctx: TaskRunContext): Promise<ProjectVenv> {
+  try {
+    return await ctx.venvs.ensure(projectRoot);
+  } catch (error) {
+    throw new TaskFailure(`could not prepare the venv of ${projectRoot}: ${(error as Error).message}`);
+  }
+}
+
+async function runAttempts(
+  task: IrTask,
+  mode: TaskMode,
+  venv: ProjectVenv | undefined,
+  inputs: ResolvedInputs,
+  record: TaskRecord,
+  ctx: TaskRunContext,
+): Promise<'succeeded' | 'cancelled'> {
+  const layout = taskLayout(ctx.runDir, task.name);
+  const maxAttempts = 1 + (task.retry?.maxRetryCount ?? 0);
+  const component = mode.projectRoot ? basename(mode.projectRoot) : task.componentName.replace(/^comp-/, '');
+  const { env, warnings } = taskEnvironment({
+    container: task.container,
+    extraEnv: ctx.extraEnv,
+    context: { pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name, component },
+    secretEnv: task.secretEnv,
+    venv,
+  });
+  for (const warning of warnings) ctx.warn(record, warning);
+  const io = {
+    parameters: inputs.parameters,
+    artifacts: inputs.artifacts,
+    outputParameterFiles: Object.fromEntries(Object.keys(task.outputParameters).map((name) => [name, layout.parameterFile(name)])),
+    outputArtifacts: artifactLocations(task, layout),
+  };
+  const commandLine = resolveCommandLine([...task.container.command, ...task.container.args], io);
+  if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
+  for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
+
+  for (let attempt = 1; ; attempt++) {
+    // Each attempt starts clean, as a new pod would; earlier logs are kept beside the current one.
+    rmSync(layout.outputsDir, { recursive: true, force: true });
+    mkdirSync(join(layout.outputsDir, 'parameters'), { recursive: true });
+    mkdirSync(join(layout.outputsDir, 'artifacts'), { recursive: true });
+    if (attempt > 1 && existsSync(layout.logFile)) renameSync(layout.logFile, layout.attemptLogFile(attempt - 1));
+    if (ctx.signal?.aborted) return 'cancelled';
+    record.attempts = attempt;
+    delete record.exitCode;
+    ctx.changed(record, { state: 'RUNNING', attempt });
+    const result = await runTaskProcess({
+      command: programFor(commandLine.argv[0], venv),
+      args: commandLine.argv.slice(1),
+      cwd: workingDirectory(ctx.workspaceRoot, mode),
+      env,
+      logFile: layout.logFile,
+      signal: ctx.signal,
+      killGraceMs: ctx.killGraceMs,
+      onStart: (pid) => ctx.onProcessStart?.(task.name, pid),
+    });
+    if (result.cancelled || ctx.signal?.aborted) return 'cancelled';
+    if (result.exitCode !== null) record.exitCode = result.exitCode;
+    let failure: string | undefined;
+    if (result.spawnError) failure = `could not start ${JSON.stringify(commandLine.argv[0])}: ${result.spawnError}`;
+    else if (result.exitCode !== 0) failure = result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+    else {
+      try {
+        record.outputs = { parameters: readOutputParameters(task, layout.parameterFile), artifacts: checkOutputArtifacts(task, io.outputArtifacts) };
+        return 'succeeded';
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+    }
+    if (attempt >= maxAttempts) throw new TaskFailure(failureMessage(task.name, failure, attempt, layout.logFile, ctx.logTailLines));
+    const waitMs = backoffMs(task, attempt) * ctx.backoffScale;
+    ctx.changed(record, {
+      state: 'PENDING',
+      attempt,
+      message: `attempt ${attempt} of ${maxAttempts} failed (${failure}); retrying${waitMs > 0 ? ` in ${(waitMs / 1000).toFixed(1)}s` : ''}`,
+    });
+    if (!(await sleep(waitMs, ctx.signal))) return 'cancelled';
+  }
+}
+
+/** KFP's backoff: duration, times factor for every further retry, capped at the maximum. */
+export function backoffMs(task: IrTask, failedAttempt: number): number {
+  if (!task.retry) return 0;
+  const { backoffSeconds, backoffFactor, backoffMaxSeconds } = task.retry;
+  return Math.min(backoffSeconds * Math.pow(backoffFactor, failedAttempt - 1), backoffMaxSeconds) * 1000;
+}
+
+function artifactLocations(task: IrTask, layout: ReturnType<typeof taskLayout>): Record<string, ArtifactLocation> {
+  return Object.fromEntries(task.outputArtifacts.map((name) => [name, layout.artifact(name)]));
+}
+
+/** collectOutputParameters: every declared output parameter must have been written and parse as its type. */
+function readOutputParameters(task: IrTask, fileOf: (name: string) => string): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(task.outputParameters)) {
+    const file = fileOf(name);
+    if (!existsSync(file)) throw new Error(`output parameter "${name}" (${type}) was not written to ${file}`);
+    try {
+      values[name] = parseParameterText(readFileSync(file, 'utf8'), type);
+    } catch (error) {
+      if (!(error instanceof ParameterValueError)) throw error;
+      throw new Error(`output parameter "${name}" in ${file}: ${error.message}`);
+    }
+  }
+  return values;
+}
+
+/** As the launcher's upload would, an output artifact the component did not write fails the task. */
+function checkOutputArtifacts(task: IrTask, artifacts: Record<string, ArtifactLocation>): Record<string, ArtifactLocation> {
+  for (const [name, artifact] of Object.entries(artifacts)) {
+    if (!existsSync(artifact.path)) throw new Error(`output artifact "${name}" was not written to ${artifact.path}`);
+  }
+  return artifacts;
+}
+
+function failureMessage(task: string, failure: string, attempts: number, logFile: string, tail: number): string {
+  const lines = lastLines(logFile, tail);
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const log = lines.length > 0 ? `; last lines of ${logFile}:\n${lines.map((line) => `    ${line}`).join('\n')}` : `; its log ${logFile} is empty`;
+  return `task "${task}" failed${tries}: ${failure}${log}`;
+}
+
+/** Resolves true after ms, false at once when the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
