@@ -1,7 +1,7 @@
 import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compileTarget, settingsTarget, testTarget } from './inferred-targets';
+import { compileTarget, deployTarget, runTarget, settingsTarget, testTarget } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, PYTHON_PACKAGE_MARKER, projectKindOf, projectNameOf } from './project-kinds';
 
 export type NxKubeflowPluginOptions = Record<string, never>;
@@ -30,7 +30,7 @@ export function createProjectNode(
     targets: {
       ...(hasPyproject && kind !== 'pipeline' ? { test: testTarget(name) } : {}),
       ...(kind !== 'python-package' ? { settings: settingsTarget() } : {}),
-      ...(kind === 'pipeline' ? { compile: compileTarget(name) } : {}),
+      ...(kind === 'pipeline' ? { compile: compileTarget(name), deploy: deployTarget(), run: runTarget() } : {}),
     },
   };
   targets[root] = project;

@@ -64,3 +64,32 @@ export function compileTarget(projectName: string): TargetConfiguration {
     },
   };
 }
+
+/**
+ * Publish (and, as the environment's settings say, run) the pipeline. Never
+ * cached: it changes the world, and it reads settings.local.toml.
+ */
+export function deployTarget(): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:deploy`,
+    cache: false,
+    options: {},
+    metadata: {
+      description: 'Compile and publish to the environment\'s backend; --run/--wait or deploy.run/deploy.wait also run it',
+      technologies: ['kubeflow'],
+    },
+  };
+}
+
+/** deploy --run --wait. */
+export function runTarget(): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:run`,
+    cache: false,
+    options: {},
+    metadata: {
+      description: 'Compile, publish, run and follow the pipeline (local backend: dist/runs/<pipeline>/<run-id>)',
+      technologies: ['kubeflow'],
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { runPipeline, type RunEvent, type TaskMode } from '../../local-runner/index';
+import type {
+  FollowRunOptions,
+  PipelineBackend,
+  PublishRequest,
+  PublishResult,
+  RunHandle,
+  RunOutcome,
+  StartRunRequest,
+} from '../pipeline-backend';
+import { LocalVersionStore } from './local-version-store';
+
+export interface LocalBackendOptions {
+  workspaceRoot: string;
+  /** How to run each IR task (in its component's venv, or its command as it stands). */
+  tasks: Record<string, TaskMode>;
+  /** Tasks at once; default: the number of cores. */
+  parallel?: number;
+  /** Warnings and progress that are not task state changes (a venv being made, a secret not available here). */
+  onMessage?: (message: string) => void;
+}
+
+interface PendingRun {
+  request: StartRunRequest;
+  runDir: string;
+}
+
+/**
+ * The embedded backend (kfp.host = "local"): versions under dist/kfp-local,
+ * runs executed from the published IR by the local runner, each in
+ * dist/runs/<pipeline>/<run-id>/. A local run lives in this process, so it
+ * is always followed to its end.
+ */
+export class LocalBackend implements PipelineBackend {
+  readonly description = 'local (dist/kfp-local)';
+  private readonly store: LocalVersionStore;
+  private readonly runs = new Map<string, PendingRun>();
+
+  constructor(private readonly options: LocalBackendOptions) {
+    this.store = new LocalVersionStore(join(options.workspaceRoot, 'dist/kfp-local'));
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const result = this.store.publish(request);
+    return { ...result, location: relative(this.options.workspaceRoot, result.location) };
+  }
+
+  async startRun(request: StartRunRequest): Promise<RunHandle> {
+    const runId = newRunId();
+    const runDir = join('dist/runs', request.pipelineName, runId);
+    this.runs.set(runId, { request, runDir });
+    return { runId, location: runDir };
+  }
+
+  async followRun(handle: RunHandle, follow: FollowRunOptions = {}): Promise<RunOutcome> {
+    const pending = this.runs.get(handle.runId);
+    if (!pending) throw new Error(`no local run ${handle.runId} was started by this process`);
+    const { request, runDir } = pending;
+    const result = await runPipeline({
+      ir: { irFile: this.store.versionFile(request.pipelineName, request.version.versionName) },
+      runDir,
+      runId: handle.runId,
+      pipelineName: request.pipelineName,
+      parameters: request.parameters,
+      tasks: this.options.tasks,
+      workspaceRoot: this.options.workspaceRoot,
+      parallel: this.options.parallel,
+      cacheDir: 'dist/kfp-local/cache',
+      signal: follow.signal,
+      onEvent: (event: RunEvent) => {
+        if (event.kind === 'task-state') follow.onTaskStateChange?.(event);
+        else this.options.onMessage?.(`${event.kind === 'warning' ? 'warning: ' : ''}${event.task ? `${event.task}: ` : ''}${event.message}`);
+      },
+    });
+    this.runs.delete(handle.runId);
+    return {
+      runId: handle.runId,
+      state: result.state,
+      tasks: result.tasks.map((task) => ({
+        name: task.name,
+        state: task.state,
+        durationMs: task.durationMs,
+        attempts: task.attempts,
+        cached: task.cached,
+        error: task.error,
+      })),
+      error: result.error,
+    };
+  }
+}
+
+/** Sortable by start time, unique enough for one machine: 20261128-021500-3fa9c1. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,55 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { deployPipeline, DeployError } from '../../deploy/deploy-pipeline';
+import { RunParameterError } from '../../deploy/run-parameters';
+import { RunSetupError } from '../../local-runner/index';
+import { PipelineCheckError } from '../../pipeline/pipeline-problems';
+import { SettingsError } from '../../settings/index';
+import type { DeployExecutorSchema } from './schema';
+
+/** Errors that are the user's to fix: their message is the whole story. */
+const EXPECTED_ERRORS = [DeployError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
+
+/**
+ * `nx run <pipeline>:deploy`. Ctrl-C stops the run's task processes (they
+ * run in their own process groups) before this process ends.
+ */
+export default async function deployExecutor(
+  options: DeployExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName ?? '';
+  const controller = new AbortController();
+  const interrupt = () => {
+    logger.warn(`[${projectName}] interrupted: stopping the run's tasks`);
+    controller.abort();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const result = await deployPipeline({
+      workspaceRoot: context.root,
+      projectName,
+      projects: context.projectsConfigurations?.projects ?? {},
+      env: options.env,
+      run: options.run,
+      wait: options.wait,
+      params: options.param === undefined ? [] : ([] as string[]).concat(options.param),
+      parallel: options.parallel,
+      mode: options.mode,
+      signal: controller.signal,
+      log: (line) => logger.info(line),
+    });
+    if (result.outcome && result.outcome.state !== 'SUCCEEDED') {
+      logger.error(`[${projectName}] run ${result.outcome.runId} ${result.outcome.state}${result.outcome.error ? `: ${result.outcome.error}` : ''}`);
+      return { success: false };
+    }
+    return { success: true };
+  } catch (error) {
+    if (!EXPECTED_ERRORS.some((kind) => error instanceof kind)) throw error;
+    logger.error(`[${projectName}] cannot deploy: ${(error as Error).message}`);
+    return { success: false };
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}

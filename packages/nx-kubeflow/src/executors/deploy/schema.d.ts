@@ -1,0 +1,8 @@
+export interface DeployExecutorSchema {
+  env?: string;
+  run?: boolean;
+  wait?: boolean;
+  param?: string | string[];
+  parallel?: number;
+  mode?: 'subprocess' | 'container';
+}
