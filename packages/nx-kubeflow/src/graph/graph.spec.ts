@@ -111,7 +111,10 @@ describe('project graph inference', () => {
     const projects = await inferNodes(['pipelines/training/pipeline.yaml']);
     const training = projects['pipelines/training'];
     expect(training).toMatchObject({ name: 'training', projectType: 'application', tags: ['kubeflow:pipeline'] });
-    expect(Object.keys(training.targets!)).toEqual(['settings', 'compile']);
+    expect(Object.keys(training.targets!)).toEqual(['settings', 'compile', 'deploy', 'run']);
+    // deploy and run change the world and read settings.local.toml: never cached.
+    expect(training.targets!.deploy).toMatchObject({ executor: 'nx-kubeflow:deploy', cache: false });
+    expect(training.targets!.run).toMatchObject({ executor: 'nx-kubeflow:run', cache: false });
     expect(training.targets!.compile).toEqual({
       executor: 'nx-kubeflow:compile',
       cache: true,
