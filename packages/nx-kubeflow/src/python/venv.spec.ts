@@ -64,3 +64,26 @@ describe('ensureProjectVenv', () => {
     await expect(ensure()).rejects.toBeInstanceOf(VenvInstallError);
   });
 });
+
+describe('ensureProjectVenv under concurrency', () => {
+  jest.setTimeout(300_000);
+
+  it('lets two processes share one venv: one creates it, the other waits and reuses it', async () => {
+    const workspaceRoot = mkdtempSync(join(tmpdir(), 'nx-kubeflow-venv-race-'));
+    try {
+      mkdirSync(join(workspaceRoot, 'components/demo'), { recursive: true });
+      writeFileSync(
+        join(workspaceRoot, 'components/demo/pyproject.toml'),
+        '[project]\nname = "demo-component"\nversion = "0.1.0"\n[build-system]\nrequires = ["setuptools>=68"]\n' +
+          'build-backend = "setuptools.build_meta"\n[tool.setuptools]\npackages = []\n',
+      );
+      const interpreter = await findPythonInterpreter(undefined);
+      const ensure = () => ensureProjectVenv({ workspaceRoot, projectRoot: 'components/demo', interpreter, extras: [] });
+      const results = await Promise.all([ensure(), ensure()]);
+      expect(results.map((result) => result.installed).sort()).toEqual([false, true]);
+      expect(existsSync(results[0].python)).toBe(true);
+    } finally {
+      rmSync(workspaceRoot, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { formatTail, runProcess } from '../process/run-process';
 import { PythonInterpreter } from './interpreter';
 import { localDependencyClosure } from './pyproject';
+import { withPathLock } from './path-lock';
 
 /** Written inside the venv after a successful install; its hash says what was installed. */
 const INSTALL_STAMP = 'nx-kubeflow-install.json';
@@ -63,8 +64,12 @@ export function installFingerprint(options: EnsureVenvOptions, localDependencies
  * resolves them together and picks the local copies over any index.
  */
 export async function ensureProjectVenv(options: EnsureVenvOptions): Promise<ProjectVenv> {
-  const log = options.log ?? (() => undefined);
   const dir = venvDir(options.workspaceRoot, options.projectRoot);
+  return withPathLock(dir, () => ensureProjectVenvLocked(options, dir));
+}
+
+async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string): Promise<ProjectVenv> {
+  const log = options.log ?? (() => undefined);
   const python = venvPython(dir);
   const stampFile = join(dir, INSTALL_STAMP);
   const localDependencies = localDependencyClosure(options.workspaceRoot, options.projectRoot);
@@ -101,7 +106,14 @@ export async function ensureProjectVenv(options: EnsureVenvOptions): Promise<Pro
       (localDependencies.length ? ` with ${localDependencies.join(', ')}` : '') +
       ' into its venv',
   );
-  const installed = await runProcess(python, installArgs, { stream: options.verbose, tailLines: 40 });
+  // An editable install builds in the dependency's own folder (setuptools writes its
+  // egg-info there), so two venvs must not install the same local package at once.
+  const dependencyRoots = localDependencies.map((root) => resolve(options.workspaceRoot, root)).sort();
+  const install = () => runProcess(python, installArgs, { stream: options.verbose, tailLines: 40 });
+  const installed = await dependencyRoots.reduceRight<() => Promise<Awaited<ReturnType<typeof install>>>>(
+    (inner, root) => () => withPathLock(root, inner),
+    install,
+  )();
   if (installed.exitCode !== 0) {
     throw new VenvInstallError(
       `pip install failed for ${options.projectRoot} (exit ${installed.exitCode}). ` +
