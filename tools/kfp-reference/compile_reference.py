@@ -22,6 +22,17 @@ PY_TYPES = {
     'String': 'str', 'Integer': 'int', 'Float': 'float', 'Boolean': 'bool',
     'JsonObject': 'dict', 'JsonArray': 'list',
 }
+# artifact pipeline inputs: the dsl artifact class, taken as Input[...]
+ARTIFACT_TYPES = {
+    'Artifact', 'Dataset', 'Model', 'Metrics', 'ClassificationMetrics',
+    'SlicedClassificationMetrics', 'HTML', 'Markdown',
+}
+
+
+def py_type(type_name):
+    if type_name in ARTIFACT_TYPES:
+        return f'dsl.Input[dsl.{type_name}]'
+    return PY_TYPES[type_name]
 
 
 def k8s_name(name):
@@ -57,7 +68,7 @@ def pipeline_signature(pipeline):
         # the Python parameter name is the IR's root input name
         ident = p['name']
         params[p['name']] = ident
-        text = f"{ident}: {PY_TYPES[p['type']]}"
+        text = f"{ident}: {py_type(p['type'])}"
         if 'default' in p:
             text += f" = {p['default']!r}"
         parts.append(text)

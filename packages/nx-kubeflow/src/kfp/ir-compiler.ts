@@ -15,7 +15,7 @@ import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-d
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { PipelineOutput, rootInputDefinitions, rootOutputs } from './ir-root';
-import { platformDocument, secretAsEnvEntries } from './platform-spec';
+import { platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { irHeader } from './ir-header';
 import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
@@ -81,7 +81,10 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     built.executors[executorLabel] = executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
     built.tasks[key] = taskSpec(task, component, componentName, { pipeline, components: options.components, report });
-    if (task.secrets && task.secrets.length > 0) built.platformExecutors[executorLabel] = { secretAsEnv: secretAsEnvEntries(task.secrets) };
+    const platform: Record<string, unknown> = {};
+    if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
+    if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
+    if (Object.keys(platform).length > 0) built.platformExecutors[executorLabel] = platform;
   }
   return built;
 }

@@ -4,10 +4,10 @@
  * applies them: the default changes, isOptional stays as the declaration
  * says) and pipeline outputs taken from task outputs.
  */
-import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
-import { IR_PARAMETER_TYPE } from './io-types';
+import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } from './pipeline-model';
+import { IR_PARAMETER_TYPE, ioTypeOf } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
-import { definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
+import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
 
@@ -24,10 +24,19 @@ export function rootInputDefinitions(
   report: ReportProblem,
 ): Definitions | undefined {
   const parameters: Record<string, unknown> = {};
+  const artifacts: Record<string, unknown> = {};
   for (const name of Object.keys(overrides)) {
     if (!pipeline.parameters.some((p) => p.name === name)) report(`parameters.${name}`, 'settings override a parameter the pipeline does not declare');
   }
   for (const parameter of pipeline.parameters) {
+    if (isArtifactTypeName(parameter.type)) {
+      // an artifact pipeline input (Input[Artifact]): no default, kfp writes neither defaultValue nor isOptional
+      if (parameter.name in overrides) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot take a default from settings');
+      if (parameter.default !== undefined) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot have a default');
+      const io = ioTypeOf(parameter.type);
+      if (io.kind === 'artifact') artifacts[parameter.name] = { artifactType: artifactType(io) };
+      continue;
+    }
     const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type] };
     const value = parameter.name in overrides ? overrides[parameter.name] : parameter.default;
     if (containsNull(value)) report(`parameters.${parameter.name}`, 'null is not a default kfp can write (only text, numbers, booleans, lists and mappings)');
@@ -35,7 +44,7 @@ export function rootInputDefinitions(
     if (parameter.default !== undefined) body.isOptional = true;
     parameters[parameter.name] = body;
   }
-  return definitions({}, parameters);
+  return definitions(artifacts, parameters);
 }
 
 export function rootOutputs(

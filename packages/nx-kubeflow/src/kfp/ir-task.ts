@@ -4,7 +4,7 @@
  * constants, dependentTasks (the `after` list plus every producer of an
  * input, sorted), retry policy and the display name.
  */
-import type { PipelineDefinition, PipelineTask, ResolvedComponent, TaskArgument } from './pipeline-model';
+import { isArtifactTypeName, type PipelineDefinition, type PipelineTask, type ResolvedComponent, type TaskArgument } from './pipeline-model';
 import { ioTypeOf } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { findByName } from './ir-io-definitions';
@@ -30,9 +30,13 @@ function upstreamOutput(arg: Extract<TaskArgument, { kind: 'task-output' }>, ctx
 
 function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskArgument, ctx: TaskContext, field: string): string | undefined {
   if (arg.kind === 'parameter') {
-    if (!ctx.pipeline.parameters.some((p) => p.name === arg.parameter)) ctx.report(field, `no pipeline parameter ${JSON.stringify(arg.parameter)}`);
-    if (isArtifact) ctx.report(field, 'a pipeline parameter cannot feed an artifact input');
-    inputs.parameters[name] = { componentInputParameter: arg.parameter };
+    const parameter = ctx.pipeline.parameters.find((p) => p.name === arg.parameter);
+    if (!parameter) ctx.report(field, `no pipeline parameter ${JSON.stringify(arg.parameter)}`);
+    const artifactInput = parameter !== undefined && isArtifactTypeName(parameter.type);
+    if (isArtifact && !artifactInput) ctx.report(field, 'a pipeline parameter cannot feed an artifact input');
+    if (!isArtifact && artifactInput) ctx.report(field, 'an artifact pipeline input cannot feed a parameter input');
+    if (artifactInput) inputs.artifacts[name] = { componentInputArtifact: arg.parameter };
+    else inputs.parameters[name] = { componentInputParameter: arg.parameter };
     return undefined;
   }
   if (arg.kind === 'literal') {

@@ -62,9 +62,40 @@ export interface ResolvedComponent {
 
 export type ParameterTypeName = 'String' | 'Integer' | 'Float' | 'Boolean' | 'JsonObject' | 'JsonArray';
 
+/**
+ * Artifact types a pipeline input may take (kfp's Input[Artifact], Input[Model], ...):
+ * the dsl artifact classes. Such an input has no default and feeds artifact inputs only
+ * (componentInputArtifact in the IR).
+ */
+export type ArtifactTypeName =
+  | 'Artifact'
+  | 'Dataset'
+  | 'Model'
+  | 'Metrics'
+  | 'ClassificationMetrics'
+  | 'SlicedClassificationMetrics'
+  | 'HTML'
+  | 'Markdown';
+
+export const ARTIFACT_TYPE_NAMES: readonly ArtifactTypeName[] = [
+  'Artifact',
+  'Dataset',
+  'Model',
+  'Metrics',
+  'ClassificationMetrics',
+  'SlicedClassificationMetrics',
+  'HTML',
+  'Markdown',
+];
+
+export function isArtifactTypeName(type: string): type is ArtifactTypeName {
+  return (ARTIFACT_TYPE_NAMES as readonly string[]).includes(type);
+}
+
 export interface PipelineParameter {
   name: string;
-  type: ParameterTypeName;
+  /** A parameter type, or an artifact type for an artifact pipeline input. */
+  type: ParameterTypeName | ArtifactTypeName;
   default?: unknown;
   description?: string;
 }
@@ -95,6 +126,17 @@ export interface SecretAsEnv {
   keys: Record<string, string>;
 }
 
+/** A Kubernetes toleration, as kfp-kubernetes add_toleration takes it. */
+export interface Toleration {
+  key?: string;
+  /** Equal (kfp-kubernetes' default) or Exists. */
+  operator?: string;
+  value?: string;
+  /** NoSchedule, PreferNoSchedule or NoExecute; absent: every effect. */
+  effect?: string;
+  toleration_seconds?: number;
+}
+
 export interface PipelineTask {
   name: string;
   component: string;
@@ -106,6 +148,7 @@ export interface PipelineTask {
   resources?: TaskResources;
   env?: Record<string, string>;
   secrets?: SecretAsEnv[];
+  tolerations?: Toleration[];
 }
 
 export interface PipelineDefinition {

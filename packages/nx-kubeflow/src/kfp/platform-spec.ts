@@ -1,9 +1,11 @@
 /**
  * The IR file's second document, platforms.kubernetes, as kfp-kubernetes
  * writes it: per executor, one secretAsEnv entry per use_secret_as_env call,
- * with both the current secretNameParameter and the deprecated secretName.
+ * with both the current secretNameParameter and the deprecated secretName;
+ * one tolerations entry per add_toleration call, with only the fields given
+ * (json_format.MessageToDict: camelCase, int64 tolerationSeconds as text).
  */
-import type { SecretAsEnv } from './pipeline-model';
+import type { SecretAsEnv, Toleration } from './pipeline-model';
 
 export function secretAsEnvEntries(secrets: SecretAsEnv[]): Record<string, unknown>[] {
   return secrets.map((secret) => ({
@@ -12,6 +14,18 @@ export function secretAsEnvEntries(secrets: SecretAsEnv[]): Record<string, unkno
     secretName: secret.secret_name,
     secretNameParameter: { runtimeValue: { constant: secret.secret_name } },
   }));
+}
+
+export function tolerationEntries(tolerations: Toleration[]): Record<string, unknown>[] {
+  return tolerations.map((toleration) => {
+    const entry: Record<string, unknown> = {};
+    if (toleration.key !== undefined) entry.key = toleration.key;
+    if (toleration.operator !== undefined) entry.operator = toleration.operator;
+    if (toleration.value !== undefined) entry.value = toleration.value;
+    if (toleration.effect !== undefined) entry.effect = toleration.effect;
+    if (toleration.toleration_seconds !== undefined) entry.tolerationSeconds = String(toleration.toleration_seconds);
+    return entry;
+  });
 }
 
 /** Only written when some executor has platform config, as kfp omits the document otherwise. */

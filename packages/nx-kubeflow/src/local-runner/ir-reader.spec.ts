@@ -43,4 +43,15 @@ describe('readIr', () => {
     spec.root.dag.tasks.b.dependentTasks = ['nope'];
     expect(() => readIr({ pipelineSpec: spec })).toThrow('task "b" depends on "nope", which is not a task of root.dag');
   });
+
+  it('refuses artifact pipeline inputs with a clear message', () => {
+    const spec = JSON.parse(JSON.stringify(ir.pipelineSpec));
+    spec.root.inputDefinitions.artifacts = { data: { artifactType: { schemaTitle: 'system.Dataset', schemaVersion: '0.0.1' } } };
+    expect(() => readIr({ pipelineSpec: spec })).toThrow(
+      'Cannot run this IR locally: the pipeline takes artifact input(s) "data" (artifact pipeline inputs), which the local runner cannot provide',
+    );
+    delete spec.root.inputDefinitions.artifacts;
+    spec.root.dag.tasks.b.inputs.artifacts.source = { componentInputArtifact: 'data' };
+    expect(() => readIr({ pipelineSpec: spec })).toThrow('task "b" input artifact "source" comes from the pipeline\'s artifact input "data"');
+  });
 });

@@ -114,6 +114,12 @@ export function readIr(documents: IrDocuments): IrPipeline {
   const components = dict(spec.components);
   const executors = dict(dict(spec.deploymentSpec).executors);
   const platformExecutors = dict(dict(dict(dict(dict(documents.platformSpec).platforms).kubernetes).deploymentSpec).executors);
+  const rootArtifacts = Object.keys(dict(dict(root.inputDefinitions).artifacts));
+  if (rootArtifacts.length > 0) {
+    throw new IrReadError(
+      `the pipeline takes artifact input(s) ${rootArtifacts.map(name).join(', ')} (artifact pipeline inputs), which the local runner cannot provide; run it on Kubeflow, or wire those inputs from a task's output`,
+    );
+  }
   const tasks = Object.entries(dag.tasks).map(([name, task]) => readTask(name, dict(task), components, executors, platformExecutors));
   const names = new Set(tasks.map((task) => task.name));
   for (const task of tasks) {
@@ -153,6 +159,9 @@ function readTask(taskName: string, task: Dict, components: Dict, executors: Dic
   }
   const artifactInputs: Record<string, ArtifactSource> = {};
   for (const [input, source] of Object.entries(dict(inputs.artifacts))) {
+    if (typeof dict(source).componentInputArtifact === 'string') {
+      throw new IrReadError(`${where} input artifact ${name(input)} comes from the pipeline's artifact input ${name(String(dict(source).componentInputArtifact))}, which the local runner cannot provide`);
+    }
     const upstream = dict(dict(source).taskOutputArtifact);
     if (typeof upstream.producerTask !== 'string' || typeof upstream.outputArtifactKey !== 'string') {
       throw new IrReadError(`${where} input artifact ${name(input)} does not come from another task's output (only taskOutputArtifact is supported)`);

@@ -148,6 +148,22 @@ tasks:
     ]);
   });
 
+  it('wires artifact pipeline inputs to artifact inputs of their type or the generic type only', () => {
+    const problems = check(`name: p
+parameters:
+  data: {type: Dataset}
+  model: {type: Model}
+tasks:
+  train: {component: trainer, arguments: {dataset: {parameter: data}, notes: {parameter: data}}}
+  inspect: {component: inspector, arguments: {thing: {parameter: model}}}
+  wrong: {component: trainer, arguments: {dataset: {parameter: model}}}
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/task "train", arguments\.notes\.parameter: pipeline parameter "data" cannot feed input "notes": an artifact \(system\.Dataset\) cannot feed a parameter input \(String\)/),
+      expect.stringMatching(/task "wrong", arguments\.dataset\.parameter: pipeline parameter "model" cannot feed input "dataset": artifact type system\.Model does not match the input's type system\.Dataset/),
+    ]);
+  });
+
   it('treats an untyped input as generic: any artifact feeds it', () => {
     expect(
       check(`name: p

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { compilePipeline, type CompilePipelineOptions, type CompiledPipeline } from '../kfp/ir-compiler';
 import { IrCompileError } from '../kfp/ir-compile-error';
-import type { PipelineDefinition, ResolvedComponent } from '../kfp/pipeline-model';
+import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } from '../kfp/pipeline-model';
 import { readPyproject } from '../python/pyproject';
 import { loadSettings, readSetting, SettingsError } from '../settings/index';
 import { checkPipeline } from './check-pipeline';
@@ -145,6 +145,10 @@ function parameterOverrides(
     if (!parameter) {
       const declared = definition.parameters.map((candidate) => candidate.name).join(', ') || '(none)';
       problems.push({ file: settingsFile, field: `${field} ${name}`, message: `overrides "${name}", which ${definition.file} does not declare; its parameters: ${declared}.` });
+      continue;
+    }
+    if (isArtifactTypeName(parameter.type)) {
+      problems.push({ file: settingsFile, field: `${field} ${name}`, message: `overrides "${name}", an artifact pipeline input (${parameter.type}); artifacts take no default, only parameters do.` });
       continue;
     }
     const problem = typeof value === 'bigint' ? `${value} is too large for a pipeline parameter.` : parameterValueProblem(value, parameter.type);

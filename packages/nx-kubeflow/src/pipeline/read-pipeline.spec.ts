@@ -87,7 +87,7 @@ tasks:
 descripton: typo
 parameters:
   1st: {type: Integer}
-  rate: {type: Dataset}
+  rate: {type: CSV}
   count: {type: Integer, default: 'three'}
 tasks:
   Load_Data:
@@ -108,7 +108,7 @@ tasks:
       'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, parameters, tasks.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:1:7: name: "Bad_Name" is not a valid pipeline name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:4:3: parameters\.1st: "1st" is not a valid parameter name/),
-      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:5:16: parameters\.rate\.type: "Dataset" is not a parameter type/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:5:16: parameters\.rate\.type: "CSV" is not a parameter type/),
       'pipelines/p/pipeline.yaml:6:35: parameters.count.default: "three" is not an Integer.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:8:3: task "Load_Data": "Load_Data" is not a valid task name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:11:5: task "train", componnt: unknown key "componnt" in a task \(did you mean "component"\?\)/),
@@ -124,6 +124,39 @@ tasks:
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:48: task "train", resources\.memory_limit: must be a memory amount/),
       'pipelines/p/pipeline.yaml:15:66: task "train", resources.accelerator.type: needs type: the resource name, e.g. nvidia.com/gpu.',
       'pipelines/p/pipeline.yaml:20:41: task "train", secrets[0].keys.password: must be an environment variable name.',
+    ]);
+  });
+
+  it('reads artifact pipeline inputs and tolerations, refusing what kfp cannot express', () => {
+    const { definition, problems } = readPipeline(
+      `name: p
+parameters:
+  model: {type: Model}
+  bad: {type: Dataset, default: x}
+tasks:
+  gpu:
+    component: trainer
+    arguments: {model: {parameter: model}}
+    tolerations:
+    - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+    - {key: dedicated, value: ml, toleration_seconds: 60}
+    - {operator: Sometimes}
+    - {value: x}
+    - {key: k, operator: Exists, value: v, colour: red}
+`,
+      FILE,
+    );
+    expect(definition?.parameters[0]).toEqual({ name: 'model', type: 'Model' });
+    expect(definition?.tasks[0].tolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', value: 'ml', toleration_seconds: 60 },
+    ]);
+    expect(problems.map(formatProblem)).toEqual([
+      'pipelines/p/pipeline.yaml:4:33: parameters.bad.default: an artifact input (Dataset) has no default: it is given when the run starts.',
+      'pipelines/p/pipeline.yaml:12:18: task "gpu", tolerations[2].operator: must be Equal or Exists (got "Sometimes").',
+      'pipelines/p/pipeline.yaml:13:7: task "gpu", tolerations[3].operator: without a key, operator must be Exists (it then tolerates every taint).',
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:14:44: task "gpu", tolerations\[4\]\.colour: unknown key "colour" in a toleration/),
+      'pipelines/p/pipeline.yaml:14:41: task "gpu", tolerations[4].value: must be left out when operator is Exists (it matches every value).',
     ]);
   });
 

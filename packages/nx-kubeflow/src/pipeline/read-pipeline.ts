@@ -4,15 +4,19 @@
  * the components is in check-pipeline.ts. Problems are collected, never thrown.
  */
 import { parameterTypeOf } from '../kfp/parameter-types';
-import type {
-  ParameterTypeName,
-  PipelineDefinition,
-  PipelineParameter,
-  PipelineTask,
-  RetryPolicy,
-  SecretAsEnv,
-  TaskArgument,
-  TaskResources,
+import {
+  ARTIFACT_TYPE_NAMES,
+  isArtifactTypeName,
+  type ArtifactTypeName,
+  type ParameterTypeName,
+  type PipelineDefinition,
+  type PipelineParameter,
+  type PipelineTask,
+  type RetryPolicy,
+  type SecretAsEnv,
+  type TaskArgument,
+  type TaskResources,
+  type Toleration,
 } from '../kfp/pipeline-model';
 import { parameterNameProblem, pipelineNameProblem, taskNameProblem } from './pipeline-names';
 import type { PipelineProblem } from './pipeline-problems';
@@ -38,11 +42,15 @@ export const TASK_KEYS = [
   'resources',
   'env',
   'secrets',
+  'tolerations',
 ] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
 const ACCELERATOR_KEYS = ['type', 'count'] as const;
 const SECRET_KEYS = ['secret_name', 'keys'] as const;
+const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect', 'toleration_seconds'] as const;
+const TOLERATION_OPERATORS = ['Equal', 'Exists'];
+const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** kfp's own checks on resource strings (PipelineTask._validate_cpu_request_limit / _validate_memory_request_limit). */
 const CPU = /^([0-9]*[.])?[0-9]+m?$/;
@@ -121,18 +129,21 @@ class PipelineReader {
       }
       this.unknownKeys(spec, path, PARAMETER_KEYS, 'a parameter');
       const type = typeof spec.type === 'string' ? parameterTypeOf(spec.type) : undefined;
+      const artifactType: ArtifactTypeName | undefined = typeof spec.type === 'string' && isArtifactTypeName(spec.type) ? spec.type : undefined;
       if (spec.type === undefined) {
-        this.report(path, 'needs a type: String, Integer, Float, Boolean, JsonObject or JsonArray.');
-      } else if (!type) {
+        this.report(path, `needs a type: String, Integer, Float, Boolean, JsonObject or JsonArray, or an artifact type (${ARTIFACT_TYPE_NAMES.join(', ')}).`);
+      } else if (!type && !artifactType) {
         this.report(
           [...path, 'type'],
-          `"${String(spec.type)}" is not a parameter type: use String, Integer, Float, Boolean, JsonObject or JsonArray (artifacts cannot be pipeline parameters).`,
+          `"${String(spec.type)}" is not a parameter type: use String, Integer, Float, Boolean, JsonObject or JsonArray, or for an artifact input ${ARTIFACT_TYPE_NAMES.join(', ')}.`,
         );
       }
       const description = this.optionalString(spec, path, 'description');
-      const parameter: PipelineParameter = { name, type: (type ?? 'String') as ParameterTypeName };
+      const parameter: PipelineParameter = { name, type: artifactType ?? ((type ?? 'String') as ParameterTypeName) };
       if (spec.default !== undefined) {
-        if (spec.default === null) {
+        if (artifactType) {
+          this.report([...path, 'default'], `an artifact input (${artifactType}) has no default: it is given when the run starts.`);
+        } else if (spec.default === null) {
           this.report([...path, 'default'], 'is empty; give a value or remove the key.');
         } else {
           const problem = type ? parameterValueProblem(spec.default, type) : undefined;
@@ -199,6 +210,8 @@ class PipelineReader {
     if (env) task.env = env;
     const secrets = this.readSecrets(name, raw.secrets);
     if (secrets) task.secrets = secrets;
+    const tolerations = this.readTolerations(name, raw.tolerations);
+    if (tolerations) task.tolerations = tolerations;
     return task;
   }
 
@@ -398,6 +411,60 @@ class PipelineReader {
       }
     });
     return secrets;
+  }
+
+  private readTolerations(task: string, raw: unknown): Toleration[] | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const path = ['tasks', task, 'tolerations'];
+    if (!Array.isArray(raw)) {
+      this.report(path, 'must be a list such as [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}].', { task });
+      return undefined;
+    }
+    const tolerations: Toleration[] = [];
+    raw.forEach((item, index) => {
+      const itemPath = [...path, index];
+      if (!isDict(item)) {
+        this.report(itemPath, 'must be a mapping {key, operator, value, effect, toleration_seconds}.', { task, field: `tolerations[${index}]` });
+        return;
+      }
+      this.unknownKeys(item, itemPath, TOLERATION_KEYS, 'a toleration', task);
+      const problemsBefore = this.problems.length;
+      const toleration: Toleration = {};
+      for (const key of ['key', 'value'] as const) {
+        if (item[key] === undefined) continue;
+        if (typeof item[key] !== 'string') this.report([...itemPath, key], 'must be a string.', { task });
+        else toleration[key] = item[key] as string;
+      }
+      if (item.operator !== undefined) {
+        if (typeof item.operator !== 'string' || !TOLERATION_OPERATORS.includes(item.operator)) {
+          this.report([...itemPath, 'operator'], `must be ${TOLERATION_OPERATORS.join(' or ')} (got ${JSON.stringify(item.operator)}).`, { task });
+        } else {
+          toleration.operator = item.operator;
+        }
+      }
+      if (item.effect !== undefined) {
+        if (typeof item.effect !== 'string' || !TOLERATION_EFFECTS.includes(item.effect)) {
+          this.report([...itemPath, 'effect'], `must be ${TOLERATION_EFFECTS.join(', ')} (got ${JSON.stringify(item.effect)}).`, { task });
+        } else {
+          toleration.effect = item.effect;
+        }
+      }
+      if (item.toleration_seconds !== undefined) {
+        if (!Number.isSafeInteger(item.toleration_seconds)) {
+          this.report([...itemPath, 'toleration_seconds'], `must be a whole number of seconds (got ${JSON.stringify(item.toleration_seconds)}).`, { task });
+        } else {
+          toleration.toleration_seconds = item.toleration_seconds as number;
+        }
+      }
+      if (toleration.operator === 'Exists' && toleration.value !== undefined) {
+        this.report([...itemPath, 'value'], 'must be left out when operator is Exists (it matches every value).', { task });
+      }
+      if (toleration.key === undefined && toleration.operator !== 'Exists' && this.problems.length === problemsBefore) {
+        this.report(itemPath, 'without a key, operator must be Exists (it then tolerates every taint).', { task, field: `tolerations[${index}].operator` });
+      }
+      if (this.problems.length === problemsBefore) tolerations.push(toleration);
+    });
+    return tolerations;
   }
 
   // --------------------------------------------------------------- helpers

@@ -1,13 +1,13 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { deployPipeline, DeployError } from '../../deploy/deploy-pipeline';
 import { RunParameterError } from '../../deploy/run-parameters';
-import { RunSetupError } from '../../local-runner/index';
+import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { SettingsError } from '../../settings/index';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
-const EXPECTED_ERRORS = [DeployError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
+const EXPECTED_ERRORS = [DeployError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
 
 /**
  * `nx run <pipeline>:deploy`. Ctrl-C stops the run's task processes (they
