@@ -9,11 +9,11 @@
 // Rows: a cold process each (what `python pipeline.py` and a compile without
 // Nx cost, start-up and imports included), and in-process compile only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { quote, timeCommand } from './lib/timing.mjs';
-import { makeTempDir, NX_ENV, SOURCE_WORKSPACE } from './lib/workspace.mjs';
+import { buildPlugin, makeTempDir, SOURCE_WORKSPACE } from './lib/workspace.mjs';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -26,15 +26,6 @@ function run(command, args, options = {}) {
   return result.stdout;
 }
 
-function buildPlugin() {
-  console.log('Building the plugin (nx run nx-kubeflow:build)...');
-  run('npx', ['nx', 'run', 'nx-kubeflow:build', '--outputStyle=static'], { cwd: SOURCE_WORKSPACE, env: { ...process.env, ...NX_ENV } });
-  const dist = join(SOURCE_WORKSPACE, 'dist/packages/nx-kubeflow');
-  // The built package resolves its dependencies as an installed one would: give it the
-  // plugin's own node_modules (yaml 2), not the workspace root's hoisted yaml 1.
-  if (!existsSync(join(dist, 'node_modules'))) symlinkSync(join(SOURCE_WORKSPACE, 'packages/nx-kubeflow/node_modules'), join(dist, 'node_modules'), 'dir');
-  return dist;
-}
 
 /** The venv the conformance tests use (tmp/kfp-venv), made here when absent. */
 function kfpPython() {

@@ -5,18 +5,13 @@
 //
 //   node tools/bench/runner-overhead.mjs      # BENCH_TASKS=100 BENCH_RUNS=5
 import { spawnSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, NX_ENV, SOURCE_WORKSPACE } from './lib/workspace.mjs';
+import { buildPlugin, makeTempDir, SOURCE_WORKSPACE } from './lib/workspace.mjs';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-const built = spawnSync('npx', ['nx', 'run', 'nx-kubeflow:build', '--outputStyle=static'], { cwd: SOURCE_WORKSPACE, env: { ...process.env, ...NX_ENV }, encoding: 'utf8' });
-if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}\n${built.stderr}`);
-const dist = join(SOURCE_WORKSPACE, 'dist/packages/nx-kubeflow');
-// The built package resolves its dependencies as an installed one would (yaml 2, not the root's yaml 1).
-if (!existsSync(join(dist, 'node_modules'))) symlinkSync(join(SOURCE_WORKSPACE, 'packages/nx-kubeflow/node_modules'), join(dist, 'node_modules'), 'dir');
+const dist = buildPlugin();
 
 const rows = [];
 for (let run = 0; run <= RUNS; run++) {

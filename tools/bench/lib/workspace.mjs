@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -138,4 +139,23 @@ export function removeUnlessKept(root) {
     return;
   }
   rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * Builds the plugin with tsc (nx run nx-kubeflow:build) and returns dist/packages/nx-kubeflow.
+ * The built package resolves its dependencies as an installed one would: it gets the
+ * plugin's own node_modules (yaml 2), not the workspace root's hoisted yaml 1.
+ */
+export function buildPlugin() {
+  console.log('Building the plugin (nx run nx-kubeflow:build)...');
+  const built = spawnSync('npx', ['nx', 'run', 'nx-kubeflow:build', '--outputStyle=static'], {
+    cwd: SOURCE_WORKSPACE,
+    env: { ...process.env, ...NX_ENV },
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}\n${built.stderr}`);
+  const dist = join(SOURCE_WORKSPACE, 'dist/packages/nx-kubeflow');
+  const modules = join(dist, 'node_modules');
+  if (!existsSync(modules)) symlinkSync(join(SOURCE_WORKSPACE, 'packages/nx-kubeflow/node_modules'), modules, 'dir');
+  return dist;
 }
