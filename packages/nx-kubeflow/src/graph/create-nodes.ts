@@ -1,14 +1,16 @@
 import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compileTarget, deployTarget, runTarget, settingsTarget, testTarget } from './inferred-targets';
+import { compileTarget, deployTarget, dockerBuildTarget, runTarget, settingsTarget, testTarget } from './inferred-targets';
+import { settingsEnvironments } from './settings-environments';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, PYTHON_PACKAGE_MARKER, projectKindOf, projectNameOf } from './project-kinds';
 
 export type NxKubeflowPluginOptions = Record<string, never>;
 
 /**
- * Runs on every nx command, so it only looks at which marker files exist;
- * no file is parsed here.
+ * Runs on every nx command, so it looks at which marker files exist and
+ * reads one small file at most: the project's config/settings.toml, whose
+ * environments become target configurations.
  */
 export function createProjectNode(
   markerFile: string,
@@ -20,6 +22,8 @@ export function createProjectNode(
   const root = dirname(markerFile);
   const name = projectNameOf(markerFile);
   const hasPyproject = existsSync(join(context.workspaceRoot, root, PYTHON_PACKAGE_MARKER));
+  const hasDockerfile = kind === 'component' && existsSync(join(context.workspaceRoot, root, 'Dockerfile'));
+  const environments = kind === 'python-package' ? [] : settingsEnvironments(join(context.workspaceRoot, root, 'config', 'settings.toml'));
 
   const targets: CreateNodesResult['projects'] = {};
   const project = {
@@ -29,8 +33,11 @@ export function createProjectNode(
     tags: PROJECT_TAGS[kind],
     targets: {
       ...(hasPyproject && kind !== 'pipeline' ? { test: testTarget(name) } : {}),
-      ...(kind !== 'python-package' ? { settings: settingsTarget() } : {}),
-      ...(kind === 'pipeline' ? { compile: compileTarget(name), deploy: deployTarget(), run: runTarget() } : {}),
+      ...(kind !== 'python-package' ? { settings: settingsTarget(environments) } : {}),
+      ...(hasDockerfile ? { 'docker-build': dockerBuildTarget(environments) } : {}),
+      ...(kind === 'pipeline'
+        ? { compile: compileTarget(name, environments), deploy: deployTarget(environments), run: runTarget(environments) }
+        : {}),
     },
   };
   targets[root] = project;

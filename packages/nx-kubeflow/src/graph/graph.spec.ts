@@ -56,6 +56,31 @@ describe('project graph inference', () => {
     expect(scorer.targets!.settings.cache).toBe(false);
   });
 
+  it('infers docker-build on a component with a Dockerfile, and a configuration per settings environment', async () => {
+    write('components/trainer/component.yaml', 'name: trainer\n');
+    write('components/trainer/Dockerfile', 'FROM scratch\n');
+    write(
+      'components/trainer/config/settings.toml',
+      '[default]\nimage.registry = ""\n[development]\nx = 1\n[Production.parameters]\nrows = 1\n[global]\ny = 2\n',
+    );
+    const trainer = (await inferNodes(['components/trainer/component.yaml']))['components/trainer'];
+    expect(Object.keys(trainer.targets!)).toEqual(['settings', 'docker-build']);
+    expect(trainer.targets!['docker-build']).toMatchObject({
+      executor: 'nx-kubeflow:docker-build',
+      cache: false,
+      configurations: { development: { env: 'development' }, production: { env: 'production' } },
+    });
+    expect(Object.keys(trainer.targets!['docker-build'].configurations!)).toEqual(['development', 'production']);
+    expect(trainer.targets!.settings.configurations).toEqual({ development: { env: 'development' }, production: { env: 'production' } });
+  });
+
+  it('gives configurations to no target when the settings file does not parse', async () => {
+    write('components/broken/component.yaml', 'name: broken\n');
+    write('components/broken/config/settings.toml', '[default\n');
+    const broken = (await inferNodes(['components/broken/component.yaml']))['components/broken'];
+    expect(broken.targets!.settings.configurations).toBeUndefined();
+  });
+
   it('gives a component without pyproject.toml no test target', async () => {
     write('components/external/component.yaml', 'name: External\n');
     const projects = await inferNodes(['components/external/component.yaml']);
@@ -115,6 +140,7 @@ describe('project graph inference', () => {
     // deploy and run change the world and read settings.local.toml: never cached.
     expect(training.targets!.deploy).toMatchObject({ executor: 'nx-kubeflow:deploy', cache: false });
     expect(training.targets!.run).toMatchObject({ executor: 'nx-kubeflow:run', cache: false });
+    expect(training.targets!.deploy.configurations).toBeUndefined();
     expect(training.targets!.compile).toEqual({
       executor: 'nx-kubeflow:compile',
       cache: true,
@@ -123,6 +149,15 @@ describe('project graph inference', () => {
       options: {},
       metadata: expect.objectContaining({ technologies: ['kubeflow'] }),
     });
+  });
+
+  it('gives pipeline targets a configuration per settings environment, so -c production means --env production', async () => {
+    write('pipelines/training/pipeline.yaml', 'name: training\n');
+    write('pipelines/training/config/settings.toml', '[default]\nkfp.host = "local"\n[production]\nkfp.host = "https://kf"\n[staging]\n');
+    const training = (await inferNodes(['pipelines/training/pipeline.yaml']))['pipelines/training'];
+    for (const target of ['settings', 'compile', 'deploy', 'run']) {
+      expect(training.targets![target].configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
+    }
   });
 
   it('adds pipeline -> component edges from the tasks of pipeline.yaml, with it as the source file', async () => {

@@ -32,11 +32,12 @@ export function testTarget(projectName: string): TargetConfiguration {
  * Resolved settings as JSON. Not cached: it prints, and its answer depends on
  * settings.local.toml and DYNACONF_* variables that must stay out of the cache.
  */
-export function settingsTarget(): TargetConfiguration {
+export function settingsTarget(environments: readonly string[] = []): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:settings`,
     cache: false,
     options: {},
+    ...environmentConfigurations(environments),
     metadata: {
       description: 'Print the resolved settings (--env, --pipeline, --explain, --output-file)',
       technologies: ['python'],
@@ -51,13 +52,14 @@ export function settingsTarget(): TargetConfiguration {
  * pyproject.toml, settings), and ENV_FOR_DYNACONF, which picks the
  * [<env>.parameters] when --env is not given.
  */
-export function compileTarget(projectName: string): TargetConfiguration {
+export function compileTarget(projectName: string, environments: readonly string[] = []): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:compile`,
     cache: true,
     inputs: ['default', '!{projectRoot}/config/settings.local.toml', '^production', { env: 'ENV_FOR_DYNACONF' }],
     outputs: [`{workspaceRoot}/dist/pipelines/${projectName}`],
     options: {},
+    ...environmentConfigurations(environments),
     metadata: {
       description: 'Check pipeline.yaml and compile it to KFP v2 IR (--env selects [<env>.parameters])',
       technologies: ['kubeflow'],
@@ -66,14 +68,36 @@ export function compileTarget(projectName: string): TargetConfiguration {
 }
 
 /**
- * Publish (and, as the environment's settings say, run) the pipeline. Never
- * cached: it changes the world, and it reads settings.local.toml.
+ * Build the component's image from a staged context. Not cached by Nx: its
+ * result lives in the container engine and the registry, which Nx cannot
+ * restore; the executor skips the build itself when an image of the same
+ * content hash exists, and writes dist/components/<name>/image.json.
  */
-export function deployTarget(): TargetConfiguration {
+export function dockerBuildTarget(environments: readonly string[]): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:docker-build`,
+    cache: false,
+    options: {},
+    ...environmentConfigurations(environments),
+    metadata: {
+      description: 'Build the component image (content-hash tag, OCI labels; --push, --engine, --tag, --force)',
+      technologies: ['docker'],
+    },
+  };
+}
+
+/**
+ * Publish (and, as the environment's settings say, run) the pipeline. Never
+ * cached: it changes the world, and it reads settings.local.toml. Outside the
+ * local backend it builds its components' images first, itself (see
+ * src/deploy/README.md for why not through dependsOn).
+ */
+export function deployTarget(environments: readonly string[] = []): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:deploy`,
     cache: false,
     options: {},
+    ...environmentConfigurations(environments),
     metadata: {
       description: 'Compile and publish to the environment\'s backend; --run/--wait or deploy.run/deploy.wait also run it',
       technologies: ['kubeflow'],
@@ -82,14 +106,26 @@ export function deployTarget(): TargetConfiguration {
 }
 
 /** deploy --run --wait. */
-export function runTarget(): TargetConfiguration {
+export function runTarget(environments: readonly string[] = []): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:run`,
     cache: false,
     options: {},
+    ...environmentConfigurations(environments),
     metadata: {
       description: 'Compile, publish, run and follow the pipeline (local backend: dist/runs/<pipeline>/<run-id>)',
       technologies: ['kubeflow'],
     },
   };
+}
+
+/**
+ * One configuration per settings environment, so `-c production` means
+ * `--env production`. A project whose settings do not declare the
+ * environment runs with its defaults (Nx falls back when a target lacks the
+ * configuration asked for), and `--env` always works.
+ */
+function environmentConfigurations(environments: readonly string[]): Pick<TargetConfiguration, 'configurations'> {
+  if (environments.length === 0) return {};
+  return { configurations: Object.fromEntries(environments.map((env) => [env, { env }])) };
 }
