@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
+import { BUILT_IMAGE_REFERENCES_COMMAND } from './inferred-targets';
 
 describe('project graph inference', () => {
   let workspaceRoot: string;
@@ -144,7 +145,13 @@ describe('project graph inference', () => {
     expect(training.targets!.compile).toEqual({
       executor: 'nx-kubeflow:compile',
       cache: true,
-      inputs: ['default', '!{projectRoot}/config/settings.local.toml', '^production', { env: 'ENV_FOR_DYNACONF' }],
+      inputs: [
+        'default',
+        '!{projectRoot}/config/settings.local.toml',
+        '^production',
+        { env: 'ENV_FOR_DYNACONF' },
+        { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
+      ],
       outputs: ['{workspaceRoot}/dist/pipelines/training'],
       options: {},
       metadata: expect.objectContaining({ technologies: ['kubeflow'] }),
@@ -158,6 +165,19 @@ describe('project graph inference', () => {
     for (const target of ['settings', 'compile', 'deploy', 'run']) {
       expect(training.targets![target].configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
     }
+  });
+
+  it('hashes the image references docker-build recorded into compile, and only those', () => {
+    const { execSync } = jest.requireActual('node:child_process') as typeof import('node:child_process');
+    const hashInput = () => execSync(BUILT_IMAGE_REFERENCES_COMMAND, { cwd: workspaceRoot, encoding: 'utf8' });
+    expect(hashInput()).toBe('');
+    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:aa', builtAt: '1' }));
+    write('dist/components/broken/image.json', '{');
+    expect(hashInput()).toBe('trainer r/trainer@sha256:aa\n');
+    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:aa', builtAt: '2' }));
+    expect(hashInput()).toBe('trainer r/trainer@sha256:aa\n');
+    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:bb', builtAt: '3' }));
+    expect(hashInput()).toBe('trainer r/trainer@sha256:bb\n');
   });
 
   it('adds pipeline -> component edges from the tasks of pipeline.yaml, with it as the source file', async () => {

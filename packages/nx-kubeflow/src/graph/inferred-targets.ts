@@ -46,6 +46,18 @@ export function settingsTarget(environments: readonly string[] = []): TargetConf
 }
 
 /**
+ * Prints every component image docker-build recorded (name and reference
+ * from dist/components/<name>/image.json). compile writes those references
+ * into the IR, and dist/ is git-ignored, so Nx would not hash the files
+ * themselves: a runtime input makes a new build a new compile hash. Only the
+ * references are printed, so re-running a build that changed nothing keeps
+ * the cache.
+ */
+export const BUILT_IMAGE_REFERENCES_COMMAND =
+  'node -e "const fs=require(\'fs\'),d=\'dist/components\';if(fs.existsSync(d))for(const n of fs.readdirSync(d).sort())' +
+  '{try{console.log(n,JSON.parse(fs.readFileSync(d+\'/\'+n+\'/image.json\',\'utf8\')).reference)}catch(e){}}"';
+
+/**
  * pipeline.yaml + its components -> KFP IR. Inputs: the pipeline's own files
  * except settings.local.toml (git ignores it and compile never reads it), the
  * production files of the components it uses (their component.yaml,
@@ -56,7 +68,13 @@ export function compileTarget(projectName: string, environments: readonly string
   return {
     executor: `${PLUGIN_NAME}:compile`,
     cache: true,
-    inputs: ['default', '!{projectRoot}/config/settings.local.toml', '^production', { env: 'ENV_FOR_DYNACONF' }],
+    inputs: [
+      'default',
+      '!{projectRoot}/config/settings.local.toml',
+      '^production',
+      { env: 'ENV_FOR_DYNACONF' },
+      { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
+    ],
     outputs: [`{workspaceRoot}/dist/pipelines/${projectName}`],
     options: {},
     ...environmentConfigurations(environments),

@@ -103,6 +103,26 @@ describe('compilePipelineProject', () => {
     expect(readdirSync(join(workspace, 'dist/pipelines/p'))).toEqual(['pipeline.yaml']);
   });
 
+  it('uses the image docker-build recorded for a component with a Dockerfile, and component.yaml\'s otherwise', () => {
+    write('components/data-loader/Dockerfile', 'FROM scratch\n');
+    expect(run() && fakeCompile.mock.calls[0][0].components.get('data-loader')!.image).toBe('data-loader');
+    write('dist/components/data-loader/image.json', JSON.stringify({ reference: 'localhost:5000/data-loader@sha256:0123', contentHash: 'ab' }));
+    // trainer has an image.json but no Dockerfile: its image is not ours to replace.
+    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'elsewhere/trainer:1' }));
+    run();
+    const components = fakeCompile.mock.calls[1][0].components;
+    expect(components.get('data-loader')!.image).toBe('localhost:5000/data-loader@sha256:0123');
+    expect(components.get('trainer')!.image).toBe('trainer');
+  });
+
+  it('reports a broken image.json by its path, and writes nothing', () => {
+    write('components/data-loader/Dockerfile', 'FROM scratch\n');
+    write('dist/components/data-loader/image.json', '{"tag": "x"}');
+    expect(() => run()).toThrow(PipelineCheckError);
+    expect(() => run()).toThrow(/dist\/components\/data-loader\/image.json.*reference: is missing; run docker-build again/);
+    expect(fakeCompile).not.toHaveBeenCalled();
+  });
+
   it('takes the environment from ENV_FOR_DYNACONF, else development, and never reads settings.local.toml or DYNACONF_ variables', () => {
     expect(run({ environ: { DYNACONF_PARAMETERS__ROWS: '7' } }).parameterDefaults).toEqual({ rows: 10 });
     expect(fakeCompile.mock.calls[0][0].settingsEnv).toBe('development');

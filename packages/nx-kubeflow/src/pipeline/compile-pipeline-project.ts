@@ -14,6 +14,7 @@ import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } f
 import { readPyproject } from '../python/pyproject';
 import { loadSettings, readSetting, SettingsError } from '../settings/index';
 import { checkPipeline } from './check-pipeline';
+import { componentImage } from './component-images';
 import { loadComponents } from './pipeline-components';
 import { PipelineCheckError, type PipelineProblem } from './pipeline-problems';
 import { parameterValueProblem } from './pipeline-types';
@@ -83,12 +84,15 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
     : {};
   if (problems.length > 0 || !read.definition) throw new PipelineCheckError(problems);
 
+  const resolved = resolveComponents(workspaceRoot, read.definition, components.specs, components.roots, problems);
+  if (problems.length > 0) throw new PipelineCheckError(problems);
+
   const compile = options.compile ?? compilePipeline;
   let compiled: CompiledPipeline;
   try {
     compiled = compile({
       pipeline: read.definition,
-      components: resolveComponents(workspaceRoot, read.definition, components.specs, components.roots),
+      components: resolved,
       parameterDefaults,
       settingsEnv: env,
       ...(settingsToml !== undefined ? { pipelineSettingsToml: settingsToml } : {}),
@@ -162,14 +166,16 @@ function parameterOverrides(
 }
 
 /**
- * The compiler's view of each component. The image is the one component.yaml
- * names; image.json from docker-build is not read yet (see the README).
+ * The compiler's view of each component. The image is the one docker-build
+ * recorded in dist/components/<name>/image.json for a component with a
+ * Dockerfile, else the one component.yaml names (see component-images.ts).
  */
 function resolveComponents(
   workspaceRoot: string,
   definition: PipelineDefinition,
   specs: ReadonlyMap<string, ResolvedComponent['spec']>,
   roots: ReadonlyMap<string, string>,
+  problems: PipelineProblem[],
 ): Map<string, ResolvedComponent> {
   const resolved = new Map<string, ResolvedComponent>();
   for (const task of definition.tasks) {
@@ -179,7 +185,7 @@ function resolveComponents(
     resolved.set(task.component, {
       project: task.component,
       spec,
-      image: spec.implementation.container.image,
+      image: componentImage({ workspaceRoot, componentName: task.component, componentRoot: root, declaredImage: spec.implementation.container.image, problems }),
       usesComponentRuntime: usesComponentRuntime(workspaceRoot, root),
     });
   }
