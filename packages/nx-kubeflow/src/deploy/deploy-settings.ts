@@ -11,7 +11,18 @@ export interface DeploySettings {
   run: boolean;
   /** deploy.wait: follow the run to its end. */
   wait: boolean;
+  /** kfp.mode: "api" publishes through the KFP REST API; "crd" writes Pipeline/PipelineVersion resources for GitOps. */
+  mode: 'api' | 'crd';
+  /** The whole [kfp] table, for the REST backend's connection options (auth, TLS, timeouts). */
+  kfp: Record<string, unknown>;
+  /** image.registry: where docker-build pushes for this environment; empty: local images only. */
+  imageRegistry: string;
+  /** [schedule]: a recurring run on deploy; undefined when the environment has none (deploy disables an existing one). */
+  schedule?: { cron?: string; intervalSecond?: number; raw: Record<string, unknown> };
 }
+
+/** A settings value deploy cannot use; the message names the key and the file to fix. */
+export class DeploySettingsError extends Error {}
 
 /**
  * The pipeline's settings for `env`, settings.local.toml and DYNACONF_*
@@ -31,6 +42,13 @@ export function readDeploySettings(options: {
     cwd: options.workspaceRoot,
   });
   const value = (path: string) => readSetting(settings.values, path);
+  const where = `the ${settings.env} settings of ${options.pipelineRoot} (config/settings.toml, settings.local.toml or DYNACONF_*)`;
+  const problems: string[] = [];
+  const mode = stringSetting(value('kfp.mode'), 'api');
+  if (mode !== 'api' && mode !== 'crd') problems.push(`kfp.mode is "${mode}": use "api" (the KFP REST API) or "crd" (GitOps resources).`);
+  const kfp = value('kfp');
+  const schedule = readSchedule(value('schedule'), problems);
+  if (problems.length > 0) throw new DeploySettingsError(`${problems.length === 1 ? 'a problem' : `${problems.length} problems`} in ${where}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return {
     env: settings.env,
     host: stringSetting(value('kfp.host'), 'local'),
@@ -38,7 +56,52 @@ export function readDeploySettings(options: {
     experiment: stringSetting(value('kfp.experiment'), 'Default'),
     run: value('deploy.run') === true,
     wait: value('deploy.wait') === true,
+    mode: mode as 'api' | 'crd',
+    kfp: isTable(kfp) ? kfp : {},
+    imageRegistry: stringSetting(value('image.registry'), ''),
+    ...(schedule ? { schedule } : {}),
   };
+}
+
+/**
+ * [schedule] with cron (six fields, seconds first, as KFP's cron schedule
+ * reads it) or interval_second; an empty table or enabled = false means none.
+ */
+function readSchedule(raw: unknown, problems: string[]): DeploySettings['schedule'] {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isTable(raw)) {
+    problems.push('schedule must be a table, e.g. [production.schedule] cron = "0 0 4 * * *".');
+    return undefined;
+  }
+  if (raw['enabled'] === false || Object.keys(raw).length === 0) return undefined;
+  const cron = raw['cron'];
+  const interval = raw['interval_second'];
+  if (cron !== undefined && interval !== undefined) {
+    problems.push('schedule sets both cron and interval_second: keep one.');
+    return undefined;
+  }
+  if (cron !== undefined) {
+    if (typeof cron !== 'string' || cron.trim().split(/\s+/).length !== 6) {
+      problems.push(
+        `schedule.cron is ${JSON.stringify(cron)}: KFP reads six fields, seconds first ("second minute hour day-of-month month day-of-week"), e.g. "0 0 4 * * *" for 04:00 every day.`,
+      );
+      return undefined;
+    }
+    return { cron: cron.trim(), raw };
+  }
+  if (interval !== undefined) {
+    if (typeof interval !== 'number' || !Number.isInteger(interval) || interval <= 0) {
+      problems.push(`schedule.interval_second is ${JSON.stringify(interval)}: give a whole number of seconds above 0.`);
+      return undefined;
+    }
+    return { intervalSecond: interval, raw };
+  }
+  problems.push('schedule has neither cron nor interval_second: set one, or enabled = false to have no schedule.');
+  return undefined;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
 function stringSetting(value: unknown, fallback: string): string {

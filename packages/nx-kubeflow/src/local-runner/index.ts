@@ -5,3 +5,4 @@ export { RUN_RECORD_FILE } from './run-record';
 export type { TaskMode, VenvSettings } from './task-environment';
 export { readIr, readIrFile, IrReadError, type IrDocuments, type IrPipeline } from './ir-reader';
 export { ParameterValueError } from './parameter-values';
+export { BuildahLauncher, DockerLauncher, type ContainerLauncher, type ContainerLaunchRequest } from './container-launch';

@@ -12,12 +12,20 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { findPythonInterpreter, type PythonInterpreter } from '../python/interpreter';
 import { readPyproject } from '../python/pyproject';
 import { ensureProjectVenv, type ProjectVenv } from '../python/venv';
+import type { ContainerLauncher } from './container-launch';
 import type { IrContainer, IrSecretEnv } from './ir-reader';
 
-/** How to run a task: in its component's venv from the component folder, or its command as it stands. */
+/** How to run a task: in its component's venv from the component folder, its command as it stands, or in its image. */
 export type TaskMode =
   | { mode: 'venv'; /** Workspace-relative component folder. */ projectRoot: string }
-  | { mode: 'command'; /** Workspace-relative folder to run in and to digest for the cache; default: the workspace root, no source digest. */ projectRoot?: string };
+  | { mode: 'command'; /** Workspace-relative folder to run in and to digest for the cache; default: the workspace root, no source digest. */ projectRoot?: string }
+  | {
+      mode: 'container';
+      /** Starts the IR's image with an engine; the image reference (a content hash or digest) is the cache's source digest. */
+      launcher: ContainerLauncher;
+      /** The component folder, for naming only. */
+      projectRoot?: string;
+    };
 
 /** The extras the test target installs by default; filtered by what pyproject declares, as it does. */
 export const VENV_EXTRAS = ['test'];
@@ -117,5 +125,6 @@ export function programFor(command: string, venv: ProjectVenv | undefined): stri
 }
 
 export function workingDirectory(workspaceRoot: string, mode: TaskMode): string {
-  return mode.projectRoot ? resolve(workspaceRoot, mode.projectRoot) : workspaceRoot;
+  // A container's working directory is its image's WORKDIR; its engine client runs from the workspace.
+  return mode.mode !== 'container' && mode.projectRoot ? resolve(workspaceRoot, mode.projectRoot) : workspaceRoot;
 }

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, join } from 'node:path';
 import { localDependencyClosure } from '../python/pyproject';
 import type { ProjectVenv } from '../python/venv';
+import type { ContainerLaunch, ContainerLauncher } from './container-launch';
 import type { IrTask } from './ir-reader';
 import { parseParameterText, ParameterValueError } from './parameter-values';
 import { resolveCommandLine, type ArtifactLocation } from './placeholder-resolver';
@@ -127,7 +128,8 @@ function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
 
 function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, ctx: TaskRunContext): string {
   // The component's folder and the local packages it installs (component-runtime): what its venv runs.
-  const roots = mode.projectRoot
+  // In a container the image reference - a content hash or digest - stands for the sources, and it is in `container`.
+  const roots = mode.projectRoot && mode.mode !== 'container'
     ? [mode.projectRoot, ...(mode.mode === 'venv' ? localDependencyClosure(ctx.workspaceRoot, mode.projectRoot) : [])]
     : [];
   return cacheKey({
@@ -159,12 +161,15 @@ async function runAttempts(
   const layout = taskLayout(ctx.runDir, task.name);
   const maxAttempts = 1 + (task.retry?.maxRetryCount ?? 0);
   const component = mode.projectRoot ? basename(mode.projectRoot) : task.componentName.replace(/^comp-/, '');
+  const inContainer = mode.mode === 'container';
   const { env, warnings } = taskEnvironment({
     container: task.container,
     extraEnv: ctx.extraEnv,
     context: { pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name, component },
     secretEnv: task.secretEnv,
     venv,
+    // A container gets the task's environment only, as a pod would; this machine's stays out.
+    ...(inContainer ? { base: {} } : {}),
   });
   for (const warning of warnings) ctx.warn(record, warning);
   const io = {
@@ -187,16 +192,17 @@ async function runAttempts(
     record.attempts = attempt;
     delete record.exitCode;
     ctx.changed(record, { state: 'RUNNING', attempt });
+    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx) : undefined;
     const result = await runTaskProcess({
-      command: programFor(commandLine.argv[0], venv),
-      args: commandLine.argv.slice(1),
+      command: launch?.command ?? programFor(commandLine.argv[0], venv),
+      args: launch?.args ?? commandLine.argv.slice(1),
       cwd: workingDirectory(ctx.workspaceRoot, mode),
-      env,
+      env: launch ? process.env : env,
       logFile: layout.logFile,
       signal: ctx.signal,
       killGraceMs: ctx.killGraceMs,
       onStart: (pid) => ctx.onProcessStart?.(task.name, pid),
-    });
+    }).finally(() => launch?.cleanup());
     if (result.cancelled || ctx.signal?.aborted) return 'cancelled';
     if (result.exitCode !== null) record.exitCode = result.exitCode;
     let failure: string | undefined;
@@ -218,6 +224,28 @@ async function runAttempts(
       message: `attempt ${attempt} of ${maxAttempts} failed (${failure}); retrying${waitMs > 0 ? ` in ${(waitMs / 1000).toFixed(1)}s` : ''}`,
     });
     if (!(await sleep(waitMs, ctx.signal))) return 'cancelled';
+  }
+}
+
+async function launchContainer(
+  launcher: ContainerLauncher,
+  task: IrTask,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  attempt: number,
+  ctx: TaskRunContext,
+): Promise<ContainerLaunch> {
+  const containerEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  try {
+    return await launcher.launch({
+      image: task.container.image,
+      argv,
+      env: containerEnv,
+      mounts: [ctx.runDir],
+      name: `nx-kubeflow-${ctx.runId}-${task.name}-${attempt}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'),
+    });
+  } catch (error) {
+    throw new TaskFailure(`task "${task.name}": ${(error as Error).message}`);
   }
 }
 

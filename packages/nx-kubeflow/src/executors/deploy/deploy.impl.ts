@@ -1,5 +1,6 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { deployPipeline, DeployError } from '../../deploy/deploy-pipeline';
+import { DeploySettingsError } from '../../deploy/deploy-settings';
 import { RunParameterError } from '../../deploy/run-parameters';
 import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
@@ -7,7 +8,7 @@ import { SettingsError } from '../../settings/index';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
-const EXPECTED_ERRORS = [DeployError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
+const EXPECTED_ERRORS = [DeployError, DeploySettingsError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
 
 /**
  * `nx run <pipeline>:deploy`. Ctrl-C stops the run's task processes (they

@@ -1,0 +1,28 @@
+import { isPinnedImageReference, mutableImages } from './image-references';
+
+describe('image references deploy accepts outside the local backend', () => {
+  it('takes digests and content-hash tags, refuses mutable tags and bare names', () => {
+    expect(isPinnedImageReference(`127.0.0.1:5000/data-loader@sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isPinnedImageReference('ghcr.io/acme/ml/trainer:0123456789abcdef')).toBe(true);
+    expect(isPinnedImageReference('localhost:5000/trainer:0123456789ab')).toBe(true);
+    expect(isPinnedImageReference('ghcr.io/acme/ml/trainer:latest')).toBe(false);
+    expect(isPinnedImageReference('python:3.11-slim')).toBe(false);
+    expect(isPinnedImageReference('trainer')).toBe(false);
+    // the registry's port is not a tag
+    expect(isPinnedImageReference('localhost:5000/0123456789abcdef')).toBe(false);
+    expect(isPinnedImageReference('alpine:0123456789AB')).toBe(false);
+  });
+
+  it('lists the executors of an IR whose images are mutable', () => {
+    const ir = [
+      'deploymentSpec:',
+      '  executors:',
+      '    exec-a: {container: {image: "r/a@sha256:' + 'b'.repeat(64) + '"}}',
+      '    exec-b: {container: {image: "alpine:3.19"}}',
+      '    exec-c: {container: {image: "r/c:0123456789abcdef"}}',
+      '---',
+      'platforms: {}',
+    ].join('\n');
+    expect(mutableImages(ir)).toEqual([{ executor: 'exec-b', image: 'alpine:3.19' }]);
+  });
+});

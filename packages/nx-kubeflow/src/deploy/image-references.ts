@@ -1,0 +1,33 @@
+/**
+ * Production safety: on Kubeflow a task's image is pulled by reference, and
+ * KFP's cache keys on that reference. A mutable tag (":latest", ":1.2") can
+ * name a different image tomorrow, so a cache hit would reuse results of code
+ * that no longer runs, and a rerun would run code nobody reviewed. Outside the
+ * local backend deploy takes only references pinned by digest, or tagged with
+ * a content hash the way docker-build tags (hex, 12 to 64 characters).
+ */
+import { parseAllDocuments } from 'yaml';
+
+const CONTENT_HASH_TAG = /^[0-9a-f]{12,64}$/;
+
+export interface MutableImage {
+  /** The IR executor (one per component) that names it. */
+  executor: string;
+  image: string;
+}
+
+export function isPinnedImageReference(reference: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(reference)) return true;
+  const lastSegment = reference.slice(reference.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  return colon >= 0 && CONTENT_HASH_TAG.test(lastSegment.slice(colon + 1));
+}
+
+/** Every container image of the IR that is neither digest-pinned nor content-hash-tagged. */
+export function mutableImages(irYaml: string): MutableImage[] {
+  const [spec] = parseAllDocuments(irYaml).map((document) => document.toJSON() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const executors: Record<string, { container?: { image?: unknown } }> = spec?.deploymentSpec?.executors ?? {};
+  return Object.entries(executors)
+    .map(([executor, definition]) => ({ executor, image: String(definition.container?.image ?? '') }))
+    .filter(({ image }) => !isPinnedImageReference(image));
+}

@@ -1,0 +1,99 @@
+/**
+ * How the local runner starts a task in a container: the engine command line
+ * that runs the task's command in its image, with the run folder mounted at
+ * the same path inside (so every placeholder's path means the same file on
+ * both sides) and only the task's own environment - never this machine's.
+ * The command runs as the task's process (its log, its process group, its
+ * interrupt), and cleanup removes what the launch left behind.
+ */
+import { runProcess } from '../process/run-process';
+
+export interface ContainerLaunchRequest {
+  image: string;
+  /** The task's command line, placeholders resolved; argv[0] replaces the image's entrypoint, as on Kubernetes. */
+  argv: string[];
+  /** The task's whole environment inside the container. */
+  env: Record<string, string>;
+  /** Host path -> same path inside. */
+  mounts: string[];
+  /** A name unique to this attempt, for the container. */
+  name: string;
+}
+
+export interface ContainerLaunch {
+  command: string;
+  args: string[];
+  /** Removes the container, also after an interrupt; never throws. */
+  cleanup: () => Promise<void>;
+}
+
+export interface ContainerLauncher {
+  readonly engine: string;
+  launch(request: ContainerLaunchRequest): Promise<ContainerLaunch>;
+}
+
+/** docker, or podman (the same CLI for run). */
+export class DockerLauncher implements ContainerLauncher {
+  constructor(readonly engine: 'docker' | 'podman' = 'docker', private readonly program: string = engine) {}
+
+  async launch(request: ContainerLaunchRequest): Promise<ContainerLaunch> {
+    const [entrypoint, ...rest] = request.argv;
+    const user = typeof process.getuid === 'function' && process.getuid() !== 0 ? ['--user', `${process.getuid()}:${process.getgid?.()}`] : [];
+    return {
+      command: this.program,
+      args: [
+        'run',
+        '--rm',
+        '--name',
+        request.name,
+        // Hosts here may have no bridge network; tasks reach what this machine reaches, as kfp.local's DockerRunner does.
+        '--network',
+        'host',
+        ...user,
+        ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
+        ...Object.entries(request.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+        '--entrypoint',
+        entrypoint,
+        request.image,
+        ...rest,
+      ],
+      cleanup: async () => {
+        // --rm removes it on a normal end; after a killed client the container may still exist.
+        await runProcess(this.program, ['rm', '--force', request.name]).catch(() => undefined);
+      },
+    };
+  }
+}
+
+/** buildah: a working container from the image, `buildah run` in it, removed afterwards. */
+export class BuildahLauncher implements ContainerLauncher {
+  readonly engine = 'buildah';
+
+  constructor(private readonly globalArgs: string[] = ['--storage-driver', 'vfs'], private readonly program = 'buildah') {}
+
+  async launch(request: ContainerLaunchRequest): Promise<ContainerLaunch> {
+    const from = await runProcess(this.program, [...this.globalArgs, 'from', '--pull-never', '--name', request.name, request.image], { tailLines: 10 });
+    if (from.exitCode !== 0) {
+      throw new Error(`buildah could not make a container of ${request.image}: ${from.tail.join(' ').trim() || `exit code ${from.exitCode}`}`);
+    }
+    return {
+      command: this.program,
+      args: [
+        ...this.globalArgs,
+        'run',
+        '--isolation',
+        'chroot',
+        '--network',
+        'host',
+        ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
+        ...Object.entries(request.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+        request.name,
+        '--',
+        ...request.argv,
+      ],
+      cleanup: async () => {
+        await runProcess(this.program, [...this.globalArgs, 'rm', request.name]).catch(() => undefined);
+      },
+    };
+  }
+}
