@@ -23,6 +23,8 @@ export interface PublishResult {
   created: boolean;
   /** Where it went, for the user (a folder, a URL). */
   location: string;
+  /** True when the backend only looked (dry run): `created` then says what would have been published. */
+  dryRun?: boolean;
 }
 
 export interface StartRunRequest {
@@ -72,6 +74,28 @@ export interface FollowRunOptions {
   signal?: AbortSignal;
 }
 
+/** When a recurring run starts: `cron` has six fields, seconds first, as KFP reads it. */
+export type Schedule = { cron: string; intervalSecond?: undefined } | { intervalSecond: number; cron?: undefined };
+
+export interface ScheduleRequest {
+  pipelineName: string;
+  /** The settings environment: one recurring run per pipeline and environment. */
+  env: string;
+  version: PublishResult;
+  experiment?: string;
+  /** null: the schedule was removed from settings, so an existing recurring run is disabled. */
+  schedule: Schedule | null;
+  parameters: Record<string, unknown>;
+}
+
+export interface ScheduleResult {
+  /** What happened, in one word, for deploy's summary line. */
+  action: 'created' | 'replaced' | 'unchanged' | 'enabled' | 'disabled' | 'none';
+  recurringRunId?: string;
+  displayName: string;
+  dryRun?: boolean;
+}
+
 export interface PipelineBackend {
   /** e.g. "local", "kfp https://kubeflow.example.com" */
   readonly description: string;
@@ -79,4 +103,15 @@ export interface PipelineBackend {
   startRun(request: StartRunRequest): Promise<RunHandle>;
   /** Until the run ends; the outcome says how. */
   followRun(handle: RunHandle, options?: FollowRunOptions): Promise<RunOutcome>;
+  /** Creates, updates or disables the pipeline's recurring run; backends without schedules leave it out. */
+  applySchedule?(request: ScheduleRequest): Promise<ScheduleResult>;
+}
+
+/**
+ * A version's name: the first 12 hex digits of the IR's sha256, short and
+ * valid wherever a KFP or Kubernetes name is (the local store names its
+ * versions the same way).
+ */
+export function versionNameFor(contentHash: string): string {
+  return contentHash.slice(0, 12);
 }

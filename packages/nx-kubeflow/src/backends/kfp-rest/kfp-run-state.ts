@@ -1,0 +1,71 @@
+import type { RunState, TaskState, TaskSummary } from '../pipeline-backend';
+import type { KfpRun, KfpRuntimeState, KfpTaskDetail } from './kfp-api-types';
+
+/** KFP's runtime states in the backend interface's words. */
+export function taskStateOf(state: KfpRuntimeState | undefined): TaskState {
+  switch (state) {
+    case 'RUNNING':
+    case 'PAUSED':
+    case 'CANCELING':
+      return 'RUNNING';
+    case 'SUCCEEDED':
+      return 'SUCCEEDED';
+    case 'SKIPPED':
+      return 'SKIPPED';
+    case 'FAILED':
+      return 'FAILED';
+    case 'CANCELED':
+      return 'CANCELLED';
+    default:
+      return 'PENDING';
+  }
+}
+
+/** The run's end state, or undefined while it goes on (CANCELING and PAUSED go on). */
+export function finalRunState(state: KfpRuntimeState | undefined): RunState | undefined {
+  switch (state) {
+    case 'SUCCEEDED':
+      return 'SUCCEEDED';
+    case 'FAILED':
+      return 'FAILED';
+    case 'CANCELED':
+      return 'CANCELLED';
+    // A run whose every task was skipped did nothing it was asked to.
+    case 'SKIPPED':
+      return 'FAILED';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The pipeline's own tasks from run_details.task_details: the DAG entry
+ * "root" is the run itself, not a task of the pipeline.
+ */
+export function pipelineTasks(run: KfpRun): KfpTaskDetail[] {
+  return (run.run_details?.task_details ?? []).filter((task) => task.display_name && task.display_name !== 'root');
+}
+
+export function taskSummary(task: KfpTaskDetail): TaskSummary {
+  const start = task.start_time ? Date.parse(task.start_time) : NaN;
+  const end = task.end_time ? Date.parse(task.end_time) : NaN;
+  const attempts = (task.state_history ?? []).filter((entry) => entry.state === 'RUNNING').length || (task.start_time ? 1 : 0);
+  return {
+    name: task.display_name ?? task.task_id ?? '?',
+    state: taskStateOf(task.state),
+    ...(Number.isFinite(start) && Number.isFinite(end) && end >= start ? { durationMs: end - start } : {}),
+    attempts,
+    cached: false,
+    ...(task.error?.message ? { error: task.error.message } : {}),
+  };
+}
+
+/** The failure in one message: the run's error, else the failed tasks'. */
+export function runError(run: KfpRun, tasks: TaskSummary[]): string | undefined {
+  const failed = tasks.filter((task) => task.state === 'FAILED');
+  const parts = [
+    ...(run.error?.message ? [run.error.message] : []),
+    ...failed.map((task) => `${task.name} failed${task.error ? `: ${task.error}` : ''}`),
+  ];
+  return parts.length ? parts.join('; ') : undefined;
+}
