@@ -9,6 +9,10 @@ export interface RunProcessOptions {
   linePrefix?: string;
   /** How many trailing output lines to keep for error messages. */
   tailLines?: number;
+  /** Called with every complete output line (without its newline), in arrival order. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Aborting sends the child SIGTERM; the result then carries the signal it ended by. */
+  signal?: AbortSignal;
 }
 
 export interface ProcessResult {
@@ -44,11 +48,16 @@ export function runProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
 
+    const abort = () => child.kill('SIGTERM');
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
+
     const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
       partial[stream] = lines.pop() ?? '';
       for (const line of lines) {
         remember(line);
+        options.onLine?.(line, stream);
         if (options.stream) {
           const out = stream === 'stdout' ? process.stdout : process.stderr;
           out.write(`${options.linePrefix ?? ''}${line}\n`);
@@ -60,9 +69,11 @@ export function runProcess(
 
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
+      options.signal?.removeEventListener('abort', abort);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream]) {
           remember(partial[stream]);
+          options.onLine?.(partial[stream], stream);
           if (options.stream) {
             const out = stream === 'stdout' ? process.stdout : process.stderr;
             out.write(`${options.linePrefix ?? ''}${partial[stream]}\n`);

@@ -1,0 +1,225 @@
+/**
+ * docker-build as a library call: stage the context, hash it, skip when the
+ * content-hash tag exists, else build with labels and secrets, tag, push, and
+ * record the result in dist/components/<name>/image.json. The executor and
+ * deploy both call this; it has no Nx imports.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { writeBuildSecrets, PIP_EXTRA_INDEX_URL_SECRET, PIP_INDEX_URL_SECRET } from './build-secrets';
+import { contentHash } from './content-hash';
+import { ContainerEngine } from './engines/container-engine';
+import { indent } from './engines/engine-cli';
+import { selectEngine } from './engines/select-engine';
+import { gitFacts, imageLabels, pyprojectVersion } from './image-labels';
+import { ImageRecord, imageRecordPath, removeImageRecord, writeImageRecord } from './image-record';
+import { ImageSettings, readImageSettings } from './image-settings';
+import { contentTag, extraTagReferences, imageRepository } from './image-tags';
+import { parseImageReference, repositoryOf } from './registry/image-reference';
+import { remoteTagState, RemoteTagState } from './registry/remote-tag';
+import { stageContext } from './staging/stage-context';
+
+export interface BuildComponentImageOptions {
+  workspaceRoot: string;
+  projectName: string;
+  /** Workspace-relative component root. */
+  projectRoot: string;
+  /** Workspace-relative pipeline root whose settings load under the component's (optional). */
+  pipelineRoot?: string;
+  /** Settings environment; default ENV_FOR_DYNACONF, else development. */
+  env?: string;
+  /** An engine name (docker, podman, buildah) or an engine; default the first that answers. */
+  engine?: string | ContainerEngine;
+  /** Push after building; default: when image.registry is set for the environment. */
+  push?: boolean;
+  /** Build even when the content-hash tag exists. */
+  force?: boolean;
+  /** Extra tags: a bare tag for the image's repository, or a full reference. */
+  tags?: string[];
+  /** Build args over those from settings (BASE_IMAGE from image.base, image.build_args). */
+  buildArgs?: Record<string, string>;
+  /** Dockerfile, workspace-relative; default <projectRoot>/Dockerfile. */
+  dockerfile?: string;
+  /** Where settings, PIP_INDEX_URL and DYNACONF_* are read; default process.env. */
+  environ?: Readonly<Record<string, string | undefined>>;
+  /** Receives every output line, already prefixed with `[<projectName>] `. */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** A build that did not produce an image; the message says why and what to check. */
+export class ImageBuildError extends Error {}
+
+export async function buildComponentImage(options: BuildComponentImageOptions): Promise<ImageRecord> {
+  const { workspaceRoot, projectName, projectRoot } = options;
+  const say = (line: string) => (options.log ?? ((text) => process.stdout.write(`${text}\n`)))(`[${projectName}] ${line}`);
+  const recordFile = imageRecordPath(workspaceRoot, projectName);
+  // First, so that whatever fails below, no image.json claims an image for these sources.
+  removeImageRecord(recordFile);
+
+  const settings = readImageSettings({
+    workspaceRoot,
+    projectRoot,
+    pipelineRoot: options.pipelineRoot,
+    env: options.env,
+    environ: options.environ,
+  });
+  const buildArgs: Record<string, string> = {
+    ...settings.buildArgs,
+    ...(settings.baseImage ? { BASE_IMAGE: settings.baseImage } : {}),
+    ...options.buildArgs,
+  };
+  const push = options.push ?? settings.registry !== '';
+  if (push && settings.registry === '') {
+    throw new ImageBuildError(
+      `--push needs a registry, and image.registry is empty for environment "${settings.env}". ` +
+        `Set it in ${projectRoot}/config/settings.toml (or the pipeline's), e.g. [${settings.env}] image.registry = "ghcr.io/acme/ml".`,
+    );
+  }
+
+  const dockerfileRelative = options.dockerfile ?? join(projectRoot, 'Dockerfile');
+  if (!existsSync(join(workspaceRoot, dockerfileRelative))) {
+    throw new ImageBuildError(`${dockerfileRelative} does not exist: a component builds an image only from a Dockerfile.`);
+  }
+
+  const engine = typeof options.engine === 'object' ? options.engine : await selectEngine(options.engine);
+  const probe = await engine.detect();
+
+  const contextDir = join(workspaceRoot, 'dist', 'components', projectName, 'context');
+  const staged = stageContext({ workspaceRoot, projectRoot, contextDir });
+  // The default Dockerfile is the staged copy: it is what the hash covered.
+  const dockerfile =
+    options.dockerfile === undefined
+      ? join(contextDir, 'component', 'Dockerfile')
+      : isAbsolute(options.dockerfile)
+        ? options.dockerfile
+        : join(workspaceRoot, options.dockerfile);
+  const hash = contentHash({ files: staged.files, dockerfile: readFileSync(dockerfile), buildArgs });
+  const repository = imageRepository(settings.registry, projectName);
+  const tag = contentTag(repository, hash);
+  const extraTags = extraTagReferences(repository, options.tags ?? []);
+  const tags = [tag, ...extraTags.filter((extra) => extra !== tag)];
+  say(`image ${tag} (${engine.name} ${probe.version ?? ''}`.trimEnd() + `, environment ${settings.env})`);
+
+  const remote: RemoteTagState | undefined = push ? await remoteTagState(tag) : undefined;
+  if (remote?.state === 'unreachable') throw unreachableRegistry(settings, tag, remote.reason);
+
+  const existsLocally = !options.force && (await engine.imageExists(tag));
+  const existsRemotely = !options.force && remote?.state === 'present';
+  const skipped = existsLocally || existsRemotely;
+  let builtAt: string;
+
+  if (skipped) {
+    const where = existsLocally ? engine.name : `the registry ${settings.registry}`;
+    say(`up to date: ${tag} already exists in ${where}; not building (--force rebuilds).`);
+    if (!existsLocally && extraTags.length > 0) await engine.pull(tag, { onLine: (line) => say(line) });
+    for (const extra of extraTags) if (extra !== tag) await engine.tag(tag, extra);
+    const details = existsLocally ? await engine.inspect(tag) : undefined;
+    builtAt = normalizeTime(details?.labels['org.opencontainers.image.created'] ?? details?.created);
+  } else {
+    const secrets = writeBuildSecrets({
+      [PIP_INDEX_URL_SECRET]: settings.pipIndexUrl,
+      [PIP_EXTRA_INDEX_URL_SECRET]: settings.pipExtraIndexUrl,
+    });
+    const created = new Date();
+    try {
+      const labels = imageLabels({
+        name: projectName,
+        version: pyprojectVersion(workspaceRoot, projectRoot),
+        contentHash: hash,
+        git: gitFacts(workspaceRoot, [projectRoot, ...staged.packages]),
+        created,
+      });
+      say(`building with ${engine.name} from ${relative(workspaceRoot, contextDir)}`);
+      const result = await engine.build({
+        contextDir,
+        dockerfile,
+        tags,
+        buildArgs,
+        secrets: secrets.secrets,
+        labels,
+        network: 'host',
+        onLine: (line) => say(line),
+        signal: options.signal,
+      });
+      if (result.exitCode !== 0) {
+        const step = result.failedStep ? ` in step ${result.failedStep}` : '';
+        throw new ImageBuildError(
+          [
+            `docker-build of ${projectName} failed: ${engine.name} build exited with code ${result.exitCode}${step}.`,
+            `Last lines of ${engine.name}'s output:`,
+            indent(result.tail.slice(-15)),
+            `Dockerfile: ${dockerfileRelative}; build context: ${relative(workspaceRoot, contextDir)}. No image.json was written.`,
+          ].join('\n'),
+        );
+      }
+    } finally {
+      secrets.remove();
+    }
+    builtAt = created.toISOString();
+    say(`built ${tags.join(', ')}`);
+  }
+
+  let digest: string | undefined;
+  if (push) {
+    if (existsRemotely && remote?.state === 'present' && extraTags.length === 0) {
+      digest = remote.digest;
+      say(`${tag} is already in the registry; nothing to push.`);
+    } else {
+      for (const reference of tags) {
+        say(`pushing ${reference}`);
+        try {
+          const pushed = await engine.push(reference, { onLine: (line) => say(line) });
+          if (reference === tag) digest = pushed;
+        } catch (error) {
+          throw pushFailed(settings, reference, error as Error);
+        }
+      }
+      say(`pushed ${tag}${digest ? ` (${digest})` : ''}`);
+    }
+  }
+
+  const record: ImageRecord = {
+    reference: digest ? `${repositoryOf(tag)}@${digest}` : tag,
+    tag,
+    tags,
+    ...(digest ? { digest } : {}),
+    contentHash: hash,
+    engine: engine.name,
+    builtAt,
+    ...(skipped ? { skipped: true } : {}),
+    ...(push ? { pushed: true } : {}),
+  };
+  writeImageRecord(recordFile, record);
+  say(`wrote ${relative(workspaceRoot, recordFile)}: ${record.reference}`);
+  return record;
+}
+
+function normalizeTime(value: string | undefined): string {
+  const time = value ? new Date(value) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString() : new Date().toISOString();
+}
+
+function unreachableRegistry(settings: ImageSettings, tag: string, reason: string): ImageBuildError {
+  const registry = parseImageReference(tag).registry ?? settings.registry;
+  return new ImageBuildError(
+    [
+      `The registry ${registry} cannot be reached (${reason}), so ${tag} cannot be pushed.`,
+      `Check image.registry for environment "${settings.env}" (nx run <component>:settings --env ${settings.env} --explain shows where it is set),`,
+      'that the registry is running and this machine can reach it (VPN, proxy, firewall),',
+      'and that it speaks HTTPS (plain HTTP is used only for localhost/127.0.0.1). No image was built and no image.json written.',
+    ].join('\n'),
+  );
+}
+
+function pushFailed(settings: ImageSettings, reference: string, error: Error): ImageBuildError {
+  const registry = parseImageReference(reference).registry ?? '(Docker Hub)';
+  return new ImageBuildError(
+    [
+      `Pushing ${reference} to ${registry} failed:`,
+      indent(error.message.split('\n')),
+      `Check that you are logged in to ${registry} (docker login / buildah login) with push rights,`,
+      `and image.registry for environment "${settings.env}". No image.json was written.`,
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Build secrets on disk for as long as a build runs: one file per secret,
+ * mode 0600 in a 0700 folder, removed after. Engines mount them into one RUN
+ * step (`RUN --mount=type=secret,id=pip_index_url`), so their values never
+ * reach a layer, the image config or `docker history`, as ARG values would.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BuildSecret } from './engines/container-engine';
+
+/** Secret ids the Dockerfile template mounts. */
+export const PIP_INDEX_URL_SECRET = 'pip_index_url';
+export const PIP_EXTRA_INDEX_URL_SECRET = 'pip_extra_index_url';
+
+export interface WrittenSecrets {
+  secrets: BuildSecret[];
+  remove(): void;
+}
+
+export function writeBuildSecrets(values: Readonly<Record<string, string | undefined>>): WrittenSecrets {
+  const present = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
+  if (present.length === 0) return { secrets: [], remove: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'nx-kubeflow-secrets-'));
+  chmodSync(dir, 0o700);
+  const secrets = present.map(([id, value]) => {
+    const file = join(dir, id);
+    writeFileSync(file, value, { mode: 0o600 });
+    return { id, file };
+  });
+  return { secrets, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

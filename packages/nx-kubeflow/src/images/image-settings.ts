@@ -1,0 +1,96 @@
+/**
+ * What docker-build reads from settings (component's, under the pipeline's
+ * when one is given), for one environment:
+ *
+ *   image.registry            "" (local images only) or e.g. "ghcr.io/acme/ml"
+ *   image.base                -> build arg BASE_IMAGE
+ *   image.build_args          table of further build args
+ *   image.pip_index_url       private index credentials, passed as build secrets,
+ *   image.pip_extra_index_url never as build args (those stay in the image history)
+ *
+ * PIP_INDEX_URL / PIP_EXTRA_INDEX_URL in the environment win over the two
+ * pip keys, as they do for pip itself. settings.local.toml and DYNACONF_*
+ * apply (docker-build runs on this machine, like deploy); the place for an
+ * index token is one of those, never the committed settings.toml.
+ */
+import { loadSettings, readSetting, settingsFilesFor } from '../settings/index';
+import { join } from 'node:path';
+
+export class ImageSettingsError extends Error {}
+
+export interface ImageSettings {
+  env: string;
+  registry: string;
+  baseImage?: string;
+  buildArgs: Record<string, string>;
+  pipIndexUrl?: string;
+  pipExtraIndexUrl?: string;
+}
+
+export function readImageSettings(options: {
+  workspaceRoot: string;
+  projectRoot: string;
+  pipelineRoot?: string;
+  env?: string;
+  environ?: Readonly<Record<string, string | undefined>>;
+}): ImageSettings {
+  const environ = options.environ ?? process.env;
+  const settings = loadSettings({
+    files: settingsFilesFor({
+      componentRoot: join(options.workspaceRoot, options.projectRoot),
+      pipelineRoot: options.pipelineRoot ? join(options.workspaceRoot, options.pipelineRoot) : undefined,
+    }),
+    env: options.env,
+    environ,
+    cwd: options.workspaceRoot,
+  });
+  const value = (path: string) => readSetting(settings.values, path);
+  return {
+    env: settings.env,
+    registry: optionalString(value('image.registry'), 'image.registry') ?? '',
+    baseImage: optionalString(value('image.base'), 'image.base'),
+    buildArgs: buildArgTable(value('image.build_args')),
+    pipIndexUrl: nonEmpty(environ['PIP_INDEX_URL']) ?? optionalString(value('image.pip_index_url'), 'image.pip_index_url'),
+    pipExtraIndexUrl:
+      nonEmpty(environ['PIP_EXTRA_INDEX_URL']) ?? optionalString(value('image.pip_extra_index_url'), 'image.pip_extra_index_url'),
+  };
+}
+
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ImageSettingsError(`Setting ${key} must be a string, not ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function buildArgTable(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ImageSettingsError(`Setting image.build_args must be a table of NAME = "value", not ${JSON.stringify(value)}.`);
+  }
+  const args: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item === 'object' && item !== null) {
+      throw new ImageSettingsError(`Setting image.build_args.${key} must be a string, number or boolean.`);
+    }
+    args[key] = String(item);
+  }
+  return args;
+}
+
+/** `--build-arg NAME=value` values, checked; later ones win. */
+export function parseBuildArgFlags(values: readonly string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const key = eq === -1 ? '' : value.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new ImageSettingsError(`--build-arg "${value}" must look like NAME=value.`);
+    }
+    args[key] = value.slice(eq + 1);
+  }
+  return args;
+}
