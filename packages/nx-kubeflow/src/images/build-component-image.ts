@@ -5,8 +5,8 @@
  * deploy both call this; it has no Nx imports.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { writeBuildSecrets, PIP_EXTRA_INDEX_URL_SECRET, PIP_INDEX_URL_SECRET } from './build-secrets';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { writeBuildSecrets, PIP_CERT_SECRET, PIP_EXTRA_INDEX_URL_SECRET, PIP_INDEX_URL_SECRET } from './build-secrets';
 import { contentHash } from './content-hash';
 import { ContainerEngine } from './engines/container-engine';
 import { indent } from './engines/engine-cli';
@@ -117,10 +117,10 @@ export async function buildComponentImage(options: BuildComponentImageOptions): 
     const details = existsLocally ? await engine.inspect(tag) : undefined;
     builtAt = normalizeTime(details?.labels['org.opencontainers.image.created'] ?? details?.created);
   } else {
-    const secrets = writeBuildSecrets({
-      [PIP_INDEX_URL_SECRET]: settings.pipIndexUrl,
-      [PIP_EXTRA_INDEX_URL_SECRET]: settings.pipExtraIndexUrl,
-    });
+    const secrets = writeBuildSecrets(
+      { [PIP_INDEX_URL_SECRET]: settings.pipIndexUrl, [PIP_EXTRA_INDEX_URL_SECRET]: settings.pipExtraIndexUrl },
+      { [PIP_CERT_SECRET]: settings.pipCert && resolve(workspaceRoot, settings.pipCert) },
+    );
     const created = new Date();
     try {
       const labels = imageLabels({

@@ -7,9 +7,12 @@
  *   image.build_args          table of further build args
  *   image.pip_index_url       private index credentials, passed as build secrets,
  *   image.pip_extra_index_url never as build args (those stay in the image history)
+ *   image.pip_cert            a CA bundle file pip should trust (a TLS-intercepting proxy,
+ *                             a private index with its own CA), also passed as a build secret
  *
- * PIP_INDEX_URL / PIP_EXTRA_INDEX_URL in the environment win over the two
- * pip keys, as they do for pip itself. settings.local.toml and DYNACONF_*
+ * PIP_INDEX_URL / PIP_EXTRA_INDEX_URL / PIP_CERT in the environment win over
+ * the pip keys, as they do for pip itself: a build on this machine's network
+ * needs what pip on this machine needs. settings.local.toml and DYNACONF_*
  * apply (docker-build runs on this machine, like deploy); the place for an
  * index token is one of those, never the committed settings.toml.
  */
@@ -25,6 +28,8 @@ export interface ImageSettings {
   buildArgs: Record<string, string>;
   pipIndexUrl?: string;
   pipExtraIndexUrl?: string;
+  /** Path of a CA bundle for pip (PIP_CERT), absolute or workspace-relative. */
+  pipCert?: string;
 }
 
 export function readImageSettings(options: {
@@ -53,6 +58,7 @@ export function readImageSettings(options: {
     pipIndexUrl: nonEmpty(environ['PIP_INDEX_URL']) ?? optionalString(value('image.pip_index_url'), 'image.pip_index_url'),
     pipExtraIndexUrl:
       nonEmpty(environ['PIP_EXTRA_INDEX_URL']) ?? optionalString(value('image.pip_extra_index_url'), 'image.pip_extra_index_url'),
+    pipCert: nonEmpty(environ['PIP_CERT']) ?? optionalString(value('image.pip_cert'), 'image.pip_cert'),
   };
 }
 

@@ -92,6 +92,18 @@ describe('component generator', () => {
     expect(pyproject.tool.pytest.ini_options.pythonpath).toEqual(['src']);
   });
 
+  it('writes a Dockerfile that builds from the staged context and takes index credentials as build secrets', async () => {
+    await componentGenerator(tree, { name: 'data-loader' });
+    const dockerfile = tree.read('components/data-loader/Dockerfile', 'utf-8')!;
+    expect(dockerfile).toContain('ARG BASE_IMAGE=');
+    expect(dockerfile).toContain('COPY packages/ /opt/packages/');
+    expect(dockerfile).toContain('COPY component/src/ src/');
+    expect(dockerfile).toContain('--mount=type=secret,id=pip_index_url');
+    expect(dockerfile).toContain('--mount=type=secret,id=pip_extra_index_url');
+    // Credentials never as ARG or ENV: those stay in the image history.
+    expect(dockerfile).not.toMatch(/^\s*(ARG|ENV)\s+PIP_(EXTRA_)?INDEX_URL/m);
+  });
+
   it('keeps settings.local.toml, secrets, venvs and dist out of git', async () => {
     tree.write('.gitignore', 'node_modules\n.venv\n');
     await componentGenerator(tree, { name: 'scorer' });
