@@ -212,6 +212,19 @@ describe('KfpRestBackend against the KFP test server', () => {
       await expect(kfp.followRun(handle)).resolves.toMatchObject({ state: 'CANCELLED', tasks: [{ name: 'data-loader', state: 'CANCELLED' }] });
     });
 
+    it('stopping the follow leaves the run going on the server and says so', async () => {
+      const kfp = backend();
+      const version = await kfp.publish(publishRequest('one'));
+      const handle = await kfp.startRun({ pipelineName: 'training', version, parameters: {} });
+      server.state.setRunState(handle.runId, 'RUNNING', { 'data-loader': 'RUNNING' });
+      const controller = new AbortController();
+      controller.abort();
+      await expect(kfp.followRun(handle, { signal: controller.signal })).resolves.toMatchObject({
+        state: 'RUNNING',
+        error: expect.stringContaining(`stopped following; run ${handle.runId} goes on on the server`),
+      });
+    });
+
     it('a run create whose answer was lost (500 after the write) is found by its unique name, not created twice', async () => {
       const kfp = backend({ runDisplayName: () => 'training 20261128-010203-abcdef' });
       const version = await kfp.publish(publishRequest('one'));

@@ -9,6 +9,7 @@
  *   await server.close();
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { KfpTestFaults } from './kfp-test-faults';
 import { KfpTestState, rpcError, type ApiAnswer, type UploadedFile } from './kfp-test-state';
@@ -42,6 +43,8 @@ export interface KfpTestServerOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
   host?: string;
+  /** PEM key and certificate: serve https, for the TLS options (CA file, insecure). */
+  tls?: { key: string; cert: string };
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -53,7 +56,7 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -118,7 +121,8 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
       }
       later(fault.ms, () => answer(apply()));
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -130,7 +134,7 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${address.address}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${address.address}:${address.port}`,
     state,
     faults,
     requests,
