@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { LocalBackend } from '../backends/local/local-backend';
-import type { PipelineBackend, PublishResult, RunOutcome } from '../backends/pipeline-backend';
+import type { PipelineBackend, PublishResult, RunOutcome, ScheduleResult } from '../backends/pipeline-backend';
+import { selectEngine, type ContainerEngine } from '../images/index';
+import { BuildahLauncher, DockerLauncher, type ContainerLauncher } from '../local-runner/index';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { runProcess } from '../process/run-process';
+import { backendKindFor, createBackend, DeployError, type BackendKind } from './deploy-backend';
 import { readDeploySettings, type DeploySettings } from './deploy-settings';
+import { mutableImages } from './image-references';
+import { buildPipelineImages, componentsWithImages } from './pipeline-images';
 import { parseRunParameters } from './run-parameters';
 import { formatRunSummary, formatTaskStateChange } from './run-summary';
 import { localTaskModes } from './task-modes';
+
+export { DeployError } from './deploy-backend';
 
 export type TaskRunMode = 'subprocess' | 'container';
 
@@ -23,7 +30,18 @@ export interface DeployPipelineOptions {
   /** name=value overrides of pipeline parameters for the run. */
   params?: string[];
   parallel?: number;
+  /** Local backend: tasks as processes in venvs, or in their components' images. */
   mode?: TaskRunMode;
+  /** "crd": write Pipeline/PipelineVersion resources instead of calling an API (as kfp.mode = "crd"). */
+  output?: 'api' | 'crd';
+  /** Compile and say what would be built, created or updated; write nothing anywhere. */
+  dryRun?: boolean;
+  /** Take image references that are neither digest-pinned nor content-hash-tagged outside the local backend. */
+  allowMutableImages?: boolean;
+  /** Container engine for the images (docker, podman, buildah); default the first that answers. */
+  engine?: string;
+  /** Rebuild images even when their content-hash tag exists. */
+  forceBuild?: boolean;
   log: (line: string) => void;
   signal?: AbortSignal;
   environ?: Record<string, string | undefined>;
@@ -31,71 +49,203 @@ export interface DeployPipelineOptions {
 
 export interface DeployPipelineResult {
   settings: DeploySettings;
+  backend: BackendKind;
   published: PublishResult;
+  schedule?: ScheduleResult;
   outcome?: RunOutcome;
 }
 
-/** A problem deploy reports and stops at; the message says what to do. */
-export class DeployError extends Error {}
-
 /**
- * `deploy`: compile for the environment, publish the IR to the
- * environment's backend (nothing new when the content hash is already
- * there), then start and follow a run where asked.
+ * `deploy`: build the components' images where the backend runs images,
+ * compile for the environment, check the images are pinned, publish the IR to
+ * the environment's backend (nothing new when its content hash is already
+ * there), bring the schedule in line with the settings, then start and follow
+ * a run where asked.
  */
 export async function deployPipeline(options: DeployPipelineOptions): Promise<DeployPipelineResult> {
-  const pipelineRoot = options.projects[options.projectName]?.root;
-  if (!pipelineRoot) throw new DeployError(`unknown project "${options.projectName}".`);
-  const settings = readDeploySettings({ workspaceRoot: options.workspaceRoot, pipelineRoot, env: options.env, environ: options.environ });
-  if ((options.mode ?? 'subprocess') === 'container') {
-    throw new DeployError('--mode container runs tasks in their built images, which come with the docker-build target (issue 5). Use the default, --mode subprocess.');
+  const { workspaceRoot, projectName, log } = options;
+  const pipelineRoot = options.projects[projectName]?.root;
+  if (!pipelineRoot) throw new DeployError(`unknown project "${projectName}".`);
+  const settings = readDeploySettings({ workspaceRoot, pipelineRoot, env: options.env, environ: options.environ });
+  const kind = backendKindFor(settings, options.output);
+  const mode = options.mode ?? 'subprocess';
+  if (mode === 'container' && kind !== 'local') {
+    log(`note: --mode container is for the local backend; on ${kind === 'kfp' ? 'Kubeflow' : 'the cluster that applies the resources'} every task runs in its image anyway`);
   }
+  const dryRun = options.dryRun ?? false;
+
+  const engine = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun }) : undefined;
 
   const compiled = compilePipelineProject({ ...options, env: settings.env, environ: options.environ });
-  const irYaml = readFileSync(`${options.workspaceRoot}/${compiled.outputFile}`, 'utf8');
-  const backend = backendFor(settings, options, pipelineRoot);
-  options.log(`Compiled ${options.projectName} (${settings.env}) to ${compiled.outputFile}; publishing to ${backend.description}`);
+  const irYaml = readFileSync(`${workspaceRoot}/${compiled.outputFile}`, 'utf8');
+  if (kind !== 'local') checkImagesArePinned(irYaml, options, settings);
 
-  const published = await backend.publish({ pipelineName: options.projectName, irYaml, contentHash: compiled.contentHash });
-  options.log(
-    published.created
-      ? `Published version ${published.versionName} of ${options.projectName} (${published.location})`
-      : `Unchanged: version ${published.versionName} of ${options.projectName} is already published; nothing new published`,
-  );
+  const backend = createBackend({
+    kind,
+    settings,
+    workspaceRoot,
+    projectName,
+    pipelineRoot,
+    tasks: () => taskModes(options, pipelineRoot, mode, engine),
+    parallel: options.parallel,
+    dryRun,
+    environ: options.environ,
+    log,
+  });
+  log(`Compiled ${projectName} (${settings.env}) to ${compiled.outputFile}; ${dryRun ? 'dry run against' : 'publishing to'} ${backend.description}`);
+
+  const published = await backend.publish({
+    pipelineName: projectName,
+    irYaml,
+    contentHash: compiled.contentHash,
+    description: `nx-kubeflow: ${projectName} (${settings.env})`,
+    tags: await gitTags(workspaceRoot),
+  });
+  log(publishedMessage(projectName, published));
+
+  const schedule = await applySchedule(backend, kind, settings, projectName, published, log);
 
   const run = options.run ?? settings.run;
   if (!run) {
-    if (options.params?.length) options.log('warning: --param applies to runs; nothing was run (add --run, or use the run target)');
-    return { settings, published };
+    if (options.params?.length) log('warning: --param applies to runs; nothing was run (add --run, or use the run target)');
+    return { settings, backend: kind, published, ...(schedule ? { schedule } : {}) };
+  }
+  if (kind === 'crd') {
+    log('GitOps output publishes only: runs start on the cluster once the resources are applied (deploy.run is ignored)');
+    return { settings, backend: kind, published };
   }
   const parameters = parseRunParameters(options.params ?? [], rootParameters(irYaml));
-  const handle = await backend.startRun({ pipelineName: options.projectName, version: published, experiment: settings.experiment, parameters });
-  options.log(`Run ${handle.runId} started (${handle.location})`);
-  const wait = options.wait ?? settings.wait;
-  if (!wait && backend instanceof LocalBackend) {
-    options.log('The local backend runs in this process, so it follows the run to its end (deploy.wait = false applies on Kubeflow).');
+  const handle = await backend.startRun({ pipelineName: projectName, version: published, experiment: settings.experiment, parameters });
+  if (dryRun) {
+    log(`dry run: would start a run of version ${published.versionName} in experiment "${settings.experiment}"`);
+    return { settings, backend: kind, published, ...(schedule ? { schedule } : {}) };
   }
+  log(`Run ${handle.runId} started (${handle.location})`);
+  const wait = options.wait ?? settings.wait;
+  if (!wait && kind !== 'local') return { settings, backend: kind, published, ...(schedule ? { schedule } : {}) };
+  if (!wait) log('The local backend runs in this process, so it follows the run to its end (deploy.wait = false applies on Kubeflow).');
   const outcome = await backend.followRun(handle, {
     signal: options.signal,
-    onTaskStateChange: (change) => options.log(formatTaskStateChange(handle.runId, change)),
+    onTaskStateChange: (change) => log(formatTaskStateChange(handle.runId, change)),
   });
-  options.log(`\n${formatRunSummary(outcome)}`);
-  return { settings, published, outcome };
+  log(`\n${formatRunSummary(outcome)}`);
+  return { settings, backend: kind, published, ...(schedule ? { schedule } : {}), outcome };
 }
 
-function backendFor(settings: DeploySettings, options: DeployPipelineOptions, pipelineRoot: string): PipelineBackend {
-  if (settings.host === 'local') {
-    return new LocalBackend({
-      workspaceRoot: options.workspaceRoot,
-      tasks: localTaskModes({ workspaceRoot: options.workspaceRoot, pipelineRoot, projects: options.projects }),
-      parallel: options.parallel,
-      onMessage: options.log,
-    });
+/**
+ * The images the backend will run. For Kubeflow they must be in a registry
+ * the cluster pulls from, so a registry is required and images are pushed;
+ * for local container mode they stay in the engine unless a registry is set.
+ */
+async function prepareImages(
+  options: DeployPipelineOptions & { pipelineRoot: string; settings: DeploySettings; kind: BackendKind; dryRun: boolean },
+): Promise<ContainerEngine | undefined> {
+  const { settings, kind, log } = options;
+  const components = componentsWithImages({ workspaceRoot: options.workspaceRoot, pipelineRoot: options.pipelineRoot, projects: options.projects });
+  if (kind !== 'local' && components.length > 0 && settings.imageRegistry === '') {
+    throw new DeployError(
+      `image.registry is empty in the ${settings.env} settings of ${options.projectName}, so the images of ${components.map((c) => c.name).join(', ')} ` +
+        `would exist on this machine only and the cluster could not pull them. Set image.registry for ${settings.env} (e.g. [${settings.env}] image = { dynaconf_merge = true, registry = "ghcr.io/acme/ml" }).`,
+    );
+  }
+  if (options.dryRun) {
+    if (components.length > 0) log(`dry run: would build (or find) and ${kind === 'local' ? 'use' : 'push'} the images of ${components.map((c) => c.name).join(', ')}`);
+    return kind === 'local' ? await selectEngineFor(options) : undefined;
+  }
+  if (components.length === 0) return kind === 'local' ? await selectEngineFor(options) : undefined;
+  const engine = await selectEngineFor(options);
+  log(`Building the images of ${components.map((c) => c.name).join(', ')} with ${engine.name}${kind !== 'local' ? `, pushing to ${settings.imageRegistry}` : ''}`);
+  await buildPipelineImages({
+    workspaceRoot: options.workspaceRoot,
+    pipelineRoot: options.pipelineRoot,
+    projects: options.projects,
+    env: settings.env,
+    engine,
+    push: kind !== 'local' || settings.imageRegistry !== '',
+    force: options.forceBuild,
+    environ: options.environ,
+    log,
+    signal: options.signal,
+  });
+  return engine;
+}
+
+async function selectEngineFor(options: DeployPipelineOptions): Promise<ContainerEngine> {
+  try {
+    return await selectEngine(options.engine);
+  } catch (error) {
+    throw new DeployError((error as Error).message);
+  }
+}
+
+function checkImagesArePinned(irYaml: string, options: DeployPipelineOptions, settings: DeploySettings): void {
+  const mutable = mutableImages(irYaml);
+  if (mutable.length === 0) return;
+  const list = mutable.map(({ executor, image }) => `  ${executor}: ${image}`).join('\n');
+  if (options.allowMutableImages) {
+    options.log(`warning: deploying mutable image references (--allow-mutable-images):\n${list}`);
+    return;
   }
   throw new DeployError(
-    `kfp.host is "${settings.host}" in the ${settings.env} settings of ${options.projectName}: deploying to a Kubeflow API ` +
-      `comes with the KFP REST backend (issue 6). Until then deploy works with kfp.host = "local".`,
+    `the ${settings.env} IR of ${options.projectName} names images that are neither pinned by digest nor tagged with a content hash:\n${list}\n` +
+      'A tag can move, and KFP caches task results by image reference, so a rerun could reuse results of code that no longer runs. ' +
+      'Pin them (image@sha256:..., or a component with a Dockerfile, which deploy builds and pushes), or pass --allow-mutable-images.',
   );
+}
+
+function taskModes(options: DeployPipelineOptions, pipelineRoot: string, mode: TaskRunMode, engine: ContainerEngine | undefined) {
+  const modes = localTaskModes({ workspaceRoot: options.workspaceRoot, pipelineRoot, projects: options.projects });
+  if (mode !== 'container') return modes;
+  if (!engine) throw new DeployError('--mode container needs a container engine (docker, podman or buildah).');
+  const launcher: ContainerLauncher = engine.name === 'buildah' ? new BuildahLauncher() : new DockerLauncher(engine.name);
+  return Object.fromEntries(Object.entries(modes).map(([task, taskMode]) => [task, { mode: 'container' as const, launcher, projectRoot: taskMode.projectRoot }]));
+}
+
+async function applySchedule(
+  backend: PipelineBackend,
+  kind: BackendKind,
+  settings: DeploySettings,
+  pipelineName: string,
+  version: PublishResult,
+  log: (line: string) => void,
+): Promise<ScheduleResult | undefined> {
+  if (kind !== 'kfp' || !backend.applySchedule) {
+    if (settings.schedule) log(`note: [${settings.env}.schedule] applies on Kubeflow (kfp.host a URL, kfp.mode "api"); ${kind === 'local' ? 'the local backend' : 'GitOps output'} has no recurring runs`);
+    return undefined;
+  }
+  const schedule = settings.schedule
+    ? settings.schedule.cron !== undefined
+      ? { cron: settings.schedule.cron }
+      : { intervalSecond: settings.schedule.intervalSecond! }
+    : null;
+  const result = await backend.applySchedule({ pipelineName, env: settings.env, version, experiment: settings.experiment, schedule, parameters: {} });
+  if (result.action !== 'none') log(`Schedule "${result.displayName}": ${result.action}${result.recurringRunId ? ` (${result.recurringRunId})` : ''}`);
+  return result;
+}
+
+function publishedMessage(projectName: string, published: PublishResult): string {
+  if (published.dryRun) {
+    return published.created
+      ? `dry run: would publish version ${published.versionName} of ${projectName} (${published.location})`
+      : `dry run: version ${published.versionName} of ${projectName} is already published; nothing would be published`;
+  }
+  return published.created
+    ? `Published version ${published.versionName} of ${projectName} (${published.location})`
+    : `Unchanged: version ${published.versionName} of ${projectName} is already published; nothing new published`;
+}
+
+/** Where the backend keeps them: the commit and branch the version was deployed from. */
+async function gitTags(workspaceRoot: string): Promise<Record<string, string>> {
+  const git = async (...args: string[]) => {
+    try {
+      const result = await runProcess('git', args, { cwd: workspaceRoot, tailLines: 2 });
+      return result.exitCode === 0 ? result.tail.join('').trim() : '';
+    } catch {
+      return '';
+    }
+  };
+  const [sha, branch] = await Promise.all([git('rev-parse', 'HEAD'), git('rev-parse', '--abbrev-ref', 'HEAD')]);
+  return { ...(sha ? { 'git-sha': sha } : {}), ...(branch && branch !== 'HEAD' ? { 'git-branch': branch } : {}) };
 }
 
 /** The compiled pipeline's root parameters and their IR types, for typing --param values. */

@@ -2,13 +2,15 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { deployPipeline, DeployError } from '../../deploy/deploy-pipeline';
 import { DeploySettingsError } from '../../deploy/deploy-settings';
 import { RunParameterError } from '../../deploy/run-parameters';
+import { KfpApiError } from '../../backends/kfp-rest/index';
+import { ImageBuildError } from '../../images/index';
 import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { SettingsError } from '../../settings/index';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
-const EXPECTED_ERRORS = [DeployError, DeploySettingsError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
+const EXPECTED_ERRORS = [DeployError, DeploySettingsError, ImageBuildError, KfpApiError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
 
 /**
  * `nx run <pipeline>:deploy`. Ctrl-C stops the run's task processes (they
@@ -37,6 +39,11 @@ export default async function deployExecutor(
       params: options.param === undefined ? [] : ([] as string[]).concat(options.param),
       parallel: options.parallel,
       mode: options.mode,
+      output: options.output,
+      dryRun: options.dryRun,
+      engine: options.engine,
+      forceBuild: options.force,
+      allowMutableImages: options.allowMutableImages,
       signal: controller.signal,
       log: (line) => logger.info(line),
     });
@@ -46,8 +53,11 @@ export default async function deployExecutor(
     }
     return { success: true };
   } catch (error) {
-    if (!EXPECTED_ERRORS.some((kind) => error instanceof kind)) throw error;
-    logger.error(`[${projectName}] cannot deploy: ${(error as Error).message}`);
+    logger.error(`[${projectName}] cannot deploy: ${error instanceof Error ? error.message : String(error)}`);
+    // A user's problem is its message; anything else is ours, and its stack helps with --verbose.
+    if (!EXPECTED_ERRORS.some((kind) => error instanceof kind) && error instanceof Error && process.env.NX_VERBOSE_LOGGING === 'true') {
+      logger.error(error.stack ?? '');
+    }
     return { success: false };
   } finally {
     process.off('SIGINT', interrupt);

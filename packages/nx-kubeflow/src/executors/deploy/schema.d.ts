@@ -5,4 +5,9 @@ export interface DeployExecutorSchema {
   param?: string | string[];
   parallel?: number;
   mode?: 'subprocess' | 'container';
+  output?: 'api' | 'crd';
+  dryRun?: boolean;
+  engine?: 'docker' | 'podman' | 'buildah';
+  force?: boolean;
+  allowMutableImages?: boolean;
 }

@@ -1,3 +1,3 @@
 import type { DeployExecutorSchema } from '../deploy/schema';
 
-export type RunExecutorSchema = Omit<DeployExecutorSchema, 'run' | 'wait'>;
+export type RunExecutorSchema = Omit<DeployExecutorSchema, 'run' | 'wait' | 'output' | 'dryRun'>;

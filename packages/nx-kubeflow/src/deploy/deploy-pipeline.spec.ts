@@ -1,0 +1,147 @@
+/**
+ * deploy's flow without Nx, against the stateful KFP test server: the backend
+ * chosen by settings, unchanged re-deploys, dry runs, schedules, GitOps
+ * output, and the image checks. The pipeline's component has no Dockerfile and
+ * a digest-pinned image, so no container engine is needed here (the e2e
+ * suite builds real images).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { startKfpTestServer, type KfpTestServer } from '../backends/kfp-rest/testing/kfp-test-server';
+import { deployPipeline, DeployError, type DeployPipelineOptions } from './deploy-pipeline';
+import { DeploySettingsError } from './deploy-settings';
+
+jest.setTimeout(60_000);
+
+const PINNED = `registry.example.com/echo@sha256:${'c'.repeat(64)}`;
+const PROJECTS = { p: { root: 'pipelines/p' }, echo: { root: 'components/echo' } };
+
+let workspaceRoot: string;
+let server: KfpTestServer;
+let lines: string[];
+const write = (file: string, text: string) => {
+  mkdirSync(dirname(join(workspaceRoot, file)), { recursive: true });
+  writeFileSync(join(workspaceRoot, file), text);
+};
+const component = (image: string) =>
+  `name: echo\ninputs:\n- {name: text, type: String, default: hi}\nimplementation:\n  container:\n    image: ${image}\n    command: [echo, {inputValue: text}]\n`;
+const settings = (production: string) =>
+  `[default]\nkfp.host = "local"\n[production]\nkfp = { host = "${server.url}", namespace = "", poll_interval_seconds = 0.05 }\n${production}\n`;
+
+beforeEach(async () => {
+  server = await startKfpTestServer();
+  workspaceRoot = mkdtempSync(join(tmpdir(), 'nx-kubeflow-deploy-'));
+  write('components/echo/component.yaml', component(PINNED));
+  write('pipelines/p/pipeline.yaml', 'name: p\nparameters:\n  text: {type: String, default: hello}\ntasks:\n  say:\n    component: echo\n    arguments:\n      text: {parameter: text}\n');
+  write('pipelines/p/config/settings.toml', settings(''));
+  lines = [];
+});
+afterEach(async () => {
+  rmSync(workspaceRoot, { recursive: true, force: true });
+  await server.close();
+});
+
+const deploy = (options: Partial<DeployPipelineOptions> = {}) =>
+  deployPipeline({ workspaceRoot, projectName: 'p', projects: PROJECTS, env: 'production', environ: {}, log: (line) => lines.push(line), ...options });
+describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
+  it('creates one pipeline and one version, and an unchanged re-deploy writes nothing', async () => {
+    const first = await deploy();
+    expect(first.backend).toBe('kfp');
+    expect(first.published.created).toBe(true);
+    expect(server.state.versionsOf('p')).toHaveLength(1);
+    expect(lines.join('\n')).toMatch(/Published version [0-9a-f]{12} of p/);
+    const writes = server.writes().length;
+
+    const second = await deploy();
+    expect(second.published.created).toBe(false);
+    expect(server.writes()).toHaveLength(writes);
+    expect(server.state.versionsOf('p')).toHaveLength(1);
+    expect(server.state.pipelines.filter((pipeline) => pipeline.name === 'p')).toHaveLength(1);
+  });
+
+  it('publishes exactly one new version when the pipeline changes', async () => {
+    await deploy();
+    const before = server.state.versionsOf('p').length;
+    write('pipelines/p/pipeline.yaml', readFileSync(join(workspaceRoot, 'pipelines/p/pipeline.yaml'), 'utf8').replace('default: hello', 'default: changed'));
+    expect((await deploy()).published.created).toBe(true);
+    expect(server.state.versionsOf('p')).toHaveLength(before + 1);
+  });
+
+  it('creates, keeps and disables the recurring run as the settings say', async () => {
+    write('pipelines/p/config/settings.toml', settings('schedule = { cron = "0 0 4 * * *" }'));
+    expect((await deploy()).schedule?.action).toBe('created');
+    expect((await deploy()).schedule?.action).toBe('unchanged');
+    const ours = () => server.state.recurringRuns.filter((run) => run.display_name?.startsWith('p'));
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0].trigger?.cron_schedule?.cron).toBe('0 0 4 * * *');
+    write('pipelines/p/config/settings.toml', settings(''));
+    expect((await deploy()).schedule?.action).toBe('disabled');
+    expect(ours()[0].mode).toBe('DISABLE');
+  });
+
+  it('starts a run of the published version and follows it where asked', async () => {
+    const result = await deploy({ run: true, wait: true, params: ['text=from-param'] });
+    expect(result.outcome?.state).toBe('SUCCEEDED');
+    const run = server.state.runs[server.state.runs.length - 1];
+    expect(run.runtime_config?.parameters).toEqual({ text: 'from-param' });
+    expect(run.pipeline_version_reference?.pipeline_version_id).toBe(result.published.versionId);
+  });
+
+  it('--dry-run compiles and says what it would do, and sends nothing that writes', async () => {
+    write('pipelines/p/config/settings.toml', settings('schedule = { interval_second = 3600 }'));
+    const writes = server.writes().length;
+    const result = await deploy({ dryRun: true, run: true });
+    expect(server.writes()).toHaveLength(writes);
+    expect(result.published).toMatchObject({ created: true, dryRun: true });
+    expect(lines.join('\n')).toMatch(/dry run: would publish version [0-9a-f]{12}/);
+    expect(lines.join('\n')).toMatch(/dry run: would start a run/);
+  });
+
+  it('refuses a mutable image reference unless --allow-mutable-images, listing it', async () => {
+    write('components/echo/component.yaml', component('alpine:3.19'));
+    const attempt = deploy();
+    await expect(attempt).rejects.toThrow(DeployError);
+    await expect(deploy()).rejects.toThrow(/exec-say: alpine:3.19[\s\S]*--allow-mutable-images/);
+    expect(server.writes()).toHaveLength(0);
+    await expect(deploy({ allowMutableImages: true })).resolves.toMatchObject({ backend: 'kfp' });
+    expect(lines.join('\n')).toMatch(/warning: deploying mutable image references/);
+  });
+
+  it('reports every connection settings problem at once, naming the settings', async () => {
+    write('pipelines/p/config/settings.toml', '[production]\nkfp = { host = "ftp://x", ca_file = "/no/such/ca.pem", insecure_skip_tls_verify = true }\n');
+    await expect(deploy()).rejects.toThrow(/cannot connect to Kubeflow Pipelines; \d problems in the production settings of p/);
+  });
+
+  it('reports a bad schedule before calling anything', async () => {
+    write('pipelines/p/config/settings.toml', settings('schedule = { cron = "0 4 * * *" }'));
+    const writes = server.writes().length;
+    await expect(deploy()).rejects.toThrow(DeploySettingsError);
+    expect(server.writes()).toHaveLength(writes);
+  });
+
+  it('needs image.registry for components it builds: a cluster cannot pull images of this machine', async () => {
+    write('components/echo/Dockerfile', 'FROM scratch\n');
+    await expect(deploy()).rejects.toThrow(/image.registry is empty in the production settings of p, so the images of echo would exist on this machine only/);
+  });
+});
+
+describe('deploy as GitOps resources (kfp.mode = "crd" or --output crd)', () => {
+  it('writes Pipeline and PipelineVersion resources and calls no server', async () => {
+    const requests = server.requests.length;
+    const result = await deploy({ output: 'crd' });
+    expect(result.backend).toBe('crd');
+    expect(server.requests).toHaveLength(requests);
+    const file = join(workspaceRoot, 'dist/pipelines/p/kubeflow-resources.yaml');
+    const kinds = parseAllDocuments(readFileSync(file, 'utf8')).map((document) => (document.toJSON() as { kind: string }).kind);
+    expect(kinds).toEqual(['Pipeline', 'PipelineVersion']);
+  });
+
+  it('is chosen by kfp.mode, and a dry run writes no file', async () => {
+    write('pipelines/p/config/settings.toml', '[production]\nkfp.mode = "crd"\n');
+    await deploy({ dryRun: true });
+    expect(existsSync(join(workspaceRoot, 'dist/pipelines/p/kubeflow-resources.yaml'))).toBe(false);
+    expect((await deploy()).backend).toBe('crd');
+  });
+});

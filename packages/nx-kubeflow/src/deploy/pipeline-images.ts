@@ -1,0 +1,64 @@
+/**
+ * Deploy's "depends on docker-build": outside the local subprocess mode a
+ * pipeline's tasks run in its components' images, so deploy builds them first
+ * (each skips itself when an image of the same content hash exists). Done here
+ * rather than through the target's dependsOn because Nx's dependsOn cannot
+ * depend on the environment: a local deploy must not need a container engine.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildComponentImage } from '../images/index';
+import type { ImageRecord } from '../images/index';
+import { componentNamesIn } from '../pipeline/pipeline-components';
+import type { ContainerEngine } from '../images/index';
+
+/** The components a pipeline uses that have a Dockerfile, by project name -> root. */
+export function componentsWithImages(options: {
+  workspaceRoot: string;
+  pipelineRoot: string;
+  projects: Readonly<Record<string, { root: string }>>;
+}): Array<{ name: string; root: string }> {
+  const pipelineFile = join(options.workspaceRoot, options.pipelineRoot, 'pipeline.yaml');
+  return componentNamesIn(readFileSync(pipelineFile, 'utf8'))
+    .map((name) => ({ name, root: options.projects[name]?.root }))
+    .filter((component): component is { name: string; root: string } => component.root !== undefined)
+    .filter((component) => existsSync(join(options.workspaceRoot, component.root, 'Dockerfile')));
+}
+
+/**
+ * Builds (or finds) the image of every component the pipeline uses, one at a
+ * time - parallel builds on one engine mostly fight over its disk - with the
+ * pipeline's settings under each component's, so the environment's
+ * image.registry and image.base apply.
+ */
+export async function buildPipelineImages(options: {
+  workspaceRoot: string;
+  pipelineRoot: string;
+  projects: Readonly<Record<string, { root: string }>>;
+  env: string;
+  engine: ContainerEngine;
+  push: boolean;
+  force?: boolean;
+  environ?: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}): Promise<Map<string, ImageRecord>> {
+  const built = new Map<string, ImageRecord>();
+  for (const component of componentsWithImages(options)) {
+    const record = await buildComponentImage({
+      workspaceRoot: options.workspaceRoot,
+      projectName: component.name,
+      projectRoot: component.root,
+      pipelineRoot: options.pipelineRoot,
+      env: options.env,
+      engine: options.engine,
+      push: options.push,
+      force: options.force,
+      environ: options.environ,
+      log: options.log,
+      signal: options.signal,
+    });
+    built.set(component.name, record);
+  }
+  return built;
+}
