@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,6 +55,25 @@ export class WorkspaceCopy {
       maxBuffer: 64 * 1024 * 1024,
     });
     return Object.assign(result, { output: `${result.stdout}\n${result.stderr}` });
+  }
+
+  /**
+   * As nx(), without blocking this process: for commands that talk to a
+   * server the test itself runs (the KFP test server).
+   */
+  nxAsync(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(join(this.root, 'node_modules/.bin/nx'), args, {
+        cwd: this.root,
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('close', (status) => resolvePromise({ status, output }));
+    });
   }
 
   remove(): void {

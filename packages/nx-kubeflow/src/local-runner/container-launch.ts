@@ -23,6 +23,8 @@ export interface ContainerLaunchRequest {
 export interface ContainerLaunch {
   command: string;
   args: string[];
+  /** The engine client's own environment, where values travel that should not be in its argv (ps shows argv). */
+  env?: NodeJS.ProcessEnv;
   /** Removes the container, also after an interrupt; never throws. */
   cleanup: () => Promise<void>;
 }
@@ -51,12 +53,14 @@ export class DockerLauncher implements ContainerLauncher {
         'host',
         ...user,
         ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
-        ...Object.entries(request.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+        // names only: docker reads the values from its own environment, so they never show in `ps`
+        ...Object.keys(request.env).flatMap((key) => ['--env', key]),
         '--entrypoint',
         entrypoint,
         request.image,
         ...rest,
       ],
+      env: { ...process.env, ...request.env },
       cleanup: async () => {
         // --rm removes it on a normal end; after a killed client the container may still exist.
         await runProcess(this.program, ['rm', '--force', request.name]).catch(() => undefined);

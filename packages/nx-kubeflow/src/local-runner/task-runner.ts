@@ -197,7 +197,7 @@ async function runAttempts(
       command: launch?.command ?? programFor(commandLine.argv[0], venv),
       args: launch?.args ?? commandLine.argv.slice(1),
       cwd: workingDirectory(ctx.workspaceRoot, mode),
-      env: launch ? process.env : env,
+      env: launch ? (launch.env ?? process.env) : env,
       logFile: layout.logFile,
       signal: ctx.signal,
       killGraceMs: ctx.killGraceMs,
