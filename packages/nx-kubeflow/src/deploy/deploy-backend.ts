@@ -35,7 +35,7 @@ export function createBackend(options: {
 }): PipelineBackend {
   const { kind, settings, log } = options;
   if (kind === 'local') {
-    return new LocalBackend({ workspaceRoot: options.workspaceRoot, tasks: options.tasks(), parallel: options.parallel, onMessage: log });
+    return new LocalBackend({ workspaceRoot: options.workspaceRoot, tasks: options.tasks(), parallel: options.parallel, onMessage: log, dryRun: options.dryRun });
   }
   if (kind === 'crd') {
     return new GitOpsBackend({

@@ -127,6 +127,19 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
   });
 });
 
+describe('deploy to the local backend', () => {
+  it('--dry-run says whether a version would be published, and writes and runs nothing', async () => {
+    const result = await deploy({ env: 'development', dryRun: true, run: true });
+    expect(result).toMatchObject({ backend: 'local', published: { created: true, dryRun: true } });
+    expect(result.outcome).toBeUndefined();
+    expect(existsSync(join(workspaceRoot, 'dist/kfp-local'))).toBe(false);
+    expect(existsSync(join(workspaceRoot, 'dist/runs'))).toBe(false);
+    expect(lines.join('\n')).toMatch(/dry run: would publish version [0-9a-f]{12} of p/);
+    await deploy({ env: 'development' });
+    expect((await deploy({ env: 'development', dryRun: true })).published).toMatchObject({ created: false });
+  });
+});
+
 describe('deploy as GitOps resources (kfp.mode = "crd" or --output crd)', () => {
   it('writes Pipeline and PipelineVersion resources and calls no server', async () => {
     const requests = server.requests.length;

@@ -20,6 +20,8 @@ export interface LocalBackendOptions {
   parallel?: number;
   /** Warnings and progress that are not task state changes (a venv being made, a secret not available here). */
   onMessage?: (message: string) => void;
+  /** Only say whether a version would be published; write nothing, run nothing. */
+  dryRun?: boolean;
 }
 
 interface PendingRun {
@@ -43,11 +45,12 @@ export class LocalBackend implements PipelineBackend {
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {
-    const result = this.store.publish(request);
+    const result = this.options.dryRun ? this.store.wouldPublish(request) : this.store.publish(request);
     return { ...result, location: relative(this.options.workspaceRoot, result.location) };
   }
 
   async startRun(request: StartRunRequest): Promise<RunHandle> {
+    if (this.options.dryRun) return { runId: '(dry run)', location: join('dist/runs', request.pipelineName) };
     const runId = newRunId();
     const runDir = join('dist/runs', request.pipelineName, runId);
     this.runs.set(runId, { request, runDir });

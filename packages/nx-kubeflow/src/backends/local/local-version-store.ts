@@ -31,6 +31,14 @@ export class LocalVersionStore {
     return existsSync(index) ? (JSON.parse(readFileSync(index, 'utf8')) as LocalVersionRecord[]) : [];
   }
 
+  /** Whether publish would add a version, without writing anything. */
+  wouldPublish(request: PublishRequest): PublishResult {
+    const versionName = request.contentHash.slice(0, 12);
+    const file = this.versionFile(request.pipelineName, versionName);
+    const exists = existsSync(file) && this.versions(request.pipelineName).some((version) => version.name === versionName);
+    return { pipelineId: request.pipelineName, versionId: versionName, versionName, created: !exists, location: file, dryRun: true };
+  }
+
   publish(request: PublishRequest, now = new Date()): PublishResult {
     const versionName = request.contentHash.slice(0, 12);
     const file = this.versionFile(request.pipelineName, versionName);
