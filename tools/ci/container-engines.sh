@@ -58,16 +58,16 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   tar -C "$STATE_DIR/rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
 fi
 if ! buildah --storage-driver vfs inspect --type image "$BASE_IMAGE" >/dev/null 2>&1; then
-  docker save "$BASE_IMAGE" -o "$STATE_DIR/base.tar"
-  buildah --storage-driver vfs pull "docker-archive:$STATE_DIR/base.tar" >/dev/null
-  buildah --storage-driver vfs tag "$(buildah --storage-driver vfs images -q --filter reference=docker-archive 2>/dev/null | head -1)" "$BASE_IMAGE" 2>/dev/null || true
-  rm -f "$STATE_DIR/base.tar"
+  buildah --storage-driver vfs pull "docker-daemon:$BASE_IMAGE" >/dev/null
 fi
 
 echo "docker: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo 'not answering')"
 echo "buildah: $(buildah version 2>/dev/null | awk '/^Version/{print $2}')"
 echo "registry: $(curl -fsS -o /dev/null -w '%{http_code}' "http://$REGISTRY_ADDR/v2/" 2>/dev/null || echo 'not answering') at $REGISTRY_ADDR"
 
+# buildah 1.28 ignores STORAGE_DRIVER itself; the plugin passes it on as --storage-driver,
+# and it must name the store the base image went into above.
+export STORAGE_DRIVER=vfs
 export NX_KUBEFLOW_REQUIRE_ENGINES=1
 export NX_KUBEFLOW_TEST_REGISTRY=$REGISTRY_ADDR
 export NX_KUBEFLOW_TEST_BASE_IMAGE=$BASE_IMAGE

@@ -73,7 +73,11 @@ export class DockerLauncher implements ContainerLauncher {
 export class BuildahLauncher implements ContainerLauncher {
   readonly engine = 'buildah';
 
-  constructor(private readonly globalArgs: string[] = ['--storage-driver', 'vfs'], private readonly program = 'buildah') {}
+  /** globalArgs default: --storage-driver $STORAGE_DRIVER where set (buildah 1.28 ignores the variable itself), as the image builds use. */
+  constructor(
+    private readonly globalArgs: string[] = process.env.STORAGE_DRIVER ? ['--storage-driver', process.env.STORAGE_DRIVER] : [],
+    private readonly program = 'buildah',
+  ) {}
 
   async launch(request: ContainerLaunchRequest): Promise<ContainerLaunch> {
     const from = await runProcess(this.program, [...this.globalArgs, 'from', '--pull-never', '--name', request.name, request.image], { tailLines: 10 });

@@ -20,6 +20,8 @@ jest.setTimeout(300_000);
 const BASE_IMAGE = process.env.NX_KUBEFLOW_TEST_BASE_IMAGE ?? 'localhost/python-base:bookworm';
 const REQUIRED = process.env.NX_KUBEFLOW_REQUIRE_ENGINES === '1';
 const IMAGE = 'localhost/nx-kubeflow-fixture-echo:1';
+/** Where buildah keeps its images: as the plugin reads it (CI sets STORAGE_DRIVER=vfs). */
+const buildahStorage = process.env.STORAGE_DRIVER ? ['--storage-driver', process.env.STORAGE_DRIVER] : [];
 
 const tasks: FixtureTask[] = [
   {
@@ -59,7 +61,7 @@ async function buildFixtureImage(engine: 'docker' | 'buildah'): Promise<void> {
     const result =
       engine === 'docker'
         ? await runProcess('docker', ['build', '--network', 'host', '-t', IMAGE, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } })
-        : await runProcess('buildah', ['--storage-driver', 'vfs', 'bud', '--isolation', 'chroot', '--pull-never', '-t', IMAGE, context]);
+        : await runProcess('buildah', [...buildahStorage, 'bud', '--isolation', 'chroot', '--pull-never', '-t', IMAGE, context]);
     if (result.exitCode !== 0) throw new Error(`${engine} could not build the fixture image:\n${result.tail.join('\n')}`);
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -74,7 +76,7 @@ function withImage(ir: IrDocuments, image: string): IrDocuments {
 
 const engines: Array<{ name: 'docker' | 'buildah'; probe: [string, string[]]; launcher: () => ContainerLauncher }> = [
   { name: 'docker', probe: ['docker', ['image', 'inspect', BASE_IMAGE]], launcher: () => new DockerLauncher() },
-  { name: 'buildah', probe: ['buildah', ['--storage-driver', 'vfs', 'inspect', '--type', 'image', BASE_IMAGE]], launcher: () => new BuildahLauncher() },
+  { name: 'buildah', probe: ['buildah', [...buildahStorage, 'inspect', '--type', 'image', BASE_IMAGE]], launcher: () => new BuildahLauncher() },
 ];
 
 describe.each(engines)('the container task mode with $name', ({ name, probe, launcher }) => {
