@@ -61,12 +61,13 @@ describe('deploy and run the example pipeline locally', () => {
     expect(run.tasks.map((task: { state: string }) => task.state)).toEqual(['FAILED', 'SKIPPED']);
   });
 
-  it('refuses a Kubeflow URL until the REST backend exists, saying so', () => {
+  it('refuses a Kubeflow URL without an image registry before building or calling anything, saying what to set', () => {
     const settings = join(workspace.root, 'pipelines/training-pipeline/config/settings.local.toml');
     writeFileSync(settings, '[development]\nkfp = { dynaconf_merge = true, host = "https://kubeflow.example.com/pipeline" }\n');
     const result = workspace.nx('run', 'training-pipeline:deploy', '--outputStyle=static');
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('kfp.host is "https://kubeflow.example.com/pipeline"');
-    expect(result.output).toContain('KFP REST backend (issue 6)');
+    expect(result.output).toContain('image.registry is empty in the development settings of training-pipeline');
+    expect(result.output).toContain('Set image.registry for development');
+    expect(result.output).not.toMatch(/Building the images/);
   });
 });

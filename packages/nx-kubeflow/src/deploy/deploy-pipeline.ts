@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { PipelineBackend, PublishResult, RunOutcome, ScheduleResult } from '../backends/pipeline-backend';
-import { selectEngine, type ContainerEngine } from '../images/index';
+import { selectEngine, type ContainerEngine, type ImageRecord } from '../images/index';
 import { BuildahLauncher, DockerLauncher, type ContainerLauncher } from '../local-runner/index';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
 import { runProcess } from '../process/run-process';
@@ -74,9 +74,15 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   }
   const dryRun = options.dryRun ?? false;
 
-  const engine = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun }) : undefined;
+  const images = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun }) : undefined;
+  const engine = images?.engine;
 
-  const compiled = compilePipelineProject({ ...options, env: settings.env, environ: options.environ });
+  const compiled = compilePipelineProject({
+    ...options,
+    env: settings.env,
+    environ: options.environ,
+    ...(images?.built ? { componentImages: new Map([...images.built].map(([name, record]) => [name, record.reference])) } : {}),
+  });
   const irYaml = readFileSync(`${workspaceRoot}/${compiled.outputFile}`, 'utf8');
   if (kind !== 'local') checkImagesArePinned(irYaml, options, settings);
 
@@ -139,7 +145,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
  */
 async function prepareImages(
   options: DeployPipelineOptions & { pipelineRoot: string; settings: DeploySettings; kind: BackendKind; dryRun: boolean },
-): Promise<ContainerEngine | undefined> {
+): Promise<{ engine?: ContainerEngine; built?: Map<string, ImageRecord> }> {
   const { settings, kind, log } = options;
   const components = componentsWithImages({ workspaceRoot: options.workspaceRoot, pipelineRoot: options.pipelineRoot, projects: options.projects });
   if (kind !== 'local' && components.length > 0 && settings.imageRegistry === '') {
@@ -150,12 +156,12 @@ async function prepareImages(
   }
   if (options.dryRun) {
     if (components.length > 0) log(`dry run: would build (or find) and ${kind === 'local' ? 'use' : 'push'} the images of ${components.map((c) => c.name).join(', ')}`);
-    return kind === 'local' ? await selectEngineFor(options) : undefined;
+    return kind === 'local' ? { engine: await selectEngineFor(options) } : {};
   }
-  if (components.length === 0) return kind === 'local' ? await selectEngineFor(options) : undefined;
+  if (components.length === 0) return kind === 'local' ? { engine: await selectEngineFor(options) } : {};
   const engine = await selectEngineFor(options);
   log(`Building the images of ${components.map((c) => c.name).join(', ')} with ${engine.name}${kind !== 'local' ? `, pushing to ${settings.imageRegistry}` : ''}`);
-  await buildPipelineImages({
+  const built = await buildPipelineImages({
     workspaceRoot: options.workspaceRoot,
     pipelineRoot: options.pipelineRoot,
     projects: options.projects,
@@ -167,7 +173,7 @@ async function prepareImages(
     log,
     signal: options.signal,
   });
-  return engine;
+  return { engine, built };
 }
 
 async function selectEngineFor(options: DeployPipelineOptions): Promise<ContainerEngine> {

@@ -12,6 +12,7 @@ import { ContainerEngine } from './engines/container-engine';
 import { indent } from './engines/engine-cli';
 import { selectEngine } from './engines/select-engine';
 import { gitFacts, imageLabels, pyprojectVersion } from './image-labels';
+import { withPathLock } from '../python/path-lock';
 import { ImageRecord, imageRecordPath, removeImageRecord, writeImageRecord } from './image-record';
 import { ImageSettings, readImageSettings } from './image-settings';
 import { contentTag, extraTagReferences, imageRepository } from './image-tags';
@@ -50,7 +51,16 @@ export interface BuildComponentImageOptions {
 /** A build that did not produce an image; the message says why and what to check. */
 export class ImageBuildError extends Error {}
 
-export async function buildComponentImage(options: BuildComponentImageOptions): Promise<ImageRecord> {
+/**
+ * One build of a component at a time across processes: two pipelines'
+ * deploys (or docker-build beside a deploy) share its staged context and its
+ * image.json, and the second finds the first's image instead of racing it.
+ */
+export function buildComponentImage(options: BuildComponentImageOptions): Promise<ImageRecord> {
+  return withPathLock(join(options.workspaceRoot, 'dist', 'components', options.projectName), () => buildUnlocked(options));
+}
+
+async function buildUnlocked(options: BuildComponentImageOptions): Promise<ImageRecord> {
   const { workspaceRoot, projectName, projectRoot } = options;
   const say = (line: string) => (options.log ?? ((text) => process.stdout.write(`${text}\n`)))(`[${projectName}] ${line}`);
   const recordFile = imageRecordPath(workspaceRoot, projectName);

@@ -37,6 +37,12 @@ export interface CompilePipelineProjectOptions {
   environ?: Readonly<Record<string, string | undefined>>;
   /** Workspace-relative output folder; default dist/pipelines/<project>. */
   outputPath?: string;
+  /**
+   * Image references by component name, over image.json: deploy passes the
+   * images it just built, so another process rewriting image.json meanwhile
+   * cannot change what this deploy publishes.
+   */
+  componentImages?: ReadonlyMap<string, string>;
   /** The IR compiler; replaceable in tests. */
   compile?: (options: CompilePipelineOptions) => CompiledPipeline;
 }
@@ -84,7 +90,7 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
     : {};
   if (problems.length > 0 || !read.definition) throw new PipelineCheckError(problems);
 
-  const resolved = resolveComponents(workspaceRoot, read.definition, components.specs, components.roots, problems);
+  const resolved = resolveComponents(workspaceRoot, read.definition, components.specs, components.roots, problems, options.componentImages);
   if (problems.length > 0) throw new PipelineCheckError(problems);
 
   const compile = options.compile ?? compilePipeline;
@@ -176,6 +182,7 @@ function resolveComponents(
   specs: ReadonlyMap<string, ResolvedComponent['spec']>,
   roots: ReadonlyMap<string, string>,
   problems: PipelineProblem[],
+  images?: ReadonlyMap<string, string>,
 ): Map<string, ResolvedComponent> {
   const resolved = new Map<string, ResolvedComponent>();
   for (const task of definition.tasks) {
@@ -185,7 +192,7 @@ function resolveComponents(
     resolved.set(task.component, {
       project: task.component,
       spec,
-      image: componentImage({ workspaceRoot, componentName: task.component, componentRoot: root, declaredImage: spec.implementation.container.image, problems }),
+      image: images?.get(task.component) ?? componentImage({ workspaceRoot, componentName: task.component, componentRoot: root, declaredImage: spec.implementation.container.image, problems }),
       usesComponentRuntime: usesComponentRuntime(workspaceRoot, root),
     });
   }

@@ -22,7 +22,7 @@ import {
   RunRequest,
 } from './container-engine';
 import { captureCommand, checkedCommand, executablesOnPath, firstMeaningfulLine } from './engine-cli';
-import { FailedStepTracker } from './failed-step';
+import { runBuildCommand } from './failed-step';
 import { isLoopbackRegistry, parseImageReference } from '../registry/image-reference';
 import { listTree } from './list-tree';
 
@@ -72,16 +72,7 @@ export class BuildahEngine implements ContainerEngine {
     for (const tag of request.tags) args.push('-t', tag);
     args.push(request.contextDir);
 
-    const steps = new FailedStepTracker();
-    const result = await captureCommand(await this.executable(), args, {
-      signal: request.signal,
-      tailLines: 40,
-      onLine: (line, stream) => {
-        steps.onLine(line);
-        request.onLine?.(line, stream);
-      },
-    });
-    return { exitCode: result.exitCode, tail: result.tail, failedStep: steps.failedStep };
+    return runBuildCommand(await this.executable(), args, request);
   }
 
   async tag(source: string, target: string): Promise<void> {

@@ -19,7 +19,7 @@ import {
   RunRequest,
 } from './container-engine';
 import { captureCommand, checkedCommand } from './engine-cli';
-import { FailedStepTracker } from './failed-step';
+import { runBuildCommand } from './failed-step';
 
 export abstract class DockerCliEngine implements ContainerEngine {
   abstract readonly name: EngineName;
@@ -80,17 +80,7 @@ export abstract class DockerCliEngine implements ContainerEngine {
     for (const tag of request.tags) args.push('-t', tag);
     args.push(request.contextDir);
 
-    const steps = new FailedStepTracker();
-    const result = await captureCommand(await this.executable(), args, {
-      env: this.buildEnv(),
-      signal: request.signal,
-      tailLines: 40,
-      onLine: (line, stream) => {
-        steps.onLine(line);
-        request.onLine?.(line, stream);
-      },
-    });
-    return { exitCode: result.exitCode, tail: result.tail, failedStep: steps.failedStep };
+    return runBuildCommand(await this.executable(), args, request, this.buildEnv());
   }
 
   async tag(source: string, target: string): Promise<void> {

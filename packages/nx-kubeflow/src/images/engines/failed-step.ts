@@ -7,6 +7,9 @@
  * `#6 ERROR: ...` when it fails; buildah and podman print `STEP 3/4: RUN ...`
  * and end with `building at STEP "RUN ...": exit status 3`.
  */
+import type { BuildRequest, BuildResult } from './container-engine';
+import { captureCommand } from './engine-cli';
+
 export class FailedStepTracker {
   private readonly buildkitSteps = new Map<string, string>();
   private buildkitFailed?: string;
@@ -39,4 +42,27 @@ export class FailedStepTracker {
   get failedStep(): string | undefined {
     return this.buildkitFailed ?? this.buildahFailed;
   }
+}
+
+/**
+ * Runs an engine's build command, following its output for the step that
+ * failed; both engines' builds end the same way.
+ */
+export async function runBuildCommand(
+  program: string,
+  args: string[],
+  request: Pick<BuildRequest, 'signal' | 'onLine'>,
+  env?: NodeJS.ProcessEnv,
+): Promise<BuildResult> {
+  const steps = new FailedStepTracker();
+  const result = await captureCommand(program, args, {
+    ...(env ? { env } : {}),
+    signal: request.signal,
+    tailLines: 40,
+    onLine: (line, stream) => {
+      steps.onLine(line);
+      request.onLine?.(line, stream);
+    },
+  });
+  return { exitCode: result.exitCode, tail: result.tail, failedStep: steps.failedStep };
 }
