@@ -8,8 +8,8 @@
 # Source it: it exports what the tests read.
 set -uo pipefail
 
-BASE_IMAGE=localhost/python-base:bookworm
-REGISTRY_ADDR=127.0.0.1:5000
+BASE_IMAGE=${NX_KUBEFLOW_TEST_BASE_IMAGE:-localhost/python-base:bookworm}
+REGISTRY_ADDR=${NX_KUBEFLOW_TEST_REGISTRY:-127.0.0.1:5000}
 STATE_DIR=${NX_KUBEFLOW_ENGINE_STATE:-/var/tmp/nx-kubeflow-engines}
 mkdir -p "$STATE_DIR"
 
@@ -58,7 +58,7 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   tar -C "$STATE_DIR/rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
 fi
 if ! buildah --storage-driver vfs inspect --type image "$BASE_IMAGE" >/dev/null 2>&1; then
-  buildah --storage-driver vfs pull "docker-daemon:$BASE_IMAGE" >/dev/null
+  buildah --storage-driver vfs pull --quiet "docker-daemon:$BASE_IMAGE" >/dev/null
 fi
 
 echo "docker: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo 'not answering')"
