@@ -158,6 +158,18 @@ describe('project graph inference', () => {
     });
   });
 
+  it('gives every project the environments any project declares, so -c staging never silently deploys development', async () => {
+    write('pipelines/training/pipeline.yaml', 'name: training\n');
+    write('pipelines/training/config/settings.toml', '[default]\n[production]\n');
+    write('components/trainer/component.yaml', 'name: trainer\n');
+    write('components/trainer/Dockerfile', 'FROM scratch\n');
+    write('components/trainer/config/settings.toml', '[staging]\nx = 1\n');
+    const projects = await inferNodes(['pipelines/training/pipeline.yaml', 'components/trainer/component.yaml']);
+    const both = { production: { env: 'production' }, staging: { env: 'staging' } };
+    expect(projects['pipelines/training'].targets!.deploy.configurations).toEqual(both);
+    expect(projects['components/trainer'].targets!['docker-build'].configurations).toEqual(both);
+  });
+
   it('gives pipeline targets a configuration per settings environment, so -c production means --env production', async () => {
     write('pipelines/training/pipeline.yaml', 'name: training\n');
     write('pipelines/training/config/settings.toml', '[default]\nkfp.host = "local"\n[production]\nkfp.host = "https://kf"\n[staging]\n');

@@ -138,10 +138,9 @@ export function runTarget(environments: readonly string[] = []): TargetConfigura
 }
 
 /**
- * One configuration per settings environment, so `-c production` means
- * `--env production`. A project whose settings do not declare the
- * environment runs with its defaults (Nx falls back when a target lacks the
- * configuration asked for), and `--env` always works.
+ * One configuration per settings environment of the workspace (see
+ * createNodesV2), so `-c production` means `--env production` on every
+ * target that takes an environment; `--env` works as well.
  */
 function environmentConfigurations(environments: readonly string[]): Pick<TargetConfiguration, 'configurations'> {
   if (environments.length === 0) return {};
