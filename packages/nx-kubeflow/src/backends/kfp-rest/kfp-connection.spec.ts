@@ -72,4 +72,16 @@ describe('kfpConnectionFrom', () => {
       'kfp.ca_file / kfp.insecure_skip_tls_verify apply to https, but kfp.host is http://kfp.',
     ]);
   });
+
+  it('refuses a user name or password in kfp.host, and never repeats it or a query string', () => {
+    const withPassword = kfpConnectionFrom({ host: 'https://deploy:s3cret@kf.example.com/pipeline' }, {}, files());
+    expect(withPassword.connection).toBeUndefined();
+    expect(withPassword.problems).toHaveLength(1);
+    expect(withPassword.problems[0]).toMatch(/user name or password in it .* KF_PIPELINES_TOKEN/);
+    expect(withPassword.problems.join(' ')).not.toContain('s3cret');
+    const withQuery = kfpConnectionFrom({ host: 'https://kf.example.com/pipeline?token=s3cret' }, {}, files());
+    expect(withQuery.problems).toEqual([
+      'kfp.host "https://kf.example.com/pipeline" has a query or fragment (not shown, it may hold a credential): give the base URL only.',
+    ]);
+  });
 });

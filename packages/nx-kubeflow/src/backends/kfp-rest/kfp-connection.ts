@@ -64,10 +64,16 @@ export function kfpConnectionFrom(
   if (!host) problems.push('kfp.host is not set: give the KFP API base URL, e.g. "https://kubeflow.example.com/pipeline".');
   else {
     const url = parseUrl(host);
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    if (url && (url.username || url.password)) {
+      // Never echo it: the URL carries a credential, and this message goes to logs.
+      problems.push(
+        `kfp.host has a user name or password in it (https://user:...@host): that would be sent as Basic auth and printed in logs. ` +
+          'Remove it, and give credentials as KF_PIPELINES_TOKEN, a token file (kfp.token_path) or cookies (KF_PIPELINES_COOKIES).',
+      );
+    } else if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       problems.push(`kfp.host "${host}" is not an http(s) URL: give the KFP API base URL, e.g. "https://kubeflow.example.com/pipeline".`);
     } else if (url.search || url.hash) {
-      problems.push(`kfp.host "${host}" has a query or fragment: give the base URL only.`);
+      problems.push(`kfp.host "${url.origin}${url.pathname}" has a query or fragment (not shown, it may hold a credential): give the base URL only.`);
     } else baseUrl = url.toString().replace(/\/+$/, '');
   }
 
