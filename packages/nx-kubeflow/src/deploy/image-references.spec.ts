@@ -4,7 +4,10 @@ describe('image references deploy accepts outside the local backend', () => {
   it('takes digests and content-hash tags, refuses mutable tags and bare names', () => {
     expect(isPinnedImageReference(`127.0.0.1:5000/data-loader@sha256:${'a'.repeat(64)}`)).toBe(true);
     expect(isPinnedImageReference('ghcr.io/acme/ml/trainer:0123456789abcdef')).toBe(true);
-    expect(isPinnedImageReference('localhost:5000/trainer:0123456789ab')).toBe(true);
+    expect(isPinnedImageReference(`localhost:5000/trainer:${'e'.repeat(64)}`)).toBe(true);
+    // a short git sha or a timestamp is hex too, and can be pushed again with other content
+    expect(isPinnedImageReference('localhost:5000/trainer:0123456789ab')).toBe(false);
+    expect(isPinnedImageReference('localhost:5000/trainer:202405171200')).toBe(false);
     expect(isPinnedImageReference('ghcr.io/acme/ml/trainer:latest')).toBe(false);
     expect(isPinnedImageReference('python:3.11-slim')).toBe(false);
     expect(isPinnedImageReference('trainer')).toBe(false);

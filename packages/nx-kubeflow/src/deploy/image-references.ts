@@ -4,11 +4,13 @@
  * name a different image tomorrow, so a cache hit would reuse results of code
  * that no longer runs, and a rerun would run code nobody reviewed. Outside the
  * local backend deploy takes only references pinned by digest, or tagged with
- * a content hash the way docker-build tags (hex, 12 to 64 characters).
+ * a content hash the way docker-build tags: exactly 16 hex digits (or a whole
+ * sha256, 64). Other hex tags - a short git sha, a timestamp - are not taken:
+ * nothing stops them from being pushed again with other content.
  */
 import { parseAllDocuments } from 'yaml';
 
-const CONTENT_HASH_TAG = /^[0-9a-f]{12,64}$/;
+const CONTENT_HASH_TAG = /^(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
 
 export interface MutableImage {
   /** The IR executor (one per component) that names it. */

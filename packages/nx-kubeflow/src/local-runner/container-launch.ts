@@ -94,6 +94,9 @@ export class BuildahLauncher implements ContainerLauncher {
         '--network',
         'host',
         ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
+        // buildah 1.28 takes no value from its own environment for `--env KEY` (checked: the variable
+        // arrives empty), so values are in argv. What a task gets is the IR's env (committed settings)
+        // and the run's names; cluster secrets do not exist locally.
         ...Object.entries(request.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
         request.name,
         '--',

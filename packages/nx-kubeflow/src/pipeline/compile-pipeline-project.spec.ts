@@ -91,7 +91,13 @@ const run = (options: Partial<Parameters<typeof compilePipelineProject>[0]> = {}
 describe('compilePipelineProject', () => {
   it('hands the compiler the checked pipeline, resolved components, settings text and env, and writes its YAML', () => {
     const result = run({ env: 'production' });
-    expect(result).toEqual({ outputFile: 'dist/pipelines/p/pipeline.yaml', contentHash: 'abc', env: 'production', parameterDefaults: { rows: 100000, epochs: 50 } });
+    expect(result).toEqual({
+      outputFile: 'dist/pipelines/p/pipeline.yaml',
+      yaml: '# compiled p\n',
+      contentHash: 'abc',
+      env: 'production',
+      parameterDefaults: { rows: 100000, epochs: 50 },
+    });
     const options = fakeCompile.mock.calls[0][0];
     expect(options.pipeline.tasks.map((task) => task.name)).toEqual(['data-loader', 'trainer']);
     expect(options.settingsEnv).toBe('production');
@@ -121,6 +127,11 @@ describe('compilePipelineProject', () => {
     expect(() => run()).toThrow(PipelineCheckError);
     expect(() => run()).toThrow(/dist\/components\/data-loader\/image.json.*reference: is missing; run docker-build again/);
     expect(fakeCompile).not.toHaveBeenCalled();
+  });
+
+  it('with write: false compiles and checks, and writes nothing', () => {
+    expect(run({ write: false }).yaml).toBe('# compiled p\n');
+    expect(existsSync(join(workspace, 'dist'))).toBe(false);
   });
 
   it('takes the environment from ENV_FOR_DYNACONF, else development, and never reads settings.local.toml or DYNACONF_ variables', () => {

@@ -43,13 +43,17 @@ export interface CompilePipelineProjectOptions {
    * cannot change what this deploy publishes.
    */
   componentImages?: ReadonlyMap<string, string>;
+  /** false: compile and check only, write nothing (deploy's checks before it builds, and --dry-run). Default true. */
+  write?: boolean;
   /** The IR compiler; replaceable in tests. */
   compile?: (options: CompilePipelineOptions) => CompiledPipeline;
 }
 
 export interface CompiledPipelineProject {
-  /** Workspace-relative path of the written IR. */
+  /** Workspace-relative path of the IR (not written when `write` was false). */
   outputFile: string;
+  /** The IR's text. */
+  yaml: string;
   contentHash: string;
   env: string;
   /** Parameter defaults the environment's settings overrode. */
@@ -108,8 +112,8 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
     throw error;
   }
   const outputFile = toPosix(join(options.outputPath ?? join('dist', 'pipelines', projectName), PIPELINE_FILE));
-  writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
-  return { outputFile, contentHash: compiled.contentHash, env, parameterDefaults };
+  if (options.write !== false) writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
+  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults };
 }
 
 /**
