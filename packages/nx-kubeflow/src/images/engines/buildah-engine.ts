@@ -35,7 +35,8 @@ export class BuildahEngine implements ContainerEngine {
     return this.probe;
   }
 
-  private async executable(): Promise<string> {
+  /** The buildah executable, once detection said it can be used. */
+  async executable(): Promise<string> {
     const probe = await this.detect();
     if (!probe.available || !probe.executable) {
       throw new EngineCommandError(`buildah cannot be used here: ${probe.reason ?? 'not found'}`);
@@ -131,6 +132,13 @@ export class BuildahEngine implements ContainerEngine {
       for (const mount of request.mounts) {
         args.push('-v', `${mount.hostPath}:${mount.containerPath}${mount.readOnly ? ':ro' : ''}`);
       }
+      // Values in argv (visible in `ps` while the container runs): buildah 1.28
+      // has no way to take them from elsewhere. Checked: `--env KEY` and
+      // `--env 'KEY*'` leave KEY unset (no value from buildah's environment,
+      // unlike docker's `-e KEY`), `buildah run` has no --env-file, and it
+      // ignores containers.conf's `env` (CONTAINERS_CONF). `buildah config
+      // --env` is argv too. Left: a 0600 file mounted into the container and
+      // sourced by a shell wrapper, which needs /bin/sh in the image.
       for (const [key, value] of Object.entries(request.env)) args.push('--env', `${key}=${value}`);
       if (request.workdir) args.push('--workingdir', request.workdir);
       args.push(container, '--', ...argv);

@@ -86,9 +86,27 @@ export interface EngineProbe {
   reason?: string;
 }
 
+/** What an engine says about a tag in a registry (ContainerEngine.remoteManifest). */
+export type EngineRemoteState =
+  | { state: 'present'; digest?: string }
+  | { state: 'absent' }
+  | { state: 'unknown'; reason: string };
+
 export interface ContainerEngine {
   readonly name: EngineName;
   detect(): Promise<EngineProbe>;
+  /**
+   * The client executable detection chose (for docker: the `docker` on PATH
+   * that can build, or NX_KUBEFLOW_DOCKER), so other code runs the same one.
+   * Rejects with EngineCommandError when the engine cannot be used here.
+   */
+  executable(): Promise<string>;
+  /**
+   * Looks a tag up in its registry with the engine's own credentials (which
+   * may sit in a credential helper only the engine can ask). Optional: docker
+   * has it (`docker manifest inspect`).
+   */
+  remoteManifest?(reference: string): Promise<EngineRemoteState>;
   imageExists(reference: string): Promise<boolean>;
   inspect(reference: string): Promise<ImageDetails | undefined>;
   build(request: BuildRequest): Promise<BuildResult>;

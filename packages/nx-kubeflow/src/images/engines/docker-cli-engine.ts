@@ -47,7 +47,7 @@ export abstract class DockerCliEngine implements ContainerEngine {
   }
 
   /** The client executable, once detection said it can be used. */
-  protected async executable(): Promise<string> {
+  async executable(): Promise<string> {
     const probe = await this.detect();
     if (!probe.available || !probe.executable) {
       throw new EngineCommandError(`${this.name} cannot be used here: ${probe.reason ?? 'not found'}`);

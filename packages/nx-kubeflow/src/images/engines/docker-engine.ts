@@ -9,10 +9,10 @@
  * beside the distribution's), so every `docker` on PATH is tried in order.
  * NX_KUBEFLOW_DOCKER names one client and skips the search.
  */
-import { EngineProbe, LineListener } from './container-engine';
+import { EngineProbe, EngineRemoteState, LineListener } from './container-engine';
 import { captureCommand, checkedCommand, executablesOnPath, firstMeaningfulLine } from './engine-cli';
 import { DockerCliEngine } from './docker-cli-engine';
-import { parseImageReference, repositoryOf } from '../registry/image-reference';
+import { isLoopbackRegistry, parseImageReference, repositoryOf } from '../registry/image-reference';
 
 export class DockerEngine extends DockerCliEngine {
   readonly name = 'docker' as const;
@@ -62,6 +62,30 @@ export class DockerEngine extends DockerCliEngine {
 
   async pull(reference: string, options: { onLine?: LineListener } = {}): Promise<void> {
     await checkedCommand(await this.executable(), ['pull', reference], options);
+  }
+
+  /**
+   * `docker manifest inspect --verbose`: the client's own credentials,
+   * credential helpers included (checked with the 20.10 client). `--insecure`
+   * (plain HTTP) for registries on this machine. The verbose form gives the
+   * manifest's digest; for a manifest list it lists the platforms' manifests
+   * instead, so the tag is present but its own digest is not known.
+   */
+  async remoteManifest(reference: string): Promise<EngineRemoteState> {
+    const insecure = isLoopbackRegistry(parseImageReference(reference).registry) ? ['--insecure'] : [];
+    const result = await captureCommand(await this.executable(), ['manifest', 'inspect', '--verbose', ...insecure, reference]);
+    if (result.exitCode === 0) {
+      try {
+        const parsed = JSON.parse(result.stdout) as { Descriptor?: { digest?: string } } | unknown[];
+        const digest = Array.isArray(parsed) ? undefined : parsed.Descriptor?.digest;
+        return { state: 'present', ...(digest ? { digest } : {}) };
+      } catch {
+        return { state: 'present' };
+      }
+    }
+    const complaint = result.tail.map((line) => line.trim()).filter(Boolean);
+    if (complaint.some((line) => /no such manifest|manifest unknown/i.test(line))) return { state: 'absent' };
+    return { state: 'unknown', reason: `docker manifest inspect: ${firstMeaningfulLine(complaint.slice(-3))}` };
   }
 }
 
