@@ -1,8 +1,10 @@
 /**
  * dist/components/<name>/image.json: what the last successful docker-build
  * made, for the compiler and deploy. Written by rename from a temporary file,
- * so a reader sees a whole record or none; removed when a build starts, so
- * after a failure nothing claims an image for the current sources.
+ * so a reader sees a whole record or none. A build removes it as soon as it
+ * knows the record describes other sources, and otherwise just before it
+ * builds or pushes, so after a failure nothing claims an image for the
+ * current sources.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

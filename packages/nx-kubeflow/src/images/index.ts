@@ -1,6 +1,6 @@
 /** Container images of components: engines, staged contexts, content hashes, image.json (see README.md). */
-export { buildComponentImage, ImageBuildError } from './build-component-image';
-export type { BuildComponentImageOptions } from './build-component-image';
+export { buildComponentImage, planComponentImage, ImageBuildError } from './build-component-image';
+export type { BuildComponentImageOptions, PlanComponentImageOptions, ComponentImagePlan } from './build-component-image';
 export { readImageRecord, imageRecordPath } from './image-record';
 export type { ImageRecord } from './image-record';
 export { createEngine, selectEngine, isEngineName, EngineSelectionError } from './engines/select-engine';
@@ -15,5 +15,8 @@ export type {
   Mount,
   ImageDetails,
   LineListener,
+  EngineRemoteState,
 } from './engines/container-engine';
+export { remoteTagState } from './registry/remote-tag';
+export type { RemoteTagState, RemoteTagOptions } from './registry/remote-tag';
 export { parseImageReference, repositoryOf } from './registry/image-reference';

@@ -121,6 +121,9 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
       expect(text).not.toContain(SECRET_MARKER);
       expect(text).not.toContain(basic);
     }
+    // No build log line holds them either (pip's output, the engine's, ours).
+    expect(logs.length).toBeGreaterThan(10);
+    expect(logs.filter((line) => line.includes(SECRET_MARKER) || line.includes(basic))).toEqual([]);
     // The secret files are gone.
     const secretsAfter = readdirSync(tmpdir()).filter((name) => name.startsWith('nx-kubeflow-secrets-'));
     expect(secretsAfter).toEqual(secretsBefore);
