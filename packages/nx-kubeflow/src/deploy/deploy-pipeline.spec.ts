@@ -6,6 +6,8 @@
  * suite builds real images).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -89,7 +91,7 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
     expect(run.pipeline_version_reference?.pipeline_version_id).toBe(result.published.versionId);
   });
 
-  it('--dry-run compiles and says what it would do, and sends nothing that writes', async () => {
+  it('--dry-run compiles and says what it would do, writes no file and sends nothing that writes', async () => {
     write('pipelines/p/config/settings.toml', settings('schedule = { interval_second = 3600 }'));
     const writes = server.writes().length;
     const result = await deploy({ dryRun: true, run: true });
@@ -97,6 +99,30 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
     expect(result.published).toMatchObject({ created: true, dryRun: true });
     expect(lines.join('\n')).toMatch(/dry run: would publish version [0-9a-f]{12}/);
     expect(lines.join('\n')).toMatch(/dry run: would start a run/);
+    expect(existsSync(join(workspaceRoot, 'dist'))).toBe(false);
+  });
+
+  it('--dry-run with a component it would build: names the image a build would give, builds and writes nothing', async () => {
+    // an empty registry: answers the API check, has no manifests
+    const registry = createServer((request, response) => {
+      response.writeHead(request.url === '/v2/' ? 200 : 404, { 'content-type': 'application/json' });
+      response.end(request.url === '/v2/' ? '{}' : '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+      write('components/echo/Dockerfile', 'FROM scratch\nRUN false\n');
+      write('pipelines/p/config/settings.toml', settings(`image.registry = "${address}/ml"`));
+      const result = await deploy({ dryRun: true });
+      expect(result.published).toMatchObject({ created: true, dryRun: true });
+      const log = lines.join('\n');
+      const wouldBuild = log.match(new RegExp(`dry run: would build (${address}/ml/echo:[0-9a-f]{16}) for echo`));
+      expect(wouldBuild).not.toBeNull();
+      expect(existsSync(join(workspaceRoot, 'dist'))).toBe(false);
+      expect(server.writes()).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => registry.close(resolve));
+    }
   });
 
   it('refuses a mutable image reference unless --allow-mutable-images, listing it', async () => {
@@ -121,6 +147,43 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
     expect(server.writes()).toHaveLength(writes);
   });
 
+  it('checks --param values before publishing anything', async () => {
+    await expect(deploy({ run: true, params: ['text'] })).rejects.toThrow(/--param "text" is not name=value/);
+    expect(server.writes()).toHaveLength(0);
+    expect(server.state.versionsOf('p')).toHaveLength(0);
+  });
+
+  it('checks the connection settings, the registry and the pipeline before building any image', async () => {
+    // a Dockerfile that would fail if it were ever built: none of these deploys may get that far
+    write('components/echo/Dockerfile', 'FROM scratch\nRUN false\n');
+    write('pipelines/p/config/settings.toml', settings('image.registry = "127.0.0.1:1/nowhere"').replace('poll_interval_seconds', 'ca_file = "/no/such/ca.pem", poll_interval_seconds'));
+    await expect(deploy()).rejects.toThrow(/cannot connect to Kubeflow Pipelines[\s\S]*ca_file/);
+    write('pipelines/p/config/settings.toml', settings(''));
+    await expect(deploy()).rejects.toThrow(/image.registry is empty/);
+    write('pipelines/p/config/settings.toml', settings('image.registry = "127.0.0.1:1/nowhere"'));
+    write('pipelines/p/pipeline.yaml', 'name: p\ntasks:\n  say:\n    component: nope\n');
+    await expect(deploy()).rejects.toThrow(/nope/);
+    expect(existsSync(join(workspaceRoot, 'dist/components'))).toBe(false);
+    expect(server.writes()).toHaveLength(0);
+  });
+
+  it('refuses a mutable image of a component it does not build before building the others', async () => {
+    write('components/echo/component.yaml', component('alpine:3.19'));
+    write('components/built/component.yaml', component(PINNED).replace('name: echo', 'name: built'));
+    write('components/built/Dockerfile', 'FROM scratch\nRUN false\n');
+    write('pipelines/p/pipeline.yaml', 'name: p\ntasks:\n  say:\n    component: echo\n  build:\n    component: built\n');
+    write('pipelines/p/config/settings.toml', settings('image.registry = "127.0.0.1:1/nowhere"'));
+    const projects = { ...PROJECTS, built: { root: 'components/built' } };
+    const error: unknown = await deploy({ projects }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/exec-say: alpine:3.19/);
+    expect((error as Error).message).not.toMatch(/exec-build/);
+    expect(existsSync(join(workspaceRoot, 'dist/components'))).toBe(false);
+  });
+
   it('needs image.registry for components it builds: a cluster cannot pull images of this machine', async () => {
     write('components/echo/Dockerfile', 'FROM scratch\n');
     await expect(deploy()).rejects.toThrow(/image.registry is empty in the production settings of p, so the images of echo would exist on this machine only/);
@@ -132,8 +195,7 @@ describe('deploy to the local backend', () => {
     const result = await deploy({ env: 'development', dryRun: true, run: true });
     expect(result).toMatchObject({ backend: 'local', published: { created: true, dryRun: true } });
     expect(result.outcome).toBeUndefined();
-    expect(existsSync(join(workspaceRoot, 'dist/kfp-local'))).toBe(false);
-    expect(existsSync(join(workspaceRoot, 'dist/runs'))).toBe(false);
+    expect(existsSync(join(workspaceRoot, 'dist'))).toBe(false);
     expect(lines.join('\n')).toMatch(/dry run: would publish version [0-9a-f]{12} of p/);
     await deploy({ env: 'development' });
     expect((await deploy({ env: 'development', dryRun: true })).published).toMatchObject({ created: false });

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { PipelineBackend, PublishResult, RunOutcome, ScheduleResult } from '../backends/pipeline-backend';
-import { selectEngine, type ContainerEngine, type ImageRecord } from '../images/index';
+import { selectEngine, type ContainerEngine } from '../images/index';
 import { BuildahLauncher, DockerLauncher, type ContainerLauncher } from '../local-runner/index';
+import { executorLabelFor } from '../kfp/kfp-names';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { readPipeline } from '../pipeline/read-pipeline';
 import { runProcess } from '../process/run-process';
 import { backendKindFor, createBackend, DeployError, type BackendKind } from './deploy-backend';
 import { readDeploySettings, type DeploySettings } from './deploy-settings';
 import { mutableImages } from './image-references';
-import { buildPipelineImages, componentsWithImages } from './pipeline-images';
+import { buildPipelineImages, componentsWithImages, planPipelineImages } from './pipeline-images';
 import { parseRunParameters } from './run-parameters';
 import { formatRunSummary, formatTaskStateChange } from './run-summary';
 import { localTaskModes } from './task-modes';
@@ -73,32 +76,51 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
     log(`note: --mode container is for the local backend; on ${kind === 'kfp' ? 'Kubeflow' : 'the cluster that applies the resources'} every task runs in its image anyway`);
   }
   const dryRun = options.dryRun ?? false;
+  const run = options.run ?? settings.run;
 
-  const images = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun }) : undefined;
+  // Everything that can refuse this deploy is checked before an image is built or pushed:
+  // the pipeline itself, --param values, the connection settings, the registry, the images not built here.
+  const checked = compilePipelineProject({ ...options, env: settings.env, environ: options.environ, write: false });
+  const parameters = run && kind !== 'crd' ? parseRunParameters(options.params ?? [], rootParameters(checked.yaml)) : {};
+  const remoteBackend = kind === 'local' ? undefined : createBackend({ kind, settings, workspaceRoot, projectName, pipelineRoot, tasks: () => ({}), dryRun, environ: options.environ, log });
+  const builtHere = componentsWithImages({ workspaceRoot, pipelineRoot, projects: options.projects });
+  if (kind !== 'local') {
+    requireRegistry(builtHere, settings, projectName);
+    checkImagesArePinned(checked.yaml, options, settings, new Set(builtHere.map((component) => component.name)));
+  }
+
+  const images = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun, components: builtHere }) : undefined;
   const engine = images?.engine;
 
   const compiled = compilePipelineProject({
     ...options,
     env: settings.env,
     environ: options.environ,
-    ...(images?.built ? { componentImages: new Map([...images.built].map(([name, record]) => [name, record.reference])) } : {}),
+    write: !dryRun,
+    ...(images?.references ? { componentImages: images.references } : {}),
   });
-  const irYaml = readFileSync(`${workspaceRoot}/${compiled.outputFile}`, 'utf8');
+  const irYaml = compiled.yaml;
   if (kind !== 'local') checkImagesArePinned(irYaml, options, settings);
 
-  const backend = createBackend({
-    kind,
-    settings,
-    workspaceRoot,
-    projectName,
-    pipelineRoot,
-    tasks: () => taskModes(options, pipelineRoot, mode, engine),
-    parallel: options.parallel,
-    dryRun,
-    environ: options.environ,
-    log,
-  });
-  log(`Compiled ${projectName} (${settings.env}) to ${compiled.outputFile}; ${dryRun ? 'dry run against' : 'publishing to'} ${backend.description}`);
+  const backend =
+    remoteBackend ??
+    createBackend({
+      kind,
+      settings,
+      workspaceRoot,
+      projectName,
+      pipelineRoot,
+      tasks: () => taskModes(options, pipelineRoot, mode, engine),
+      parallel: options.parallel,
+      dryRun,
+      environ: options.environ,
+      log,
+    });
+  log(
+    dryRun
+      ? `Compiled ${projectName} (${settings.env}), not written (dry run); dry run against ${backend.description}`
+      : `Compiled ${projectName} (${settings.env}) to ${compiled.outputFile}; publishing to ${backend.description}`,
+  );
 
   const published = await backend.publish({
     pipelineName: projectName,
@@ -111,7 +133,6 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
 
   const schedule = await applySchedule(backend, kind, settings, projectName, published, log);
 
-  const run = options.run ?? settings.run;
   if (!run) {
     if (options.params?.length) log('warning: --param applies to runs; nothing was run (add --run, or use the run target)');
     return { settings, backend: kind, published, ...(schedule ? { schedule } : {}) };
@@ -120,7 +141,6 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
     log('GitOps output publishes only: runs start on the cluster once the resources are applied (deploy.run is ignored)');
     return { settings, backend: kind, published };
   }
-  const parameters = parseRunParameters(options.params ?? [], rootParameters(irYaml));
   const handle = await backend.startRun({ pipelineName: projectName, version: published, experiment: settings.experiment, parameters });
   if (dryRun) {
     log(`dry run: would start a run of version ${published.versionName} in experiment "${settings.experiment}"`);
@@ -139,26 +159,27 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
 }
 
 /**
- * The images the backend will run. For Kubeflow they must be in a registry
- * the cluster pulls from, so a registry is required and images are pushed;
- * for local container mode they stay in the engine unless a registry is set.
+ * The images the backend will run, built (or found) with the environment's
+ * settings. For Kubeflow they are pushed, so the cluster can pull them; for
+ * local container mode they stay in the engine unless a registry is set. A
+ * dry run builds nothing: it works out the references a build would give.
  */
 async function prepareImages(
-  options: DeployPipelineOptions & { pipelineRoot: string; settings: DeploySettings; kind: BackendKind; dryRun: boolean },
-): Promise<{ engine?: ContainerEngine; built?: Map<string, ImageRecord> }> {
-  const { settings, kind, log } = options;
-  const components = componentsWithImages({ workspaceRoot: options.workspaceRoot, pipelineRoot: options.pipelineRoot, projects: options.projects });
-  if (kind !== 'local' && components.length > 0 && settings.imageRegistry === '') {
-    throw new DeployError(
-      `image.registry is empty in the ${settings.env} settings of ${options.projectName}, so the images of ${components.map((c) => c.name).join(', ')} ` +
-        `would exist on this machine only and the cluster could not pull them. Set image.registry for ${settings.env} (e.g. [${settings.env}] image = { dynaconf_merge = true, registry = "ghcr.io/acme/ml" }).`,
-    );
-  }
+  options: DeployPipelineOptions & {
+    pipelineRoot: string;
+    settings: DeploySettings;
+    kind: BackendKind;
+    dryRun: boolean;
+    components: Array<{ name: string; root: string }>;
+  },
+): Promise<{ engine?: ContainerEngine; references?: Map<string, string> }> {
+  const { settings, kind, log, components } = options;
+  const needsEngine = kind === 'local'; // container mode runs them here
   if (options.dryRun) {
-    if (components.length > 0) log(`dry run: would build (or find) and ${kind === 'local' ? 'use' : 'push'} the images of ${components.map((c) => c.name).join(', ')}`);
-    return kind === 'local' ? { engine: await selectEngineFor(options) } : {};
+    const references = await planPipelineImages({ ...options, env: settings.env, log });
+    return { ...(needsEngine ? { engine: await selectEngineFor(options) } : {}), references };
   }
-  if (components.length === 0) return kind === 'local' ? { engine: await selectEngineFor(options) } : {};
+  if (components.length === 0) return needsEngine ? { engine: await selectEngineFor(options) } : {};
   const engine = await selectEngineFor(options);
   log(`Building the images of ${components.map((c) => c.name).join(', ')} with ${engine.name}${kind !== 'local' ? `, pushing to ${settings.imageRegistry}` : ''}`);
   const built = await buildPipelineImages({
@@ -173,7 +194,16 @@ async function prepareImages(
     log,
     signal: options.signal,
   });
-  return { engine, built };
+  return { engine, references: new Map([...built].map(([name, record]) => [name, record.reference])) };
+}
+
+/** A cluster cannot pull images that exist on this machine only. */
+function requireRegistry(components: Array<{ name: string }>, settings: DeploySettings, projectName: string): void {
+  if (components.length === 0 || settings.imageRegistry !== '') return;
+  throw new DeployError(
+    `image.registry is empty in the ${settings.env} settings of ${projectName}, so the images of ${components.map((c) => c.name).join(', ')} ` +
+      `would exist on this machine only and the cluster could not pull them. Set image.registry for ${settings.env} (e.g. [${settings.env}] image = { dynaconf_merge = true, registry = "ghcr.io/acme/ml" }).`,
+  );
 }
 
 async function selectEngineFor(options: DeployPipelineOptions): Promise<ContainerEngine> {
@@ -184,12 +214,18 @@ async function selectEngineFor(options: DeployPipelineOptions): Promise<Containe
   }
 }
 
-function checkImagesArePinned(irYaml: string, options: DeployPipelineOptions, settings: DeploySettings): void {
-  const mutable = mutableImages(irYaml);
+/**
+ * Outside the local backend every image must be digest-pinned or tagged by
+ * content hash. `builtHere` (component names) are left out of the check made
+ * before the build: their references are only known after it.
+ */
+function checkImagesArePinned(irYaml: string, options: DeployPipelineOptions, settings: DeploySettings, builtHere: ReadonlySet<string> = new Set()): void {
+  const builtExecutors = new Set(tasksUsing(options, builtHere).map(executorLabelFor));
+  const mutable = mutableImages(irYaml).filter(({ executor }) => !builtExecutors.has(executor));
   if (mutable.length === 0) return;
   const list = mutable.map(({ executor, image }) => `  ${executor}: ${image}`).join('\n');
   if (options.allowMutableImages) {
-    options.log(`warning: deploying mutable image references (--allow-mutable-images):\n${list}`);
+    if (builtHere.size === 0) options.log(`warning: deploying mutable image references (--allow-mutable-images):\n${list}`);
     return;
   }
   throw new DeployError(
@@ -197,6 +233,15 @@ function checkImagesArePinned(irYaml: string, options: DeployPipelineOptions, se
       'A tag can move, and KFP caches task results by image reference, so a rerun could reuse results of code that no longer runs. ' +
       'Pin them (image@sha256:..., or a component with a Dockerfile, which deploy builds and pushes), or pass --allow-mutable-images.',
   );
+}
+
+/** The pipeline's tasks whose component is one of `components`. */
+function tasksUsing(options: DeployPipelineOptions, components: ReadonlySet<string>): string[] {
+  if (components.size === 0) return [];
+  const root = options.projects[options.projectName].root;
+  const file = join(root, 'pipeline.yaml');
+  const { definition } = readPipeline(readFileSync(join(options.workspaceRoot, file), 'utf8'), file);
+  return (definition?.tasks ?? []).filter((task) => components.has(task.component)).map((task) => task.name);
 }
 
 function taskModes(options: DeployPipelineOptions, pipelineRoot: string, mode: TaskRunMode, engine: ContainerEngine | undefined) {

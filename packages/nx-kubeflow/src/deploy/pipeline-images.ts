@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildComponentImage } from '../images/index';
+import { buildComponentImage, planComponentImage } from '../images/index';
 import type { ImageRecord } from '../images/index';
 import { componentNamesIn } from '../pipeline/pipeline-components';
 import type { ContainerEngine } from '../images/index';
@@ -61,4 +61,39 @@ export async function buildPipelineImages(options: {
     built.set(component.name, record);
   }
   return built;
+}
+
+/**
+ * --dry-run: the references a build would give each component, worked out
+ * without building, pushing or writing (staged in a temporary folder, the tag
+ * looked up in the engine and the registry). Says which images would be built.
+ */
+export async function planPipelineImages(options: {
+  workspaceRoot: string;
+  pipelineRoot: string;
+  projects: Readonly<Record<string, { root: string }>>;
+  env: string;
+  engine?: string;
+  environ?: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+}): Promise<Map<string, string>> {
+  const references = new Map<string, string>();
+  for (const component of componentsWithImages(options)) {
+    const plan = await planComponentImage({
+      workspaceRoot: options.workspaceRoot,
+      projectName: component.name,
+      projectRoot: component.root,
+      pipelineRoot: options.pipelineRoot,
+      env: options.env,
+      ...(options.engine ? { engine: options.engine } : {}),
+      environ: options.environ,
+    });
+    references.set(component.name, plan.reference);
+    options.log(
+      plan.state === 'would-build'
+        ? `dry run: would build ${plan.tag} for ${component.name} (the version below names that tag; a push would pin it by digest)`
+        : `dry run: ${component.name} is up to date: ${plan.reference} (${plan.state === 'in-registry' ? 'in the registry' : 'in the engine'})`,
+    );
+  }
+  return references;
 }
