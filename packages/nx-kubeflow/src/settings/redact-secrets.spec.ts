@@ -17,8 +17,29 @@ describe('redactSecrets', () => {
     });
   });
 
+  it('hides session cookies and the credentials inside URLs, wherever they are', () => {
+    expect(
+      redactSecrets({
+        kfp: { cookies: 'oauth2_proxy=abc123', host: 'https://kfp.example.com/pipeline' },
+        image: {
+          pip_index_url: 'https://__token__:pypi-AgEIcHlwaS5vcmc@pypi.example.com/simple',
+          pip_extra_index_url: ['https://ghp_abcdef@git.example.com/simple', 'https://pypi.org/simple'],
+        },
+        DATABASE: 'see postgresql://ml:hunter2@db.internal:5432/features for the features',
+      }),
+    ).toEqual({
+      kfp: { cookies: '***', host: 'https://kfp.example.com/pipeline' },
+      image: {
+        pip_index_url: 'https://***@pypi.example.com/simple',
+        pip_extra_index_url: ['https://***@git.example.com/simple', 'https://pypi.org/simple'],
+      },
+      DATABASE: 'see postgresql://***@db.internal:5432/features for the features',
+    });
+  });
+
   it('tells secret leaf paths apart', () => {
     expect(isSecretPath('WAREHOUSE.password')).toBe(true);
     expect(isSecretPath('KFP.host')).toBe(false);
+    expect(isSecretPath('kfp.cookies')).toBe(true);
   });
 });

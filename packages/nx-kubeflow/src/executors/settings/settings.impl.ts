@@ -60,7 +60,7 @@ function explanation(settings: LoadedSettings, workspaceRoot: string, showSecret
     const value =
       !showSecrets && isSecretPath(path)
         ? JSON.stringify(REDACTED)
-        : formatSettingsJson(valueAtOriginPath(settings.values, path)).replace(/\s*\n\s*/g, ' ');
+        : formatSettingsJson(showSecrets ? valueAtOriginPath(settings.values, path) : redactSecrets(valueAtOriginPath(settings.values, path))).replace(/\s*\n\s*/g, ' ');
     return `  ${path} = ${value}\n      <- ${describeOrigin(origin, display)}`;
   });
   const files = settings.files.map((file) => `  ${display(file)}`);

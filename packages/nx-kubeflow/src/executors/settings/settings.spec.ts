@@ -126,4 +126,15 @@ describe('settings executor', () => {
     expect(await settingsExecutor({ showSecrets: true }, contextFor('trainer'))).toEqual({ success: true });
     expect(JSON.parse(stdout)).toMatchObject({ WAREHOUSE: { PASSWORD: 'hunter2' } });
   });
+
+  it('hides session cookies and index credentials from settings.local.toml, in the JSON and in --explain', async () => {
+    write(
+      'pipelines/train/config/settings.local.toml',
+      '[default]\nkfp = { cookies = "oauth2_proxy=s3ssion" }\nimage = { pip_index_url = "https://__token__:pypi-t0ken@pypi.example.com/simple" }\n',
+    );
+    expect(await settingsExecutor({ explain: true }, contextFor('train'))).toEqual({ success: true });
+    expect(stdout).not.toContain('s3ssion');
+    expect(stdout).not.toContain('pypi-t0ken');
+    expect(stdout).toContain('https://***@pypi.example.com/simple');
+  });
 });
