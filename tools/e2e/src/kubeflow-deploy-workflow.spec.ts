@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, appendFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startKfpTestServer, type KfpTestServer } from '../../../packages/nx-kubeflow/src/backends/kfp-rest/testing/kfp-test-server';
@@ -87,6 +87,34 @@ describeWithEngines('affected deploys to Kubeflow (the KFP test server) with rea
     expect(server.writes()).toHaveLength(writes);
     expect(server.state.pipelines.filter((pipeline) => pipeline.name === 'training-pipeline')).toHaveLength(1);
     expect(server.state.versionsOf('training-pipeline')).toHaveLength(1);
+    for (const component of ['data-loader', 'trainer']) {
+      const record = JSON.parse(readFileSync(join(workspace.root, 'dist/components', component, 'image.json'), 'utf8'));
+      expect({ component, skipped: record.skipped }).toEqual({ component, skipped: true });
+    }
+  });
+
+  it('GitOps output survives compile cache restores (compile caches its IR file, not the folder)', async () => {
+    const folder = join(workspace.root, 'dist/pipelines/training-pipeline');
+    const resources = join(folder, 'kubeflow-resources.yaml');
+    const deployCrd = async () => {
+      const result = await nx('run', 'training-pipeline:deploy', '-c', 'production', '--output', 'crd');
+      expect(result.status === 0 ? '' : result.output).toBe('');
+    };
+    const compile = async () => {
+      const result = await nx('run', 'training-pipeline:compile', '-c', 'production');
+      expect(result.status === 0 ? '' : result.output).toBe('');
+      return result.output;
+    };
+    await deployCrd(); // images up to date, so compile's inputs (their image.json) stay put from here on
+    rmSync(folder, { recursive: true, force: true });
+    await compile(); // the cache entry is made with no GitOps file beside the IR
+    await deployCrd();
+    expect(readFileSync(resources, 'utf8')).toContain('kind: PipelineVersion');
+    // a cache hit with the IR missing on disk makes Nx restore the compile outputs
+    rmSync(join(folder, 'pipeline.yaml'));
+    expect(await compile()).toContain('[local cache]');
+    expect(existsSync(join(folder, 'pipeline.yaml'))).toBe(true);
+    expect(readFileSync(resources, 'utf8')).toContain('kind: PipelineVersion');
   });
 
   it('after a change to the trainer, affected deploy rebuilds that image only and deploys only the pipeline that uses it', async () => {

@@ -75,7 +75,9 @@ export function compileTarget(projectName: string, environments: readonly string
       { env: 'ENV_FOR_DYNACONF' },
       { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
     ],
-    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}`],
+    // The IR file, not its folder: deploy's GitOps output lives beside it, and a folder output would
+    // archive that into compile's cache and delete it on every cache restore.
+    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
     options: {},
     ...environmentConfigurations(environments),
     metadata: {
@@ -108,7 +110,7 @@ export function dockerBuildTarget(environments: readonly string[]): TargetConfig
  * Publish (and, as the environment's settings say, run) the pipeline. Never
  * cached: it changes the world, and it reads settings.local.toml. Outside the
  * local backend it builds its components' images first, itself (see
- * src/deploy/README.md for why not through dependsOn).
+ * src/deploy/pipeline-images.ts for why not through dependsOn).
  */
 export function deployTarget(environments: readonly string[] = []): TargetConfiguration {
   return {
