@@ -34,6 +34,14 @@ describe('stageContext', () => {
     write(workspace, 'components/loader/build/lib/x.py', '');
     write(workspace, 'components/loader/dist/loader.whl', '');
     write(workspace, 'components/loader/.git/HEAD', '');
+    write(workspace, 'components/loader/src/.git/config', '');
+    write(workspace, 'components/loader/.env', 'TOKEN=secret\n');
+    write(workspace, 'components/loader/config/.env', 'TOKEN=secret\n');
+    write(workspace, 'components/loader/config/.env.production', 'TOKEN=secret\n');
+    write(workspace, 'components/loader/src/.env.local', 'TOKEN=secret\n');
+    write(workspace, 'components/loader/config/.env.example', 'TOKEN=\n');
+    write(workspace, 'components/loader/.netrc', 'machine pypi.example password secret\n');
+    write(workspace, 'components/loader/config/.pypirc', '[pypi]\npassword = secret\n');
     write(
       workspace,
       'packages/runtime/pyproject.toml',
@@ -51,11 +59,12 @@ describe('stageContext', () => {
   const stage = () =>
     stageContext({ workspaceRoot: workspace, projectRoot: 'components/loader', contextDir: join(workspace, 'dist/ctx') });
 
-  it('stages the component and its local packages, transitively, without settings.local.toml, secrets, venvs or caches', () => {
+  it('stages the component and its local packages, transitively, without settings.local.toml, secrets, .env, .netrc, .pypirc, .git, venvs or caches', () => {
     const staged = stage();
     expect(staged.packages).toEqual(['packages/base', 'packages/runtime']);
     expect(staged.files.map((file) => file.path)).toEqual([
       'component/Dockerfile',
+      'component/config/.env.example',
       'component/config/settings.toml',
       'component/pyproject.toml',
       'component/src/lib/build/helper.py',
@@ -102,6 +111,22 @@ describe('isExcludedFromContext', () => {
     ['src/build', false],
     ['config/settings.toml', false],
     ['src/secrets.py', false],
+    ['.env', true],
+    ['config/.env', true],
+    ['.env.local', true],
+    ['config/.env.production', true],
+    ['.env.example', false],
+    ['config/.env.sample', false],
+    ['.env.template', false],
+    ['src/env.py', false],
+    ['.environment', false],
+    ['.netrc', true],
+    ['config/_netrc', true],
+    ['.pypirc', true],
+    ['src/.pypirc', true],
+    ['.git', true],
+    ['src/vendored/.git', true],
+    ['.gitignore', false],
   ])('%s -> %s', (path, excluded) => {
     expect(isExcludedFromContext(path)).toBe(excluded);
   });
