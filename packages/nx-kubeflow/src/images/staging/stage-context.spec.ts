@@ -97,6 +97,108 @@ describe('stageContext', () => {
   });
 });
 
+describe('stageContext with the component\'s .dockerignore', () => {
+  let workspace: string;
+
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'nx-kubeflow-stage-'));
+    write(workspace, 'components/loader/pyproject.toml', '[project]\nname = "loader"\n[tool.uv.sources]\nruntime = { path = "../../packages/runtime" }\n');
+    write(workspace, 'components/loader/Dockerfile', 'FROM scratch\n');
+    write(workspace, 'components/loader/README.md', '# loader\n');
+    write(workspace, 'components/loader/NOTES.md', 'notes\n');
+    write(workspace, 'components/loader/notes.txt', 'top-level notes\n');
+    write(workspace, 'components/loader/src/notes.txt', 'notes beside the code\n');
+    write(workspace, 'components/loader/src/run.py', 'print(1)\n');
+    write(workspace, 'components/loader/src/lib/test_run.py', '');
+    write(workspace, 'components/loader/src/lib/model.py', '');
+    write(workspace, 'components/loader/docs/guide.md', '');
+    write(workspace, 'components/loader/docs/img/a.png', '');
+    write(workspace, 'components/loader/data/big.csv', '');
+    write(workspace, 'components/loader/data/nested/more.csv', '');
+    write(workspace, 'components/loader/data/keep.csv', '');
+    write(workspace, 'components/loader/Makefile.LOCAL', '');
+    write(workspace, 'components/loader/config/.env', 'TOKEN=secret\n');
+    write(workspace, 'components/loader/config/settings.local.toml', 'token = "local"\n');
+    write(workspace, 'packages/runtime/pyproject.toml', '[project]\nname = "runtime"\n');
+    write(workspace, 'packages/runtime/src/runtime/__init__.py', '');
+    write(workspace, 'packages/runtime/notes.txt', '');
+    // Only the component's .dockerignore is read, as Docker reads the one at the context's root.
+    write(workspace, 'packages/runtime/.dockerignore', 'src\n');
+  });
+
+  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+  const stage = () =>
+    stageContext({ workspaceRoot: workspace, projectRoot: 'components/loader', contextDir: join(workspace, 'dist/ctx') }).files.map(
+      (file) => file.path,
+    );
+
+  it('leaves out what it lists, with Docker\'s rules: anchored at the component, folders whole, ** and ! exceptions, case-sensitive', () => {
+    write(
+      workspace,
+      'components/loader/.dockerignore',
+      [
+        '# comments and blank lines are skipped',
+        '',
+        '*.md',
+        '!README.md',
+        'notes.txt',
+        'docs/',
+        '**/test_*.py',
+        'data',
+        '!data/keep.csv',
+        '*.local',
+        '.dockerignore',
+      ].join('\n'),
+    );
+    expect(stage()).toEqual([
+      'component/Dockerfile',
+      'component/Makefile.LOCAL',
+      'component/README.md',
+      'component/data/keep.csv',
+      'component/pyproject.toml',
+      'component/src/lib/model.py',
+      'component/src/notes.txt',
+      'component/src/run.py',
+      'packages/runtime/.dockerignore',
+      'packages/runtime/notes.txt',
+      'packages/runtime/pyproject.toml',
+      'packages/runtime/src/runtime/__init__.py',
+    ]);
+    // A folder left out is not made at all, even when walked for an exception.
+    expect(existsSync(join(workspace, 'dist/ctx/component/docs'))).toBe(false);
+    expect(existsSync(join(workspace, 'dist/ctx/component/data/nested'))).toBe(false);
+  });
+
+  it('cannot bring back what staging never stages, and never leaves out the Dockerfile the build reads', () => {
+    write(workspace, 'components/loader/.dockerignore', '*\n!config/.env\n!config/settings.local.toml\n!**/.env\n!src\n');
+    expect(stage()).toEqual([
+      'component/Dockerfile',
+      'component/src/lib/model.py',
+      'component/src/lib/test_run.py',
+      'component/src/notes.txt',
+      'component/src/run.py',
+      'packages/runtime/.dockerignore',
+      'packages/runtime/notes.txt',
+      'packages/runtime/pyproject.toml',
+      'packages/runtime/src/runtime/__init__.py',
+    ]);
+  });
+
+  it('stages everything staging allows when there is no .dockerignore', () => {
+    expect(stage()).toContain('component/docs/guide.md');
+    expect(stage()).toContain('component/notes.txt');
+  });
+
+  it('names the file and line of a pattern that is not valid, before touching the old context', () => {
+    stage();
+    write(workspace, 'components/loader/.dockerignore', 'docs\n[z-\n');
+    expect(stage).toThrow(StagingError);
+    expect(stage).toThrow(/^components\/loader\/\.dockerignore line 2: "\[z-" is not a valid pattern/);
+    expect(existsSync(join(workspace, 'dist/ctx/component/docs/guide.md'))).toBe(true);
+  });
+});
+
 describe('isExcludedFromContext', () => {
   it.each([
     ['config/settings.local.toml', true],

@@ -5,15 +5,20 @@
  *   component/          the component folder
  *   packages/<folder>/  each local Python package it depends on ([tool.uv.sources] paths, transitively)
  *
- * without anything isExcludedFromContext names. The context is written beside
+ * without anything isExcludedFromContext names, nor what the component's own
+ * .dockerignore leaves out (dockerignore.ts). The context is written beside
  * the old one and swapped in at the end, so a stage that fails half way leaves
  * no half-written context behind.
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { localDependencyClosure } from '../../python/pyproject';
+import { DockerignoreRules, readDockerignore } from './dockerignore';
+import { StagingError } from './staging-error';
 import { isExcludedFromContext } from './staging-rules';
+
+export { StagingError };
 
 export interface StagedFile {
   /** Path inside the context, `/`-separated (`component/src/run.py`). */
@@ -33,8 +38,6 @@ export interface StagedContext {
   packages: string[];
 }
 
-export class StagingError extends Error {}
-
 export interface StageContextOptions {
   workspaceRoot: string;
   /** Workspace-relative component root. */
@@ -46,6 +49,7 @@ export interface StageContextOptions {
 export function stageContext(options: StageContextOptions): StagedContext {
   const { workspaceRoot, projectRoot, contextDir } = options;
   const packages = localPackagesOf(workspaceRoot, projectRoot);
+  const dockerignore = readDockerignore(join(workspaceRoot, projectRoot), projectRoot);
   const sources: Array<[string, string]> = [['component', projectRoot]];
   const folders = new Map<string, string>();
   for (const pkg of packages) {
@@ -68,7 +72,7 @@ export function stageContext(options: StageContextOptions): StagedContext {
   try {
     const files: StagedFile[] = [];
     for (const [target, source] of sources) {
-      copyProject(join(workspaceRoot, source), staging, target, files);
+      copyProject(join(workspaceRoot, source), staging, target, files, target === 'component' ? dockerignore : undefined);
     }
     if (packages.length === 0) mkdirSync(join(staging, 'packages'), { recursive: true });
     swapIn(staging, contextDir);
@@ -94,20 +98,36 @@ function localPackagesOf(workspaceRoot: string, projectRoot: string): string[] {
   }
 }
 
-function copyProject(sourceRoot: string, stagingRoot: string, target: string, files: StagedFile[]): void {
-  const walk = (relative: string) => {
+/**
+ * Copies `sourceRoot` to `<stagingRoot>/<target>`. A folder `dockerignore`
+ * leaves out is skipped whole, unless the file has exceptions: then it is
+ * walked, nothing of it is made, and only files brought back are copied
+ * (with the folders above them), as Docker sends them.
+ */
+function copyProject(
+  sourceRoot: string,
+  stagingRoot: string,
+  target: string,
+  files: StagedFile[],
+  dockerignore?: DockerignoreRules,
+): void {
+  const walk = (relative: string, leftOut: boolean) => {
     const from = relative ? join(sourceRoot, relative) : sourceRoot;
-    const to = join(stagingRoot, target, relative);
-    mkdirSync(to, { recursive: true });
+    if (!leftOut) mkdirSync(join(stagingRoot, target, relative), { recursive: true });
     for (const entry of readdirSync(from, { withFileTypes: true })) {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (isExcludedFromContext(child)) continue;
+      const ignored = dockerignore !== undefined && child !== 'Dockerfile' && dockerignore.ignores(child);
+      if (entry.isDirectory()) {
+        if (!ignored || dockerignore?.hasExceptions) walk(child, ignored);
+        continue;
+      }
+      if (ignored) continue;
       const source = join(sourceRoot, child);
       const destination = join(stagingRoot, target, child);
       const path = `${target}/${child}`;
-      if (entry.isDirectory()) {
-        walk(child);
-      } else if (entry.isSymbolicLink()) {
+      if (leftOut) mkdirSync(dirname(destination), { recursive: true });
+      if (entry.isSymbolicLink()) {
         symlinkSync(readlinkSync(source), destination);
         files.push({ path, absolutePath: destination, kind: 'symlink', executable: false });
       } else if (entry.isFile()) {
@@ -118,7 +138,7 @@ function copyProject(sourceRoot: string, stagingRoot: string, target: string, fi
       // sockets, fifos and devices have no place in an image
     }
   };
-  walk('');
+  walk('', false);
 }
 
 /** Replaces `contextDir` with `staging` by renames, so readers see the old or the new, never a mix. */
