@@ -89,14 +89,20 @@ describe('KfpRestBackend against the KFP test server', () => {
       expect(lines.join('\n')).toMatch(/no answer from .* within 0.2s \(kfp.timeout_seconds\)/);
     });
 
-    it('timeouts beyond the retries: a clear error, nothing duplicated', async () => {
-      server.faults.delayNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload_version', ms: 2000, afterApplying: false, times: 10 });
+    it('timeouts beyond the retries: a clear error; once the late uploads land, exactly one version (the resent one refused)', async () => {
+      const uploadPath = '/apis/v2beta1/pipelines/upload_version';
+      server.faults.delayNext({ method: 'POST', path: uploadPath, ms: 600, afterApplying: false, times: 10 });
       await expect(backend({}, { timeoutMs: 150, retries: 1 }).publish(publishRequest('one'))).rejects.toThrow(
         /POST \/apis\/v2beta1\/pipelines\/upload_version: no answer from http:\/\/127\.0\.0\.1:\d+ within 0.15s \(kfp.timeout_seconds\)/,
       );
-      await new Promise((resolve) => setImmediate(resolve));
+      const uploads = server.writes().filter((r) => r.path === uploadPath);
+      // Sent twice: version names are unique per pipeline, so resending is safe.
+      expect(uploads).toHaveLength(2);
+      expect(server.state.versions).toHaveLength(0);
+      await server.settled();
       expect(server.state.pipelines).toHaveLength(1);
-      expect(server.state.versions.length).toBeLessThanOrEqual(1);
+      expect(server.state.versions).toHaveLength(1);
+      expect(uploads.map((r) => r.status)).toEqual([200, 409]);
     });
 
     it('retries GETs on 5xx and dropped connections', async () => {

@@ -36,6 +36,12 @@ export interface KfpTestServer {
   requests: RecordedRequest[];
   /** Requests that change something: POST, PUT, PATCH, DELETE. */
   writes(): RecordedRequest[];
+  /**
+   * Resolves once every delayed request (faults.delayNext) has been applied
+   * and answered, the answer lost where the client had given up: what a
+   * late write did is in `state` from then on.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,7 +60,8 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
   const faults = new KfpTestFaults();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
+  /** Delayed requests not yet done, each with what ends its wait in settled(). */
+  const delayed = new Map<NodeJS.Timeout, { done: Promise<void>; finish: () => void }>();
 
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
@@ -79,11 +86,17 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
         }
       };
       const later = (ms: number, action: () => void) => {
+        let finish!: () => void;
+        const done = new Promise<void>((resolve) => (finish = resolve));
         const timer = setTimeout(() => {
-          timers.delete(timer);
-          action();
+          delayed.delete(timer);
+          try {
+            action();
+          } finally {
+            finish();
+          }
         }, ms);
-        timers.add(timer);
+        delayed.set(timer, { done, finish });
       };
 
       let body: unknown;
@@ -139,9 +152,17 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
     faults,
     requests,
     writes: () => requests.filter((request) => WRITES.has(request.method)),
+    settled: async () => {
+      // Again while some are left: one delayed request may come in while others wait.
+      while (delayed.size) await Promise.all([...delayed.values()].map((entry) => entry.done));
+    },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
+        for (const [timer, entry] of delayed) {
+          clearTimeout(timer);
+          entry.finish();
+        }
+        delayed.clear();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
