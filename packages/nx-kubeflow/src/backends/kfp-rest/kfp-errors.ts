@@ -1,5 +1,17 @@
 import type { KfpStatus } from './kfp-api-types';
 
+/**
+ * node's error codes that only come before a connection exists (refused, no
+ * such host, DNS down, an untrusted certificate in the TLS handshake): the
+ * request never left.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TLS_CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/;
+
+export function neverSentCode(code: string | undefined): boolean {
+  return !!code && (NEVER_SENT_CODES.has(code) || TLS_CERTIFICATE_CODE.test(code));
+}
+
 /** What went wrong on one call, said so a user knows what to check. */
 export class KfpApiError extends Error {
   constructor(
@@ -12,6 +24,16 @@ export class KfpApiError extends Error {
       /** The server's own message, from the google.rpc.Status body. */
       serverMessage?: string;
       kind: 'http' | 'timeout' | 'connection';
+      /** node's error code of a connection fault: ECONNREFUSED, ECONNRESET, ... */
+      code?: string;
+      /**
+       * false: the request certainly never reached the server (no connection
+       * was made: refused, DNS, TLS handshake, or the deadline passed while
+       * connecting). Undefined where it may have.
+       */
+      requestSent?: false;
+      /** The answer had a KFP (google.rpc.Status) error body: the API server itself answered, not a proxy in front of it. */
+      kfpErrorBody?: boolean;
     },
   ) {
     super(message);
@@ -22,6 +44,27 @@ export class KfpApiError extends Error {
   get retryable(): boolean {
     const { kind, status } = this.details;
     return kind !== 'http' || status === undefined || status >= 500 || status === 429;
+  }
+
+  /** The request never reached the server: sending it again cannot make a second of anything. */
+  get neverSent(): boolean {
+    return this.details.requestSent === false;
+  }
+
+  /**
+   * The request may have reached the server and no answer from the API
+   * server says what became of it: a timeout or a connection reset or
+   * hang-up after sending, a gateway's 502 or 504, or a 5xx from a proxy
+   * (no KFP error body). The server may have applied it, or may still apply
+   * it after we stopped waiting, so only its state tells, and only later.
+   * Not so for an answer of the API server itself (a lookup right after it
+   * is conclusive) nor for a request that never left.
+   */
+  get outcomeUnknown(): boolean {
+    const { kind, status, kfpErrorBody } = this.details;
+    if (kind !== 'http') return !this.neverSent;
+    if (status === undefined || status < 500) return false;
+    return status === 502 || status === 504 || !kfpErrorBody;
   }
 }
 

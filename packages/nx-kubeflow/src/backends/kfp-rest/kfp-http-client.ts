@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KfpConnection } from './kfp-connection';
-import { hintFor, KfpApiError, serverMessage } from './kfp-errors';
+import { hintFor, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
 import { multipartBody, type MultipartFile } from './multipart-body';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -82,13 +82,20 @@ export class KfpHttpClient {
         });
         res.on('error', fail);
       });
+      // Until the connection is made (TCP, and the TLS handshake on https) not a byte of the request has left.
+      let connected = false;
+      req.on('socket', (socket) => {
+        if (req.reusedSocket) connected = true;
+        else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (connected = true));
+      });
+      const sent = (code?: string) => connected && !neverSentCode(code);
+      const notSent = (code?: string) => (sent(code) ? {} : { requestSent: false as const });
       // One deadline for the whole exchange (connect, send, answer), not per socket event.
       const timer = setTimeout(() => {
-        req.destroy(new KfpApiError(`${described}: no answer from ${this.connection.baseUrl} within ${timeoutMs / 1000}s (kfp.timeout_seconds).`, {
-          method: request.method,
-          path: request.path,
-          kind: 'timeout',
-        }));
+        const message = connected
+          ? `${described}: no answer from ${this.connection.baseUrl} within ${timeoutMs / 1000}s (kfp.timeout_seconds).`
+          : `${described}: no connection to ${url.origin} within ${timeoutMs / 1000}s (kfp.timeout_seconds), so nothing was sent. Check kfp.host.`;
+        req.destroy(new KfpApiError(message, { method: request.method, path: request.path, kind: 'timeout', ...notSent() }));
       }, timeoutMs);
       function fail(error: Error) {
         clearTimeout(timer);
@@ -96,13 +103,11 @@ export class KfpHttpClient {
       }
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof KfpApiError) return fail(error);
-        fail(
-          new KfpApiError(`${described}: cannot reach ${url.origin}: ${error.code ?? error.message}${tlsHint(error)}. Check kfp.host.`, {
-            method: request.method,
-            path: request.path,
-            kind: 'connection',
-          }),
-        );
+        const code = error.code;
+        const message = sent(code)
+          ? `${described}: the connection to ${url.origin} closed without an answer (${code ?? error.message}); the request may have reached the server.`
+          : `${described}: cannot reach ${url.origin}: ${code ?? error.message}${tlsHint(error)}. Check kfp.host.`;
+        fail(new KfpApiError(message, { method: request.method, path: request.path, kind: 'connection', ...(code ? { code } : {}), ...notSent(code) }));
       });
       req.end(payload);
     });
@@ -124,7 +129,7 @@ export class KfpHttpClient {
 
   private errorFor(request: KfpRequest, answer: KfpAnswer, isKfpError: boolean): KfpApiError {
     const described = `${request.method} ${request.path}`;
-    const details = { method: request.method, path: request.path, status: answer.status, kind: 'http' as const };
+    const details = { method: request.method, path: request.path, status: answer.status, kind: 'http' as const, kfpErrorBody: isKfpError };
     if (answer.status >= 300 && answer.status < 400) {
       return new KfpApiError(
         `${described} was redirected (${answer.status}) to ${answer.location ?? 'another page'}: a login page, so the session ` +

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import type { KfpApiError } from './kfp-errors';
 import { KfpRestBackend } from './kfp-rest-backend';
 import { testConnection, testIr } from './testing/kfp-test-connection';
 import { startKfpTestServer, type KfpTestServer } from './testing/kfp-test-server';
@@ -42,7 +43,10 @@ suite('KfpRestBackend over https', () => {
     new KfpRestBackend({ connection: testConnection(server.url, { retries: 0, ...tls }), sleep: () => Promise.resolve() });
 
   it('refuses an untrusted certificate and says how to trust it', async () => {
-    await expect(backend({}).publish(request)).rejects.toThrow(/cannot reach https:\/\/127\.0\.0\.1:\d+: .*set kfp\.ca_file to its CA, or kfp\.insecure_skip_tls_verify = true/);
+    const attempt = backend({}).publish(request);
+    await expect(attempt).rejects.toThrow(/cannot reach https:\/\/127\.0\.0\.1:\d+: .*set kfp\.ca_file to its CA, or kfp\.insecure_skip_tls_verify = true/);
+    // Refused in the handshake: nothing was sent, so sending again could make no duplicate.
+    await attempt.catch((error: KfpApiError) => expect([error.neverSent, error.outcomeUnknown]).toEqual([true, false]));
     expect(server.requests).toHaveLength(0);
   });
 
