@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PublishRequest } from '../pipeline-backend';
 import { KfpRestBackend, type KfpRestBackendOptions } from './kfp-rest-backend';
+import { realSleep } from './kfp-retry';
 import { startKfpTestServer, type KfpTestServer } from './testing/kfp-test-server';
 import { testConnection, testIr } from './testing/kfp-test-connection';
 
@@ -240,6 +241,49 @@ describe('KfpRestBackend against the KFP test server', () => {
       expect(handle.runId).toBe(server.state.runs[0].run_id);
     });
 
+    const runsPath = '/apis/v2beta1/runs';
+
+    it('a run create applied after the client timed out is looked for, never sent again, and found: one run once the late write lands', async () => {
+      const kfp = backend({ sleep: realSleep, runDisplayName: () => 'training late-1' }, { timeoutMs: 200 });
+      const version = await kfp.publish(publishRequest('one'));
+      // Applied at 300 ms: after the 200 ms timeout and the first look, within the looks (another 200 ms).
+      server.faults.delayNext({ method: 'POST', path: runsPath, ms: 300, afterApplying: false });
+      const handle = await kfp.startRun({ pipelineName: 'training', version, experiment: 'nightly', parameters: {} });
+      await server.settled();
+      expect(server.state.runs).toHaveLength(1);
+      expect(handle.runId).toBe(server.state.runs[0].run_id);
+      expect(server.writes().filter((r) => r.path === runsPath)).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(
+        /run "training late-1": POST \/apis\/v2beta1\/runs: no answer .* It may have been created on the server, or may still be, so it is not sent again; looking for it by name for up to 0.2s\n(.*\n)*run "training late-1": found on the server \(look [2-5] of 5\)/,
+      );
+      expect(lines.join('\n')).not.toMatch(/attempt 2/);
+    });
+
+    it('a run create that lands only after the looks: a clear error naming the run and experiment; one run once it lands', async () => {
+      const kfp = backend({ sleep: realSleep, runDisplayName: () => 'training late-2' }, { timeoutMs: 150 });
+      const version = await kfp.publish(publishRequest('one'));
+      server.faults.delayNext({ method: 'POST', path: runsPath, ms: 800, afterApplying: false });
+      const attempt = kfp.startRun({ pipelineName: 'training', version, experiment: 'nightly', parameters: {} });
+      await expect(attempt).rejects.toThrow(
+        /^run "training late-2" in experiment "nightly": POST \/apis\/v2beta1\/runs: no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.15s \(kfp\.timeout_seconds\)\. It was sent once and not again \(nothing on the server stops a second one\), and not found by name within 0\.15s, but it may still appear on the server\. Check the KFP UI \(experiment "nightly"\) for run "training late-2" before deploying again/,
+      );
+      await attempt.catch((error: Error) => expect(error.name).toBe('KfpApiError'));
+      expect(server.state.runs).toHaveLength(0);
+      await server.settled();
+      expect(server.state.runs).toHaveLength(1);
+      expect(server.writes().filter((r) => r.path === runsPath)).toHaveLength(1);
+    });
+
+    it('a run create whose connection dropped after the write is found at the first look, not sent again', async () => {
+      const kfp = backend({ runDisplayName: () => 'training dropped' });
+      const version = await kfp.publish(publishRequest('one'));
+      server.faults.dropNext({ method: 'POST', path: runsPath, afterApplying: true });
+      const handle = await kfp.startRun({ pipelineName: 'training', version, parameters: {} });
+      expect(server.state.runs.map((r) => r.run_id)).toEqual([handle.runId]);
+      expect(server.writes().filter((r) => r.path === runsPath)).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(/closed without an answer \(ECONNRESET\)(.*\n)*run "training dropped": found on the server \(look 1 of 5\)/);
+    });
+
     it('an experiment create that timed out but happened is not created again', async () => {
       const kfp = backend({}, { timeoutMs: 200 });
       const version = await kfp.publish(publishRequest('one'));
@@ -304,6 +348,29 @@ describe('KfpRestBackend against the KFP test server', () => {
       server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/recurringruns', status: 500, afterApplying: true });
       await schedule(kfp, 'one', { cron: '0 0 4 * * *' });
       expect(server.state.recurringRuns).toHaveLength(1);
+    });
+
+    it('a recurring run create applied after the client timed out is found, never sent again: one recurring run once the late write lands', async () => {
+      const kfp = backend({ sleep: realSleep }, { timeoutMs: 200 });
+      const version = await kfp.publish(publishRequest('one'));
+      server.faults.delayNext({ method: 'POST', path: '/apis/v2beta1/recurringruns', ms: 300, afterApplying: false });
+      const created = await kfp.applySchedule({ pipelineName: 'training', env: 'production', version, schedule: { cron: '0 0 4 * * *' }, parameters: {} });
+      await server.settled();
+      expect(server.state.recurringRuns.map((r) => r.recurring_run_id)).toEqual([created.recurringRunId]);
+      expect(server.writes().filter((r) => r.path === '/apis/v2beta1/recurringruns')).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(/recurring run "training \(production\)": found on the server \(look [2-5] of 5\)/);
+    });
+
+    it('a recurring run create that lands only after the looks: the error says to check the experiment before deploying again', async () => {
+      const kfp = backend({ sleep: realSleep }, { timeoutMs: 150 });
+      const version = await kfp.publish(publishRequest('one'));
+      server.faults.delayNext({ method: 'POST', path: '/apis/v2beta1/recurringruns', ms: 800, afterApplying: false });
+      await expect(
+        kfp.applySchedule({ pipelineName: 'training', env: 'production', version, experiment: 'nightly', schedule: { cron: '0 0 4 * * *' }, parameters: {} }),
+      ).rejects.toThrow(/may still appear on the server\. Check the KFP UI \(experiment "nightly"\) for recurring run "training \(production\)" before deploying again/);
+      await server.settled();
+      expect(server.state.recurringRuns).toHaveLength(1);
+      expect(server.writes().filter((r) => r.path === '/apis/v2beta1/recurringruns')).toHaveLength(1);
     });
 
     it('refuses a cron that is not six fields, seconds first, before calling the server', async () => {

@@ -46,7 +46,9 @@ export const DRY_RUN_ID = '(dry run)';
  * namespace, versions named by the IR's content hash (an unchanged pipeline
  * publishes nothing), experiments by display name, runs and one recurring
  * run per pipeline and environment. Writes are never repeated blindly:
- * after a failed create the backend looks for what it may have made first.
+ * after a failed create the backend looks for what it may have made first,
+ * and a run or recurring run whose create got no answer is never sent again
+ * (see createOnce).
  */
 export class KfpRestBackend implements PipelineBackend {
   readonly description: string;
@@ -62,7 +64,13 @@ export class KfpRestBackend implements PipelineBackend {
     this.log = options.log ?? (() => undefined);
     this.dryRun = options.dryRun === true;
     this.sleep = options.sleep ?? realSleep;
-    this.retry = { retries: connection.retries, baseDelayMs: options.retryBaseDelayMs ?? 1000, sleep: this.sleep, onRetry: (line) => this.log(line) };
+    this.retry = {
+      retries: connection.retries,
+      baseDelayMs: options.retryBaseDelayMs ?? 1000,
+      sleep: this.sleep,
+      onRetry: (line) => this.log(line),
+      lateWriteMs: connection.timeoutMs,
+    };
     this.api = new KfpApi(new KfpHttpClient(connection, options.readFile), this.retry);
     this.description = `kfp ${connection.baseUrl}${connection.namespace ? ` (namespace ${connection.namespace})` : ''}${this.dryRun ? ', dry run' : ''}`;
   }
@@ -98,6 +106,8 @@ export class KfpRestBackend implements PipelineBackend {
       pipeline = await createOnce(this.retry, `pipeline ${request.pipelineName}`, {
         create: () => this.api.createPipeline({ name: request.pipelineName, display_name: request.pipelineName, ...(request.description ? { description: request.description } : {}) }),
         find: () => this.api.pipelineByName(request.pipelineName),
+        // A second pipeline of that name in the namespace is refused (409).
+        nameUniqueOnServer: true,
       });
       this.log(`Created pipeline ${request.pipelineName} (${pipeline.pipeline_id})${namespace}`);
     }
@@ -122,6 +132,8 @@ export class KfpRestBackend implements PipelineBackend {
           irYaml: request.irYaml,
         }),
       find: () => this.api.versionByName(pipelineId, versionName),
+      // A second version of that name in the pipeline is refused (409).
+      nameUniqueOnServer: true,
     });
     const versionId = requiredId(version.pipeline_version_id, 'pipeline_version_id', 'pipeline version');
     this.log(`Uploaded version ${versionName} of ${request.pipelineName} (${versionId})`);
@@ -143,6 +155,8 @@ export class KfpRestBackend implements PipelineBackend {
     const created = await createOnce(this.retry, `experiment ${displayName}`, {
       create: () => this.api.createExperiment(displayName),
       find: () => this.api.experimentByName(displayName),
+      // A second experiment of that display name in the namespace is refused (409).
+      nameUniqueOnServer: true,
     });
     this.log(`Created experiment ${displayName} (${created.experiment_id})`);
     return created;
@@ -168,6 +182,9 @@ export class KfpRestBackend implements PipelineBackend {
           runtime_config: { parameters: request.parameters },
         }),
       find: () => this.api.runByName(experimentId, displayName),
+      // Runs of one name are allowed: a second create would run the pipeline twice.
+      nameUniqueOnServer: false,
+      where: `experiment "${experimentName}"`,
     });
     const runId = requiredId(run.run_id, 'run_id', 'run');
     this.log(`Started run "${displayName}" (${runId}) in experiment ${experimentName}`);
@@ -286,6 +303,9 @@ export class KfpRestBackend implements PipelineBackend {
           no_catchup: true,
         }),
       find: async () => (await this.api.recurringRunsNamed(displayName)).find(wanted),
+      // Recurring runs of one name are allowed: a second create would schedule every run twice.
+      nameUniqueOnServer: false,
+      where: `experiment "${experimentName}"`,
     });
     const id = recurringRunId(created);
     this.log(`Created recurring run "${displayName}" (${id}): ${describeTrigger(trigger)}, version ${request.version.versionName}`);
