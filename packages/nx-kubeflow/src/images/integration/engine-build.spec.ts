@@ -2,7 +2,8 @@
  * docker-build on the real engines (docker, buildah): the example components
  * build from a staged context, hold none of the files that must stay on the
  * machine, skip when nothing changed, rebuild only what changed, take index
- * credentials as secrets that leave no trace, run, push and pull back by digest.
+ * credentials as secrets that leave no trace, run, and both push and pull
+ * back by digest.
  *
  * Needs an engine and the base image (NX_KUBEFLOW_TEST_BASE_IMAGE, default
  * localhost/python-base:bookworm); push tests need a registry
@@ -24,6 +25,22 @@ import { BASE_IMAGE, countingEngine, engineForTests, REQUIRED, TEST_REGISTRY, Te
 jest.setTimeout(900_000);
 
 const ENGINES: EngineName[] = ['docker', 'buildah'];
+/** Files staging leaves out, planted in data-loader at its root (which the Dockerfile does not copy)... */
+const LEFT_OUT_AT_ROOT = ['.secrets.toml', '.env', '.netrc', '.pypirc', '.venv/bin/python'];
+/** ...and where the Dockerfile copies from (`COPY component/config/ config/`, `COPY component/src/ src/`). */
+const LEFT_OUT_WHERE_COPIED = [
+  'config/settings.local.toml',
+  'config/.secrets.yaml',
+  'config/.env',
+  'config/.env.production',
+  'config/.pypirc',
+  'src/.secrets.toml',
+  'src/.env',
+  'src/.netrc',
+  'src/.venv/bin/python',
+  'src/.git/HEAD',
+  'src/__pycache__/run.cpython-311.pyc',
+];
 const SECRET_MARKER = `s3cr3t${Date.now()}`;
 /** pip's CA bundle on this machine (a TLS-intercepting proxy), forwarded as the builds forward it. */
 const HOST_PIP = process.env['PIP_CERT'] ? { PIP_CERT: process.env['PIP_CERT'] } : {};
@@ -65,12 +82,17 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     }
     engine = found.engine;
     workspace = new TestWorkspace();
-    // What must never reach an image, present in the component folder as on a developer's machine.
-    workspace.write('components/data-loader/config/settings.local.toml', '[default]\ntoken = "local only"\n');
-    workspace.write('components/data-loader/.secrets.toml', '[default]\npassword = "hunter2"\n');
-    workspace.write('components/data-loader/config/.secrets.yaml', 'password: hunter2\n');
-    workspace.write('components/data-loader/.venv/bin/python', '#!/bin/sh\n');
-    workspace.write('components/data-loader/src/__pycache__/run.cpython-311.pyc', 'junk');
+    // What must never reach an image, as on a developer's machine: at the component's root, and
+    // where the Dockerfile copies (config/, src/), so a staging that let them through would put
+    // them in the image. (Those at the root could never get there: the Dockerfile does not copy it.)
+    for (const file of [...LEFT_OUT_AT_ROOT, ...LEFT_OUT_WHERE_COPIED]) {
+      workspace.write(`components/data-loader/${file}`, 'password = "hunter2"\n');
+    }
+    // Staged and copied: a .env template (so a dotfile in config/ does reach the image), and what
+    // only the component's .dockerignore leaves out.
+    workspace.write('components/data-loader/config/.env.example', 'PASSWORD=\n');
+    workspace.write('components/data-loader/src/notes/todo.md', 'left out by .dockerignore\n');
+    workspace.write('components/data-loader/.dockerignore', '# the component\'s own\nsrc/notes/\n');
   });
 
   afterAll(async () => {
@@ -129,7 +151,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(secretsAfter).toEqual(secretsBefore);
   });
 
-  it('labels the image and leaves settings.local.toml, .secrets.* and .venv out of it', async () => {
+  it('labels the image and leaves out settings.local.toml, .secrets.*, .env, .netrc, .pypirc, .venv, .git and what .dockerignore lists', async () => {
     if (!ready()) return;
     const details = await engine!.inspect(dataLoader.tag);
     expect(details?.labels).toMatchObject({
@@ -142,6 +164,15 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     const files = await engine!.listFiles(dataLoader.tag);
     expect(files).toContain('app/src/run.py');
     expect(files).toContain('app/config/settings.toml');
+    // A dotfile in a copied folder does reach the image: the checks below could see one.
+    expect(files).toContain('app/config/.env.example');
+    // Each planted file, and the folder it is in when that is what staging leaves out (app/src/.venv).
+    const planted = new Set(LEFT_OUT_WHERE_COPIED.flatMap((file) => [`app/${file}`, `app/${file.split('/').slice(0, 2).join('/')}`]));
+    expect(files.filter((file) => planted.has(file))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('app/src/notes'))).toEqual([]);
+    const leftOut = /(^|\/)(settings\.local\.toml|\.secrets(\.[^/]*)?|\.env(\.[^/]*)?|_netrc|\.netrc|\.pypirc|\.venv|\.git|__pycache__)(\/|$)/;
+    const app = files.filter((file) => file.startsWith('app/') || file.startsWith('opt/packages/'));
+    expect(app.filter((file) => leftOut.test(file) && !file.endsWith('/.env.example'))).toEqual([]);
     expect(files.filter((file) => /(^|\/)settings\.local\.toml$/.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)\.secrets\./.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)\.venv(\/|$)/.test(file))).toEqual([]);
@@ -231,7 +262,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(existsSync(imageRecordPath(workspace.root, 'trainer'))).toBe(false);
   });
 
-  it('pushes to the registry, records the digest, pulls back by digest, and then finds it there', async () => {
+  it('pushes both examples to the registry, records their digests, pulls them back by digest, and then finds them there', async () => {
     if (!ready()) return;
     if (!TEST_REGISTRY) {
       if (REQUIRED) throw new Error('NX_KUBEFLOW_REQUIRE_ENGINES=1 but NX_KUBEFLOW_TEST_REGISTRY is not set');
@@ -240,22 +271,39 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     }
     const registry = `${TEST_REGISTRY}/nx-kubeflow-test-${engineName}-${workspace.runId}`;
     const environ = { ...HOST_PIP, DYNACONF_IMAGE__REGISTRY: registry };
-    const pushed = await build('data-loader', { environ, tags: ['extra-tag'] });
-    expect(pushed.pushed).toBe(true);
-    expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(pushed.reference).toBe(`${registry}/data-loader@${pushed.digest}`);
-    expect(pushed.tags).toEqual([pushed.tag, `${registry}/data-loader:extra-tag`]);
+    // Each is built again under its registry name; the engine's layer cache has every step from
+    // the builds above, so only the tagging and the push take time.
+    const pushed: Record<string, ImageRecord> = {};
+    for (const name of ['data-loader', 'trainer']) {
+      const record = await build(name, { environ, tags: ['extra-tag'] });
+      expect(record.skipped).toBeUndefined();
+      expect(record.pushed).toBe(true);
+      expect(record.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(record.reference).toBe(`${registry}/${name}@${record.digest}`);
+      expect(record.tags).toEqual([record.tag, `${registry}/${name}:extra-tag`]);
+      expect(readImageRecord(imageRecordPath(workspace.root, name))).toEqual(record);
+      pushed[name] = record;
+    }
+    expect(pushed['trainer'].digest).not.toBe(pushed['data-loader'].digest);
 
-    for (const tag of pushed.tags) await engine!.removeImage(tag);
-    await engine!.pull(pushed.reference);
-    built.add(pushed.reference);
-    const files = await engine!.listFiles(pushed.reference);
-    expect(files).toContain('app/src/run.py');
+    // Gone from the engine under their registry names, then pulled back by digest alone.
+    for (const record of Object.values(pushed)) for (const tag of record.tags) await engine!.removeImage(tag);
+    const appSources = async (reference: string) => (await engine!.listFiles(reference)).filter((file) => file.startsWith('app/src/'));
+    for (const [name, record] of Object.entries(pushed)) {
+      await engine!.pull(record.reference);
+      built.add(record.reference);
+      const details = await engine!.inspect(record.reference);
+      expect(details?.labels).toMatchObject({ 'org.opencontainers.image.title': name, 'io.nx-kubeflow.content-hash': record.contentHash });
+      expect(await appSources(record.reference)).toContain('app/src/run.py');
+    }
+    expect(await appSources(pushed['trainer'].reference)).toContain('app/src/lib/__init__.py');
 
     const counted = countingEngine(engine!);
-    const again = await build('data-loader', { environ, engine: counted.engine });
+    for (const [name, record] of Object.entries(pushed)) {
+      const again = await build(name, { environ, engine: counted.engine });
+      expect(again).toMatchObject({ skipped: true, digest: record.digest, reference: record.reference });
+    }
     expect(counted.builds).toEqual([]);
-    expect(again).toMatchObject({ skipped: true, digest: pushed.digest, reference: pushed.reference });
   });
 });
 
