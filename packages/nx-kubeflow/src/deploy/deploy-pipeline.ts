@@ -118,7 +118,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
     });
   log(
     dryRun
-      ? `Compiled ${projectName} (${settings.env}), not written (dry run); dry run against ${backend.description}`
+      ? `Compiled ${projectName} (${settings.env}) without writing it (dry run); backend: ${backend.description}`
       : `Compiled ${projectName} (${settings.env}) to ${compiled.outputFile}; publishing to ${backend.description}`,
   );
 
