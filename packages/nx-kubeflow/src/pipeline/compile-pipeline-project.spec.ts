@@ -101,12 +101,35 @@ describe('compilePipelineProject', () => {
     const options = fakeCompile.mock.calls[0][0];
     expect(options.pipeline.tasks.map((task) => task.name)).toEqual(['data-loader', 'trainer']);
     expect(options.settingsEnv).toBe('production');
-    expect(options.pipelineSettingsToml).toBe(SETTINGS);
+    // SETTINGS holds plugin keys only: components get none of them
+    expect(options.pipelineSettingsToml).toBe('');
     expect(options.parameterDefaults).toEqual({ rows: 100000, epochs: 50 });
     expect(options.components.get('data-loader')).toMatchObject({ project: 'data-loader', image: 'data-loader', usesComponentRuntime: true });
     expect(options.components.get('trainer')).toMatchObject({ project: 'trainer', image: 'trainer', usesComponentRuntime: false });
     expect(readFileSync(join(workspace, 'dist/pipelines/p/pipeline.yaml'), 'utf8')).toBe('# compiled p\n');
     expect(readdirSync(join(workspace, 'dist/pipelines/p'))).toEqual(['pipeline.yaml']);
+  });
+
+  it("leaves the IR byte-identical when deploy settings change (kfp, image, schedule, deploy, another environment's parameters)", () => {
+    const compileReal = () => run({ compile: undefined, write: false }).yaml;
+    const base = compileReal();
+    expect(base).toContain('PIPELINE_SETTINGS_TOML');
+    const variants = [
+      SETTINGS.replace('kfp.host = "local"', 'kfp.host = "https://kfp.example.com/pipeline"\n"kfp.namespace" = "ml"'),
+      `${SETTINGS}[default.image]\nregistry = "ghcr.io/acme/ml"\n`,
+      `${SETTINGS}[default.schedule]\ncron = "0 0 4 * * *"\n`,
+      `${SETTINGS}[development]\ndeploy.run = true\nDEPLOY__wait = true\n`,
+      SETTINGS.replace('epochs = 50', 'epochs = 51'),
+    ];
+    for (const variant of variants) {
+      write('pipelines/p/config/settings.toml', variant);
+      expect(compileReal()).toBe(base);
+    }
+    // what components do read still reaches them
+    write('pipelines/p/config/settings.toml', `${SETTINGS}[development]\nthreshold = 0.5\n`);
+    const withComponentKey = compileReal();
+    expect(withComponentKey).not.toBe(base);
+    expect(withComponentKey).toContain('threshold = 0.5');
   });
 
   it('uses the image docker-build recorded for a component with a Dockerfile, and component.yaml\'s otherwise', () => {

@@ -13,6 +13,7 @@ import { IrCompileError } from '../kfp/ir-compile-error';
 import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } from '../kfp/pipeline-model';
 import { readPyproject } from '../python/pyproject';
 import { loadSettings, readSetting, SettingsError } from '../settings/index';
+import { componentSettingsToml } from '../settings/component-settings-toml';
 import { checkPipeline } from './check-pipeline';
 import { componentImage } from './component-images';
 import { loadComponents } from './pipeline-components';
@@ -105,7 +106,8 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
       components: resolved,
       parameterDefaults,
       settingsEnv: env,
-      ...(settingsToml !== undefined ? { pipelineSettingsToml: settingsToml } : {}),
+      // only what components read: deploy settings must not make new versions
+      ...(settingsToml !== undefined ? { pipelineSettingsToml: componentSettingsToml(settingsToml) } : {}),
     });
   } catch (error) {
     if (error instanceof IrCompileError) throw new PipelineCheckError(error.problems.map((problem) => locate(problem, read.source)));
