@@ -2,9 +2,13 @@
 
 - :func:`load_settings`: the component's layered dynaconf settings (pipeline under component);
 - :func:`setup_logging`: one JSON object per log line, with the run's context;
-- :mod:`component_runtime.kfp_io`: reading parameters and writing outputs the way KFP expects.
+- :mod:`component_runtime.kfp_io`: reading parameters and writing outputs the way KFP expects;
+- :class:`ExecutorIO`: KFP's executor input, and the executor output file KFP reads back
+  (output artifacts with their metadata, output parameters);
+- :func:`add_kfp_arguments` / :func:`run_identity`: the arguments KFP's executor passes.
 """
 
+from .executor_io import ExecutorInputError, ExecutorIO, OutputArtifact, is_unresolved_placeholder
 from .json_logging import JsonFormatter, parse_level, setup_logging
 from .kfp_io import (
     ensure_parent_dir,
@@ -14,22 +18,31 @@ from .kfp_io import (
     read_parameter,
     write_output_parameter,
 )
+from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
 from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ExecutorIO",
+    "ExecutorInputError",
     "JsonFormatter",
+    "OutputArtifact",
     "PipelineSettingsError",
+    "RunIdentity",
     "__version__",
+    "add_kfp_arguments",
     "ensure_parent_dir",
+    "executor_io",
     "format_parameter",
+    "is_unresolved_placeholder",
     "load_settings",
     "output_artifact_path",
     "parameter_parser",
     "parse_level",
     "read_parameter",
     "resolve_env",
+    "run_identity",
     "settings_files",
     "setup_logging",
     "write_output_parameter",

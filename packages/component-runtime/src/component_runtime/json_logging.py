@@ -12,6 +12,8 @@ import sys
 from datetime import datetime, timezone
 from typing import IO, Any
 
+from .executor_io import is_unresolved_placeholder
+
 __all__ = [
     "CONTEXT_ENV_VARS",
     "JsonFormatter",
@@ -25,6 +27,7 @@ CONTEXT_ENV_VARS = {
     "pipeline": "NX_KUBEFLOW_PIPELINE",
     "run_id": "NX_KUBEFLOW_RUN_ID",
     "task": "NX_KUBEFLOW_TASK",
+    "run_name": "NX_KUBEFLOW_RUN_NAME",
 }
 
 _CORE_FIELDS = (
@@ -36,6 +39,7 @@ _CORE_FIELDS = (
     "pipeline",
     "run_id",
     "task",
+    "run_name",
     "exception",
     "stack",
 )
@@ -78,7 +82,7 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as one line of JSON.
 
     Fields: timestamp, severity, message, logger, component, pipeline, run_id, task,
-    then ``exception`` (the formatted traceback, one string) and ``stack`` when the
+    run_name, then ``exception`` (the formatted traceback, one string) and ``stack`` when the
     record carries them, then the record's ``extra=`` fields. An extra field named
     like one of those is written as ``extra_<name>`` rather than replacing it.
     """
@@ -90,6 +94,7 @@ class JsonFormatter(logging.Formatter):
         pipeline: str | None = None,
         run_id: str | None = None,
         task: str | None = None,
+        run_name: str | None = None,
     ) -> None:
         super().__init__()
         self.context = {
@@ -97,6 +102,7 @@ class JsonFormatter(logging.Formatter):
             "pipeline": pipeline,
             "run_id": run_id,
             "task": task,
+            "run_name": run_name,
         }
 
     def format(self, record: logging.LogRecord) -> str:
@@ -150,16 +156,30 @@ def parse_level(level: int | str | None) -> int:
     )
 
 
+def _known(value: str | None) -> str | None:
+    """The value, unless it is empty or a KFP placeholder its executor left unresolved."""
+    if value is None or not value.strip() or is_unresolved_placeholder(value):
+        return None
+    return value
+
+
 def setup_logging(
     component: str | None = None,
     *,
     level: int | str | None = None,
     stream: IO[str] | None = None,
+    pipeline: str | None = None,
+    run_id: str | None = None,
+    task: str | None = None,
+    run_name: str | None = None,
 ) -> logging.Logger:
     """Configures the root logger to write one JSON object per line to ``stream``.
 
-    ``component`` defaults to NX_KUBEFLOW_COMPONENT; pipeline, run_id and task come from
-    NX_KUBEFLOW_PIPELINE, NX_KUBEFLOW_RUN_ID, NX_KUBEFLOW_TASK (null when unset).
+    ``component`` defaults to NX_KUBEFLOW_COMPONENT. ``pipeline``, ``run_id``, ``task``
+    and ``run_name`` are the run's identity as the executor gave it (see
+    :func:`component_runtime.run_identity`); each one not given, empty or still an
+    unresolved ``{{$.…}}`` placeholder comes from NX_KUBEFLOW_PIPELINE,
+    NX_KUBEFLOW_RUN_ID, NX_KUBEFLOW_TASK, NX_KUBEFLOW_RUN_NAME (null when unset).
     ``level`` defaults to LOG_LEVEL (case-insensitive), else INFO. ``stream`` defaults
     to sys.stderr. Calling it again replaces the handler it installed before (and
     any plain StreamHandler such as logging.basicConfig's), so no line is written
@@ -168,8 +188,9 @@ def setup_logging(
     Returns the component's logger (the root logger when no component is known).
     """
     component = component or os.environ.get(CONTEXT_ENV_VARS["component"]) or None
+    given = {"pipeline": pipeline, "run_id": run_id, "task": task, "run_name": run_name}
     context = {
-        field: os.environ.get(variable) or None
+        field: _known(given[field]) or os.environ.get(variable) or None
         for field, variable in CONTEXT_ENV_VARS.items()
         if field != "component"
     }

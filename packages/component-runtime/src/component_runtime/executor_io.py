@@ -1,0 +1,163 @@
+"""KFP's executor input and executor output, for a component that runs as a plain container.
+
+KFP hands a container its executor input (``{{$}}``, written ``{executorInput: null}``
+in component.yaml): the task's input values, and for every output where to put it,
+among them ``outputs.outputFile``, the executor output file. After the container ends,
+KFP reads that file: kfp.local learns from it which output artifacts exist (without it
+a downstream task finds no artifact to read), and the KFP launcher takes the artifacts'
+metadata from it (the UI shows a Metrics artifact's metadata as its metrics). Output
+parameters may be in it too; the launcher prefers them to the parameter files.
+
+:class:`ExecutorIO` writes that file as kfp's own Python executor does
+(``kfp/dsl/executor.py``: ``write_executor_output``)::
+
+    {"artifacts": {"<output>": {"artifacts": [{"name": ..., "uri": ..., "metadata": {...}}]}},
+     "parameterValues": {"<output>": <value>}}
+
+Without an executor input (the component run by hand, or by an executor that passes
+none) it writes nothing and the component works as before from its path arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = [
+    "ExecutorInputError",
+    "ExecutorIO",
+    "OutputArtifact",
+    "is_unresolved_placeholder",
+]
+
+
+class ExecutorInputError(ValueError):
+    """The executor input handed to the component cannot be used."""
+
+
+def is_unresolved_placeholder(text: str | None) -> bool:
+    """True for text an executor left as it was written, e.g. ``{{$.pipeline_job_name}}``.
+
+    The KFP launcher resolves only some placeholders in a container's arguments
+    (``{{$}}``, inputs, outputs); the rest reach the component as they are.
+    """
+    if text is None:
+        return False
+    stripped = text.strip()
+    return stripped.startswith("{{$") and stripped.endswith("}}")
+
+
+@dataclass
+class OutputArtifact:
+    """One output artifact as the executor input names it; ``metadata`` goes to the executor output."""
+
+    name: str
+    uri: str
+    schema_title: str | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def log_metric(self, metric: str, value: float) -> None:
+        """As kfp's ``Metrics.log_metric``: a number in the metadata, under its name."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"metric {metric!r} must be a number, got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"metric {metric!r} must be a finite number, got {value!r}")
+        self.metadata[metric] = value
+
+
+def _dict(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ExecutorInputError(f"executor input: {where} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+class ExecutorIO:
+    """The executor input a task was given, and the executor output it writes back."""
+
+    def __init__(self, executor_input: Mapping[str, Any] | None) -> None:
+        self.executor_input: dict[str, Any] | None = dict(executor_input) if executor_input is not None else None
+        outputs = _dict((executor_input or {}).get("outputs"), "outputs")
+        output_file = outputs.get("outputFile") or outputs.get("output_file")
+        self.output_file: Path | None = Path(output_file) if output_file else None
+        self.output_parameter_names = set(_dict(outputs.get("parameters"), "outputs.parameters"))
+        self.artifacts: dict[str, OutputArtifact] = {}
+        for name, listing in _dict(outputs.get("artifacts"), "outputs.artifacts").items():
+            entries = _dict(listing, f"outputs.artifacts.{name}").get("artifacts") or []
+            if not isinstance(entries, list) or not entries:
+                raise ExecutorInputError(f"executor input: outputs.artifacts.{name} lists no artifact")
+            first = _dict(entries[0], f"outputs.artifacts.{name}.artifacts[0]")
+            self.artifacts[name] = OutputArtifact(
+                name=str(first.get("name") or name),
+                uri=str(first.get("uri") or ""),
+                schema_title=_dict(first.get("type"), f"outputs.artifacts.{name} type").get("schemaTitle"),
+                # the executor input's metadata is where kfp starts (empty for outputs)
+                metadata=dict(_dict(first.get("metadata"), f"outputs.artifacts.{name} metadata")),
+            )
+        self.parameter_values: dict[str, Any] = {}
+
+    @classmethod
+    def from_text(cls, text: str | None) -> ExecutorIO:
+        """From the ``{{$}}`` argument; none, empty or left unresolved: no executor input."""
+        if text is None or not text.strip() or is_unresolved_placeholder(text):
+            return cls(None)
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ExecutorInputError(f"the executor input is not JSON ({exc}): {text[:200]!r}") from None
+        if not isinstance(parsed, dict):
+            raise ExecutorInputError(f"the executor input must be a JSON object, got {type(parsed).__name__}")
+        return cls(parsed)
+
+    @property
+    def active(self) -> bool:
+        """Whether there is an executor output file to write."""
+        return self.output_file is not None
+
+    def output_artifact(self, name: str) -> OutputArtifact:
+        """The output artifact ``name``; KeyError naming the known ones when the executor input has none."""
+        try:
+            return self.artifacts[name]
+        except KeyError:
+            known = ", ".join(sorted(self.artifacts)) or "none"
+            raise KeyError(f"the executor input has no output artifact {name!r} (it has: {known})") from None
+
+    def set_output_parameter(self, name: str, value: Any) -> None:
+        """Records an output parameter's value for the executor output (as a returned value in kfp)."""
+        if self.executor_input is not None and name not in self.output_parameter_names:
+            known = ", ".join(sorted(self.output_parameter_names)) or "none"
+            raise KeyError(f"the executor input has no output parameter {name!r} (it has: {known})")
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"output parameter {name!r} cannot be written as JSON: {exc}") from None
+        self.parameter_values[name] = value
+
+    def executor_output(self) -> dict[str, Any]:
+        """The document kfp's Python executor would write for these outputs."""
+        document: dict[str, Any] = {}
+        if self.artifacts:
+            document["artifacts"] = {
+                name: {"artifacts": [{"name": artifact.name, "uri": artifact.uri, "metadata": artifact.metadata}]}
+                for name, artifact in self.artifacts.items()
+            }
+        if self.parameter_values:
+            document["parameterValues"] = dict(self.parameter_values)
+        return document
+
+    def write(self) -> Path | None:
+        """Writes the executor output file (parent folders made); None when there is no executor input."""
+        if self.output_file is None:
+            return None
+        text = json.dumps(self.executor_output(), allow_nan=False)
+        self.output_file.parent.mkdir(parents=True, exist_ok=True)
+        # a temporary file renamed over the target: a reader never sees half of it
+        temporary = self.output_file.with_name(f".{self.output_file.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, self.output_file)
+        return self.output_file

@@ -1,0 +1,86 @@
+"""The arguments a component takes from KFP itself rather than from its inputs.
+
+component.yaml passes them like this (``nx g component`` writes it so)::
+
+    args:
+    - --executor-input
+    - {executorInput: null}              # kfp compiles it to {{$}}
+    - --pipeline-job-name
+    - '{{$.pipeline_job_name}}'
+    - --pipeline-job-uuid
+    - '{{$.pipeline_job_uuid}}'
+    - --pipeline-task-name
+    - '{{$.pipeline_task_name}}'
+
+``{{$}}`` is the executor input: every executor resolves it (the KFP launcher,
+kfp.local, this project's runner). The three ``{{$.pipeline_*}}`` placeholders are
+what kfp's ``dsl.PIPELINE_JOB_NAME_PLACEHOLDER``, ``PIPELINE_JOB_ID_PLACEHOLDER`` and
+``PIPELINE_TASK_NAME_PLACEHOLDER`` stand for; kfp.local and this project's runner
+resolve them anywhere in a container's arguments, while the KFP launcher resolves
+them only as a task's input value and passes them on as written. Text still
+holding a placeholder is therefore taken as "not known" and the identity falls back
+to the NX_KUBEFLOW_* variables (see :func:`component_runtime.setup_logging`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+from .executor_io import ExecutorIO, is_unresolved_placeholder
+
+__all__ = [
+    "RunIdentity",
+    "add_kfp_arguments",
+    "executor_io",
+    "run_identity",
+]
+
+
+def add_kfp_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Adds --executor-input, --pipeline-job-name, --pipeline-job-uuid and --pipeline-task-name (all optional)."""
+    group = parser.add_argument_group("KFP", "set by the executor (component.yaml passes them)")
+    group.add_argument(
+        "--executor-input",
+        dest="executor_input",
+        default=None,
+        help="KFP's executor input JSON ({{$}}); the executor output file is written where it says",
+    )
+    group.add_argument("--pipeline-job-name", dest="pipeline_job_name", default=None, help="{{$.pipeline_job_name}}")
+    group.add_argument("--pipeline-job-uuid", dest="pipeline_job_uuid", default=None, help="{{$.pipeline_job_uuid}}")
+    group.add_argument("--pipeline-task-name", dest="pipeline_task_name", default=None, help="{{$.pipeline_task_name}}")
+    return parser
+
+
+@dataclass(frozen=True)
+class RunIdentity:
+    """Which run and task this is, as the executor said; None where it did not."""
+
+    run_name: str | None = None
+    run_id: str | None = None
+    task: str | None = None
+
+    def logging_context(self) -> dict[str, str | None]:
+        """Keyword arguments for :func:`component_runtime.setup_logging`."""
+        return {"run_name": self.run_name, "run_id": self.run_id, "task": self.task}
+
+
+def _known(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or is_unresolved_placeholder(value):
+        return None
+    return value
+
+
+def run_identity(args: argparse.Namespace) -> RunIdentity:
+    """The identity in the arguments :func:`add_kfp_arguments` added (unresolved placeholders are None)."""
+    return RunIdentity(
+        run_name=_known(getattr(args, "pipeline_job_name", None)),
+        run_id=_known(getattr(args, "pipeline_job_uuid", None)),
+        task=_known(getattr(args, "pipeline_task_name", None)),
+    )
+
+
+def executor_io(args: argparse.Namespace) -> ExecutorIO:
+    """The executor input in --executor-input (an empty one when the argument is absent)."""
+    return ExecutorIO.from_text(getattr(args, "executor_input", None))
