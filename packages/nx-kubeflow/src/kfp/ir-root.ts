@@ -2,9 +2,9 @@
  * The root component's signature: pipeline parameters (with defaults, and
  * settings overrides applied as kfp's Compiler.compile(pipeline_parameters=)
  * applies them: the default changes, isOptional stays as the declaration
- * says) and pipeline outputs taken from task outputs.
+ * says), their descriptions, and pipeline outputs taken from task outputs.
  */
-import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } from './pipeline-model';
+import { isArtifactTypeName, type PipelineDefinition, type PipelineParameter, type ResolvedComponent } from './pipeline-model';
 import { IR_PARAMETER_TYPE, ioTypeOf } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
@@ -34,10 +34,10 @@ export function rootInputDefinitions(
       if (parameter.name in overrides) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot take a default from settings');
       if (parameter.default !== undefined) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot have a default');
       const io = ioTypeOf(parameter.type);
-      if (io.kind === 'artifact') artifacts[parameter.name] = { artifactType: artifactType(io) };
+      if (io.kind === 'artifact') artifacts[parameter.name] = { artifactType: artifactType(io), ...described(parameter) };
       continue;
     }
-    const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type] };
+    const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type], ...described(parameter) };
     const value = parameter.name in overrides ? overrides[parameter.name] : parameter.default;
     if (containsNull(value)) report(`parameters.${parameter.name}`, 'null is not a default kfp can write (only text, numbers, booleans, lists and mappings)');
     if (value !== undefined) body.defaultValue = protobufValue(value);
@@ -45,6 +45,14 @@ export function rootInputDefinitions(
     parameters[parameter.name] = body;
   }
   return definitions(artifacts, parameters);
+}
+
+/**
+ * kfp writes a pipeline input's description (from the pipeline function's
+ * docstring) beside its type; an empty one is proto3's default and is left out.
+ */
+function described(parameter: PipelineParameter): { description?: string } {
+  return parameter.description ? { description: parameter.description } : {};
 }
 
 export function rootOutputs(

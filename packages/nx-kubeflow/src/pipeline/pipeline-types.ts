@@ -1,13 +1,15 @@
 /**
  * KFP's type rules as the checker applies them: parameters must have the
- * same type; an artifact input of the generic type (system.Artifact: typed
- * Artifact, untyped, or any name kfp does not know) accepts any artifact,
- * any other artifact input only its own type.
+ * same type; artifacts are compatible when either side has the generic type
+ * (system.Artifact: typed Artifact, untyped, or any name kfp does not know),
+ * else only when their types are the same (check_artifact_type_compatibility).
  */
 import { ioTypeOf, type IoType } from '../kfp/io-types';
 import type { ParameterType } from '../kfp/parameter-types';
 
 export { ioTypeOf, type IoType };
+
+const GENERIC_ARTIFACT = 'system.Artifact';
 
 /** A short name for messages: Float, system.Dataset. */
 export function describeIoType(type: IoType): string {
@@ -27,7 +29,8 @@ export function incompatibility(given: IoType, expected: IoType): string | undef
       : `type ${given.parameterType} does not match the input's type ${expected.parameterType}`;
   }
   if (given.kind === 'artifact' && expected.kind === 'artifact') {
-    if (expected.schemaTitle === 'system.Artifact' || given.schemaTitle === expected.schemaTitle) return undefined;
+    // kfp lets a generic artifact through in either direction: what it holds is only known at run time
+    if (expected.schemaTitle === GENERIC_ARTIFACT || given.schemaTitle === GENERIC_ARTIFACT || given.schemaTitle === expected.schemaTitle) return undefined;
     return `artifact type ${given.schemaTitle} does not match the input's type ${expected.schemaTitle}`;
   }
   return undefined;
