@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
-import { componentNameFor, executorLabelFor, k8sName, makeNameUnique } from './kfp-names';
+import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputNameProblem } from './kfp-names';
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
@@ -75,6 +75,10 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     if (key in built.tasks) {
       report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
       continue;
+    }
+    for (const output of component.spec.outputs) {
+      const problem = outputNameProblem(output.name);
+      if (problem) report('component', `component ${JSON.stringify(task.component)}: ${problem}`);
     }
     const executorLabel = makeNameUnique(executorLabelFor(task.name), new Set(Object.keys(built.executors)));
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));

@@ -6,7 +6,7 @@
  */
 import { isArtifactTypeName, type PipelineDefinition, type PipelineParameter, type ResolvedComponent } from './pipeline-model';
 import { IR_PARAMETER_TYPE, ioTypeOf } from './io-types';
-import { k8sName, sanitizeInputName } from './kfp-names';
+import { k8sName, KFP_CHANNEL_NAME, sanitizeInputName } from './kfp-names';
 import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
@@ -29,6 +29,7 @@ export function rootInputDefinitions(
     if (!pipeline.parameters.some((p) => p.name === name)) report(`parameters.${name}`, 'settings override a parameter the pipeline does not declare');
   }
   for (const parameter of pipeline.parameters) {
+    if (!KFP_CHANNEL_NAME.test(parameter.name)) report(`parameters.${parameter.name}`, 'kfp requires a pipeline parameter name to start with a letter (^[A-Za-z][A-Za-z0-9 _-]*$)');
     if (isArtifactTypeName(parameter.type)) {
       // an artifact pipeline input (Input[Artifact]): no default, kfp writes neither defaultValue nor isOptional
       if (parameter.name in overrides) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot take a default from settings');

@@ -55,6 +55,21 @@ inputs:
 - {name: model, type: Model}
 implementation: {container: {image: alpine, command: [cat, {inputPath: model}]}}
 `,
+  'odd-names': `name: Odd names
+inputs:
+- {name: _x, type: Integer}
+- {name: 1x, type: Integer}
+outputs:
+- {name: _y, type: String}
+implementation: {container: {image: alpine, command: [echo, {inputValue: _x}, {inputValue: 1x}, {outputPath: _y}]}}
+`,
+  'digit-output': `name: Digit output
+outputs:
+- {name: 1y, type: String}
+- {name: _2z, type: Dataset}
+- {name: ok, type: String}
+implementation: {container: {image: alpine, command: [echo, {outputPath: 1y}, {outputPath: _2z}, {outputPath: ok}]}}
+`,
   'use-json': `name: Use json
 inputs:
 - {name: options, type: JsonObject}
@@ -190,6 +205,72 @@ tasks:
       `${FILE}:8:48: task "b", arguments.model: output "make.vertex" cannot feed input "model": artifact type google.VertexModel does not match the input's type system.Model.`,
       `${FILE}:9:64: task "c", arguments.dataset.parameter: pipeline parameter "model" cannot feed input "dataset": artifact type system.Model does not match the input's type system.Dataset.`,
       `${FILE}:10:48: task "d", arguments.model: output "rows.rows" cannot feed input "model": a parameter (Integer) cannot feed an artifact input (system.Model).`,
+    ]);
+  });
+});
+
+describe('names kfp refuses', () => {
+  // kfp's PipelineChannel: "Only letters, numbers, spaces, "_", and "-" are allowed in the name.
+  // Must begin with a letter. Got name: _x" - for a pipeline parameter `def p(_x: int)`.
+  it('refuses a pipeline parameter that does not start with a letter, as kfp does', () => {
+    expect(
+      compile(`name: p
+parameters:
+  _x: {type: Integer, default: 1}
+  __y: {type: String, default: a}
+  _1z: {type: Dataset}
+  ok_: {type: Integer, default: 2}
+  Ok2: {type: Integer, default: 3}
+tasks:
+  t: {component: odd-names, arguments: {_x: {parameter: ok_}, 1x: {parameter: Ok2}}}
+`).problems,
+    ).toEqual([
+      `${FILE}:3:3: parameters._x: "_x" is not a valid parameter name: kfp requires a pipeline parameter to start with a letter; rename it, e.g. x.`,
+      `${FILE}:4:3: parameters.__y: "__y" is not a valid parameter name: kfp requires a pipeline parameter to start with a letter; rename it, e.g. y.`,
+      `${FILE}:5:3: parameters._1z: "_1z" is not a valid parameter name: kfp requires a pipeline parameter to start with a letter; rename it, e.g. p_1z.`,
+    ]);
+  });
+
+  // kfp loads and compiles a component with inputs _x and 1x (sanitised to x and 1x) and an output _y (y).
+  it('accepts component inputs and outputs kfp accepts: _x, 1x, _y', () => {
+    const { problems, compiled } = compile(`name: p
+parameters:
+  a: {type: Integer, default: 1}
+tasks:
+  t: {component: odd-names, arguments: {_x: {parameter: a}, 1x: 2}}
+`);
+    expect(problems).toEqual([]);
+    expect(spec(compiled).components['comp-t']).toEqual({
+      executorLabel: 'exec-t',
+      inputDefinitions: { parameters: { x: { parameterType: 'NUMBER_INTEGER' }, '1x': { parameterType: 'NUMBER_INTEGER' } } },
+      outputDefinitions: { parameters: { y: { parameterType: 'STRING' } } },
+    });
+  });
+
+  // kfp loads a component with an output 1y, but a task of it fails: "... Must begin with a letter. Got name: 1y".
+  it('refuses a task of a component whose output does not start with a letter once sanitised', () => {
+    expect(
+      compile(`name: p
+tasks:
+  t: {component: digit-output}
+`).problems,
+    ).toEqual([
+      `${FILE}:3:18: task "t", component: component "digit-output": output "1y" does not start with a letter, and kfp refuses a task whose outputs do not (KFP names task outputs by ^[A-Za-z][A-Za-z0-9 _-]*$); rename the output in its component.yaml.`,
+      `${FILE}:3:18: task "t", component: component "digit-output": output "_2z" (in the IR "2z") does not start with a letter, and kfp refuses a task whose outputs do not (KFP names task outputs by ^[A-Za-z][A-Za-z0-9 _-]*$); rename the output in its component.yaml.`,
+    ]);
+  });
+
+  it('is refused by the IR compiler too, for a PipelineDefinition that did not come through the reader', () => {
+    const pipeline: PipelineDefinition = {
+      file: FILE,
+      name: 'p',
+      parameters: [{ name: '_x', type: 'Integer', default: 1 }],
+      tasks: [{ name: 't', component: 'digit-output', arguments: {}, after: [] }],
+    };
+    expect(irProblems(pipeline)).toEqual([
+      expect.stringMatching(/^t component: component "digit-output": output "1y" does not start with a letter/),
+      expect.stringMatching(/^t component: component "digit-output": output "_2z" \(in the IR "2z"\) does not start with a letter/),
+      '- parameters._x: kfp requires a pipeline parameter name to start with a letter (^[A-Za-z][A-Za-z0-9 _-]*$)',
     ]);
   });
 });

@@ -21,6 +21,23 @@ export function sanitizeInputName(name: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/**
+ * PipelineChannel's name rule (kfp/dsl/pipeline_channel.py). A pipeline
+ * parameter (by its name as declared) and every output of a task (by its
+ * sanitised name) become channels, and kfp refuses to build one of any other
+ * name: `_x` as a pipeline parameter, an output `1y` or `_1y`. Component
+ * inputs are no channels inside a pipeline, so `_x` and `1x` are fine there.
+ */
+export const KFP_CHANNEL_NAME = /^[A-Za-z][A-Za-z0-9\s_-]*$/;
+
+/** Why kfp cannot compile a task of a component with this output, or undefined. */
+export function outputNameProblem(outputName: string): string | undefined {
+  const irName = sanitizeInputName(outputName);
+  if (KFP_CHANNEL_NAME.test(irName)) return undefined;
+  const shown = irName === outputName ? `"${outputName}"` : `"${outputName}" (in the IR "${irName}")`;
+  return `output ${shown} does not start with a letter, and kfp refuses a task whose outputs do not (KFP names task outputs by ^[A-Za-z][A-Za-z0-9 _-]*$)`;
+}
+
 export function componentNameFor(taskName: string): string {
   return `comp-${k8sName(taskName)}`;
 }

@@ -4,6 +4,7 @@
  * upstream outputs, required inputs, `after`, and cycles. Every problem is
  * collected; nothing stops at the first.
  */
+import { outputNameProblem } from '../kfp/kfp-names';
 import type { ComponentSpec, PipelineDefinition, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
 import { findCycles, type DependencyEdge } from './pipeline-graph';
 import type { PipelineProblem } from './pipeline-problems';
@@ -48,6 +49,7 @@ class PipelineChecker {
   private componentOf(task: PipelineTask): ComponentSpec | undefined {
     if (task.component === '') return undefined; // reported by the reader
     const spec = this.options.components.get(task.component);
+    if (spec) this.checkOutputNames(task, spec);
     if (spec || this.options.brokenComponents?.has(task.component)) return spec;
     const known = [...(this.options.componentNames ?? this.options.components.keys())].sort();
     this.report(
@@ -56,6 +58,14 @@ class PipelineChecker {
       `unknown component "${task.component}": no components/**/${task.component}/component.yaml. Components in this workspace: ${known.join(', ') || '(none)'}.`,
     );
     return undefined;
+  }
+
+  /** kfp loads such a component but refuses every task of it: reported on each task, where kfp stops. */
+  private checkOutputNames(task: PipelineTask, spec: ComponentSpec): void {
+    for (const output of spec.outputs) {
+      const problem = outputNameProblem(output.name);
+      if (problem) this.report(task, ['component'], `component "${task.component}": ${problem}; rename the output in its component.yaml.`);
+    }
   }
 
   private checkArguments(task: PipelineTask, spec: ComponentSpec | undefined): void {

@@ -2,8 +2,10 @@
  * Name rules for pipeline.yaml. Pipeline and task names end up in Kubernetes
  * and KFP names, which kfp lower-cases and dashes (k8sName); we accept only
  * names that are already in that form, so what the user writes is what the
- * IR and the UI show. Parameter names are Python identifiers, as in the DSL.
+ * IR and the UI show. Parameter names are Python identifiers, as in the DSL,
+ * that start with a letter, as kfp requires of every pipeline parameter.
  */
+import { KFP_CHANNEL_NAME } from '../kfp/kfp-names';
 
 /** kfp's pipeline name rule (compiler: ^[a-z0-9][a-z0-9-]{0,127}$). */
 const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
@@ -28,12 +30,22 @@ export function taskNameProblem(name: string): string | undefined {
 }
 
 export function parameterNameProblem(name: string): string | undefined {
-  if (PYTHON_IDENTIFIER.test(name) && !PYTHON_KEYWORDS.has(name)) return undefined;
-  return `"${name}" is not a valid parameter name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`;
+  if (!PYTHON_IDENTIFIER.test(name) || PYTHON_KEYWORDS.has(name)) {
+    return `"${name}" is not a valid parameter name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`;
+  }
+  // kfp's PipelineChannel refuses the name when the pipeline is compiled, though Python allows it
+  if (!KFP_CHANNEL_NAME.test(name)) {
+    return `"${name}" is not a valid parameter name: kfp requires a pipeline parameter to start with a letter; rename it, e.g. ${identifierFrom(name)}.`;
+  }
+  return undefined;
 }
 
-/** A task name into a parameter-name fragment: train-model -> train_model. */
+/**
+ * A name into a parameter name or a fragment of one: train-model -> train_model,
+ * _seed -> seed (kfp's own name for such an input), 2nd -> p_2nd (kfp wants a letter first).
+ */
 export function identifierFrom(name: string): string {
-  const identifier = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1');
+  let identifier = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+/, '');
+  if (!/^[A-Za-z]/.test(identifier)) identifier = identifier === '' ? 'p' : `p_${identifier}`;
   return PYTHON_KEYWORDS.has(identifier) ? `${identifier}_` : identifier;
 }
