@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 
 from component_runtime import (
+    add_kfp_arguments,
+    executor_io,
     load_settings,
     output_artifact_path,
     parameter_parser,
+    run_identity,
     setup_logging,
     write_output_parameter,
 )
@@ -62,17 +65,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         required=True,
         help="output parameter (Integer): file to write the value to",
     )
+    add_kfp_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    identity = run_identity(args).logging_context()
     # JSON logging from the first line on, so even a settings error is one JSON record.
-    logger = setup_logging(COMPONENT_NAME)
+    logger = setup_logging(COMPONENT_NAME, **identity)
     try:
+        executor = executor_io(args)
         settings = load_settings(COMPONENT_ROOT)
         # A task's LOG_LEVEL (pipeline.yaml env) wins over the settings file.
-        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"))
+        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity)
         outputs = data_loader.run(
             settings,
             rows=args.rows,
@@ -81,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             dataset=output_artifact_path(args.dataset),
         )
         write_output_parameter(args.row_count, outputs["row_count"])
+        # KFP learns from the executor output which artifacts the task made (kfp.local gives
+        # a downstream task none that it does not list) and takes their metadata from it.
+        executor.set_output_parameter("row_count", outputs["row_count"])
+        executor.output_artifact("dataset").metadata.update({"rows": outputs["row_count"]})
+        executor.write()
     except Exception as error:
         logger.exception("%s failed: %s", COMPONENT_NAME, error)
         return 1

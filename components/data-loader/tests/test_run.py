@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -166,3 +167,31 @@ def test_production_allows_larger_datasets() -> None:
     assert settings.get("log_level") == "INFO"
     assert settings.max_rows == 10000000
     assert settings.dataset.features == ["x1", "x2"]
+
+
+def test_run_writes_the_executor_output_kfp_reads(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Without this file kfp.local gives the trainer no dataset: it learns artifacts from it."""
+    monkeypatch.setenv("DYNACONF_LOG_LEVEL", "INFO")  # [testing] logs warnings only
+    outputs = tmp_path / "task"
+    executor_input = {
+        "inputs": {"parameterValues": {"rows": 20, "noise": 0.1, "seed": 42}},
+        "outputs": {
+            "parameters": {"row_count": {"outputFile": str(outputs / "row_count")}},
+            "artifacts": {
+                "dataset": {"artifacts": [{"name": "dataset", "type": {"schemaTitle": "system.Dataset", "schemaVersion": "0.0.1"}, "uri": str(outputs / "dataset"), "metadata": {}}]}
+            },
+            "outputFile": str(outputs / "executor_output.json"),
+        },
+    }
+    identity = ["--pipeline-job-name", "training-pipeline-x", "--pipeline-job-uuid", "42", "--pipeline-task-name", "data-loader"]
+
+    assert run_main(outputs, "--rows", "20", "--executor-input", json.dumps(executor_input), *identity) == 0
+
+    assert json.loads((outputs / "executor_output.json").read_text()) == {
+        "artifacts": {"dataset": {"artifacts": [{"name": "dataset", "uri": str(outputs / "dataset"), "metadata": {"rows": 20}}]}},
+        "parameterValues": {"row_count": 20},
+    }
+    assert (outputs / "row_count").read_text() == "20"  # the file too, for executors that read it
+    records = json_lines(capsys.readouterr().err)
+    assert records and all((r["run_name"], r["run_id"], r["task"]) == ("training-pipeline-x", "42", "data-loader") for r in records)
+

@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 
 from component_runtime import (
+    add_kfp_arguments,
+    executor_io,
     load_settings,
     output_artifact_path,
     parameter_parser,
+    run_identity,
     setup_logging,
     write_output_parameter,
 )
@@ -65,17 +68,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         required=True,
         help="output artifact (Metrics): path to write",
     )
+    add_kfp_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    identity = run_identity(args).logging_context()
     # JSON logging from the first line on, so even a settings error is one JSON record.
-    logger = setup_logging(COMPONENT_NAME)
+    logger = setup_logging(COMPONENT_NAME, **identity)
     try:
+        executor = executor_io(args)
         settings = load_settings(COMPONENT_ROOT)
         # A task's LOG_LEVEL (pipeline.yaml env) wins over the settings file.
-        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"))
+        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity)
         outputs = trainer.run(
             settings,
             dataset=args.dataset,
@@ -85,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             metrics=output_artifact_path(args.metrics),
         )
         write_output_parameter(args.rmse, outputs["rmse"])
+        # KFP reads the executor output: the metrics as the Metrics artifact's metadata (the UI
+        # shows them), every output artifact's URI, and the parameter beside its file.
+        executor.set_output_parameter("rmse", outputs["rmse"])
+        for name, value in outputs["metrics"].items():
+            executor.output_artifact("metrics").log_metric(name, value)
+        executor.write()
     except Exception as error:
         logger.exception("%s failed: %s", COMPONENT_NAME, error)
         return 1

@@ -72,12 +72,10 @@ def test_run_writes_every_output(tmp_path: Path) -> None:
     assert model["training"]["validation_rmse"] == rmse
 
     metrics = json.loads((outputs / "metrics").read_text())
-    by_name = {metric["name"]: metric for metric in metrics["metrics"]}
-    assert set(by_name) == {"rmse", "train-rmse", "r2"}
-    assert by_name["rmse"]["numberValue"] == rmse
-    assert by_name["rmse"]["format"] == "RAW"
-    assert 0.05 < by_name["train-rmse"]["numberValue"] < 0.15
-    assert by_name["r2"]["numberValue"] > 0.99
+    assert set(metrics) == {"rmse", "train-rmse", "r2"}
+    assert metrics["rmse"] == rmse
+    assert 0.05 < metrics["train-rmse"] < 0.15
+    assert metrics["r2"] > 0.99
 
 
 def test_learning_rate_and_epochs_have_defaults(tmp_path: Path) -> None:
@@ -246,3 +244,73 @@ def test_settings_per_environment() -> None:
 
     assert (development.log_level, development.log_every) == ("DEBUG", 10)
     assert (production.log_level, production.log_every) == ("INFO", 100)
+
+
+def kfp_executor_input(outputs: Path) -> dict:
+    """The executor input as kfp.local makes it for this component (protobuf JSON)."""
+    artifact = lambda name, title: {  # noqa: E731
+        "artifacts": [{"name": name, "type": {"schemaTitle": title, "schemaVersion": "0.0.1"}, "uri": str(outputs / name), "metadata": {}}]
+    }
+    return {
+        "inputs": {"parameterValues": {"learning_rate": 0.05, "epochs": 50}},
+        "outputs": {
+            "parameters": {"rmse": {"outputFile": str(outputs / "rmse")}},
+            "artifacts": {"model": artifact("model", "system.Model"), "metrics": artifact("metrics", "system.Metrics")},
+            "outputFile": str(outputs / "executor_output.json"),
+        },
+    }
+
+
+def test_run_writes_the_executor_output_kfp_reads(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("DYNACONF_LOG_LEVEL", "INFO")  # [testing] logs warnings only
+    dataset = write_linear_dataset(tmp_path / "ds.csv", coefficients=[3.0, -2.0], intercept=0.5, rows=100, noise=0.1)
+    outputs = tmp_path / "outputs"
+    executor_input = json.dumps(kfp_executor_input(outputs))
+
+    assert run_main(
+        dataset,
+        outputs,
+        "--epochs",
+        "50",
+        "--executor-input",
+        executor_input,
+        "--pipeline-job-name",
+        "training-pipeline-2024-05-01-12-00-00-000000",
+        "--pipeline-job-uuid",
+        "81234567",
+        "--pipeline-task-name",
+        "trainer",
+    ) == 0
+
+    written = json.loads((outputs / "executor_output.json").read_text())
+    rmse = float((outputs / "rmse").read_text())
+    metrics = json.loads((outputs / "metrics").read_text())
+    # kfp's Python executor's shape: every output artifact with its URI and metadata, the
+    # metrics as the Metrics artifact's metadata (what the KFP UI shows), the parameter's value
+    assert written == {
+        "artifacts": {
+            "model": {"artifacts": [{"name": "model", "uri": str(outputs / "model"), "metadata": {}}]},
+            "metrics": {"artifacts": [{"name": "metrics", "uri": str(outputs / "metrics"), "metadata": metrics}]},
+        },
+        "parameterValues": {"rmse": rmse},
+    }
+    assert set(metrics) == {"rmse", "train-rmse", "r2"} and metrics["rmse"] == rmse
+    records = json_lines(capsys.readouterr().err)
+    assert records and all(
+        (record["run_name"], record["run_id"], record["task"]) == ("training-pipeline-2024-05-01-12-00-00-000000", "81234567", "trainer")
+        for record in records
+    )
+
+
+def test_placeholders_left_unresolved_change_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("DYNACONF_LOG_LEVEL", "INFO")  # [testing] logs warnings only
+    # An executor that resolves none of KFP's own placeholders (the arguments as component.yaml has them)
+    dataset = write_linear_dataset(tmp_path / "ds.csv", coefficients=[1.0], intercept=0.0, rows=30)
+    outputs = tmp_path / "out"
+    extra = ["--executor-input", "{{$}}", "--pipeline-job-name", "{{$.pipeline_job_name}}", "--pipeline-job-uuid", "{{$.pipeline_job_uuid}}", "--pipeline-task-name", "{{$.pipeline_task_name}}"]
+
+    assert run_main(dataset, outputs, *extra) == 0
+
+    assert sorted(path.name for path in outputs.iterdir()) == ["metrics", "model", "rmse"]
+    records = json_lines(capsys.readouterr().err)
+    assert records and all(record["run_id"] is None and record["task"] is None for record in records)

@@ -11,7 +11,7 @@ import pytest
 from component_runtime import load_settings
 from helpers import COMPONENT_ROOT, write_linear_dataset
 from lib import trainer
-from lib.trainer import Dataset, LinearModel, fit, metrics_document, r2, read_dataset, rmse, split_indices
+from lib.trainer import Dataset, LinearModel, fit, metrics_metadata, r2, read_dataset, rmse, split_indices
 
 
 def test_read_dataset_takes_every_other_column_as_a_feature(tmp_path: Path) -> None:
@@ -169,10 +169,9 @@ def test_error_measures() -> None:
     assert r2(model, x, [1.0, 1.0, 1.0, 1.0]) is None
 
 
-def test_metrics_document_is_kfps_metrics_format() -> None:
-    assert metrics_document({"rmse": 0.25, "r2": None}) == {
-        "metrics": [{"name": "rmse", "numberValue": 0.25, "format": "RAW"}]
-    }
+def test_metrics_are_kfp_v2_metrics_metadata() -> None:
+    # what dsl.Metrics.log_metric keeps: name -> number; unknown values left out
+    assert metrics_metadata({"rmse": 0.25, "r2": None}) == {"rmse": 0.25}
 
 
 def train(tmp_path: Path, settings, dataset: Path, **kwargs) -> tuple[dict, dict, dict]:
@@ -185,7 +184,8 @@ def train(tmp_path: Path, settings, dataset: Path, **kwargs) -> tuple[dict, dict
         metrics=tmp_path / "metrics.json",
     )
     model = json.loads((tmp_path / "model.json").read_text())
-    metrics = {m["name"]: m["numberValue"] for m in json.loads((tmp_path / "metrics.json").read_text())["metrics"]}
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert outputs["metrics"] == metrics
     return outputs, model, metrics
 
 

@@ -49,6 +49,8 @@ def test_without_an_executor_input_nothing_is_written(tmp_path: Path) -> None:
         io = ExecutorIO.from_text(text)
         assert not io.active
         io.set_output_parameter("anything", 1)  # no executor input: nothing to check against
+        io.output_artifact("metrics").log_metric("rmse", 0.5)
+        assert io.output_artifact("metrics").metadata == {"rmse": 0.5}
         assert io.write() is None
     assert list(tmp_path.iterdir()) == []
 

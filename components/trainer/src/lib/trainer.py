@@ -240,15 +240,10 @@ def fit(
     )
 
 
-def metrics_document(metrics: dict[str, float | None]) -> dict[str, Any]:
-    """KFP's metrics file: ``{"metrics": [{"name", "numberValue", "format"}]}`` (None values left out)."""
-    return {
-        "metrics": [
-            {"name": name, "numberValue": value, "format": "RAW"}
-            for name, value in metrics.items()
-            if value is not None
-        ]
-    }
+def metrics_metadata(metrics: dict[str, float | None]) -> dict[str, float]:
+    """The metrics as kfp v2 keeps them: ``{name: value}`` in the Metrics artifact's metadata
+    (what ``dsl.Metrics.log_metric`` writes and the KFP UI shows); None values left out."""
+    return {name: value for name, value in metrics.items() if value is not None}
 
 
 _KIND_NAMES = {str: "a string", bool: "true or false", int: "a whole number", (int, float): "a number"}
@@ -271,7 +266,10 @@ def run(
     model: Path,
     metrics: Path,
 ) -> dict[str, Any]:
-    """Reads ``dataset``, fits, writes the ``model`` JSON and the ``metrics`` file, returns ``{"rmse": ...}``.
+    """Reads ``dataset``, fits, writes the ``model`` JSON and the ``metrics`` file.
+
+    Returns ``{"rmse": ..., "metrics": {...}}``: the metrics are those in the file, for
+    run.py to put in the Metrics artifact's metadata, where KFP reads them.
 
     Settings: ``target`` (column to predict), ``validation_fraction``, ``split_seed``,
     ``standardize``, ``log_every`` (epochs between loss log lines).
@@ -330,20 +328,9 @@ def run(
     )
 
     model.write_text(json.dumps(fitted.to_json(), indent=2) + "\n", encoding="utf-8")
-    metrics.write_text(
-        json.dumps(
-            metrics_document(
-                {
-                    "rmse": score,
-                    "train-rmse": train_rmse,
-                    "r2": determination,
-                }
-            ),
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    reported = metrics_metadata({"rmse": score, "train-rmse": train_rmse, "r2": determination})
+    # The file holds what the artifact's metadata holds: KFP reads the metadata, a person the file.
+    metrics.write_text(json.dumps(reported, indent=2) + "\n", encoding="utf-8")
     logger.info(
         "fitted %s: rmse %.6g",
         target,
@@ -358,4 +345,4 @@ def run(
             "model_path": str(model),
         },
     )
-    return {"rmse": score}
+    return {"rmse": score, "metrics": reported}

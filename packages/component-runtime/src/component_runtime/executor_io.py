@@ -100,6 +100,7 @@ class ExecutorIO:
                 metadata=dict(_dict(first.get("metadata"), f"outputs.artifacts.{name} metadata")),
             )
         self.parameter_values: dict[str, Any] = {}
+        self._detached: dict[str, OutputArtifact] = {}
 
     @classmethod
     def from_text(cls, text: str | None) -> ExecutorIO:
@@ -120,7 +121,13 @@ class ExecutorIO:
         return self.output_file is not None
 
     def output_artifact(self, name: str) -> OutputArtifact:
-        """The output artifact ``name``; KeyError naming the known ones when the executor input has none."""
+        """The output artifact ``name``; KeyError naming the known ones when the executor input has none.
+
+        Without an executor input any name is taken, so a component's code need not
+        branch: its metadata is kept, and written nowhere.
+        """
+        if self.executor_input is None:
+            return self._detached.setdefault(name, OutputArtifact(name=name, uri="", schema_title=None))
         try:
             return self.artifacts[name]
         except KeyError:
