@@ -42,11 +42,19 @@ function checkItem(item: unknown, field: string, ctx: Context): void {
   }
   const key = keys[0];
   const value = (item as Dict)[key];
-  if ((INPUT_KINDS as readonly string[]).includes(key)) checkInputRef(key, value, field, ctx);
+  if (key === 'executorInput') checkExecutorInput(value, field, ctx);
+  else if ((INPUT_KINDS as readonly string[]).includes(key)) checkInputRef(key, value, field, ctx);
   else if ((OUTPUT_KINDS as readonly string[]).includes(key)) checkOutputRef(key, value, field, ctx);
   else if (key === 'concat') checkConcat(value, field, ctx);
   else if (key === 'if') checkIf(value, `${field}.if`, ctx);
-  else ctx.report(field, `unknown placeholder ${JSON.stringify(key)} (supported: ${[...INPUT_KINDS, ...OUTPUT_KINDS, 'concat', 'if'].join(', ')})`);
+  else ctx.report(field, `unknown placeholder ${JSON.stringify(key)} (supported: ${[...INPUT_KINDS, ...OUTPUT_KINDS, 'executorInput', 'concat', 'if'].join(', ')})`);
+}
+
+/** kfp's v1 loader takes {executorInput: null} only (ExecutorInputPlaceholder has no fields): {executorInput: {}} fails to load. */
+function checkExecutorInput(value: unknown, field: string, ctx: Context): void {
+  if (value !== null && value !== undefined) {
+    ctx.report(`${field}.executorInput`, `takes no value: write {executorInput: null} (or {executorInput}), got ${JSON.stringify(value)}`);
+  }
 }
 
 function checkInputRef(kind: string, name: unknown, field: string, ctx: Context): void {

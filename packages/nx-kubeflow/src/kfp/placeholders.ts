@@ -2,7 +2,9 @@
  * component.yaml placeholders -> the strings kfp writes into an executor's
  * command and args (kfp/dsl/placeholders.py). concat and if become JSON text
  * ({"Concat": [...]}, {"IfPresent": {...}}) made by Python's json.dumps, with
- * nested concat/if kept as structures inside it.
+ * nested concat/if kept as structures inside it. {executorInput: null} is the
+ * executor input, `{{$}}` (kfp's PIPELINE_TASK_EXECUTOR_INPUT_PLACEHOLDER), a
+ * plain string inside concat as at the top.
  */
 import type { CommandLineItem, ComponentSpec } from './pipeline-model';
 import { ioTypeOf } from './io-types';
@@ -10,6 +12,9 @@ import { sanitizeInputName } from './kfp-names';
 import { pyJsonDumps } from './py-json';
 
 type Dict = Record<string, unknown>;
+
+/** What kfp compiles {executorInput: null} to, and what every executor replaces with the executor input JSON. */
+export const EXECUTOR_INPUT = '{{$}}';
 type StringOrStruct = string | Dict;
 
 export function commandLineToStrings(items: CommandLineItem[] | undefined, spec: ComponentSpec): string[] {
@@ -21,6 +26,8 @@ export function commandLineToStrings(items: CommandLineItem[] | undefined, spec:
 
 function toStringOrStruct(item: CommandLineItem, spec: ComponentSpec): StringOrStruct {
   if (typeof item === 'string') return item;
+  // Not in CommandLineItem's union (pipeline-model.ts), so checked on the plain object.
+  if ('executorInput' in (item as object)) return EXECUTOR_INPUT;
   if ('inputValue' in item) return `{{$.inputs.parameters['${sanitizeInputName(item.inputValue)}']}}`;
   if ('inputPath' in item) return `{{$.inputs.artifacts['${sanitizeInputName(item.inputPath)}'].path}}`;
   if ('inputUri' in item) return `{{$.inputs.artifacts['${sanitizeInputName(item.inputUri)}'].uri}}`;
