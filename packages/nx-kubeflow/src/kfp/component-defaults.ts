@@ -4,8 +4,10 @@
  * IR's defaultValue. The same casts here, and the same refusals: a default
  * kfp cannot cast makes load_component_from_file fail.
  */
+import { randomUUID } from 'node:crypto';
 import type { ComponentInputSpec } from './pipeline-model';
 import { ioTypeOf } from './io-types';
+import { nonFiniteNumber, nonFiniteReason } from './parameter-types';
 import { containsNull } from './ir-values';
 
 type Report = (field: string, message: string) => void;
@@ -27,9 +29,28 @@ function pyFloat(text: string): number | undefined {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? Number(trimmed) : undefined;
 }
 
+/** NaN, Infinity and -Infinity outside strings: Python's json.loads reads them, JSON.parse does not. */
+const PY_JSON_CONSTANT = /"(?:[^"\\]|\\.)*"|(-?)\b(NaN|Infinity)\b/g;
+
+/** Python's json.loads(text), as kfp parses a JsonObject / JsonArray default. */
 function tryJson(text: string): unknown {
+  const constants: number[] = [];
+  // each constant becomes a string mark, put back as the number once parsed; the nonce keeps
+  // any real string from passing for one
+  const mark = `\u0000${randomUUID()}:`;
+  const marked = text.replace(PY_JSON_CONSTANT, (all, sign: string, name: string | undefined) => {
+    if (name === undefined) return all;
+    constants.push(name === 'NaN' ? NaN : sign ? -Infinity : Infinity);
+    return JSON.stringify(`${mark}${constants.length - 1}`);
+  });
+  const restore = (value: unknown): unknown => {
+    if (typeof value === 'string' && value.startsWith(mark)) return constants[Number(value.slice(mark.length))];
+    if (Array.isArray(value)) return value.map(restore);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v)]));
+    return value;
+  };
   try {
-    return JSON.parse(text);
+    return restore(JSON.parse(marked));
   } catch {
     return text; // kfp keeps text it cannot parse as JSON as it is
   }
@@ -61,6 +82,9 @@ export function deserializeDefault(input: ComponentInputSpec): unknown {
 
 export function checkDefault(input: ComponentInputSpec, field: string, report: Report): void {
   const value = deserializeDefault(input);
+  const nonFinite = nonFiniteNumber(value);
   if (value === undefined) report(field, `${JSON.stringify(input.default)} is not a valid ${input.type} (kfp cannot load this default)`);
   else if (containsNull(value)) report(field, 'null inside a default does not compile in kfp');
+  // kfp loads nan, inf and 1e400 as floats (and NaN inside JSON), then cannot write them
+  else if (nonFinite !== undefined) report(field, `${JSON.stringify(input.default)} ${typeof value === 'number' ? 'reads as' : 'holds'} ${nonFiniteReason(nonFinite)}`);
 }

@@ -6,6 +6,7 @@
  */
 import { isArtifactTypeName, type PipelineDefinition, type PipelineParameter, type ResolvedComponent } from './pipeline-model';
 import { IR_PARAMETER_TYPE, ioTypeOf } from './io-types';
+import { nonFiniteProblem } from './parameter-types';
 import { k8sName, KFP_CHANNEL_NAME, sanitizeInputName } from './kfp-names';
 import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
@@ -41,6 +42,8 @@ export function rootInputDefinitions(
     const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type], ...described(parameter) };
     const value = parameter.name in overrides ? overrides[parameter.name] : parameter.default;
     if (containsNull(value)) report(`parameters.${parameter.name}`, 'null is not a default kfp can write (only text, numbers, booleans, lists and mappings)');
+    const nonFinite = nonFiniteProblem(value);
+    if (nonFinite) report(`parameters.${parameter.name}`, nonFinite);
     if (value !== undefined) body.defaultValue = protobufValue(value);
     if (parameter.default !== undefined) body.isOptional = true;
     parameters[parameter.name] = body;

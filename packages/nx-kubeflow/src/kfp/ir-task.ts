@@ -6,6 +6,7 @@
  */
 import { isArtifactTypeName, type PipelineDefinition, type PipelineTask, type ResolvedComponent, type TaskArgument } from './pipeline-model';
 import { ioTypeOf } from './io-types';
+import { nonFiniteProblem } from './parameter-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { findByName } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
@@ -42,6 +43,8 @@ function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskAr
   if (arg.kind === 'literal') {
     if (isArtifact) ctx.report(field, 'a literal cannot feed an artifact input');
     if (containsNull(arg.value)) ctx.report(field, 'null is not a value kfp can pass (only text, numbers, booleans, lists and mappings)');
+    const nonFinite = nonFiniteProblem(arg.value);
+    if (nonFinite) ctx.report(field, nonFinite);
     inputs.parameters[name] = { runtimeValue: { constant: protobufValue(arg.value) } };
     return undefined;
   }

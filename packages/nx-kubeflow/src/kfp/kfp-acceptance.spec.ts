@@ -274,3 +274,92 @@ tasks:
     ]);
   });
 });
+
+describe('numbers kfp cannot write', () => {
+  // kfp: "SerializeToJsonError: Failed to serialize default_value field: Fail to serialize NaN for
+  // Value.number_value, which would parse as string_value" - for a pipeline parameter default
+  // float('nan') or float('inf'), for a component.yaml default 'nan', 'inf', '-inf', '1e400',
+  // '{"a": NaN}' (Python's json reads NaN and Infinity), for a constant argument, and for
+  // Compiler.compile(pipeline_parameters={'a': float('nan')}); a 400-digit Integer default fails
+  // with "OverflowError: int too large to convert to float".
+  const CANNOT = 'a number kfp cannot write into the IR (it holds numbers as JSON, which has no NaN or infinity); use a finite number.';
+
+  it('refuses NaN and infinities as pipeline parameter defaults and as literals, anywhere in a value', () => {
+    expect(
+      compile(`name: p
+parameters:
+  a: {type: Float, default: .nan}
+  b: {type: Float, default: -.inf}
+  c: {type: JsonObject, default: {x: [1, .inf]}}
+  d: {type: Integer, default: 1e400}
+tasks:
+  t: {component: use-json, arguments: {options: {y: .NaN}, rate: .inf}}
+`).problems,
+    ).toEqual([
+      `${FILE}:3:29: parameters.a.default: the value is NaN, ${CANNOT}`,
+      `${FILE}:4:29: parameters.b.default: the value is -Infinity, ${CANNOT}`,
+      `${FILE}:5:34: parameters.c.default: {"x":[1,Infinity]} holds Infinity, ${CANNOT}`,
+      `${FILE}:6:31: parameters.d.default: the value is Infinity, ${CANNOT}`,
+      `${FILE}:8:49: task "t", arguments.options: incompatible value for input "options" (JsonObject): {"y":NaN} holds NaN, ${CANNOT}`,
+      `${FILE}:8:66: task "t", arguments.rate: incompatible value for input "rate" (Float): the value is Infinity, ${CANNOT}`,
+    ]);
+  });
+
+  it.each([
+    ['Float', 'nan', 'reads as NaN'],
+    ['Float', 'inf', 'reads as Infinity'],
+    ['Float', '-Infinity', 'reads as -Infinity'],
+    ['Float', '1e400', 'reads as Infinity'],
+    ['Integer', '1'.padEnd(401, '0'), 'reads as Infinity'],
+    ['JsonObject', '{"a": NaN}', 'holds NaN'],
+    ['JsonArray', '[1, -Infinity]', 'holds -Infinity'],
+    ['JsonObject', '{"a": 1e999}', 'holds Infinity'],
+  ])('refuses a %s default in component.yaml that kfp cannot write (%#), naming file and field', (type, text, what) => {
+    const { problems } = parseComponentSpec(
+      `name: c
+inputs:
+- {name: x, type: ${type}, default: '${text}'}
+implementation: {container: {image: alpine, command: [echo, {inputValue: x}]}}
+`,
+      'components/c/component.yaml',
+    );
+    expect(problems).toEqual<SpecProblem[]>([
+      {
+        file: 'components/c/component.yaml',
+        field: 'inputs[0].default',
+        message: `${JSON.stringify(text)} ${what}, ${CANNOT}`,
+      },
+    ]);
+  });
+
+  it('keeps NaN as text where kfp does: a String default, and a JSON string', () => {
+    const { problems, spec: component } = parseComponentSpec(
+      `name: c
+inputs:
+- {name: s, type: String, default: nan}
+- {name: j, type: JsonObject, default: '{"NaN": "Infinity"}'}
+implementation: {container: {image: alpine, command: [echo, {inputValue: s}, {inputValue: j}]}}
+`,
+      'components/c/component.yaml',
+    );
+    expect(problems).toEqual([]);
+    expect(component!.inputs.map((input) => input.default)).toEqual(['nan', '{"NaN": "Infinity"}']);
+  });
+
+  it('refuses them in settings overrides and in a PipelineDefinition that did not come through the reader', () => {
+    const pipeline: PipelineDefinition = {
+      file: FILE,
+      name: 'p',
+      parameters: [
+        { name: 'a', type: 'Float', default: 1 },
+        { name: 'b', type: 'JsonArray', default: [NaN] },
+      ],
+      tasks: [{ name: 't', component: 'use-json', arguments: { options: { kind: 'literal', value: { z: -Infinity } } }, after: [] }],
+    };
+    expect(irProblems(pipeline, { a: Infinity })).toEqual([
+      `t arguments.options: {"z":-Infinity} holds -Infinity, ${CANNOT}`,
+      `- parameters.a: the value is Infinity, ${CANNOT}`,
+      `- parameters.b: [NaN] holds NaN, ${CANNOT}`,
+    ]);
+  });
+});

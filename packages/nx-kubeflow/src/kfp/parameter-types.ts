@@ -41,3 +41,45 @@ export function parameterTypeOf(typeName: string): ParameterType | undefined {
 export function isParameterType(typeName: string): boolean {
   return parameterTypeOf(typeName) !== undefined;
 }
+
+/**
+ * The first number in a value (at any depth) that is NaN or infinite. kfp
+ * writes defaults and constants as protobuf Values, whose JSON form has no
+ * NaN or infinity: its compile fails with SerializeToJsonError (and with
+ * OverflowError for an int too large for a double). The plugin refuses them.
+ */
+export function nonFiniteNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : value;
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) {
+      const found = nonFiniteNumber(item);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** "NaN, a number kfp cannot write ...; use a finite number." */
+export function nonFiniteReason(number: number): string {
+  const name = Number.isNaN(number) ? 'NaN' : number > 0 ? 'Infinity' : '-Infinity';
+  return `${name}, a number kfp cannot write into the IR (it holds numbers as JSON, which has no NaN or infinity); use a finite number.`;
+}
+
+/** JSON text that shows NaN and infinities as such (JSON.stringify writes null for them). */
+export function showValue(value: unknown): string {
+  const marks = new Map<string, number>();
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== 'number' || Number.isFinite(item)) return item;
+    const mark = `\u0000${marks.size}\u0000`;
+    marks.set(mark, item);
+    return mark;
+  });
+  return (text ?? String(value)).replace(/"\\u0000(\d+)\\u0000"/g, (_all, index: string) => String(marks.get(`\u0000${index}\u0000`)));
+}
+
+/** Why kfp cannot write this default or constant, or undefined. */
+export function nonFiniteProblem(value: unknown): string | undefined {
+  const found = nonFiniteNumber(value);
+  if (found === undefined) return undefined;
+  return typeof value === 'number' ? `the value is ${nonFiniteReason(found)}` : `${showValue(value)} holds ${nonFiniteReason(found)}`;
+}

@@ -5,7 +5,7 @@
  * else only when their types are the same (check_artifact_type_compatibility).
  */
 import { ioTypeOf, type IoType } from '../kfp/io-types';
-import type { ParameterType } from '../kfp/parameter-types';
+import { nonFiniteProblem, type ParameterType } from '../kfp/parameter-types';
 
 export { ioTypeOf, type IoType };
 
@@ -38,6 +38,10 @@ export function incompatibility(given: IoType, expected: IoType): string | undef
 
 /** Why a literal (a YAML value) is not a valid value of a parameter type, or undefined. */
 export function parameterValueProblem(value: unknown, type: ParameterType): string | undefined {
+  if (type !== 'String' && type !== 'Boolean') {
+    const problem = nonFiniteProblem(value);
+    if (problem) return problem;
+  }
   const shown = JSON.stringify(value);
   switch (type) {
     case 'String':
