@@ -117,4 +117,66 @@ implementation:
   it('rejects text that is not YAML', () => {
     expect(parseComponentSpec('name: [', FILE).problems[0]).toMatchObject({ file: FILE, field: '(file)' });
   });
+
+  describe('read as kfp reads it (PyYAML, YAML 1.1)', () => {
+    const withInputs = (inputs: string, container = 'command: [echo]') =>
+      `name: x\ninputs:\n${inputs}\nimplementation:\n  container:\n    image: i\n    ${container}\n`;
+
+    it('gives the defaults kfp gets from unquoted YAML 1.1 scalars, and warns with the line to quote', () => {
+      const { spec, problems, warnings } = parseComponentSpec(
+        withInputs(
+          [
+            '- {name: a, type: String, default: yes}',
+            '- {name: b, type: String, default: 1:30}',
+            '- {name: c, type: String, default: 017}',
+            '- {name: d, type: String, default: 1.0}',
+            '- {name: e, type: String, default: 1e3}',
+            '- {name: f, type: Integer, default: 1_000}',
+            "- {name: g, type: String, default: 'quoted: fine'}",
+          ].join('\n'),
+        ),
+        FILE,
+      );
+      expect(problems).toEqual([]);
+      expect(spec?.inputs.map((input) => input.default)).toEqual(['True', '90', '15', '1.0', '1e3', '1000', 'quoted: fine']);
+      expect(warnings.map((w) => [w.file, w.line, w.message.split(' ')[0]])).toEqual([
+        [FILE, 3, 'yes'],
+        [FILE, 4, '1:30'],
+        [FILE, 5, '017'],
+        [FILE, 7, '1e3'],
+        [FILE, 8, '1_000'],
+      ]);
+      expect(warnings[0].message).toMatch(/YAML 1\.1 readers \(kfp, PyYAML\).*quote it \('yes'\)/);
+    });
+
+    it('refuses what kfp refuses: a date default, non-string command items, env values that are not text', () => {
+      const { problems } = parseComponentSpec(
+        withInputs('- {name: a, type: String, default: 2024-02-29}', 'command: [sleep, 5, true, {inputValue: a}]\n    env: {MODE: off}'),
+        FILE,
+      );
+      expect(problems.map((p) => [p.field, p.message])).toEqual([
+        ['inputs[0].default', expect.stringMatching(/2024-02-29 is a date .*quote it/)],
+        ['implementation.container.command[1]', expect.stringMatching(/not the integer 5: quote it/)],
+        ['implementation.container.command[2]', expect.stringMatching(/not the boolean true: quote it/)],
+        ['implementation.container.env.MODE', expect.stringMatching(/must be a string, not the boolean false: quote it/)],
+      ]);
+    });
+
+    it('refuses a plain = or << value, which PyYAML cannot load, with its line', () => {
+      const { problems } = parseComponentSpec('name: x\nimplementation:\n  container:\n    image: i\n    command: [echo, =, <<]\n', FILE);
+      expect(problems.map((p) => [p.line, p.column, p.message.split(' ').slice(0, 3).join(' ')])).toEqual([
+        [5, 21, 'a plain ='],
+        [5, 24, 'a plain <<'],
+      ]);
+    });
+
+    it('merges << keys as PyYAML does', () => {
+      const { spec, problems } = parseComponentSpec(
+        'name: x\nbase: &base {type: String, default: z}\ninputs:\n- {<<: *base, name: a}\nimplementation: {container: {image: i, command: [{inputValue: a}]}}\n',
+        FILE,
+      );
+      expect(problems).toEqual([]);
+      expect(spec?.inputs).toEqual([{ name: 'a', type: 'String', default: 'z' }]);
+    });
+  });
 });

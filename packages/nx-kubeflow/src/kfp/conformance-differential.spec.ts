@@ -1,15 +1,17 @@
 /**
  * Differential conformance: each fixture under __fixtures__/differential is
  * compiled by the plugin and, as the equivalent Python DSL pipeline, by the
- * real kfp SDK (tools/kfp-reference/compile_reference.py); the parsed
- * documents must be equal, sdkVersion aside. Needs PyPI (once, for the venv).
+ * real kfp SDK (tools/kfp-reference/compile_reference.py); both files are
+ * read back with PyYAML, as kfp reads IR (YAML 1.1: kfp writes `1e3` plain
+ * because to PyYAML that is text), and the documents must be equal, values
+ * and their types, sdkVersion aside. The plugin's file must also mean to
+ * PyYAML what the compiler meant. Needs PyPI (once, for the venv).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { compilePipeline } from './ir-compiler';
 import { Fixture, loadFixtures } from './__fixtures__/fixture-loader';
-import { kfpPython, runTool, WORKSPACE_ROOT } from './__fixtures__/conformance-env';
+import { kfpPython, normalizedTyped, readWithPyYaml, runTool, untyped, WORKSPACE_ROOT, type TypedRead } from './__fixtures__/conformance-env';
 
 const OUT = join(WORKSPACE_ROOT, 'tmp/kfp-conformance/differential');
 
@@ -43,6 +45,8 @@ if (!python.ok) console.warn(`differential IR conformance skipped: ${python.reas
 
 describe('IR compiler against the kfp SDK', () => {
   const results = new Map<string, Record<string, unknown>>();
+  const pluginFile = (fixture: Fixture) => join(OUT, `${fixture.name}.plugin.yaml`);
+  let pyyaml = new Map<string, TypedRead>();
 
   beforeAll(() => {
     if (!python.ok) return;
@@ -51,6 +55,8 @@ describe('IR compiler against the kfp SDK', () => {
     const jobsFile = join(OUT, 'jobs.json');
     writeFileSync(jobsFile, JSON.stringify(fixtures.map(referenceJob), null, 2));
     for (const result of runTool(python.python, 'compile_reference.py', [jobsFile])) results.set(result.out as string, result);
+    for (const fixture of fixtures) writeFileSync(pluginFile(fixture), compilePipeline(fixture.options).yaml);
+    pyyaml = readWithPyYaml(python.python, [...fixtures.map(pluginFile), ...fixtures.map((fixture) => referenceJob(fixture).out)]);
   }, 600_000);
 
   it('has at least 15 differential fixtures', () => {
@@ -63,10 +69,13 @@ describe('IR compiler against the kfp SDK', () => {
       const result = results.get(job.out);
       if (!result?.ok) throw new Error(`kfp could not compile ${fixture.name}: ${result?.error ?? 'no result'}`);
       const compiled = compilePipeline(fixture.options);
-      writeFileSync(join(OUT, `${fixture.name}.plugin.yaml`), compiled.yaml);
       const referenceText = readFileSync(job.out, 'utf8');
-      const reference = parseAllDocuments(referenceText).map((d) => d.toJS());
-      expect(withoutSdkVersion(compiled.documents)).toEqual(withoutSdkVersion(reference));
+      const ours = pyyaml.get(pluginFile(fixture));
+      const theirs = pyyaml.get(job.out);
+      expect(ours?.error ?? null).toBeNull();
+      expect(theirs?.error ?? null).toBeNull();
+      expect(withoutSdkVersion(normalizedTyped(ours!.documents) as unknown[])).toEqual(withoutSdkVersion(normalizedTyped(theirs!.documents) as unknown[]));
+      expect(untyped(ours!.documents)).toEqual(compiled.documents);
       // The header comment is no part of the IR, but kfp's is reproduced too - except the key
       // order of a dict default, which kfp prints in protobuf's (unordered) map order.
       const header = (text: string) =>

@@ -8,10 +8,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { compilePipeline } from './ir-compiler';
 import { loadFixtures } from './__fixtures__/fixture-loader';
-import { runTool, SHARED_KFP, strictValidator, WORKSPACE_ROOT } from './__fixtures__/conformance-env';
+import { readWithPyYaml, readWithYamlV3, runTool, SHARED_KFP, strictValidator, untyped, WORKSPACE_ROOT, yamlV3Reader, type TypedRead } from './__fixtures__/conformance-env';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
 
 const OUT = join(WORKSPACE_ROOT, 'tmp/kfp-conformance/strict');
@@ -20,6 +20,10 @@ const validator = strictValidator();
 if (!validator.ok) console.warn(`strict IR proto check skipped: ${validator.reason}`);
 
 const files = new Map<string, string>();
+/** What the compiler meant each file to hold, by the same keys as `files`. */
+const meant = new Map<string, unknown[]>();
+const goReader = yamlV3Reader();
+if (!goReader.ok) console.warn(`IR read back by yaml.v3 skipped: ${goReader.reason}`);
 
 /** The workspace's own pipelines (the examples under pipelines/), compiled as `nx run <p>:compile` does. */
 function workspaceProjects(): Record<string, { root: string }> {
@@ -49,14 +53,18 @@ describe('compiled IR parses with the upstream protos, unknown fields rejected',
     mkdirSync(OUT, { recursive: true });
     for (const fixture of fixtures) {
       const file = join(OUT, `${fixture.name}.yaml`);
-      writeFileSync(file, compilePipeline(fixture.options).yaml);
+      const compiled = compilePipeline(fixture.options);
+      writeFileSync(file, compiled.yaml);
       files.set(fixture.name, file);
+      meant.set(fixture.name, compiled.documents);
     }
     for (const pipeline of workspacePipelines) {
       for (const env of ['development', 'production']) {
         const outputPath = `tmp/kfp-conformance/strict/workspace/${pipeline}-${env}`;
-        compilePipelineProject({ workspaceRoot: WORKSPACE_ROOT, projectName: pipeline, projects, env, outputPath });
+        const { yaml } = compilePipelineProject({ workspaceRoot: WORKSPACE_ROOT, projectName: pipeline, projects, env, outputPath });
         files.set(`workspace:${pipeline}:${env}`, join(WORKSPACE_ROOT, outputPath, 'pipeline.yaml'));
+        // its own YAML 1.2 reading; the fixtures check the writer against the compiler's documents
+        meant.set(`workspace:${pipeline}:${env}`, parseAllDocuments(yaml).map((document) => document.toJS()));
       }
     }
     const withSecrets = compilePipeline(fixtures.find((f) => f.name === 'secrets_as_env')!.options).documents;
@@ -70,7 +78,22 @@ describe('compiled IR parses with the upstream protos, unknown fields rejected',
     for (const result of runTool(validator.python, 'validate_ir.py', [join(SHARED_KFP, 'proto'), ...all])) {
       results.set(result.file as string, result);
     }
+    pyyaml = readWithPyYaml(validator.python, [...files.values()]);
+    if (goReader.ok) yamlv3 = readWithYamlV3(goReader.binary, [...files.values()]);
   }, 600_000);
+
+  let pyyaml = new Map<string, TypedRead>();
+  let yamlv3 = new Map<string, TypedRead>();
+  const readsAsMeant = (reads: Map<string, TypedRead>, key: string) => {
+    const read = reads.get(files.get(key) as string);
+    expect(read?.error ?? null).toBeNull();
+    expect(untyped(read?.documents)).toEqual(meant.get(key));
+  };
+
+  for (const key of [...fixtures.map((fixture) => fixture.name), ...workspacePipelines.flatMap((p) => [`workspace:${p}:development`, `workspace:${p}:production`])]) {
+    (validator.ok ? it : it.skip)(`${key} reads back with PyYAML as the compiler meant it`, () => readsAsMeant(pyyaml, key));
+    (validator.ok && goReader.ok ? it : it.skip)(`${key} reads back with yaml.v3 as the compiler meant it`, () => readsAsMeant(yamlv3, key));
+  }
 
   for (const fixture of fixtures) {
     (validator.ok ? it : it.skip)(`${fixture.name} is a valid PipelineSpec (and PlatformSpec)`, () => {

@@ -18,6 +18,17 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * A comment ends at the first line break PyYAML knows (\n, \r, U+0085,
+ * U+2028, U+2029), and characters it cannot read fail the whole file: where
+ * kfp would print those raw, they are escaped, so the header stays a comment.
+ */
+function commentText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/g, (ch) =>
+    ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function signatureLines(heading: string, definitions: Definitions | undefined): string[] {
   if (!definitions) return [];
   const rows: { name: string; text: string }[] = [];
@@ -28,7 +39,7 @@ function signatureLines(heading: string, definitions: Definitions | undefined): 
       // kfp quotes string defaults without escaping; everything else is Python's str()
       text += ` [Default: ${typeof value === 'string' ? `'${value}'` : pyRepr(value)}]`;
     }
-    rows.push({ name, text });
+    rows.push({ name, text: commentText(text) });
   }
   for (const [name, body] of Object.entries(definitions.artifacts ?? {})) {
     rows.push({ name, text: `#    ${name}: ${body.artifactType.schemaTitle}` });
@@ -42,8 +53,8 @@ export function irHeader(
   description: string | undefined,
   root: { inputDefinitions?: Definitions; outputDefinitions?: Definitions },
 ): string {
-  const lines = ['# PIPELINE DEFINITION', `# Name: ${name}`];
-  if (description) lines.push('# Description: ' + splitLines(description).join('\n#              '));
+  const lines = ['# PIPELINE DEFINITION', `# Name: ${commentText(name)}`];
+  if (description) lines.push('# Description: ' + splitLines(description).map(commentText).join('\n#              '));
   lines.push(...signatureLines('# Inputs:', root.inputDefinitions));
   lines.push(...signatureLines('# Outputs:', root.outputDefinitions));
   return lines.join('\n') + '\n';

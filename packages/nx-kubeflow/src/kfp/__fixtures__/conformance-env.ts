@@ -100,3 +100,88 @@ export function runTool(python: string, script: string, args: string[]): Record<
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line));
 }
+
+/**
+ * The KFP API server's YAML reader: Go's yaml.v3 in tools/kfp-reference/yamlv3-reader,
+ * built once per test process into tmp/ (the module comes from the Go proxy).
+ */
+export function yamlV3Reader(): { ok: true; binary: string } | { ok: false; reason: string } {
+  const binary = join(WORKSPACE_ROOT, 'tmp/yamlv3-reader/yamlv3-reader');
+  const go = run('go', ['version'], 10_000);
+  if (go.status !== 0) return { ok: false, reason: 'go is not installed (the yaml.v3 reader is a Go program)' };
+  const build = spawnSync('go', ['build', '-o', binary, '.'], {
+    cwd: join(TOOLS, 'yamlv3-reader'),
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, GOFLAGS: '-mod=mod' },
+  });
+  if (build.status !== 0) return { ok: false, reason: `go build of the yaml.v3 reader failed (Go proxy unreachable?): ${(build.stderr || String(build.error)).slice(-500)}` };
+  return { ok: true, binary };
+}
+
+/** A scalar as a reader typed it (tools/kfp-reference/read_yaml_typed.py and yamlv3-reader). */
+export type TypedScalar = { int: string } | { float: string } | { other: string };
+export interface TypedRead {
+  file: string;
+  ok: boolean;
+  documents?: unknown[];
+  error?: string;
+}
+
+function parseJsonLines(stdout: string): TypedRead[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as TypedRead);
+}
+
+/** Each file read by PyYAML (kfp's reader), typed. */
+export function readWithPyYaml(python: string, files: string[]): Map<string, TypedRead> {
+  return new Map(runTool(python, 'read_yaml_typed.py', files).map((read) => [read.file as string, read as unknown as TypedRead]));
+}
+
+/** Each file read by yaml.v3 (the KFP API server's reader), typed. */
+export function readWithYamlV3(binary: string, files: string[]): Map<string, TypedRead> {
+  const result = run(binary, files, 120_000);
+  if (result.status !== 0) throw new Error(`yamlv3-reader failed: ${result.stderr}`);
+  return new Map(parseJsonLines(result.stdout).map((read) => [read.file, read]));
+}
+
+const isTagged = (value: unknown, key: string): value is Record<string, string> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && key in value;
+
+/** A float as either reader prints it: Python's repr or Go's 'g' format. */
+function readerFloat(text: string): number {
+  const lower = text.toLowerCase();
+  if (lower === 'nan') return NaN;
+  if (lower === 'inf' || lower === '+inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  return Number(text);
+}
+
+/**
+ * A typed read as plain values (ints and floats both numbers), to compare
+ * with the compiler's documents; a date or other non-JSON value stays tagged,
+ * so it can never equal what the compiler meant.
+ */
+export function untyped(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(untyped);
+  if (isTagged(value, 'int')) return Number(value.int);
+  if (isTagged(value, 'float')) return readerFloat(value.float);
+  if (isTagged(value, 'other')) return value;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, untyped(item)]));
+  }
+  return value;
+}
+
+/** Typed reads of two readers compared as numbers where both are numbers of one kind (Python repr vs Go 'g'). */
+export function normalizedTyped(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizedTyped);
+  if (isTagged(value, 'float')) return { float: readerFloat(value.float) };
+  if (isTagged(value, 'int')) return { int: BigInt(value.int).toString() };
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalizedTyped(item)]));
+  }
+  return value;
+}
