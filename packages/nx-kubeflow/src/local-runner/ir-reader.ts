@@ -42,6 +42,11 @@ export interface IrContainer {
   env: { name: string; value: string }[];
 }
 
+export interface IrArtifactType {
+  schemaTitle?: string;
+  schemaVersion?: string;
+}
+
 export interface IrRetryPolicy {
   maxRetryCount: number;
   backoffSeconds: number;
@@ -68,6 +73,9 @@ export interface IrTask {
   inputParameterDefinitions: Record<string, IrParameterDefinition>;
   outputParameters: Record<string, IrParameterType>;
   outputArtifacts: string[];
+  /** Each artifact input's and output's artifactType as the IR has it ({schemaTitle, schemaVersion}), for the executor input. */
+  inputArtifactTypes: Record<string, IrArtifactType>;
+  outputArtifactTypes: Record<string, IrArtifactType>;
   cacheEnabled: boolean;
   retry?: IrRetryPolicy;
   container: IrContainer;
@@ -185,6 +193,8 @@ function readTask(taskName: string, task: Dict, components: Dict, executors: Dic
     inputParameterDefinitions: parameterDefinitions(dict(component.inputDefinitions).parameters, `${componentName}.inputDefinitions`),
     outputParameters,
     outputArtifacts: Object.keys(dict(outputs.artifacts)),
+    inputArtifactTypes: artifactTypes(dict(component.inputDefinitions).artifacts),
+    outputArtifactTypes: artifactTypes(outputs.artifacts),
     cacheEnabled: dict(task.cachingOptions).enableCache === true,
     ...(isDict(task.retryPolicy) ? { retry: retryPolicy(task.retryPolicy) } : {}),
     container: container(dict(executor.container)),
@@ -218,6 +228,15 @@ function parameterDefinitions(value: unknown, where: string): Record<string, IrP
     };
   }
   return out;
+}
+
+function artifactTypes(definitions: unknown): Record<string, IrArtifactType> {
+  return Object.fromEntries(
+    Object.entries(dict(definitions)).map(([artifact, definition]) => {
+      const type = dict(dict(definition).artifactType);
+      return [artifact, { ...(typeof type.schemaTitle === 'string' ? { schemaTitle: type.schemaTitle } : {}), ...(typeof type.schemaVersion === 'string' ? { schemaVersion: type.schemaVersion } : {}) }];
+    }),
+  );
 }
 
 function container(c: Dict): IrContainer {

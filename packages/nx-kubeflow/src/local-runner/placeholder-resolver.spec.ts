@@ -53,3 +53,20 @@ describe('resolveCommandLine', () => {
     expect(unresolved).toEqual(["{{$.inputs.parameters['missing']}}"]);
   });
 });
+
+describe('the executor input and runtime placeholders', () => {
+  it('replaces {{$}} with the executor input text and the runtime placeholders anywhere, in one pass', () => {
+    const executorInput = JSON.stringify({ inputs: { parameterValues: { text: "{{$.inputs.parameters['n']}}" } } });
+    const { argv, unresolved } = resolveCommandLine(
+      ['{{$}}', '--job={{$.pipeline_job_name}}', '{"Concat": ["{{$.pipeline_task_name}}", "/", "{{$.pipeline_job_uuid}}"]}'],
+      { ...io, executorInput, runtime: { '{{$.pipeline_job_name}}': 'p-r', '{{$.pipeline_task_name}}': 't', '{{$.pipeline_job_uuid}}': 'r' } },
+    );
+    // placeholder text inside the executor input's values is not resolved again
+    expect(argv).toEqual([executorInput, '--job=p-r', 't/r']);
+    expect(unresolved).toEqual([]);
+  });
+
+  it('leaves {{$}} as it is, and says so, when there is no executor input', () => {
+    expect(resolveCommandLine(['{{$}}', '{{$.pipeline_job_name}}'], io)).toEqual({ argv: ['{{$}}', '{{$.pipeline_job_name}}'], unresolved: ['{{$}}', '{{$.pipeline_job_name}}'] });
+  });
+});

@@ -2,8 +2,10 @@
  * An executor's command and args with every placeholder resolved, as KFP's
  * launcher does for container executors: {{$.inputs.parameters['x']}},
  * {{$.inputs.artifacts['x'].path|uri}}, {{$.outputs.parameters['x'].output_file}},
- * {{$.outputs.artifacts['x'].path|uri}} by plain text replacement anywhere in
- * an item, and items that are JSON {"Concat": [...]} / {"IfPresent": {...}}
+ * {{$.outputs.artifacts['x'].path|uri}}, the executor input `{{$}}` (as its
+ * JSON text) and KFP's runtime placeholders ({{$.pipeline_job_name}} and the
+ * like, which kfp.local resolves anywhere in an argument) by plain text
+ * replacement anywhere in an item, and items that are JSON {"Concat": [...]} / {"IfPresent": {...}}
  * (kfp's structured placeholders) expanded first: Concat joins its parts into
  * one argument, IfPresent becomes the Then or Else items (zero, one or many
  * arguments) depending on whether the named input has a value.
@@ -17,6 +19,8 @@ export interface ArtifactLocation {
   path: string;
   /** The artifact's URI; locally the same absolute path (see README). */
   uri: string;
+  /** The metadata the task's executor output gave it (a Metrics artifact's metrics); absent when it gave none. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface ExecutorIo {
@@ -26,6 +30,10 @@ export interface ExecutorIo {
   /** Output parameter name -> the file the component writes the value to. */
   outputParameterFiles: Record<string, string>;
   outputArtifacts: Record<string, ArtifactLocation>;
+  /** The executor input's JSON text, what `{{$}}` stands for (executor-input.ts); absent: `{{$}}` stays. */
+  executorInput?: string;
+  /** Runtime placeholders, e.g. `{{$.pipeline_job_name}}`, and their values for this task. */
+  runtime?: Record<string, string>;
 }
 
 export interface ResolvedCommandLine {
@@ -38,7 +46,14 @@ type Structured = string | { Concat: Structured[] } | { IfPresent: { InputName: 
 
 export function resolveCommandLine(items: readonly string[], io: ExecutorIo): ResolvedCommandLine {
   const replacements = placeholderTable(io);
-  const substitute = (text: string) => text.replace(/\{\{\$\.[^{}]*\}\}/g, (placeholder) => replacements.get(placeholder) ?? placeholder);
+  const unresolved = new Set<string>();
+  // One pass: a value that holds placeholder text (the executor input's JSON) is not read again.
+  const substitute = (text: string) =>
+    text.replace(/\{\{\$(?:\.[^{}]*)?\}\}/g, (placeholder) => {
+      const value = replacements.get(placeholder);
+      if (value === undefined) unresolved.add(placeholder);
+      return value ?? placeholder;
+    });
   const isPresent = (input: string) => input in io.parameters || input in io.artifacts;
 
   const expand = (item: Structured): string[] => {
@@ -51,8 +66,7 @@ export function resolveCommandLine(items: readonly string[], io: ExecutorIo): Re
   };
 
   const argv = items.flatMap((item) => expand(structuredOrText(item)));
-  const unresolved = [...new Set(argv.flatMap((arg) => arg.match(/\{\{\$\.[^{}]*\}\}/g) ?? []))];
-  return { argv, unresolved };
+  return { argv, unresolved: [...unresolved] };
 }
 
 /** An item that is a JSON Concat/IfPresent structure, parsed; any other item is text. */
@@ -66,7 +80,8 @@ function structuredOrText(item: string): Structured {
 }
 
 function placeholderTable(io: ExecutorIo): Map<string, string> {
-  const table = new Map<string, string>();
+  const table = new Map<string, string>(Object.entries(io.runtime ?? {}));
+  if (io.executorInput !== undefined) table.set('{{$}}', io.executorInput);
   for (const [name, value] of Object.entries(io.parameters)) table.set(`{{$.inputs.parameters['${name}']}}`, placeholderText(value));
   for (const [name, artifact] of Object.entries(io.artifacts)) {
     table.set(`{{$.inputs.artifacts['${name}'].path}}`, artifact.path);

@@ -60,15 +60,25 @@ it('runs the compiled example pipeline in the components venvs, then takes both 
   expect(typeof trainer.outputs.parameters.rmse).toBe('number');
   expect(existsSync(trainer.outputs.artifacts.model.path)).toBe(true);
   expect(existsSync(trainer.outputs.artifacts.metrics.path)).toBe(true);
-  // component logs stay JSON lines, with the run's context from the environment
+  // the executor output: metrics as the Metrics artifact's metadata (what the KFP UI shows), the same as its file
+  const metrics = JSON.parse(readFileSync(trainer.outputs.artifacts.metrics.path, 'utf8'));
+  expect(trainer.outputs.artifacts.metrics.metadata).toEqual(metrics);
+  expect(metrics.rmse).toBe(trainer.outputs.parameters.rmse);
+  expect(Object.keys(metrics).sort()).toEqual(['r2', 'rmse', 'train-rmse']);
+  expect(loader.outputs.artifacts.dataset.metadata).toEqual({ rows: 50 });
+  // component logs stay JSON lines, with the run's identity from KFP's placeholders
   const logLines = readFileSync(trainer.logFile, 'utf8').trim().split('\n');
   const records = logLines.map((line) => JSON.parse(line));
-  expect(records.some((record) => record.run_id === 'first' && record.task === 'trainer' && record.pipeline === 'training-pipeline')).toBe(true);
+  expect(records.length).toBeGreaterThan(0);
+  for (const record of records) {
+    expect(record).toMatchObject({ run_id: 'first', task: 'trainer', pipeline: 'training-pipeline', run_name: 'training-pipeline-first', component: 'trainer' });
+  }
 
   const { result: second, events } = await runOnce('second');
   expect(second.tasks.map((task) => task.state)).toEqual(['CACHED', 'CACHED']);
   expect(second.tasks[1].outputs.parameters.rmse).toBe(trainer.outputs.parameters.rmse);
   expect(existsSync(second.tasks[1].outputs.artifacts.model.path)).toBe(true);
+  expect(second.tasks[1].outputs.artifacts.metrics.metadata).toEqual(trainer.outputs.artifacts.metrics.metadata);
   // the venvs were ready: nothing was installed for the second run
   expect(events.filter((event) => event.kind === 'info')).toEqual([]);
 });

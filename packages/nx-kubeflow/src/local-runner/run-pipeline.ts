@@ -10,8 +10,14 @@
  *   <task>/log.attempt-<n>.txt                earlier attempts' logs
  *   <task>/outputs/artifacts/<name>           output artifact (a file or folder the component writes)
  *   <task>/outputs/parameters/<name>          output parameter file
+ *   <task>/outputs/executor_output.json       the executor output, where the task wrote one
+ *                                             (artifacts' metadata, parameters; executor-output.ts)
  * An artifact's URI is its absolute local path (as kfp.local has it), not a
  * file:// URL, so {{...uri}} and {{...path}} are the same text locally.
+ * `{{$}}` is the task's executor input (executor-input.ts), and KFP's runtime
+ * placeholders resolve to the run: {{$.pipeline_job_name}} to
+ * <pipeline>-<run id>, {{$.pipeline_job_uuid}} to the run id,
+ * {{$.pipeline_task_name}} to the task.
  *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs

@@ -13,6 +13,7 @@ import { findPythonInterpreter, type PythonInterpreter } from '../python/interpr
 import { readPyproject } from '../python/pyproject';
 import { ensureProjectVenv, type ProjectVenv } from '../python/venv';
 import type { ContainerLauncher } from './container-launch';
+import { pipelineJobName } from './executor-input';
 import type { IrContainer, IrSecretEnv } from './ir-reader';
 
 /** How to run a task: in its component's venv from the component folder, its command as it stands, or in its image. */
@@ -108,6 +109,8 @@ export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.
   env.NX_KUBEFLOW_PIPELINE = options.context.pipelineName;
   env.NX_KUBEFLOW_RUN_ID = options.context.runId;
   env.NX_KUBEFLOW_TASK = options.context.task;
+  // what {{$.pipeline_job_name}} resolves to, for components that do not pass it as an argument
+  env.NX_KUBEFLOW_RUN_NAME = pipelineJobName(options.context);
   env.NX_KUBEFLOW_COMPONENT = options.context.component;
   if (options.venv) {
     const bin = dirname(options.venv.python);

@@ -11,9 +11,11 @@ import { basename, join } from 'node:path';
 import { localDependencyClosure } from '../python/pyproject';
 import type { ProjectVenv } from '../python/venv';
 import type { ContainerLaunch, ContainerLauncher } from './container-launch';
+import { buildExecutorInput, executorOutputFile, runtimePlaceholders } from './executor-input';
+import { readExecutorOutput, type ExecutorOutput } from './executor-output';
 import type { IrTask } from './ir-reader';
 import { parseParameterText, ParameterValueError } from './parameter-values';
-import { resolveCommandLine, type ArtifactLocation } from './placeholder-resolver';
+import { resolveCommandLine, type ArtifactLocation, type ExecutorIo } from './placeholder-resolver';
 import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
 import { artifactDigest, sourceDigest } from './source-digest';
 import { cacheKey, lookupCache, restoreFromCache, storeInCache } from './task-cache';
@@ -73,7 +75,9 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
       if (entry) {
         restoreFromCache(ctx.cacheDir, key, layout.outputsDir);
         record.cached = true;
-        record.outputs = { parameters: entry.parameters, artifacts: artifactLocations(task, layout) };
+        // the executor output came back with the outputs: the artifacts' metadata is in it
+        const executorOutput = readExecutorOutput(executorOutputFile(layout.outputsDir), task);
+        record.outputs = { parameters: entry.parameters, artifacts: withMetadata(artifactLocations(task, layout), executorOutput) };
         return finish('CACHED', 'succeeded', `from the cache (run ${entry.origin.runId})`);
       }
     }
@@ -172,12 +176,15 @@ async function runAttempts(
     ...(inContainer ? { base: {} } : {}),
   });
   for (const warning of warnings) ctx.warn(record, warning);
-  const io = {
+  const outputFile = executorOutputFile(layout.outputsDir);
+  const io: ExecutorIo = {
     parameters: inputs.parameters,
     artifacts: inputs.artifacts,
     outputParameterFiles: Object.fromEntries(Object.keys(task.outputParameters).map((name) => [name, layout.parameterFile(name)])),
     outputArtifacts: artifactLocations(task, layout),
+    runtime: runtimePlaceholders({ pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name }, outputFile),
   };
+  io.executorInput = JSON.stringify(buildExecutorInput(task, io, outputFile));
   const commandLine = resolveCommandLine([...task.container.command, ...task.container.args], io);
   if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
   for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
@@ -210,7 +217,12 @@ async function runAttempts(
     else if (result.exitCode !== 0) failure = result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     else {
       try {
-        record.outputs = { parameters: readOutputParameters(task, layout.parameterFile), artifacts: checkOutputArtifacts(task, io.outputArtifacts) };
+        const executorOutput = readExecutorOutput(outputFile, task);
+        for (const name of executorOutput?.ignored ?? []) ctx.warn(record, `its executor output gives ${name}, which the component does not declare`);
+        record.outputs = {
+          parameters: readOutputParameters(task, layout.parameterFile, executorOutput),
+          artifacts: withMetadata(checkOutputArtifacts(task, io.outputArtifacts), executorOutput),
+        };
         return 'succeeded';
       } catch (error) {
         failure = (error as Error).message;
@@ -260,12 +272,31 @@ function artifactLocations(task: IrTask, layout: ReturnType<typeof taskLayout>):
   return Object.fromEntries(task.outputArtifacts.map((name) => [name, layout.artifact(name)]));
 }
 
-/** collectOutputParameters: every declared output parameter must have been written and parse as its type. */
-function readOutputParameters(task: IrTask, fileOf: (name: string) => string): Record<string, unknown> {
+/** Copies of the locations, each with the metadata the executor output gave its artifact. */
+function withMetadata(artifacts: Record<string, ArtifactLocation>, executorOutput: ExecutorOutput | undefined): Record<string, ArtifactLocation> {
+  return Object.fromEntries(
+    Object.entries(artifacts).map(([name, artifact]) => {
+      const metadata = executorOutput?.artifactMetadata[name];
+      return [name, metadata ? { ...artifact, metadata } : { ...artifact }];
+    }),
+  );
+}
+
+/**
+ * Every declared output parameter must have a value that parses as its type:
+ * its file where it was written (the file wins, as in kfp.local), else the
+ * executor output's value (the launcher's collectOutputParameters skips the
+ * file for those).
+ */
+function readOutputParameters(task: IrTask, fileOf: (name: string) => string, executorOutput: ExecutorOutput | undefined): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(task.outputParameters)) {
     const file = fileOf(name);
-    if (!existsSync(file)) throw new Error(`output parameter "${name}" (${type}) was not written to ${file}`);
+    if (!existsSync(file) && executorOutput && name in executorOutput.parameters) {
+      values[name] = executorOutput.parameters[name];
+      continue;
+    }
+    if (!existsSync(file)) throw new Error(`output parameter "${name}" (${type}) was not written to ${file}${executorOutput ? ' nor given in its executor output' : ''}`);
     try {
       values[name] = parseParameterText(readFileSync(file, 'utf8'), type);
     } catch (error) {
