@@ -81,6 +81,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   // Everything that can refuse this deploy is checked before an image is built or pushed:
   // the pipeline itself, --param values, the connection settings, the registry, the images not built here.
   const checked = compilePipelineProject({ ...options, env: settings.env, environ: options.environ, write: false });
+  for (const warning of checked.warnings) log(`warning: ${warning}`);
   const parameters = run && kind !== 'crd' ? parseRunParameters(options.params ?? [], rootParameters(checked.yaml)) : {};
   const remoteBackend = kind === 'local' ? undefined : createBackend({ kind, settings, workspaceRoot, projectName, pipelineRoot, tasks: () => ({}), dryRun, environ: options.environ, log });
   const builtHere = componentsWithImages({ workspaceRoot, pipelineRoot, projects: options.projects });

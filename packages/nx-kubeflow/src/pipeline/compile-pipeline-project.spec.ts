@@ -97,6 +97,7 @@ describe('compilePipelineProject', () => {
       contentHash: 'abc',
       env: 'production',
       parameterDefaults: { rows: 100000, epochs: 50 },
+      warnings: [],
     });
     const options = fakeCompile.mock.calls[0][0];
     expect(options.pipeline.tasks.map((task) => task.name)).toEqual(['data-loader', 'trainer']);
@@ -130,6 +131,13 @@ describe('compilePipelineProject', () => {
     const withComponentKey = compileReal();
     expect(withComponentKey).not.toBe(base);
     expect(withComponentKey).toContain('threshold = 0.5');
+  });
+
+  it('warns, with file:line:column, of component.yaml scalars YAML 1.1 (kfp) reads otherwise than 1.2, and compiles them as kfp reads them', () => {
+    write('components/trainer/component.yaml', TRAINER.replace("default: '200'", 'default: 0200'));
+    const result = run({ compile: undefined, write: false });
+    expect(result.warnings).toEqual([expect.stringMatching(/^components\/trainer\/component\.yaml:4:42: 0200 is the integer 128 to YAML 1\.1 readers .*quote it/)]);
+    expect(result.yaml).toContain('defaultValue: 128.0');
   });
 
   it('uses the image docker-build recorded for a component with a Dockerfile, and component.yaml\'s otherwise', () => {

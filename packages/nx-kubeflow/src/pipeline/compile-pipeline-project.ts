@@ -59,6 +59,8 @@ export interface CompiledPipelineProject {
   env: string;
   /** Parameter defaults the environment's settings overrode. */
   parameterDefaults: Record<string, unknown>;
+  /** `file:line:column: message` for each component.yaml scalar YAML 1.1 and 1.2 read differently. */
+  warnings: string[];
 }
 
 /** Throws PipelineCheckError with every problem found; writes nothing then. */
@@ -115,7 +117,8 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
   }
   const outputFile = toPosix(join(options.outputPath ?? join('dist', 'pipelines', projectName), PIPELINE_FILE));
   if (options.write !== false) writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
-  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults };
+  const warnings = components.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
+  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults, warnings };
 }
 
 /**

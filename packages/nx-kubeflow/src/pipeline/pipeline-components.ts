@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseComponentSpec } from '../kfp/component-spec';
+import { parseComponentSpec, type SpecWarning } from '../kfp/component-spec';
 import type { ComponentSpec } from '../kfp/pipeline-model';
 import type { PipelineProblem } from './pipeline-problems';
 
@@ -38,6 +38,8 @@ export interface LoadedComponents {
   /** Components that exist but whose component.yaml is broken. */
   broken: Set<string>;
   problems: PipelineProblem[];
+  /** Unquoted scalars YAML 1.1 (kfp) and 1.2 read differently: read as kfp does, worth quoting. */
+  warnings: SpecWarning[];
 }
 
 /**
@@ -50,20 +52,21 @@ export function loadComponents(
   projects: Readonly<Record<string, { root: string }>>,
   only?: ReadonlySet<string>,
 ): LoadedComponents {
-  const loaded: LoadedComponents = { specs: new Map(), roots: new Map(), broken: new Set(), problems: [] };
+  const loaded: LoadedComponents = { specs: new Map(), roots: new Map(), broken: new Set(), problems: [], warnings: [] };
   for (const [name, { root }] of Object.entries(projects)) {
     const file = join(root, COMPONENT_FILE).split('\\').join('/');
     const absolute = join(workspaceRoot, file);
     if (!existsSync(absolute)) continue;
     loaded.roots.set(name, root);
     if (only && !only.has(name)) continue;
-    const { spec, problems } = parseComponentSpec(readFileSync(absolute, 'utf8'), file);
+    const { spec, problems, warnings } = parseComponentSpec(readFileSync(absolute, 'utf8'), file);
+    loaded.warnings.push(...warnings);
     if (spec && problems.length === 0) {
       loaded.specs.set(name, spec);
     } else {
       loaded.broken.add(name);
       loaded.problems.push(
-        ...problems.map((problem) => ({ file, field: problem.field, message: problem.message })),
+        ...problems.map((problem) => ({ file, line: problem.line, column: problem.column, field: problem.field, message: problem.message })),
       );
     }
   }

@@ -21,6 +21,7 @@ export default async function compileExecutor(
       env: options.env,
       outputPath: options.outputPath,
     });
+    for (const warning of result.warnings) logger.warn(`[${projectName}] warning: ${warning}`);
     logger.info(`[${projectName}] compiled (${result.env}) to ${result.outputFile}, sha256 ${result.contentHash.slice(0, 12)}`);
     return { success: true };
   } catch (error) {
