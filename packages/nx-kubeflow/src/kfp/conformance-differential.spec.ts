@@ -5,7 +5,10 @@
  * read back with PyYAML, as kfp reads IR (YAML 1.1: kfp writes `1e3` plain
  * because to PyYAML that is text), and the documents must be equal, values
  * and their types, sdkVersion aside. The plugin's file must also mean to
- * PyYAML what the compiler meant. Needs PyPI (once, for the venv).
+ * PyYAML what the compiler meant, and every plugin IR whose inputs all have
+ * defaults must load as a component of an outer pipeline that kfp compiles
+ * (tools/kfp-reference/use_ir_as_component.py), as a team reuses a pipeline.
+ * Needs PyPI (once, for the venv).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +43,12 @@ function referenceJob(fixture: Fixture) {
 }
 
 const fixtures = loadFixtures('differential');
+
+/** An outer pipeline can call the compiled pipeline with no arguments: no artifact inputs, every parameter defaulted. */
+function callableWithDefaults(fixture: Fixture): boolean {
+  const { parameters } = fixture.options.pipeline;
+  return parameters.length > 0 && parameters.every((parameter) => parameter.default !== undefined);
+}
 const python = kfpPython();
 if (!python.ok) console.warn(`differential IR conformance skipped: ${python.reason}`);
 
@@ -47,6 +56,7 @@ describe('IR compiler against the kfp SDK', () => {
   const results = new Map<string, Record<string, unknown>>();
   const pluginFile = (fixture: Fixture) => join(OUT, `${fixture.name}.plugin.yaml`);
   let pyyaml = new Map<string, TypedRead>();
+  const usedAsComponent = new Map<string, Record<string, unknown>>();
 
   beforeAll(() => {
     if (!python.ok) return;
@@ -57,7 +67,21 @@ describe('IR compiler against the kfp SDK', () => {
     for (const result of runTool(python.python, 'compile_reference.py', [jobsFile])) results.set(result.out as string, result);
     for (const fixture of fixtures) writeFileSync(pluginFile(fixture), compilePipeline(fixture.options).yaml);
     pyyaml = readWithPyYaml(python.python, [...fixtures.map(pluginFile), ...fixtures.map((fixture) => referenceJob(fixture).out)]);
+    const reusable = fixtures.filter(callableWithDefaults).map(pluginFile);
+    for (const result of runTool(python.python, 'use_ir_as_component.py', reusable)) usedAsComponent.set(result.file as string, result);
   }, 600_000);
+
+  it('has fixtures that can be reused as components (all inputs defaulted)', () => {
+    expect(fixtures.filter(callableWithDefaults).map((fixture) => fixture.name)).toEqual(expect.arrayContaining(['yaml_1_1_scalars']));
+  });
+
+  for (const fixture of fixtures.filter(callableWithDefaults)) {
+    (python.ok ? it : it.skip)(`${fixture.name} loads in kfp as a component of an outer pipeline`, () => {
+      const result = usedAsComponent.get(pluginFile(fixture));
+      expect(result?.error ?? null).toBeNull();
+      expect(result?.ok).toBe(true);
+    });
+  }
 
   it('has at least 15 differential fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(15);
