@@ -64,6 +64,8 @@ export function ioTypeOf(typeName: string | undefined): IoType {
   if (canonical !== undefined && GOOGLE_TYPE.test(canonical)) {
     return { kind: 'artifact', schemaTitle: canonical, schemaVersion: '0.0.1' };
   }
-  const title = canonical === undefined ? undefined : ARTIFACT_SCHEMA_TITLES[canonical.toLowerCase()];
+  const key = canonical?.toLowerCase();
+  // own keys only: a type named "constructor" is an unknown type, so system.Artifact
+  const title = key !== undefined && Object.hasOwn(ARTIFACT_SCHEMA_TITLES, key) ? ARTIFACT_SCHEMA_TITLES[key] : undefined;
   return { kind: 'artifact', schemaTitle: title ?? 'system.Artifact', schemaVersion: '0.0.1' };
 }

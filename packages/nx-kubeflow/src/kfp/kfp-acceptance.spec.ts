@@ -11,6 +11,8 @@ import { readPipeline } from '../pipeline/read-pipeline';
 import { parseComponentSpec, type SpecProblem } from './component-spec';
 import { compilePipeline, type CompiledPipeline } from './ir-compiler';
 import { IrCompileError } from './ir-compile-error';
+import { ioTypeOf } from './io-types';
+import { parameterTypeOf } from './parameter-types';
 import type { ComponentSpec, PipelineDefinition, ResolvedComponent } from './pipeline-model';
 
 const FILE = 'pipelines/p/pipeline.yaml';
@@ -187,6 +189,14 @@ tasks:
     expect(spec(compiled).root.dag.tasks.use.inputs.artifacts).toEqual({ model: { componentInputArtifact: 'thing' } });
   });
 
+  // kfp looks type names up in dicts: a name such as constructor is simply unknown (system.Artifact)
+  it('types a component input named like an Object property as kfp does: an unknown type', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(parameterTypeOf(name)).toBeUndefined();
+      expect(ioTypeOf(name)).toEqual({ kind: 'artifact', schemaTitle: 'system.Artifact', schemaVersion: '0.0.1' });
+    }
+  });
+
   // kfp: "Argument type 'system.Model@0.0.1' is incompatible with the input type 'system.Dataset@0.0.1'"
   it('still refuses two different specific artifact types, and parameters for artifacts', () => {
     const { problems } = compile(`name: p
@@ -300,8 +310,8 @@ tasks:
       `${FILE}:4:29: parameters.b.default: the value is -Infinity, ${CANNOT}`,
       `${FILE}:5:34: parameters.c.default: {"x":[1,Infinity]} holds Infinity, ${CANNOT}`,
       `${FILE}:6:31: parameters.d.default: the value is Infinity, ${CANNOT}`,
-      `${FILE}:8:49: task "t", arguments.options: incompatible value for input "options" (JsonObject): {"y":NaN} holds NaN, ${CANNOT}`,
-      `${FILE}:8:66: task "t", arguments.rate: incompatible value for input "rate" (Float): the value is Infinity, ${CANNOT}`,
+      `${FILE}:8:49: task "t", arguments.options: {"y":NaN} holds NaN, ${CANNOT}`,
+      `${FILE}:8:66: task "t", arguments.rate: the value is Infinity, ${CANNOT}`,
     ]);
   });
 
@@ -361,5 +371,49 @@ implementation: {container: {image: alpine, command: [echo, {inputValue: s}, {in
       `- parameters.a: the value is Infinity, ${CANNOT}`,
       `- parameters.b: [NaN] holds NaN, ${CANNOT}`,
     ]);
+  });
+});
+
+describe('retry durations', () => {
+  // kfp set_retry -> convert_duration_to_seconds: one whole number and a unit whose first letter is
+  // s, m, h, d or w, spaces ignored: '5m' -> 300s, '1 hour' -> 3600s, '2hours', '10sec', '5ms' -> 300s
+  // (minutes: kfp reads the first letter only); '1.5s', '1h30m', '60', '-1s', '1H' raise ValueError.
+  it('takes every duration kfp takes and writes it in seconds, as kfp does', () => {
+    const { problems, compiled } = compile(`name: p
+tasks:
+  a: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 5m, backoff_max_duration: 1 hour}}
+  b: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 2hours, backoff_max_duration: '3 days'}}
+  c: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 10sec, backoff_max_duration: 5ms}}
+`);
+    expect(problems).toEqual([]);
+    const retry = (task: string) => {
+      const { backoffDuration, backoffMaxDuration } = spec(compiled).root.dag.tasks[task].retryPolicy;
+      return [backoffDuration, backoffMaxDuration];
+    };
+    expect([retry('a'), retry('b'), retry('c')]).toEqual([
+      ['300s', '3600s'],
+      ['7200s', '259200s'],
+      ['10s', '300s'],
+    ]);
+  });
+
+  it('refuses what kfp refuses, 1.5s included, naming task and field', () => {
+    expect(
+      compile(`name: p
+tasks:
+  a: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 1.5s, backoff_max_duration: 1h30m}}
+  b: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 60, backoff_max_duration: 1H}}
+`).problems,
+    ).toEqual([
+      `${FILE}:3:78: task "a", retry.backoff_duration: must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got "1.5s").`,
+      `${FILE}:3:106: task "a", retry.backoff_max_duration: must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got "1h30m").`,
+      `${FILE}:4:78: task "b", retry.backoff_duration: must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got 60).`,
+      `${FILE}:4:104: task "b", retry.backoff_max_duration: must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got "1H").`,
+    ]);
+  });
+
+  // kfp: "Task is missing from pipeline."
+  it('refuses a pipeline without tasks, as kfp does', () => {
+    expect(compile('name: p\ntasks: {}\n').problems).toEqual([`${FILE}:2:8: tasks: needs at least one task: a mapping of task name to {component, arguments, ...}.`]);
   });
 });

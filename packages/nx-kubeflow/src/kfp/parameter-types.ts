@@ -5,8 +5,8 @@
 export const PARAMETER_TYPES = ['String', 'Integer', 'Float', 'Boolean', 'JsonObject', 'JsonArray'] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
-/** Aliases kfp accepts in component YAML, by lower-cased name. */
-const PARAMETER_TYPE_ALIASES: Record<string, ParameterType> = {
+/** Aliases kfp accepts in component YAML, by lower-cased name (pipeline.yaml takes them too, in any case). */
+export const PARAMETER_TYPE_ALIASES: Readonly<Record<string, ParameterType>> = {
   string: 'String',
   str: 'String',
   text: 'String',
@@ -35,7 +35,9 @@ export const SYSTEM_ARTIFACT_TYPES = [
 ] as const;
 
 export function parameterTypeOf(typeName: string): ParameterType | undefined {
-  return PARAMETER_TYPE_ALIASES[typeName.toLowerCase()];
+  const key = typeName.toLowerCase();
+  // own keys only: a type named "constructor" is no parameter type
+  return Object.hasOwn(PARAMETER_TYPE_ALIASES, key) ? PARAMETER_TYPE_ALIASES[key] : undefined;
 }
 
 export function isParameterType(typeName: string): boolean {

@@ -8,7 +8,7 @@ import { outputNameProblem } from '../kfp/kfp-names';
 import type { ComponentSpec, PipelineDefinition, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
 import { findCycles, type DependencyEdge } from './pipeline-graph';
 import type { PipelineProblem } from './pipeline-problems';
-import { describeIoType, incompatibility, ioTypeOf, parameterValueProblem } from './pipeline-types';
+import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 
 export interface CheckPipelineOptions {
@@ -110,6 +110,7 @@ class PipelineChecker {
         this.report(task, path, `input "${inputName}" is an artifact (${expected.schemaTitle}): wire it from an upstream output ({task: t, output: o}), not a literal.`);
         return;
       }
+      if (literalProblem(argument.value)) return; // reported by the reader
       const problem = parameterValueProblem(argument.value, expected.parameterType);
       if (problem) this.report(task, path, `incompatible value for input "${inputName}" (${expected.parameterType}): ${problem}`);
       return;

@@ -6,6 +6,7 @@
  */
 import { ioTypeOf, type IoType } from '../kfp/io-types';
 import { nonFiniteProblem, type ParameterType } from '../kfp/parameter-types';
+import { containsNull } from '../kfp/ir-values';
 
 export { ioTypeOf, type IoType };
 
@@ -36,13 +37,30 @@ export function incompatibility(given: IoType, expected: IoType): string | undef
   return undefined;
 }
 
+/**
+ * Why no parameter can take this value, or undefined: kfp writes defaults and
+ * constants as protobuf Values, which hold no null (to_protobuf_value refuses
+ * None) and, in their JSON form, no NaN or infinity.
+ */
+export function literalProblem(value: unknown): string | undefined {
+  const nonFinite = nonFiniteProblem(value);
+  if (nonFinite) return nonFinite;
+  if (value !== null && typeof value === 'object' && containsNull(value)) {
+    return `${JSON.stringify(value)} holds a null, which kfp cannot write into the IR; give a value or leave the entry out.`;
+  }
+  return undefined;
+}
+
 /** Why a literal (a YAML value) is not a valid value of a parameter type, or undefined. */
 export function parameterValueProblem(value: unknown, type: ParameterType): string | undefined {
-  if (type !== 'String' && type !== 'Boolean') {
-    const problem = nonFiniteProblem(value);
+  const shown = JSON.stringify(value);
+  // a number, mapping or list of the right kind that kfp still cannot write
+  const rightKind =
+    type === 'Integer' || type === 'Float' ? typeof value === 'number' : (type === 'JsonObject' || type === 'JsonArray') && value !== null && typeof value === 'object';
+  if (rightKind) {
+    const problem = literalProblem(value);
     if (problem) return problem;
   }
-  const shown = JSON.stringify(value);
   switch (type) {
     case 'String':
       return typeof value === 'string' ? undefined : `${shown} is not a String; quote it ('${String(value)}') if text is meant.`;

@@ -4,6 +4,7 @@
  * the components is in check-pipeline.ts. Problems are collected, never thrown.
  */
 import { parameterTypeOf } from '../kfp/parameter-types';
+import { durationToSeconds } from '../kfp/retry-policy';
 import {
   ARTIFACT_TYPE_NAMES,
   isArtifactTypeName,
@@ -20,7 +21,7 @@ import {
 } from '../kfp/pipeline-model';
 import { parameterNameProblem, pipelineNameProblem, taskNameProblem } from './pipeline-names';
 import type { PipelineProblem } from './pipeline-problems';
-import { parameterValueProblem } from './pipeline-types';
+import { literalProblem, parameterValueProblem } from './pipeline-types';
 import { YamlSource, type YamlPath } from './yaml-source';
 
 export interface ReadPipelineResult {
@@ -55,8 +56,6 @@ const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 /** kfp's own checks on resource strings (PipelineTask._validate_cpu_request_limit / _validate_memory_request_limit). */
 const CPU = /^([0-9]*[.])?[0-9]+m?$/;
 const MEMORY = /^[0-9]+(E|Ei|P|Pi|T|Ti|G|Gi|M|Mi|K|Ki)?$/;
-/** A duration as kfp's set_retry takes it: seconds, e.g. 60s. */
-const DURATION = /^[0-9]+(\.[0-9]+)?s$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Dict = Record<string, unknown>;
@@ -168,6 +167,8 @@ class PipelineReader {
       this.report(['tasks'], 'must be a mapping of task name to {component, arguments, ...}.');
       return [];
     }
+    // kfp: "Task is missing from pipeline."
+    if (Object.keys(raw).length === 0) this.report(['tasks'], 'needs at least one task: a mapping of task name to {component, arguments, ...}.');
     const tasks: PipelineTask[] = [];
     for (const [name, spec] of Object.entries(raw)) {
       const task = this.readTask(name, spec);
@@ -255,6 +256,9 @@ class PipelineReader {
       }
       return valid ? { kind: 'task-output', task: value.task as string, output: value.output as string } : undefined;
     }
+    // what no input type can take is refused here; the checker matches the rest to the input's type
+    const problem = literalProblem(value);
+    if (problem) this.report(path, problem, { task });
     return { kind: 'literal', value: value as Extract<TaskArgument, { kind: 'literal' }>['value'] };
   }
 
@@ -292,14 +296,15 @@ class PipelineReader {
     }
     for (const key of ['backoff_duration', 'backoff_max_duration'] as const) {
       if (raw[key] === undefined) continue;
-      if (typeof raw[key] !== 'string' || !DURATION.test(raw[key] as string)) {
-        this.report([...path, key], `must be a duration in seconds, e.g. 60s (got ${JSON.stringify(raw[key])}).`, { task });
+      // exactly what kfp's set_retry takes (convert_duration_to_seconds), so never 1.5s or 1h30m
+      if (typeof raw[key] !== 'string' || durationToSeconds(raw[key] as string) === undefined) {
+        this.report([...path, key], `must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got ${JSON.stringify(raw[key])}).`, { task });
       } else {
         retry[key] = raw[key] as string;
       }
     }
     if (raw.backoff_factor !== undefined) {
-      if (typeof raw.backoff_factor !== 'number' || !(raw.backoff_factor > 0)) {
+      if (typeof raw.backoff_factor !== 'number' || !(raw.backoff_factor > 0) || !Number.isFinite(raw.backoff_factor)) {
         this.report([...path, 'backoff_factor'], 'must be a positive number, e.g. 2.', { task });
       } else {
         retry.backoff_factor = raw.backoff_factor;
@@ -371,8 +376,8 @@ class PipelineReader {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(raw)) {
       if (!ENV_NAME.test(name)) this.report([...path, name], `"${name}" is not a valid environment variable name.`, { task, of: 'key' });
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
-      else this.report([...path, name], 'must be a string.', { task });
+      if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) env[name] = String(value);
+      else this.report([...path, name], typeof value === 'number' ? `must be a string: quote it ('${String(value)}') if that text is meant.` : 'must be a string.', { task });
     }
     return env;
   }
