@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PARAMETER_TYPE_ALIASES, PARAMETER_TYPES } from '../kfp/parameter-types';
 import { PARAMETER_KEYS, PIPELINE_KEYS, TASK_KEYS } from './read-pipeline';
 
 /** The shipped JSON Schema (for editors) and the reader (for compile) must describe the same file. */
@@ -22,6 +23,20 @@ describe('pipeline.schema.json', () => {
     const parameterName = new RegExp(schema.properties.parameters.propertyNames.pattern);
     expect(parameterName.test('learning_rate')).toBe(true);
     expect(parameterName.test('1st')).toBe(false);
+    // kfp refuses a pipeline parameter that does not start with a letter
+    expect(parameterName.test('_x')).toBe(false);
+  });
+
+  it("takes the parameter type names the reader takes: kfp's aliases, in any case", () => {
+    const anyCase = (word: string) => word.replace(/[a-z]/g, (letter) => `[${letter.toUpperCase()}${letter}]`);
+    const pattern = (names: string[]) => `^(${names.map(anyCase).join('|')})$`;
+    const aliases = Object.keys(PARAMETER_TYPE_ALIASES);
+    expect(schema.definitions.parameterType.anyOf[1].pattern).toBe(pattern(aliases));
+    // one if/then per type gives the default its JSON type
+    const typed = schema.definitions.parameter.allOf.slice(0, PARAMETER_TYPES.length);
+    expect(typed.map((rule: { if: { properties: { type: { pattern: string } } } }) => rule.if.properties.type.pattern)).toEqual(
+      PARAMETER_TYPES.map((type) => pattern(aliases.filter((alias) => PARAMETER_TYPE_ALIASES[alias] === type))),
+    );
   });
 
   it('resolves every $ref', () => {

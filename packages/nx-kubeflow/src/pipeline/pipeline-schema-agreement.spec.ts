@@ -1,0 +1,272 @@
+/**
+ * The shipped JSON Schema (what an editor flags) and readPipeline (what
+ * compile refuses) must give the same verdict on every pipeline.yaml: the
+ * example pipeline, every fixture, and a corpus of good and bad values for
+ * each field either of them constrains. ajv is the schema's judge, with
+ * strictNumbers: the schema speaks JSON, which has no NaN or infinity, and
+ * neither does the IR, so both refuse them.
+ */
+import Ajv from 'ajv';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { formatProblem } from './pipeline-problems';
+import { readPipeline } from './read-pipeline';
+
+const WORKSPACE = join(__dirname, '../../../..');
+const schema = JSON.parse(readFileSync(join(__dirname, 'pipeline.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: false, strictSchema: true, strictNumbers: true }).compile(schema);
+
+interface Verdicts {
+  schema: string[];
+  reader: string[];
+}
+
+function verdicts(text: string): Verdicts {
+  const read = readPipeline(text, 'pipeline.yaml');
+  const value = parse(text);
+  const schemaErrors = validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
+  return { schema: schemaErrors, reader: read.problems.map(formatProblem) };
+}
+
+/** A line saying how the verdicts differ from each other or from `expected`, or undefined when they do not. */
+function disagreement(label: string, text: string, expected: 'valid' | 'invalid' | 'either' = 'either'): string | undefined {
+  const { schema: schemaErrors, reader } = verdicts(text);
+  const agree = (schemaErrors.length === 0) === (reader.length === 0);
+  if (agree && (expected === 'either' || (expected === 'valid') === (reader.length === 0))) return undefined;
+  return `${label}: expected ${agree ? expected : 'agreement'}; schema: ${JSON.stringify(schemaErrors)}; reader: ${JSON.stringify(reader)}`;
+}
+
+function expectAgreement(cases: ReadonlyArray<readonly [label: string, text: string, expected?: 'valid' | 'invalid' | 'either']>): void {
+  expect(cases.map(([label, text, expected]) => disagreement(label, text, expected)).filter((line) => line !== undefined)).toEqual([]);
+}
+
+/** Every pipeline.yaml the workspace holds: the example pipelines, the generator's output shape, and the compiler fixtures. */
+function examplePipelines(): string[] {
+  const files: string[] = [];
+  const pipelines = join(WORKSPACE, 'pipelines');
+  for (const name of existsSync(pipelines) ? readdirSync(pipelines) : []) {
+    if (existsSync(join(pipelines, name, 'pipeline.yaml'))) files.push(join(pipelines, name, 'pipeline.yaml'));
+  }
+  const fixtures = join(__dirname, '../kfp/__fixtures__');
+  for (const kind of ['differential', 'golden']) {
+    for (const name of readdirSync(join(fixtures, kind))) {
+      if (existsSync(join(fixtures, kind, name, 'pipeline.yaml'))) files.push(join(fixtures, kind, name, 'pipeline.yaml'));
+    }
+  }
+  return files;
+}
+
+/** The pipeline.yaml texts written out in the specs of the reader, checker, compile and kfp acceptance (those without interpolation). */
+function specExamples(): { label: string; text: string }[] {
+  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'compile-pipeline-project.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
+  return specs.flatMap((spec) => {
+    const source = readFileSync(join(__dirname, spec), 'utf8');
+    return [...source.matchAll(/`(name: [^`]*)`/g)]
+      .filter(([, text]) => !text.includes('${'))
+      .map(([, text], index) => ({ label: `${spec} example ${index + 1}`, text }));
+  });
+}
+
+const BASE = `name: p
+description: d
+parameters:
+  rate: {type: Float, default: 0.1, description: r}
+tasks:
+  a:
+    component: c
+    display_name: A
+    arguments: {x: 1, y: {parameter: rate}, z: {task: b, output: o}}
+    after: [b]
+    caching: true
+    retry: {max_retry_count: 1, backoff_duration: 60s, backoff_factor: 2, backoff_max_duration: 3600s}
+    resources: {cpu_request: '1', cpu_limit: '2', memory_request: 1G, memory_limit: 2G, accelerator: {type: nvidia.com/gpu, count: 1}}
+    env: {A: b}
+    secrets: [{secret_name: s, keys: {k: K}}]
+    tolerations: [{key: k, operator: Equal, value: v, effect: NoSchedule, toleration_seconds: 10}]
+  b: {component: c}
+`;
+
+const REMOVE = Symbol('remove');
+
+/** BASE with the value at `path` replaced by `yaml` (parsed as YAML, as a user writes it), or removed. */
+function variant(path: (string | number)[], yaml: string | typeof REMOVE): string {
+  const doc = parse(BASE);
+  let parent = doc;
+  for (const key of path.slice(0, -1)) parent = parent[key] ??= {};
+  const last = path[path.length - 1];
+  if (yaml === REMOVE) delete parent[last];
+  else parent[last] = parse(`v: ${yaml}`).v;
+  return stringify(doc);
+}
+
+/** BASE with a mapping whose keys are being tested: `path` gets { [key]: value }. */
+function keyVariant(path: (string | number)[], key: string, value: string): string {
+  const doc = parse(BASE);
+  let parent = doc;
+  for (const segment of path.slice(0, -1)) parent = parent[segment];
+  parent[path[path.length - 1]] = { [key]: parse(`v: ${value}`).v };
+  return stringify(doc);
+}
+
+type Corpus = { path: (string | number)[]; good: string[]; bad: string[] };
+
+const TASK = ['tasks', 'a'];
+const PARAM = ['parameters', 'rate'];
+
+/** Values as YAML text; each is tried at its path in BASE. */
+const CORPUS: Corpus[] = [
+  { path: ['name'], good: ['p', 'training-pipeline', '0x', `${'a'.repeat(128)}`], bad: ['P', 'a_b', '-a', "''", '1', 'null', `${'a'.repeat(129)}`, '[p]'] },
+  { path: ['description'], good: ['x', "''", 'null', "'multi\n  line'"], bad: ['1', '[x]', '{a: 1}', 'true'] },
+  { path: ['parameters'], good: ['null', '{}'], bad: ['[]', 'x', '1'] },
+  { path: [...PARAM, 'description'], good: ['x', 'null', "''"], bad: ['1', '[x]'] },
+  {
+    path: [...PARAM, 'type'],
+    good: ['Float', 'float', 'FLOAT', 'double', 'Double'],
+    bad: ['Foo', '1', 'null', 'artifact', 'dataset', 'Float64', '[Float]', 'constructor', 'toString', '__proto__', 'hasOwnProperty', "''"],
+  },
+  { path: [...PARAM], good: ['{type: string, default: x}', '{type: TEXT, default: x}', '{type: Str, default: x}', '{type: integer, default: 1}', '{type: INT, default: 1}'], bad: ['{type: text, default: 1}', '{type: INT, default: 1.5}'] },
+  { path: [...PARAM], good: ['{type: boolean, default: true}', '{type: Bool, default: false}', '{type: jsonobject, default: {}}', '{type: DICT, default: {a: 1}}'], bad: ['{type: bool, default: 0}', '{type: Dict, default: [1]}'] },
+  { path: [...PARAM], good: ['{type: jsonarray, default: []}', '{type: List, default: [a]}', '{type: Double, default: 2}'], bad: ['{type: LIST, default: {}}', '{type: double, default: x}'] },
+  { path: [...PARAM, 'default'], good: ['0.1', '1', '-3', '1e-3', '1.0e+2'], bad: ['x', "'0.1'", 'true', 'null', '.nan', '.inf', '-.inf', '[1]', '{a: 1}'] },
+  { path: [...PARAM], good: ['{type: Float}', '{type: String, default: x}', '{type: Integer, default: 3}', '{type: Boolean, default: false}'], bad: [] },
+  { path: [...PARAM], good: ['{type: JsonObject, default: {a: [1, b]}}', '{type: JsonArray, default: [1, {a: 2}]}', '{type: str, default: x}', '{type: int, default: 1}'], bad: [] },
+  { path: [...PARAM], good: ['{type: float, default: 1.5}', '{type: bool, default: true}', '{type: dict, default: {}}', '{type: list, default: []}'], bad: [] },
+  { path: [...PARAM], good: ['{type: Dataset}', '{type: Artifact, description: d}', '{type: Model}', '{type: Metrics}', '{type: HTML}', '{type: Markdown}'], bad: [] },
+  { path: [...PARAM], good: ['{type: ClassificationMetrics}', '{type: SlicedClassificationMetrics}'], bad: ['{type: Dataset, default: x}', '{type: Model, default: null}'] },
+  {
+    path: [...PARAM],
+    good: [],
+    bad: [
+      '{type: Integer, default: 1.5}',
+      '{type: Integer, default: x}',
+      '{type: Integer, default: 1e400}',
+      '{type: String, default: 1}',
+      '{type: String, default: true}',
+      '{type: Boolean, default: yes}',
+      '{type: Boolean, default: 1}',
+      '{type: JsonObject, default: [1]}',
+      '{type: JsonObject, default: {a: .nan}}',
+      '{type: JsonArray, default: {a: 1}}',
+      '{type: JsonArray, default: [.inf]}',
+      '{type: JsonObject, default: {a: null}}',
+      '{type: JsonArray, default: [1, null]}',
+      '{default: 1}',
+      '{type: Float, typo: 1}',
+      'Float',
+      'null',
+      '[Float]',
+    ],
+  },
+  { path: ['tasks'], good: [], bad: ['null', '{}', '[]', 'x'] },
+  { path: TASK, good: ['{component: c}', '{component: c, arguments: null, after: null, retry: null, resources: null, env: null, secrets: null, tolerations: null}'], bad: ['x', 'null', '{}', '{component: c, typo: 1}', '[c]'] },
+  { path: [...TASK, 'component'], good: ['c', 'data-loader'], bad: ["''", '1', 'null', '[c]'] },
+  { path: [...TASK, 'display_name'], good: ['Train', "''", 'null'], bad: ['1', '[x]'] },
+  { path: [...TASK, 'arguments'], good: ['null', '{}', '{x: 1}', '{x: x}', '{x: true}', '{x: [1, a]}', '{x: {a: 1}}', '{x: {}}', '{x: {parameter: rate}}', '{x: {task: b, output: o}}'], bad: [] },
+  {
+    path: [...TASK, 'arguments'],
+    good: ['{x: 1.5e3}', '{x: -1}'],
+    bad: [
+      '{x: null}',
+      '{x: {parameter: 1}}',
+      '{x: {parameter: rate, extra: 1}}',
+      '{x: {task: b}}',
+      '{x: {output: o}}',
+      '{x: {task: b, output: 1}}',
+      '{x: {task: b, output: o, extra: 1}}',
+      '{x: .nan}',
+      '{x: [.inf]}',
+      '{x: {a: -.inf}}',
+      '{x: [null]}',
+      '{x: {a: {b: null}}}',
+      'x',
+      '[1]',
+    ],
+  },
+  { path: [...TASK, 'after'], good: ['[]', '[b]', 'null'], bad: ['b', '[1]', '[null]', '{b: 1}'] },
+  { path: [...TASK, 'caching'], good: ['true', 'false'], bad: ['yes', "'true'", '1', 'null'] },
+  { path: [...TASK, 'retry'], good: ['{max_retry_count: 0}', '{max_retry_count: 3}', 'null'], bad: ['{}', '{max_retry_count: -1}', '{max_retry_count: 1.5}', "{max_retry_count: '3'}", '3', '{max_retry_count: 1, typo: 1}'] },
+  {
+    path: [...TASK, 'retry', 'backoff_duration'],
+    good: ['60s', '0s', '1s', '5m', '1h', '2d', '1w', "'1 hour'", '2hours', "'2 w'", '10sec', '5ms', "' 30s'", "'1 0s'"],
+    bad: ['1.5s', '1.5h', '60', '60x', 's', "''", '1h30m', '-1s', "'\t1s'", '60', '1', 'null', '[60s]', '.inf'],
+  },
+  { path: [...TASK, 'retry', 'backoff_max_duration'], good: ['3600s', '1h', "'3 days'"], bad: ['0.5h', '3600', 'forever', 'null'] },
+  { path: [...TASK, 'retry', 'backoff_factor'], good: ['2', '1.5', '0.1'], bad: ['0', '-1', "'2'", 'null', '.inf', '.nan'] },
+  { path: [...TASK, 'resources'], good: ['{}', 'null', '{cpu_limit: 1}'], bad: ['{typo: 1}', '1', '[1]'] },
+  {
+    path: [...TASK, 'resources', 'cpu_limit'],
+    good: ["'2'", '2', "'0.5'", '0.5', '500m', "'.5'", '.5', '0', '1000000'],
+    bad: ['two', "'-1'", '-1', '2m5', "''", 'null', '1e-7', '1e21', '.inf', '.nan', 'true', '[1]', '2Gi'],
+  },
+  { path: [...TASK, 'resources', 'cpu_request'], good: ["'1'", '1'], bad: ['1.5.5', '1M'] },
+  {
+    path: [...TASK, 'resources', 'memory_limit'],
+    good: ['8G', '1Gi', '512M', '100', "'100'", '512Mi', '1E', '1Ki', '0'],
+    bad: ['8GB', '1.5G', '1.5', '-1', "''", 'null', 'G', '1e21', '.inf', '8g', 'true'],
+  },
+  { path: [...TASK, 'resources', 'memory_request'], good: ['1G'], bad: ['1 G'] },
+  { path: [...TASK, 'resources', 'accelerator'], good: ['{type: nvidia.com/gpu}', '{type: x, count: 2}'], bad: ['{}', "{type: ''}", '{type: 1}', '{type: x, count: 0}', '{type: x, count: 1.5}', '{type: x, typo: 1}', 'null', 'gpu'] },
+  { path: [...TASK, 'env'], good: ['{A: b}', '{_A1: 1}', '{A: true}', '{A: 1.5}', 'null', '{}'], bad: ['{A: null}', '{A: [1]}', '{A: {b: 1}}', '{A: .nan}', '{A: .inf}', '[A]'] },
+  { path: [...TASK, 'secrets'], good: ['[]', 'null', '[{secret_name: s, keys: {k: K, k2: _K2}}]'], bad: ['{}', '[{secret_name: s}]', '[{keys: {k: K}}]', "[{secret_name: '', keys: {k: K}}]", '[{secret_name: s, keys: {}}]'] },
+  { path: [...TASK, 'secrets'], good: [], bad: ['[{secret_name: s, keys: {k: 1K}}]', '[{secret_name: s, keys: {k: 1}}]', '[{secret_name: s, keys: {k: K}, typo: 1}]', '[s]', '[null]', '[{secret_name: 1, keys: {k: K}}]'] },
+  {
+    path: [...TASK, 'tolerations'],
+    good: ['[]', 'null', '[{key: k}]', '[{operator: Exists}]', '[{key: k, operator: Exists}]', '[{key: k, operator: Exists, effect: NoExecute, toleration_seconds: 5}]', '[{key: k, value: v, effect: PreferNoSchedule}]'],
+    bad: ['[{}]', '[{value: v}]', '[{operator: Equal}]', '[{key: k, operator: Exists, value: v}]', '[{key: k, operator: In}]', '[{key: k, effect: Never}]', '[{key: 1}]', '[{key: k, value: 1}]'],
+  },
+  { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]'], bad: ['[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
+];
+
+/** Mapping keys with rules: parameter names, task names, env names. */
+const KEY_CORPUS: { path: (string | number)[]; value: string; good: string[]; bad: string[] }[] = [
+  { path: ['parameters'], value: '{type: Integer, default: 1}', good: ['x', 'learning_rate', 'X1', 'x_', 'a__b', 'None_'], bad: ['_x', '__x', '_', '1x', 'class', 'None', 'a-b', 'a b', 'é', ''] },
+  { path: ['tasks'], value: '{component: c}', good: ['a', 'train-2', '0', 'a'.repeat(63)], bad: ['Train', 'a_b', '-a', 'a-', 'a'.repeat(64), 'a.b', ''] },
+  { path: [...TASK, 'env'], value: 'x', good: ['A', '_A', 'a1', 'LOG_LEVEL'], bad: ['1A', 'A-B', 'A.B', ''] },
+];
+
+describe('pipeline.schema.json and readPipeline agree', () => {
+  it('on the base of the corpus', () => {
+    expectAgreement([['base', BASE, 'valid']]);
+  });
+
+  for (const file of examplePipelines()) {
+    it(`on ${file.slice(WORKSPACE.length + 1)}`, () => {
+      expectAgreement([[file, readFileSync(file, 'utf8')]]);
+    });
+  }
+
+  it('on the pipeline.yaml examples written out in specs', () => {
+    const examples = specExamples();
+    expect(examples.length).toBeGreaterThan(10);
+    expectAgreement(examples.map(({ label, text }) => [label, text] as const));
+  });
+
+  for (const { path, good, bad } of CORPUS) {
+    const where = path.join('.');
+    it(`on ${where}: ${[...good, ...bad].join(' | ').slice(0, 120)}`, () => {
+      expectAgreement([
+        ...good.map((value) => [`${where}=${value}`, variant(path, value), 'valid'] as const),
+        ...bad.map((value) => [`${where}=${value}`, variant(path, value), 'invalid'] as const),
+      ]);
+    });
+  }
+
+  it('on required keys', () => {
+    const required = [['name'], ['tasks'], [...PARAM, 'type'], [...TASK, 'component'], [...TASK, 'retry', 'max_retry_count'], [...TASK, 'resources', 'accelerator', 'type']];
+    const optional = [['description'], ['parameters'], [...PARAM, 'default'], [...PARAM, 'description'], [...TASK, 'arguments'], [...TASK, 'retry']];
+    expectAgreement([
+      ...required.map((path) => [`without ${path.join('.')}`, variant(path, REMOVE), 'invalid'] as const),
+      ...optional.map((path) => [`without ${path.join('.')}`, variant(path, REMOVE), 'valid'] as const),
+    ]);
+  });
+
+  for (const { path, value, good, bad } of KEY_CORPUS) {
+    it(`on names under ${path.join('.')}`, () => {
+      expectAgreement([
+        ...good.map((key) => [`key ${JSON.stringify(key)}`, keyVariant(path, key, value), 'valid'] as const),
+        ...bad.map((key) => [`key ${JSON.stringify(key)}`, keyVariant(path, key, value), 'invalid'] as const),
+      ]);
+    });
+  }
+});
