@@ -1,0 +1,74 @@
+/**
+ * A generated component does what the examples do under KFP's executor: its
+ * component.yaml passes the executor input and the run's identity (compiled
+ * to `{{$}}` and KFP's runtime placeholders), and its run.py writes the
+ * executor output listing every output artifact and parameter - which its own
+ * generated test checks. Generated into a scratch workspace beside a copy of
+ * component-runtime; its tests run in a venv made as the test target makes it
+ * (needs the package index for dynaconf and pytest; skips with a message without).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { parseComponentSpec } from '../../kfp/component-spec';
+import { commandLineToStrings } from '../../kfp/placeholders';
+import { findPythonInterpreter } from '../../python/interpreter';
+import { ensureProjectVenv } from '../../python/venv';
+import { runProcess } from '../../process/run-process';
+import { componentGenerator } from './component';
+
+jest.setTimeout(15 * 60_000);
+
+const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-generated-kfp-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+it('generates a component whose arguments and run.py speak KFP executor input and output', async () => {
+  const tree = createTreeWithEmptyWorkspace();
+  tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+  await componentGenerator(tree, { name: 'scorer', inputs: 'dataset:Dataset,threshold:Float=0.5', outputs: 'report:Metrics,score:Float,labels:JsonArray' });
+
+  const { spec, problems } = parseComponentSpec(tree.read('components/scorer/component.yaml', 'utf-8')!, 'components/scorer/component.yaml');
+  expect(problems).toEqual([]);
+  expect(commandLineToStrings(spec!.implementation.container.args, spec!).slice(0, 8)).toEqual([
+    '--executor-input',
+    '{{$}}',
+    '--pipeline-job-name',
+    '{{$.pipeline_job_name}}',
+    '--pipeline-job-uuid',
+    '{{$.pipeline_job_uuid}}',
+    '--pipeline-task-name',
+    '{{$.pipeline_task_name}}',
+  ]);
+
+  // on disk: the generated component beside the workspace's component-runtime
+  for (const change of tree.listChanges()) {
+    if (!change.path.startsWith('components/scorer/') || !change.content) continue;
+    mkdirSync(dirname(join(scratch, change.path)), { recursive: true });
+    writeFileSync(join(scratch, change.path), change.content);
+  }
+  const runtimeFiles = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z', '--', 'packages/component-runtime'], { cwd: WORKSPACE_ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter((file) => file && !file.includes('/.venv/'));
+  for (const file of runtimeFiles) {
+    mkdirSync(dirname(join(scratch, file)), { recursive: true });
+    cpSync(join(WORKSPACE_ROOT, file), join(scratch, file));
+  }
+
+  let venv;
+  try {
+    venv = await ensureProjectVenv({ workspaceRoot: scratch, projectRoot: 'components/scorer', interpreter: await findPythonInterpreter(undefined), extras: ['test'], pipArgs: [] });
+  } catch (error) {
+    console.warn(`Skipping the generated component's tests: its venv could not be made (package index unreachable?): ${(error as Error).message}`);
+    return;
+  }
+  const result = await runProcess(venv.python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: join(scratch, 'components/scorer'), tailLines: 60 });
+  expect({ exitCode: result.exitCode, output: result.tail.join('\n') }).toMatchObject({ exitCode: 0 });
+  expect(result.tail.join('\n')).toMatch(/3 passed/);
+});
