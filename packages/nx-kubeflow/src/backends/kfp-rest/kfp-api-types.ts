@@ -15,12 +15,18 @@ export type KfpRuntimeState =
   | 'CANCELED'
   | 'PAUSED';
 
-/** google.rpc.Status, the body of every error answer (grpc-gateway adds `error`). */
+/**
+ * An error answer's body: google.rpc.Status from the gRPC gateway (grpc-gateway
+ * v1 added `error`); the multipart upload handlers write
+ * {error_message, error_details} instead, error_details a Go stack trace.
+ */
 export interface KfpStatus {
   code?: number;
   message?: string;
   error?: string;
   details?: unknown[];
+  error_message?: string;
+  error_details?: string;
 }
 
 export interface KfpPipeline {
@@ -84,6 +90,8 @@ export interface KfpRun {
   display_name?: string;
   description?: string;
   pipeline_version_reference?: KfpPipelineVersionReference;
+  /** Where the run was made from a spec rather than a version reference. */
+  pipeline_spec?: Record<string, unknown>;
   runtime_config?: KfpRuntimeConfig;
   service_account?: string;
   created_at?: string;

@@ -32,8 +32,18 @@ export class KfpApiError extends Error {
        * connecting). Undefined where it may have.
        */
       requestSent?: false;
-      /** The answer had a KFP (google.rpc.Status) error body: the API server itself answered, not a proxy in front of it. */
+      /**
+       * The answer had a KFP error body (google.rpc.Status, or the upload
+       * handlers' error_message): the API server itself answered, not a
+       * proxy in front of it.
+       */
       kfpErrorBody?: boolean;
+      /**
+       * The API server refused the request as it stands, whatever its status
+       * says (a 5xx naming a ResourceNotFoundError or InvalidInputError): sending it again
+       * cannot change the answer, so it is not retried.
+       */
+      refused?: boolean;
     },
   ) {
     super(message);
@@ -42,7 +52,8 @@ export class KfpApiError extends Error {
 
   /** 5xx, timeouts and connection faults may pass; 4xx answers will not. */
   get retryable(): boolean {
-    const { kind, status } = this.details;
+    const { kind, status, refused } = this.details;
+    if (refused) return false;
     return kind !== 'http' || status === undefined || status >= 500 || status === 429;
   }
 
@@ -68,19 +79,54 @@ export class KfpApiError extends Error {
   }
 }
 
-/** The server's message from an error body: googleRpcStatus `message`, grpc-gateway's `error`, or the text itself. */
+/**
+ * The server's message from an error body: googleRpcStatus `message`,
+ * grpc-gateway's `error`, the upload handlers' `error_message`, or the
+ * text itself. Never the upload handlers' `error_details`: a Go stack trace
+ * of the server's own code, nothing a user can act on.
+ */
 export function serverMessage(body: unknown, text: string): string | undefined {
   if (body && typeof body === 'object') {
     const status = body as KfpStatus;
-    const message = status.message || status.error;
+    const message = status.message || status.error || status.error_message;
     if (message) return message;
+    if (status.error_details) return undefined;
   }
   const trimmed = text.trim();
   return trimmed ? trimmed.slice(0, 500) : undefined;
 }
 
+/** A KFP error answer: google.rpc.Status (code, message; grpc-gateway v1 adds error) or the upload handlers' {error_message, error_details}. */
+export function isKfpErrorBody(body: unknown): boolean {
+  return !!body && typeof body === 'object' && ['code', 'message', 'error', 'error_message'].some((key) => key in body);
+}
+
+/**
+ * grpc-gateway's answer for a path under /apis/ that no route serves:
+ * 404 {"code": 5, "message": "Not Found"}. A KFP body, but not "no such
+ * resource": the URL is wrong (kfp.host has a path too many or too few, or
+ * the server has no v2beta1 API). A missing resource names what is missing.
+ */
+export function isUnknownRoute(status: number, body: unknown): boolean {
+  if (status !== 404 || !body || typeof body !== 'object') return false;
+  const message = (body as KfpStatus).message ?? (body as KfpStatus).error;
+  return typeof message === 'string' && message.trim() === 'Not Found';
+}
+
+/**
+ * Upstream's error kinds that say the request itself cannot succeed. The API
+ * server wraps some of them in an internal error, so they come with a 500
+ * (POST /runs of a deleted version: 500 {"code": 13, "message": "...
+ * ResourceNotFoundError: ..."}); that 500 is an answer, not a fault.
+ */
+const REFUSAL_KINDS = /\b(ResourceNotFoundError|InvalidInputError)\b/;
+
+export function isRefusal(status: number, message: string | undefined): boolean {
+  return status >= 500 && !!message && REFUSAL_KINDS.test(message);
+}
+
 /** What to check for an HTTP error, by status. */
-export function hintFor(status: number, context: { baseUrl: string; namespace: string; isKfpError: boolean }): string {
+export function hintFor(status: number, context: { baseUrl: string; namespace: string; isKfpError: boolean; refused?: boolean }): string {
   const ns = context.namespace ? `namespace "${context.namespace}" (kfp.namespace)` : 'the default namespace (kfp.namespace is empty)';
   if (status === 401) {
     return 'Check the credentials: KF_PIPELINES_TOKEN, the token file (KF_PIPELINES_SA_TOKEN_PATH), the session cookies (KF_PIPELINES_COOKIES) or kfp.user_id, ' + `and that they may use ${ns}.`;
@@ -88,11 +134,23 @@ export function hintFor(status: number, context: { baseUrl: string; namespace: s
   if (status === 403) {
     return `Check that the credentials (token, cookies or kfp.user_id) are allowed in ${ns}: a profile contributor, or a service account bound to it.`;
   }
-  if (status === 404 && !context.isKfpError) {
-    return `Check kfp.host: ${context.baseUrl} answered like no KFP API server (expected ${context.baseUrl}/apis/v2beta1/...).`;
-  }
+  if (status === 404 && !context.isKfpError) return hostHint(context.baseUrl);
   if (status === 404) return `Check kfp.namespace (${ns}) and that the resource was not deleted on the server.`;
   if (status === 409) return 'Something of that name exists already on the server.';
+  if (context.refused) {
+    return 'The server refused the request as it stands (what the message names does not exist or is not valid), so it was not retried: ' +
+      'check that the pipeline version and experiment still exist (deploying again publishes the version) and the namespace.';
+  }
   if (status >= 500) return 'The server failed; retried as far as safe. Check the KFP API server logs.';
   return 'The server rejected the request.';
+}
+
+/** What to fix when kfp.host does not lead to the v2beta1 API; the likely value when it ends in the API path itself. */
+export function hostHint(baseUrl: string): string {
+  const apiPath = /\/apis(\/v\d\w*)?\/?$/.exec(baseUrl);
+  const suggestion = apiPath ? ` It ends in ${apiPath[0]}, which the backend adds itself: try kfp.host = "${baseUrl.slice(0, apiPath.index)}".` : '';
+  return (
+    `Check kfp.host: no KFP v2 API answers at ${baseUrl}/apis/v2beta1/. kfp.host is the part before /apis/v2beta1, ` +
+    `e.g. https://<kubeflow host>/pipeline or http://ml-pipeline.kubeflow:8888; a KFP 1.x server has no v2beta1 API.${suggestion}`
+  );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KfpConnection } from './kfp-connection';
-import { hintFor, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
+import { hintFor, hostHint, isKfpErrorBody, isRefusal, isUnknownRoute, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
 import { multipartBody, type MultipartFile } from './multipart-body';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -122,12 +122,14 @@ export class KfpHttpClient {
   async call<T>(request: KfpRequest, options: { absentOn404?: boolean } = {}): Promise<T | undefined> {
     const answer = await this.send(request);
     if (answer.status >= 200 && answer.status < 300) return answer.body as T;
-    const isKfpError = isStatusBody(answer.body);
-    if (answer.status === 404 && options.absentOn404 && isKfpError) return undefined;
-    throw this.errorFor(request, answer, isKfpError);
+    const isKfpError = isKfpErrorBody(answer.body);
+    // grpc-gateway's "Not Found" for a path no route serves is a wrong URL, not an absent resource.
+    const unknownRoute = isUnknownRoute(answer.status, answer.body);
+    if (answer.status === 404 && options.absentOn404 && isKfpError && !unknownRoute) return undefined;
+    throw this.errorFor(request, answer, isKfpError, unknownRoute);
   }
 
-  private errorFor(request: KfpRequest, answer: KfpAnswer, isKfpError: boolean): KfpApiError {
+  private errorFor(request: KfpRequest, answer: KfpAnswer, isKfpError: boolean, unknownRoute: boolean): KfpApiError {
     const described = `${request.method} ${request.path}`;
     const details = { method: request.method, path: request.path, status: answer.status, kind: 'http' as const, kfpErrorBody: isKfpError };
     if (answer.status >= 300 && answer.status < 400) {
@@ -138,8 +140,16 @@ export class KfpHttpClient {
       );
     }
     const message = serverMessage(answer.body, answer.text);
-    const hint = hintFor(answer.status, { baseUrl: this.connection.baseUrl, namespace: this.connection.namespace, isKfpError });
-    return new KfpApiError(`${described} answered ${answer.status}${message ? `: ${message}` : ''}. ${hint}`, { ...details, serverMessage: message });
+    if (unknownRoute) {
+      return new KfpApiError(`${described} answered 404 Not Found: no such route on ${this.connection.baseUrl}. ${hostHint(this.connection.baseUrl)}`, { ...details, serverMessage: message });
+    }
+    const refused = isKfpError && isRefusal(answer.status, message);
+    const hint = hintFor(answer.status, { baseUrl: this.connection.baseUrl, namespace: this.connection.namespace, isKfpError, refused });
+    return new KfpApiError(`${described} answered ${answer.status}${message ? `: ${message}` : ''}. ${hint}`, {
+      ...details,
+      serverMessage: message,
+      ...(refused ? { refused: true } : {}),
+    });
   }
 
   /** The token file is read on every call: projected service account tokens rotate. */
@@ -170,11 +180,6 @@ function parseJson(text: string, contentType: string | undefined): unknown {
 function redirect(res: http.IncomingMessage): { location?: string } {
   const location = res.headers.location;
   return location ? { location } : {};
-}
-
-/** A KFP error answer: google.rpc.Status with a code or message. */
-function isStatusBody(body: unknown): boolean {
-  return !!body && typeof body === 'object' && ('code' in body || 'message' in body || 'error' in body);
 }
 
 function tlsHint(error: NodeJS.ErrnoException): string {
