@@ -59,17 +59,33 @@ export class KfpApi {
     return this.read<KfpPipeline>({ method: 'GET', path: `${API}/pipelines/names/${encodeURIComponent(name)}`, query: { namespace: this.namespace } }, true);
   }
 
-  createPipeline(pipeline: { name: string; display_name?: string; description?: string }): Promise<KfpPipeline> {
-    return this.write({ method: 'POST', path: `${API}/pipelines`, json: { ...pipeline, ...(this.namespace ? { namespace: this.namespace } : {}) } });
+  /**
+   * A new pipeline and its first version in one request (one transaction on
+   * the server): an IR the server refuses leaves no pipeline behind. The
+   * server names the first version after the pipeline and gives it the
+   * pipeline's description; `tags` would go to the pipeline, not the version.
+   */
+  uploadPipeline(upload: { name: string; description?: string; irYaml: string }): Promise<KfpPipeline> {
+    return this.write({
+      method: 'POST',
+      path: `${API}/pipelines/upload`,
+      query: { name: upload.name, display_name: upload.name, description: upload.description, namespace: this.namespace },
+      multipart: [{ field: 'uploadfile', filename: `${upload.name}.yaml`, contentType: 'application/x-yaml', content: upload.irYaml }],
+    });
   }
 
-  async versionByName(pipelineId: string, name: string): Promise<KfpPipelineVersion | undefined> {
+  async versionByName(pipelineId: string, name: string, match: (version: KfpPipelineVersion) => boolean = () => true): Promise<KfpPipelineVersion | undefined> {
     const [version] = await this.findInList<KfpPipelineVersion>(
       { method: 'GET', path: `${API}/pipelines/${encodeURIComponent(pipelineId)}/versions`, query: { filter: equalsFilter('name', name) } },
       'pipeline_versions',
-      (candidate) => candidate.name === name,
+      (candidate) => candidate.name === name && match(candidate),
     );
     return version;
+  }
+
+  /** One version with its pipeline_spec: where the tasks of a run started elsewhere are read from. */
+  getVersion(pipelineId: string, versionId: string): Promise<KfpPipelineVersion | undefined> {
+    return this.read<KfpPipelineVersion>({ method: 'GET', path: `${API}/pipelines/${encodeURIComponent(pipelineId)}/versions/${encodeURIComponent(versionId)}` }, true);
   }
 
   uploadVersion(upload: { pipelineId: string; name: string; description?: string; tags?: Record<string, string>; irYaml: string }): Promise<KfpPipelineVersion> {

@@ -13,9 +13,10 @@ import {
   type TaskState,
 } from '../pipeline-backend';
 import { KfpApi } from './kfp-api';
-import type { KfpExperiment, KfpRecurringRun, KfpTrigger } from './kfp-api-types';
+import type { KfpExperiment, KfpPipelineVersion, KfpRecurringRun, KfpRun, KfpTrigger } from './kfp-api-types';
 import { describeAuth, type KfpConnection } from './kfp-connection';
 import { KfpHttpClient } from './kfp-http-client';
+import { irOfVersion, irTaskNames, irTaskNamesOfYaml } from './kfp-ir-tasks';
 import { createOnce, realSleep, type RetryPolicy } from './kfp-retry';
 import { finalRunState, pipelineTasks, runError, taskStateOf, taskSummary } from './kfp-run-state';
 import { sameTrigger, scheduleProblems, triggerFor } from './kfp-schedule';
@@ -58,6 +59,9 @@ export class KfpRestBackend implements PipelineBackend {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private checkedHost = false;
+  /** The IR's task names by version id (published here) and by run id (started here): what followRun reports. */
+  private readonly taskNamesByVersion = new Map<string, string[]>();
+  private readonly taskNamesByRun = new Map<string, string[]>();
 
   constructor(private readonly options: KfpRestBackendOptions) {
     const { connection } = options;
@@ -94,40 +98,50 @@ export class KfpRestBackend implements PipelineBackend {
   async publish(request: PublishRequest): Promise<PublishResult> {
     await this.checkHost();
     const versionName = versionNameFor(request.contentHash);
+    const name = request.pipelineName;
     const namespace = this.connection.namespace ? ` in namespace ${this.connection.namespace}` : '';
+    const taskNames = irTaskNamesOfYaml(request.irYaml);
 
-    let pipeline = await this.api.pipelineByName(request.pipelineName);
-    if (pipeline) this.log(`Found pipeline ${request.pipelineName} (${pipeline.pipeline_id})${namespace}`);
+    let pipeline = await this.api.pipelineByName(name);
+    if (pipeline) this.log(`Found pipeline ${name} (${pipeline.pipeline_id})${namespace}`);
     else if (this.dryRun) {
-      this.wouldWrite(`create pipeline ${request.pipelineName}${namespace}`);
-      this.wouldWrite(`upload version ${versionName} of ${request.pipelineName}`);
+      this.wouldWrite(`create pipeline ${name}${namespace} with its first version ${versionName} (one upload)`);
       return { pipelineId: DRY_RUN_ID, versionId: DRY_RUN_ID, versionName, created: true, location: this.connection.baseUrl, dryRun: true };
     } else {
-      pipeline = await createOnce(this.retry, `pipeline ${request.pipelineName}`, {
-        create: () => this.api.createPipeline({ name: request.pipelineName, display_name: request.pipelineName, ...(request.description ? { description: request.description } : {}) }),
-        find: () => this.api.pipelineByName(request.pipelineName),
+      // Pipeline and first version in one request: an IR the server refuses leaves no empty pipeline behind.
+      pipeline = await createOnce(this.retry, `pipeline ${name} with version ${versionName}`, {
+        create: () => this.api.uploadPipeline({ name, description: versionDescription(request, versionName), irYaml: request.irYaml }),
+        find: () => this.api.pipelineByName(name),
         // A second pipeline of that name in the namespace is refused (409).
         nameUniqueOnServer: true,
       });
-      this.log(`Created pipeline ${request.pipelineName} (${pipeline.pipeline_id})${namespace}`);
+      const pipelineId = requiredId(pipeline.pipeline_id, 'pipeline_id', 'pipeline');
+      const first = await this.existingVersion(pipelineId, name, versionName);
+      if (first) {
+        const versionId = requiredId(first.pipeline_version_id, 'pipeline_version_id', 'pipeline version');
+        this.log(`Created pipeline ${name} (${pipelineId})${namespace} with version ${versionName} (${versionId})`);
+        return this.published(pipelineId, versionId, versionName, true, taskNames);
+      }
+      // Made meanwhile by someone else (the upload answered 409), or an empty one an older deploy left: add the version below.
+      this.log(`Found pipeline ${name} (${pipelineId})${namespace}`);
     }
     const pipelineId = requiredId(pipeline.pipeline_id, 'pipeline_id', 'pipeline');
 
-    const existing = await this.api.versionByName(pipelineId, versionName);
+    const existing = await this.existingVersion(pipelineId, name, versionName);
     if (existing) {
-      this.log(`Found version ${versionName} of ${request.pipelineName}: unchanged, nothing uploaded`);
-      return this.published(pipelineId, requiredId(existing.pipeline_version_id, 'pipeline_version_id', 'pipeline version'), versionName, false);
+      this.log(`Found version ${versionName} of ${name}: unchanged, nothing uploaded`);
+      return this.published(pipelineId, requiredId(existing.pipeline_version_id, 'pipeline_version_id', 'pipeline version'), versionName, false, taskNames);
     }
     if (this.dryRun) {
-      this.wouldWrite(`upload version ${versionName} of ${request.pipelineName}`);
+      this.wouldWrite(`upload version ${versionName} of ${name}`);
       return { ...this.published(pipelineId, DRY_RUN_ID, versionName, true), dryRun: true };
     }
-    const version = await createOnce(this.retry, `version ${versionName} of ${request.pipelineName}`, {
+    const version = await createOnce(this.retry, `version ${versionName} of ${name}`, {
       create: () =>
         this.api.uploadVersion({
           pipelineId,
           name: versionName,
-          description: versionDescription(request),
+          description: versionDescription(request, versionName),
           tags: kfpTags(request.tags),
           irYaml: request.irYaml,
         }),
@@ -136,11 +150,24 @@ export class KfpRestBackend implements PipelineBackend {
       nameUniqueOnServer: true,
     });
     const versionId = requiredId(version.pipeline_version_id, 'pipeline_version_id', 'pipeline version');
-    this.log(`Uploaded version ${versionName} of ${request.pipelineName} (${versionId})`);
-    return this.published(pipelineId, versionId, versionName, true);
+    this.log(`Uploaded version ${versionName} of ${name} (${versionId})`);
+    return this.published(pipelineId, versionId, versionName, true, taskNames);
   }
 
-  private published(pipelineId: string, versionId: string, versionName: string, created: boolean): PublishResult {
+  /**
+   * This IR's version of the pipeline: the one named by its content hash,
+   * or the first version, which the server names after the pipeline and
+   * which says the content hash in its description.
+   */
+  private async existingVersion(pipelineId: string, pipelineName: string, versionName: string): Promise<KfpPipelineVersion | undefined> {
+    return (
+      (await this.api.versionByName(pipelineId, versionName)) ??
+      (await this.api.versionByName(pipelineId, pipelineName, (version) => (version.description ?? '').includes(contentMarker(versionName))))
+    );
+  }
+
+  private published(pipelineId: string, versionId: string, versionName: string, created: boolean, taskNames?: string[]): PublishResult {
+    if (taskNames) this.taskNamesByVersion.set(versionId, taskNames);
     return { pipelineId, versionId, versionName, created, location: `${this.connection.baseUrl}/#/pipelines/details/${pipelineId}/version/${versionId}` };
   }
 
@@ -187,6 +214,8 @@ export class KfpRestBackend implements PipelineBackend {
       where: `experiment "${experimentName}"`,
     });
     const runId = requiredId(run.run_id, 'run_id', 'run');
+    const taskNames = this.taskNamesByVersion.get(request.version.versionId);
+    if (taskNames) this.taskNamesByRun.set(runId, taskNames);
     this.log(`Started run "${displayName}" (${runId}) in experiment ${experimentName}`);
     return { runId, location: `${this.connection.baseUrl}/#/runs/details/${runId}` };
   }
@@ -199,9 +228,11 @@ export class KfpRestBackend implements PipelineBackend {
   async followRun(handle: RunHandle, follow: FollowRunOptions = {}): Promise<RunOutcome> {
     if (handle.runId === DRY_RUN_ID) throw new Error('a dry run starts no run, so there is none to follow.');
     const seen = new Map<string, TaskState>();
+    let taskNames = this.taskNamesByRun.get(handle.runId);
     for (;;) {
       const run = await this.api.getRun(handle.runId);
-      const tasks = pipelineTasks(run);
+      taskNames ??= await this.taskNamesOfRun(run);
+      const tasks = pipelineTasks(run, taskNames);
       for (const task of tasks) {
         const key = task.task_id ?? task.display_name ?? '?';
         const state = taskStateOf(task.state);
@@ -220,6 +251,19 @@ export class KfpRestBackend implements PipelineBackend {
       }
       await this.sleep(this.options.pollIntervalMs ?? 5000);
     }
+  }
+
+  /** For a run started elsewhere: the task names of its version's spec, read once; [] when it cannot be read. */
+  private async taskNamesOfRun(run: KfpRun): Promise<string[]> {
+    const reference = run.pipeline_version_reference;
+    let names: string[] = [];
+    if (run.pipeline_spec) names = irTaskNames(irOfVersion(run.pipeline_spec));
+    else if (reference?.pipeline_id && reference.pipeline_version_id) {
+      const version = await this.api.getVersion(reference.pipeline_id, reference.pipeline_version_id).catch(() => undefined);
+      names = irTaskNames(irOfVersion(version?.pipeline_spec));
+    }
+    if (run.run_id) this.taskNamesByRun.set(run.run_id, names);
+    return names;
   }
 
   /**
@@ -360,11 +404,19 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The description the version gets: the caller's, plus the tags, which older servers do not keep. */
-function versionDescription(request: PublishRequest): string | undefined {
+/** How a version's description says which IR it holds: the first version cannot be named by it (the server names it after the pipeline). */
+function contentMarker(versionName: string): string {
+  return `content ${versionName}`;
+}
+
+/**
+ * The description a version gets: the caller's, the content hash (by which
+ * the first version is recognised), and the tags, which older servers do not
+ * keep and which /pipelines/upload puts on the pipeline, not its version.
+ */
+function versionDescription(request: PublishRequest, versionName: string): string {
   const tags = Object.entries(request.tags ?? {}).map(([key, value]) => `${key} ${value}`);
-  const parts = [request.description, tags.length ? `(${tags.join(', ')})` : undefined].filter(Boolean);
-  return parts.length ? parts.join(' ') : undefined;
+  return [request.description, `(${[contentMarker(versionName), ...tags].join(', ')})`].filter(Boolean).join(' ');
 }
 
 /** KFP limits tag keys and values to 63 characters: longer ones stay in the description only. */

@@ -39,11 +39,24 @@ export function finalRunState(state: KfpRuntimeState | undefined): RunState | un
 }
 
 /**
- * The pipeline's own tasks from run_details.task_details: the DAG entry
- * "root" is the run itself, not a task of the pipeline.
+ * Argo's nodes that are never a task of the pipeline, for when the IR's task
+ * names are not to be had: the drivers, the executor pods, the root DAG.
  */
-export function pipelineTasks(run: KfpRun): KfpTaskDetail[] {
-  return (run.run_details?.task_details ?? []).filter((task) => task.display_name && task.display_name !== 'root');
+const ARGO_MACHINERY = /^(root|root-driver|executor|.*-driver)$/;
+
+/**
+ * The pipeline's own tasks from run_details.task_details, in the IR's order.
+ * A real server lists every Argo workflow node there: root-driver,
+ * <task>-driver, executor (one per task), the pipeline's own DAG node, then
+ * the tasks, in no set order. Only nodes named as one of the IR's tasks
+ * (`taskNames`, by key or display name) are the pipeline's. Without the
+ * names (the spec could not be read), Argo's known node names are left out.
+ */
+export function pipelineTasks(run: KfpRun, taskNames?: string[]): KfpTaskDetail[] {
+  const details = (run.run_details?.task_details ?? []).filter((task) => task.display_name);
+  if (!taskNames?.length) return details.filter((task) => !ARGO_MACHINERY.test(task.display_name!));
+  const order = (task: KfpTaskDetail) => taskNames.indexOf(task.display_name!);
+  return details.filter((task) => order(task) >= 0).sort((a, b) => order(a) - order(b));
 }
 
 export function taskSummary(task: KfpTaskDetail): TaskSummary {
