@@ -79,7 +79,7 @@ suite('KFP REST backend against the upstream swagger (Prism proxies)', () => {
       'GET /apis/v2beta1/recurringruns',
       'GET /apis/v2beta1/runs/{id}',
       'POST /apis/v2beta1/experiments',
-      'POST /apis/v2beta1/pipelines',
+      'POST /apis/v2beta1/pipelines/upload',
       'POST /apis/v2beta1/pipelines/upload_version',
       'POST /apis/v2beta1/recurringruns',
       'POST /apis/v2beta1/recurringruns/{id}:disable',

@@ -25,19 +25,40 @@ describe('KfpRestBackend against the KFP test server', () => {
     new KfpRestBackend({ connection: testConnection(server.url, connection), log: (line) => lines.push(line), sleep: noWait, retryBaseDelayMs: 1, ...overrides });
 
   describe('publish', () => {
-    it('first deploy creates the pipeline (with no version) and uploads one version named by content hash', async () => {
+    it('first deploy creates the pipeline and its first version in one upload; the next version goes by upload_version, named by content hash', async () => {
       const request = publishRequest('one', { 'git-sha': 'abc123', branch: 'main' });
       const result = await backend().publish(request);
-      expect(result).toMatchObject({ created: true, versionName: request.contentHash.slice(0, 12) });
+      const versionName = request.contentHash.slice(0, 12);
+      expect(result).toMatchObject({ created: true, versionName });
+      expect(server.writes().map((r) => `${r.method} ${r.path} ${r.query['namespace']}`)).toEqual(['POST /apis/v2beta1/pipelines/upload team-a']);
       expect(server.state.pipelines).toHaveLength(1);
       expect(server.state.pipelines[0]).toMatchObject({ name: 'training', namespace: 'team-a', pipeline_id: result.pipelineId });
-      const versions = server.state.versionsOf('training', 'team-a');
-      expect(versions.map((v) => v.name)).toEqual([result.versionName]);
-      expect(versions[0].package).toBe(request.irYaml);
-      expect(versions[0].tags).toEqual({ 'git-sha': 'abc123', branch: 'main' });
-      expect(versions[0].description).toContain('abc123');
+      // The server names the first version after the pipeline: the content hash is in its description.
+      const [first] = server.state.versionsOf('training', 'team-a');
+      expect(first).toMatchObject({ name: 'training', pipeline_version_id: result.versionId, package: request.irYaml });
+      expect(first.description).toContain(`content ${versionName}`);
+      expect(first.description).toContain('git-sha abc123');
       expect(result.location).toBe(`${server.url}/#/pipelines/details/${result.pipelineId}/version/${result.versionId}`);
-      expect(lines.join('\n')).toMatch(/Created pipeline training[\s\S]*Uploaded version/);
+      expect(lines.join('\n')).toMatch(new RegExp(`Created pipeline training \\(${result.pipelineId}\\) in namespace team-a with version ${versionName}`));
+
+      const next = publishRequest('two', { 'git-sha': 'def456' });
+      const second = await backend().publish(next);
+      expect(server.writes().map((r) => r.path).slice(1)).toEqual(['/apis/v2beta1/pipelines/upload_version']);
+      const versions = server.state.versionsOf('training', 'team-a');
+      expect(versions.map((v) => v.name)).toEqual(['training', second.versionName]);
+      expect(versions[1].tags).toEqual({ 'git-sha': 'def456' });
+      expect(lines.join('\n')).toMatch(/Uploaded version/);
+    });
+
+    it('an IR the server refuses on the first upload leaves no pipeline behind, and the error is the server message without its stack trace', async () => {
+      const request = { ...publishRequest('one'), irYaml: 'pipelineInfo: {name: training}\n' };
+      const attempt = backend().publish(request);
+      await expect(attempt).rejects.toThrow(/^POST \/apis\/v2beta1\/pipelines\/upload answered 400: unknown template format\. The server rejected the request\.$/);
+      await attempt.catch((error: Error) => {
+        expect(error.message).not.toMatch(/error_details|error_message|pipeline_upload_server\.go|\{/);
+      });
+      expect(server.state.pipelines).toHaveLength(0);
+      expect(server.writes()).toHaveLength(1);
     });
 
     it('an unchanged re-deploy publishes nothing: created false, no write sent', async () => {
@@ -66,38 +87,51 @@ describe('KfpRestBackend against the KFP test server', () => {
     });
 
     it('a 500 on upload, then success: exactly one version', async () => {
+      server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload', status: 500 });
+      const first = await backend().publish(publishRequest('zero'));
+      expect(first.created).toBe(true);
+      expect(server.state.versions).toHaveLength(1);
+      expect(server.writes().map((r) => `${r.path} ${r.status}`)).toEqual(['/apis/v2beta1/pipelines/upload 500', '/apis/v2beta1/pipelines/upload 200']);
+
       server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload_version', status: 500 });
       const result = await backend().publish(publishRequest('one'));
       expect(result.created).toBe(true);
-      expect(server.state.versions).toHaveLength(1);
+      expect(server.state.versions).toHaveLength(2);
       expect(server.writes().filter((r) => r.path.endsWith('upload_version')).map((r) => r.status)).toEqual([500, 200]);
     });
 
     it('a 500 after the server made the version: no second upload, no duplicate', async () => {
+      server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload', status: 503, afterApplying: true });
+      const first = await backend().publish(publishRequest('zero'));
+      expect(server.state.versions).toHaveLength(1);
+      expect(first.versionId).toBe(server.state.versions[0].pipeline_version_id);
+
       server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload_version', status: 503, afterApplying: true });
       const result = await backend().publish(publishRequest('one'));
-      expect(server.state.versions).toHaveLength(1);
-      expect(result.versionId).toBe(server.state.versions[0].pipeline_version_id);
-      expect(server.writes().filter((r) => r.path.endsWith('upload_version'))).toHaveLength(1);
+      expect(server.state.versions).toHaveLength(2);
+      expect(result.versionId).toBe(server.state.versions[1].pipeline_version_id);
+      expect(server.writes().map((r) => r.path)).toEqual(['/apis/v2beta1/pipelines/upload', '/apis/v2beta1/pipelines/upload_version']);
       expect(lines.join('\n')).toMatch(/answered 503: injected fault: 503.*but the create had happened on the server/);
     });
 
-    it('a timeout on the pipeline create whose write happened: one pipeline, the timeout said clearly', async () => {
-      server.faults.delayNext({ method: 'POST', path: '/apis/v2beta1/pipelines', ms: 2000 });
+    it('a timeout on the pipeline upload whose write happened: one pipeline with its version, the timeout said clearly', async () => {
+      server.faults.delayNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload', ms: 2000 });
       const result = await backend({}, { timeoutMs: 200 }).publish(publishRequest('one'));
       expect(server.state.pipelines).toHaveLength(1);
-      expect(result.pipelineId).toBe(server.state.pipelines[0].pipeline_id);
+      expect(server.state.versions).toHaveLength(1);
+      expect(result).toMatchObject({ pipelineId: server.state.pipelines[0].pipeline_id, versionId: server.state.versions[0].pipeline_version_id, created: true });
       expect(lines.join('\n')).toMatch(/no answer from .* within 0.2s \(kfp.timeout_seconds\)/);
+      expect(server.writes()).toHaveLength(1);
     });
 
     it('timeouts beyond the retries: a clear error; once the late uploads land, exactly one version (the resent one refused)', async () => {
-      const uploadPath = '/apis/v2beta1/pipelines/upload_version';
+      const uploadPath = '/apis/v2beta1/pipelines/upload';
       server.faults.delayNext({ method: 'POST', path: uploadPath, ms: 600, afterApplying: false, times: 10 });
       await expect(backend({}, { timeoutMs: 150, retries: 1 }).publish(publishRequest('one'))).rejects.toThrow(
-        /POST \/apis\/v2beta1\/pipelines\/upload_version: no answer from http:\/\/127\.0\.0\.1:\d+ within 0.15s \(kfp.timeout_seconds\)/,
+        /POST \/apis\/v2beta1\/pipelines\/upload: no answer from http:\/\/127\.0\.0\.1:\d+ within 0.15s \(kfp.timeout_seconds\)/,
       );
       const uploads = server.writes().filter((r) => r.path === uploadPath);
-      // Sent twice: version names are unique per pipeline, so resending is safe.
+      // Sent twice: pipeline names are unique per namespace, so resending is safe.
       expect(uploads).toHaveLength(2);
       expect(server.state.versions).toHaveLength(0);
       await server.settled();
@@ -126,9 +160,9 @@ describe('KfpRestBackend against the KFP test server', () => {
     it('a 403 names the namespace; a 400 carries the server message, not retried', async () => {
       server.faults.failNext({ method: 'GET', path: /\/pipelines\/names\//, status: 403, body: { code: 7, message: 'user is not allowed in team-a' } });
       await expect(backend().publish(publishRequest('one'))).rejects.toThrow(/403: user is not allowed in team-a\. Check that the credentials .* allowed in namespace "team-a"/);
-      server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines', status: 400, body: { code: 3, message: 'name is invalid' } });
+      server.faults.failNext({ method: 'POST', path: '/apis/v2beta1/pipelines/upload', status: 400, body: { code: 3, message: 'name is invalid' } });
       await expect(backend().publish(publishRequest('one'))).rejects.toThrow(/400: name is invalid/);
-      expect(server.writes().filter((r) => r.path === '/apis/v2beta1/pipelines')).toHaveLength(1);
+      expect(server.writes().filter((r) => r.path === '/apis/v2beta1/pipelines/upload')).toHaveLength(1);
     });
 
     it('a host that is no KFP API: 404 without a KFP error body points at kfp.host', async () => {
@@ -160,8 +194,7 @@ describe('KfpRestBackend against the KFP test server', () => {
       expect(handle.runId).toBe('(dry run)');
       expect(server.writes()).toHaveLength(0);
       expect(lines.filter((line) => line.startsWith('dry run: would'))).toEqual([
-        'dry run: would create pipeline training in namespace team-a',
-        'dry run: would upload version ' + published.versionName + ' of training',
+        `dry run: would create pipeline training in namespace team-a with its first version ${published.versionName} (one upload)`,
         'dry run: would create experiment Default',
         expect.stringMatching(/^dry run: would start run "training .*" of training version \w+ in experiment Default with \{"rows":5\}$/),
         'dry run: would create experiment Default',
@@ -197,7 +230,8 @@ describe('KfpRestBackend against the KFP test server', () => {
         ['data-loader', 'SUCCEEDED'],
         ['trainer', 'SUCCEEDED'],
       ]);
-      expect(changes).toEqual(['data-loader RUNNING', 'trainer PENDING', 'data-loader SUCCEEDED', 'trainer RUNNING', 'trainer SUCCEEDED']);
+      // Only the pipeline's tasks, though the server lists every Argo node (drivers, executors, the DAG nodes).
+      expect(changes).toEqual(['data-loader RUNNING', 'data-loader SUCCEEDED', 'trainer RUNNING', 'trainer SUCCEEDED']);
 
       await kfp.startRun({ pipelineName: 'training', version, experiment: 'nightly', parameters: {} });
       expect(server.state.experiments).toHaveLength(1);
@@ -208,7 +242,9 @@ describe('KfpRestBackend against the KFP test server', () => {
       const kfp = backend();
       const version = await kfp.publish(publishRequest('one'));
       const outcome = await kfp.followRun(await kfp.startRun({ pipelineName: 'training', version, parameters: {} }));
-      expect(outcome).toMatchObject({ state: 'FAILED', error: 'task trainer failed; trainer failed: exit code 1' });
+      // The server reports states only: the failure names the pipeline's failed task, no Argo node.
+      expect(outcome).toMatchObject({ state: 'FAILED', error: 'trainer failed' });
+      expect(outcome.tasks.map((task) => `${task.name} ${task.state}`)).toEqual(['data-loader SUCCEEDED', 'trainer FAILED']);
     });
 
     it('reports a run a spec cancels as CANCELLED', async () => {

@@ -12,7 +12,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { KfpTestFaults } from './kfp-test-faults';
-import { KfpTestState, rpcError, type ApiAnswer, type UploadedFile } from './kfp-test-state';
+import { rpcError, type ApiAnswer } from './kfp-test-answers';
+import { KfpTestState, type UploadedFile } from './kfp-test-state';
 import { parseMultipart } from './multipart-parse';
 
 export interface RecordedRequest {
@@ -81,7 +82,7 @@ export async function startKfpTestServer(options: KfpTestServerOptions = {}): Pr
           res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(`${reply.status} page not found\n`);
         } else {
-          res.writeHead(reply.status, { 'content-type': 'application/json' });
+          res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
           res.end(JSON.stringify(reply.body));
         }
       };

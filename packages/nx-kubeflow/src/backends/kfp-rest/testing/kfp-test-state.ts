@@ -18,6 +18,8 @@ import type {
   KfpRuntimeState,
   KfpTaskDetail,
 } from '../kfp-api-types';
+import { rpcError, unknownRoute, unknownVersion, uploadError, type ApiAnswer } from './kfp-test-answers';
+import { argoNodes } from './kfp-test-argo-nodes';
 
 export interface UploadedFile {
   field: string;
@@ -33,10 +35,8 @@ export interface ApiRequest {
   files?: UploadedFile[];
 }
 
-export interface ApiAnswer {
-  status: number;
-  body: unknown;
-}
+export type { ApiAnswer };
+export { rpcError };
 
 /** How runs end when left to themselves. */
 export type RunPlan = (run: KfpRun) => 'SUCCEEDED' | 'FAILED';
@@ -52,12 +52,10 @@ interface StoredRun extends KfpRun {
   /** Set by a spec: the run stays as set. */
   manual: boolean;
   taskNames: string[];
+  /** The Argo workflow's name, <pipeline>-<5 characters>: its DAG node is one of the run's task entries. */
+  workflowName: string;
 }
 
-/** A google.rpc.Status answer as grpc-gateway writes it. */
-export function rpcError(status: number, code: number, message: string): ApiAnswer {
-  return { status, body: { error: message, code, message, details: [] } };
-}
 const notFound = (message: string) => rpcError(404, 5, message);
 const invalid = (message: string) => rpcError(400, 3, message);
 const conflict = (message: string) => rpcError(409, 6, message);
@@ -88,7 +86,7 @@ export class KfpTestState {
     run.manual = true;
     run.state = state;
     if (error) run.error = { code: 2, message: error };
-    if (tasks) run.run_details = { task_details: Object.entries(tasks).map(([name, taskState]) => this.task(run, name, taskState)) };
+    if (tasks) run.run_details = { task_details: this.nodes(run, Object.entries(tasks).map(([name, taskState]) => ({ name, state: taskState }))) };
   }
 
   handle(request: ApiRequest): ApiAnswer {
@@ -102,6 +100,7 @@ export class KfpTestState {
     if (method === 'POST' && path === `${API}/pipelines/upload`) return this.upload(request);
     if (method === 'POST' && path === `${API}/pipelines/upload_version`) return this.uploadVersion(request);
     if (method === 'GET' && (m = route(/^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions$/))) return this.listVersions(decodeURIComponent(m[1]), request);
+    if (method === 'GET' && (m = route(/^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions\/([^/]+)$/))) return this.getVersion(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
     if (method === 'GET' && (m = route(/^\/apis\/v2beta1\/pipelines\/([^/]+)$/))) {
       const pipeline = this.pipelines.find((p) => p.pipeline_id === decodeURIComponent(m![1]));
       return pipeline ? { status: 200, body: pipeline } : notFound(`Pipeline ${m[1]} not found`);
@@ -117,12 +116,18 @@ export class KfpTestState {
     if (method === 'POST' && path === `${API}/recurringruns`) return this.createRecurringRun(request.body as KfpRecurringRun);
     if (method === 'GET' && path === `${API}/recurringruns`) return this.listRecurringRuns(request);
     if ((m = route(/^\/apis\/v2beta1\/recurringruns\/([^/:]+)(:enable|:disable)?$/))) return this.recurringRun(method, decodeURIComponent(m[1]), m[2]);
-    return { status: 404, body: undefined };
+    // Under /apis/ the gRPC gateway answers for every path; outside it, Go's mux.
+    return path.startsWith('/apis/') ? unknownRoute() : { status: 404, body: undefined };
   }
 
   private pipelineByName(name: string, namespace: string): ApiAnswer {
     const pipeline = this.pipelines.find((p) => p.name === name && (p.namespace ?? '') === namespace);
-    return pipeline ? { status: 200, body: pipeline } : notFound(`Failed to get pipeline by name: pipeline "${name}" in namespace "${namespace}" not found`);
+    return pipeline
+      ? { status: 200, body: pipeline }
+      : notFound(
+          `Failed to get a pipeline with name ${name} and namespace ${namespace}. Check error stack.: Failed to get a pipeline named ${name} in namespace ${namespace}: ` +
+            `ResourceNotFoundError: Namespace/Pipeline ${namespace}/${name} not found`,
+        );
   }
 
   private newPipeline(input: KfpPipeline): KfpPipeline | ApiAnswer {
@@ -151,63 +156,85 @@ export class KfpTestState {
     return 'status' in created ? (created as ApiAnswer) : { status: 200, body: created };
   }
 
-  private parsePackage(request: ApiRequest): { file: UploadedFile; spec: Record<string, unknown> } | ApiAnswer {
+  /** The uploaded IR, or the upload handlers' error: `missing` for no file part, `refused` for a file that is no KFP v2 pipeline spec. */
+  private parsePackage(request: ApiRequest, missing: string): { file: UploadedFile; spec: Record<string, unknown> } | ApiAnswer {
     const file = request.files?.find((f) => f.field === 'uploadfile');
-    if (!file) return invalid('Failed to read the uploaded pipeline: the multipart form has no "uploadfile" part');
+    if (!file) return uploadError(400, missing, 'text/plain');
     try {
-      const documents = parseAllDocuments(file.content).map((d) => d.toJS() as Record<string, unknown>);
-      const spec = documents[0];
-      if (!spec || typeof spec !== 'object' || !spec['pipelineInfo'] || !spec['root']) {
-        return invalid('Failed to read the uploaded pipeline: not a KFP v2 pipeline spec (no pipelineInfo or root)');
-      }
+      const parsed = parseAllDocuments(file.content);
+      const syntax = parsed.flatMap((document) => document.errors)[0];
+      if (syntax) return uploadError(400, `failed to parse pipeline spec YAML: ${syntax.message}`, 'json');
+      const spec = parsed[0]?.toJS() as Record<string, unknown> | undefined;
+      if (!spec || typeof spec !== 'object' || !spec['pipelineInfo'] || !spec['root']) return uploadError(400, 'unknown template format', 'json');
       return { file, spec };
     } catch (error) {
-      return invalid(`Failed to read the uploaded pipeline: invalid YAML: ${(error as Error).message}`);
+      return uploadError(400, `failed to parse pipeline spec YAML: ${(error as Error).message}`, 'json');
     }
   }
 
-  private newVersion(pipeline: KfpPipeline, name: string, request: ApiRequest, parsed: { file: UploadedFile; spec: Record<string, unknown> }): StoredVersion | ApiAnswer {
-    if (this.versions.some((v) => v.pipeline_id === pipeline.pipeline_id && v.name === name)) {
-      return conflict(`Failed to create a pipeline version: version "${name}" of pipeline ${pipeline.pipeline_id} already exists`);
-    }
-    const tags = request.query.get('tags');
+  private newVersion(pipeline: KfpPipeline, input: { name: string; displayName?: string; description?: string; tags?: Record<string, string> }, parsed: { file: UploadedFile; spec: Record<string, unknown> }): StoredVersion {
     const version: StoredVersion = {
       pipeline_id: pipeline.pipeline_id,
       pipeline_version_id: randomUUID(),
-      name,
-      display_name: request.query.get('display_name') || name,
-      ...(request.query.get('description') ? { description: request.query.get('description')! } : {}),
+      name: input.name,
+      display_name: input.displayName || input.name,
+      ...(input.description ? { description: input.description } : {}),
       created_at: this.now().toISOString(),
       pipeline_spec: parsed.spec,
-      ...(tags ? { tags: JSON.parse(tags) as Record<string, string> } : {}),
+      ...(input.tags ? { tags: input.tags } : {}),
       package: parsed.file.content,
     };
     this.versions.push(version);
     return version;
   }
 
+  /**
+   * POST /pipelines/upload: the pipeline and its first version in one
+   * transaction, nothing when either is refused. As upstream does it, the
+   * first version is named after the pipeline and gets its description;
+   * tags go to the pipeline only.
+   */
   private upload(request: ApiRequest): ApiAnswer {
-    const parsed = this.parsePackage(request);
+    const parsed = this.parsePackage(request, 'Failed to read pipeline from file');
     if ('status' in parsed) return parsed;
-    const name = request.query.get('name') || parsed.file.filename.replace(/\.(ya?ml|json)$/, '');
-    const pipeline = this.newPipeline({ name, display_name: request.query.get('display_name') || name, namespace: request.query.get('namespace') ?? '', description: request.query.get('description') ?? undefined });
+    const name = request.query.get('name') || request.query.get('display_name') || parsed.file.filename.replace(/\.(ya?ml|json|zip|tar\.gz|tgz)$/, '');
+    const namespace = request.query.get('namespace') ?? '';
+    if (this.pipelines.some((p) => p.name === name && (p.namespace ?? '') === namespace)) return uploadError(409, 'Failed to create a pipeline and a pipeline version', 'json');
+    const tags = request.query.get('tags');
+    const description = request.query.get('description') ?? undefined;
+    const pipeline = this.newPipeline({ name, display_name: request.query.get('display_name') || name, namespace, description, ...(tags ? { tags: JSON.parse(tags) as Record<string, string> } : {}) });
     if ('status' in pipeline) return pipeline as ApiAnswer;
-    // The first version is named after the pipeline.
-    const version = this.newVersion(pipeline, name, request, parsed);
-    return 'status' in version ? (version as ApiAnswer) : { status: 200, body: pipeline };
+    this.newVersion(pipeline, { name, displayName: pipeline.display_name, description }, parsed);
+    return { status: 200, body: pipeline };
   }
 
+  /** POST /pipelines/upload_version: every refusal before the write says only "Failed to create a pipeline version", as upstream's does. */
   private uploadVersion(request: ApiRequest): ApiAnswer {
+    const failed = 'Failed to create a pipeline version';
+    const parsedFile = request.files?.find((f) => f.field === 'uploadfile');
+    if (!parsedFile) return uploadError(400, failed, 'text/plain');
     const pipelineId = request.query.get('pipelineid');
-    if (!pipelineId) return invalid('Failed to create a pipeline version: pipelineid is required');
     const pipeline = this.pipelines.find((p) => p.pipeline_id === pipelineId);
-    if (!pipeline) return notFound(`Failed to create a pipeline version: pipeline ${pipelineId} not found`);
-    const parsed = this.parsePackage(request);
+    // An unknown pipelineid fails where the server looks up its namespace: 400, not 404.
+    if (!pipelineId || !pipeline) return uploadError(400, failed, 'text/plain');
+    const parsed = this.parsePackage(request, failed);
     if ('status' in parsed) return parsed;
-    const name = request.query.get('name') || parsed.file.filename;
-    const version = this.newVersion(pipeline, name, request, parsed);
-    if ('status' in version) return version as ApiAnswer;
-    const { package: _package, ...body } = version as StoredVersion;
+    const name = request.query.get('name') || request.query.get('display_name') || parsed.file.filename;
+    if (this.versions.some((v) => v.pipeline_id === pipeline.pipeline_id && v.name === name)) return uploadError(409, failed, 'json');
+    const tags = request.query.get('tags');
+    const version = this.newVersion(
+      pipeline,
+      { name, displayName: request.query.get('display_name') ?? undefined, description: request.query.get('description') ?? undefined, ...(tags ? { tags: JSON.parse(tags) as Record<string, string> } : {}) },
+      parsed,
+    );
+    const { package: _package, ...body } = version;
+    return { status: 200, body };
+  }
+
+  private getVersion(pipelineId: string, versionId: string): ApiAnswer {
+    const version = this.versions.find((v) => v.pipeline_id === pipelineId && v.pipeline_version_id === versionId);
+    if (!version) return notFound(`Failed to get a pipeline version: ResourceNotFoundError: PipelineVersion ${versionId} not found`);
+    const { package: _package, ...body } = version;
     return { status: 200, body };
   }
 
@@ -242,7 +269,8 @@ export class KfpTestState {
   private createRun(input: KfpRun | undefined, experimentIdQuery: string | undefined): ApiAnswer {
     if (!input?.display_name) return invalid('Failed to create a run: display_name is required');
     const version = this.versionFor(input.pipeline_version_reference);
-    if (!version) return invalid('Failed to create a run: pipeline_version_reference does not name an existing pipeline version');
+    // Upstream wraps the lookup's ResourceNotFoundError in an internal error: 500, code 13.
+    if (!version) return unknownVersion('run', input.pipeline_version_reference?.pipeline_version_id);
     const experimentId = input.experiment_id || experimentIdQuery;
     if (!this.experiments.some((e) => e.experiment_id === experimentId)) return notFound(`Failed to create a run: experiment ${experimentId} not found`);
     const dag = (version.pipeline_spec?.['root'] as { dag?: { tasks?: Record<string, unknown> } } | undefined)?.dag?.tasks ?? {};
@@ -259,23 +287,22 @@ export class KfpTestState {
       looks: 0,
       manual: false,
       taskNames: Object.keys(dag),
+      workflowName: `${String((version.pipeline_spec?.['pipelineInfo'] as { name?: string } | undefined)?.name ?? 'pipeline')}-${randomUUID().slice(0, 5)}`,
     } as StoredRun;
     this.runs.push(run);
     return { status: 200, body: this.publicRun(run) };
   }
 
-  private task(run: StoredRun, name: string, state: KfpRuntimeState, error?: string): KfpTaskDetail {
-    return {
-      run_id: run.run_id,
-      task_id: `${run.run_id}-${name}`,
-      display_name: name,
-      create_time: run.created_at,
-      state,
-      ...(error ? { error: { code: 2, message: error } } : {}),
-    };
+  /** Every Argo node of the run with its tasks in these states, as a real server lists them. */
+  private nodes(run: StoredRun, tasks: Array<{ name: string; state: KfpRuntimeState }>): KfpTaskDetail[] {
+    return argoNodes(run, run.workflowName, run.state ?? 'PENDING', tasks);
   }
 
-  /** One step per look: PENDING, then each task RUNNING in turn, then the planned end. */
+  /**
+   * One step per look: PENDING, then each task RUNNING in turn, then the
+   * planned end (a failed run fails its last task). As on a real server, the
+   * run and its task entries carry no error message: only states.
+   */
   private advance(run: StoredRun): void {
     if (run.manual || finalStates.has(run.state ?? 'PENDING')) return;
     run.looks++;
@@ -284,22 +311,19 @@ export class KfpTestState {
     if (step === 0) return;
     if (step <= names.length) {
       run.state = 'RUNNING';
-      run.run_details = { task_details: names.map((name, index) => this.task(run, name, index < step - 1 ? 'SUCCEEDED' : index === step - 1 ? 'RUNNING' : 'PENDING')) };
+      run.run_details = { task_details: this.nodes(run, names.map((name, index) => ({ name, state: index < step - 1 ? 'SUCCEEDED' : index === step - 1 ? 'RUNNING' : 'PENDING' }))) };
       return;
     }
     const outcome = this.runPlan(run);
     run.state = outcome;
     run.finished_at = this.now().toISOString();
     run.run_details = {
-      task_details: names.map((name, index) =>
-        outcome === 'FAILED' && index === names.length - 1 ? this.task(run, name, 'FAILED', 'exit code 1') : this.task(run, name, 'SUCCEEDED'),
-      ),
+      task_details: this.nodes(run, names.map((name, index) => ({ name, state: outcome === 'FAILED' && index === names.length - 1 ? 'FAILED' : 'SUCCEEDED' }))),
     };
-    if (outcome === 'FAILED') run.error = { code: 2, message: `task ${names[names.length - 1] ?? '?'} failed` };
   }
 
   private publicRun(run: StoredRun): KfpRun {
-    const { looks: _looks, manual: _manual, taskNames: _taskNames, ...body } = run;
+    const { looks: _looks, manual: _manual, taskNames: _taskNames, workflowName: _workflowName, ...body } = run;
     return body;
   }
 
@@ -326,7 +350,7 @@ export class KfpTestState {
   private createRecurringRun(input: KfpRecurringRun | undefined): ApiAnswer {
     if (!input?.display_name) return invalid('Failed to create a recurring run: display_name is required');
     const version = this.versionFor(input.pipeline_version_reference);
-    if (!version) return invalid('Failed to create a recurring run: pipeline_version_reference does not name an existing pipeline version');
+    if (!version) return unknownVersion('recurring run', input.pipeline_version_reference?.pipeline_version_id);
     if (!this.experiments.some((e) => e.experiment_id === input.experiment_id)) return notFound(`Failed to create a recurring run: experiment ${input.experiment_id} not found`);
     const cron = input.trigger?.cron_schedule?.cron;
     const interval = input.trigger?.periodic_schedule?.interval_second;
