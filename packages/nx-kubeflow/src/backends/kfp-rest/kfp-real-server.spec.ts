@@ -85,6 +85,21 @@ describe('KfpRestBackend against the test server answering as the real one', () 
   const backend = (overrides: Partial<KfpRestBackendOptions> = {}, connection = {}) =>
     new KfpRestBackend({ connection: testConnection(server.url, connection), log: (line) => lines.push(line), sleep: noWait, retryBaseDelayMs: 1, ...overrides });
 
+  it('a pipeline without versions (left by an older deploy) or made by someone else meanwhile gets its version by upload_version', async () => {
+    server.state.handle({ method: 'POST', path: '/apis/v2beta1/pipelines', query: new URLSearchParams(), body: { name: 'training', namespace: 'team-a' } });
+    const result = await backend().publish(publishRequest('one'));
+    expect(result.created).toBe(true);
+    expect(server.writes().map((r) => r.path)).toEqual(['/apis/v2beta1/pipelines/upload_version']);
+
+    // The upload loses a race: 409, the pipeline is someone else's, so this IR goes in as a version of it.
+    server.faults.failNext({ method: 'GET', path: /\/pipelines\/names\/other$/, status: 404, body: { code: 5, message: 'Failed to get a pipeline with name other: ResourceNotFoundError: Namespace/Pipeline team-a/other not found' } });
+    server.state.handle({ method: 'POST', path: '/apis/v2beta1/pipelines', query: new URLSearchParams(), body: { name: 'other', namespace: 'team-a' } });
+    const raced = await backend().publish({ ...publishRequest('one'), pipelineName: 'other' });
+    expect(raced.created).toBe(true);
+    expect(server.writes().map((r) => `${r.path} ${r.status}`).slice(1)).toEqual(['/apis/v2beta1/pipelines/upload 409', '/apis/v2beta1/pipelines/upload_version 200']);
+    expect(server.state.versionsOf('other', 'team-a')).toHaveLength(1);
+  });
+
   it('follows a run whose task details list every Argo node: reports only the pipeline tasks, in the IR order', async () => {
     const kfp = backend();
     const version = await kfp.publish(publishRequest('one'));
