@@ -62,6 +62,14 @@ describe('run progress from a real server: the pipeline tasks, not the Argo node
     expect(runError(failed, tasks)).toBe('train failed');
   });
 
+  it('an entry without a state (Argo Omitted, captured: load Error, train Omitted, evaluate Skipped) did not run', () => {
+    const run: KfpRun = {
+      state: 'FAILED',
+      run_details: { task_details: [{ display_name: 'load', state: 'FAILED' }, { display_name: 'train' }, { display_name: 'evaluate', state: 'SKIPPED' }] },
+    };
+    expect(pipelineTasks(run, ['load', 'train', 'evaluate']).map(taskSummary).map((task) => `${task.name} ${task.state}`)).toEqual(['load FAILED', 'train SKIPPED', 'evaluate SKIPPED']);
+  });
+
   it('without the task names, Argo machinery is still left out (drivers, executor, root)', () => {
     expect(pipelineTasks(capturedRun).map((task) => task.display_name)).toEqual(['training-pipeline-x7k2p', 'load', 'train']);
   });
@@ -121,6 +129,18 @@ describe('KfpRestBackend against the test server answering as the real one', () 
     const outcome = await kfp.followRun(await kfp.startRun({ pipelineName: 'training', version, parameters: {} }));
     expect(outcome).toMatchObject({ state: 'FAILED', error: 'trainer failed' });
     expect(outcome.tasks.map((task) => `${task.name} ${task.state}`)).toEqual(['data-loader SUCCEEDED', 'trainer FAILED']);
+  });
+
+  it('a task Argo omitted (its dependency failed) comes without a state: reported SKIPPED, the failure names the failed task', async () => {
+    const kfp = backend();
+    const version = await kfp.publish(publishRequest('one'));
+    const handle = await kfp.startRun({ pipelineName: 'training', version, parameters: {} });
+    server.state.setRunState(handle.runId, 'FAILED', { 'data-loader': 'FAILED', trainer: 'RUNTIME_STATE_UNSPECIFIED' });
+    const trainer = server.state.runs[0].run_details!.task_details!.find((task) => task.display_name === 'trainer');
+    expect(trainer).not.toHaveProperty('state');
+    const outcome = await kfp.followRun(handle);
+    expect(outcome.tasks.map((task) => `${task.name} ${task.state}`)).toEqual(['data-loader FAILED', 'trainer SKIPPED']);
+    expect(outcome.error).toBe('data-loader failed');
   });
 
   it('a run started by another process: the task names come from its version on the server', async () => {

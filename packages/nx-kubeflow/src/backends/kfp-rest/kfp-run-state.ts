@@ -1,9 +1,17 @@
 import type { RunState, TaskState, TaskSummary } from '../pipeline-backend';
 import type { KfpRun, KfpRuntimeState, KfpTaskDetail } from './kfp-api-types';
 
-/** KFP's runtime states in the backend interface's words. */
+/**
+ * KFP's runtime states of a task in the backend interface's words. A task
+ * entry without a state is an Argo node the server has no state for: Argo's
+ * Omitted, a task its dependencies or condition ruled out (captured: the
+ * server drops the state), so it did not run.
+ */
 export function taskStateOf(state: KfpRuntimeState | undefined): TaskState {
   switch (state) {
+    case undefined:
+    case 'RUNTIME_STATE_UNSPECIFIED':
+      return 'SKIPPED';
     case 'RUNNING':
     case 'PAUSED':
     case 'CANCELING':

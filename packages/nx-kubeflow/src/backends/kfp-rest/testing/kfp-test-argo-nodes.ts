@@ -9,7 +9,9 @@ import type { KfpRuntimeState, KfpTaskDetail } from '../kfp-api-types';
  * around them the workflow's own DAG node (named as the workflow,
  * `<pipeline>-<5 characters>`), `root-driver` and `root`. A task not
  * started has no node yet. Entries come in no meaningful order, carry no
- * error, and an unfinished one has end_time 0001-01-01T00:00:00Z.
+ * error, and an unfinished one has end_time 0001-01-01T00:00:00Z. A task
+ * set to RUNTIME_STATE_UNSPECIFIED stands for Argo's Omitted (ruled out by
+ * its dependencies): the server sends its entry without a state.
  */
 export function argoNodes(
   run: { run_id?: string; created_at?: string },
@@ -18,16 +20,22 @@ export function argoNodes(
   tasks: Array<{ name: string; state: KfpRuntimeState }>,
 ): KfpTaskDetail[] {
   const started = tasks.filter((task) => task.state !== 'PENDING');
+  // An omitted task's pod never ran: its driver and executor nodes are not there either.
+  const ran = (task: { state: KfpRuntimeState }) => task.state !== 'RUNTIME_STATE_UNSPECIFIED';
   const dagState: KfpRuntimeState = runState === 'PENDING' ? 'RUNNING' : runState;
   const nodes: Array<[string, KfpRuntimeState]> = [
     [workflowName, dagState],
     ['root-driver', 'SUCCEEDED'],
     ['root', dagState],
-    ...started.flatMap((task): Array<[string, KfpRuntimeState]> => [
-      [`${task.name}-driver`, 'SUCCEEDED'],
-      [task.name, task.state],
-      ['executor', task.state],
-    ]),
+    ...started.flatMap((task): Array<[string, KfpRuntimeState]> =>
+      ran(task)
+        ? [
+            [`${task.name}-driver`, 'SUCCEEDED'],
+            [task.name, task.state],
+            ['executor', task.state],
+          ]
+        : [[task.name, task.state]],
+    ),
   ];
   const at = run.created_at ?? '1970-01-01T00:00:00Z';
   const entries = nodes.map(([name, state], index): KfpTaskDetail & { order: string } => ({
@@ -38,8 +46,7 @@ export function argoNodes(
     create_time: at,
     start_time: at,
     end_time: state === 'RUNNING' ? '0001-01-01T00:00:00Z' : at,
-    state,
-    state_history: [{ update_time: at, state }],
+    ...(state === 'RUNTIME_STATE_UNSPECIFIED' ? {} : { state, state_history: [{ update_time: at, state }] }),
   }));
   return entries.sort((a, b) => a.order.localeCompare(b.order)).map(({ order: _order, ...entry }) => entry);
 }
