@@ -50,7 +50,7 @@ function tryJson(text: string): unknown {
     return value;
   };
   try {
-    return restore(JSON.parse(marked));
+    return constants.length === 0 ? JSON.parse(text) : restore(JSON.parse(marked));
   } catch {
     return text; // kfp keeps text it cannot parse as JSON as it is
   }
