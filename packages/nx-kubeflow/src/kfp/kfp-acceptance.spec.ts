@@ -472,6 +472,11 @@ tasks:
     { name: 'digit-output', pipeline: 'name: p\ntasks:\n  t: {component: digit-output}\n', kfpRefuses: /Must begin with a letter\. Got name: 1y/ },
     { name: 'nan-default', pipeline: 'name: p\ntasks:\n  t: {component: nan-default}\n', kfpRefuses: /SerializeToJsonError: .*NaN/ },
     {
+      name: 'retry-count-past-int32',
+      pipeline: 'name: p\ntasks:\n  a: {component: make-dataset, retry: {max_retry_count: 2147483648}}\n',
+      kfpRefuses: /Failed to parse max_retry_count field: Value out of range: 2147483648/,
+    },
+    {
       name: 'fractional-duration',
       pipeline: 'name: p\ntasks:\n  a: {component: make-dataset, retry: {max_retry_count: 1, backoff_duration: 1.5s}}\n',
       kfpRefuses: /Invalid duration string: '1\.5s'/,

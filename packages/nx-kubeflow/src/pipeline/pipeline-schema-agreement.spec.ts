@@ -183,9 +183,9 @@ const CORPUS: Corpus[] = [
       '[1]',
     ],
   },
-  { path: [...TASK, 'after'], good: ['[]', '[b]', 'null'], bad: ['b', '[1]', '[null]', '{b: 1}'] },
+  { path: [...TASK, 'after'], good: ['[]', '[b]', 'null', '[b, b]'], bad: ['b', '[1]', '[null]', '{b: 1}'] },
   { path: [...TASK, 'caching'], good: ['true', 'false'], bad: ['yes', "'true'", '1', 'null'] },
-  { path: [...TASK, 'retry'], good: ['{max_retry_count: 0}', '{max_retry_count: 3}', 'null'], bad: ['{}', '{max_retry_count: -1}', '{max_retry_count: 1.5}', "{max_retry_count: '3'}", '3', '{max_retry_count: 1, typo: 1}'] },
+  { path: [...TASK, 'retry'], good: ['{max_retry_count: 0}', '{max_retry_count: 3}', 'null', '{max_retry_count: 2147483647}'], bad: ['{}', '{max_retry_count: -1}', '{max_retry_count: 2147483648}', '{max_retry_count: 1.5}', "{max_retry_count: '3'}", '3', '{max_retry_count: 1, typo: 1}'] },
   {
     path: [...TASK, 'retry', 'backoff_duration'],
     good: ['60s', '0s', '1s', '5m', '1h', '2d', '1w', "'1 hour'", '2hours', "'2 w'", '10sec', '5ms', "' 30s'", "'1 0s'"],
@@ -215,7 +215,7 @@ const CORPUS: Corpus[] = [
     good: ['[]', 'null', '[{key: k}]', '[{operator: Exists}]', '[{key: k, operator: Exists}]', '[{key: k, operator: Exists, effect: NoExecute, toleration_seconds: 5}]', '[{key: k, value: v, effect: PreferNoSchedule}]'],
     bad: ['[{}]', '[{value: v}]', '[{operator: Equal}]', '[{key: k, operator: Exists, value: v}]', '[{key: k, operator: In}]', '[{key: k, effect: Never}]', '[{key: 1}]', '[{key: k, value: 1}]'],
   },
-  { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]'], bad: ['[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
+  { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]', '[{key: k, toleration_seconds: 9007199254740991}]'], bad: ['[{key: k, toleration_seconds: 9007199254740992}]', '[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
 ];
 
 /** Mapping keys with rules: parameter names, task names, env names. */

@@ -118,7 +118,7 @@ tasks:
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:18:14: task "train", arguments\.epochs: has no value/),
       'pipelines/p/pipeline.yaml:12:12: task "train", after: must be a list of task names, e.g. after: [load].',
       'pipelines/p/pipeline.yaml:13:14: task "train", caching: must be true or false.',
-      'pipelines/p/pipeline.yaml:14:12: task "train", retry.max_retry_count: max_retry_count is required: a whole number of retries, 0 or more.',
+      'pipelines/p/pipeline.yaml:14:12: task "train", retry.max_retry_count: max_retry_count is required: a whole number of retries, 0 to 2147483647.',
       'pipelines/p/pipeline.yaml:14:31: task "train", retry.backoff_duration: must be a whole number and a unit, as kfp takes it: 60s, 5m, 1h, 2d or 1w (got 60).',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:28: task "train", resources\.cpu_limit: must be a CPU amount/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:48: task "train", resources\.memory_limit: must be a memory amount/),

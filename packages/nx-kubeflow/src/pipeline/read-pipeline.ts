@@ -57,6 +57,7 @@ const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const CPU = /^([0-9]*[.])?[0-9]+m?$/;
 const MEMORY = /^[0-9]+(E|Ei|P|Pi|T|Ti|G|Gi|M|Mi|K|Ki)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const INT32_MAX = 2147483647;
 
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -286,8 +287,9 @@ class PipelineReader {
     }
     this.unknownKeys(raw, path, RETRY_KEYS, 'retry', task);
     const retry: RetryPolicy = { max_retry_count: 0 };
-    if (!Number.isInteger(raw.max_retry_count) || (raw.max_retry_count as number) < 0) {
-      this.report('max_retry_count' in raw ? [...path, 'max_retry_count'] : path, 'max_retry_count is required: a whole number of retries, 0 or more.', {
+    // kfp writes it as an int32 and refuses more (ParseError: Value out of range)
+    if (!Number.isInteger(raw.max_retry_count) || (raw.max_retry_count as number) < 0 || (raw.max_retry_count as number) > INT32_MAX) {
+      this.report('max_retry_count' in raw ? [...path, 'max_retry_count'] : path, `max_retry_count is required: a whole number of retries, 0 to ${INT32_MAX}.`, {
         task,
         field: 'retry.max_retry_count',
       });
