@@ -98,7 +98,7 @@ function prependOldItems(old: PyList, target: PyList, unique: boolean): void {
  */
 function adoptExistingKeyCasing(old: PyDict, newValue: PyDict): void {
   for (const newKey of [...newValue.keys()]) {
-    const casing = findTheCorrectCasing(newKey, old.keys());
+    const casing = findTheCorrectCasing(newKey, old);
     if (casing) {
       const item = pyDictPop(newValue, newKey, null) as PyValue;
       newValue.set(casing, item);

@@ -25,6 +25,7 @@ import {
   findTheCorrectCasing,
   isPyDict,
   isPyList,
+  newPyDict,
   pyEquals,
   pyTruthy,
   PyDict,
@@ -90,7 +91,7 @@ export interface StoreSnapshot {
 }
 
 export class DynaconfStore {
-  private readonly store: PyDict = new Map();
+  private readonly store: PyDict = newPyDict();
   private readonly deleted = new Set<string>();
   private readonly originsByKey = new Map<string, LeafOrigin[]>();
   private readonly evaluating = new Set<LazyValue>();
@@ -157,13 +158,13 @@ export class DynaconfStore {
     let value = parseConfData(rawValue, { tomlfy });
     const splitKeys = dottedKey.split('.');
     const [root] = splitKeys;
-    const existing = this.get(root, new Map());
+    const existing = this.get(root, newPyDict());
 
-    let newData: PyDict = new Map();
+    let newData: PyDict = newPyDict();
     let tree = newData;
     for (const key of splitKeys.slice(0, -1)) {
       const child = tree.get(key);
-      const next = isPyDict(child) ? child : new Map<string, PyValue>();
+      const next = isPyDict(child) ? child : newPyDict();
       if (!isPyDict(child)) tree.set(key, next);
       tree = next;
     }
@@ -172,7 +173,7 @@ export class DynaconfStore {
     const coverage = coverageOfPath(splitKeys.slice(1), value);
 
     if (pyTruthy(existing)) {
-      const oldData: PyDict = new Map([[root, existing as PyValue]]);
+      const oldData: PyDict = newPyDict([[root, existing as PyValue]]);
       newData = objectMerge(oldData, newData, { fullPath: splitKeys, listMerge: 'shallow' }) as PyDict;
     }
     for (const [key, item] of newData) {
@@ -182,7 +183,7 @@ export class DynaconfStore {
 
   private unset(key: string): void {
     this.deleted.add(key);
-    const stored = findTheCorrectCasing(key, this.store.keys()) ?? key;
+    const stored = findTheCorrectCasing(key, this.store) ?? key;
     this.store.delete(stored);
     this.originsByKey.delete(stored);
   }
@@ -241,7 +242,7 @@ export class DynaconfStore {
     const evaluated = this.evaluate(value) as PyValue;
     if (isPyList(evaluated)) return evaluated.map((item) => this.evaluateDeep(item));
     if (!isPyDict(evaluated)) return evaluated;
-    return new Map([...evaluated].map(([key, item]) => [key, this.evaluateDeep(item)]));
+    return newPyDict([...evaluated].map(([key, item]) => [key, this.evaluateDeep(item)]));
   }
 
   private evaluateLazy(lazy: LazyValue): PyValue {
@@ -260,7 +261,7 @@ export class DynaconfStore {
 
   /** dynaconf's `as_dict()`: every value evaluated, dynaconf's own settings left out; plus leaf origins. */
   snapshot(): StoreSnapshot {
-    const values: PyDict = new Map();
+    const values: PyDict = newPyDict();
     const origins = new Map<string, SettingOrigin>();
     for (const [key, value] of this.store) {
       if (DYNACONF_INTERNAL_NAMES.has(key)) continue;

@@ -1,3 +1,4 @@
+import { newPyDict } from './python-values';
 import { DelMarker, InsertMarker, LazyValue, MergeMarker, parseConfData, parseWithToml } from './dynaconf-tokens';
 import { SettingsValueError } from './settings-errors';
 
@@ -15,7 +16,7 @@ describe('parseConfData', () => {
     ['', ''],
     ['0x10', 16n],
     ['[1, "a"]', [1n, 'a']],
-    ['{a = 1}', new Map([['a', 1n]])],
+    ['{a = 1}', newPyDict([['a', 1n]])],
     ['{a = 1,}', '{a = 1,}'],
   ])('types environment text %j as TOML', (text, expected) => {
     expect(env(text)).toEqual(expected);
@@ -34,9 +35,9 @@ describe('parseConfData', () => {
     ['@bool yes', true],
     ['@bool off', false],
     ['@str 42', '42'],
-    ['@json {"a": [1, 2.5], "b": null}', new Map<string, unknown>([['a', [1n, 2.5]], ['b', null]])],
-    ["@json {'a': True, 'b': (1, 2)}", new Map<string, unknown>([['a', true], ['b', [1n, 2n]]])],
-    ['@json text {"a": true} more', new Map([['a', true]])],
+    ['@json {"a": [1, 2.5], "b": null}', newPyDict([['a', [1n, 2.5]], ['b', null]])],
+    ["@json {'a': True, 'b': (1, 2)}", newPyDict([['a', true], ['b', [1n, 2n]]])],
+    ['@json text {"a": true} more', newPyDict([['a', true]])],
     ['@none', null],
     ['@note anything', null],
     ['@upper abc', 'ABC'],
@@ -58,8 +59,8 @@ describe('parseConfData', () => {
     expect(value('@merge 3')).toEqual([3n]);
     expect(value('@merge 3,4')).toEqual([3n, 4n]);
     expect(value('@merge a')).toEqual(['a']);
-    expect(value('@merge {"a": 1}')).toEqual(new Map([['a', 1n]]));
-    expect(value('@merge a=1,b="x y"')).toEqual(new Map<string, unknown>([['a', 1n], ['b', 'x y']]));
+    expect(value('@merge {"a": 1}')).toEqual(newPyDict([['a', 1n]]));
+    expect(value('@merge a=1,b="x y"')).toEqual(newPyDict([['a', 1n], ['b', 'x y']]));
     expect((file('@merge_unique 1') as MergeMarker).unique).toBe(true);
   });
 
@@ -81,6 +82,6 @@ describe('parseConfData', () => {
 
   it('parses nested values in place, typing lists but not table values from the environment', () => {
     expect(env('[1, "@int 2"]')).toEqual([1n, '@int 2']);
-    expect(file(parseWithToml('{a = "@int 2"}') as string)).toEqual(new Map([['a', 2n]]));
+    expect(file(parseWithToml('{a = "@int 2"}') as string)).toEqual(newPyDict([['a', 2n]]));
   });
 });

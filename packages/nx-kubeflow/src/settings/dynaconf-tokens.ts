@@ -11,7 +11,7 @@
 import { SettingsValueError } from './settings-errors';
 import { parseTomlDocument } from './toml-file';
 import { extractJsonObjects, pythonJsonLoads, pythonLiteralEval } from './python-literals';
-import { isPyDict, isPyList, OpaquePyObject, PyDict, PyValue, pyStr } from './python-values';
+import { isPyDict, isPyList, newPyDict, OpaquePyObject, PyDict, PyValue, pyStr } from './python-values';
 
 /** Base of dynaconf's MetaValue markers: they carry a parsed value and act when set or merged. */
 export abstract class DynaconfMarker implements OpaquePyObject {
@@ -317,7 +317,7 @@ function mergeMarkerValue(parsed: PyValue): PyValue {
   if (objects.length === 1) return objects[0];
   const quotedPairs = [...parsed.matchAll(KEY_VALUE_QUOTED)];
   if (quotedPairs.length > 0) {
-    const dict: PyDict = new Map();
+    const dict: PyDict = newPyDict();
     for (const match of quotedPairs) {
       const text = match[2] || match[3] || match[4] || '';
       dict.set(pythonStrip(match[1]), parseConfData(text, { tomlfy: true }));
@@ -326,7 +326,7 @@ function mergeMarkerValue(parsed: PyValue): PyValue {
   }
   const legacyPairs = [...parsed.matchAll(KEY_VALUE_LEGACY)];
   if (legacyPairs.length > 0) {
-    const dict: PyDict = new Map();
+    const dict: PyDict = newPyDict();
     for (const match of legacyPairs) {
       const parts = pythonStrip(match[0]).split('=');
       if (parts.length !== 2) throw new SettingsValueError(`Cannot read '${match[0]}' as key=value`);

@@ -24,7 +24,7 @@ import {
 } from './settings-errors';
 import { settingsFilesToLoad } from './settings-files';
 import { readTomlSettingsFile } from './toml-file';
-import { isPyDict, isPyList, pyDictPop, pyLower, pyTruthy, PyDict, PyValue, upperfy } from './python-values';
+import { isPyDict, isPyList, newPyDict, pyDictPop, pyLower, pyTruthy, PyDict, PyValue, upperfy } from './python-values';
 
 export interface LoadSettingsOptions {
   /** Main settings files, in order. Missing ones are skipped, as dynaconf skips them. */
@@ -130,7 +130,7 @@ export function environmentSections(env: string): string[] {
 /** dynaconf's `_load_all_envs` for one file. */
 function applySettingsDocument(store: DynaconfStore, file: string, document: PyDict, env: string): void {
   // Section names are matched in lower case; of [Production] and [production], the later wins.
-  const sectionsByName: PyDict = new Map();
+  const sectionsByName: PyDict = newPyDict();
   for (const [name, value] of document) sectionsByName.set(pyLower(name), value);
   const fileMerge = sectionsByName.get('dynaconf_merge');
   const fileDottedLookup = sectionsByName.get('dynaconf_dotted_lookup');
@@ -155,7 +155,7 @@ function applySection(
   fileMerge: PyValue | undefined,
   fileDottedLookup: PyValue | undefined,
 ): void {
-  const upperData: PyDict = new Map();
+  const upperData: PyDict = newPyDict();
   for (const [key, value] of data) upperData.set(upperfy(key), value);
   const sectionMerge = pyDictPop(upperData, 'DYNACONF_MERGE', null);
   const merge = sectionMerge === null || sectionMerge === undefined ? fileMerge : sectionMerge;
@@ -170,7 +170,7 @@ function applySection(
 
 /** Each section is applied from a fresh copy: dynaconf parses values in place. */
 function copyDict(dict: PyDict): PyDict {
-  return new Map([...dict].map(([key, value]) => [key, cloneValue(value)]));
+  return newPyDict([...dict].map(([key, value]) => [key, cloneValue(value)]));
 }
 
 function cloneValue(value: PyValue): PyValue {

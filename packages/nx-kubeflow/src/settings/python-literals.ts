@@ -4,7 +4,7 @@
  * can decode a value at the start of a longer text), and, as a last resort,
  * Python literals via `ast.literal_eval` (`{'a': True}`).
  */
-import { PyDict, PyValue, pyStr } from './python-values';
+import { newPyDict, PyDict, PyValue, pyStr } from './python-values';
 
 class LiteralSyntaxError extends Error {}
 
@@ -78,7 +78,7 @@ const JSON_CONSTANTS: ReadonlyArray<[string, PyValue]> = [
 ];
 
 function decodeJsonObject(cursor: TextCursor): PyDict {
-  const dict: PyDict = new Map();
+  const dict: PyDict = newPyDict();
   cursor.expect('{');
   cursor.skip(JSON_WHITESPACE);
   if (cursor.peek() === '}') {
@@ -260,7 +260,7 @@ function parsePythonSequence(cursor: TextCursor, open: string, close: string): P
 
 function parsePythonDict(cursor: TextCursor): PyDict {
   cursor.expect('{');
-  const dict: PyDict = new Map();
+  const dict: PyDict = newPyDict();
   for (;;) {
     cursor.skip(PYTHON_WHITESPACE);
     if (cursor.peek() === '}') {

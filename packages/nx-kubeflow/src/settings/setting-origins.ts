@@ -8,7 +8,7 @@
  */
 import { MERGE_TOKEN, MERGE_UNIQUE_TOKEN } from './dynaconf-merge';
 import { MergeMarker } from './dynaconf-tokens';
-import { findTheCorrectCasing, isPyDict, PyValue } from './python-values';
+import { CaseFoldingMap, findTheCorrectCasing, isPyDict, PyValue } from './python-values';
 
 export type SettingOrigin =
   | { kind: 'file'; file: string; section: string }
@@ -26,7 +26,7 @@ export type Coverage = true | Map<string, Coverage>;
 export function coverageOf(value: PyValue): Coverage {
   const content = value instanceof MergeMarker ? value.unwrap() : value;
   if (!isPyDict(content)) return true;
-  const coverage = new Map<string, Coverage>();
+  const coverage = new CaseFoldingMap<Coverage>();
   for (const [key, item] of content) {
     if (key === MERGE_TOKEN || key === MERGE_UNIQUE_TOKEN) continue;
     coverage.set(key, coverageOf(item));
@@ -36,7 +36,7 @@ export function coverageOf(value: PyValue): Coverage {
 
 /** Coverage of a dotted key: only the path it names, then whatever its value holds. */
 export function coverageOfPath(path: readonly string[], value: PyValue): Coverage {
-  return path.reduceRight<Coverage>((inner, key) => new Map([[key, inner]]), coverageOf(value));
+  return path.reduceRight<Coverage>((inner, key) => new CaseFoldingMap<Coverage>([[key, inner]]), coverageOf(value));
 }
 
 /** Matching is case-insensitive, as dynaconf moves new keys onto the spelling already present. */
@@ -44,7 +44,7 @@ function isCovered(coverage: Coverage, path: readonly string[]): boolean {
   let current: Coverage = coverage;
   for (const segment of path) {
     if (current === true) return true;
-    const key = findTheCorrectCasing(segment, current.keys());
+    const key = findTheCorrectCasing(segment, current);
     if (key === undefined) return false;
     current = current.get(key) as Coverage;
   }

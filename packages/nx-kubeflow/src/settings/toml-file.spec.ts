@@ -1,13 +1,14 @@
+import { newPyDict } from './python-values';
 import { parseTomlDocument } from './toml-file';
 
 describe('parseTomlDocument', () => {
   it('keeps integers as Python ints (bigint) and floats as numbers, tables as ordered Maps', () => {
     const result = parseTomlDocument('b = 1\na = 1.0\n[t]\nz = 2\ny = [1, 2]\n');
     expect(result.ok && result.document).toEqual(
-      new Map<string, unknown>([
+      newPyDict([
         ['b', 1n],
         ['a', 1],
-        ['t', new Map<string, unknown>([['z', 2n], ['y', [1n, 2n]]])],
+        ['t', newPyDict([['z', 2n], ['y', [1n, 2n]]])],
       ]),
     );
   });

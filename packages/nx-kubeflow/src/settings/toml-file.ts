@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { SettingsFileProblem } from './settings-errors';
 import { findTomlV11OnlySyntax, lineAndColumnOf } from './toml-v1-syntax';
-import { PyDict, PyValue } from './python-values';
+import { newPyDict, PyDict, PyValue } from './python-values';
 
 export type TomlParseResult = { ok: true; document: PyDict } | { ok: false; problem: Omit<SettingsFileProblem, 'file'> };
 
@@ -33,7 +33,7 @@ function firstLine(message: string): string {
 }
 
 function tomlTableToPyDict(table: Record<string, unknown>): PyDict {
-  return new Map(Object.keys(table).map((key) => [key, tomlValueToPy(table[key])]));
+  return newPyDict(Object.keys(table).map((key) => [key, tomlValueToPy(table[key])]));
 }
 
 function tomlValueToPy(value: unknown): PyValue {
