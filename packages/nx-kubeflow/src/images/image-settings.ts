@@ -18,6 +18,7 @@
  */
 import { loadSettings, readSetting, settingsFilesFor } from '../settings/index';
 import { join } from 'node:path';
+import { knownSecrets } from '../secrets/index';
 
 export class ImageSettingsError extends Error {}
 
@@ -50,14 +51,17 @@ export function readImageSettings(options: {
     cwd: options.workspaceRoot,
   });
   const value = (path: string) => readSetting(settings.values, path);
+  const pipIndexUrl = nonEmpty(environ['PIP_INDEX_URL']) ?? optionalString(value('image.pip_index_url'), 'image.pip_index_url');
+  const pipExtraIndexUrl = nonEmpty(environ['PIP_EXTRA_INDEX_URL']) ?? optionalString(value('image.pip_extra_index_url'), 'image.pip_extra_index_url');
+  // The index passwords this process now holds: no line it prints may carry them (an engine's output may).
+  for (const url of [pipIndexUrl, ...(pipExtraIndexUrl ?? '').split(/\s+/)]) knownSecrets.addUrlCredentials(url);
   return {
     env: settings.env,
     registry: optionalString(value('image.registry'), 'image.registry') ?? '',
     baseImage: optionalString(value('image.base'), 'image.base'),
     buildArgs: buildArgTable(value('image.build_args')),
-    pipIndexUrl: nonEmpty(environ['PIP_INDEX_URL']) ?? optionalString(value('image.pip_index_url'), 'image.pip_index_url'),
-    pipExtraIndexUrl:
-      nonEmpty(environ['PIP_EXTRA_INDEX_URL']) ?? optionalString(value('image.pip_extra_index_url'), 'image.pip_extra_index_url'),
+    pipIndexUrl,
+    pipExtraIndexUrl,
     pipCert: nonEmpty(environ['PIP_CERT']) ?? optionalString(value('image.pip_cert'), 'image.pip_cert'),
   };
 }

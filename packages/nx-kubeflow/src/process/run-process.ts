@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { redactKnownSecrets } from '../secrets/index';
 
 export interface RunProcessOptions {
   cwd?: string;
@@ -55,7 +56,9 @@ export function runProcess(
     const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
       partial[stream] = lines.pop() ?? '';
-      for (const line of lines) {
+      for (const raw of lines) {
+        // A child's output (an engine echoing a build secret or a registry login) is printed and quoted in errors: never with a credential this process holds.
+        const line = redactKnownSecrets(raw);
         remember(line);
         options.onLine?.(line, stream);
         if (options.stream) {
@@ -72,11 +75,12 @@ export function runProcess(
       options.signal?.removeEventListener('abort', abort);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream]) {
-          remember(partial[stream]);
-          options.onLine?.(partial[stream], stream);
+          const line = redactKnownSecrets(partial[stream]);
+          remember(line);
+          options.onLine?.(line, stream);
           if (options.stream) {
             const out = stream === 'stdout' ? process.stdout : process.stderr;
-            out.write(`${options.linePrefix ?? ''}${partial[stream]}\n`);
+            out.write(`${options.linePrefix ?? ''}${line}\n`);
           }
         }
       }

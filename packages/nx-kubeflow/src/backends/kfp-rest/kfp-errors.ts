@@ -1,4 +1,5 @@
 import type { KfpStatus } from './kfp-api-types';
+import { redactKnownSecrets } from '../../secrets/index';
 
 /**
  * node's error codes that only come before a connection exists (refused, no
@@ -44,9 +45,15 @@ export class KfpApiError extends Error {
        * cannot change the answer, so it is not retried.
        */
       refused?: boolean;
+      /** A 2xx whose body is not the KFP API's (a login page, not JSON, a field of the wrong type, endless pages). */
+      notKfpAnswer?: boolean;
+      /** The answer was larger than any KFP API answer, and was not read to its end. */
+      tooLarge?: boolean;
     },
   ) {
-    super(message);
+    // Where a server's words become our message: a body that echoes the request headers must not carry the token or cookies on.
+    super(redactKnownSecrets(message));
+    if (details.serverMessage !== undefined) details.serverMessage = redactKnownSecrets(details.serverMessage);
     this.name = 'KfpApiError';
   }
 

@@ -3,7 +3,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KfpConnection } from './kfp-connection';
 import { hintFor, hostHint, isKfpErrorBody, isRefusal, isUnknownRoute, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
+import { ANY_OBJECT, shapeProblems, type Shape } from './kfp-answer-shapes';
 import { multipartBody, type MultipartFile } from './multipart-body';
+import { knownSecrets, registerSecret } from '../../secrets/index';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -16,12 +18,20 @@ export interface KfpRequest {
   multipart?: MultipartFile[];
 }
 
+/**
+ * The largest answer read: far above any v2beta1 answer (a page of 100
+ * versions with their specs is a few MB), far below what would exhaust
+ * memory or node's string limit (512 MB). Counted while the stream comes in.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export interface KfpAnswer {
   status: number;
   body: unknown;
   text: string;
   /** The Location header of a redirect (a login page, usually). */
   location?: string;
+  contentType?: string;
 }
 
 /**
@@ -36,7 +46,11 @@ export class KfpHttpClient {
   constructor(
     readonly connection: KfpConnection,
     private readonly readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+    private readonly maxResponseBytes = MAX_RESPONSE_BYTES,
   ) {
+    // The credentials this process now holds: no message, log line or error may carry them, whoever repeats them (a server echoing headers).
+    if (connection.token?.kind === 'env') registerSecret(connection.token.token);
+    knownSecrets.addCookieHeader(connection.cookies);
     this.agent = connection.baseUrl.startsWith('https:')
       ? new https.Agent({
           keepAlive: true,
@@ -74,11 +88,27 @@ export class KfpHttpClient {
     return new Promise<KfpAnswer>((resolve, reject) => {
       const req = transport.request(url, { method: request.method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const tooLarge = (size: string) =>
+          req.destroy(
+            new KfpApiError(
+              `${described} answered ${res.statusCode} with ${size}, more than the ${this.maxResponseBytes / 1024 / 1024} MiB any KFP API answer needs: ` +
+                `stopped reading it. Check kfp.host (${this.connection.baseUrl}): it should be the KFP API, the part before /apis/v2beta1.`,
+              { method: request.method, path: request.path, status: res.statusCode ?? 0, kind: 'http', tooLarge: true },
+            ),
+          );
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > this.maxResponseBytes) return tooLarge(`a body of ${declared} bytes (Content-Length)`);
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > this.maxResponseBytes) return tooLarge(`a body of more than ${this.maxResponseBytes} bytes`);
+          chunks.push(chunk);
+        });
         res.on('end', () => {
           clearTimeout(timer);
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: parseJson(text, res.headers['content-type']), text, ...redirect(res) });
+          const contentType = res.headers['content-type'];
+          resolve({ status: res.statusCode ?? 0, body: parseJson(text, contentType), text, ...(contentType ? { contentType } : {}), ...redirect(res) });
         });
         res.on('error', fail);
       });
@@ -119,14 +149,52 @@ export class KfpHttpClient {
    * answer means absent (undefined), where a 404 without a KFP error body
    * means the base URL is wrong.
    */
-  async call<T>(request: KfpRequest, options: { absentOn404?: boolean } = {}): Promise<T | undefined> {
+  async call<T>(request: KfpRequest, options: { absentOn404?: boolean; shape?: Shape } = {}): Promise<T | undefined> {
     const answer = await this.send(request);
-    if (answer.status >= 200 && answer.status < 300) return answer.body as T;
+    if (answer.status >= 200 && answer.status < 300) return this.checkedBody<T>(request, answer, options.shape ?? ANY_OBJECT);
     const isKfpError = isKfpErrorBody(answer.body);
     // grpc-gateway's "Not Found" for a path no route serves is a wrong URL, not an absent resource.
     const unknownRoute = isUnknownRoute(answer.status, answer.body);
     if (answer.status === 404 && options.absentOn404 && isKfpError && !unknownRoute) return undefined;
     throw this.errorFor(request, answer, isKfpError, unknownRoute);
+  }
+
+  /**
+   * A 2xx body as the KFP API writes it: a JSON object of the expected shape.
+   * Anything else (a login page a proxy answers with 200, bytes that are not
+   * JSON, a list field that is not a list) is refused here, naming what came,
+   * rather than read as "absent" or failing later inside deploy.
+   */
+  private checkedBody<T>(request: KfpRequest, answer: KfpAnswer, shape: Shape): T {
+    const described = `${request.method} ${request.path}`;
+    const details = { method: request.method, path: request.path, status: answer.status, kind: 'http' as const, notKfpAnswer: true };
+    // enable, disable and delete answer {} on the real server; an empty body there says as much.
+    if (answer.body === undefined && !answer.text.trim() && request.method !== 'GET') return {} as T;
+    if (answer.body === undefined || typeof answer.body !== 'object' || Array.isArray(answer.body)) {
+      const page = htmlPage(answer.text, answer.contentType);
+      if (page) {
+        return fail(
+          `${described} answered ${answer.status} with an HTML page${page.title ? ` ("${page.title}")` : ''}, not the KFP API's JSON: ` +
+            `${page.login ? 'a login page' : 'probably a login page or a proxy'}, so the session cookies (KF_PIPELINES_COOKIES or kfp.cookies) ` +
+            `are missing or expired, or kfp.host (${this.connection.baseUrl}) is the UI's address rather than the API's (the part before /apis/v2beta1).`,
+        );
+      }
+      const what = answer.text.trim()
+        ? `${answer.text.length} bytes that are not a JSON object${answer.contentType ? ` (${answer.contentType})` : ''}`
+        : 'an empty body';
+      return fail(`${described} answered ${answer.status} with ${what}, not the KFP API's JSON. Check kfp.host (${this.connection.baseUrl}): it should be the KFP API, the part before /apis/v2beta1.`);
+    }
+    const problems = shapeProblems(answer.body, shape);
+    if (problems.length) {
+      return fail(
+        `${described} answered ${answer.status}, but not as the KFP v2beta1 API answers: ${problems.join('; ')}. ` +
+          `Check kfp.host (${this.connection.baseUrl}): it should be a KFP v2 API server, the part before /apis/v2beta1.`,
+      );
+    }
+    return answer.body as T;
+    function fail(message: string): never {
+      throw new KfpApiError(message, details);
+    }
   }
 
   private errorFor(request: KfpRequest, answer: KfpAnswer, isKfpError: boolean, unknownRoute: boolean): KfpApiError {
@@ -157,7 +225,11 @@ export class KfpHttpClient {
     const headers: Record<string, string> = {};
     const { token, cookies, userId, userIdHeader } = this.connection;
     if (token?.kind === 'env') headers['authorization'] = `Bearer ${token.token}`;
-    if (token?.kind === 'file') headers['authorization'] = `Bearer ${this.readFile(token.path).trim()}`;
+    if (token?.kind === 'file') {
+      const fromFile = this.readFile(token.path).trim();
+      registerSecret(fromFile); // read on every call: a rotated token is registered as it arrives
+      headers['authorization'] = `Bearer ${fromFile}`;
+    }
     if (cookies) headers['cookie'] = cookies;
     if (userId) headers[userIdHeader.toLowerCase()] = userId;
     return headers;
@@ -175,6 +247,16 @@ function parseJson(text: string, contentType: string | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** An HTML answer, its title (cut short) and whether it looks like a sign-in form. */
+function htmlPage(text: string, contentType: string | undefined): { title?: string; login: boolean } | undefined {
+  const head = text.slice(0, 64 * 1024);
+  if (!/html/i.test(contentType ?? '') && !/^\s*(<!doctype html|<html|<head|<body)/i.test(head)) return undefined;
+  const rawTitle = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1];
+  const title = rawTitle?.replace(/\s+/g, ' ').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').trim().slice(0, 80);
+  const login = /log ?in|sign ?in|password|oauth|dex|keycloak|auth/i.test(`${title ?? ''} ${head.match(/<form[^>]*>/i)?.[0] ?? ''} ${head.match(/type=["']?password/i)?.[0] ?? ''}`);
+  return { ...(title ? { title } : {}), login };
 }
 
 function redirect(res: http.IncomingMessage): { location?: string } {

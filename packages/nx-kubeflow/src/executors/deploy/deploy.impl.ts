@@ -7,6 +7,7 @@ import { ImageBuildError } from '../../images/index';
 import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { SettingsError } from '../../settings/index';
+import { redactedErrorMessage, redactedLine, redactingLog } from '../../secrets/index';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
@@ -45,18 +46,19 @@ export default async function deployExecutor(
       forceBuild: options.force,
       allowMutableImages: options.allowMutableImages,
       signal: controller.signal,
-      log: (line) => logger.info(line),
+      // Every line from the library and the backends, a server's words included, loses the credentials this process holds.
+      log: redactingLog((line) => logger.info(line)),
     });
     if (result.outcome && result.outcome.state !== 'SUCCEEDED') {
-      logger.error(`[${projectName}] run ${result.outcome.runId} ${result.outcome.state}${result.outcome.error ? `: ${result.outcome.error}` : ''}`);
+      logger.error(redactedLine(`[${projectName}] run ${result.outcome.runId} ${result.outcome.state}${result.outcome.error ? `: ${result.outcome.error}` : ''}`));
       return { success: false };
     }
     return { success: true };
   } catch (error) {
-    logger.error(`[${projectName}] cannot deploy: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`[${projectName}] cannot deploy: ${redactedErrorMessage(error)}`);
     // A user's problem is its message; anything else is ours, and its stack helps with --verbose.
     if (!EXPECTED_ERRORS.some((kind) => error instanceof kind) && error instanceof Error && process.env.NX_VERBOSE_LOGGING === 'true') {
-      logger.error(error.stack ?? '');
+      logger.error(redactedErrorMessage(error, true));
     }
     return { success: false };
   } finally {

@@ -1,6 +1,7 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { buildComponentImage, BuildComponentImageOptions } from '../../images/index';
 import { parseBuildArgFlags } from '../../images/image-settings';
+import { redactedErrorMessage, redactingLog } from '../../secrets/index';
 import { DockerBuildExecutorSchema } from './schema';
 
 /**
@@ -18,7 +19,7 @@ export default async function dockerBuildExecutor(
     await buildComponentImage(normalizeOptions(options, context));
     return { success: true };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactedErrorMessage(error);
     logger.error(message.split('\n').map((line) => `[${projectName}] ${line}`).join('\n'));
     return { success: false };
   }
@@ -45,7 +46,8 @@ export function normalizeOptions(options: DockerBuildExecutorSchema, context: Ex
     force: options.force ?? false,
     tags: asList(options.tag),
     buildArgs: parseBuildArgFlags(asList(options.buildArg)),
-    log: (line) => logger.info(line),
+    // An engine's output may repeat a registry or index credential: redacted before it is printed.
+    log: redactingLog((line) => logger.info(line)),
   };
 }
 

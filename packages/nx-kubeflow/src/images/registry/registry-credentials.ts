@@ -19,6 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { registerSecret } from '../../secrets/index';
 
 export type RegistryCredentials =
   | { kind: 'basic'; username: string; password: string; source: string }
@@ -144,6 +145,9 @@ function entryCredentials(entry: AuthEntry, file: string): RegistryCredentials |
       password = decoded.slice(colon + 1);
     }
   }
+  // Held in memory from here on: nothing this process prints may carry them (an engine or registry may echo them).
+  const basic = username && password ? Buffer.from(`${username}:${password}`).toString('base64') : undefined;
+  for (const secret of [entry.auth, basic, entry.identitytoken, password]) registerSecret(secret);
   if (entry.identitytoken) return { kind: 'identity-token', username, token: entry.identitytoken, source: file };
   if (username && password) return { kind: 'basic', username, password, source: file };
   return undefined;

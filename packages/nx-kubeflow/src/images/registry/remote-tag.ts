@@ -20,6 +20,7 @@
 import { ContainerEngine, EngineRemoteState } from '../engines/container-engine';
 import { isLoopbackRegistry, parseImageReference } from './image-reference';
 import { EnvLookup, findRegistryCredentials, isDockerHub, processEnv, RegistryCredentials } from './registry-credentials';
+import { registerSecret } from '../../secrets/index';
 
 export type RemoteTagState =
   | { state: 'present'; digest?: string; via?: string }
@@ -191,6 +192,7 @@ async function fetchToken(
   try {
     const body = (await response.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
+    registerSecret(token); // a bearer token now held: never printed, whoever echoes it
     return token ? { token, reason: '' } : { reason: `the token service ${realm.origin}${realm.pathname} returned no token` };
   } catch {
     return { reason: `the token service ${realm.origin}${realm.pathname} returned no JSON` };

@@ -1,0 +1,45 @@
+import { KnownSecrets, REDACTED } from './known-secrets';
+
+describe('KnownSecrets', () => {
+  let secrets: KnownSecrets;
+  beforeEach(() => (secrets = new KnownSecrets()));
+
+  it('replaces every registered value wherever it stands, as headers echoed by a server carry them', () => {
+    secrets.add('sekrit-TOKEN-xyz');
+    secrets.addCookieHeader('oauth2_proxy=sekrit-COOKIE-abc');
+    const echoed = 'upstream error; request headers were: Authorization: Bearer sekrit-TOKEN-xyz; Cookie: oauth2_proxy=sekrit-COOKIE-abc';
+    expect(secrets.redact(echoed)).toBe(`upstream error; request headers were: Authorization: Bearer ${REDACTED}; Cookie: ${REDACTED}`);
+    // one cookie's value quoted alone
+    expect(secrets.redact('bad session sekrit-COOKIE-abc')).toBe(`bad session ${REDACTED}`);
+  });
+
+  it('catches the URL-encoded and JSON-escaped forms', () => {
+    secrets.add('p@ss/wo"rd+1');
+    expect(secrets.redact(`url ${encodeURIComponent('p@ss/wo"rd+1')} json ${JSON.stringify('p@ss/wo"rd+1')}`)).toBe(`url ${REDACTED} json "${REDACTED}"`);
+  });
+
+  it('takes the password (or the bare token) out of a URL', () => {
+    secrets.addUrlCredentials('https://__token__:pypi-AgEIcHlwaS5vcmc@pypi.example.com/simple');
+    secrets.addUrlCredentials('https://ghp_abcdef123456@github.com/acme/repo');
+    expect(secrets.redact('index pypi-AgEIcHlwaS5vcmc and ghp_abcdef123456')).toBe(`index ${REDACTED} and ${REDACTED}`);
+    expect(secrets.redact('user __token__ stays')).toBe('user __token__ stays');
+  });
+
+  it('replaces a short value only where it stands alone', () => {
+    secrets.add('abc');
+    expect(secrets.redact('password=abc; fabcd abc')).toBe(`password=${REDACTED}; fabcd ${REDACTED}`);
+  });
+
+  it('leaves text alone when nothing is registered, and ignores empty values', () => {
+    secrets.add('');
+    secrets.add(undefined);
+    expect(secrets.size).toBe(0);
+    expect(secrets.redact('Authorization: Bearer x')).toBe('Authorization: Bearer x');
+  });
+
+  it('replaces a longer value whole before a shorter one inside it', () => {
+    secrets.add('sekrit-COOKIE-abc');
+    secrets.add('a=sekrit-COOKIE-abc; b=sekrit-OTHER-def');
+    expect(secrets.redact('Cookie: a=sekrit-COOKIE-abc; b=sekrit-OTHER-def')).toBe(`Cookie: ${REDACTED}`);
+  });
+});
