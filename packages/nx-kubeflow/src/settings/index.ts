@@ -10,3 +10,5 @@ export type { SettingsFileProblem } from './settings-errors';
 export { formatSettingsJson } from './settings-json';
 export { readSetting } from './settings-lookup';
 export { isSecretPath, redactSecrets, REDACTED } from './redact-secrets';
+export { checkSettingsFiles, checkSettingsFilesReadBy, settingsFilesReadBy } from './settings-check';
+export type { SettingsFilesReadByOptions } from './settings-check';

@@ -1,6 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { compilePipelineProject } from '../../pipeline/compile-pipeline-project';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
+import { settingsFilesAreValid } from '../settings/settings-preflight';
 import type { CompileExecutorSchema } from './schema';
 
 /**
@@ -13,6 +14,7 @@ export default async function compileExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
+  if (!settingsFilesAreValid(context)) return { success: false };
   try {
     const result = compilePipelineProject({
       workspaceRoot: context.root,

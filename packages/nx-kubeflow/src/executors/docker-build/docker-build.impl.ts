@@ -2,6 +2,7 @@ import { ExecutorContext, logger } from '@nx/devkit';
 import { buildComponentImage, BuildComponentImageOptions } from '../../images/index';
 import { parseBuildArgFlags } from '../../images/image-settings';
 import { redactedErrorMessage, redactingLog } from '../../secrets/index';
+import { settingsFilesAreValid } from '../settings/settings-preflight';
 import { DockerBuildExecutorSchema } from './schema';
 
 /**
@@ -15,6 +16,7 @@ export default async function dockerBuildExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
+  if (!settingsFilesAreValid(context, options.pipeline)) return { success: false };
   try {
     await buildComponentImage(normalizeOptions(options, context));
     return { success: true };

@@ -1,6 +1,7 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { pytestArgsFromOverrides } from '../../python/pytest-args';
 import { testPythonProject } from '../../python/test-python-project';
+import { settingsFilesAreValid } from '../settings/settings-preflight';
 import schema from './schema.json';
 import { TestExecutorSchema } from './schema';
 
@@ -9,6 +10,7 @@ export default async function testExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName!;
+  if (!settingsFilesAreValid(context)) return { success: false };
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   const passThrough = pytestArgsFromOverrides(options as Record<string, unknown>, Object.keys(schema.properties));
   try {
