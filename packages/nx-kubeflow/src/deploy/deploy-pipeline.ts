@@ -32,7 +32,8 @@ export interface DeployPipelineOptions {
   wait?: boolean;
   /** name=value overrides of pipeline parameters for the run. */
   params?: string[];
-  parallel?: number;
+  /** Local backend: how many of the run's tasks run at once; default the number of cores. */
+  maxParallelTasks?: number;
   /** Local backend: tasks as processes in venvs, or in their components' images. */
   mode?: TaskRunMode;
   /** "crd": write Pipeline/PipelineVersion resources instead of calling an API (as kfp.mode = "crd"). */
@@ -112,7 +113,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
       projectName,
       pipelineRoot,
       tasks: () => taskModes(options, pipelineRoot, mode, engine),
-      parallel: options.parallel,
+      parallel: options.maxParallelTasks,
       dryRun,
       environ: options.environ,
       log,

@@ -38,7 +38,7 @@ export default async function deployExecutor(
       run: options.run,
       wait: options.wait,
       params: options.param === undefined ? [] : ([] as string[]).concat(options.param),
-      parallel: options.parallel,
+      maxParallelTasks: options.maxParallelTasks ?? options.parallel,
       mode: options.mode,
       output: options.output,
       dryRun: options.dryRun,
