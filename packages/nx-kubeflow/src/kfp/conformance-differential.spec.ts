@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { compilePipeline } from './ir-compiler';
 import { Fixture, loadFixtures } from './__fixtures__/fixture-loader';
 import { kfpPython, normalizedTyped, readWithPyYaml, runTool, untyped, WORKSPACE_ROOT, type TypedRead } from './__fixtures__/conformance-env';
+import { requireOrSkip } from '../testing/suite-requirements';
 
 const OUT = join(WORKSPACE_ROOT, 'tmp/kfp-conformance/differential');
 
@@ -50,7 +51,7 @@ function callableWithDefaults(fixture: Fixture): boolean {
   return parameters.length > 0 && parameters.every((parameter) => parameter.default !== undefined);
 }
 const python = kfpPython();
-if (!python.ok) console.warn(`differential IR conformance skipped: ${python.reason}`);
+requireOrSkip('differential IR conformance', 'pypi', python.ok ? undefined : python.reason);
 
 describe('IR compiler against the kfp SDK', () => {
   const results = new Map<string, Record<string, unknown>>();

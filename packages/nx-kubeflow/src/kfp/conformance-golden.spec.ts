@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { compilePipeline } from './ir-compiler';
 import { loadFixtures } from './__fixtures__/fixture-loader';
 import { SHARED_KFP, sharedKfpMissing } from './__fixtures__/conformance-env';
+import { requireOrSkip } from '../testing/suite-requirements';
 
 function withoutSdkVersion(docs: unknown[]): unknown[] {
   return docs.map((doc) => {
@@ -18,13 +19,12 @@ function withoutSdkVersion(docs: unknown[]): unknown[] {
   });
 }
 
-const missing = sharedKfpMissing();
-if (missing) console.warn(`golden IR conformance skipped: ${missing}`);
+const canRun = requireOrSkip('golden IR conformance', 'upstream-kfp', sharedKfpMissing());
 const fixtures = loadFixtures('golden');
 
 describe('IR compiler against upstream golden files', () => {
   for (const fixture of fixtures) {
-    const run = missing || fixture.skip ? it.skip : it;
+    const run = !canRun || fixture.skip ? it.skip : it;
     if (fixture.skip) console.warn(`golden ${fixture.name} skipped: ${fixture.skip}`);
     run(`${fixture.name} compiles to ${fixture.golden}.yaml`, () => {
       const goldenPath = join(SHARED_KFP, 'golden', `${fixture.golden}.yaml`);

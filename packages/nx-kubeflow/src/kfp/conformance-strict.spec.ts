@@ -13,17 +13,18 @@ import { compilePipeline } from './ir-compiler';
 import { loadFixtures } from './__fixtures__/fixture-loader';
 import { readWithPyYaml, readWithYamlV3, runTool, SHARED_KFP, strictValidator, untyped, WORKSPACE_ROOT, yamlV3Reader, type TypedRead } from './__fixtures__/conformance-env';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { requireOrSkip } from '../testing/suite-requirements';
 
 const OUT = join(WORKSPACE_ROOT, 'tmp/kfp-conformance/strict');
 const fixtures = [...loadFixtures('golden'), ...loadFixtures('differential')];
 const validator = strictValidator();
-if (!validator.ok) console.warn(`strict IR proto check skipped: ${validator.reason}`);
+requireOrSkip('strict IR proto check', validator.ok ? 'protoc' : validator.requirement, validator.ok ? undefined : validator.reason);
 
 const files = new Map<string, string>();
 /** What the compiler meant each file to hold, by the same keys as `files`. */
 const meant = new Map<string, unknown[]>();
 const goReader = yamlV3Reader();
-if (!goReader.ok) console.warn(`IR read back by yaml.v3 skipped: ${goReader.reason}`);
+requireOrSkip('IR read back by yaml.v3', 'go', goReader.ok ? undefined : goReader.reason);
 
 /** The workspace's own pipelines (the examples under pipelines/), compiled as `nx run <p>:compile` does. */
 function workspaceProjects(): Record<string, { root: string }> {

@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { compilePipeline, type CompilePipelineOptions } from './ir-compiler';
 import type { ComponentSpec, PipelineDefinition } from './pipeline-model';
 import { kfpPython, readWithPyYaml, readWithYamlV3, WORKSPACE_ROOT, yamlV3Reader, type TypedRead } from './__fixtures__/conformance-env';
+import { requireOrSkip } from '../testing/suite-requirements';
 import { pyYamlFloat } from './ir-yaml';
 
 /** Strings a YAML 1.1 reader (PyYAML) or a 1.2 reader (yaml.v3) could take for something else. */
@@ -127,8 +128,8 @@ function mismatches(spec: Dict): string[] {
 const OUT = join(WORKSPACE_ROOT, 'tmp/kfp-conformance/readers');
 const python = kfpPython();
 const goReader = yamlV3Reader();
-if (!python.ok) console.warn(`IR read back by PyYAML skipped: ${python.reason}`);
-if (!goReader.ok) console.warn(`IR read back by yaml.v3 skipped: ${goReader.reason}`);
+requireOrSkip('IR read back by PyYAML', python.ok ? 'pypi' : python.requirement, python.ok ? undefined : python.reason);
+requireOrSkip('IR read back by yaml.v3', 'go', goReader.ok ? undefined : goReader.reason);
 
 describe('the IR means the same to PyYAML and yaml.v3', () => {
   const compiledFile = join(OUT, 'corpus.yaml');

@@ -16,6 +16,7 @@ import { SHARED_KFP, sharedKfpMissing } from '../../kfp/__fixtures__/conformance
 import { GitOpsBackend } from './gitops-backend';
 import { kubeflowResources, kubeflowResourcesYaml, type KubernetesResource } from './kubeflow-resources';
 import { isDns1123Label, pipelineResourceName, versionResourceName } from './kubernetes-names';
+import { requireOrSkip } from '../../testing/suite-requirements';
 
 type Schema = Record<string, unknown>;
 
@@ -70,8 +71,7 @@ describe('Kubernetes names', () => {
 });
 
 const missing = sharedKfpMissing();
-if (missing) console.warn(`CRD validation of the GitOps output skipped: ${missing}`);
-const suite = missing ? describe.skip : describe;
+const suite = requireOrSkip('CRD validation of the GitOps output', 'upstream-kfp', missing) ? describe : describe.skip;
 
 suite('GitOps output against the upstream CRD schemas', () => {
   const validators = missing ? {} : crdValidators();

@@ -11,10 +11,10 @@ import { KfpRestBackend } from './kfp-rest-backend';
 import { contractUnavailable, startContractProxy, type ContractProxy } from './testing/kfp-contract-proxy';
 import { testConnection, testIr } from './testing/kfp-test-connection';
 import { startKfpTestServer, type KfpTestServer } from './testing/kfp-test-server';
+import { requireOrSkip } from '../../testing/suite-requirements';
 
 const unavailable = contractUnavailable(SHARED_KFP);
-if (unavailable) console.warn(`KFP API contract suite skipped: ${unavailable}`);
-const suite = unavailable ? describe.skip : describe;
+const suite = requireOrSkip('KFP API contract suite', unavailable?.includes('prism') ? 'prism' : 'upstream-kfp', unavailable) ? describe : describe.skip;
 
 function publishRequest(marker: string) {
   const irYaml = testIr(marker);

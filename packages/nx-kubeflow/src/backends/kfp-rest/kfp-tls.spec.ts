@@ -12,11 +12,11 @@ import type { KfpApiError } from './kfp-errors';
 import { KfpRestBackend } from './kfp-rest-backend';
 import { testConnection, testIr } from './testing/kfp-test-connection';
 import { startKfpTestServer, type KfpTestServer } from './testing/kfp-test-server';
+import { requireOrSkip } from '../../testing/suite-requirements';
 
 const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
 const missing = openssl.status === 0 ? undefined : 'openssl is not installed (Debian: apt-get install -y openssl)';
-if (missing) console.warn(`KFP REST TLS suite skipped: ${missing}`);
-const suite = missing ? describe.skip : describe;
+const suite = requireOrSkip('KFP REST TLS suite', 'openssl', missing) ? describe : describe.skip;
 
 suite('KfpRestBackend over https', () => {
   let dir: string;

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { SuiteRequirement } from '../../testing/suite-requirements';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../../..');
 /** ../shared/kfp beside the checkout, or wherever NX_KUBEFLOW_SHARED_KFP points (a clone elsewhere). */
@@ -19,7 +20,8 @@ export const VENV = join(WORKSPACE_ROOT, 'tmp/kfp-venv');
 export const REQUIREMENTS = ['kfp>=2,<3', 'kfp-kubernetes'];
 const STAMP = join(VENV, '.nx-kubeflow-stamp');
 
-export type Availability = { ok: true; python: string } | { ok: false; reason: string };
+/** When not ok: why, and which outside resource is missing (CI requires them all: src/testing/suite-requirements.ts). */
+export type Availability = { ok: true; python: string } | { ok: false; reason: string; requirement: SuiteRequirement };
 
 export function sharedKfpMissing(): string | undefined {
   return existsSync(join(SHARED_KFP, 'golden')) ? undefined : `${SHARED_KFP} is absent (upstream golden files and protos)`;
@@ -72,9 +74,9 @@ function createVenv(): Availability {
   const python = join(VENV, 'bin/python');
   const stamp = REQUIREMENTS.join(' ');
   const venv = run('python3', ['-m', 'venv', '--clear', VENV], 120_000);
-  if (venv.status !== 0) return { ok: false, reason: `python3 -m venv failed: ${venv.stderr || venv.error}` };
+  if (venv.status !== 0) return { ok: false, reason: `python3 -m venv failed: ${venv.stderr || venv.error}`, requirement: 'pypi' };
   const pip = run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REQUIREMENTS], 600_000);
-  if (pip.status !== 0) return { ok: false, reason: `pip install ${stamp} failed (PyPI unreachable?): ${(pip.stderr || String(pip.error)).slice(-500)}` };
+  if (pip.status !== 0) return { ok: false, reason: `pip install ${stamp} failed (PyPI unreachable?): ${(pip.stderr || String(pip.error)).slice(-500)}`, requirement: 'pypi' };
   writeFileSync(STAMP, stamp);
   return { ok: true, python };
 }
@@ -82,12 +84,12 @@ function createVenv(): Availability {
 /** protoc, the shared protos and a Python with protobuf + PyYAML. */
 export function strictValidator(): Availability {
   const missing = sharedKfpMissing();
-  if (missing) return { ok: false, reason: missing };
-  if (!existsSync(join(SHARED_KFP, 'proto/pipeline_spec.proto'))) return { ok: false, reason: 'protos are absent from ../shared/kfp/proto' };
+  if (missing) return { ok: false, reason: missing, requirement: 'upstream-kfp' };
+  if (!existsSync(join(SHARED_KFP, 'proto/pipeline_spec.proto'))) return { ok: false, reason: 'protos are absent from ../shared/kfp/proto', requirement: 'upstream-kfp' };
   const protoc = run('protoc', ['--version'], 10_000);
-  if (protoc.status !== 0) return { ok: false, reason: 'protoc is not installed (Debian: apt-get install -y protobuf-compiler)' };
+  if (protoc.status !== 0) return { ok: false, reason: 'protoc is not installed (Debian: apt-get install -y protobuf-compiler)', requirement: 'protoc' };
   const python = kfpPython();
-  if (!python.ok) return { ok: false, reason: `no Python with protobuf: ${python.reason}` };
+  if (!python.ok) return { ok: false, reason: `no Python with protobuf: ${python.reason}`, requirement: python.requirement };
   return python;
 }
 
@@ -105,17 +107,17 @@ export function runTool(python: string, script: string, args: string[]): Record<
  * The KFP API server's YAML reader: Go's yaml.v3 in tools/kfp-reference/yamlv3-reader,
  * built once per test process into tmp/ (the module comes from the Go proxy).
  */
-export function yamlV3Reader(): { ok: true; binary: string } | { ok: false; reason: string } {
+export function yamlV3Reader(): { ok: true; binary: string } | { ok: false; reason: string; requirement: SuiteRequirement } {
   const binary = join(WORKSPACE_ROOT, 'tmp/yamlv3-reader/yamlv3-reader');
   const go = run('go', ['version'], 10_000);
-  if (go.status !== 0) return { ok: false, reason: 'go is not installed (the yaml.v3 reader is a Go program)' };
+  if (go.status !== 0) return { ok: false, reason: 'go is not installed (the yaml.v3 reader is a Go program)', requirement: 'go' };
   const build = spawnSync('go', ['build', '-o', binary, '.'], {
     cwd: join(TOOLS, 'yamlv3-reader'),
     encoding: 'utf8',
     timeout: 300_000,
     env: { ...process.env, GOFLAGS: '-mod=mod' },
   });
-  if (build.status !== 0) return { ok: false, reason: `go build of the yaml.v3 reader failed (Go proxy unreachable?): ${(build.stderr || String(build.error)).slice(-500)}` };
+  if (build.status !== 0) return { ok: false, reason: `go build of the yaml.v3 reader failed (Go proxy unreachable?): ${(build.stderr || String(build.error)).slice(-500)}`, requirement: 'go' };
   return { ok: true, binary };
 }
 
