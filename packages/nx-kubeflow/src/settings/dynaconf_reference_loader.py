@@ -5,7 +5,14 @@ Reads a JSON list of cases on stdin:
       "environ": {str: str}}]
 and writes a JSON list of results on stdout:
     [{"id": str, "ok": true, "values": {...as_dict()...}}
-     | {"id": str, "ok": false, "errorType": str, "error": str}]
+     | {"id": str, "ok": false, "errorType": str, "error": str,
+        "file": str|null, "line": int|null, "column": int|null}]
+
+For an error, ``file`` is the settings file dynaconf was reading when it
+raised (from its loader's frame: ``source_file`` while parsing, ``file_name``
+while setting values), ``line``/``column`` the position tomllib names in its
+message. dynaconf itself does not put the file in the message; the plugin
+must, and the differential test holds it to the same file and line.
 
 Dynaconf is constructed exactly as the plugin's TypeScript loader promises to
 behave (see load-settings.ts). Each case runs with a process environment that
@@ -27,6 +34,7 @@ import datetime
 import json
 import math
 import os
+import re
 import sys
 import warnings
 
@@ -86,6 +94,36 @@ def _set_only_by_constructor(settings, key: str) -> bool:
     )
 
 
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _file_being_read(error: BaseException) -> str | None:
+    """The settings file in the innermost dynaconf loader frame of the traceback."""
+    found = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        frame_locals = traceback.tb_frame.f_locals
+        for name in ("source_file", "file_name"):
+            value = frame_locals.get(name)
+            if isinstance(value, str):
+                found = value
+        traceback = traceback.tb_next
+    return found
+
+
+def _error_result(case_id: str, error: BaseException) -> dict:
+    position = _POSITION.search(str(error))
+    return {
+        "id": case_id,
+        "ok": False,
+        "errorType": type(error).__name__,
+        "error": str(error),
+        "file": _file_being_read(error),
+        "line": int(position.group(1)) if position else None,
+        "column": int(position.group(2)) if position else None,
+    }
+
+
 def _load_case(case: dict) -> dict:
     saved_environ = dict(os.environ)
     try:
@@ -112,12 +150,7 @@ def _load_case(case: dict) -> dict:
                 del values["LOAD_DOTENV"]
         return {"id": case["id"], "ok": True, "values": _to_json_safe(values)}
     except Exception as error:  # noqa: BLE001 - every failure is a result here
-        return {
-            "id": case["id"],
-            "ok": False,
-            "errorType": type(error).__name__,
-            "error": str(error),
-        }
+        return _error_result(case["id"], error)
     finally:
         os.environ.clear()
         os.environ.update(saved_environ)
