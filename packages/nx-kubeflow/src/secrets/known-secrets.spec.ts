@@ -43,3 +43,11 @@ describe('KnownSecrets', () => {
     expect(secrets.redact('Cookie: a=sekrit-COOKIE-abc; b=sekrit-OTHER-def')).toBe(`Cookie: ${REDACTED}`);
   });
 });
+
+describe('the shapes redacted whatever is registered', () => {
+  it('hides a bearer or basic credential after its scheme, even one this process does not hold', () => {
+    const secrets = new KnownSecrets();
+    expect(secrets.redact('Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.abc; Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: Bearer ***; Basic ***');
+    expect(secrets.redact('the Bearer *** was refused; basic auth is off')).toBe('the Bearer *** was refused; basic auth is off');
+  });
+});

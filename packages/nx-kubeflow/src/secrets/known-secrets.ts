@@ -65,11 +65,18 @@ export class KnownSecrets {
     return this.values.size;
   }
 
-  /** The text with every known credential replaced by ***. */
+  /**
+   * The text with every known credential replaced by ***, and any bearer or
+   * basic credential after its scheme (one this process may not hold: a
+   * server echoing a proxy's own header, a token cut short).
+   */
   redact(text: string): string {
-    if (this.values.size === 0 || !text) return text;
+    if (!text) return text;
+    let redacted = text.replace(AUTH_SCHEME_VALUE, `$1${REDACTED}`);
+    if (this.values.size === 0) return redacted;
     this.pattern ??= buildPattern([...this.values]);
-    return text.replace(this.pattern, REDACTED);
+    redacted = redacted.replace(this.pattern, REDACTED);
+    return redacted;
   }
 
   /** For tests: forget everything. */
@@ -88,6 +95,9 @@ function buildPattern(values: string[]): RegExp {
   if (short.length) alternatives.push(`(?<!${TOKEN_CHAR})(?:${short.join('|')})(?!${TOKEN_CHAR}|=)`);
   return new RegExp(alternatives.map((alternative) => `(?:${alternative})`).join('|'), 'g');
 }
+
+/** `Bearer <token>` / `Basic <base64>` as an Authorization header carries them (not `basic /path`, nor *** itself). */
+const AUTH_SCHEME_VALUE = /\b((?:[Bb]earer|Basic) +)[A-Za-z0-9][A-Za-z0-9._~+/=-]{7,}/g;
 
 /** A character that may be part of a token, cookie value or base64 text (which may also end in =, but a key before = is not the value). */
 const TOKEN_CHAR = '[A-Za-z0-9_\\-.~+/%]';

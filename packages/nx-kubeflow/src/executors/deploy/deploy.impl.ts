@@ -7,7 +7,7 @@ import { ImageBuildError } from '../../images/index';
 import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { SettingsError } from '../../settings/index';
-import { redactedErrorMessage, redactedLine, redactingLog } from '../../secrets/index';
+import { redactedErrorMessage, redactedLine, redactingLog, registerEnvironmentSecrets } from '../../secrets/index';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
@@ -22,6 +22,8 @@ export default async function deployExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
+  // Before anything is read or printed: a settings error or a child's output may quote a credential the environment holds.
+  registerEnvironmentSecrets(process.env);
   const controller = new AbortController();
   const interrupt = () => {
     logger.warn(`[${projectName}] interrupted: stopping the run's tasks`);

@@ -1,7 +1,7 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { buildComponentImage, BuildComponentImageOptions } from '../../images/index';
 import { parseBuildArgFlags } from '../../images/image-settings';
-import { redactedErrorMessage, redactingLog } from '../../secrets/index';
+import { redactedErrorMessage, redactingLog, registerEnvironmentSecrets } from '../../secrets/index';
 import { settingsFilesAreValid } from '../settings/settings-preflight';
 import { DockerBuildExecutorSchema } from './schema';
 
@@ -16,6 +16,8 @@ export default async function dockerBuildExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
+  // Before anything is read or printed: the engine's output may quote an index or registry credential the environment holds.
+  registerEnvironmentSecrets(process.env);
   if (!settingsFilesAreValid(context, options.pipeline)) return { success: false };
   try {
     await buildComponentImage(normalizeOptions(options, context));
