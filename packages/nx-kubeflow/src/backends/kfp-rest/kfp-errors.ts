@@ -99,6 +99,9 @@ export function serverMessage(body: unknown, text: string): string | undefined {
     if (message) return message;
     if (status.error_details) return undefined;
   }
+  // A proxy's error page: its title says what it is; its markup says nothing.
+  const page = htmlPage(text, undefined);
+  if (page) return `an HTML page${page.title ? ` ("${page.title}")` : ''}${page.login ? ', a login page' : ''}`;
   const trimmed = text.trim();
   return trimmed ? trimmed.slice(0, 500) : undefined;
 }
@@ -160,4 +163,14 @@ export function hostHint(baseUrl: string): string {
     `Check kfp.host: no KFP v2 API answers at ${baseUrl}/apis/v2beta1/. kfp.host is the part before /apis/v2beta1, ` +
     `e.g. https://<kubeflow host>/pipeline or http://ml-pipeline.kubeflow:8888; a KFP 1.x server has no v2beta1 API.${suggestion}`
   );
+}
+
+/** An HTML answer, its title (cut short) and whether it looks like a sign-in form. */
+export function htmlPage(text: string, contentType: string | undefined): { title?: string; login: boolean } | undefined {
+  const head = text.slice(0, 64 * 1024);
+  if (!/html/i.test(contentType ?? '') && !/^\s*(<!doctype html|<html|<head|<body)/i.test(head)) return undefined;
+  const rawTitle = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1];
+  const title = rawTitle?.replace(/\s+/g, ' ').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').trim().slice(0, 80);
+  const login = /log ?in|sign ?in|password|oauth|dex|keycloak|auth/i.test(`${title ?? ''} ${head.match(/<form[^>]*>/i)?.[0] ?? ''} ${head.match(/type=["']?password/i)?.[0] ?? ''}`);
+  return { ...(title ? { title } : {}), login };
 }

@@ -123,4 +123,11 @@ describe('hostile KFP answers', () => {
     expect(error).toBeInstanceOf(KfpApiError);
     expect(error.message).toContain('answered 200, but not as the KFP v2beta1 API answers: pipeline_versions is a string ("none yet"), not a list');
   });
+
+  it("a proxy's HTML error page is named by its title, not quoted as markup", async () => {
+    const error = await failure(publish(await start('html-502')));
+    expect(error.message).toBe(
+      'GET /apis/v2beta1/healthz answered 502: an HTML page ("502 Bad Gateway"). The server failed; retried as far as safe. Check the KFP API server logs.',
+    );
+  });
 });

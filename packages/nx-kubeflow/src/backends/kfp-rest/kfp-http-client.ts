@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KfpConnection } from './kfp-connection';
-import { hintFor, hostHint, isKfpErrorBody, isRefusal, isUnknownRoute, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
+import { hintFor, hostHint, htmlPage, isKfpErrorBody, isRefusal, isUnknownRoute, KfpApiError, neverSentCode, serverMessage } from './kfp-errors';
 import { ANY_OBJECT, shapeProblems, type Shape } from './kfp-answer-shapes';
 import { multipartBody, type MultipartFile } from './multipart-body';
 import { knownSecrets, registerSecret } from '../../secrets/index';
@@ -247,16 +247,6 @@ function parseJson(text: string, contentType: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** An HTML answer, its title (cut short) and whether it looks like a sign-in form. */
-function htmlPage(text: string, contentType: string | undefined): { title?: string; login: boolean } | undefined {
-  const head = text.slice(0, 64 * 1024);
-  if (!/html/i.test(contentType ?? '') && !/^\s*(<!doctype html|<html|<head|<body)/i.test(head)) return undefined;
-  const rawTitle = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1];
-  const title = rawTitle?.replace(/\s+/g, ' ').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').trim().slice(0, 80);
-  const login = /log ?in|sign ?in|password|oauth|dex|keycloak|auth/i.test(`${title ?? ''} ${head.match(/<form[^>]*>/i)?.[0] ?? ''} ${head.match(/type=["']?password/i)?.[0] ?? ''}`);
-  return { ...(title ? { title } : {}), login };
 }
 
 function redirect(res: http.IncomingMessage): { location?: string } {

@@ -18,7 +18,8 @@ export type HostileBehaviour =
   | 'huge-body'
   | 'login-page'
   | 'random-bytes'
-  | 'list-of-wrong-type';
+  | 'list-of-wrong-type'
+  | 'html-502';
 
 export interface HostileKfpServer {
   url: string;
@@ -67,6 +68,10 @@ function answer(behaviour: HostileBehaviour, req: http.IncomingMessage, res: htt
     case 'login-page':
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!DOCTYPE html><html><head><title>Sign in to Kubeflow</title></head><body><form method="post" action="/dex/auth"><input type="password" name="password"></form></body></html>');
+      return;
+    case 'html-502':
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n');
       return;
     case 'random-bytes':
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
