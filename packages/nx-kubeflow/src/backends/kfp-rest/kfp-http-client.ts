@@ -32,6 +32,8 @@ export interface KfpAnswer {
   /** The Location header of a redirect (a login page, usually). */
   location?: string;
   contentType?: string;
+  /** The body's length in bytes. */
+  bytes?: number;
 }
 
 /**
@@ -106,9 +108,10 @@ export class KfpHttpClient {
         });
         res.on('end', () => {
           clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
           const contentType = res.headers['content-type'];
-          resolve({ status: res.statusCode ?? 0, body: parseJson(text, contentType), text, ...(contentType ? { contentType } : {}), ...redirect(res) });
+          resolve({ status: res.statusCode ?? 0, body: parseJson(text, contentType), text, bytes: body.length, ...(contentType ? { contentType } : {}), ...redirect(res) });
         });
         res.on('error', fail);
       });
@@ -180,7 +183,7 @@ export class KfpHttpClient {
         );
       }
       const what = answer.text.trim()
-        ? `${answer.text.length} bytes that are not a JSON object${answer.contentType ? ` (${answer.contentType})` : ''}`
+        ? `${answer.bytes ?? answer.text.length} bytes that are not a JSON object${answer.contentType ? ` (${answer.contentType})` : ''}`
         : 'an empty body';
       return fail(`${described} answered ${answer.status} with ${what}, not the KFP API's JSON. Check kfp.host (${this.connection.baseUrl}): it should be the KFP API, the part before /apis/v2beta1.`);
     }
