@@ -51,6 +51,16 @@ describe('deploy --max-parallel-tasks through the nx CLI', () => {
     writeProbePipeline(workspace.root, markers());
     const result = workspace.nx('run', `${PROBE_PIPELINE}:run`, '--max-parallel-tasks', '1', '--outputStyle=static');
     expect(result.status === 0 ? '' : result.output).toBe('');
-    expect(overlaps()).toEqual([]);
+    expect(readdirSync(markers()).sort()).toEqual(['ended-first', 'ended-second', 'started-first', 'started-second']);
+  });
+
+  it("the old form that got past Nx, '-- --parallel=1', still works, with a note to use the new name", () => {
+    rmSync(markers(), { recursive: true, force: true });
+    writeProbePipeline(workspace.root, markers());
+    // After `--` Nx passes only what follows it, so the other options go there too.
+    const result = workspace.nx('run', `${PROBE_PIPELINE}:deploy`, '--outputStyle=static', '--', '--run', '--wait', '--parallel=1');
+    expect(result.status === 0 ? '' : result.output).toBe('');
+    expect(result.output).toContain('Use --max-parallel-tasks');
+    expect(readdirSync(markers()).sort()).toEqual(['ended-first', 'ended-second', 'started-first', 'started-second']);
   });
 });
