@@ -178,5 +178,16 @@ implementation:
       expect(problems).toEqual([]);
       expect(spec?.inputs).toEqual([{ name: 'a', type: 'String', default: 'z' }]);
     });
+
+    it('warns of a type one or two edits from a kfp type, with its line', () => {
+      const { problems, warnings } = parseComponentSpec(
+        withInputs('- {name: data, type: Datset}\n- {name: custom, type: MyReport}', 'command: [{inputPath: data}, {inputPath: custom}]'),
+        FILE,
+      );
+      expect(problems).toEqual([]);
+      expect(warnings).toEqual([
+        expect.objectContaining({ line: 3, message: expect.stringMatching(/inputs\[0\] has type Datset, .*system\.Artifact: did you mean Dataset\?/) }),
+      ]);
+    });
   });
 });

@@ -14,6 +14,7 @@ import type { CommandLineItem, ComponentInputSpec, ComponentOutputSpec, Componen
 import { checkDefault } from './component-defaults';
 import { checkCommandLine } from './component-placeholders';
 import { PYYAML_SCALAR_TAGS, PyTimestamp, PyUnloadable, pyStr } from './pyyaml-schema';
+import { suggestKnownType } from './type-suggestions';
 
 export interface SpecProblem {
   file: string;
@@ -87,7 +88,7 @@ export function parseComponentSpec(
     }
     return { problems, warnings: [] };
   }
-  const warnings = yamlVersionWarnings(document, lineCounter, file);
+  const warnings = [...yamlVersionWarnings(document, lineCounter, file), ...typeTypoWarnings(document, lineCounter, file)];
   const unloadable = unloadableScalars(document, lineCounter, file);
   if (unloadable.length > 0) return { problems: unloadable, warnings };
   let raw: unknown;
@@ -151,6 +152,29 @@ function yamlVersionWarnings(document: ReturnType<typeof parseDocument>, lineCou
       });
     },
   });
+  return warnings;
+}
+
+/** An input or output type one or two edits from a kfp type: kfp would make it a generic system.Artifact. */
+function typeTypoWarnings(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, file: string): SpecWarning[] {
+  const warnings: SpecWarning[] = [];
+  for (const list of ['inputs', 'outputs']) {
+    const items = document.getIn([list], true);
+    if (!items || typeof items !== 'object' || !('items' in items) || !Array.isArray(items.items)) continue;
+    items.items.forEach((_item: unknown, index: number) => {
+      const type = document.getIn([list, index, 'type'], true);
+      if (!isScalar(type) || typeof type.value !== 'string') return;
+      const suggestion = suggestKnownType(type.value);
+      if (!suggestion) return;
+      const { line, col } = lineCounter.linePos(type.range?.[0] ?? 0);
+      warnings.push({
+        file,
+        line,
+        column: col,
+        message: `${list}[${index}] has type ${type.value}, which kfp does not know and types as a generic system.Artifact: did you mean ${suggestion}?`,
+      });
+    });
+  }
   return warnings;
 }
 

@@ -1,7 +1,11 @@
-import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse as parseYaml } from 'yaml';
 import { parse as parseToml } from 'smol-toml';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsTree } from 'nx/src/generators/tree';
 import { componentGenerator } from './component';
 
 describe('component generator', () => {
@@ -10,6 +14,22 @@ describe('component generator', () => {
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
     tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+  });
+
+  it('prints the next steps, with the real names, once the files are written', async () => {
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      const printNextSteps = await componentGenerator(tree, { name: 'feature-maker' });
+      expect(info).not.toHaveBeenCalled();
+      printNextSteps();
+      const text = info.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(text).toContain('components/feature-maker/src/lib/feature_maker.py');
+      expect(text).toContain('npx nx run feature-maker:test');
+      expect(text).toContain('--components feature-maker');
+      expect(text).not.toMatch(/<component>|undefined/);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('writes the standard component layout', async () => {
@@ -54,6 +74,10 @@ describe('component generator', () => {
           image: 'trainer',
           command: ['python', 'src/run.py'],
           args: [
+            '--executor-input', { executorInput: null },
+            '--pipeline-job-name', '{{$.pipeline_job_name}}',
+            '--pipeline-job-uuid', '{{$.pipeline_job_uuid}}',
+            '--pipeline-task-name', '{{$.pipeline_task_name}}',
             '--dataset', { inputPath: 'dataset' },
             '--learning-rate', { inputValue: 'learning_rate' },
             '--model', { outputPath: 'model' },
@@ -154,6 +178,43 @@ describe('component generator', () => {
       await expect(componentGenerator(tree, { name: 'scorer', directory: 'components/eval' })).rejects.toThrow(
         'must end in the component name',
       );
+    });
+
+    it('a name that is a path, without mentioning a --directory that was never given', async () => {
+      const message = await componentGenerator(tree, { name: '../../evil' }).catch((e: Error) => e.message);
+      expect(message).toContain('"../../evil" is not a valid component name');
+      expect(message).not.toContain('undefined');
+      expect(message).not.toContain('--directory');
+    });
+
+    it('a type one or two edits from a kfp type, with what it meant', async () => {
+      const message = await componentGenerator(tree, { name: 'scorer', inputs: 'data:Datset,n:Integr', outputs: 'model:Modle,report:MyReport' }).catch(
+        (e: Error) => e.message,
+      );
+      expect(message).toContain('"data" has type "Datset": did you mean Dataset?');
+      expect(message).toContain('"n" has type "Integr": did you mean Integer?');
+      expect(message).toContain('"model" has type "Modle": did you mean Model?');
+      expect(message).not.toContain('MyReport'); // a custom type name is kfp's generic Artifact, as intended
+      expect(tree.exists('components/scorer')).toBe(false);
+    });
+
+    it('a --directory through a symbolic link that leads out of the workspace', async () => {
+      const workspace = mkdtempSync(join(tmpdir(), 'component-symlink-'));
+      const outside = mkdtempSync(join(tmpdir(), 'component-outside-'));
+      try {
+        mkdirSync(join(workspace, 'components'));
+        symlinkSync(outside, join(workspace, 'components', 'linked'));
+        writeFileSync(join(workspace, 'nx.json'), '{}');
+        writeFileSync(join(workspace, 'package.json'), '{"name": "w"}');
+        const diskTree = new FsTree(workspace, false);
+        diskTree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+        const message = await componentGenerator(diskTree, { name: 'x', directory: 'components/linked/x' }).catch((e: Error) => e.message);
+        expect(message).toContain(`components/linked is a symbolic link to ${realpathSync(outside)}, outside the workspace`);
+        expect(diskTree.listChanges().filter((change) => change.path.startsWith('components/'))).toEqual([]);
+      } finally {
+        rmSync(workspace, { recursive: true, force: true });
+        rmSync(outside, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,4 +1,5 @@
 import { isParameterType, parameterTypeOf, type ParameterType } from '../../../kfp/parameter-types';
+import { suggestKnownType } from '../../../kfp/type-suggestions';
 
 /** One input or output of a component, as the templates need it. */
 export interface ComponentIo {
@@ -52,8 +53,13 @@ export function parseComponentIo(
         `${option}: "${name}" is not a valid name: use snake_case starting with a letter (it becomes a Python variable and a KFP input name), not a Python keyword or one of ${[...RESERVED_NAMES].join(', ')}.`,
       );
     }
+    const suggestion = suggestKnownType(type);
     if (!TYPE_NAME.test(type)) {
       errors.push(`${option}: "${name}" has type "${type}", which is not a type name (e.g. String, Float, Dataset, Model).`);
+    } else if (suggestion) {
+      errors.push(
+        `${option}: "${name}" has type "${type}": did you mean ${suggestion}? (kfp takes a type it does not know as a generic Artifact; write Artifact for that.)`,
+      );
     }
     const parameterType = parameterTypeOf(type);
     if (rawDefault !== undefined) {

@@ -1,5 +1,6 @@
 import { getProjects, glob, joinPathFragments, names, offsetFromRoot, type Tree } from '@nx/devkit';
-import { basename } from 'node:path';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { basename, join, relative, isAbsolute } from 'node:path';
 import type { ComponentGeneratorSchema } from '../schema';
 import { duplicateNames, parseComponentIo, type ComponentIo } from './component-io';
 
@@ -37,12 +38,18 @@ export function normalizeOptions(tree: Tree, options: ComponentGeneratorSchema):
       `"${name}" is not a valid component name: use a lowercase DNS-1123 label (a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters), e.g. data-loader.`,
     );
   }
+  const nameIsValid = errors.length === 0;
   const projectRoot = normalizeDirectory(options.directory ?? joinPathFragments('components', name));
-  if (!projectRoot.startsWith('components/')) {
-    errors.push(`--directory "${options.directory}" is not under components/: the plugin finds components there.`);
+  const directoryOption = options.directory ?? projectRoot;
+  if (!nameIsValid && options.directory === undefined) {
+    // the folder would be made of the bad name: the name's error says it all
+  } else if (!projectRoot.startsWith('components/')) {
+    errors.push(`--directory "${directoryOption}" is not under components/: the plugin finds components there.`);
+  } else if (symlinkOutside(tree.root, projectRoot)) {
+    errors.push(`--directory "${directoryOption}": ${symlinkOutside(tree.root, projectRoot)}`);
   } else if (basename(projectRoot) !== name) {
     errors.push(
-      `--directory "${options.directory}" must end in the component name "${name}" (the folder name is the project name), e.g. ${joinPathFragments(projectRoot, name)}.`,
+      `--directory "${directoryOption}" must end in the component name "${name}" (the folder name is the project name), e.g. ${joinPathFragments(projectRoot, name)}.`,
     );
   }
   const existing = existingProjectNames(tree);
@@ -69,6 +76,28 @@ export function normalizeOptions(tree: Tree, options: ComponentGeneratorSchema):
     offsetFromRoot: offsetFromRoot(projectRoot),
     runtimeRoot: COMPONENT_RUNTIME_ROOT,
   };
+}
+
+/**
+ * A folder on the way to the new component that is a symbolic link leading out
+ * of the workspace: generating there would write files outside it. Only what
+ * exists on disk can be a link (a tree made in memory has none).
+ */
+function symlinkOutside(workspaceRoot: string, projectRoot: string): string | undefined {
+  if (!existsSync(workspaceRoot)) return undefined;
+  const realRoot = realpathSync(workspaceRoot);
+  const segments = projectRoot.split('/');
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const prefix = segments.slice(0, depth).join('/');
+    const onDisk = join(workspaceRoot, prefix);
+    if (!existsSync(onDisk) || !lstatSync(onDisk).isSymbolicLink()) continue;
+    const target = realpathSync(onDisk);
+    const inside = relative(realRoot, target);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      return `${prefix} is a symbolic link to ${target}, outside the workspace; files would be written there. Use a folder inside the workspace.`;
+    }
+  }
+  return undefined;
 }
 
 function normalizeDirectory(directory: string): string {
