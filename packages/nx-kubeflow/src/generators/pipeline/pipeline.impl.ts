@@ -1,4 +1,4 @@
-import { generateFiles, type Tree } from '@nx/devkit';
+import { generateFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
 import { ensureGitignoreEntries } from '../component/lib/gitignore';
 import type { PipelineGeneratorSchema } from './schema';
@@ -11,10 +11,23 @@ import { templateHelpers } from './lib/template-helpers';
  * by trying its trailing segments under src/, and `.../pipeline/pipeline`
  * would hit the src/pipeline folder first (as settings.impl.ts explains).
  */
-export async function pipelineGenerator(tree: Tree, schema: PipelineGeneratorSchema): Promise<void> {
+export async function pipelineGenerator(tree: Tree, schema: PipelineGeneratorSchema): Promise<GeneratorCallback> {
   const options = normalizeOptions(tree, schema);
   addPipelineFiles(tree, options);
   ensureGitignoreEntries(tree);
+  // Nx runs the callback once the files are written, and not under --dry-run
+  return () => logger.info(pipelineNextSteps(options));
+}
+
+/** What to do with the new pipeline, with its real name and paths. */
+export function pipelineNextSteps(options: NormalizedPipelineOptions): string {
+  return [
+    `Next steps for ${options.name}:`,
+    `  - check the wiring in ${options.projectRoot}/pipeline.yaml`,
+    `  - npx nx run ${options.name}:compile   (KFP IR in dist/pipelines/${options.name}/pipeline.yaml)`,
+    `  - npx nx run ${options.name}:run       (runs it on this machine)`,
+    `  - set kfp.host and image.registry for production in ${options.projectRoot}/config/settings.toml, then npx nx run ${options.name}:deploy -c production`,
+  ].join('\n');
 }
 
 function addPipelineFiles(tree: Tree, options: NormalizedPipelineOptions): void {

@@ -1,4 +1,4 @@
-import type { Tree } from '@nx/devkit';
+import { logger, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,22 @@ describe('pipeline generator', () => {
     expect(tree.children('pipelines/training').sort()).toEqual(['README.md', 'config', 'pipeline.yaml']);
     expect(tree.children('pipelines/training/config').sort()).toEqual(['settings.local.toml', 'settings.toml']);
     expect(tree.read('.gitignore', 'utf-8')).toContain('settings.local.toml');
+  });
+
+  it('prints the next steps, with the real names, once the files are written', async () => {
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      const printNextSteps = await pipelineGenerator(tree, { name: 'my-pipeline', components: 'data-loader,trainer' });
+      expect(info).not.toHaveBeenCalled();
+      printNextSteps();
+      const text = info.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(text).toContain('npx nx run my-pipeline:compile');
+      expect(text).toContain('npx nx run my-pipeline:run');
+      expect(text).toContain('pipelines/my-pipeline/config/settings.toml');
+      expect(text).not.toMatch(/<pipeline>|undefined/);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('wires artifacts from the nearest compatible upstream output and parameters from new pipeline parameters', async () => {
