@@ -33,4 +33,19 @@ describe('parseRunParameters', () => {
       '--param config=[1]: expected a JSON object.',
     ]);
   });
+
+  it("takes names from the command line as names only: Object's built-ins are no parameters", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => parseRunParameters([`${name}=y`], {})).toThrow(`--param ${name}: the pipeline has no such parameter (it has: none).`);
+    }
+    // a pipeline that really has a parameter named __proto__ (an own key, as JSON.parse makes it)
+    const values = parseRunParameters(['__proto__=x'], JSON.parse('{"__proto__": {"parameterType": "STRING"}}'));
+    expect(Object.getPrototypeOf(values)).toBeNull();
+    expect(Object.keys(values)).toEqual(['__proto__']);
+  });
+
+  it('refuses an Integer a double cannot carry exactly', () => {
+    expect(parseRunParameters(['rows=9007199254740991'], { rows: { parameterType: 'NUMBER_INTEGER' } })).toEqual({ rows: 9007199254740991 });
+    expect(() => parseRunParameters(['rows=9007199254740993'], { rows: { parameterType: 'NUMBER_INTEGER' } })).toThrow(/beyond what an Integer parameter carries exactly/);
+  });
 });

@@ -11,7 +11,8 @@ export function parseRunParameters(
   assignments: readonly string[],
   rootParameters: Record<string, { parameterType: IrParameterType | string }>,
 ): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+  // null prototype: a name from the command line ("__proto__", "constructor") is only ever a key
+  const values: Record<string, unknown> = Object.create(null);
   const problems: string[] = [];
   for (const assignment of assignments) {
     const equals = assignment.indexOf('=');
@@ -21,7 +22,8 @@ export function parseRunParameters(
     }
     const name = assignment.slice(0, equals);
     const text = assignment.slice(equals + 1);
-    const definition = rootParameters[name];
+    // own keys only: "toString" or "constructor" is no parameter of a pipeline that has none
+    const definition = Object.hasOwn(rootParameters, name) ? rootParameters[name] : undefined;
     if (!definition) {
       const known = Object.keys(rootParameters);
       problems.push(`--param ${name}: the pipeline has no such parameter (it has: ${known.length ? known.join(', ') : 'none'}).`);
@@ -37,8 +39,14 @@ export function parseRunParameters(
 
 function parseTyped(text: string, type: string): { ok: true; value: unknown } | { ok: false; problem: string } {
   switch (type) {
-    case 'NUMBER_INTEGER':
-      return /^[-+]?\d+$/.test(text.trim()) ? { ok: true, value: Number(text) } : { ok: false, problem: 'expected an Integer.' };
+    case 'NUMBER_INTEGER': {
+      if (!/^[-+]?\d+$/.test(text.trim())) return { ok: false, problem: 'expected an Integer.' };
+      const value = Number(text);
+      // past 2^53 a double (what the IR and JSON carry) is no longer the integer written
+      return Number.isSafeInteger(value)
+        ? { ok: true, value }
+        : { ok: false, problem: `${text.trim()} is beyond what an Integer parameter carries exactly (±${Number.MAX_SAFE_INTEGER}).` };
+    }
     case 'NUMBER_DOUBLE':
       return text.trim() !== '' && Number.isFinite(Number(text)) ? { ok: true, value: Number(text) } : { ok: false, problem: 'expected a Float.' };
     case 'BOOLEAN':
