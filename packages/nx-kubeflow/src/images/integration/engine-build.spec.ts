@@ -8,8 +8,9 @@
  * Needs an engine and the base image (NX_KUBEFLOW_TEST_BASE_IMAGE, default
  * localhost/python-base:bookworm); push tests need a registry
  * (NX_KUBEFLOW_TEST_REGISTRY, e.g. 127.0.0.1:5000). Without them the tests
- * say so and pass empty, unless NX_KUBEFLOW_REQUIRE_ENGINES=1 (CI) makes that
- * a failure.
+ * are skipped, saying why, unless NX_KUBEFLOW_REQUIRE_ENGINES=1 or
+ * NX_KUBEFLOW_REQUIRE_ALL=1 (CI) makes that a failing test. Engines are probed
+ * before the tests are declared (engine-probe.ts), so a skip shows as one.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -20,7 +21,9 @@ import { buildComponentImage, ImageBuildError } from '../build-component-image';
 import { ContainerEngine, EngineName } from '../engines/container-engine';
 import { captureCommand } from '../engines/engine-cli';
 import { ImageRecord, imageRecordPath, readImageRecord } from '../image-record';
-import { BASE_IMAGE, countingEngine, engineForTests, REQUIRED, TEST_REGISTRY, TestWorkspace } from './test-workspace';
+import { requireOrSkip } from '../../testing/suite-requirements';
+import { probeEnginesSync } from './engine-probe';
+import { BASE_IMAGE, countingEngine, engineForTests, TEST_REGISTRY, TestWorkspace } from './test-workspace';
 
 jest.setTimeout(900_000);
 
@@ -44,8 +47,13 @@ const LEFT_OUT_WHERE_COPIED = [
 const SECRET_MARKER = `s3cr3t${Date.now()}`;
 /** pip's CA bundle on this machine (a TLS-intercepting proxy), forwarded as the builds forward it. */
 const HOST_PIP = process.env['PIP_CERT'] ? { PIP_CERT: process.env['PIP_CERT'] } : {};
+const UNAVAILABLE = probeEnginesSync(ENGINES);
 
 describe.each(ENGINES)('docker-build with %s', (engineName) => {
+  const canRun = requireOrSkip(`docker-build with ${engineName}`, 'engines', UNAVAILABLE[engineName]);
+  const test = canRun ? it : it.skip;
+  const pushes =
+    canRun && requireOrSkip(`push and pull with ${engineName}`, 'registry', TEST_REGISTRY ? undefined : 'NX_KUBEFLOW_TEST_REGISTRY is not set (e.g. 127.0.0.1:5000)');
   let engine: ContainerEngine | undefined;
   let workspace: TestWorkspace;
   const built = new Set<string>();
@@ -67,19 +75,11 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
       return record;
     });
 
-  /** Skips (with a message) when the engine or base image is missing, unless CI requires them. */
-  const ready = () => {
-    if (engine) return true;
-    return false;
-  };
-
   beforeAll(async () => {
+    if (!canRun) return;
     const found = await engineForTests(engineName);
-    if (!found.engine) {
-      if (REQUIRED) throw new Error(`NX_KUBEFLOW_REQUIRE_ENGINES=1 but ${found.reason}`);
-      console.warn(`Skipping the ${engineName} image tests: ${found.reason}`);
-      return;
-    }
+    // The probe found it a moment ago: gone now is a failure, not a skip.
+    if (!found.engine) throw new Error(`${engineName} was usable when probed, and is not now: ${found.reason}`);
     engine = found.engine;
     workspace = new TestWorkspace();
     // What must never reach an image, as on a developer's machine: at the component's root, and
@@ -103,8 +103,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
 
   let dataLoader: ImageRecord;
 
-  it('builds data-loader, taking the index credentials as a build secret that leaves no trace', async () => {
-    if (!ready()) return;
+  test('builds data-loader, taking the index credentials as a build secret that leaves no trace', async () => {
     const requests: string[] = [];
     const index: Server = createServer((request, response) => {
       requests.push(`${request.url} ${request.headers.authorization ?? ''}`);
@@ -151,8 +150,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(secretsAfter).toEqual(secretsBefore);
   });
 
-  it('labels the image and leaves out settings.local.toml, .secrets.*, .env, .netrc, .pypirc, .venv, .git and what .dockerignore lists', async () => {
-    if (!ready()) return;
+  test('labels the image and leaves out settings.local.toml, .secrets.*, .env, .netrc, .pypirc, .venv, .git and what .dockerignore lists', async () => {
     const details = await engine!.inspect(dataLoader.tag);
     expect(details?.labels).toMatchObject({
       'org.opencontainers.image.title': 'data-loader',
@@ -179,8 +177,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(files.filter((file) => file.startsWith('run/secrets/'))).toEqual([]);
   });
 
-  it('runs a container with mounts, env and the exit code of its command', async () => {
-    if (!ready()) return;
+  test('runs a container with mounts, env and the exit code of its command', async () => {
     const out = mkdtempSync(join(tmpdir(), 'nx-kubeflow-run-'));
     try {
       const lines: string[] = [];
@@ -207,8 +204,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     }
   });
 
-  it('does not call the engine build when nothing changed, and rebuilds only the component that changed', async () => {
-    if (!ready()) return;
+  test('does not call the engine build when nothing changed, and rebuilds only the component that changed', async () => {
     const trainer = await build('trainer');
     expect(trainer.skipped).toBeUndefined();
 
@@ -230,8 +226,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(counted.builds).toEqual([[changedTrainer.tag]]);
   });
 
-  it('ends a failing build with the component, the step and the engine output, and no image.json', async () => {
-    if (!ready()) return;
+  test('ends a failing build with the component, the step and the engine output, and no image.json', async () => {
     workspace.write(
       'components/data-loader/Dockerfile.broken',
       'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo preparing\nRUN echo about to fail && exit 7\nRUN echo never\n',
@@ -248,8 +243,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(existsSync(recordFile)).toBe(false);
   });
 
-  it('stops before building when the registry cannot be reached, naming it', async () => {
-    if (!ready()) return;
+  test('stops before building when the registry cannot be reached, naming it', async () => {
     const counted = countingEngine(engine!);
     const error = await build('trainer', {
       engine: counted.engine,
@@ -262,13 +256,7 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(existsSync(imageRecordPath(workspace.root, 'trainer'))).toBe(false);
   });
 
-  it('pushes both examples to the registry, records their digests, pulls them back by digest, and then finds them there', async () => {
-    if (!ready()) return;
-    if (!TEST_REGISTRY) {
-      if (REQUIRED) throw new Error('NX_KUBEFLOW_REQUIRE_ENGINES=1 but NX_KUBEFLOW_TEST_REGISTRY is not set');
-      console.warn('Skipping the push test: set NX_KUBEFLOW_TEST_REGISTRY (e.g. 127.0.0.1:5000)');
-      return;
-    }
+  (pushes ? it : it.skip)('pushes both examples to the registry, records their digests, pulls them back by digest, and then finds them there', async () => {
     const registry = `${TEST_REGISTRY}/nx-kubeflow-test-${engineName}-${workspace.runId}`;
     const environ = { ...HOST_PIP, DYNACONF_IMAGE__REGISTRY: registry };
     // Each is built again under its registry name; the engine's layer cache has every step from

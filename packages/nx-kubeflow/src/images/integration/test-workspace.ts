@@ -10,10 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ContainerEngine, EngineName } from '../engines/container-engine';
 import { createEngine } from '../engines/select-engine';
+import { isRequired } from '../../testing/suite-requirements';
 
 export const SOURCE_WORKSPACE = resolve(__dirname, '../../../../..');
 export const BASE_IMAGE = process.env['NX_KUBEFLOW_TEST_BASE_IMAGE'] ?? 'localhost/python-base:bookworm';
-export const REQUIRED = process.env['NX_KUBEFLOW_REQUIRE_ENGINES'] === '1';
+/** Engines required (CI): a missing one fails instead of skipping. See src/testing/suite-requirements.ts. */
+export const REQUIRED = isRequired('engines');
 export const TEST_REGISTRY = process.env['NX_KUBEFLOW_TEST_REGISTRY'];
 
 const COPIED = ['components/data-loader', 'components/trainer', 'packages/component-runtime'];
