@@ -48,7 +48,16 @@ describe('deploy and run the example pipeline locally', () => {
     const result = workspace.nx('run', 'training-pipeline:deploy', '--env', 'production', '--outputStyle=static');
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/Compiled training-pipeline \(production\)/);
+    // its [production] leaves kfp.host at "local": said before anything happens
+    expect(result.output).toContain('WARNING: the production environment deploys to the LOCAL backend (kfp.host = "local")');
     expect(readdirSync(runsDir())).toHaveLength(before);
+  });
+
+  it('refuses an environment the pipeline\'s settings never declare, instead of deploying [default] locally', () => {
+    const result = workspace.nx('run', 'training-pipeline:deploy', '--env', 'prodution', '--outputStyle=static');
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('the environment "prodution" is declared in no settings file of pipelines/training-pipeline');
+    expect(result.output).toContain('they declare: development, production');
   });
 
   it('fails a run whose task fails, naming it, and skips what depends on it', () => {

@@ -10,6 +10,7 @@ import { readPipeline } from '../pipeline/read-pipeline';
 import { runProcess } from '../process/run-process';
 import { backendKindFor, createBackend, DeployError, type BackendKind } from './deploy-backend';
 import { readDeploySettings, type DeploySettings } from './deploy-settings';
+import { checkEnvironmentDeclared, localBackendWarning } from './deploy-environment';
 import { mutableImages } from './image-references';
 import { buildPipelineImages, componentsWithImages, planPipelineImages } from './pipeline-images';
 import { parseRunParameters } from './run-parameters';
@@ -71,7 +72,10 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   const pipelineRoot = options.projects[projectName]?.root;
   if (!pipelineRoot) throw new DeployError(`unknown project "${projectName}".`);
   const settings = readDeploySettings({ workspaceRoot, pipelineRoot, env: options.env, environ: options.environ });
+  checkEnvironmentDeclared({ workspaceRoot, pipelineRoot, env: settings.env });
   const kind = backendKindFor(settings, options.output);
+  const localWarning = kind === 'local' ? localBackendWarning(settings, pipelineRoot) : undefined;
+  if (localWarning) log(localWarning);
   const mode = options.mode ?? 'subprocess';
   if (mode === 'container' && kind !== 'local') {
     log(`note: --mode container is for the local backend; on ${kind === 'kfp' ? 'Kubeflow' : 'the cluster that applies the resources'} every task runs in its image anyway`);
