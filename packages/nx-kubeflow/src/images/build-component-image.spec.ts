@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildComponentImage, ImageBuildError, planComponentImage, PlanComponentImageOptions } from './build-component-image';
+import { buildComponentImage, ImageBuildError, planComponentImage, PlanComponentImageOptions, settingsHint } from './build-component-image';
 import { BuildRequest, ContainerEngine, EngineProbe } from './engines/container-engine';
 import { imageRecordPath, readImageRecord } from './image-record';
 import { basicAuthEntry, startTokenRegistry, TEST_PASSWORD, TokenRegistry, writeDockerConfig } from './registry/test-registries';
@@ -176,5 +176,14 @@ describe('buildComponentImage / planComponentImage with a registry that needs cr
     writeFileSync(join(root, 'components/loader/src/run.py'), 'print("changed")\n');
     await expect(buildComponentImage({ ...options(), engine: 'kaniko' })).rejects.toThrow('Unknown engine');
     expect(existsSync(recordFile())).toBe(false);
+  });
+});
+
+describe('settingsHint', () => {
+  it('names the real component, and the pipeline whose settings the build read', () => {
+    expect(settingsHint({ projectName: 'trainer' }, 'production')).toBe('nx run trainer:settings --env production --explain');
+    expect(settingsHint({ projectName: 'trainer', pipelineRoot: 'pipelines/training-pipeline' }, 'production')).toBe(
+      'nx run trainer:settings --env production --pipeline training-pipeline --explain',
+    );
   });
 });

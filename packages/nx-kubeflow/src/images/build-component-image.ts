@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeBuildSecrets, PIP_CERT_SECRET, PIP_EXTRA_INDEX_URL_SECRET, PIP_INDEX_URL_SECRET } from './build-secrets';
 import { contentHash } from './content-hash';
 import { ContainerEngine } from './engines/container-engine';
@@ -166,7 +166,7 @@ async function buildUnlocked(options: BuildComponentImageOptions): Promise<Image
   say(`image ${tag} (${engine.name} ${probe.version ?? ''}`.trimEnd() + `, environment ${settings.env})`);
 
   const remote: RemoteTagState | undefined = push ? await remoteTagState(tag, { engine, env: envLookup(options) }) : undefined;
-  if (remote?.state === 'unreachable') throw unreachableRegistry(settings, tag, remote.reason);
+  if (remote?.state === 'unreachable') throw unreachableRegistry(settings, tag, remote.reason, options);
   if (remote?.state === 'unknown' && !options.force) say(`cannot tell whether ${tag} is in the registry (${remote.reason}).`);
 
   const existsLocally = !options.force && (await engine.imageExists(tag));
@@ -323,7 +323,7 @@ export async function planComponentImage(options: PlanComponentImageOptions): Pr
     }
 
     const registry = push ? await remoteTagState(tag, { engine, env: envLookup(options) }) : undefined;
-    if (registry?.state === 'unreachable') throw unreachableRegistry(settings, tag, registry.reason);
+    if (registry?.state === 'unreachable') throw unreachableRegistry(settings, tag, registry.reason, options);
     const inEngine = engine ? await engine.imageExists(tag) : false;
     const digest = registry?.state === 'present' ? registry.digest : undefined;
     const state = registry?.state === 'present' ? 'in-registry' : inEngine ? 'in-engine' : 'would-build';
@@ -363,12 +363,27 @@ function normalizeTime(value: string | undefined): string {
   return time && !Number.isNaN(time.getTime()) ? time.toISOString() : new Date().toISOString();
 }
 
-function unreachableRegistry(settings: ImageSettings, tag: string, reason: string): ImageBuildError {
+/**
+ * The settings command that shows where a key of this build came from: with
+ * --pipeline when the build read a pipeline's settings, since image.registry
+ * usually lives there and the component's own settings would not show it.
+ */
+export function settingsHint(options: { projectName: string; pipelineRoot?: string }, env: string): string {
+  const pipeline = options.pipelineRoot ? ` --pipeline ${basename(options.pipelineRoot)}` : '';
+  return `nx run ${options.projectName}:settings --env ${env}${pipeline} --explain`;
+}
+
+function unreachableRegistry(
+  settings: ImageSettings,
+  tag: string,
+  reason: string,
+  options: { projectName: string; pipelineRoot?: string },
+): ImageBuildError {
   const registry = parseImageReference(tag).registry ?? settings.registry;
   return new ImageBuildError(
     [
       `The registry ${registry} cannot be reached (${reason}), so ${tag} cannot be pushed.`,
-      `Check image.registry for environment "${settings.env}" (nx run <component>:settings --env ${settings.env} --explain shows where it is set),`,
+      `Check image.registry for environment "${settings.env}" (${settingsHint(options, settings.env)} shows where it is set),`,
       'that the registry is running and this machine can reach it (VPN, proxy, firewall),',
       'and that it speaks HTTPS (plain HTTP is used only for localhost/127.0.0.1). No image was built and no image.json written.',
     ].join('\n'),
