@@ -79,6 +79,9 @@ implementation:
     );
     const fields = problems.map((p) => p.field);
     expect(problems.every((p) => p.file === FILE)).toBe(true);
+    // each at the line of its field, as pipeline.yaml's problems are
+    expect(problems.find((p) => p.field === 'inputs[1].default')).toMatchObject({ line: 3, column: 37 });
+    expect(problems.find((p) => p.field === 'implementation.container.command[3].inputValue')).toMatchObject({ line: 14 });
     expect(fields).toEqual(
       expect.arrayContaining([
         'name',
@@ -110,7 +113,7 @@ implementation:
     } catch (error) {
       const { problems } = error as ComponentSpecError;
       expect(problems.map((p) => p.field)).toEqual(['inputs', 'implementation.container']);
-      expect((error as Error).message).toContain(`${file}: inputs: must be a list`);
+      expect((error as Error).message).toContain(`${file}:2:9: inputs: must be a list`);
     }
   });
 

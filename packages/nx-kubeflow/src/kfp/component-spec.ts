@@ -104,7 +104,30 @@ export function parseComponentSpec(
   }
   const spec = readSpec(raw, report);
   if (spec) checkCommandLine(spec, report);
+  for (const problem of problems) Object.assign(problem, positionOfField(document, lineCounter, problem.field));
   return { spec, problems, warnings };
+}
+
+/**
+ * Where a field such as `inputs[1].default` or `implementation.container.command[3].inputValue`
+ * is in the file: its node, or the deepest part of the path that exists (a missing key
+ * lands on the mapping that lacks it). `(file)` and `inputs/outputs` name no node: line 1.
+ */
+function positionOfField(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, field: string): { line: number; column: number } {
+  const path = field
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((segment) => (/^\[\d+\]$/.test(segment) ? Number(segment.slice(1, -1)) : segment));
+  let offset = 0;
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) {
+      offset = node.range[0];
+      break;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
 }
 
 /** How a plain scalar reads under YAML 1.2's core schema (yaml.v3, the `yaml` package's default). */

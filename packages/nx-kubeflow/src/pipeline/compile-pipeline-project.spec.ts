@@ -184,7 +184,7 @@ describe('compilePipelineProject', () => {
     expect(error).toBeInstanceOf(PipelineCheckError);
     const message = (error as Error).message;
     expect(message).toMatch(/^\d+ problems found; nothing was written:/);
-    expect(message).toContain('components/data-loader/component.yaml: implementation.container: is required');
+    expect(message).toContain('components/data-loader/component.yaml:1:1: implementation.container: is required');
     expect(message).toMatch(/pipelines\/p\/pipeline\.yaml:11:16: task "trainer", component: unknown component "trainr"/);
     expect(message).toContain('pipelines/p/pipeline.yaml:14:27: task "trainer", arguments.epochs.parameter: unknown pipeline parameter "epochs"');
     expect(message).toContain('pipelines/p/config/settings.toml: [staging.parameters] rows: not a valid Integer: "many" is not an Integer.');
