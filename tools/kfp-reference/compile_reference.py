@@ -137,6 +137,18 @@ def topological(tasks):
     return ordered
 
 
+def docstring(pipeline):
+    """Parameter descriptions as kfp reads them from the pipeline function's
+    docstring. reST fields (:param p: text) need no summary line, which kfp
+    would otherwise take for the pipeline's description; continuation lines
+    are indented under their field."""
+    described = [p for p in pipeline['parameters'] if p.get('description')]
+    if not described:
+        return []
+    text = ''.join(f":param {p['name']}: " + p['description'].replace('\n', '\n    ') + '\n' for p in described)
+    return [f'    {text!r}']
+
+
 def generate_source(job):
     pipeline = job['pipeline']
     params, signature = pipeline_signature(pipeline)
@@ -176,6 +188,7 @@ def generate_source(job):
         f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r})",
         f"def _pipeline({', '.join(signature)}):" if signature else 'def _pipeline():',
     ]
+    lines += docstring(pipeline)
     for task in topological(pipeline['tasks']):
         lines += task_source(task, job['components'], params, job)
     if pipeline.get('outputs'):
