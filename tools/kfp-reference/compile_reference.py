@@ -111,6 +111,7 @@ def task_source(task, components, params, job):
     if components[project].get('usesComponentRuntime'):
         lines.append(f"    {var}.set_env_variable('ENV_FOR_DYNACONF', {job.get('settingsEnv', 'development')!r})")
         lines.append(f"    {var}.set_env_variable('PIPELINE_SETTINGS_TOML', {job.get('pipelineSettingsToml', '')!r})")
+        lines.append(f"    {var}.set_env_variable('NX_KUBEFLOW_PIPELINE', {job['pipeline']['name']!r})")
     for secret in task.get('secrets') or []:
         lines.append(
             f"    _kubernetes.use_secret_as_env({var}, secret_name={secret['secret_name']!r}, "

@@ -76,6 +76,7 @@ describe('compilePipeline', () => {
     expect(executors(docs)['exec-train'].container.env).toEqual([
       { name: 'ENV_FOR_DYNACONF', value: 'production' },
       { name: 'PIPELINE_SETTINGS_TOML', value: '[default]\nx = 1\n' },
+      { name: 'NX_KUBEFLOW_PIPELINE', value: 'p' },
     ]);
     expect(executors(docs)['exec-publish'].container.env).toBeUndefined();
   });

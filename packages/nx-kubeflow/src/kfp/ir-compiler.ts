@@ -20,6 +20,7 @@ import { irHeader } from './ir-header';
 import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
 import { IrCompileError, IrProblem } from './ir-compile-error';
+import { hasName, namedRecord } from './named-records';
 
 export type { PipelineOutput } from './ir-root';
 
@@ -62,8 +63,8 @@ interface Built {
 
 function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Built {
   const { pipeline } = options;
-  const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '' };
-  const built: Built = { components: {}, executors: {}, tasks: {}, platformExecutors: {} };
+  const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '', pipelineName: pipeline.name };
+  const built: Built = { components: namedRecord(), executors: namedRecord(), tasks: namedRecord(), platformExecutors: namedRecord() };
   for (const task of pipeline.tasks) {
     const report = (field: string, message: string) => problems.push({ file: pipeline.file, task: task.name, field, message });
     const component = options.components.get(task.component);
@@ -72,7 +73,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       continue;
     }
     const key = k8sName(task.name);
-    if (key in built.tasks) {
+    if (hasName(built.tasks, key)) {
       report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
       continue;
     }

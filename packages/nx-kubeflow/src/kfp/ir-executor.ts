@@ -4,7 +4,7 @@
  * component.yaml's env, then the task's set_env_variable calls (a repeated
  * name keeps its first position and takes the later value), then - only for
  * components built on component-runtime - the settings hand-over of DESIGN
- * section 5.
+ * section 5 and the pipeline's name for their log records.
  */
 import type { PipelineTask, ResolvedComponent } from './pipeline-model';
 import { commandLineToStrings } from './placeholders';
@@ -14,8 +14,10 @@ import type { ReportProblem } from './ir-compile-error';
 export interface RuntimeSettings {
   /** ENV_FOR_DYNACONF: the settings environment the tasks run with. */
   env: string;
-  /** PIPELINE_SETTINGS_TOML: the pipeline's config/settings.toml text. */
+  /** PIPELINE_SETTINGS_TOML: what components read of the pipeline's config/settings.toml. */
   toml: string;
+  /** NX_KUBEFLOW_PIPELINE: the pipeline's name, for log records (no KFP placeholder carries it). */
+  pipelineName: string;
 }
 
 function envList(component: ResolvedComponent, task: PipelineTask, runtime: RuntimeSettings): { name: string; value?: string }[] {
@@ -24,6 +26,7 @@ function envList(component: ResolvedComponent, task: PipelineTask, runtime: Runt
   if (component.usesComponentRuntime) {
     env.set('ENV_FOR_DYNACONF', runtime.env);
     env.set('PIPELINE_SETTINGS_TOML', runtime.toml);
+    env.set('NX_KUBEFLOW_PIPELINE', runtime.pipelineName);
   }
   // an empty value is proto3's default, which its JSON form leaves out
   return [...env].map(([name, value]) => (value === '' ? { name } : { name, value }));

@@ -340,6 +340,8 @@ implementation: {container: {image: alpine, command: [echo, {inputValue: x}]}}
     expect(problems).toEqual<SpecProblem[]>([
       {
         file: 'components/c/component.yaml',
+        line: 3,
+        column: 30 + type.length,
         field: 'inputs[0].default',
         message: `${JSON.stringify(text)} ${what}, ${CANNOT}`,
       },
