@@ -8,6 +8,7 @@ import { ioTypeOf, IoType } from './io-types';
 import { sanitizeInputName } from './kfp-names';
 import { deserializeDefault } from './component-defaults';
 import { protobufValue } from './ir-values';
+import { namedRecord } from './named-records';
 
 export type Definitions = { artifacts?: Record<string, unknown>; parameters?: Record<string, unknown> };
 
@@ -34,8 +35,8 @@ function inputDefinition(input: ComponentInputSpec): { io: IoType; body: Record<
 }
 
 export function componentInputDefinitions(spec: ComponentSpec): Definitions | undefined {
-  const artifacts: Record<string, unknown> = {};
-  const parameters: Record<string, unknown> = {};
+  const artifacts = namedRecord<unknown>();
+  const parameters = namedRecord<unknown>();
   for (const input of spec.inputs) {
     const { io, body } = inputDefinition(input);
     (io.kind === 'parameter' ? parameters : artifacts)[sanitizeInputName(input.name)] = body;
@@ -49,8 +50,8 @@ export function outputDefinition(output: ComponentOutputSpec): { io: IoType; bod
 }
 
 export function componentOutputDefinitions(spec: ComponentSpec): Definitions | undefined {
-  const artifacts: Record<string, unknown> = {};
-  const parameters: Record<string, unknown> = {};
+  const artifacts = namedRecord<unknown>();
+  const parameters = namedRecord<unknown>();
   for (const output of spec.outputs) {
     const { io, body } = outputDefinition(output);
     (io.kind === 'parameter' ? parameters : artifacts)[sanitizeInputName(output.name)] = body;

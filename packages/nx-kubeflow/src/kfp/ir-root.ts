@@ -11,6 +11,7 @@ import { k8sName, KFP_CHANNEL_NAME, sanitizeInputName } from './kfp-names';
 import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
+import { hasName, namedRecord } from './named-records';
 
 /** A pipeline output: an output of one of its tasks, published under a name of its own. */
 export interface PipelineOutput {
@@ -24,8 +25,8 @@ export function rootInputDefinitions(
   overrides: Record<string, unknown>,
   report: ReportProblem,
 ): Definitions | undefined {
-  const parameters: Record<string, unknown> = {};
-  const artifacts: Record<string, unknown> = {};
+  const parameters = namedRecord<unknown>();
+  const artifacts = namedRecord<unknown>();
   for (const name of Object.keys(overrides)) {
     if (!pipeline.parameters.some((p) => p.name === name)) report(`parameters.${name}`, 'settings override a parameter the pipeline does not declare');
   }
@@ -33,14 +34,14 @@ export function rootInputDefinitions(
     if (!KFP_CHANNEL_NAME.test(parameter.name)) report(`parameters.${parameter.name}`, 'kfp requires a pipeline parameter name to start with a letter (^[A-Za-z][A-Za-z0-9 _-]*$)');
     if (isArtifactTypeName(parameter.type)) {
       // an artifact pipeline input (Input[Artifact]): no default, kfp writes neither defaultValue nor isOptional
-      if (parameter.name in overrides) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot take a default from settings');
+      if (hasName(overrides, parameter.name)) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot take a default from settings');
       if (parameter.default !== undefined) report(`parameters.${parameter.name}`, 'an artifact pipeline input cannot have a default');
       const io = ioTypeOf(parameter.type);
       if (io.kind === 'artifact') artifacts[parameter.name] = { artifactType: artifactType(io), ...described(parameter) };
       continue;
     }
     const body: Record<string, unknown> = { parameterType: IR_PARAMETER_TYPE[parameter.type], ...described(parameter) };
-    const value = parameter.name in overrides ? overrides[parameter.name] : parameter.default;
+    const value = hasName(overrides, parameter.name) ? overrides[parameter.name] : parameter.default;
     if (containsNull(value)) report(`parameters.${parameter.name}`, 'null is not a default kfp can write (only text, numbers, booleans, lists and mappings)');
     const nonFinite = nonFiniteProblem(value);
     if (nonFinite) report(`parameters.${parameter.name}`, nonFinite);
@@ -65,10 +66,10 @@ export function rootOutputs(
   components: Map<string, ResolvedComponent>,
   report: ReportProblem,
 ): { dagOutputs?: Definitions; outputDefinitions?: Definitions } {
-  const dagArtifacts: Record<string, unknown> = {};
-  const dagParameters: Record<string, unknown> = {};
-  const defArtifacts: Record<string, unknown> = {};
-  const defParameters: Record<string, unknown> = {};
+  const dagArtifacts = namedRecord<unknown>();
+  const dagParameters = namedRecord<unknown>();
+  const defArtifacts = namedRecord<unknown>();
+  const defParameters = namedRecord<unknown>();
   for (const out of outputs) {
     const task = pipeline.tasks.find((t) => t.name === out.task);
     const output = task && findByName(components.get(task.component)?.spec.outputs ?? [], out.output);

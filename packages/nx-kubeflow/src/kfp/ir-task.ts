@@ -12,6 +12,7 @@ import { findByName } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
 import { retryPolicy } from './retry-policy';
 import type { ReportProblem } from './ir-compile-error';
+import { namedRecord } from './named-records';
 
 export interface TaskContext {
   pipeline: PipelineDefinition;
@@ -59,7 +60,7 @@ function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskAr
 }
 
 function taskInputs(task: PipelineTask, component: ResolvedComponent, ctx: TaskContext): { inputs?: Inputs; producers: string[] } {
-  const inputs: Inputs = { artifacts: {}, parameters: {} };
+  const inputs: Inputs = { artifacts: namedRecord(), parameters: namedRecord() };
   const producers: string[] = [];
   for (const [argName, arg] of Object.entries(task.arguments)) {
     const field = `arguments.${argName}`;

@@ -10,6 +10,7 @@ import { findCycles, type DependencyEdge } from './pipeline-graph';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
+import { hasName } from '../kfp/named-records';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -91,7 +92,7 @@ class PipelineChecker {
     }
     if (!spec) return;
     for (const input of spec.inputs) {
-      if (input.name in task.arguments || input.default !== undefined || input.optional) continue;
+      if (hasName(task.arguments, input.name) || input.default !== undefined || input.optional) continue;
       const type = describeIoType(ioTypeOf(input.type));
       this.report(
         task,

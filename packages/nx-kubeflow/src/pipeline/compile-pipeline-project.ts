@@ -21,6 +21,7 @@ import { PipelineCheckError, type PipelineProblem } from './pipeline-problems';
 import { parameterValueProblem } from './pipeline-types';
 import { readPipeline } from './read-pipeline';
 import type { YamlSource } from './yaml-source';
+import { hasName, namedRecord } from '../kfp/named-records';
 
 export const PIPELINE_FILE = 'pipeline.yaml';
 export const PIPELINE_SETTINGS_FILE = join('config', 'settings.toml');
@@ -66,7 +67,7 @@ export interface CompiledPipelineProject {
 /** Throws PipelineCheckError with every problem found; writes nothing then. */
 export function compilePipelineProject(options: CompilePipelineProjectOptions): CompiledPipelineProject {
   const { workspaceRoot, projectName, projects } = options;
-  const project = projects[projectName];
+  const project = hasName(projects, projectName) ? projects[projectName] : undefined;
   if (!project) throw new PipelineCheckError([{ file: projectName, message: `unknown project "${projectName}".` }]);
   const pipelineFile = toPosix(join(project.root, PIPELINE_FILE));
   if (!existsSync(join(workspaceRoot, pipelineFile))) {
@@ -158,7 +159,7 @@ function parameterOverrides(
     problems.push({ file: settingsFile, field, message: 'must be a table of parameter name = value.' });
     return {};
   }
-  const defaults: Record<string, unknown> = {};
+  const defaults = namedRecord<unknown>();
   for (const [name, value] of Object.entries(overrides as Record<string, unknown>)) {
     const parameter = definition.parameters.find((candidate) => candidate.name === name);
     if (!parameter) {
