@@ -49,3 +49,27 @@ export function identifierFrom(name: string): string {
   if (!/^[A-Za-z]/.test(identifier)) identifier = identifier === '' ? 'p' : `p_${identifier}`;
   return PYTHON_KEYWORDS.has(identifier) ? `${identifier}_` : identifier;
 }
+
+/** A DNS-1123 subdomain, what Kubernetes requires of a Secret's name: dot-separated labels, at most 253 characters. */
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A key of a Secret's data (Kubernetes' IsConfigMapKey): also a file name when the secret is mounted. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const KUBERNETES_NAME_MAX = 253;
+
+/**
+ * The secret is looked up by this name when the pod starts: a name Kubernetes
+ * cannot hold (`Bad_Name!`, `../../etc`) would only fail there, after the
+ * pipeline was published, so it is refused here.
+ */
+export function secretNameProblem(name: string): string | undefined {
+  return DNS_1123_SUBDOMAIN.test(name) && name.length <= KUBERNETES_NAME_MAX
+    ? undefined
+    : `"${name}" is not a valid Kubernetes secret name: use a lowercase DNS-1123 subdomain (a-z, 0-9, "-" and ".", starting and ending with a letter or digit, at most 253 characters), e.g. warehouse-credentials.`;
+}
+
+/** A Secret data key: letters, digits, "-", "_" and ".", not "." or ".." (it becomes a file name when mounted). */
+export function secretKeyProblem(key: string): string | undefined {
+  return SECRET_KEY.test(key) && key !== '.' && key !== '..' && key.length <= KUBERNETES_NAME_MAX
+    ? undefined
+    : `"${key}" is not a valid Kubernetes secret key: use letters, digits, "-", "_" and "." (not "." or "..", at most 253 characters), e.g. password.`;
+}

@@ -209,6 +209,26 @@ const CORPUS: Corpus[] = [
   { path: [...TASK, 'resources', 'accelerator'], good: ['{type: nvidia.com/gpu}', '{type: x, count: 2}'], bad: ['{}', "{type: ''}", '{type: 1}', '{type: x, count: 0}', '{type: x, count: 1.5}', '{type: x, typo: 1}', 'null', 'gpu'] },
   { path: [...TASK, 'env'], good: ['{A: b}', '{_A1: 1}', '{A: true}', '{A: 1.5}', 'null', '{}'], bad: ['{A: null}', '{A: [1]}', '{A: {b: 1}}', '{A: .nan}', '{A: .inf}', '[A]'] },
   { path: [...TASK, 'secrets'], good: ['[]', 'null', '[{secret_name: s, keys: {k: K, k2: _K2}}]'], bad: ['{}', '[{secret_name: s}]', '[{keys: {k: K}}]', "[{secret_name: '', keys: {k: K}}]", '[{secret_name: s, keys: {}}]'] },
+  // Kubernetes names (issue 12): a Secret name is a DNS-1123 subdomain, a key [-._a-zA-Z0-9]+ but not . or ..
+  {
+    path: [...TASK, 'secrets'],
+    good: ["[{secret_name: a.b-c.d9, keys: {.k: K, k-1_.x: K2, '...': K3}}]", `[{secret_name: ${'a'.repeat(253)}, keys: {${'k'.repeat(253)}: K}}]`],
+    bad: [
+      "[{secret_name: 'Bad_Name!', keys: {k: K}}]",
+      "[{secret_name: '../../etc', keys: {k: K}}]",
+      '[{secret_name: Warehouse, keys: {k: K}}]',
+      '[{secret_name: -s, keys: {k: K}}]',
+      '[{secret_name: s., keys: {k: K}}]',
+      '[{secret_name: a..b, keys: {k: K}}]',
+      `[{secret_name: ${'a'.repeat(254)}, keys: {k: K}}]`,
+      "[{secret_name: s, keys: {'../k': K}}]",
+      "[{secret_name: s, keys: {'.': K}}]",
+      "[{secret_name: s, keys: {'..': K}}]",
+      "[{secret_name: s, keys: {'a b': K}}]",
+      "[{secret_name: s, keys: {'k/x': K}}]",
+      `[{secret_name: s, keys: {${'k'.repeat(254)}: K}}]`,
+    ],
+  },
   { path: [...TASK, 'secrets'], good: [], bad: ['[{secret_name: s, keys: {k: 1K}}]', '[{secret_name: s, keys: {k: 1}}]', '[{secret_name: s, keys: {k: K}, typo: 1}]', '[s]', '[null]', '[{secret_name: 1, keys: {k: K}}]'] },
   {
     path: [...TASK, 'tolerations'],

@@ -127,6 +127,23 @@ tasks:
     ]);
   });
 
+  it('refuses secret names and keys Kubernetes cannot hold, at their line (issue 12)', () => {
+    const text = `name: p
+tasks:
+  train:
+    component: trainer
+    secrets:
+    - {secret_name: 'Bad_Name!', keys: {password: PASSWORD}}
+    - {secret_name: ../../etc, keys: {../k: K, ok: K2, ..: K3}}
+`;
+    expect(messages(text)).toEqual([
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:6:21: task "train", secrets\[0\]\.secret_name: "Bad_Name!" is not a valid Kubernetes secret name/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:7:21: task "train", secrets\[1\]\.secret_name: "\.\.\/\.\.\/etc" is not a valid Kubernetes secret name/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:7:39: task "train", secrets\[1\]\.keys\.\.\.\/k: "\.\.\/k" is not a valid Kubernetes secret key/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:7:56: task "train", secrets\[1\]\.keys\.\.\.: "\.\." is not a valid Kubernetes secret key/),
+    ]);
+  });
+
   it('reads artifact pipeline inputs and tolerations, refusing what kfp cannot express', () => {
     const { definition, problems } = readPipeline(
       `name: p

@@ -19,10 +19,11 @@ import {
   type TaskResources,
   type Toleration,
 } from '../kfp/pipeline-model';
-import { parameterNameProblem, pipelineNameProblem, taskNameProblem } from './pipeline-names';
+import { parameterNameProblem, pipelineNameProblem, secretKeyProblem, secretNameProblem, taskNameProblem } from './pipeline-names';
 import type { PipelineProblem } from './pipeline-problems';
 import { literalProblem, parameterValueProblem } from './pipeline-types';
 import { YamlSource, type YamlPath } from './yaml-source';
+import { namedRecord } from '../kfp/named-records';
 
 export interface ReadPipelineResult {
   /** Present unless the file is not YAML or not a mapping; may be partial when there are problems. */
@@ -224,7 +225,7 @@ class PipelineReader {
       this.report(path, 'must be a mapping of input name to a value, {parameter: p} or {task: t, output: o}.', { task });
       return {};
     }
-    const args: Record<string, TaskArgument> = {};
+    const args = namedRecord<TaskArgument>();
     for (const [input, value] of Object.entries(raw)) {
       const argument = this.readArgument(task, input, value);
       if (argument) args[input] = argument;
@@ -375,7 +376,7 @@ class PipelineReader {
       this.report(path, 'must be a mapping of variable name to value.', { task });
       return undefined;
     }
-    const env: Record<string, string> = {};
+    const env = namedRecord<string>();
     for (const [name, value] of Object.entries(raw)) {
       if (!ENV_NAME.test(name)) this.report([...path, name], `"${name}" is not a valid environment variable name.`, { task, of: 'key' });
       if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) env[name] = String(value);
@@ -403,18 +404,23 @@ class PipelineReader {
       const problemsBefore = this.problems.length;
       if (typeof item.secret_name !== 'string' || item.secret_name === '') {
         this.report(itemPath, 'needs secret_name: the Kubernetes secret.', { task, field: `${field}.secret_name` });
+      } else {
+        const nameProblem = secretNameProblem(item.secret_name);
+        if (nameProblem) this.report([...itemPath, 'secret_name'], nameProblem, { task, field: `${field}.secret_name` });
       }
       if (!isDict(item.keys) || Object.keys(item.keys).length === 0) {
         this.report(itemPath, 'needs keys: a mapping of secret key to environment variable name.', { task, field: `${field}.keys` });
       } else {
         for (const [key, variable] of Object.entries(item.keys)) {
+          const keyProblem = secretKeyProblem(key);
+          if (keyProblem) this.report([...itemPath, 'keys', key], keyProblem, { task, field: `${field}.keys.${key}`, of: 'key' });
           if (typeof variable !== 'string' || !ENV_NAME.test(variable)) {
             this.report([...itemPath, 'keys', key], 'must be an environment variable name.', { task, field: `${field}.keys.${key}` });
           }
         }
       }
       if (this.problems.length === problemsBefore) {
-        secrets.push({ secret_name: item.secret_name as string, keys: item.keys as Record<string, string> });
+        secrets.push({ secret_name: item.secret_name as string, keys: namedRecord(Object.entries(item.keys as Record<string, string>)) });
       }
     });
     return secrets;
