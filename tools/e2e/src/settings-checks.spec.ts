@@ -112,4 +112,15 @@ describe('settings through the CLI: secrets hidden, broken files named before an
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/pipelines\/training-pipeline\/config\/settings\.local\.toml:2:\d+: /);
   });
+
+  it('test fails a broken component.yaml at file:line:column before the venv and pytest (issue 12, stumble 9)', () => {
+    const componentFile = file('components/data-loader/component.yaml');
+    const original = readFileSync(componentFile, 'utf8');
+    writeFileSync(componentFile, original.replace(/^name: .*$/m, 'name: [unclosed'));
+    const result = workspace.nx('run', 'data-loader:test', '--skip-nx-cache', '--outputStyle=static');
+    writeFileSync(componentFile, original);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/components\/data-loader\/component\.yaml:\d+:\d+: \(file\): not valid YAML/);
+    expect(result.output).not.toMatch(/Creating venv|passed/);
+  });
 });

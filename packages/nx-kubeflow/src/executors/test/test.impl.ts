@@ -2,6 +2,7 @@ import { ExecutorContext, logger } from '@nx/devkit';
 import { pytestArgsFromOverrides } from '../../python/pytest-args';
 import { testPythonProject } from '../../python/test-python-project';
 import { settingsFilesAreValid } from '../settings/settings-preflight';
+import { componentFileIsValid } from './component-preflight';
 import schema from './schema.json';
 import { TestExecutorSchema } from './schema';
 
@@ -12,6 +13,7 @@ export default async function testExecutor(
   const projectName = context.projectName!;
   if (!settingsFilesAreValid(context)) return { success: false };
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
+  if (!componentFileIsValid(context.root, projectRoot, projectName)) return { success: false };
   const passThrough = pytestArgsFromOverrides(options as Record<string, unknown>, Object.keys(schema.properties));
   try {
     const result = await testPythonProject({
