@@ -87,4 +87,13 @@ export function checkDefault(input: ComponentInputSpec, field: string, report: R
   else if (containsNull(value)) report(field, 'null inside a default does not compile in kfp');
   // kfp loads nan, inf and 1e400 as floats (and NaN inside JSON), then cannot write them
   else if (nonFinite !== undefined) report(field, `${JSON.stringify(input.default)} ${typeof value === 'number' ? 'reads as' : 'holds'} ${nonFiniteReason(nonFinite)}`);
+  // kfp writes it as a double, rounded; refused here as pipeline.yaml refuses it (pipeline-types.ts)
+  else if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && isIntegerType(input)) {
+    report(field, `${JSON.stringify(input.default)} is an Integer beyond 9007199254740991 (2^53 - 1): the IR holds numbers as doubles, which would round it silently; pass it as a String`);
+  }
+}
+
+function isIntegerType(input: ComponentInputSpec): boolean {
+  const io = ioTypeOf(input.type);
+  return io.kind === 'parameter' && io.parameterType === 'Integer';
 }

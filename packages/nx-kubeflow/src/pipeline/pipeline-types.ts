@@ -51,6 +51,14 @@ export function literalProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * An Integer past 2^53 - 1 is refused, not rounded: the IR holds every number
+ * as a protobuf Value, a double, so kfp itself would write 9007199254740993 as
+ * ...992, and the YAML reader has already rounded it by the time it is seen here.
+ */
+export const UNSAFE_INTEGER =
+  'an Integer beyond 9007199254740991 (2^53 - 1): the IR holds numbers as doubles, which would round it silently; pass it as a String.';
+
 /** Why a literal (a YAML value) is not a valid value of a parameter type, or undefined. */
 export function parameterValueProblem(value: unknown, type: ParameterType): string | undefined {
   const shown = JSON.stringify(value);
@@ -65,7 +73,8 @@ export function parameterValueProblem(value: unknown, type: ParameterType): stri
     case 'String':
       return typeof value === 'string' ? undefined : `${shown} is not a String; quote it ('${String(value)}') if text is meant.`;
     case 'Integer':
-      return Number.isInteger(value) ? undefined : `${shown} is not an Integer.`;
+      if (!Number.isInteger(value)) return `${shown} is not an Integer.`;
+      return Number.isSafeInteger(value) ? undefined : UNSAFE_INTEGER;
     case 'Float':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `${shown} is not a Float.`;
     case 'Boolean':

@@ -2,7 +2,10 @@
  * A parsed YAML file that remembers where every value came from, so that
  * problems found in the plain JavaScript value can point at a line and column.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+
+/** How many alias expansions toJS allows before it calls the file an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -31,7 +34,21 @@ export class YamlSource {
       const [position] = error.linePos ?? [lineCounter.linePos(error.pos[0])];
       return { line: position.line, column: position.col, message: firstLine(error.message) };
     });
-    const value = syntaxProblems.length === 0 ? document.toJS({ maxAliasCount: 100 }) : undefined;
+    let value: unknown;
+    if (syntaxProblems.length === 0) {
+      try {
+        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        // the yaml package throws a bare ReferenceError for an alias bomb, with no position
+        if (!(error instanceof ReferenceError)) throw error;
+        const { line, col } = lineCounter.linePos(aliasBombOffset(document));
+        syntaxProblems.push({
+          line,
+          column: col,
+          message: `its aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions, as in an alias bomb); write the values out, or alias them less deeply.`,
+        });
+      }
+    }
     return new YamlSource(document, lineCounter, value, syntaxProblems);
   }
 
@@ -79,4 +96,35 @@ function keyText(key: unknown): string | undefined {
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+/**
+ * Where an alias bomb starts: the first alias whose anchor holds aliases
+ * itself (each level multiplies the one below), else the first alias.
+ */
+export function aliasBombOffset(document: Document.Parsed): number {
+  let first: number | undefined;
+  let nested: number | undefined;
+  visit(document, {
+    Alias(_key, alias) {
+      const offset = alias.range?.[0] ?? 0;
+      first ??= offset;
+      const target = alias.resolve(document);
+      let holdsAliases = false;
+      if (target) {
+        visit(target, {
+          Alias() {
+            holdsAliases = true;
+            return visit.BREAK;
+          },
+        });
+      }
+      if (holdsAliases) {
+        nested = offset;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return nested ?? first ?? 0;
 }
