@@ -6,7 +6,7 @@
  * Entries are copied in and out, never linked, so no later task can change
  * what the cache holds; an entry appears by rename, whole or not at all.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IrContainer } from './ir-reader';
@@ -18,6 +18,8 @@ export interface CacheKeyParts {
   outputs: { parameters: Record<string, string>; artifacts: string[] };
   /** Digest of the component's source folder(s); absent for a command without a project. */
   sourceDigest?: string;
+  /** Digest of what the component reads beside its sources: settings.local.toml, .secrets.* (source-digest.ts), and DYNACONF_* variables. */
+  localSettingsDigest?: string;
   /** Environment the runner adds to every task (options.env). */
   extraEnv: Record<string, string>;
   /** Resolved input parameter values (after defaults). */
@@ -63,6 +65,11 @@ export function lookupCache(cacheDir: string, key: string): CacheEntry | undefin
   }
 }
 
+/** The log of the execution that made an entry, kept with it so that a cached task's run folder has one. */
+export function cachedLogFile(cacheDir: string, key: string): string {
+  return join(cacheDir, key, 'log.txt');
+}
+
 /** Copies the cached outputs into a task's (emptied) outputs folder. */
 export function restoreFromCache(cacheDir: string, key: string, outputsDir: string): void {
   rmSync(outputsDir, { recursive: true, force: true });
@@ -71,16 +78,39 @@ export function restoreFromCache(cacheDir: string, key: string, outputsDir: stri
   if (existsSync(cached)) cpSync(cached, outputsDir, { recursive: true });
 }
 
-/** Stores a successful task's outputs under its key: staged beside the entry, then renamed into place. */
-export function storeInCache(cacheDir: string, entry: CacheEntry, outputsDir: string): void {
+/**
+ * Stores a successful task's outputs (and its log) under its key: staged
+ * beside the entry, then renamed into place. A readable entry is never
+ * removed or replaced - the same key means the same outputs - so a run
+ * restoring it while another stores it never finds it half gone (that was
+ * ENOENT). Only an unreadable entry is moved aside first, by rename.
+ */
+export function storeInCache(cacheDir: string, entry: CacheEntry, outputsDir: string, logFile?: string): void {
   const target = join(cacheDir, entry.key);
-  const staging = join(cacheDir, `.${entry.key}.${process.pid}.${Date.now()}.tmp`);
+  if (lookupCache(cacheDir, entry.key)) return;
+  const unique = `${process.pid}.${randomBytes(6).toString('hex')}`;
+  const staging = join(cacheDir, `.${entry.key}.${unique}.tmp`);
   mkdirSync(staging, { recursive: true });
   try {
     if (existsSync(outputsDir)) cpSync(outputsDir, join(staging, 'outputs'), { recursive: true });
+    if (logFile && existsSync(logFile)) cpSync(logFile, join(staging, 'log.txt'));
     writeFileSync(join(staging, 'entry.json'), JSON.stringify(entry, null, 2) + '\n');
-    rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
+    if (existsSync(target) && !lookupCache(cacheDir, entry.key)) {
+      const aside = join(cacheDir, `.${entry.key}.${unique}.broken`);
+      try {
+        renameSync(target, aside);
+        rmSync(aside, { recursive: true, force: true });
+      } catch {
+        // another process moved it first
+      }
+    }
+    try {
+      renameSync(staging, target);
+    } catch (error) {
+      // Another run stored the same key first (rename onto a non-empty folder fails): theirs stays.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

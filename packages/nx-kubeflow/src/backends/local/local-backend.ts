@@ -45,7 +45,7 @@ export class LocalBackend implements PipelineBackend {
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {
-    const result = this.options.dryRun ? this.store.wouldPublish(request) : this.store.publish(request);
+    const result = this.options.dryRun ? this.store.wouldPublish(request) : await this.store.publish(request);
     return { ...result, location: relative(this.options.workspaceRoot, result.location) };
   }
 

@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withPathLock } from '../../python/path-lock';
 import type { PublishRequest, PublishResult } from '../pipeline-backend';
 
 /**
@@ -7,6 +9,9 @@ import type { PublishRequest, PublishResult } from '../pipeline-backend';
  * dist/kfp-local/<pipeline>/versions/<content-hash>/pipeline.yaml plus an
  * index of versions in publish order. A version is named by the IR's content
  * hash, so publishing an unchanged pipeline finds it and writes nothing.
+ * Publishing reads versions.json, adds one entry and writes it back: two
+ * deploys doing that at once lose one's entry, so it is done holding the
+ * pipeline's lock (an inter-process lock, path-lock.ts).
  */
 export interface LocalVersionRecord {
   name: string;
@@ -39,7 +44,11 @@ export class LocalVersionStore {
     return { pipelineId: request.pipelineName, versionId: versionName, versionName, created: !exists, location: file, dryRun: true };
   }
 
-  publish(request: PublishRequest, now = new Date()): PublishResult {
+  publish(request: PublishRequest, now = new Date()): Promise<PublishResult> {
+    return withPathLock(join(this.pipelineDir(request.pipelineName), 'versions.json'), async () => this.publishLocked(request, now));
+  }
+
+  private publishLocked(request: PublishRequest, now: Date): PublishResult {
     const versionName = request.contentHash.slice(0, 12);
     const file = this.versionFile(request.pipelineName, versionName);
     const result = (created: boolean): PublishResult => ({
@@ -68,9 +77,14 @@ export class LocalVersionStore {
   }
 }
 
-/** Temp file then rename: a reader never sees half a file. */
+/** Temp file (named for this write alone) then rename: a reader never sees half a file. */
 export function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
