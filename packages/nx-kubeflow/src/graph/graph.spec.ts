@@ -152,7 +152,7 @@ describe('project graph inference', () => {
         { env: 'ENV_FOR_DYNACONF' },
         { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
       ],
-      outputs: ['{workspaceRoot}/dist/pipelines/training/pipeline.yaml', '{options.outputPath}/pipeline.yaml'],
+      outputs: ['{workspaceRoot}/dist/pipelines/training/{options.env}/pipeline.yaml', '{options.outputPath}/pipeline.yaml'],
       options: {},
       metadata: expect.objectContaining({ technologies: ['kubeflow'] }),
     });

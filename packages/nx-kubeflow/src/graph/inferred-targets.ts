@@ -75,9 +75,13 @@ export function compileTarget(projectName: string, environments: readonly string
       { env: 'ENV_FOR_DYNACONF' },
       { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
     ],
-    // The IR file, not its folder: deploy's GitOps output lives beside it, and a folder output would
-    // archive that into compile's cache and delete it on every cache restore.
-    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
+    // The IR file, not a folder: deploy's GitOps output lives under dist/pipelines/<project>, and a
+    // folder output would archive that into compile's cache and delete it on every cache restore.
+    // One file per environment (compile-pipeline-project.ts, pipelineOutputFile): -c <env> and --env
+    // name it. A run with neither (its environment from ENV_FOR_DYNACONF, else development) declares
+    // no output, so a cache hit replays its log but cannot restore the file: a glob over the
+    // environments would archive, and restore over newer ones, the other environments' files.
+    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/{options.env}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
     options: {},
     ...environmentConfigurations(environments),
     metadata: {

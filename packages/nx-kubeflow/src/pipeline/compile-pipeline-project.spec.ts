@@ -92,7 +92,7 @@ describe('compilePipelineProject', () => {
   it('hands the compiler the checked pipeline, resolved components, settings text and env, and writes its YAML', () => {
     const result = run({ env: 'production' });
     expect(result).toEqual({
-      outputFile: 'dist/pipelines/p/pipeline.yaml',
+      outputFile: 'dist/pipelines/p/production/pipeline.yaml',
       yaml: '# compiled p\n',
       contentHash: 'abc',
       env: 'production',
@@ -107,8 +107,41 @@ describe('compilePipelineProject', () => {
     expect(options.parameterDefaults).toEqual({ rows: 100000, epochs: 50 });
     expect(options.components.get('data-loader')).toMatchObject({ project: 'data-loader', image: 'data-loader', usesComponentRuntime: true });
     expect(options.components.get('trainer')).toMatchObject({ project: 'trainer', image: 'trainer', usesComponentRuntime: false });
-    expect(readFileSync(join(workspace, 'dist/pipelines/p/pipeline.yaml'), 'utf8')).toBe('# compiled p\n');
-    expect(readdirSync(join(workspace, 'dist/pipelines/p'))).toEqual(['pipeline.yaml']);
+    expect(readFileSync(join(workspace, 'dist/pipelines/p/production/pipeline.yaml'), 'utf8')).toBe('# compiled p\n');
+    expect(readdirSync(join(workspace, 'dist/pipelines/p'))).toEqual(['production']);
+    expect(readdirSync(join(workspace, 'dist/pipelines/p/production'))).toEqual(['pipeline.yaml']);
+  });
+
+  // issue 12, stumble 10: deploy -c production overwrote the development IR; a failed compile left the old file
+  it('writes one IR per environment: compiling production leaves the development file as it was', () => {
+    const development = run({ compile: undefined });
+    expect(development.outputFile).toBe('dist/pipelines/p/development/pipeline.yaml');
+    const production = run({ compile: undefined, env: 'production' });
+    expect(production.outputFile).toBe('dist/pipelines/p/production/pipeline.yaml');
+    expect(readFileSync(join(workspace, development.outputFile), 'utf8')).toBe(development.yaml);
+    expect(readFileSync(join(workspace, production.outputFile), 'utf8')).toBe(production.yaml);
+    expect(development.yaml).not.toBe(production.yaml); // rows: 10 against 100000
+    // ENV_FOR_DYNACONF picks the folder when --env does not
+    expect(run({ environ: { ENV_FOR_DYNACONF: 'production' } }).outputFile).toBe('dist/pipelines/p/production/pipeline.yaml');
+    expect(run({ outputPath: 'out/here' }).outputFile).toBe('out/here/pipeline.yaml');
+  });
+
+  it("removes its environment's previous IR when a compile fails, and only that one", () => {
+    run({ env: 'development' });
+    run({ env: 'production' });
+    write('pipelines/p/pipeline.yaml', PIPELINE.replace('component: trainer', 'component: trainr'));
+    expect(() => run({ env: 'development', write: false })).toThrow(PipelineCheckError); // a check alone removes nothing
+    expect(existsSync(join(workspace, 'dist/pipelines/p/development/pipeline.yaml'))).toBe(true);
+    expect(() => run({ env: 'development' })).toThrow(PipelineCheckError);
+    expect(existsSync(join(workspace, 'dist/pipelines/p/development/pipeline.yaml'))).toBe(false);
+    expect(existsSync(join(workspace, 'dist/pipelines/p/production/pipeline.yaml'))).toBe(true);
+  });
+
+  it('refuses an environment that would name a folder outside dist/pipelines/<project>', () => {
+    for (const env of ['..', '../../x', 'a/b', '']) {
+      expect(() => run({ env })).toThrow(/is not a settings environment compile can use/);
+    }
+    expect(existsSync(join(workspace, 'dist'))).toBe(false);
   });
 
   it("leaves the IR byte-identical when deploy settings change (kfp, image, schedule, deploy, another environment's parameters)", () => {

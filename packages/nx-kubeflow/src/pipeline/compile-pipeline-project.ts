@@ -37,7 +37,7 @@ export interface CompilePipelineProjectOptions {
   env?: string;
   /** Only ENV_FOR_DYNACONF is read from it (default process.env); DYNACONF_* variables are not applied, see below. */
   environ?: Readonly<Record<string, string | undefined>>;
-  /** Workspace-relative output folder; default dist/pipelines/<project>. */
+  /** Workspace-relative output folder; default dist/pipelines/<project>/<env> (see pipelineOutputFile). */
   outputPath?: string;
   /**
    * Image references by component name, over image.json: deploy passes the
@@ -45,7 +45,11 @@ export interface CompilePipelineProjectOptions {
    * cannot change what this deploy publishes.
    */
   componentImages?: ReadonlyMap<string, string>;
-  /** false: compile and check only, write nothing (deploy's checks before it builds, and --dry-run). Default true. */
+  /**
+   * false: compile and check only, write nothing (deploy's checks before it builds, and --dry-run).
+   * Default true: the IR is written, and a failed compile removes the file a
+   * previous one left, so what is there always matches the sources.
+   */
   write?: boolean;
   /** The IR compiler; replaceable in tests. */
   compile?: (options: CompilePipelineOptions) => CompiledPipeline;
@@ -64,8 +68,54 @@ export interface CompiledPipelineProject {
   warnings: string[];
 }
 
-/** Throws PipelineCheckError with every problem found; writes nothing then. */
+/**
+ * Where compile writes the IR: dist/pipelines/<project>/<env>/pipeline.yaml,
+ * one file per settings environment (its parameter defaults and
+ * ENV_FOR_DYNACONF differ), so `deploy -c production` does not overwrite the
+ * development IR; <outputPath>/pipeline.yaml when an output folder is given.
+ * Workspace-relative, with forward slashes.
+ */
+export function pipelineOutputFile(projectName: string, env: string, outputPath?: string): string {
+  return toPosix(join(outputPath ?? join('dist', 'pipelines', projectName, env), PIPELINE_FILE));
+}
+
+/** The environment names a folder under dist/pipelines/<project>: never one outside it. */
+export function isFolderName(env: string): boolean {
+  return env !== '' && env !== '.' && env !== '..' && !/[/\\]/.test(env);
+}
+
+/** The settings environment compile uses: --env, else ENV_FOR_DYNACONF, else development. */
+export function compileEnvironment(env: string | undefined, environ: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env ?? environ['ENV_FOR_DYNACONF'] ?? DEFAULT_ENV;
+}
+
+/**
+ * Removes the IR a previous compile wrote for this environment: called when
+ * this one fails, so a stale file cannot pass for the current sources.
+ */
+export function removeStaleOutput(workspaceRoot: string, outputFile: string): void {
+  rmSync(join(workspaceRoot, outputFile), { force: true });
+}
+
+/**
+ * Throws PipelineCheckError with every problem found; writes nothing then,
+ * and (unless `write` is false) removes the environment's previous IR file.
+ */
 export function compilePipelineProject(options: CompilePipelineProjectOptions): CompiledPipelineProject {
+  const env = compileEnvironment(options.env, options.environ);
+  if (!isFolderName(env)) {
+    throw new PipelineCheckError([{ file: options.projectName, message: `${JSON.stringify(env)} is not a settings environment compile can use: the IR goes to dist/pipelines/${options.projectName}/<env>/, so it cannot be empty, "." or ".." or hold a slash.` }]);
+  }
+  const outputFile = pipelineOutputFile(options.projectName, env, options.outputPath);
+  try {
+    return compileAndWrite(options, env, outputFile);
+  } catch (error) {
+    if (options.write !== false) removeStaleOutput(options.workspaceRoot, outputFile);
+    throw error;
+  }
+}
+
+function compileAndWrite(options: CompilePipelineProjectOptions, env: string, outputFile: string): CompiledPipelineProject {
   const { workspaceRoot, projectName, projects } = options;
   const project = hasName(projects, projectName) ? projects[projectName] : undefined;
   if (!project) throw new PipelineCheckError([{ file: projectName, message: `unknown project "${projectName}".` }]);
@@ -73,7 +123,6 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
   if (!existsSync(join(workspaceRoot, pipelineFile))) {
     throw new PipelineCheckError([{ file: pipelineFile, message: `"${projectName}" is not a pipeline project: it has no ${PIPELINE_FILE}.` }]);
   }
-  const env = options.env ?? (options.environ ?? process.env)['ENV_FOR_DYNACONF'] ?? DEFAULT_ENV;
 
   const read = readPipeline(readFileSync(join(workspaceRoot, pipelineFile), 'utf8'), pipelineFile);
   const problems: PipelineProblem[] = [...read.problems];
@@ -116,7 +165,6 @@ export function compilePipelineProject(options: CompilePipelineProjectOptions): 
     if (error instanceof IrCompileError) throw new PipelineCheckError(error.problems.map((problem) => locate(problem, read.source)));
     throw error;
   }
-  const outputFile = toPosix(join(options.outputPath ?? join('dist', 'pipelines', projectName), PIPELINE_FILE));
   if (options.write !== false) writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
   const warnings = components.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
   return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults, warnings };

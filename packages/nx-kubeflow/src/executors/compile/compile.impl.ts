@@ -1,5 +1,5 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { compilePipelineProject } from '../../pipeline/compile-pipeline-project';
+import { compileEnvironment, compilePipelineProject, isFolderName, pipelineOutputFile, removeStaleOutput } from '../../pipeline/compile-pipeline-project';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { settingsFilesAreValid } from '../settings/settings-preflight';
 import type { CompileExecutorSchema } from './schema';
@@ -14,7 +14,12 @@ export default async function compileExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const projectName = context.projectName ?? '';
-  if (!settingsFilesAreValid(context)) return { success: false };
+  if (!settingsFilesAreValid(context)) {
+    // a failed compile leaves no IR of an earlier one behind (compile-pipeline-project.ts)
+    const env = compileEnvironment(options.env);
+    if (isFolderName(env)) removeStaleOutput(context.root, pipelineOutputFile(projectName, env, options.outputPath));
+    return { success: false };
+  }
   try {
     const result = compilePipelineProject({
       workspaceRoot: context.root,

@@ -40,10 +40,18 @@ afterEach(() => {
 });
 
 describe('compile executor', () => {
-  it('writes dist/pipelines/<project>/pipeline.yaml and says where', async () => {
+  it('writes dist/pipelines/<project>/<env>/pipeline.yaml and says where', async () => {
     expect(await compileExecutor({ env: 'production' }, context())).toEqual({ success: true });
-    expect(readFileSync(join(workspace, 'dist/pipelines/p/pipeline.yaml'), 'utf8')).toContain('pipelineInfo:');
-    expect(infos.join('\n')).toMatch(/\[p\] compiled \(production\) to dist\/pipelines\/p\/pipeline\.yaml, sha256 [0-9a-f]{12}/);
+    expect(readFileSync(join(workspace, 'dist/pipelines/p/production/pipeline.yaml'), 'utf8')).toContain('pipelineInfo:');
+    expect(infos.join('\n')).toMatch(/\[p\] compiled \(production\) to dist\/pipelines\/p\/production\/pipeline\.yaml, sha256 [0-9a-f]{12}/);
+  });
+
+  it("removes the environment's previous IR when a settings file stops compile before it reads pipeline.yaml", async () => {
+    expect(await compileExecutor({ env: 'production' }, context())).toEqual({ success: true });
+    expect(existsSync(join(workspace, 'dist/pipelines/p/production/pipeline.yaml'))).toBe(true);
+    write('pipelines/p/config/settings.toml', '[production\nx = 1\n');
+    expect(await compileExecutor({ env: 'production' }, context())).toEqual({ success: false });
+    expect(existsSync(join(workspace, 'dist/pipelines/p/production/pipeline.yaml'))).toBe(false);
   });
 
   it('fails with every problem listed and writes nothing', async () => {
