@@ -304,7 +304,8 @@ def test_run_writes_the_executor_output_kfp_reads(tmp_path: Path, capsys, monkey
 
 def test_placeholders_left_unresolved_change_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("DYNACONF_LOG_LEVEL", "INFO")  # [testing] logs warnings only
-    # An executor that resolves none of KFP's own placeholders (the arguments as component.yaml has them)
+    # An executor that resolves none of KFP's own placeholders (each identity input left at its
+    # component.yaml default, as a KFP server leaves it when no task input passes the placeholder)
     dataset = write_linear_dataset(tmp_path / "ds.csv", coefficients=[1.0], intercept=0.0, rows=30)
     outputs = tmp_path / "out"
     extra = ["--executor-input", "{{$}}", "--pipeline-job-name", "{{$.pipeline_job_name}}", "--pipeline-job-uuid", "{{$.pipeline_job_uuid}}", "--pipeline-task-name", "{{$.pipeline_task_name}}"]

@@ -2,24 +2,32 @@
 
 component.yaml passes them like this (``nx g component`` writes it so)::
 
+    inputs:
+    - {name: pipeline_job_name, type: String, default: '{{$.pipeline_job_name}}'}
+    - {name: pipeline_job_uuid, type: String, default: '{{$.pipeline_job_uuid}}'}
+    - {name: pipeline_task_name, type: String, default: '{{$.pipeline_task_name}}'}
+    ...
     args:
     - --executor-input
     - {executorInput: null}              # kfp compiles it to {{$}}
     - --pipeline-job-name
-    - '{{$.pipeline_job_name}}'
+    - {inputValue: pipeline_job_name}
     - --pipeline-job-uuid
-    - '{{$.pipeline_job_uuid}}'
+    - {inputValue: pipeline_job_uuid}
     - --pipeline-task-name
-    - '{{$.pipeline_task_name}}'
+    - {inputValue: pipeline_task_name}
 
 ``{{$}}`` is the executor input: every executor resolves it (the KFP launcher,
 kfp.local, this project's runner). The three ``{{$.pipeline_*}}`` placeholders are
 what kfp's ``dsl.PIPELINE_JOB_NAME_PLACEHOLDER``, ``PIPELINE_JOB_ID_PLACEHOLDER`` and
-``PIPELINE_TASK_NAME_PLACEHOLDER`` stand for; kfp.local and this project's runner
-resolve them anywhere in a container's arguments, while the KFP launcher resolves
-them only as a task's input value and passes them on as written. Text still
-holding a placeholder is therefore taken as "not known" and the identity falls back
-to the NX_KUBEFLOW_* variables (see :func:`component_runtime.setup_logging`).
+``PIPELINE_TASK_NAME_PLACEHOLDER`` stand for. KFP's driver resolves them only where
+a task input's value is exactly the placeholder, never in a container's arguments
+nor in an input's default; so they are inputs, and nx-kubeflow's compiler passes
+the placeholder to each task explicitly, which gives that task input. kfp.local
+and this project's runner resolve them too. Where an executor did not (kfp's own
+compile, which writes only the default, run on a KFP server), the text still holds
+the placeholder: that counts as "not known" and the identity falls back to the
+NX_KUBEFLOW_* variables (see :func:`component_runtime.setup_logging`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 /**
  * A generated component does what the examples do under KFP's executor: its
- * component.yaml passes the executor input and the run's identity (compiled
- * to `{{$}}` and KFP's runtime placeholders), and its run.py writes the
+ * component.yaml passes the executor input (compiled to `{{$}}`) and the
+ * run's identity (inputs defaulting to KFP's runtime placeholders), and its run.py writes the
  * executor output listing every output artifact and parameter - which its own
  * generated test checks. Generated into a scratch workspace beside a copy of
  * component-runtime; its tests run in a venv made as the test target makes it
@@ -41,11 +41,17 @@ it('generates a component whose arguments and run.py speak KFP executor input an
     '--executor-input',
     '{{$}}',
     '--pipeline-job-name',
-    '{{$.pipeline_job_name}}',
+    "{{$.inputs.parameters['pipeline_job_name']}}",
     '--pipeline-job-uuid',
-    '{{$.pipeline_job_uuid}}',
+    "{{$.inputs.parameters['pipeline_job_uuid']}}",
     '--pipeline-task-name',
-    '{{$.pipeline_task_name}}',
+    "{{$.inputs.parameters['pipeline_task_name']}}",
+  ]);
+  // the run's identity as inputs defaulting to KFP's placeholders: its driver resolves them only as task input values
+  expect(spec!.inputs.filter((input) => input.name.startsWith('pipeline_'))).toEqual([
+    { name: 'pipeline_job_name', type: 'String', default: '{{$.pipeline_job_name}}' },
+    { name: 'pipeline_job_uuid', type: 'String', default: '{{$.pipeline_job_uuid}}' },
+    { name: 'pipeline_task_name', type: 'String', default: '{{$.pipeline_task_name}}' },
   ]);
 
   // on disk: the generated component beside the workspace's component-runtime
