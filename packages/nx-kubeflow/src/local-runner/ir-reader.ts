@@ -81,6 +81,11 @@ export interface IrTask {
   container: IrContainer;
   /** kubernetes secretAsEnv entries: not available to local runs. */
   secretEnv: IrSecretEnv[];
+  /**
+   * kfp-kubernetes' set_timeout: activeDeadlineSeconds of the task's
+   * KubernetesExecutorConfig (int64, so JSON may give it as a string).
+   */
+  timeoutSeconds?: number;
 }
 
 export interface IrPipeline {
@@ -199,7 +204,15 @@ function readTask(taskName: string, task: Dict, components: Dict, executors: Dic
     ...(isDict(task.retryPolicy) ? { retry: retryPolicy(task.retryPolicy) } : {}),
     container: container(dict(executor.container)),
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),
+    ...timeout(dict(platformExecutors[executorLabel])),
   };
+}
+
+function timeout(platformExecutor: Dict): { timeoutSeconds?: number } {
+  const raw = platformExecutor.activeDeadlineSeconds;
+  const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  // 0, as the proto default, is no deadline
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? { timeoutSeconds: seconds } : {};
 }
 
 function parameterSource(source: Dict, where: string): ParameterSource {

@@ -159,7 +159,9 @@ describe('runPipeline: retries', () => {
     ]).result;
     expect(outcome.state).toBe('FAILED');
     expect(outcome.tasks[0]).toMatchObject({ state: 'FAILED', attempts: 2, exitCode: 1 });
-    expect(outcome.error).toMatch(/task "flaky" failed after 2 attempts: exit code 1; last lines of .*log.txt:\n {4}execution 2: failing on purpose/);
+    // the run's error is the failure's one line; the task's has the log's last lines and its path, once
+    expect(outcome.error).toBe('task "flaky" failed after 2 attempts: exit code 1');
+    expect(outcome.tasks[0].error).toMatch(/^task "flaky" failed after 2 attempts: exit code 1\n {2}last lines of its log:\n(.*\n)* {4}execution 2: failing on purpose\n {2}log: .*log\.txt$/);
   });
 });
 
@@ -251,8 +253,8 @@ describe('runPipeline: parallel branches and failures', () => {
       ['independent', 'SUCCEEDED'],
     ]);
     expect(outcome.tasks[0].exitCode).toBe(3);
-    expect(outcome.error).toContain('task "broken" failed: exit code 3; last lines of');
-    expect(outcome.error).toContain('{"level": "ERROR", "message": "something broke"}');
+    expect(outcome.error).toBe('task "broken" failed: exit code 3: something broke');
+    expect(outcome.tasks[0].error).toMatch(/^task "broken" failed: exit code 3: something broke\n {2}log: .*broken\/log\.txt$/);
     expect(outcome.tasks[1].error).toBe('upstream task "broken" did not succeed');
     expect(existsSync(join(outcome.runDir, 'after-broken'))).toBe(false);
     expect(readRecord(outcome.runDir)).toMatchObject({ state: 'FAILED', error: outcome.error });

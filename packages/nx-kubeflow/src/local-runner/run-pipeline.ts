@@ -25,14 +25,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { readIr, readIrFile, type IrDocuments } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
-import { writeRunRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { currentOwner, markAbandonedRuns } from './run-owner';
+import { RUN_RECORD_FILE, writeRunRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
 import { checkAcyclic, scheduleTasks } from './task-scheduler';
+import { TaskWatchdog } from './task-watchdog';
 
 export type RunEvent =
   /** One per task state change: RUNNING (with its attempt), PENDING again before a retry, then its end state. */
@@ -69,8 +71,8 @@ export interface RunPipelineOptions {
   killGraceMs?: number;
   /** How the venvs of 'venv' tasks are built (as the test target's options). */
   venv?: VenvSettings;
-  /** Lines of a failed task's log quoted in its error; default 20. */
-  logTailLines?: number;
+  /** A task's time limit where its IR sets none (kfp-kubernetes' set_timeout wins); default none. */
+  defaultTimeoutSeconds?: number;
   /** Told each task process's pid as it starts. */
   onProcessStart?: (task: string, pid: number) => void;
 }
@@ -100,6 +102,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
   const emit = options.onEvent ?? (() => undefined);
 
+  // Runs of this pipeline whose runner died (kill -9, a crash) still say RUNNING: say what became of them.
+  for (const abandoned of markAbandonedRuns(dirname(runDir))) {
+    emit({ kind: 'warning', message: `run ${abandoned} was left RUNNING by a runner that is gone; marked CANCELLED` });
+  }
+
   const started = Date.now();
   const record: RunRecordData = {
     pipelineName: options.pipelineName,
@@ -107,6 +114,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     state: 'RUNNING',
     startedAt: new Date(started).toISOString(),
     parameters: rootParameters,
+    owner: currentOwner(),
     tasks: ir.tasks.map((task) => ({
       name: task.name,
       componentName: task.componentName,
@@ -123,6 +131,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   mkdirSync(runDir, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
   save();
+  const killGraceMs = options.killGraceMs ?? 5000;
+  const watchdog = new TaskWatchdog(resolve(runDir, RUN_RECORD_FILE), killGraceMs);
 
   const changed = (task: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => {
     task.state = event.state;
@@ -136,49 +146,57 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   };
 
   let interrupted = false;
-  await scheduleTasks({
-    tasks: ir.tasks,
-    parallel: options.parallel ?? availableParallelism(),
-    signal: options.signal,
-    run: (name) =>
-      runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
-        workspaceRoot,
-        runDir,
-        runId: options.runId,
-        pipelineName: options.pipelineName,
-        cacheDir,
-        extraEnv: options.env ?? {},
-        rootParameters,
-        outputsOf: succeededOutputs,
-        venvs,
-        signal: options.signal,
-        backoffScale: options.backoffScale ?? 1,
-        killGraceMs: options.killGraceMs ?? 5000,
-        logTailLines: options.logTailLines ?? 20,
-        changed,
-        warn: (task, message) => {
-          task.warnings.push(message);
-          emit({ kind: 'warning', task: task.name, message });
-        },
-        onProcessStart: options.onProcessStart,
-      }),
-    skip: (name, reason) => {
-      if (reason.interrupted) interrupted = true;
-      const task = byName.get(name)!;
-      const message = reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`;
-      task.error = message;
-      changed(task, { state: 'SKIPPED', message });
-    },
-  });
+  try {
+    await scheduleTasks({
+      tasks: ir.tasks,
+      parallel: options.parallel ?? availableParallelism(),
+      signal: options.signal,
+      run: (name) =>
+        runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
+          workspaceRoot,
+          runDir,
+          runId: options.runId,
+          pipelineName: options.pipelineName,
+          cacheDir,
+          extraEnv: options.env ?? {},
+          rootParameters,
+          outputsOf: succeededOutputs,
+          venvs,
+          signal: options.signal,
+          backoffScale: options.backoffScale ?? 1,
+          killGraceMs,
+          defaultTimeoutSeconds: options.defaultTimeoutSeconds,
+          watchdog,
+          changed,
+          warn: (task, message) => {
+            task.warnings.push(message);
+            emit({ kind: 'warning', task: task.name, message });
+          },
+          onProcessStart: options.onProcessStart,
+        }),
+      skip: (name, reason) => {
+        if (reason.interrupted) interrupted = true;
+        const task = byName.get(name)!;
+        const message = reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`;
+        task.error = message;
+        changed(task, { state: 'SKIPPED', message });
+      },
+    });
+  } finally {
+    // every task process has ended and was reported: the watchdog exits without touching anything
+    watchdog.close();
+  }
 
   const finished = Date.now();
   const failed = record.tasks.find((task) => task.state === 'FAILED');
   // An abort that came after the last task ended interrupted nothing.
   record.state = interrupted || record.tasks.some((task) => task.state === 'CANCELLED') ? 'CANCELLED' : failed ? 'FAILED' : 'SUCCEEDED';
-  if (failed?.error) record.error = failed.error;
+  // The failure's first line; the whole of it (error, traceback, log path) is the task's, told once as it failed.
+  if (failed?.error) record.error = failed.error.split('\n')[0];
   else if (record.state === 'CANCELLED') record.error = 'the run was interrupted';
   record.finishedAt = new Date(finished).toISOString();
   record.durationMs = finished - started;
+  delete record.owner;
   save();
   return { ...record, state: record.state as RunResult['state'], runDir, recordFile: resolve(runDir, 'run.json') };
 }

@@ -39,6 +39,14 @@ export interface TaskRecord {
   cacheKey?: string;
 }
 
+/** The process running a run (run-owner.ts): a reader tells a live run from an abandoned one by it. */
+export interface RunOwner {
+  pid: number;
+  /** Start time of the process in clock ticks since boot (Linux), so a reused pid is not taken for the owner. */
+  startTicks?: string;
+  bootId?: string;
+}
+
 export interface RunRecordData {
   pipelineName: string;
   runId: string;
@@ -51,6 +59,8 @@ export interface RunRecordData {
   tasks: TaskRecord[];
   /** The first failure in one message: task, exit code, last log lines. */
   error?: string;
+  /** Who runs it, while it is RUNNING. */
+  owner?: RunOwner;
 }
 
 export const RUN_RECORD_FILE = 'run.json';

@@ -40,6 +40,27 @@ export function sourceDigest(dir: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * What the source digest leaves out but a component reads when it runs: its
+ * settings.local.toml and .secrets.* files (dynaconf loads them after the
+ * committed settings). Only a sha256 of their paths and contents goes into
+ * the cache key - no secret is written to the cache. undefined when there
+ * are none, so keys made before such files existed stay the same.
+ */
+export function localSettingsDigest(dir: string): string | undefined {
+  const files = walk(dir)
+    .map((file) => relative(dir, file).split(sep).join('/'))
+    .filter((file) => {
+      const name = file.split('/').pop() ?? '';
+      return name === 'settings.local.toml' || name.startsWith('.secrets.');
+    })
+    .sort();
+  if (files.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const file of files) hashFile(hash, file, join(dir, file));
+  return hash.digest('hex');
+}
+
 /** sha256 of an artifact: a file's content, or a folder's files with their relative paths. */
 export function artifactDigest(path: string): string {
   const hash = createHash('sha256');

@@ -6,8 +6,9 @@
  * It never throws: every problem ends the task FAILED with a message saying
  * what went wrong, so the run can go on with the branches that do not need it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { localDependencyClosure } from '../python/pyproject';
 import type { ProjectVenv } from '../python/venv';
 import type { ContainerLaunch, ContainerLauncher } from './container-launch';
@@ -16,13 +17,16 @@ import { readExecutorOutput, type ExecutorOutput } from './executor-output';
 import type { IrTask } from './ir-reader';
 import { parseParameterText, ParameterValueError } from './parameter-values';
 import { resolveCommandLine, type ArtifactLocation, type ExecutorIo } from './placeholder-resolver';
+import { withRuntimeInputValues } from './runtime-input-values';
 import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
-import { artifactDigest, sourceDigest } from './source-digest';
-import { cacheKey, lookupCache, restoreFromCache, storeInCache } from './task-cache';
+import { failureReport } from './failure-report';
+import { artifactDigest, localSettingsDigest, sourceDigest } from './source-digest';
+import { cacheKey, cachedLogFile, lookupCache, restoreFromCache, storeInCache } from './task-cache';
 import { programFor, taskEnvironment, workingDirectory, type TaskMode, type VenvProvider } from './task-environment';
 import { taskLayout } from './task-layout';
-import { lastLines, runTaskProcess } from './task-process';
+import { runTaskProcess } from './task-process';
 import type { TaskOutcome } from './task-scheduler';
+import type { TaskWatchdog } from './task-watchdog';
 
 export interface TaskRunContext {
   workspaceRoot: string;
@@ -38,7 +42,10 @@ export interface TaskRunContext {
   signal?: AbortSignal;
   backoffScale: number;
   killGraceMs: number;
-  logTailLines: number;
+  /** For tasks whose IR sets no timeout (kfp-kubernetes' set_timeout); undefined or 0: none. */
+  defaultTimeoutSeconds?: number;
+  /** Ends the task processes if the runner dies (task-watchdog.ts). */
+  watchdog?: TaskWatchdog;
   /** Record a state change (run.json and the caller's event). */
   changed: (record: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => void;
   warn: (record: TaskRecord, message: string) => void;
@@ -54,7 +61,7 @@ interface ResolvedInputs {
 }
 
 export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, ctx: TaskRunContext): Promise<TaskOutcome> {
-  const started = Date.now();
+  let started = Date.now();
   record.startedAt = new Date(started).toISOString();
   const finish = (state: TaskState, outcome: TaskOutcome, message?: string): TaskOutcome => {
     const ended = Date.now();
@@ -74,6 +81,7 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
       const entry = lookupCache(ctx.cacheDir, key);
       if (entry) {
         restoreFromCache(ctx.cacheDir, key, layout.outputsDir);
+        writeCachedLog(ctx.cacheDir, key, entry.origin, layout.logFile);
         record.cached = true;
         // the executor output came back with the outputs: the artifacts' metadata is in it
         const executorOutput = readExecutorOutput(executorOutputFile(layout.outputsDir), task);
@@ -82,6 +90,11 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
       }
     }
     const venv = mode.mode === 'venv' ? await prepareVenv(mode.projectRoot, ctx) : undefined;
+    // Making the venv is its own step (with its own progress lines), not the task's time.
+    if (venv?.installed) {
+      started = Date.now();
+      record.startedAt = new Date(started).toISOString();
+    }
     const result = await runAttempts(task, mode, venv, inputs, record, ctx);
     if (result === 'cancelled') return finish('CANCELLED', 'cancelled', 'interrupted');
     if (key) {
@@ -90,6 +103,7 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
           ctx.cacheDir,
           { key, parameters: record.outputs.parameters, createdAt: new Date().toISOString(), origin: { runId: ctx.runId, task: task.name } },
           layout.outputsDir,
+          layout.logFile,
         );
       } catch (error) {
         // e.g. another run stored the same key at the same moment: the task itself succeeded
@@ -99,7 +113,7 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
     return finish('SUCCEEDED', 'succeeded');
   } catch (error) {
     if (ctx.signal?.aborted && !(error instanceof TaskFailure)) return finish('CANCELLED', 'cancelled', 'interrupted');
-    return finish('FAILED', 'failed', error instanceof TaskFailure ? error.message : `task "${task.name}": ${(error as Error).message}`);
+    return finish('FAILED', 'failed', error instanceof TaskFailure ? error.message : `task "${task.name}" failed: ${(error as Error).message}`);
   }
 }
 
@@ -140,6 +154,7 @@ function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, c
     container: task.container,
     outputs: { parameters: task.outputParameters, artifacts: task.outputArtifacts },
     sourceDigest: roots.length > 0 ? roots.map((root) => `${root}:${sourceDigest(join(ctx.workspaceRoot, root))}`).join(',') : undefined,
+    localSettingsDigest: localSettings(roots, mode.mode === 'container' ? ctx.extraEnv : { ...process.env, ...ctx.extraEnv }, ctx.workspaceRoot),
     extraEnv: ctx.extraEnv,
     parameters: inputs.parameters,
     artifactDigests: Object.fromEntries(Object.entries(inputs.artifacts).map(([name, artifact]) => [name, artifactDigest(artifact.path)])),
@@ -178,7 +193,8 @@ async function runAttempts(
   for (const warning of warnings) ctx.warn(record, warning);
   const outputFile = executorOutputFile(layout.outputsDir);
   const io: ExecutorIo = {
-    parameters: inputs.parameters,
+    // as the driver resolves task input constants; the cache key above kept the IR's text
+    parameters: withRuntimeInputValues(task, inputs.parameters, { pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name }),
     artifacts: inputs.artifacts,
     outputParameterFiles: Object.fromEntries(Object.keys(task.outputParameters).map((name) => [name, layout.parameterFile(name)])),
     outputArtifacts: artifactLocations(task, layout),
@@ -188,6 +204,8 @@ async function runAttempts(
   const commandLine = resolveCommandLine([...task.container.command, ...task.container.args], io);
   if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
   for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
+  const timeoutSeconds = task.timeoutSeconds ?? (ctx.defaultTimeoutSeconds || undefined);
+  const timeoutSource = task.timeoutSeconds ? 'its set_timeout in the IR' : 'local.task_timeout_seconds in the settings';
 
   for (let attempt = 1; ; attempt++) {
     // Each attempt starts clean, as a new pod would; earlier logs are kept beside the current one.
@@ -209,11 +227,14 @@ async function runAttempts(
       signal: ctx.signal,
       killGraceMs: ctx.killGraceMs,
       onStart: (pid) => ctx.onProcessStart?.(task.name, pid),
+      watchdog: ctx.watchdog,
+      ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
     }).finally(() => launch?.cleanup());
     if (result.cancelled || ctx.signal?.aborted) return 'cancelled';
     if (result.exitCode !== null) record.exitCode = result.exitCode;
     let failure: string | undefined;
-    if (result.spawnError) failure = `could not start ${JSON.stringify(commandLine.argv[0])}: ${result.spawnError}`;
+    if (result.timedOut) failure = `timed out after ${timeoutSeconds}s (${timeoutSource}) and was stopped`;
+    else if (result.spawnError) failure = `could not start ${JSON.stringify(commandLine.argv[0])}: ${result.spawnError}`;
     else if (result.exitCode !== 0) failure = result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     else {
       try {
@@ -228,7 +249,7 @@ async function runAttempts(
         failure = (error as Error).message;
       }
     }
-    if (attempt >= maxAttempts) throw new TaskFailure(failureMessage(task.name, failure, attempt, layout.logFile, ctx.logTailLines));
+    if (attempt >= maxAttempts) throw new TaskFailure(failureReport(task.name, failure, attempt, layout.logFile).text);
     const waitMs = backoffMs(task, attempt) * ctx.backoffScale;
     ctx.changed(record, {
       state: 'PENDING',
@@ -315,11 +336,37 @@ function checkOutputArtifacts(task: IrTask, artifacts: Record<string, ArtifactLo
   return artifacts;
 }
 
-function failureMessage(task: string, failure: string, attempts: number, logFile: string, tail: number): string {
-  const lines = lastLines(logFile, tail);
-  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  const log = lines.length > 0 ? `; last lines of ${logFile}:\n${lines.map((line) => `    ${line}`).join('\n')}` : `; its log ${logFile} is empty`;
-  return `task "${task}" failed${tries}: ${failure}${log}`;
+/**
+ * The settings a component reads beside its sources, as one digest:
+ * settings.local.toml and .secrets.* of its folders, and the DYNACONF_*
+ * variables of the task's environment (dynaconf reads them last; a container gets only the runner's env).
+ */
+function localSettings(roots: string[], env: NodeJS.ProcessEnv, workspaceRoot: string): string | undefined {
+  const digests = roots.map((root) => localSettingsDigest(join(workspaceRoot, root))).map((digest, index) => (digest ? `${roots[index]}:${digest}` : ''));
+  const dynaconf = Object.keys(env)
+    .filter((name) => /^(DYNACONF_|ENV_FOR_DYNACONF$|SETTINGS_FILES?_FOR_DYNACONF$)/.test(name))
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+  if (digests.every((digest) => digest === '') && dynaconf.length === 0) return undefined;
+  return createHash('sha256').update(JSON.stringify({ digests, dynaconf })).digest('hex');
+}
+
+/**
+ * A cached task's log.txt in the new run folder: where its outputs came from,
+ * then the log of the execution that made them, when the cache kept it.
+ */
+function writeCachedLog(cacheDir: string, key: string, origin: { runId: string; task: string }, logFile: string): void {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const cached = cachedLogFile(cacheDir, key);
+  const kept = existsSync(cached);
+  // a JSON line, as the component's own
+  const note = {
+    severity: 'INFO',
+    logger: 'nx-kubeflow',
+    message: `outputs taken from the cache (run ${origin.runId}, task ${origin.task}); ${kept ? 'the log of that execution follows' : 'the cache entry kept no log of it'}`,
+  };
+  writeFileSync(logFile, `${JSON.stringify(note)}\n`);
+  if (kept) appendFileSync(logFile, readFileSync(cached));
 }
 
 /** Resolves true after ms, false at once when the signal aborts. */

@@ -25,12 +25,18 @@ export default async function deployExecutor(
   // Before anything is read or printed: a settings error or a child's output may quote a credential the environment holds.
   registerEnvironmentSecrets(process.env);
   const controller = new AbortController();
+  // Ctrl-C reaches this process, then Nx sends SIGTERM to its whole process tree, more than once, and exits
+  // without waiting: every such signal is held here (a second one with no listener would end this process
+  // before its tasks), and output to an Nx that is gone is dropped, until the run's tasks have stopped.
   const interrupt = () => {
+    if (controller.signal.aborted) return;
+    ignoreClosedOutput();
     logger.warn(`[${projectName}] interrupted: stopping the run's tasks`);
     controller.abort();
   };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  process.on('SIGHUP', interrupt);
   try {
     const result = await deployPipeline({
       workspaceRoot: context.root,
@@ -66,5 +72,13 @@ export default async function deployExecutor(
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
+    process.off('SIGHUP', interrupt);
+  }
+}
+
+/** Writes to a closed stdout/stderr (EPIPE once Nx has exited) must not throw out of the interrupted run. */
+function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
   }
 }
