@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { WorkspaceCopy } from './workspace-copy';
@@ -11,7 +11,8 @@ import { WorkspaceCopy } from './workspace-copy';
 describe('create a pipeline, compile it, affected-only', () => {
   let workspace: WorkspaceCopy;
   const pipelineFile = () => join(workspace.root, 'pipelines/p/pipeline.yaml');
-  const compiledFile = () => join(workspace.root, 'dist/pipelines/p/pipeline.yaml');
+  // one IR per settings environment (issue 12, stumble 10); without -c or --env: development
+  const compiledFile = (env = 'development') => join(workspace.root, 'dist/pipelines/p', env, 'pipeline.yaml');
 
   beforeAll(() => {
     workspace = new WorkspaceCopy();
@@ -63,7 +64,7 @@ describe('create a pipeline, compile it, affected-only', () => {
 
   it('compiles the generated pipeline to KFP v2 IR, and takes the second run from the cache', () => {
     const result = workspace.nx('run', 'p:compile', '--outputStyle=static');
-    expect(result.output).toContain('dist/pipelines/p/pipeline.yaml');
+    expect(result.output).toContain('dist/pipelines/p/development/pipeline.yaml');
     expect(result.status).toBe(0);
     const [spec] = parseAllDocuments(readFileSync(compiledFile(), 'utf8')).map((document) => document.toJSON());
     expect(spec.pipelineInfo.name).toBe('p');
@@ -72,7 +73,9 @@ describe('create a pipeline, compile it, affected-only', () => {
 
     const again = workspace.nx('run', 'p:compile', '--outputStyle=static');
     expect(again.status).toBe(0);
-    expect(again.output).toContain('[local cache]');
+    // without -c or --env the run declares no output file (src/pipeline/README.md, one IR per environment)
+    expect(again.output).toMatch(/\[local cache\]|\[existing outputs match the cache, left as is\]/);
+    expect(again.output).toContain('Nx read the output from the cache');
   });
 
   it('makes the pipeline affected by a change in one of its components', () => {
@@ -98,7 +101,7 @@ describe('create a pipeline, compile it, affected-only', () => {
       .replace(/^name: p$/m, 'name: P_Pipeline'); // invalid name
     expect(broken).not.toBe(original);
     writeFileSync(pipelineFile(), broken);
-    const before = readFileSync(compiledFile(), 'utf8');
+    expect(existsSync(compiledFile())).toBe(true);
     const result = workspace.nx('run', 'p:compile', '--outputStyle=static', '--skip-nx-cache');
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('4 problems found; nothing was written');
@@ -106,7 +109,59 @@ describe('create a pipeline, compile it, affected-only', () => {
     expect(result.output).toMatch(/pipelines\/p\/pipeline\.yaml:\d+:\d+: task "trainer", component: unknown component "trainr"/);
     expect(result.output).toMatch(/pipelines\/p\/pipeline\.yaml:\d+:\d+: task "trainer", arguments\.dataset\.output: unknown output "datasets" of task "data-loader"/);
     expect(result.output).toMatch(/pipelines\/p\/pipeline\.yaml:\d+:\d+: task "data-loader", arguments\.rows\.parameter: unknown pipeline parameter "row"/);
-    expect(readFileSync(compiledFile(), 'utf8')).toBe(before);
+    // the IR of the last good compile is gone: it no longer matches pipeline.yaml (issue 12, stumble 10)
+    expect(existsSync(compiledFile())).toBe(false);
     writeFileSync(pipelineFile(), original);
+  });
+
+  it('keeps one IR per environment: -c production leaves the development IR alone, and a failed compile removes only its own', () => {
+    writeFileSync(
+      join(workspace.root, 'pipelines/p/config/settings.toml'),
+      `${readFileSync(join(workspace.root, 'pipelines/p/config/settings.toml'), 'utf8')}\n[production.parameters]\nrows = 123456\n`,
+    );
+    expect(workspace.nx('run', 'p:compile', '--outputStyle=static').status).toBe(0);
+    const development = readFileSync(compiledFile(), 'utf8');
+    const result = workspace.nx('run', 'p:compile', '-c', 'production', '--outputStyle=static');
+    expect(result.status).toBe(0);
+    expect(result.output).toContain('compiled (production) to dist/pipelines/p/production/pipeline.yaml');
+    expect(readFileSync(compiledFile('production'), 'utf8')).toContain('123456');
+    expect(readFileSync(compiledFile(), 'utf8')).toBe(development);
+
+    // Nx restores each environment's file from its own cache entry
+    rmSync(join(workspace.root, 'dist/pipelines/p'), { recursive: true });
+    const restored = workspace.nx('run', 'p:compile', '-c', 'production', '--outputStyle=static');
+    expect(restored.output).toContain('[local cache]');
+    expect(readFileSync(compiledFile('production'), 'utf8')).toContain('123456');
+    expect(existsSync(compiledFile())).toBe(false);
+
+    const original = readFileSync(pipelineFile(), 'utf8');
+    writeFileSync(pipelineFile(), original.replace('component: trainer', 'component: trainr'));
+    expect(workspace.nx('run', 'p:compile', '-c', 'development', '--outputStyle=static').status).not.toBe(0);
+    expect(existsSync(compiledFile())).toBe(false);
+    expect(existsSync(compiledFile('production'))).toBe(true);
+    writeFileSync(pipelineFile(), original);
+  });
+
+  it('takes names that are Object.prototype members as names (issue 12, broken 7)', () => {
+    const original = readFileSync(pipelineFile(), 'utf8');
+    const componentFile = join(workspace.root, 'components/trainer/component.yaml');
+    const component = readFileSync(componentFile, 'utf8');
+    // a pipeline parameter named constructor: compile crashed with "Tag not resolved for Function value"
+    writeFileSync(pipelineFile(), original.replace(/^parameters:\n/m, 'parameters:\n  constructor: {type: String, default: x}\n'));
+    expect(readFileSync(pipelineFile(), 'utf8')).toContain('  constructor: {type: String');
+    const compiled = workspace.nx('run', 'p:compile', '--outputStyle=static', '--skip-nx-cache');
+    expect(compiled.output).not.toContain('Tag not resolved');
+    expect(compiled.status).toBe(0);
+    const [spec] = parseAllDocuments(readFileSync(compiledFile(), 'utf8')).map((document) => document.toJSON());
+    expect(spec.root.inputDefinitions.parameters.constructor).toEqual({ defaultValue: 'x', isOptional: true, parameterType: 'STRING' });
+
+    // a required input named constructor that no task gives: compiled before
+    writeFileSync(pipelineFile(), original);
+    writeFileSync(componentFile, component.replace(/^inputs:\n/m, 'inputs:\n- {name: constructor, type: String}\n'));
+    expect(readFileSync(componentFile, 'utf8')).toContain('{name: constructor, type: String}');
+    const missing = workspace.nx('run', 'p:compile', '--outputStyle=static', '--skip-nx-cache');
+    expect(missing.status).not.toBe(0);
+    expect(missing.output).toMatch(/pipelines\/p\/pipeline\.yaml:\d+:\d+: task "trainer", arguments\.constructor: missing required input "constructor"/);
+    writeFileSync(componentFile, component);
   });
 });
