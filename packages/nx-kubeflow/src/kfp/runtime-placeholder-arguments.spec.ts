@@ -1,3 +1,7 @@
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { loadFixture } from './__fixtures__/fixture-loader';
 import { compilePipeline } from './ir-compiler';
 import type { ComponentSpec, PipelineDefinition, ResolvedComponent } from './pipeline-model';
 import { RUNTIME_PLACEHOLDERS, isRuntimePlaceholder, withRuntimePlaceholderArguments } from './runtime-placeholder-arguments';
@@ -97,5 +101,49 @@ describe('runtime placeholder arguments', () => {
       pipeline_task_name: { runtimeValue: { constant: '{{$.pipeline_task_name}}' } },
     });
     expect(root.root.dag.tasks.other.inputs).toBeUndefined();
+  });
+});
+
+describe('the example pipeline, compiled as `nx run training-pipeline:compile` does', () => {
+  it('gives both tasks the identity placeholders as task input constants', () => {
+    const compiled = compilePipelineProject({
+      workspaceRoot: resolve(__dirname, '../../../..'),
+      projectName: 'training-pipeline',
+      projects: {
+        'training-pipeline': { root: 'pipelines/training-pipeline' },
+        'data-loader': { root: 'components/data-loader' },
+        trainer: { root: 'components/trainer' },
+        'component-runtime': { root: 'packages/component-runtime' },
+      },
+      env: 'development',
+      write: false,
+    });
+    const ir = parseYaml(compiled.yaml) as { root: { dag: { tasks: Record<string, { inputs: { parameters: Record<string, unknown> } }> } } };
+    const identity = {
+      pipeline_job_name: { runtimeValue: { constant: '{{$.pipeline_job_name}}' } },
+      pipeline_job_uuid: { runtimeValue: { constant: '{{$.pipeline_job_uuid}}' } },
+      pipeline_task_name: { runtimeValue: { constant: '{{$.pipeline_task_name}}' } },
+    };
+    expect(Object.keys(ir.root.dag.tasks).sort()).toEqual(['data-loader', 'trainer']);
+    for (const task of Object.values(ir.root.dag.tasks)) expect(task.inputs.parameters).toMatchObject(identity);
+  });
+});
+
+describe('the differential fixture runtime_placeholder_arguments (which matches kfp)', () => {
+  it('is what the function makes of its task "report" with the placeholders left out', () => {
+    const name = 'runtime_placeholder_arguments';
+    const fixture = loadFixture(join(__dirname, '__fixtures__', 'differential', name), name);
+    const { pipeline, components } = fixture.options;
+    const bare = {
+      ...pipeline,
+      tasks: pipeline.tasks.map((task) => (task.name === 'report' ? { ...task, arguments: {} } : task)),
+    };
+    type Tasks = { root: { dag: { tasks: Record<string, unknown> } } };
+    const byHand = (compilePipeline(fixture.options).documents[0] as Tasks).root.dag.tasks;
+    const made = (compilePipeline({ ...fixture.options, pipeline: withRuntimePlaceholderArguments(bare, components) }).documents[0] as Tasks).root.dag.tasks;
+    expect(made.report).toEqual(byHand.report);
+    // a component not built on component-runtime keeps its default only, as kfp compiles it
+    expect(made.plain).toEqual(byHand.plain);
+    expect(made.plain).not.toHaveProperty('inputs');
   });
 });

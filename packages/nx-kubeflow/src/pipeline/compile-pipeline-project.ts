@@ -22,6 +22,7 @@ import { parameterValueProblem } from './pipeline-types';
 import { readPipeline } from './read-pipeline';
 import type { YamlSource } from './yaml-source';
 import { hasName, namedRecord } from '../kfp/named-records';
+import { withRuntimePlaceholderArguments } from '../kfp/runtime-placeholder-arguments';
 
 export const PIPELINE_FILE = 'pipeline.yaml';
 export const PIPELINE_SETTINGS_FILE = join('config', 'settings.toml');
@@ -154,7 +155,8 @@ function compileAndWrite(options: CompilePipelineProjectOptions, env: string, ou
   let compiled: CompiledPipeline;
   try {
     compiled = compile({
-      pipeline: read.definition,
+      // KFP's identity placeholders as explicit arguments, so its driver resolves them (runtime-placeholder-arguments.ts)
+      pipeline: withRuntimePlaceholderArguments(read.definition, resolved),
       components: resolved,
       parameterDefaults,
       settingsEnv: env,
