@@ -35,7 +35,14 @@ export function createBackend(options: {
 }): PipelineBackend {
   const { kind, settings, log } = options;
   if (kind === 'local') {
-    return new LocalBackend({ workspaceRoot: options.workspaceRoot, tasks: options.tasks(), parallel: options.parallel, onMessage: log, dryRun: options.dryRun });
+    return new LocalBackend({
+      workspaceRoot: options.workspaceRoot,
+      tasks: options.tasks(),
+      parallel: options.parallel,
+      onMessage: log,
+      dryRun: options.dryRun,
+      ...(settings.taskTimeoutSeconds ? { taskTimeoutSeconds: settings.taskTimeoutSeconds } : {}),
+    });
   }
   if (kind === 'crd') {
     return new GitOpsBackend({

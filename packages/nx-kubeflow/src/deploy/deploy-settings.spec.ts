@@ -42,6 +42,13 @@ describe('readDeploySettings', () => {
     expect(read('[production]\nschedule = { interval_second = 3600 }\n').schedule).toMatchObject({ intervalSecond: 3600 });
   });
 
+  it('reads deploy.task_timeout_seconds, the local runner\'s default task timeout (under deploy, so it stays out of the IR)', () => {
+    expect(read('[default]\ndeploy.task_timeout_seconds = 90\n', 'development').taskTimeoutSeconds).toBe(90);
+    expect(read('[default]\n', 'development').taskTimeoutSeconds).toBeUndefined();
+    expect(read('[default]\ndeploy.task_timeout_seconds = 0\n', 'development').taskTimeoutSeconds).toBeUndefined();
+    expect(() => read('[default]\ndeploy.task_timeout_seconds = "1h"\n', 'development')).toThrow(/deploy.task_timeout_seconds is "1h": give a number of seconds/);
+  });
+
   it('reports every problem of the schedule and mode at once, naming the keys and how to fix them', () => {
     const attempt = () => read('[production]\nkfp.mode = "helm"\nschedule = { cron = "0 4 * * *" }\n');
     expect(attempt).toThrow(DeploySettingsError);

@@ -17,6 +17,8 @@ export interface DeploySettings {
   kfp: Record<string, unknown>;
   /** image.registry: where docker-build pushes for this environment; empty: local images only. */
   imageRegistry: string;
+  /** deploy.task_timeout_seconds: the local runner stops and fails a task after it, where its IR sets no set_timeout; undefined: none. */
+  taskTimeoutSeconds?: number;
   /** [schedule]: a recurring run on deploy; undefined when the environment has none (deploy disables an existing one). */
   schedule?: { cron?: string; intervalSecond?: number; raw: Record<string, unknown> };
 }
@@ -48,6 +50,10 @@ export function readDeploySettings(options: {
   if (mode !== 'api' && mode !== 'crd') problems.push(`kfp.mode is "${mode}": use "api" (the KFP REST API) or "crd" (GitOps resources).`);
   const kfp = value('kfp');
   const schedule = readSchedule(value('schedule'), problems);
+  const timeout = value('deploy.task_timeout_seconds');
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
+    problems.push(`deploy.task_timeout_seconds is ${JSON.stringify(timeout)}: give a number of seconds (0 for none), e.g. [default] deploy.task_timeout_seconds = 3600.`);
+  }
   if (problems.length > 0) throw new DeploySettingsError(`${problems.length === 1 ? 'a problem' : `${problems.length} problems`} in ${where}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return {
     env: settings.env,
@@ -59,6 +65,7 @@ export function readDeploySettings(options: {
     mode: mode as 'api' | 'crd',
     kfp: isTable(kfp) ? kfp : {},
     imageRegistry: stringSetting(value('image.registry'), ''),
+    ...(typeof timeout === 'number' && timeout > 0 ? { taskTimeoutSeconds: timeout } : {}),
     ...(schedule ? { schedule } : {}),
   };
 }

@@ -139,6 +139,38 @@ describe('the cache', () => {
   });
 });
 
+describe('the first run of a component (stumble 5)', () => {
+  it("makes the venv as its own step, with pip's progress, before the task's time starts", async () => {
+    const workspace = join(scratch, 'workspace');
+    mkdirSync(join(workspace, 'comp'), { recursive: true });
+    writeFileSync(
+      join(workspace, 'comp', 'pyproject.toml'),
+      '[project]\nname = "venv-step"\nversion = "0.1.0"\n[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n[tool.setuptools]\npackages = []\n',
+    );
+    const timeline: Array<{ at: number; event: RunEvent }> = [];
+    const tasks = [shell('work', 'true')];
+    const outcome = await runPipeline({
+      ir: fixtureIr(tasks),
+      runDir: join(scratch, 'runs', 'venv'),
+      runId: 'venv',
+      pipelineName: 'fixture',
+      tasks: { work: { mode: 'venv', projectRoot: 'comp' } },
+      workspaceRoot: workspace,
+      cacheDir: join(scratch, 'cache'),
+      onEvent: (event) => timeline.push({ at: Date.now(), event }),
+    });
+    expect(outcome.state).toBe('SUCCEEDED');
+    const messages = timeline.map(({ event }) => ('message' in event ? event.message ?? '' : ''));
+    expect(messages.some((message) => message.includes('pip: Successfully installed'))).toBe(true);
+    const installed = timeline.find(({ event }) => event.kind === 'info' && /Installed comp in/.test(event.message));
+    const running = timeline.findIndex(({ event }) => event.kind === 'task-state' && event.state === 'RUNNING');
+    expect(installed).toBeDefined();
+    expect(timeline.indexOf(installed!)).toBeLessThan(running);
+    // the task's time starts after the install
+    expect(Date.parse(outcome.tasks[0].startedAt!)).toBeGreaterThanOrEqual(installed!.at - 5);
+  });
+});
+
 describe('task timeouts (weak)', () => {
   const withDeadline = (documents: IrDocuments, seconds: string): IrDocuments => {
     const spec = documents.pipelineSpec as { deploymentSpec: { executors: Record<string, unknown> } };
@@ -156,7 +188,7 @@ describe('task timeouts (weak)', () => {
 
   it('fails a task after the default from the settings where the IR sets none', async () => {
     const outcome = await run([shell('stuck', 'sleep 300')], { defaultTimeoutSeconds: 1 }).result;
-    expect(outcome.error).toBe('task "stuck" failed: timed out after 1s (local.task_timeout_seconds in the settings) and was stopped');
+    expect(outcome.error).toBe('task "stuck" failed: timed out after 1s (deploy.task_timeout_seconds in the settings) and was stopped');
   });
 });
 

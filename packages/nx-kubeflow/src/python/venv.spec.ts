@@ -51,6 +51,14 @@ describe('ensureProjectVenv', () => {
     expect(afterDependencyChange.dir).toBe(first.dir);
   });
 
+  it('says what pip is doing while it installs, and how long the install took (stumble 5)', async () => {
+    const messages: string[] = [];
+    await ensureProjectVenv({ workspaceRoot, projectRoot: 'components/demo', interpreter, extras: [], log: (message) => messages.push(message) });
+    expect(messages.filter((message) => message.startsWith('  pip: ')).length).toBeGreaterThan(0);
+    expect(messages.some((message) => /^ {2}pip: Successfully installed .*demo-component/.test(message))).toBe(true);
+    expect(messages[messages.length - 1]).toMatch(/^Installed components\/demo in \d+\.\ds$/);
+  });
+
   it("ends a failed install with pip's last lines and leaves no stamp claiming success", async () => {
     write(
       'components/demo/pyproject.toml',

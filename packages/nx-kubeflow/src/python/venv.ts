@@ -33,6 +33,9 @@ export interface EnsureVenvOptions {
 
 export class VenvInstallError extends Error {}
 
+/** pip's lines that say what it is doing: one per package it resolves, then the install itself. */
+const PIP_PROGRESS = /^\s*(Collecting|Obtaining|Building wheels? for|Installing collected packages|Successfully installed)\b/;
+
 export function venvDir(workspaceRoot: string, projectRoot: string): string {
   return resolve(workspaceRoot, projectRoot, '.venv');
 }
@@ -109,7 +112,12 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
   // An editable install builds in the dependency's own folder (setuptools writes its
   // egg-info there), so two venvs must not install the same local package at once.
   const dependencyRoots = localDependencies.map((root) => resolve(options.workspaceRoot, root)).sort();
-  const install = () => runProcess(python, installArgs, { stream: options.verbose, tailLines: 40 });
+  // pip is quiet for long stretches while it downloads and builds: its own progress lines say it is working.
+  const started = Date.now();
+  const progress = options.verbose ? undefined : (line: string) => {
+    if (PIP_PROGRESS.test(line)) log(`  pip: ${line.trim()}`);
+  };
+  const install = () => runProcess(python, installArgs, { stream: options.verbose, tailLines: 40, onLine: progress });
   const installed = await dependencyRoots.reduceRight<() => Promise<Awaited<ReturnType<typeof install>>>>(
     (inner, root) => () => withPathLock(root, inner),
     install,
@@ -121,6 +129,7 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
         formatTail(installed),
     );
   }
+  log(`Installed ${options.projectRoot}${extras} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   writeFileSync(
     stampFile,
     JSON.stringify({ fingerprint, interpreter: options.interpreter.executable, localDependencies }, null, 2) + '\n',

@@ -22,6 +22,8 @@ export interface LocalBackendOptions {
   onMessage?: (message: string) => void;
   /** Only say whether a version would be published; write nothing, run nothing. */
   dryRun?: boolean;
+  /** A task's time limit where its IR sets no set_timeout (deploy.task_timeout_seconds). */
+  taskTimeoutSeconds?: number;
 }
 
 interface PendingRun {
@@ -71,6 +73,7 @@ export class LocalBackend implements PipelineBackend {
       workspaceRoot: this.options.workspaceRoot,
       parallel: this.options.parallel,
       cacheDir: 'dist/kfp-local/cache',
+      defaultTimeoutSeconds: this.options.taskTimeoutSeconds,
       signal: follow.signal,
       onEvent: (event: RunEvent) => {
         if (event.kind === 'task-state') follow.onTaskStateChange?.(event);
