@@ -64,9 +64,7 @@ describe('component generator', () => {
       inputs: [
         { name: 'dataset', type: 'Dataset' },
         { name: 'learning_rate', type: 'Float', default: '0.01' },
-        // the run's identity: KFP's driver resolves these placeholders only as task input values
-        { name: 'pipeline_job_name', type: 'String', default: '{{$.pipeline_job_name}}' },
-        { name: 'pipeline_job_uuid', type: 'String', default: '{{$.pipeline_job_uuid}}' },
+        // the task's name: KFP's driver resolves the placeholder only as a task input value
         { name: 'pipeline_task_name', type: 'String', default: '{{$.pipeline_task_name}}' },
       ],
       outputs: [
@@ -79,8 +77,9 @@ describe('component generator', () => {
           command: ['python', 'src/run.py'],
           args: [
             '--executor-input', { executorInput: null },
-            '--pipeline-job-name', { inputValue: 'pipeline_job_name' },
-            '--pipeline-job-uuid', { inputValue: 'pipeline_job_uuid' },
+            // the run's: args, so KFP's cache key stays the same from run to run
+            '--pipeline-job-name', '{{$.pipeline_job_name}}',
+            '--pipeline-job-uuid', '{{$.pipeline_job_uuid}}',
             '--pipeline-task-name', { inputValue: 'pipeline_task_name' },
             '--dataset', { inputPath: 'dataset' },
             '--learning-rate', { inputValue: 'learning_rate' },

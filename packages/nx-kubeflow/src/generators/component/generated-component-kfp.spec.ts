@@ -41,16 +41,15 @@ it('generates a component whose arguments and run.py speak KFP executor input an
     '--executor-input',
     '{{$}}',
     '--pipeline-job-name',
-    "{{$.inputs.parameters['pipeline_job_name']}}",
+    '{{$.pipeline_job_name}}',
     '--pipeline-job-uuid',
-    "{{$.inputs.parameters['pipeline_job_uuid']}}",
+    '{{$.pipeline_job_uuid}}',
     '--pipeline-task-name',
     "{{$.inputs.parameters['pipeline_task_name']}}",
   ]);
-  // the run's identity as inputs defaulting to KFP's placeholders: its driver resolves them only as task input values
+  // the task's name as an input defaulting to KFP's placeholder (its driver resolves it only as a task input
+  // value); the run's name and id stay args, since an input holding them would change KFP's cache key every run
   expect(spec!.inputs.filter((input) => input.name.startsWith('pipeline_'))).toEqual([
-    { name: 'pipeline_job_name', type: 'String', default: '{{$.pipeline_job_name}}' },
-    { name: 'pipeline_job_uuid', type: 'String', default: '{{$.pipeline_job_uuid}}' },
     { name: 'pipeline_task_name', type: 'String', default: '{{$.pipeline_task_name}}' },
   ]);
 
