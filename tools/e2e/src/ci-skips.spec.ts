@@ -25,7 +25,8 @@ describe('CI and skipped suites', () => {
       {
         cwd: SOURCE_WORKSPACE,
         encoding: 'utf8',
-        env: { ...process.env, NX_KUBEFLOW_REQUIRE_ALL: '', NX_KUBEFLOW_REQUIRE: '', NX_KUBEFLOW_SHARED_KFP: '/nonexistent/shared/kfp', ...env },
+        // FORCE_COLOR=0: Nx runs this suite with FORCE_COLOR set, and colour codes would split the summary line
+        env: { ...process.env, FORCE_COLOR: '0', NX_KUBEFLOW_REQUIRE_ALL: '', NX_KUBEFLOW_REQUIRE: '', NX_KUBEFLOW_SHARED_KFP: '/nonexistent/shared/kfp', ...env },
       },
     );
     return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
