@@ -74,7 +74,7 @@ describeWithEngines('affected deploys to Kubeflow (the KFP test server) with rea
     expect(result.output).toMatch(/\[trainer\] /);
     expect(server.state.versionsOf('training-pipeline')).toHaveLength(1);
     expect(server.state.versionsOf('loader-only')).toHaveLength(1);
-    const ir = readFileSync(join(workspace.root, 'dist/pipelines/training-pipeline/pipeline.yaml'), 'utf8');
+    const ir = readFileSync(join(workspace.root, 'dist/pipelines/training-pipeline/production/pipeline.yaml'), 'utf8');
     expect(ir).toContain(`image: ${registry}/trainer@sha256:`);
     expect(ir).toContain(`image: ${registry}/data-loader@sha256:`);
   });

@@ -80,7 +80,7 @@ describe('settings through the CLI: secrets hidden, broken files named before an
       const result = workspace.nx('run', 'training-pipeline:compile', '--skip-nx-cache', '--outputStyle=static');
       expect(result.status).not.toBe(0);
       expect(result.output).toMatch(position());
-      expect(existsSync(file('dist/pipelines/training-pipeline/pipeline.yaml'))).toBe(false);
+      expect(existsSync(file('dist/pipelines/training-pipeline/development/pipeline.yaml'))).toBe(false);
     });
 
     it('docker-build names it before staging or building', () => {

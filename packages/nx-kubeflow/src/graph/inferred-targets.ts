@@ -59,11 +59,16 @@ export const BUILT_IMAGE_REFERENCES_COMMAND =
 
 /**
  * pipeline.yaml + its components -> KFP IR. Inputs: the pipeline's own files
- * except settings.local.toml (git ignores it and compile never reads it), the
- * production files of the components it uses (their component.yaml,
- * pyproject.toml, settings), and ENV_FOR_DYNACONF, which picks the
- * [<env>.parameters] when --env is not given.
+ * except settings.local.toml (git ignores it and compile never reads it) and
+ * the production files of the components it uses (their component.yaml,
+ * pyproject.toml, settings). The environment is an option, development unless
+ * -c/--env names another, so every run declares the one file it writes and a
+ * cache hit restores it (ENV_FOR_DYNACONF, which Nx cannot put in a path,
+ * does not choose it here).
  */
+/** The environment `nx run <p>:compile` compiles for when -c/--env names none (dynaconf's default). */
+export const DEFAULT_COMPILE_ENV = 'development';
+
 export function compileTarget(projectName: string, environments: readonly string[] = []): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:compile`,
@@ -72,17 +77,13 @@ export function compileTarget(projectName: string, environments: readonly string
       'default',
       '!{projectRoot}/config/settings.local.toml',
       '^production',
-      { env: 'ENV_FOR_DYNACONF' },
       { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
     ],
     // The IR file, not a folder: deploy's GitOps output lives under dist/pipelines/<project>, and a
     // folder output would archive that into compile's cache and delete it on every cache restore.
-    // One file per environment (compile-pipeline-project.ts, pipelineOutputFile): -c <env> and --env
-    // name it. A run with neither (its environment from ENV_FOR_DYNACONF, else development) declares
-    // no output, so a cache hit replays its log but cannot restore the file: a glob over the
-    // environments would archive, and restore over newer ones, the other environments' files.
+    // One file per environment (compile-pipeline-project.ts, pipelineOutputFile), named by the env option.
     outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/{options.env}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
-    options: {},
+    options: { env: DEFAULT_COMPILE_ENV },
     ...environmentConfigurations(environments),
     metadata: {
       description: 'Check pipeline.yaml and compile it to KFP v2 IR (--env selects [<env>.parameters])',

@@ -24,7 +24,7 @@ export function pipelineNextSteps(options: NormalizedPipelineOptions): string {
   return [
     `Next steps for ${options.name}:`,
     `  - check the wiring in ${options.projectRoot}/pipeline.yaml`,
-    `  - npx nx run ${options.name}:compile   (KFP IR in dist/pipelines/${options.name}/pipeline.yaml)`,
+    `  - npx nx run ${options.name}:compile   (KFP IR in dist/pipelines/${options.name}/development/pipeline.yaml)`,
     `  - npx nx run ${options.name}:run       (runs it on this machine)`,
     `  - set kfp.host and image.registry for production in ${options.projectRoot}/config/settings.toml, then npx nx run ${options.name}:deploy -c production`,
   ].join('\n');

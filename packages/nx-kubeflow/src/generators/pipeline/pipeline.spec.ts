@@ -93,7 +93,7 @@ describe('pipeline generator', () => {
     await generate('data-loader,trainer,evaluator');
     expect(tree.read('pipelines/training/pipeline.yaml', 'utf-8')).toBe(`# yaml-language-server: $schema=../../node_modules/nx-kubeflow/src/pipeline/pipeline.schema.json
 # The training pipeline. \`nx run training:compile\` checks this file and writes
-# KFP v2 IR to dist/pipelines/training/pipeline.yaml. Parameter defaults can be
+# KFP v2 IR to dist/pipelines/training/<env>/pipeline.yaml. Parameter defaults can be
 # overridden per environment in config/settings.toml under [<env>.parameters].
 name: training
 description: 'Runs data-loader, trainer, evaluator'
