@@ -194,3 +194,14 @@ implementation:
     });
   });
 });
+
+describe('component.yaml alias bomb', () => {
+  it('is refused at the line of the alias that starts it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10).fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`).join(', ')}]`);
+    const text = `name: x\n${levels.join('\n')}\nimplementation: {container: {image: i, command: [echo]}}\n`;
+    const { problems } = parseComponentSpec(text, FILE);
+    // line 4: the first alias (*b) whose anchor holds aliases itself; each level multiplies the one below
+    expect(problems).toEqual([expect.objectContaining({ file: FILE, field: '(file)', line: 4, message: expect.stringMatching(/^not valid YAML: Excessive alias count/) })]);
+  });
+});

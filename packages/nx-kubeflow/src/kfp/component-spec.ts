@@ -15,6 +15,7 @@ import { checkDefault } from './component-defaults';
 import { checkCommandLine } from './component-placeholders';
 import { PYYAML_SCALAR_TAGS, PyTimestamp, PyUnloadable, pyStr } from './pyyaml-schema';
 import { suggestKnownType } from './type-suggestions';
+import { aliasBombOffset } from './yaml-aliases';
 
 export interface SpecProblem {
   file: string;
@@ -95,7 +96,9 @@ export function parseComponentSpec(
   try {
     raw = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    report('(file)', `not valid YAML: ${(error as Error).message}`);
+    // too many aliases (an alias bomb): named at the alias that starts it
+    const { line, col } = lineCounter.linePos(aliasBombOffset(document));
+    problems.push({ file, field: '(file)', line, column: col, message: `not valid YAML: ${(error as Error).message}` });
     return { problems, warnings };
   }
   if (!isDict(raw)) {

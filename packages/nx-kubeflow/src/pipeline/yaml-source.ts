@@ -2,7 +2,8 @@
  * A parsed YAML file that remembers where every value came from, so that
  * problems found in the plain JavaScript value can point at a line and column.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { aliasBombOffset } from '../kfp/yaml-aliases';
 
 /** How many alias expansions toJS allows before it calls the file an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -96,35 +97,4 @@ function keyText(key: unknown): string | undefined {
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
-}
-
-/**
- * Where an alias bomb starts: the first alias whose anchor holds aliases
- * itself (each level multiplies the one below), else the first alias.
- */
-export function aliasBombOffset(document: Document.Parsed): number {
-  let first: number | undefined;
-  let nested: number | undefined;
-  visit(document, {
-    Alias(_key, alias) {
-      const offset = alias.range?.[0] ?? 0;
-      first ??= offset;
-      const target = alias.resolve(document);
-      let holdsAliases = false;
-      if (target) {
-        visit(target, {
-          Alias() {
-            holdsAliases = true;
-            return visit.BREAK;
-          },
-        });
-      }
-      if (holdsAliases) {
-        nested = offset;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return nested ?? first ?? 0;
 }
