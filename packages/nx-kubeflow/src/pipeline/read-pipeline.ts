@@ -3,6 +3,7 @@
  * file's own shape (keys, value types, names, parameter defaults); what needs
  * the components is in check-pipeline.ts. Problems are collected, never thrown.
  */
+import { closestName } from '../kfp/type-suggestions';
 import { parameterTypeOf } from '../kfp/parameter-types';
 import { durationToSeconds } from '../kfp/retry-policy';
 import {
@@ -495,7 +496,8 @@ class PipelineReader {
   private unknownKeys(raw: Dict, path: YamlPath, allowed: readonly string[], what: string, task?: string): void {
     for (const key of Object.keys(raw)) {
       if (allowed.includes(key)) continue;
-      const suggestion = closest(key, allowed);
+      // the allowed key a typo most likely meant (edit distance at most 2)
+      const suggestion = closestName(key, allowed);
       this.report([...path, key], `unknown key "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${allowed.join(', ')}.`, {
         task,
         of: 'key',
@@ -519,32 +521,4 @@ class PipelineReader {
 
 export function formatField(path: YamlPath): string {
   return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), '');
-}
-
-/** The allowed key a typo most likely meant (edit distance at most 2). */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }
