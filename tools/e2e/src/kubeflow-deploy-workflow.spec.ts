@@ -14,11 +14,11 @@ import { WorkspaceCopy } from './workspace-copy';
  * with the same results as in subprocess mode.
  *
  * Needs docker, the base image and the registry (tools/ci/container-engines.sh);
- * without them it skips, saying so, unless NX_KUBEFLOW_REQUIRE_ENGINES=1.
+ * without them it skips, saying so, unless NX_KUBEFLOW_REQUIRE_ENGINES=1 or NX_KUBEFLOW_REQUIRE_ALL=1 (CI).
  */
 const REGISTRY = process.env.NX_KUBEFLOW_TEST_REGISTRY ?? '';
 const BASE_IMAGE = process.env.NX_KUBEFLOW_TEST_BASE_IMAGE ?? 'localhost/python-base:bookworm';
-const REQUIRED = process.env.NX_KUBEFLOW_REQUIRE_ENGINES === '1';
+const REQUIRED = process.env.NX_KUBEFLOW_REQUIRE_ENGINES === '1' || process.env.NX_KUBEFLOW_REQUIRE_ALL === '1';
 
 function enginesAvailable(): string | undefined {
   if (!REGISTRY) return 'NX_KUBEFLOW_TEST_REGISTRY is not set';
