@@ -16,6 +16,13 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What is kept of one output line: a child can print hundreds of MB without a
+ * newline, and the line would sit in memory whole, then in a tail, an error
+ * message and the terminal. The rest of such a line is counted, not kept.
+ */
+export const MAX_LINE_CHARS = 16 * 1024;
+
 export interface ProcessResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -36,6 +43,15 @@ export function runProcess(
   const keep = options.tailLines ?? 30;
   const tail: string[] = [];
   const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
+  // characters of the current line dropped beyond MAX_LINE_CHARS
+  const dropped: Record<'stdout' | 'stderr', number> = { stdout: 0, stderr: 0 };
+  const complete = (stream: 'stdout' | 'stderr', raw: string): string => {
+    const extra = dropped[stream] + Math.max(0, raw.length - MAX_LINE_CHARS);
+    dropped[stream] = 0;
+    // redacted before it is cut, so a credential is hidden whole where the kept part holds it
+    const line = redactKnownSecrets(raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw);
+    return extra > 0 ? `${line}… (${extra} more characters)` : line;
+  };
 
   const remember = (line: string) => {
     tail.push(line);
@@ -55,10 +71,14 @@ export function runProcess(
 
     const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
-      partial[stream] = lines.pop() ?? '';
+      const rest = lines.pop() ?? '';
+      // an unfinished line keeps at most its first MAX_LINE_CHARS (and a little more, so a credential across the cut is still matched)
+      const keep = MAX_LINE_CHARS + 1024;
+      if (rest.length > keep) dropped[stream] += rest.length - keep;
+      partial[stream] = rest.length > keep ? rest.slice(0, keep) : rest;
       for (const raw of lines) {
         // A child's output (an engine echoing a build secret or a registry login) is printed and quoted in errors: never with a credential this process holds.
-        const line = redactKnownSecrets(raw);
+        const line = complete(stream, raw);
         remember(line);
         options.onLine?.(line, stream);
         if (options.stream) {
@@ -75,7 +95,7 @@ export function runProcess(
       options.signal?.removeEventListener('abort', abort);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream]) {
-          const line = redactKnownSecrets(partial[stream]);
+          const line = complete(stream, partial[stream]);
           remember(line);
           options.onLine?.(line, stream);
           if (options.stream) {
