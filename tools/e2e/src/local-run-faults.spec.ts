@@ -51,10 +51,10 @@ describe('local runs under faults, through the nx CLI', () => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   };
-  const waitFor = async (check: () => boolean, ms: number, what: string) => {
+  const waitFor = async (check: () => boolean, ms: number, what: string | (() => string)) => {
     const until = Date.now() + ms;
     while (!check()) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
       await new Promise((done) => setTimeout(done, 100));
     }
   };
@@ -141,7 +141,11 @@ describe('local runs under faults, through the nx CLI', () => {
     const processes = taskPids.map(pidOf);
     process.kill(parentOf(pidOf('graceful')), 'SIGKILL');
     await exited;
-    await waitFor(() => processes.every((pid) => !alive(pid)), 30_000, 'the tasks to be stopped');
+    await waitFor(
+      () => processes.every((pid) => !alive(pid)),
+      30_000,
+      () => `the tasks to be stopped; alive: ${processes.filter(alive).map((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').slice(0, 80)).join(' | ')}`,
+    );
     await waitFor(() => latest('killed').state !== 'RUNNING', 10_000, 'run.json to be marked');
     expect(latest('killed').state).toBe('CANCELLED');
   });

@@ -54,6 +54,8 @@ export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcess
       detached: process.platform !== 'win32',
     });
     closeSync(log); // the child holds its own copy
+    // Told at once, not on 'spawn' (a later tick): a runner killed in between would leave this group unknown to it.
+    if (child.pid !== undefined) options.watchdog?.started(child.pid);
 
     const signalGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
@@ -83,10 +85,7 @@ export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcess
     };
 
     child.once('spawn', () => {
-      if (child.pid !== undefined) {
-        options.watchdog?.started(child.pid);
-        options.onStart?.(child.pid);
-      }
+      if (child.pid !== undefined) options.onStart?.(child.pid);
       if (options.signal?.aborted) stop();
       if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
         timeoutTimer = setTimeout(() => {
