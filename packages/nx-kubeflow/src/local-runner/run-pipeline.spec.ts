@@ -347,3 +347,12 @@ describe('runPipeline: interrupt', () => {
     expect(outcome.tasks[0]).toMatchObject({ state: 'CANCELLED', attempts: 1 });
   });
 });
+
+describe('runPipeline: inputs named as Object.prototype members (issue 12, broken 7)', () => {
+  it('gives them their defaults, not Object\'s built-ins', async () => {
+    const { result } = run([{ name: 'names', component: 'builtin-names' }]);
+    const outcome = await result;
+    expect(outcome.state).toBe('SUCCEEDED');
+    expect(taskOf(readRecord(outcome.runDir), 'names').outputs?.parameters.seen).toBe('the constructor default|the toString default');
+  });
+});

@@ -119,21 +119,22 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
 
 /** Parameter values after defaults (addDefaultParams in the launcher) and upstream artifacts' locations. */
 function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
-  const parameters: Record<string, unknown> = {};
+  // null prototype and own-key tests: an input named constructor or toString is only ever a name
+  const parameters: Record<string, unknown> = Object.create(null);
   for (const [name, source] of Object.entries(task.parameterInputs)) {
     if (source.kind === 'constant') parameters[name] = source.value;
     else if (source.kind === 'root-parameter') {
-      if (source.name in ctx.rootParameters) parameters[name] = ctx.rootParameters[source.name];
+      if (Object.hasOwn(ctx.rootParameters, source.name)) parameters[name] = ctx.rootParameters[source.name];
     } else {
       const upstream = ctx.outputsOf(source.task);
-      if (!upstream || !(source.output in upstream.parameters)) {
+      if (!upstream || !Object.hasOwn(upstream.parameters, source.output)) {
         throw new TaskFailure(`task "${task.name}": input "${name}" needs output parameter "${source.output}" of task "${source.task}", which it did not produce`);
       }
       parameters[name] = upstream.parameters[source.output];
     }
   }
   for (const [name, definition] of Object.entries(task.inputParameterDefinitions)) {
-    if (!(name in parameters) && definition.defaultValue !== undefined) parameters[name] = definition.defaultValue;
+    if (!Object.hasOwn(parameters, name) && definition.defaultValue !== undefined) parameters[name] = definition.defaultValue;
   }
   const artifacts: Record<string, ArtifactLocation> = {};
   for (const [name, source] of Object.entries(task.artifactInputs)) {
