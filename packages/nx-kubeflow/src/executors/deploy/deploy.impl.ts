@@ -8,6 +8,7 @@ import { IrReadError, RunSetupError } from '../../local-runner/index';
 import { PipelineCheckError } from '../../pipeline/pipeline-problems';
 import { SettingsError } from '../../settings/index';
 import { redactedErrorMessage, redactedLine, redactingLog, registerEnvironmentSecrets } from '../../secrets/index';
+import { settingsFilesAreValid } from '../settings/settings-preflight';
 import type { DeployExecutorSchema } from './schema';
 
 /** Errors that are the user's to fix: their message is the whole story. */
@@ -24,6 +25,8 @@ export default async function deployExecutor(
   const projectName = context.projectName ?? '';
   // Before anything is read or printed: a settings error or a child's output may quote a credential the environment holds.
   registerEnvironmentSecrets(process.env);
+  // every settings file the pipeline and its components read, named file:line:column before anything runs
+  if (!settingsFilesAreValid(context)) return { success: false };
   const controller = new AbortController();
   // Ctrl-C reaches this process, then Nx sends SIGTERM to its whole process tree, more than once, and exits
   // without waiting: every such signal is held here (a second one with no listener would end this process
