@@ -110,10 +110,11 @@ describeWithEngines('affected deploys to Kubeflow (the KFP test server) with rea
     await compile(); // the cache entry is made with no GitOps file beside the IR
     await deployCrd();
     expect(readFileSync(resources, 'utf8')).toContain('kind: PipelineVersion');
-    // a cache hit with the IR missing on disk makes Nx restore the compile outputs
-    rmSync(join(folder, 'pipeline.yaml'));
+    // a cache hit with the IR missing on disk makes Nx restore the compile outputs (one IR per environment)
+    const ir = join(folder, 'production', 'pipeline.yaml');
+    rmSync(ir);
     expect(await compile()).toContain('[local cache]');
-    expect(existsSync(join(folder, 'pipeline.yaml'))).toBe(true);
+    expect(existsSync(ir)).toBe(true);
     expect(readFileSync(resources, 'utf8')).toContain('kind: PipelineVersion');
   });
 
