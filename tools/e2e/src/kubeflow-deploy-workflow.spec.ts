@@ -95,7 +95,7 @@ describeWithEngines('affected deploys to Kubeflow (the KFP test server) with rea
 
   it('GitOps output survives compile cache restores (compile caches its IR file, not the folder)', async () => {
     const folder = join(workspace.root, 'dist/pipelines/training-pipeline');
-    const resources = join(folder, 'kubeflow-resources.yaml');
+    const resources = join(folder, 'production', 'kubeflow-resources.yaml');
     const deployCrd = async () => {
       const result = await nx('run', 'training-pipeline:deploy', '-c', 'production', '--output', 'crd');
       expect(result.status === 0 ? '' : result.output).toBe('');

@@ -46,7 +46,9 @@ export function createBackend(options: {
   }
   if (kind === 'crd') {
     return new GitOpsBackend({
-      outputFile: join(options.workspaceRoot, 'dist', 'pipelines', options.projectName, 'kubeflow-resources.yaml'),
+      // Beside the environment's IR: each environment's resources are their own file, so a
+      // production deploy never overwrites what staging wrote for its GitOps repository.
+      outputFile: join(options.workspaceRoot, 'dist', 'pipelines', options.projectName, settings.env, 'kubeflow-resources.yaml'),
       namespace: settings.namespace || undefined,
       dryRun: options.dryRun,
       log,

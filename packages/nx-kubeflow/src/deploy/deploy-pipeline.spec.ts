@@ -208,15 +208,24 @@ describe('deploy as GitOps resources (kfp.mode = "crd" or --output crd)', () => 
     const result = await deploy({ output: 'crd' });
     expect(result.backend).toBe('crd');
     expect(server.requests).toHaveLength(requests);
-    const file = join(workspaceRoot, 'dist/pipelines/p/kubeflow-resources.yaml');
+    const file = join(workspaceRoot, 'dist/pipelines/p/production/kubeflow-resources.yaml');
     const kinds = parseAllDocuments(readFileSync(file, 'utf8')).map((document) => (document.toJSON() as { kind: string }).kind);
     expect(kinds).toEqual(['Pipeline', 'PipelineVersion']);
+  });
+
+  it('writes one file per environment, beside its IR: deploying one environment leaves the other', async () => {
+    await deploy({ output: 'crd' });
+    await deploy({ output: 'crd', env: 'development' });
+    for (const env of ['production', 'development']) {
+      const text = readFileSync(join(workspaceRoot, `dist/pipelines/p/${env}/kubeflow-resources.yaml`), 'utf8');
+      expect({ env, kinds: parseAllDocuments(text).map((document) => (document.toJSON() as { kind: string }).kind) }).toEqual({ env, kinds: ['Pipeline', 'PipelineVersion'] });
+    }
   });
 
   it('is chosen by kfp.mode, and a dry run writes no file', async () => {
     write('pipelines/p/config/settings.toml', '[production]\nkfp.mode = "crd"\n');
     await deploy({ dryRun: true });
-    expect(existsSync(join(workspaceRoot, 'dist/pipelines/p/kubeflow-resources.yaml'))).toBe(false);
+    expect(existsSync(join(workspaceRoot, 'dist/pipelines/p/production/kubeflow-resources.yaml'))).toBe(false);
     expect((await deploy()).backend).toBe('crd');
   });
 });
