@@ -27,11 +27,22 @@ export interface NxKubeflowPluginOptions {
   pipelinesDir?: string;
   /** Folder whose <name>/pyproject.toml files are shared Python packages (component-runtime lives here). */
   packagesDir?: string;
+  /**
+   * How a new component depends on component-runtime: "source", the copy in
+   * <packagesDir>/component-runtime as a path dependency (the team owns its
+   * code; `nx add` writes it there), or a version such as "0.1.0", pinned as
+   * `component-runtime==0.1.0` from the package index (`init --runtime=pinned`).
+   * The copy wins while it exists: the generator reads the tree, not only this.
+   */
+  componentRuntime?: string;
 }
 
 export type NormalizedPluginOptions = Required<NxKubeflowPluginOptions>;
 
 export const PLUGIN_PACKAGE_NAME = 'nx-kubeflow';
+
+/** componentRuntime's value for "the workspace holds the runtime's source". */
+export const COMPONENT_RUNTIME_SOURCE = 'source';
 
 export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = Object.freeze({
   testTargetName: 'test',
@@ -44,6 +55,7 @@ export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = Object.freeze({
   componentsDir: 'components',
   pipelinesDir: 'pipelines',
   packagesDir: 'packages',
+  componentRuntime: COMPONENT_RUNTIME_SOURCE,
 });
 
 /** Fills in the defaults; folders lose leading "./" and trailing "/". */
