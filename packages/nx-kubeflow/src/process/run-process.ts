@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { redactKnownSecrets } from '../secrets/index';
+import { knownSecrets, redactKnownSecrets } from '../secrets/index';
 
 export interface RunProcessOptions {
   cwd?: string;
@@ -42,20 +42,20 @@ export function runProcess(
 ): Promise<ProcessResult> {
   const keep = options.tailLines ?? 30;
   const tail: string[] = [];
-  const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
-  // characters of the current line dropped beyond MAX_LINE_CHARS
-  const dropped: Record<'stdout' | 'stderr', number> = { stdout: 0, stderr: 0 };
-  const complete = (stream: 'stdout' | 'stderr', raw: string): string => {
-    const extra = dropped[stream] + Math.max(0, raw.length - MAX_LINE_CHARS);
-    dropped[stream] = 0;
-    // redacted before it is cut, so a credential is hidden whole where the kept part holds it
-    const line = redactKnownSecrets(raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw);
-    return extra > 0 ? `${line}… (${extra} more characters)` : line;
-  };
+  const lines = { stdout: new LineCutter(), stderr: new LineCutter() };
 
   const remember = (line: string) => {
-    tail.push(line);
+    // Quoted in error messages, which end in files (run.json) and CI logs: never with a colour code.
+    tail.push(withoutAnsi(line));
     if (tail.length > keep) tail.shift();
+  };
+  const deliver = (stream: 'stdout' | 'stderr', line: string) => {
+    remember(line);
+    options.onLine?.(line, stream);
+    if (options.stream) {
+      const out = stream === 'stdout' ? process.stdout : process.stderr;
+      out.write(`${options.linePrefix ?? ''}${line}\n`);
+    }
   };
 
   return new Promise((resolve, reject) => {
@@ -69,44 +69,91 @@ export function runProcess(
     if (options.signal?.aborted) abort();
     else options.signal?.addEventListener('abort', abort, { once: true });
 
-    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
-      const rest = lines.pop() ?? '';
-      // an unfinished line keeps at most its first MAX_LINE_CHARS (and a little more, so a credential across the cut is still matched)
-      const keep = MAX_LINE_CHARS + 1024;
-      if (rest.length > keep) dropped[stream] += rest.length - keep;
-      partial[stream] = rest.length > keep ? rest.slice(0, keep) : rest;
-      for (const raw of lines) {
-        // A child's output (an engine echoing a build secret or a registry login) is printed and quoted in errors: never with a credential this process holds.
-        const line = complete(stream, raw);
-        remember(line);
-        options.onLine?.(line, stream);
-        if (options.stream) {
-          const out = stream === 'stdout' ? process.stdout : process.stderr;
-          out.write(`${options.linePrefix ?? ''}${line}\n`);
-        }
-      }
-    };
-    child.stdout.on('data', onData('stdout'));
-    child.stderr.on('data', onData('stderr'));
+    for (const stream of ['stdout', 'stderr'] as const) {
+      // a character split across two chunks is decoded whole
+      child[stream].setEncoding('utf8');
+      // A child's output (an engine echoing a build secret or a registry login) is printed and quoted in errors: never with a credential this process holds.
+      child[stream].on('data', (text: string) => {
+        for (const line of lines[stream].push(text)) deliver(stream, line);
+      });
+    }
 
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       options.signal?.removeEventListener('abort', abort);
       for (const stream of ['stdout', 'stderr'] as const) {
-        if (partial[stream]) {
-          const line = complete(stream, partial[stream]);
-          remember(line);
-          options.onLine?.(line, stream);
-          if (options.stream) {
-            const out = stream === 'stdout' ? process.stdout : process.stderr;
-            out.write(`${options.linePrefix ?? ''}${line}\n`);
-          }
-        }
+        const last = lines[stream].end();
+        if (last !== undefined) deliver(stream, last);
       }
       resolve({ exitCode, signal, tail });
     });
   });
+}
+
+/**
+ * Splits one output stream into lines, each redacted and cut to
+ * MAX_LINE_CHARS. Of a longer line it keeps only the first MAX_LINE_CHARS
+ * plus enough more to hold the longest credential this process knows, so a
+ * credential that starts before the cut is seen whole; the cut then moves in
+ * front of it (KnownSecrets.cutPoint), and no prefix of it is shown. The rest
+ * of the line is counted, not kept.
+ */
+export class LineCutter {
+  private head = '';
+  /** Characters of the current line beyond `head`, not kept. */
+  private dropped = 0;
+  private endsWithCr = false;
+
+  /** The lines `text` completes. */
+  push(text: string): string[] {
+    const complete: string[] = [];
+    const pieces = text.split('\n');
+    for (let index = 0; index < pieces.length; index++) {
+      this.append(pieces[index]);
+      if (index < pieces.length - 1) complete.push(this.take());
+    }
+    return complete;
+  }
+
+  /** The unfinished last line, if there is one. */
+  end(): string | undefined {
+    return this.head || this.dropped ? this.take() : undefined;
+  }
+
+  private append(piece: string): void {
+    if (!piece) return;
+    this.endsWithCr = piece.endsWith('\r');
+    const room = Math.max(0, MAX_LINE_CHARS + Math.max(1024, knownSecrets.longestLength) - this.head.length);
+    if (piece.length <= room) this.head += piece;
+    else {
+      this.head += piece.slice(0, room);
+      this.dropped += piece.length - room;
+    }
+  }
+
+  private take(): string {
+    let raw = this.head;
+    let length = this.head.length + this.dropped;
+    // a CRLF line ending is not part of the line
+    if (this.endsWithCr) {
+      length -= 1;
+      if (this.dropped === 0) raw = raw.slice(0, -1);
+    }
+    this.head = '';
+    this.dropped = 0;
+    this.endsWithCr = false;
+    if (length <= MAX_LINE_CHARS) return redactKnownSecrets(raw);
+    const cut = knownSecrets.cutPoint(raw, MAX_LINE_CHARS);
+    return `${redactKnownSecrets(raw.slice(0, cut))}… (${length - cut} more characters)`;
+  }
+}
+
+/** Terminal escape sequences (colour, cursor moves), as tools write them. */
+const ANSI_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+
+/** The text without terminal escape sequences: for what is quoted or written to a file. */
+export function withoutAnsi(text: string): string {
+  return text.includes('\x1b') ? text.replace(ANSI_SEQUENCE, '') : text;
 }
 
 /** The tail of a process's output, indented, for the end of an error message. */

@@ -51,3 +51,22 @@ describe('the shapes redacted whatever is registered', () => {
     expect(secrets.redact('the Bearer *** was refused; basic auth is off')).toBe('the Bearer *** was refused; basic auth is off');
   });
 });
+
+describe('KnownSecrets.cutPoint', () => {
+  it('moves a cut inside a credential to where it starts, and leaves any other cut alone', () => {
+    const secrets = new KnownSecrets();
+    secrets.add('sekrit-TOKEN-xyz');
+    const text = 'abcd sekrit-TOKEN-xyz efgh';
+    expect(secrets.cutPoint(text, 8)).toBe(5);
+    expect(secrets.cutPoint(text, 5)).toBe(5);
+    expect(secrets.cutPoint(text, 21)).toBe(21);
+    expect(secrets.cutPoint(text, 100)).toBe(text.length);
+  });
+
+  it('takes "Bearer " with a token cut anywhere, known or not', () => {
+    const secrets = new KnownSecrets();
+    secrets.add('sekrit-TOKEN-xyz');
+    expect(secrets.cutPoint('Authorization: Bearer sekrit-TOKEN-xyz', 30)).toBe('Authorization: '.length);
+    expect(new KnownSecrets().cutPoint('Authorization: Bearer eyJhbGciOiJSUzI1NiJ9', 30)).toBe('Authorization: '.length);
+  });
+});

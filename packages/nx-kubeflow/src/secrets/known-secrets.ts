@@ -65,6 +65,46 @@ export class KnownSecrets {
     return this.values.size;
   }
 
+  /** Length of the longest registered form: how far past a cut a credential that starts before it can reach. */
+  get longestLength(): number {
+    let longest = 0;
+    for (const value of this.values) longest = Math.max(longest, value.length);
+    return longest;
+  }
+
+  /**
+   * Where `text` may be cut, at `at` or before it, so that no credential
+   * redact() would hide is split by the cut: one that starts before `at` and
+   * ends after it is left out whole (the cut moves to where it starts). Cut
+   * there, the kept part redacted holds no piece of one, not even a prefix
+   * that redact() could no longer recognise. `text` must reach far enough past
+   * `at` to hold any credential that starts before it (longestLength more
+   * characters); a bearer or basic credential of unknown length is matched as
+   * far as `text` goes.
+   */
+  cutPoint(text: string, at: number): number {
+    if (at >= text.length) return text.length;
+    const patterns = [AUTH_SCHEME_VALUE];
+    if (this.values.size > 0) patterns.push((this.pattern ??= buildPattern([...this.values])));
+    let cut = Math.max(0, at);
+    // Moving the cut back for one pattern can put it inside a match of the other (a token after "Bearer "): until it stays put.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const pattern of patterns) {
+        for (const match of text.matchAll(pattern)) {
+          const start = match.index;
+          if (start >= cut) break;
+          if (start + match[0].length > cut) {
+            cut = start;
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    return cut;
+  }
+
   /**
    * The text with every known credential replaced by ***, and any bearer or
    * basic credential after its scheme (one this process may not hold: a
