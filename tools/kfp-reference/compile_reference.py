@@ -119,6 +119,8 @@ def task_source(task, components, params, job):
     for tol in task.get('tolerations') or []:
         kwargs = ', '.join(f'{k}={v!r}' for k, v in tol.items())
         lines.append(f"    _kubernetes.add_toleration({var}, {kwargs})")
+    if task.get('timeout_seconds') is not None:
+        lines.append(f"    _kubernetes.set_timeout({var}, {task['timeout_seconds']!r})")
     return lines
 
 

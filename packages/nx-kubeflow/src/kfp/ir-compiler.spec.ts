@@ -114,6 +114,40 @@ describe('compilePipeline', () => {
     });
   });
 
+  it("writes a task's timeout as set_timeout does, merged into its executor's other platform settings", () => {
+    const timed = pipeline();
+    timed.tasks[0].timeout_seconds = 1800;
+    timed.tasks[1].timeout_seconds = 90;
+    timed.tasks[1].tolerations = [{ key: 'spot', operator: 'Exists' }];
+    const docs = compilePipeline(options({ pipeline: timed })).documents;
+    expect(docs[1]).toEqual({
+      platforms: {
+        kubernetes: {
+          deploymentSpec: {
+            executors: {
+              'exec-train': { activeDeadlineSeconds: '1800' },
+              'exec-publish': { activeDeadlineSeconds: '90', tolerations: [{ key: 'spot', operator: 'Exists' }] },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('refuses a timeout Kubernetes would refuse, from a definition no reader checked', () => {
+    const timed = pipeline();
+    timed.tasks[0].timeout_seconds = 0;
+    timed.tasks[1].timeout_seconds = 2 ** 31;
+    let error: unknown;
+    try {
+      compilePipeline(options({ pipeline: timed }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IrCompileError);
+    expect((error as IrCompileError).problems.map((p) => `${p.task} ${p.field}`)).toEqual(['train timeout', 'publish timeout']);
+  });
+
   it('reports every problem at once, naming file, task and field', () => {
     const broken = pipeline({
       tasks: [

@@ -15,7 +15,8 @@ import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-d
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { PipelineOutput, rootInputDefinitions, rootOutputs } from './ir-root';
-import { platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
+import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
+import { taskTimeout } from './task-timeout';
 import { irHeader } from './ir-header';
 import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
@@ -89,6 +90,12 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
+    if (task.timeout_seconds !== undefined) {
+      // the reader has checked it; a definition built elsewhere gets the same rule
+      const timeout = taskTimeout(task.timeout_seconds);
+      if ('problem' in timeout) report('timeout', timeout.problem);
+      else platform.activeDeadlineSeconds = activeDeadlineSeconds(timeout.seconds);
+    }
     if (Object.keys(platform).length > 0) built.platformExecutors[executorLabel] = platform;
   }
   return built;

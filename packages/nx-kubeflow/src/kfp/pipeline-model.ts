@@ -149,6 +149,8 @@ export interface PipelineTask {
   env?: Record<string, string>;
   secrets?: SecretAsEnv[];
   tolerations?: Toleration[];
+  /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
+  timeout_seconds?: number;
 }
 
 export interface PipelineDefinition {

@@ -3,7 +3,8 @@
  * writes it: per executor, one secretAsEnv entry per use_secret_as_env call,
  * with both the current secretNameParameter and the deprecated secretName;
  * one tolerations entry per add_toleration call, with only the fields given
- * (json_format.MessageToDict: camelCase, int64 tolerationSeconds as text).
+ * (json_format.MessageToDict: camelCase, int64 tolerationSeconds as text);
+ * activeDeadlineSeconds from set_timeout, an int64 too, so also text.
  */
 import type { SecretAsEnv, Toleration } from './pipeline-model';
 
@@ -26,6 +27,11 @@ export function tolerationEntries(tolerations: Toleration[]): Record<string, unk
     if (toleration.toleration_seconds !== undefined) entry.tolerationSeconds = String(toleration.toleration_seconds);
     return entry;
   });
+}
+
+/** set_timeout's field: the pod's deadline in seconds, as text (json_format writes an int64 so). */
+export function activeDeadlineSeconds(seconds: number): string {
+  return String(seconds);
 }
 
 /** Only written when some executor has platform config, as kfp omits the document otherwise. */

@@ -84,6 +84,7 @@ tasks:
     env: {A: b}
     secrets: [{secret_name: s, keys: {k: K}}]
     tolerations: [{key: k, operator: Equal, value: v, effect: NoSchedule, toleration_seconds: 10}]
+    timeout: 30m
   b: {component: c}
 `;
 
@@ -159,7 +160,7 @@ const CORPUS: Corpus[] = [
     ],
   },
   { path: ['tasks'], good: [], bad: ['null', '{}', '[]', 'x'] },
-  { path: TASK, good: ['{component: c}', '{component: c, arguments: null, after: null, retry: null, resources: null, env: null, secrets: null, tolerations: null}'], bad: ['x', 'null', '{}', '{component: c, typo: 1}', '[c]'] },
+  { path: TASK, good: ['{component: c}', '{component: c, arguments: null, after: null, retry: null, resources: null, env: null, secrets: null, tolerations: null, timeout: null}'], bad: ['x', 'null', '{}', '{component: c, typo: 1}', '[c]'] },
   { path: [...TASK, 'component'], good: ['c', 'data-loader'], bad: ["''", '1', 'null', '[c]'] },
   { path: [...TASK, 'display_name'], good: ['Train', "''", 'null'], bad: ['1', '[x]'] },
   { path: [...TASK, 'arguments'], good: ['null', '{}', '{x: 1}', '{x: x}', '{x: true}', '{x: [1, a]}', '{x: {a: 1}}', '{x: {}}', '{x: {parameter: rate}}', '{x: {task: b, output: o}}'], bad: [] },
@@ -235,6 +236,12 @@ const CORPUS: Corpus[] = [
     good: ['[]', 'null', '[{key: k}]', '[{operator: Exists}]', '[{key: k, operator: Exists}]', '[{key: k, operator: Exists, effect: NoExecute, toleration_seconds: 5}]', '[{key: k, value: v, effect: PreferNoSchedule}]'],
     bad: ['[{}]', '[{value: v}]', '[{operator: Equal}]', '[{key: k, operator: Exists, value: v}]', '[{key: k, operator: In}]', '[{key: k, effect: Never}]', '[{key: 1}]', '[{key: k, value: 1}]'],
   },
+  {
+    path: [...TASK, 'timeout'],
+    good: ['1', '3600', '60.0', '1e3', '2147483647', 'null', '1s', '90s', '30m', '2h', '1d', '2147483647s', '35791394m', '596523h', '24855d', '999999999s', '1000000000s'],
+    bad: ['0', '-1', '1.5', '2147483648', '1e20', '.inf', '.nan', 'true', '[1]', '{s: 1}', "'3600'", "''", '0s', '00s', '090s', '-5s', '1.5h', '1h30m', '30M', '30 m', "' 30m'", '1w', 'forever'],
+  },
+  { path: [...TASK, 'timeout'], good: [], bad: ['2147483648s', '35791395m', '596524h', '24856d', '9999999999s', '100000000m', '1000000h', '100000d', '3000000000s', '2147483650s'] },
   { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]', '[{key: k, toleration_seconds: 9007199254740991}]'], bad: ['[{key: k, toleration_seconds: 9007199254740992}]', '[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
 ];
 
@@ -274,7 +281,7 @@ describe('pipeline.schema.json and readPipeline agree', () => {
 
   it('on required keys', () => {
     const required = [['name'], ['tasks'], [...PARAM, 'type'], [...TASK, 'component'], [...TASK, 'retry', 'max_retry_count'], [...TASK, 'resources', 'accelerator', 'type']];
-    const optional = [['description'], ['parameters'], [...PARAM, 'default'], [...PARAM, 'description'], [...TASK, 'arguments'], [...TASK, 'retry']];
+    const optional = [['description'], ['parameters'], [...PARAM, 'default'], [...PARAM, 'description'], [...TASK, 'arguments'], [...TASK, 'retry'], [...TASK, 'timeout']];
     expectAgreement([
       ...required.map((path) => [`without ${path.join('.')}`, variant(path, REMOVE), 'invalid'] as const),
       ...optional.map((path) => [`without ${path.join('.')}`, variant(path, REMOVE), 'valid'] as const),

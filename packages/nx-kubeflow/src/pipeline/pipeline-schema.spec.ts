@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARAMETER_TYPE_ALIASES, PARAMETER_TYPES } from '../kfp/parameter-types';
+import { MAX_TIMEOUT_SECONDS, TIMEOUT_UNITS } from '../kfp/task-timeout';
 import { PARAMETER_KEYS, PIPELINE_KEYS, TASK_KEYS } from './read-pipeline';
 
 /** The shipped JSON Schema (for editors) and the reader (for compile) must describe the same file. */
@@ -39,9 +40,34 @@ describe('pipeline.schema.json', () => {
     );
   });
 
+  it("bounds a timeout as the reader does: 1 to Kubernetes' 2147483647 seconds, in seconds or in each unit", () => {
+    const [none, seconds, ...durations] = schema.definitions.task.properties.timeout.anyOf;
+    expect(none).toEqual({ type: 'null' });
+    expect(seconds).toEqual({ type: 'integer', minimum: 1, maximum: MAX_TIMEOUT_SECONDS });
+    expect(durations.map((duration: { pattern: string }) => duration.pattern)).toEqual(
+      Object.entries(TIMEOUT_UNITS).map(([unit, perUnit]) => `^(?:${wholeNumbersUpTo(Math.floor(MAX_TIMEOUT_SECONDS / perUnit))})${unit}$`),
+    );
+  });
+
   it('resolves every $ref', () => {
     const refs = JSON.stringify(schema).match(/"\$ref":"#\/definitions\/[^"]+"/g) ?? [];
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) expect(schema.definitions[ref.split('/').pop()!.replace('"', '')]).toBeDefined();
   });
 });
+
+/** A regular expression (no anchors) for the whole numbers 1 to max, without leading zeros. */
+function wholeNumbersUpTo(max: number): string {
+  const digits = String(max);
+  const range = (low: number, high: number) => (low === high ? String(low) : `[${low}-${high}]`);
+  const repeat = (count: number) => (count === 0 ? '' : count === 1 ? '[0-9]' : `[0-9]{${count}}`);
+  // every shorter number, then, digit by digit, those that go below max at that digit, then max
+  const alternatives = digits.length > 1 ? [`[1-9]${digits.length > 2 ? `[0-9]{0,${digits.length - 2}}` : ''}`] : [];
+  for (let index = 0; index < digits.length; index++) {
+    const low = index === 0 ? 1 : 0;
+    const high = Number(digits[index]) - 1;
+    if (high >= low) alternatives.push(digits.slice(0, index) + range(low, high) + repeat(digits.length - index - 1));
+  }
+  alternatives.push(digits);
+  return alternatives.join('|');
+}

@@ -177,6 +177,60 @@ tasks:
     ]);
   });
 
+  it("reads a task's timeout as seconds: an int, as kfp-kubernetes' set_timeout takes it, or 90s, 30m, 2h, 1d", () => {
+    const { definition, problems } = readPipeline(
+      `name: p
+tasks:
+  a: {component: c, timeout: 3600}
+  b: {component: c, timeout: 90s}
+  c: {component: c, timeout: 30m}
+  d: {component: c, timeout: 2h}
+  e: {component: c, timeout: 1d}
+  f: {component: c, timeout: 2147483647}
+  g: {component: c, timeout: 24855d}
+  h: {component: c, timeout: null}
+  i: {component: c}
+`,
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(definition!.tasks.map((task) => task.timeout_seconds)).toEqual([3600, 90, 1800, 7200, 86400, 2147483647, 2147472000, undefined, undefined]);
+  });
+
+  it('refuses every timeout Kubernetes or kfp-kubernetes would not take, all at once, at their line and column', () => {
+    const text = `name: p
+tasks:
+  zero: {component: c, timeout: 0}
+  zero-seconds: {component: c, timeout: 0s}
+  negative: {component: c, timeout: -5}
+  fraction: {component: c, timeout: 1.5}
+  fraction-hours: {component: c, timeout: 1.5h}
+  quoted: {component: c, timeout: '3600'}
+  huge: {component: c, timeout: 2147483648}
+  huge-days: {component: c, timeout: 24856d}
+  word: {component: c, timeout: forever}
+  combined: {component: c, timeout: 1h30m}
+  list: {component: c, timeout: [1]}
+  nan: {component: c, timeout: .nan}
+  upper: {component: c, timeout: 30M}
+`;
+    expect(messages(text)).toEqual([
+      'pipelines/p/pipeline.yaml:3:33: task "zero", timeout: must be 1 second or more; for no timeout, leave the key out (the task then gets deploy.task_timeout_seconds, if the settings give one).',
+      'pipelines/p/pipeline.yaml:4:41: task "zero-seconds", timeout: must be 1 second or more; for no timeout, leave the key out (the task then gets deploy.task_timeout_seconds, if the settings give one).',
+      'pipelines/p/pipeline.yaml:5:37: task "negative", timeout: must be positive (got -5).',
+      'pipelines/p/pipeline.yaml:6:37: task "fraction", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got 1.5).',
+      'pipelines/p/pipeline.yaml:7:43: task "fraction-hours", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "1.5h"). Use a smaller unit for a fraction (90m, not 1.5h).',
+      'pipelines/p/pipeline.yaml:8:35: task "quoted", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "3600"). Write 3600 unquoted for seconds, or 3600s.',
+      "pipelines/p/pipeline.yaml:9:33: task \"huge\", timeout: 2147483648 is more than 2147483647 seconds (about 68 years), the most Kubernetes takes for a pod's activeDeadlineSeconds.",
+      "pipelines/p/pipeline.yaml:10:38: task \"huge-days\", timeout: \"24856d\" is more than 2147483647 seconds (about 68 years), the most Kubernetes takes for a pod's activeDeadlineSeconds.",
+      'pipelines/p/pipeline.yaml:11:33: task "word", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "forever").',
+      'pipelines/p/pipeline.yaml:12:37: task "combined", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "1h30m").',
+      'pipelines/p/pipeline.yaml:13:33: task "list", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got [1]).',
+      'pipelines/p/pipeline.yaml:14:32: task "nan", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got NaN).',
+      'pipelines/p/pipeline.yaml:15:34: task "upper", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "30M").',
+    ]);
+  });
+
   it('asks for tasks and a name when the file has neither', () => {
     expect(messages('description: nothing\n')).toEqual([
       'pipelines/p/pipeline.yaml:1:1: name: is required: the pipeline name, e.g. name: training-pipeline.',

@@ -6,6 +6,7 @@
 import { closestName } from '../kfp/type-suggestions';
 import { parameterTypeOf } from '../kfp/parameter-types';
 import { durationToSeconds } from '../kfp/retry-policy';
+import { taskTimeout } from '../kfp/task-timeout';
 import {
   ARTIFACT_TYPE_NAMES,
   isArtifactTypeName,
@@ -46,6 +47,7 @@ export const TASK_KEYS = [
   'env',
   'secrets',
   'tolerations',
+  'timeout',
 ] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
@@ -216,6 +218,11 @@ class PipelineReader {
     if (secrets) task.secrets = secrets;
     const tolerations = this.readTolerations(name, raw.tolerations);
     if (tolerations) task.tolerations = tolerations;
+    if (raw.timeout !== undefined && raw.timeout !== null) {
+      const timeout = taskTimeout(raw.timeout);
+      if ('problem' in timeout) this.report([...path, 'timeout'], timeout.problem, { task: name });
+      else task.timeout_seconds = timeout.seconds;
+    }
     return task;
   }
 

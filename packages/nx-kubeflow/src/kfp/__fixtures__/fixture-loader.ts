@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions, PipelineOutput } from '../ir-compiler';
 import type { PipelineDefinition, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+import { taskTimeout } from '../task-timeout';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,6 +51,11 @@ function task(name: string, raw: Dict): PipelineTask {
   };
   for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
+  }
+  if (raw.timeout !== undefined) {
+    const timeout = taskTimeout(raw.timeout);
+    if ('problem' in timeout) throw new Error(`task ${name}: timeout ${timeout.problem}`);
+    t.timeout_seconds = timeout.seconds;
   }
   return t;
 }
