@@ -21,7 +21,7 @@ from .kfp_io import (
 from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
 from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # as pyproject.toml says (tests/test_distribution.py checks)
 
 __all__ = [
     "ExecutorIO",
