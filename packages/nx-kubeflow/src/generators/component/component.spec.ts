@@ -1,4 +1,4 @@
-import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse as parseYaml } from 'yaml';
 import { parse as parseToml } from 'smol-toml';
@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsTree } from 'nx/src/generators/tree';
+import { pluginPackage } from '../init/lib/plugin-package';
 import { componentGenerator } from './component';
 
 describe('component generator', () => {
@@ -137,6 +138,72 @@ describe('component generator', () => {
     const lines = tree.read('.gitignore', 'utf-8')!.split('\n');
     expect(lines).toEqual(expect.arrayContaining(['settings.local.toml', '.secrets.*', 'dist/']));
     expect(lines.filter((line) => line.startsWith('.venv'))).toHaveLength(1);
+  });
+
+  describe("follows nx.json's nx-kubeflow options", () => {
+    const setPluginOptions = (options: Record<string, unknown>) =>
+      updateNxJson(tree, { ...readNxJson(tree)!, plugins: [{ plugin: 'nx-kubeflow', options }] });
+
+    it('puts the component under componentsDir, points at the runtime under packagesDir, and names its targets', async () => {
+      setPluginOptions({ componentsDir: 'ml/components', packagesDir: 'ml/python', testTargetName: 'pytest', dockerBuildTargetName: 'image' });
+      tree.write('ml/python/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+      const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+      try {
+        (await componentGenerator(tree, { name: 'scorer' }))();
+        const text = info.mock.calls.map((call) => String(call[0])).join('\n');
+        expect(text).toContain('npx nx run scorer:pytest');
+        expect(text).toContain('npx nx run scorer:image');
+      } finally {
+        info.mockRestore();
+      }
+      const pyproject = parseToml(tree.read('ml/components/scorer/pyproject.toml', 'utf-8')!) as any;
+      expect(pyproject.tool.uv.sources['component-runtime'].path).toBe('../../../ml/python/component-runtime');
+      expect(tree.read('ml/components/scorer/Dockerfile', 'utf-8')).toContain('`nx run scorer:image`');
+      await expect(componentGenerator(tree, { name: 'other', directory: 'components/other' })).rejects.toThrow(
+        '--directory "components/other" is not under ml/components/',
+      );
+      // names are taken across the configured folders too
+      await expect(componentGenerator(tree, { name: 'component-runtime' })).rejects.toThrow('(ml/python/component-runtime)');
+    });
+
+    it("pins component-runtime when the workspace has no copy: nx.json's version, else the one the plugin ships", async () => {
+      tree.delete('packages/component-runtime');
+      setPluginOptions({ componentRuntime: '1.4.2' });
+      await componentGenerator(tree, { name: 'pinned' });
+      const pinned = parseToml(tree.read('components/pinned/pyproject.toml', 'utf-8')!) as any;
+      expect(pinned.project.dependencies).toEqual(['component-runtime==1.4.2', 'dynaconf>=3.2,<4']);
+      expect(pinned.tool.uv).toBeUndefined();
+
+      setPluginOptions({ componentRuntime: 'source' });
+      const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+      try {
+        await componentGenerator(tree, { name: 'fallback' });
+        expect(warn.mock.calls.map((call) => String(call[0])).join('\n')).toContain(
+          'packages/component-runtime is missing, so fallback depends on the published component-runtime==',
+        );
+      } finally {
+        warn.mockRestore();
+      }
+      const fallback = parseToml(tree.read('components/fallback/pyproject.toml', 'utf-8')!) as any;
+      expect(fallback.project.dependencies[0]).toBe(`component-runtime==${pluginPackage().componentRuntimeVersion}`);
+
+      // the workspace's copy wins over a pinned version while it exists
+      tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+      setPluginOptions({ componentRuntime: '1.4.2' });
+      await componentGenerator(tree, { name: 'owned' });
+      const owned = parseToml(tree.read('components/owned/pyproject.toml', 'utf-8')!) as any;
+      expect(owned.project.dependencies[0]).toBe('component-runtime');
+      expect(owned.tool.uv.sources['component-runtime'].path).toBe('../../packages/component-runtime');
+    });
+
+    it('refuses a componentRuntime that is neither "source" nor a version, with the other problems', async () => {
+      tree.delete('packages/component-runtime');
+      setPluginOptions({ componentRuntime: 'latest' });
+      const message = await componentGenerator(tree, { name: 'Bad' }).catch((e: Error) => e.message);
+      expect(message).toContain('"Bad" is not a valid component name');
+      expect(message).toContain(`nx.json: the nx-kubeflow plugin's componentRuntime option is "latest"`);
+      expect(tree.exists('components')).toBe(false);
+    });
   });
 
   describe('refuses, writing nothing', () => {

@@ -9,9 +9,9 @@ export async function componentGenerator(tree: Tree, schema: ComponentGeneratorS
   const options = normalizeOptions(tree, schema);
   addComponentFiles(tree, options);
   ensureGitignoreEntries(tree);
-  if (!tree.exists(join(options.runtimeRoot, 'pyproject.toml'))) {
+  if (options.runtime.kind === 'pinned' && options.runtime.sourceMissing) {
     logger.warn(
-      `${options.runtimeRoot} is missing: the component depends on it (its pyproject.toml points there). Add it before running the tests.`,
+      `${options.runtimeRoot} is missing, so ${options.name} depends on the published component-runtime==${options.runtime.version} from your package index. To own the runtime's code instead, run \`npx nx g nx-kubeflow:init --runtime=source\` and generate again.`,
     );
   }
   // Nx runs the callback once the files are written, and not under --dry-run
@@ -20,12 +20,13 @@ export async function componentGenerator(tree: Tree, schema: ComponentGeneratorS
 
 /** What to do with the new component, with its real name and paths. */
 export function componentNextSteps(options: NormalizedComponentOptions): string {
+  const targets = options.pluginOptions;
   return [
     `Next steps for ${options.name}:`,
     `  - write its logic in ${options.projectRoot}/src/lib/${options.moduleName}.py, its tests in ${options.projectRoot}/tests/`,
-    `  - npx nx run ${options.name}:test`,
-    `  - npx nx g pipeline <pipeline-name> --components ${options.name}   (or add a task naming it to an existing pipeline.yaml)`,
-    `  - npx nx run ${options.name}:docker-build`,
+    `  - npx nx run ${options.name}:${targets.testTargetName}`,
+    `  - npx nx g nx-kubeflow:pipeline <pipeline-name> --components ${options.name}   (or add a task naming it to an existing pipeline.yaml)`,
+    `  - npx nx run ${options.name}:${targets.dockerBuildTargetName}`,
   ].join('\n');
 }
 
@@ -33,6 +34,7 @@ function addComponentFiles(tree: Tree, options: NormalizedComponentOptions): voi
   generateFiles(tree, join(__dirname, 'files'), options.projectRoot, {
     ...options,
     ...templateHelpers(options),
+    targets: options.pluginOptions,
     tmpl: '',
   });
 }

@@ -21,12 +21,13 @@ export async function pipelineGenerator(tree: Tree, schema: PipelineGeneratorSch
 
 /** What to do with the new pipeline, with its real name and paths. */
 export function pipelineNextSteps(options: NormalizedPipelineOptions): string {
+  const targets = options.pluginOptions;
   return [
     `Next steps for ${options.name}:`,
     `  - check the wiring in ${options.projectRoot}/pipeline.yaml`,
-    `  - npx nx run ${options.name}:compile   (KFP IR in dist/pipelines/${options.name}/development/pipeline.yaml)`,
-    `  - npx nx run ${options.name}:run       (runs it on this machine)`,
-    `  - set kfp.host and image.registry for production in ${options.projectRoot}/config/settings.toml, then npx nx run ${options.name}:deploy -c production`,
+    `  - npx nx run ${options.name}:${targets.compileTargetName}   (KFP IR in dist/pipelines/${options.name}/development/pipeline.yaml)`,
+    `  - npx nx run ${options.name}:${targets.runTargetName}       (runs it on this machine)`,
+    `  - set kfp.host and image.registry for production in ${options.projectRoot}/config/settings.toml, then npx nx run ${options.name}:${targets.deployTargetName} -c production`,
   ].join('\n');
 }
 
@@ -34,6 +35,7 @@ function addPipelineFiles(tree: Tree, options: NormalizedPipelineOptions): void 
   generateFiles(tree, join(__dirname, 'files'), options.projectRoot, {
     ...options,
     ...templateHelpers(options),
+    targets: options.pluginOptions,
     tmpl: '',
   });
 }

@@ -1,4 +1,4 @@
-import { logger, type Tree } from '@nx/devkit';
+import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,6 +194,37 @@ tasks:
     );
     await expect(generate('')).rejects.toThrow('--components is empty');
     expect(tree.exists('pipelines')).toBe(false);
+  });
+
+  it('takes --directory under pipelinesDir, and the folders and target names of nx.json', async () => {
+    await pipelineGenerator(tree, { name: 'nightly', components: 'data-loader', directory: 'pipelines/batch/nightly' });
+    expect(tree.exists('pipelines/batch/nightly/pipeline.yaml')).toBe(true);
+    const errors = await pipelineGenerator(tree, { name: 'x', components: 'data-loader', directory: 'flows/x' }).catch((e: Error) => e.message);
+    expect(errors).toContain('--directory "flows/x" is not under pipelines/');
+    const misnamed = await pipelineGenerator(tree, { name: 'x', components: 'data-loader', directory: 'pipelines/y' }).catch((e: Error) => e.message);
+    expect(misnamed).toContain('must end in the pipeline name "x"');
+
+    updateNxJson(tree, {
+      ...readNxJson(tree)!,
+      plugins: [{ plugin: 'nx-kubeflow', options: { componentsDir: 'ml/components', pipelinesDir: 'ml/pipelines', compileTargetName: 'ir', runTargetName: 'go' } }],
+    });
+    tree.rename('components/data-loader/component.yaml', 'ml/components/data-loader/component.yaml');
+    tree.rename('components/trainer/component.yaml', 'ml/components/trainer/component.yaml');
+    const printNextSteps = await pipelineGenerator(tree, { name: 'ml-training', components: 'data-loader,trainer' });
+    expect(tree.exists('ml/pipelines/ml-training/pipeline.yaml')).toBe(true);
+    expect(tree.read('ml/pipelines/ml-training/pipeline.yaml', 'utf-8')).toContain('`nx run ml-training:ir`');
+    const logged = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      printNextSteps();
+      const text = logged.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(text).toContain('npx nx run ml-training:ir');
+      expect(text).toContain('npx nx run ml-training:go');
+    } finally {
+      logged.mockRestore();
+    }
+    // a component outside componentsDir is not one
+    const outside = await pipelineGenerator(tree, { name: 'p2', components: 'evaluator' }).catch((e: Error) => e.message);
+    expect(outside).toContain('unknown component "evaluator": no ml/components/**/evaluator/component.yaml');
   });
 
   it('refuses a name a project already uses, and a broken component.yaml', async () => {

@@ -52,6 +52,8 @@ export function templateHelpers(options: NormalizedComponentOptions) {
     artifactInputs,
     parameterOutputs,
     artifactOutputs,
+    /** The PEP 508 requirement: bare for the workspace's copy (its path is in [tool.uv.sources]), pinned otherwise. */
+    runtimeRequirement: options.runtime.kind === 'pinned' ? `component-runtime==${options.runtime.version}` : 'component-runtime',
     needsJson: [...parameterOutputs].some((io) => io.parameterType!.startsWith('Json')),
     /** A Python string literal. JSON's escapes are valid Python escapes. */
     py: (text: string) => JSON.stringify(text),
