@@ -182,7 +182,7 @@ describe('task timeouts (weak)', () => {
     const tasks = [shell('stuck', 'echo $$ > "$0"; sleep 300', { arguments: { script: { kind: 'literal', value: `echo $$ > ${join(scratch, 'stuck.pid')}; sleep 300` } } })];
     const outcome = await run(tasks, { ir: withDeadline(fixtureIr(tasks), '1') }).result;
     expect(outcome.state).toBe('FAILED');
-    expect(outcome.error).toBe('task "stuck" failed: timed out after 1s (its set_timeout in the IR) and was stopped');
+    expect(outcome.error).toBe('task "stuck" failed: timed out after 1s (its timeout in pipeline.yaml) and was stopped');
     await waitFor(() => !alive(Number(readFileSync(join(scratch, 'stuck.pid'), 'utf8'))), 10_000);
   });
 

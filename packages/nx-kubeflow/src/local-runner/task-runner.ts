@@ -206,7 +206,8 @@ async function runAttempts(
   if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
   for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
   const timeoutSeconds = task.timeoutSeconds ?? (ctx.defaultTimeoutSeconds || undefined);
-  const timeoutSource = task.timeoutSeconds ? 'its set_timeout in the IR' : 'deploy.task_timeout_seconds in the settings';
+  // The IR's activeDeadlineSeconds is pipeline.yaml's timeout (compile writes it as set_timeout does): named where the user wrote it.
+  const timeoutSource = task.timeoutSeconds ? 'its timeout in pipeline.yaml' : 'deploy.task_timeout_seconds in the settings';
 
   for (let attempt = 1; ; attempt++) {
     // Each attempt starts clean, as a new pod would; earlier logs are kept beside the current one.
