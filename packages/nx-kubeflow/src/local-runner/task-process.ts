@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TaskWatchdog } from './task-watchdog';
+import { setLongTimeout, type LongTimeout } from './long-timeout';
 
 export interface TaskProcessOptions {
   command: string;
@@ -45,7 +46,7 @@ export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcess
     let cancelled = false;
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
-    let timeoutTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: LongTimeout | undefined;
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
       env: options.env,
@@ -79,7 +80,7 @@ export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcess
     const finish = (result: TaskProcessResult) => {
       if (finished) return;
       finished = true;
-      if (timeoutTimer) clearTimeout(timeoutTimer);
+      timeoutTimer?.clear();
       options.signal?.removeEventListener('abort', stop);
       resolve(timedOut ? { ...result, timedOut } : result);
     };
@@ -88,7 +89,7 @@ export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcess
       if (child.pid !== undefined) options.onStart?.(child.pid);
       if (options.signal?.aborted) stop();
       if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
-        timeoutTimer = setTimeout(() => {
+        timeoutTimer = setLongTimeout(() => {
           timedOut = true;
           terminate();
         }, options.timeoutMs);
