@@ -1,2 +1,3 @@
 export { createNodes, createNodesV2 } from './graph/create-nodes';
 export { createDependencies } from './graph/create-dependencies';
+export type { NxKubeflowPluginOptions } from './plugin/plugin-options';

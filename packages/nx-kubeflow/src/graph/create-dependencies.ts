@@ -1,38 +1,54 @@
 import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { componentNamesIn } from '../pipeline/pipeline-components';
+import { normalizePluginOptions, type NormalizedPluginOptions, type NxKubeflowPluginOptions } from '../plugin/plugin-options';
 import { readPyproject } from '../python/pyproject';
-import type { NxKubeflowPluginOptions } from './create-nodes';
-import { COMPONENT_MARKER, PIPELINE_MARKER, projectKindOf } from './project-kinds';
+import { GraphCache, graphCachePath } from './graph-cache';
+import { COMPONENT_MARKER, PIPELINE_MARKER, PYTHON_PACKAGE_MARKER, rootMayHoldKind } from './project-kinds';
 
 /**
  * component -> package edges from pyproject path dependencies, and
  * pipeline -> component edges from the tasks of pipeline.yaml, so that a
  * change in component-runtime reaches every component, and a change in a
  * component (its code, component.yaml or settings) reaches every pipeline using it.
+ *
+ * What each pyproject.toml and pipeline.yaml names is cached by the file's
+ * hash (Nx hands every file's hash in context.fileMap), so a graph rebuild
+ * parses only the files that changed.
  */
-export const createDependencies: CreateDependencies<NxKubeflowPluginOptions> = (_options, context) => [
-  ...pythonPackageDependencies(context),
-  ...pipelineComponentDependencies(context),
-];
+export const createDependencies: CreateDependencies<NxKubeflowPluginOptions> = (rawOptions, context) => {
+  const options = normalizePluginOptions(rawOptions);
+  const files = new WorkspaceFiles(context);
+  const cache = new GraphCache<string[] | null>(graphCachePath(context.workspaceRoot, 'dependencies', options));
+  try {
+    return [...pythonPackageDependencies(context, files, cache), ...pipelineComponentDependencies(context, options, files, cache)];
+  } finally {
+    cache.save();
+  }
+};
 
 /** [tool.uv.sources] entries with a path. */
-function pythonPackageDependencies(context: CreateDependenciesContext): RawProjectGraphDependency[] {
+function pythonPackageDependencies(
+  context: CreateDependenciesContext,
+  files: WorkspaceFiles,
+  cache: GraphCache<string[] | null>,
+): RawProjectGraphDependency[] {
   const projectByRoot = new Map(Object.entries(context.projects).map(([name, project]) => [project.root, name]));
   const dependencies: RawProjectGraphDependency[] = [];
   for (const [source, project] of Object.entries(context.projects)) {
-    const pyprojectFile = join(project.root, 'pyproject.toml');
-    if (!existsSync(join(context.workspaceRoot, pyprojectFile))) continue;
-    let localDependencies: string[];
-    try {
-      localDependencies = readPyproject(context.workspaceRoot, pyprojectFile).localDependencies;
-    } catch {
-      // A broken pyproject.toml is reported by the targets that read it;
-      // the graph must still build so that other projects keep working.
-      continue;
-    }
-    for (const root of localDependencies) {
+    const pyprojectFile = posix.join(project.root, PYTHON_PACKAGE_MARKER);
+    if (!files.exists(source, pyprojectFile)) continue;
+    const localDependencies = cache.get(files.key(source, pyprojectFile), () => {
+      try {
+        return readPyproject(context.workspaceRoot, pyprojectFile).localDependencies;
+      } catch {
+        // A broken pyproject.toml is reported by the targets that read it;
+        // the graph must still build so that other projects keep working.
+        return null;
+      }
+    });
+    for (const root of localDependencies ?? []) {
       const target = projectByRoot.get(root);
       if (!target || target === source) continue;
       dependencies.push({ source, target, type: DependencyType.static, sourceFile: pyprojectFile });
@@ -45,27 +61,67 @@ function pythonPackageDependencies(context: CreateDependenciesContext): RawProje
  * Each component a pipeline's tasks name. pipeline.yaml is only parsed, not
  * checked (compile does that); a broken file or an unknown name adds no edge.
  */
-function pipelineComponentDependencies(context: CreateDependenciesContext): RawProjectGraphDependency[] {
+function pipelineComponentDependencies(
+  context: CreateDependenciesContext,
+  options: NormalizedPluginOptions,
+  files: WorkspaceFiles,
+  cache: GraphCache<string[] | null>,
+): RawProjectGraphDependency[] {
   const components = new Set(
     Object.entries(context.projects)
-      .filter(([, project]) => projectKindOf(`${project.root}/${COMPONENT_MARKER}`) === 'component')
-      .filter(([, project]) => existsSync(join(context.workspaceRoot, project.root, COMPONENT_MARKER)))
+      .filter(([, project]) => rootMayHoldKind(project.root, 'component', options))
+      .filter(([name, project]) => files.exists(name, posix.join(project.root, COMPONENT_MARKER)))
       .map(([name]) => name),
   );
   const dependencies: RawProjectGraphDependency[] = [];
   for (const [source, project] of Object.entries(context.projects)) {
-    const pipelineFile = `${project.root}/${PIPELINE_MARKER}`;
-    if (projectKindOf(pipelineFile) !== 'pipeline') continue;
-    let text: string;
-    try {
-      text = readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8');
-    } catch {
-      continue;
-    }
-    for (const target of componentNamesIn(text)) {
+    if (!rootMayHoldKind(project.root, 'pipeline', options)) continue;
+    const pipelineFile = posix.join(project.root, PIPELINE_MARKER);
+    if (!files.exists(source, pipelineFile)) continue;
+    const named = cache.get(files.key(source, pipelineFile), () => {
+      try {
+        return componentNamesIn(readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8'));
+      } catch {
+        return null;
+      }
+    });
+    for (const target of named ?? []) {
       if (!components.has(target) || target === source) continue;
       dependencies.push({ source, target, type: DependencyType.static, sourceFile: pipelineFile });
     }
   }
   return dependencies;
+}
+
+/**
+ * Which files a project has and their hashes, from the file map Nx hands
+ * createDependencies (no disk access). Without one (a caller that builds
+ * its own context) it asks the disk and caches nothing.
+ */
+class WorkspaceFiles {
+  private readonly hashes = new Map<string, Map<string, string>>();
+
+  constructor(private readonly context: CreateDependenciesContext) {}
+
+  exists(project: string, file: string): boolean {
+    const hashes = this.projectHashes(project);
+    return hashes ? hashes.has(file) : existsSync(join(this.context.workspaceRoot, file));
+  }
+
+  /** The cache key of a file's parse: its path and content hash. */
+  key(project: string, file: string): string | undefined {
+    const hash = this.projectHashes(project)?.get(file);
+    return hash === undefined ? undefined : `${file}\0${hash}`;
+  }
+
+  private projectHashes(project: string): Map<string, string> | undefined {
+    const projectFiles = this.context.fileMap?.projectFileMap?.[project];
+    if (!projectFiles) return undefined;
+    let hashes = this.hashes.get(project);
+    if (!hashes) {
+      hashes = new Map(projectFiles.map((file) => [file.file, file.hash]));
+      this.hashes.set(project, hashes);
+    }
+    return hashes;
+  }
 }

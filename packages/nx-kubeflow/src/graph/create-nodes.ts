@@ -1,57 +1,79 @@
-import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesResult, type CreateNodesV2 } from '@nx/devkit';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { compileTarget, deployTarget, dockerBuildTarget, runTarget, settingsTarget, testTarget } from './inferred-targets';
-import { settingsEnvironments } from './settings-environments';
-import { PROJECT_FILES_GLOB, PROJECT_TAGS, PYTHON_PACKAGE_MARKER, projectKindOf, projectNameOf } from './project-kinds';
+import {
+  createNodesFromFiles,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { dirname } from 'node:path';
+import { normalizePluginOptions, type NormalizedPluginOptions, type NxKubeflowPluginOptions } from '../plugin/plugin-options';
+import {
+  compileTarget,
+  deployTarget,
+  dockerBuildTarget,
+  lintTarget,
+  runTarget,
+  settingsTarget,
+  testTarget,
+} from './inferred-targets';
+import { PROJECT_FILES_GLOB, PROJECT_TAGS, projectKindOf, projectMarkerFiles, projectNameOf } from './project-kinds';
+import { GraphCache, graphCachePath } from './graph-cache';
+import { projectFactsKeys, readProjectFacts, type ProjectFacts } from './project-facts';
 
-export type NxKubeflowPluginOptions = Record<string, never>;
-
-/** What createNodes works out once for the whole workspace. */
-interface WorkspaceFacts {
-  /** Every environment any project's settings declare. */
-  environments: string[];
-}
+export type { NxKubeflowPluginOptions } from '../plugin/plugin-options';
 
 /**
- * Runs on every nx command, so it looks at which marker files exist and
- * reads one small file at most: the project's config/settings.toml, whose
- * environments become target configurations.
+ * The project a marker file makes, from what its folder holds (`facts`,
+ * read or cached) and the environments of the whole workspace. Pure: no
+ * file is read here.
  */
-export function createProjectNode(
+export function projectNode(
   markerFile: string,
-  _options: NxKubeflowPluginOptions | undefined,
-  context: CreateNodesContextV2,
-  facts: WorkspaceFacts = { environments: settingsEnvironments(settingsFileOf(context.workspaceRoot, markerFile)) },
+  options: NormalizedPluginOptions,
+  facts: ProjectFacts,
+  workspaceEnvironments: readonly string[],
 ): CreateNodesResult {
-  const kind = projectKindOf(markerFile);
+  const kind = projectKindOf(markerFile, options);
   if (!kind) return {};
   const root = dirname(markerFile);
   const name = projectNameOf(markerFile);
-  const hasPyproject = existsSync(join(context.workspaceRoot, root, PYTHON_PACKAGE_MARKER));
-  const hasDockerfile = kind === 'component' && existsSync(join(context.workspaceRoot, root, 'Dockerfile'));
-  const environments = kind === 'python-package' ? [] : facts.environments;
+  const environments = kind === 'python-package' ? [] : workspaceEnvironments;
+  const isPython = facts.hasPyproject && kind !== 'pipeline';
 
-  const targets: CreateNodesResult['projects'] = {};
-  const project = {
-    root,
-    name,
-    projectType: kind === 'python-package' ? ('library' as const) : ('application' as const),
-    tags: PROJECT_TAGS[kind],
-    targets: {
-      ...(hasPyproject && kind !== 'pipeline' ? { test: testTarget(name) } : {}),
-      ...(kind !== 'python-package' ? { settings: settingsTarget(environments) } : {}),
-      ...(hasDockerfile ? { 'docker-build': dockerBuildTarget(environments) } : {}),
-      ...(kind === 'pipeline'
-        ? { compile: compileTarget(name, environments), deploy: deployTarget(environments), run: runTarget(environments) }
-        : {}),
+  const targets: Record<string, TargetConfiguration> = {};
+  if (isPython) {
+    targets[options.testTargetName] = testTarget(name, options.testTargetName, { syncComponentReadme: kind === 'component' });
+    targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root);
+  }
+  if (kind !== 'python-package') targets[options.settingsTargetName] = settingsTarget(name, options.settingsTargetName, environments);
+  if (kind === 'component' && facts.hasDockerfile) {
+    targets[options.dockerBuildTargetName] = dockerBuildTarget(name, options.dockerBuildTargetName, environments);
+  }
+  if (kind === 'pipeline') {
+    targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments);
+    targets[options.deployTargetName] = deployTarget(name, options.deployTargetName, environments);
+    targets[options.runTargetName] = runTarget(name, options.runTargetName, environments);
+  }
+  return {
+    projects: {
+      [root]: {
+        root,
+        name,
+        projectType: kind === 'python-package' ? 'library' : 'application',
+        tags: PROJECT_TAGS[kind],
+        targets,
+      },
     },
   };
-  targets[root] = project;
-  return { projects: targets };
 }
 
 /**
+ * Runs on every nx command that builds the project graph. Per project it
+ * needs three facts (whether pyproject.toml and a Dockerfile exist, and the
+ * environments config/settings.toml declares); they are kept in
+ * .nx/workspace-data keyed by a hash of the project's files, as @nx/jest
+ * keeps its targets, so a graph rebuild reads only the projects that changed.
+ *
  * Configurations are the union of the environments every project's settings
  * declare: Nx silently drops `-c staging` for a target without that
  * configuration and runs its defaults, so a pipeline whose own settings.toml
@@ -60,20 +82,31 @@ export function createProjectNode(
  */
 export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
   PROJECT_FILES_GLOB,
-  (files, options, context) => {
-    const environments = new Set<string>();
-    for (const file of files) {
-      if (projectKindOf(file) === 'python-package') continue;
-      for (const env of settingsEnvironments(settingsFileOf(context.workspaceRoot, file))) environments.add(env);
+  async (files, rawOptions, context: CreateNodesContextV2) => {
+    const options = normalizePluginOptions(rawOptions);
+    const markers = projectMarkerFiles(files, options);
+    const cache = new GraphCache<ProjectFacts>(graphCachePath(context.workspaceRoot, 'project-facts', options));
+    try {
+      const keys = await projectFactsKeys(markers, options, context);
+      const facts = markers.map((marker, index) =>
+        cache.get(keys[index], () => readProjectFacts(context.workspaceRoot, dirname(marker))),
+      );
+      const environments = [
+        ...new Set(
+          facts.flatMap((projectFacts, index) => (projectKindOf(markers[index], options) === 'python-package' ? [] : projectFacts.environments)),
+        ),
+      ].sort();
+      return await createNodesFromFiles(
+        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments),
+        markers,
+        rawOptions ?? {},
+        context,
+      );
+    } finally {
+      cache.save();
     }
-    const facts: WorkspaceFacts = { environments: [...environments].sort() };
-    return createNodesFromFiles((file, opts, ctx) => createProjectNode(file, opts, ctx, facts), files, options ?? {}, context);
   },
 ];
-
-function settingsFileOf(workspaceRoot: string, markerFile: string): string {
-  return join(workspaceRoot, dirname(markerFile), 'config', 'settings.toml');
-}
 
 /** Nx 22 reads the v2 shape under either name. */
 export const createNodes = createNodesV2;

@@ -5,6 +5,11 @@ import { dirname, join } from 'node:path';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
 import { BUILT_IMAGE_REFERENCES_COMMAND } from './inferred-targets';
+import { projectMarkerFiles } from './project-kinds';
+import { normalizePluginOptions } from '../plugin/plugin-options';
+
+// The hashing goes through Nx's workspace context in this process, never a daemon of another workspace.
+process.env.NX_DAEMON = 'false';
 
 describe('project graph inference', () => {
   let workspaceRoot: string;
@@ -30,24 +35,40 @@ describe('project graph inference', () => {
   it('matches components at any depth under components/ and Python packages under packages/', () => {
     const { minimatch } = jest.requireActual('minimatch') as typeof import('minimatch');
     const glob = createNodesV2[0];
-    expect(minimatch('components/trainer/component.yaml', glob)).toBe(true);
-    expect(minimatch('components/eval/scorer/component.yaml', glob)).toBe(true);
-    expect(minimatch('packages/component-runtime/pyproject.toml', glob)).toBe(true);
-    expect(minimatch('components/trainer/pyproject.toml', glob)).toBe(false);
-    expect(minimatch('pipelines/p/component.yaml', glob)).toBe(false);
-    expect(minimatch('pipelines/p/pipeline.yaml', glob)).toBe(true);
-    expect(minimatch('pipelines/team/p/pipeline.yaml', glob)).toBe(true);
-    expect(minimatch('components/c/pipeline.yaml', glob)).toBe(false);
+    const defaults = normalizePluginOptions(undefined);
+    const candidates = [
+      'components/trainer/component.yaml',
+      'components/eval/scorer/component.yaml',
+      'packages/component-runtime/pyproject.toml',
+      'components/trainer/pyproject.toml',
+      'pipelines/p/component.yaml',
+      'pipelines/p/pipeline.yaml',
+      'pipelines/team/p/pipeline.yaml',
+      'components/c/pipeline.yaml',
+      'packages/deep/er/pyproject.toml',
+      'pyproject.toml',
+    ];
+    // The glob is static (Nx reads it before the options): every marker file, anywhere ...
+    expect(candidates.every((file) => minimatch(file, glob))).toBe(true);
+    expect(minimatch('components/trainer/Dockerfile', glob)).toBe(false);
+    // ... and the options' folders decide which make projects.
+    expect(projectMarkerFiles(candidates, defaults)).toEqual([
+      'components/trainer/component.yaml',
+      'components/eval/scorer/component.yaml',
+      'packages/component-runtime/pyproject.toml',
+      'pipelines/p/pipeline.yaml',
+      'pipelines/team/p/pipeline.yaml',
+    ]);
   });
 
-  it('infers a component with test and settings targets, named after its folder', async () => {
+  it('infers a component with test, lint and settings targets, named after its folder', async () => {
     write('components/eval/scorer/component.yaml', 'name: Scorer\n');
     write('components/eval/scorer/pyproject.toml', pyprojectWithRuntime('../../../'));
     const projects = await inferNodes(['components/eval/scorer/component.yaml']);
     const scorer = projects['components/eval/scorer'];
     expect(scorer.name).toBe('scorer');
     expect(scorer.tags).toEqual(['kubeflow:component']);
-    expect(Object.keys(scorer.targets!)).toEqual(['test', 'settings']);
+    expect(Object.keys(scorer.targets!)).toEqual(['test', 'lint', 'settings']);
     expect(scorer.targets!.test).toMatchObject({
       executor: 'nx-kubeflow:test',
       cache: true,

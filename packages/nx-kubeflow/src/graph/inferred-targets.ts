@@ -1,6 +1,18 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { posix } from 'node:path';
 
 export const PLUGIN_NAME = 'nx-kubeflow';
+
+/** The sync generator that writes each component's interface into its README (generators.json). */
+export const COMPONENT_README_SYNC_GENERATOR = `${PLUGIN_NAME}:component-readme`;
+
+/**
+ * What `nx show project` and Nx Console show under "help": the command that
+ * prints the executor's options, and an example of some.
+ */
+function helpFor(projectName: string, targetName: string, exampleOptions: Record<string, unknown>): NonNullable<TargetConfiguration['metadata']>['help'] {
+  return { command: `npx nx run ${projectName}:${targetName} --help`, example: { options: exampleOptions } };
+}
 
 /**
  * pytest in the project's venv. Inputs: the project's own files and the
@@ -8,7 +20,11 @@ export const PLUGIN_NAME = 'nx-kubeflow';
  * environment that picks the interpreter or the index. Files git ignores
  * (.venv, settings.local.toml, .secrets.*) never enter the hash.
  */
-export function testTarget(projectName: string): TargetConfiguration {
+export function testTarget(
+  projectName: string,
+  targetName: string,
+  { syncComponentReadme = false }: { syncComponentReadme?: boolean } = {},
+): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:test`,
     cache: true,
@@ -21,9 +37,49 @@ export function testTarget(projectName: string): TargetConfiguration {
     ],
     outputs: [`{workspaceRoot}/dist/test-results/${projectName}`],
     options: {},
+    // A component's README carries its interface from component.yaml: `nx sync`
+    // rewrites it, `nx sync:check` fails while it is stale, and running the
+    // tests outside CI offers to sync first.
+    ...(syncComponentReadme ? { syncGenerators: [COMPONENT_README_SYNC_GENERATOR] } : {}),
     metadata: {
       description: 'Run pytest in the project venv (ENV_FOR_DYNACONF=testing)',
       technologies: ['python'],
+      help: helpFor(projectName, targetName, { pytestArgs: ['-k', 'settings'] }),
+    },
+  };
+}
+
+/** The files ruff reads its configuration from, in every folder from the project's up to the workspace root. */
+const RUFF_CONFIG_FILES = ['ruff.toml', '.ruff.toml', 'pyproject.toml'];
+
+/**
+ * ruff check and ruff format --check in the project's venv (the executor
+ * installs a pinned ruff there). Cached: the result depends only on the
+ * project's files and the ruff configuration, which ruff looks up from the
+ * project's folder to the workspace root, so each of those folders'
+ * ruff.toml, .ruff.toml and pyproject.toml is an input (the project's own are
+ * in `default`). It writes nothing (--no-cache), so it has no outputs; it
+ * prints the ruff commands that fix what it found rather than fixing files
+ * itself, which a cache hit would replay without doing.
+ */
+export function lintTarget(projectName: string, targetName: string, projectRoot: string): TargetConfiguration {
+  const ancestors: string[] = [];
+  for (let folder = posix.dirname(projectRoot); folder !== '.' && folder !== '/' && folder !== ''; folder = posix.dirname(folder)) {
+    ancestors.push(folder);
+  }
+  const configFiles = [...ancestors, '.'].flatMap((folder) =>
+    RUFF_CONFIG_FILES.map((file) => (folder === '.' ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${folder}/${file}`)),
+  );
+  return {
+    executor: `${PLUGIN_NAME}:lint`,
+    cache: true,
+    inputs: ['default', ...configFiles],
+    outputs: [],
+    options: {},
+    metadata: {
+      description: 'ruff check and ruff format --check, with a pinned ruff in the project venv',
+      technologies: ['python'],
+      help: helpFor(projectName, targetName, { showInstallOutput: true }),
     },
   };
 }
@@ -32,7 +88,7 @@ export function testTarget(projectName: string): TargetConfiguration {
  * Resolved settings as JSON. Not cached: it prints, and its answer depends on
  * settings.local.toml and DYNACONF_* variables that must stay out of the cache.
  */
-export function settingsTarget(environments: readonly string[] = []): TargetConfiguration {
+export function settingsTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:settings`,
     cache: false,
@@ -41,6 +97,7 @@ export function settingsTarget(environments: readonly string[] = []): TargetConf
     metadata: {
       description: 'Print the resolved settings (--env, --pipeline, --explain, --output-file)',
       technologies: ['python'],
+      help: helpFor(projectName, targetName, { env: 'production', explain: true }),
     },
   };
 }
@@ -69,7 +126,7 @@ export const BUILT_IMAGE_REFERENCES_COMMAND =
 /** The environment `nx run <p>:compile` compiles for when -c/--env names none (dynaconf's default). */
 export const DEFAULT_COMPILE_ENV = 'development';
 
-export function compileTarget(projectName: string, environments: readonly string[] = []): TargetConfiguration {
+export function compileTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:compile`,
     cache: true,
@@ -88,6 +145,7 @@ export function compileTarget(projectName: string, environments: readonly string
     metadata: {
       description: 'Check pipeline.yaml and compile it to KFP v2 IR (--env selects [<env>.parameters])',
       technologies: ['kubeflow'],
+      help: helpFor(projectName, targetName, { env: 'production' }),
     },
   };
 }
@@ -98,7 +156,7 @@ export function compileTarget(projectName: string, environments: readonly string
  * restore; the executor skips the build itself when an image of the same
  * content hash exists, and writes dist/components/<name>/image.json.
  */
-export function dockerBuildTarget(environments: readonly string[]): TargetConfiguration {
+export function dockerBuildTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:docker-build`,
     cache: false,
@@ -107,6 +165,7 @@ export function dockerBuildTarget(environments: readonly string[]): TargetConfig
     metadata: {
       description: 'Build the component image (content-hash tag, OCI labels; --push, --engine, --tag, --force)',
       technologies: ['docker'],
+      help: helpFor(projectName, targetName, { push: true, env: 'production' }),
     },
   };
 }
@@ -117,7 +176,7 @@ export function dockerBuildTarget(environments: readonly string[]): TargetConfig
  * local backend it builds its components' images first, itself (see
  * src/deploy/pipeline-images.ts for why not through dependsOn).
  */
-export function deployTarget(environments: readonly string[] = []): TargetConfiguration {
+export function deployTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:deploy`,
     cache: false,
@@ -126,12 +185,13 @@ export function deployTarget(environments: readonly string[] = []): TargetConfig
     metadata: {
       description: 'Compile and publish to the environment\'s backend; --run/--wait or deploy.run/deploy.wait also run it',
       technologies: ['kubeflow'],
+      help: helpFor(projectName, targetName, { env: 'production', run: true, wait: true }),
     },
   };
 }
 
 /** deploy --run --wait. */
-export function runTarget(environments: readonly string[] = []): TargetConfiguration {
+export function runTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:run`,
     cache: false,
@@ -140,6 +200,7 @@ export function runTarget(environments: readonly string[] = []): TargetConfigura
     metadata: {
       description: 'Compile, publish, run and follow the pipeline (local backend: dist/runs/<pipeline>/<run-id>)',
       technologies: ['kubeflow'],
+      help: helpFor(projectName, targetName, { param: ['epochs=5'], maxParallelTasks: 2 }),
     },
   };
 }

@@ -1,28 +1,67 @@
 import { basename, dirname } from 'node:path';
+import type { NormalizedPluginOptions } from '../plugin/plugin-options';
 
 /**
  * The project kinds the plugin infers, each from the file that marks it.
- * A folder is a project of a kind when it holds that kind's marker file.
+ * A folder is a project of a kind when it holds that kind's marker file
+ * under the folder the plugin options give that kind.
  */
 export const COMPONENT_MARKER = 'component.yaml';
 export const PYTHON_PACKAGE_MARKER = 'pyproject.toml';
 export const PIPELINE_MARKER = 'pipeline.yaml';
 
-export const COMPONENTS_GLOB = `components/**/${COMPONENT_MARKER}`;
-export const PYTHON_PACKAGES_GLOB = `packages/*/${PYTHON_PACKAGE_MARKER}`;
-export const PIPELINES_GLOB = `pipelines/**/${PIPELINE_MARKER}`;
-
-/** One glob for createNodes: Nx calls the plugin with every file that matches. */
-export const PROJECT_FILES_GLOB = `{${COMPONENTS_GLOB},${PYTHON_PACKAGES_GLOB},${PIPELINES_GLOB}}`;
+/**
+ * One glob for createNodes, matched against every file of the workspace.
+ * Nx takes it before it knows the plugin's options, so it cannot name the
+ * folders (componentsDir and the others): it names the marker files
+ * anywhere, and projectKindOf keeps those in the folders the options give.
+ * Nx matches it natively over the file list it already has, so widening it
+ * costs a filter over a few more paths (every pyproject.toml), no file reads.
+ */
+export const PROJECT_FILES_GLOB = `**/{${COMPONENT_MARKER},${PYTHON_PACKAGE_MARKER},${PIPELINE_MARKER}}`;
 
 export type ProjectKind = 'component' | 'python-package' | 'pipeline';
 
-export function projectKindOf(markerFile: string): ProjectKind | undefined {
-  const normalized = markerFile.split('\\').join('/');
-  if (normalized.startsWith('components/') && basename(normalized) === COMPONENT_MARKER) return 'component';
-  if (normalized.startsWith('packages/') && basename(normalized) === PYTHON_PACKAGE_MARKER) return 'python-package';
-  if (normalized.startsWith('pipelines/') && basename(normalized) === PIPELINE_MARKER) return 'pipeline';
+type KindFolders = Pick<NormalizedPluginOptions, 'componentsDir' | 'pipelinesDir' | 'packagesDir'>;
+
+/**
+ * What a marker file makes of its folder: a component (component.yaml at any
+ * depth under componentsDir), a pipeline (pipeline.yaml at any depth under
+ * pipelinesDir), a Python package (pyproject.toml in a direct child of
+ * packagesDir), or nothing.
+ */
+export function projectKindOf(markerFile: string, folders: KindFolders): ProjectKind | undefined {
+  const file = markerFile.split('\\').join('/');
+  const name = basename(file);
+  if (name === COMPONENT_MARKER && isUnder(file, folders.componentsDir)) return 'component';
+  if (name === PIPELINE_MARKER && isUnder(file, folders.pipelinesDir)) return 'pipeline';
+  if (name === PYTHON_PACKAGE_MARKER && isUnder(file, folders.packagesDir)) {
+    const root = dirname(file);
+    if (dirname(root) === (isWholeWorkspace(folders.packagesDir) ? '.' : folders.packagesDir)) return 'python-package';
+  }
   return undefined;
+}
+
+/**
+ * The marker files of Nx's glob match that make projects, one per folder: a
+ * folder with a component.yaml is a component even where packagesDir would
+ * make its pyproject.toml a Python package (the component's own dependencies).
+ */
+export function projectMarkerFiles(files: readonly string[], folders: KindFolders): string[] {
+  const componentRoots = new Set(
+    files.filter((file) => projectKindOf(file, folders) === 'component').map((file) => dirname(file)),
+  );
+  return files.filter((file) => {
+    const kind = projectKindOf(file, folders);
+    if (!kind) return false;
+    return kind !== 'python-package' || !componentRoots.has(dirname(file));
+  });
+}
+
+/** Whether a project root lies where a project of `kind` may live (createDependencies has roots, not files). */
+export function rootMayHoldKind(root: string, kind: ProjectKind, folders: KindFolders): boolean {
+  const marker = kind === 'component' ? COMPONENT_MARKER : kind === 'pipeline' ? PIPELINE_MARKER : PYTHON_PACKAGE_MARKER;
+  return projectKindOf(root === '.' || root === '' ? marker : `${root}/${marker}`, folders) === kind;
 }
 
 /** Projects are named after their folder, which the generators keep a DNS-1123 label. */
@@ -35,3 +74,12 @@ export const PROJECT_TAGS: Record<ProjectKind, string[]> = {
   'python-package': ['python:package'],
   pipeline: ['kubeflow:pipeline'],
 };
+
+/** "" and "." name the workspace root: every file is under it. */
+function isWholeWorkspace(folder: string): boolean {
+  return folder === '' || folder === '.';
+}
+
+function isUnder(file: string, folder: string): boolean {
+  return isWholeWorkspace(folder) || file.startsWith(`${folder}/`);
+}
