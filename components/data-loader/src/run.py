@@ -21,7 +21,6 @@ from component_runtime import (
     setup_logging,
     write_output_parameter,
 )
-
 from lib import data_loader
 
 COMPONENT_NAME = "data-loader"
@@ -29,7 +28,9 @@ COMPONENT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=COMPONENT_NAME, description="Writes a synthetic, seeded CSV dataset for a small regression problem")
+    parser = argparse.ArgumentParser(
+        prog=COMPONENT_NAME, description="Writes a synthetic, seeded CSV dataset for a small regression problem"
+    )
     parser.add_argument(
         "--rows",
         dest="rows",
@@ -78,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         executor = executor_io(args)
         settings = load_settings(COMPONENT_ROOT)
         # A task's LOG_LEVEL (pipeline.yaml env) wins over the settings file.
-        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity)
+        logger = setup_logging(
+            COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity
+        )
         outputs = data_loader.run(
             settings,
             rows=args.rows,

@@ -129,7 +129,10 @@ def test_spec_from_settings_reads_the_dataset_table() -> None:
     [
         (FakeSettings(), "no \\[dataset\\] table"),
         (FakeSettings(dataset={"features": ["x"]}), "lacks coefficients, intercept"),
-        (FakeSettings(dataset={"features": "x1", "coefficients": [1], "intercept": 0}), "must be a list of column names"),
+        (
+            FakeSettings(dataset={"features": "x1", "coefficients": [1], "intercept": 0}),
+            "must be a list of column names",
+        ),
         (FakeSettings(dataset={"features": ["x1"], "coefficients": 1, "intercept": 0}), "must be a list of numbers"),
     ],
 )
@@ -168,7 +171,9 @@ def test_run_follows_a_settings_override(tmp_path: Path, monkeypatch) -> None:
         assert len(row["y"].split(".")[1]) == 2
 
 
-@pytest.mark.parametrize(("key", "value"), [("decimals", "18"), ("decimals", "-1"), ("max_rows", "0"), ("max_rows", "'many'")])
+@pytest.mark.parametrize(
+    ("key", "value"), [("decimals", "18"), ("decimals", "-1"), ("max_rows", "0"), ("max_rows", "'many'")]
+)
 def test_run_rejects_bad_numeric_settings(tmp_path: Path, monkeypatch, key, value) -> None:
     monkeypatch.setenv(f"DYNACONF_{key.upper()}", value)
     settings = load_settings(COMPONENT_ROOT, env="testing")

@@ -139,6 +139,7 @@ def test_entry_point_runs_as_kubeflow_runs_it(tmp_path: Path) -> None:
             str(tmp_path / "out" / "row_count"),
         ],
         cwd=COMPONENT_ROOT,
+        check=False,
         env=env,
         capture_output=True,
         text=True,
@@ -148,7 +149,10 @@ def test_entry_point_runs_as_kubeflow_runs_it(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     records = json_lines(result.stderr)
-    assert [record["message"] for record in records] == ["wrote 25 rows to " + str(tmp_path / "out" / "dataset"), "data-loader finished"]
+    assert [record["message"] for record in records] == [
+        "wrote 25 rows to " + str(tmp_path / "out" / "dataset"),
+        "data-loader finished",
+    ]
     assert {record["task"] for record in records} == {"load"}
     assert (tmp_path / "out" / "row_count").read_text() == "25"
 
@@ -178,20 +182,39 @@ def test_run_writes_the_executor_output_kfp_reads(tmp_path: Path, capsys, monkey
         "outputs": {
             "parameters": {"row_count": {"outputFile": str(outputs / "row_count")}},
             "artifacts": {
-                "dataset": {"artifacts": [{"name": "dataset", "type": {"schemaTitle": "system.Dataset", "schemaVersion": "0.0.1"}, "uri": str(outputs / "dataset"), "metadata": {}}]}
+                "dataset": {
+                    "artifacts": [
+                        {
+                            "name": "dataset",
+                            "type": {"schemaTitle": "system.Dataset", "schemaVersion": "0.0.1"},
+                            "uri": str(outputs / "dataset"),
+                            "metadata": {},
+                        }
+                    ]
+                }
             },
             "outputFile": str(outputs / "executor_output.json"),
         },
     }
-    identity = ["--pipeline-job-name", "training-pipeline-x", "--pipeline-job-uuid", "42", "--pipeline-task-name", "data-loader"]
+    identity = [
+        "--pipeline-job-name",
+        "training-pipeline-x",
+        "--pipeline-job-uuid",
+        "42",
+        "--pipeline-task-name",
+        "data-loader",
+    ]
 
     assert run_main(outputs, "--rows", "20", "--executor-input", json.dumps(executor_input), *identity) == 0
 
     assert json.loads((outputs / "executor_output.json").read_text()) == {
-        "artifacts": {"dataset": {"artifacts": [{"name": "dataset", "uri": str(outputs / "dataset"), "metadata": {"rows": 20}}]}},
+        "artifacts": {
+            "dataset": {"artifacts": [{"name": "dataset", "uri": str(outputs / "dataset"), "metadata": {"rows": 20}}]}
+        },
         "parameterValues": {"row_count": 20},
     }
     assert (outputs / "row_count").read_text() == "20"  # the file too, for executors that read it
     records = json_lines(capsys.readouterr().err)
-    assert records and all((r["run_name"], r["run_id"], r["task"]) == ("training-pipeline-x", "42", "data-loader") for r in records)
-
+    assert records and all(
+        (r["run_name"], r["run_id"], r["task"]) == ("training-pipeline-x", "42", "data-loader") for r in records
+    )

@@ -21,7 +21,6 @@ from component_runtime import (
     setup_logging,
     write_output_parameter,
 )
-
 from lib import trainer
 
 COMPONENT_NAME = "trainer"
@@ -29,7 +28,10 @@ COMPONENT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=COMPONENT_NAME, description="Fits a linear regression to a CSV dataset by gradient descent and reports its error")
+    parser = argparse.ArgumentParser(
+        prog=COMPONENT_NAME,
+        description="Fits a linear regression to a CSV dataset by gradient descent and reports its error",
+    )
     parser.add_argument(
         "--dataset", dest="dataset", type=Path, required=True, help="input artifact (Dataset): path to read"
     )
@@ -81,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         executor = executor_io(args)
         settings = load_settings(COMPONENT_ROOT)
         # A task's LOG_LEVEL (pipeline.yaml env) wins over the settings file.
-        logger = setup_logging(COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity)
+        logger = setup_logging(
+            COMPONENT_NAME, level=os.environ.get("LOG_LEVEL") or settings.get("log_level"), **identity
+        )
         outputs = trainer.run(
             settings,
             dataset=args.dataset,

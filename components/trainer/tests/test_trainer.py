@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -129,7 +130,7 @@ def test_fit_reports_a_falling_loss_every_epoch(tmp_path: Path) -> None:
 
     assert [epoch for epoch, _ in seen] == list(range(1, 26))
     losses = [loss for _, loss in seen]
-    assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
+    assert all(later < earlier for earlier, later in itertools.pairwise(losses))
     assert model.training["loss"] == losses[-1]
     assert losses[-1] == pytest.approx(rmse(model, data.x, data.y) ** 2, rel=1e-9)
 
@@ -190,7 +191,9 @@ def train(tmp_path: Path, settings, dataset: Path, **kwargs) -> tuple[dict, dict
 
 
 def test_run_holds_out_the_validation_rows_from_the_settings(tmp_path: Path, monkeypatch) -> None:
-    dataset = write_linear_dataset(tmp_path / "ds.csv", coefficients=[3.0, -2.0], intercept=0.5, rows=100, noise=0.1, seed=2)
+    dataset = write_linear_dataset(
+        tmp_path / "ds.csv", coefficients=[3.0, -2.0], intercept=0.5, rows=100, noise=0.1, seed=2
+    )
     monkeypatch.setenv("DYNACONF_VALIDATION_FRACTION", "0.5")
 
     outputs, model, metrics = train(tmp_path, load_settings(COMPONENT_ROOT, env="testing"), dataset)

@@ -54,7 +54,9 @@ class DatasetSpec:
                 problems.append(f"column name {name!r} is not a non-empty string")
         duplicates = sorted({name for name in names if names.count(name) > 1}, key=str)
         if duplicates:
-            problems.append(f"column names must be unique (features and target): {', '.join(map(str, duplicates))} repeat")
+            problems.append(
+                f"column names must be unique (features and target): {', '.join(map(str, duplicates))} repeat"
+            )
         if len(self.coefficients) != len(self.features):
             problems.append(
                 f"dataset.coefficients has {len(self.coefficients)} values but dataset.features "
@@ -69,11 +71,7 @@ class DatasetSpec:
         for key, values in numbers.items():
             if not all(_is_number(value) and math.isfinite(value) for value in values):
                 problems.append(f"{key} must hold finite numbers, got {values if len(values) > 1 else values[0]!r}")
-        if (
-            _is_number(self.feature_low)
-            and _is_number(self.feature_high)
-            and not self.feature_low < self.feature_high
-        ):
+        if _is_number(self.feature_low) and _is_number(self.feature_high) and not self.feature_low < self.feature_high:
             problems.append(
                 f"dataset.feature_low ({self.feature_low}) must be below dataset.feature_high ({self.feature_high})"
             )
