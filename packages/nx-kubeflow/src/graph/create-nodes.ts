@@ -18,7 +18,7 @@ import {
 } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, projectKindOf, projectMarkerFiles, projectNameOf } from './project-kinds';
 import { GraphCache, graphCachePath } from './graph-cache';
-import { projectFactsKeys, readProjectFacts, type ProjectFacts } from './project-facts';
+import { projectFactsKey, readProjectFacts, type ProjectFacts } from './project-facts';
 
 export type { NxKubeflowPluginOptions } from '../plugin/plugin-options';
 
@@ -71,8 +71,9 @@ export function projectNode(
  * Runs on every nx command that builds the project graph. Per project it
  * needs three facts (whether pyproject.toml and a Dockerfile exist, and the
  * environments config/settings.toml declares); they are kept in
- * .nx/workspace-data keyed by a hash of the project's files, as @nx/jest
- * keeps its targets, so a graph rebuild reads only the projects that changed.
+ * .nx/workspace-data keyed by a hash of those files (projectFactsKey), as
+ * @nx/jest keeps its targets, so a graph rebuild reads only the projects
+ * whose files changed.
  *
  * Configurations are the union of the environments every project's settings
  * declare: Nx silently drops `-c staging` for a target without that
@@ -87,13 +88,13 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
     const markers = projectMarkerFiles(files, options);
     const cache = new GraphCache<ProjectFacts>(graphCachePath(context.workspaceRoot, 'project-facts', options));
     try {
-      const keys = await projectFactsKeys(markers, options, context);
+      const kinds = markers.map((marker) => projectKindOf(marker, options)!);
       const facts = markers.map((marker, index) =>
-        cache.get(keys[index], () => readProjectFacts(context.workspaceRoot, dirname(marker))),
+        cache.get(projectFactsKey(context.workspaceRoot, marker, kinds[index]), () => readProjectFacts(context.workspaceRoot, dirname(marker))),
       );
       const environments = [
         ...new Set(
-          facts.flatMap((projectFacts, index) => (projectKindOf(markers[index], options) === 'python-package' ? [] : projectFacts.environments)),
+          facts.flatMap((projectFacts, index) => (kinds[index] === 'python-package' ? [] : projectFacts.environments)),
         ),
       ].sort();
       return await createNodesFromFiles(

@@ -2,12 +2,8 @@ import { DependencyType, type CreateDependenciesContext, type CreateNodesContext
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { updateFilesInContext } from 'nx/src/utils/workspace-context';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
-
-// The hashing goes through Nx's workspace context in this process, never a daemon of another workspace.
-process.env.NX_DAEMON = 'false';
 
 /**
  * The graph caches in .nx/workspace-data: a second build takes what it knows
@@ -58,24 +54,20 @@ describe('project graph caches', () => {
     plant('project-facts', (facts) => ({ ...(facts as object), environments: ['planted'] }));
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['planted']);
 
-    // settings.toml changes (Nx updates its workspace context from the file watcher or a new process): read again
+    // settings.toml changes: read again
     write('components/trainer/config/settings.toml', '[default]\n[staging]\n');
-    updateFilesInContext(workspaceRoot, ['components/trainer/config/settings.toml'], []);
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['staging']);
 
     // a fact file that appears or goes away changes the key as well
     rmSync(join(workspaceRoot, 'components/trainer/Dockerfile'));
-    updateFilesInContext(workspaceRoot, [], ['components/trainer/Dockerfile']);
     expect((await inferTrainer()).targets!['docker-build']).toBeUndefined();
     write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\n');
-    updateFilesInContext(workspaceRoot, ['components/trainer/pyproject.toml'], []);
     expect(Object.keys((await inferTrainer()).targets!)).toEqual(['test', 'lint', 'settings']);
   });
 
   it('createNodes keeps only the entries the last build used, and NX_CACHE_PROJECT_GRAPH=false bypasses the cache', async () => {
     await inferTrainer();
     write('components/trainer/config/settings.toml', '[default]\n[staging]\n');
-    updateFilesInContext(workspaceRoot, ['components/trainer/config/settings.toml'], []);
     await inferTrainer();
     const entries = Object.values(JSON.parse(readFileSync(cacheFile('project-facts'), 'utf8')));
     expect(entries).toEqual([{ hasPyproject: false, hasDockerfile: true, environments: ['staging'] }]);

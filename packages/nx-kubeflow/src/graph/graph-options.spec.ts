@@ -6,8 +6,6 @@ import type { NxKubeflowPluginOptions } from '../plugin/plugin-options';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
 
-// The hashing goes through Nx's workspace context in this process, never a daemon of another workspace.
-process.env.NX_DAEMON = 'false';
 
 /** Every option set away from its default, as a team that already has `test` and `components/` might. */
 const RENAMED: NxKubeflowPluginOptions = {

@@ -8,9 +8,6 @@ import { BUILT_IMAGE_REFERENCES_COMMAND } from './inferred-targets';
 import { projectMarkerFiles } from './project-kinds';
 import { normalizePluginOptions } from '../plugin/plugin-options';
 
-// The hashing goes through Nx's workspace context in this process, never a daemon of another workspace.
-process.env.NX_DAEMON = 'false';
-
 describe('project graph inference', () => {
   let workspaceRoot: string;
   const write = (file: string, text = '') => {
