@@ -443,6 +443,16 @@ describe('ci generator: files it did not write, or that were edited', () => {
 });
 
 describe('ci generator: its parts', () => {
+  it('prompts for the provider as a list, and its schema names every option the generator takes', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, 'schema.json'), 'utf8'));
+    expect(schema.required).toEqual(['provider']);
+    expect(schema.properties.provider.enum).toEqual(['github', 'gitlab']);
+    expect(schema.properties.provider['x-prompt']).toMatchObject({ type: 'list', items: [{ value: 'github' }, { value: 'gitlab' }] });
+    expect(Object.keys(schema.properties).sort()).toEqual(['environments', 'mainBranch', 'makefile', 'name', 'nodeVersion', 'overwrite', 'provider', 'pythonVersion']);
+    const generators = JSON.parse(readFileSync(join(__dirname, '../../../generators.json'), 'utf8'));
+    expect(generators.generators.ci).toMatchObject({ factory: './src/generators/ci/ci.impl', schema: './src/generators/ci/schema.json' });
+  });
+
   it('reads environments as the graph does (src/graph/settings-environments.ts)', () => {
     const root = mkdtempSync(join(tmpdir(), 'nx-kubeflow-ci-envs-'));
     try {
