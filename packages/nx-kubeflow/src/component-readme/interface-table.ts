@@ -26,16 +26,18 @@ function typeCell(type: string | undefined): string {
 }
 
 function defaultCell(input: ComponentInputSpec): string {
+  if (input.default === '') return 'empty';
   if (input.default !== undefined) return code(input.default);
   return input.optional ? 'optional' : 'required';
 }
 
 /** Inline code that holds any text: a run of backticks longer than any inside it. */
 function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const cell = cellText(text);
+  const longest = Math.max(0, ...(cell.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  const padded = text.startsWith('`') || text.endsWith('`') || text === '' ? ` ${text} ` : text;
-  return `${fence}${cellText(padded)}${fence}`;
+  const padded = cell.startsWith('`') || cell.endsWith('`') ? ` ${cell} ` : cell;
+  return `${fence}${padded}${fence}`;
 }
 
 /** Table cell text: one line, pipes escaped. */

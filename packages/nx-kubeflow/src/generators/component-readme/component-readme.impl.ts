@@ -21,8 +21,10 @@ export default async function componentReadmeGenerator(tree: Tree): Promise<Sync
   if (updated.length === 0) return;
   return {
     outOfSyncMessage:
-      `${updated.length === 1 ? 'A component README has an interface table' : `${updated.length} component READMEs have interface tables`} ` +
-      'that do not match component.yaml. `nx sync` rewrites them from component.yaml.',
+      (updated.length === 1
+        ? 'A component README has an interface table that does not match its component.yaml'
+        : `${updated.length} component READMEs have interface tables that do not match their component.yaml`) +
+      '. `nx sync` rewrites them from component.yaml.',
     outOfSyncDetails: updated,
   };
 }
