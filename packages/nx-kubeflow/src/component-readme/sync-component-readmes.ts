@@ -14,6 +14,9 @@ export interface ComponentReadmeSync {
   broken: string[];
 }
 
+/** What syncing one README did. */
+export type ReadmeSyncOutcome = 'updated' | 'unchanged' | 'skipped' | { broken: string };
+
 /**
  * Writes each component's interface, from its component.yaml, between the
  * markers of its README.md, in the tree. A component without a README, or
@@ -28,18 +31,31 @@ export async function syncComponentReadmes(tree: Tree, componentsDir: string): P
   const updated: string[] = [];
   const broken: string[] = [];
   for (const specFile of specFiles) {
-    const readmeFile = posix.join(posix.dirname(specFile), README_FILE);
-    const readme = tree.read(readmeFile, 'utf-8');
-    if (readme === null) continue;
-    const specText = tree.read(specFile, 'utf-8');
-    if (specText === null) continue;
-    const { spec, problems } = parseComponentSpec(specText, specFile);
-    if (!spec || problems.length > 0) continue;
-    const replacement = replaceInterfaceBlock(readme, interfaceBlock(interfaceTable(spec)));
-    if (replacement.status === 'broken') broken.push(`${readmeFile}: ${replacement.problem}`);
-    if (replacement.status !== 'replaced' || replacement.text === readme) continue;
-    tree.write(readmeFile, replacement.text);
-    updated.push(readmeFile);
+    const componentRoot = posix.dirname(specFile);
+    const outcome = syncComponentReadme(tree, componentRoot);
+    if (outcome === 'updated') updated.push(posix.join(componentRoot, README_FILE));
+    else if (typeof outcome === 'object') broken.push(`${posix.join(componentRoot, README_FILE)}: ${outcome.broken}`);
   }
   return { updated, broken };
+}
+
+/**
+ * One component's README, as syncComponentReadmes treats each: the
+ * component generator calls it on the files it has just written, so a new
+ * component's README is in sync from the start.
+ */
+export function syncComponentReadme(tree: Tree, componentRoot: string): ReadmeSyncOutcome {
+  const readmeFile = posix.join(componentRoot, README_FILE);
+  const specFile = posix.join(componentRoot, COMPONENT_MARKER);
+  const readme = tree.read(readmeFile, 'utf-8');
+  const specText = tree.read(specFile, 'utf-8');
+  if (readme === null || specText === null) return 'skipped';
+  const { spec, problems } = parseComponentSpec(specText, specFile);
+  if (!spec || problems.length > 0) return 'skipped';
+  const replacement = replaceInterfaceBlock(readme, interfaceBlock(interfaceTable(spec)));
+  if (replacement.status === 'broken') return { broken: replacement.problem };
+  if (replacement.status === 'unmarked') return 'skipped';
+  if (replacement.text === readme) return 'unchanged';
+  tree.write(readmeFile, replacement.text);
+  return 'updated';
 }

@@ -1,6 +1,7 @@
 import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { INTERFACE_END, INTERFACE_START } from '../../component-readme/readme-block';
+import { componentGenerator } from '../component/component';
 import componentReadmeGenerator from './component-readme.impl';
 
 const COMPONENT_YAML = (inputs: string) =>
@@ -70,5 +71,19 @@ describe('component-readme sync generator', () => {
     tree.write('ml/steps/scorer/README.md', readme());
     expect(await componentReadmeGenerator(tree)).toMatchObject({ outOfSyncDetails: ['ml/steps/scorer/README.md'] });
     expect(tree.read('components/trainer/README.md', 'utf-8')).toBe(readme());
+  });
+
+  it('a component made by nx g component has its README in sync from the start, with renamed targets in its commands', async () => {
+    const fresh = createTreeWithEmptyWorkspace();
+    updateNxJson(fresh, { ...readNxJson(fresh)!, plugins: [{ plugin: 'nx-kubeflow', options: { testTargetName: 'pytest', lintTargetName: 'ruff' } }] });
+    fresh.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
+    await componentGenerator(fresh, { name: 'scorer', inputs: 'model:Model,threshold:Float=0.5', outputs: 'score:Float' });
+    const text = fresh.read('components/scorer/README.md', 'utf-8')!;
+    expect(text).toContain('| input | `model` | Model (artifact) | required |  |');
+    expect(text).toContain('| input | `threshold` | Float (parameter) | `0.5` |  |');
+    expect(text).toContain('| output | `score` | Float (parameter) |  |  |');
+    expect(text).toContain('npx nx run scorer:pytest');
+    expect(text).toContain('npx nx run scorer:ruff');
+    expect(await componentReadmeGenerator(fresh)).toBeUndefined();
   });
 });

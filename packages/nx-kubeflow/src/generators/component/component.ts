@@ -1,5 +1,6 @@
 import { generateFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
+import { syncComponentReadme } from '../../component-readme/sync-component-readmes';
 import type { ComponentGeneratorSchema } from './schema';
 import { ensureGitignoreEntries } from './lib/gitignore';
 import { normalizeOptions, type NormalizedComponentOptions } from './lib/normalize-options';
@@ -8,6 +9,8 @@ import { templateHelpers } from './lib/template-helpers';
 export async function componentGenerator(tree: Tree, schema: ComponentGeneratorSchema): Promise<GeneratorCallback> {
   const options = normalizeOptions(tree, schema);
   addComponentFiles(tree, options);
+  // the README's interface table, from the component.yaml just written, as `nx sync` would write it
+  syncComponentReadme(tree, options.projectRoot);
   ensureGitignoreEntries(tree);
   if (options.runtime.kind === 'pinned' && options.runtime.sourceMissing) {
     logger.warn(
