@@ -140,6 +140,10 @@ def topological(tasks):
     return ordered
 
 
+def task_project(pipeline, task_name):
+    return next(t['component'] for t in pipeline['tasks'] if t['name'] == task_name)
+
+
 def docstring(pipeline):
     """Parameter descriptions as kfp reads them from the pipeline function's
     docstring. reST fields (:param p: text) need no summary line, which kfp
@@ -188,14 +192,39 @@ def generate_source(job):
         '    return clone',
         '',
         '',
+        'def _output_type(project, output_name):',
+        "    # the Python annotation a DSL author writes for a task output: str, int, ... or the dsl artifact class",
+        '    kfp_type = _components[project].component_spec.outputs[output_name].type',
+        "    simple = {'String': str, 'Integer': int, 'Float': float, 'Boolean': bool, 'Dict': dict, 'List': list}",
+        '    if kfp_type in simple:',
+        '        return simple[kfp_type]',
+        "    title = kfp_type.split('@')[0]",
+        '    def classes(cls):',
+        '        yield cls',
+        '        for sub in cls.__subclasses__():',
+        '            yield from classes(sub)',
+        "    return next((c for c in classes(dsl.Artifact) if getattr(c, 'schema_title', None) == title), dsl.Artifact)",
+        '',
+        '',
+        '_Outputs = NamedTuple(' + repr('Outputs') + ', [' + ', '.join(
+            f"({o['name']!r}, _output_type({task_project(pipeline, o['task'])!r}, {sanitize_input_name(o['output'])!r}))"
+            for o in (pipeline.get('outputs') or [])) + '])',
+        '',
+        '',
         f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r})",
         f"def _pipeline({', '.join(signature)}):" if signature else 'def _pipeline():',
     ]
+    outputs = pipeline.get('outputs') or []
+    if outputs:
+        # pipeline outputs are what the pipeline function returns: a NamedTuple of task outputs
+        lines[-1] = lines[-1][:-1] + ' -> _Outputs:'
     lines += docstring(pipeline)
     for task in topological(pipeline['tasks']):
         lines += task_source(task, job['components'], params, job)
-    if pipeline.get('outputs'):
-        lines.append("    raise NotImplementedError('pipeline outputs are not built by the reference')")
+    if outputs:
+        fields = ', '.join(
+            f"{o['name']}={py_ident(o['task'])}.outputs[{sanitize_input_name(o['output'])!r}]" for o in outputs)
+        lines.append(f'    return _Outputs({fields})')
     lines += [
         '',
         '',

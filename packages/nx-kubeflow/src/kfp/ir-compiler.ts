@@ -14,7 +14,7 @@ import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputName
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
-import { PipelineOutput, rootInputDefinitions, rootOutputs } from './ir-root';
+import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
 import { irHeader } from './ir-header';
@@ -43,8 +43,6 @@ export interface CompilePipelineOptions {
   settingsEnv?: string;
   /** The pipeline's config/settings.toml text, handed to component-runtime components. */
   pipelineSettingsToml?: string;
-  /** Pipeline outputs (root outputDefinitions); pipeline.yaml has none yet. */
-  outputs?: PipelineOutput[];
 }
 
 export interface CompiledPipeline {
@@ -112,7 +110,7 @@ function componentIr(component: ResolvedComponent, executorLabel: string): Recor
 
 function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>, problems: IrProblem[]): Record<string, unknown> {
   const report = (field: string, message: string) => problems.push({ file: options.pipeline.file, field, message });
-  const { dagOutputs, outputDefinitions } = rootOutputs(options.outputs ?? [], options.pipeline, options.components, report);
+  const { dagOutputs, outputDefinitions } = rootOutputs(options.pipeline.outputs ?? [], options.pipeline, options.components, report);
   const dag: Record<string, unknown> = { tasks };
   if (dagOutputs) dag.outputs = dagOutputs;
   const root: Record<string, unknown> = { dag };

@@ -4,7 +4,7 @@
  * applies them: the default changes, isOptional stays as the declaration
  * says), their descriptions, and pipeline outputs taken from task outputs.
  */
-import { isArtifactTypeName, type PipelineDefinition, type PipelineParameter, type ResolvedComponent } from './pipeline-model';
+import { isArtifactTypeName, type PipelineDefinition, type PipelineOutput, type PipelineParameter, type ResolvedComponent } from './pipeline-model';
 import { IR_PARAMETER_TYPE, ioTypeOf } from './io-types';
 import { nonFiniteProblem } from './parameter-types';
 import { k8sName, KFP_CHANNEL_NAME, sanitizeInputName } from './kfp-names';
@@ -13,12 +13,7 @@ import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
 import { hasName, namedRecord } from './named-records';
 
-/** A pipeline output: an output of one of its tasks, published under a name of its own. */
-export interface PipelineOutput {
-  name: string;
-  task: string;
-  output: string;
-}
+export type { PipelineOutput };
 
 export function rootInputDefinitions(
   pipeline: PipelineDefinition,

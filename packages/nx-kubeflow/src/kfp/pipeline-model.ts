@@ -153,6 +153,13 @@ export interface PipelineTask {
   timeout_seconds?: number;
 }
 
+/** A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return value). */
+export interface PipelineOutput {
+  name: string;
+  task: string;
+  output: string;
+}
+
 export interface PipelineDefinition {
   /** Workspace-relative path of pipeline.yaml, for messages. */
   file: string;
@@ -160,4 +167,6 @@ export interface PipelineDefinition {
   description?: string;
   parameters: PipelineParameter[];
   tasks: PipelineTask[];
+  /** pipeline.yaml's `outputs:` (root outputDefinitions and dag.outputs), in file order. */
+  outputs?: PipelineOutput[];
 }

@@ -88,11 +88,20 @@ export interface IrTask {
   timeoutSeconds?: number;
 }
 
+/** A pipeline output (root.dag.outputs): the output of a root task it publishes. */
+export interface IrPipelineOutput {
+  kind: 'parameter' | 'artifact';
+  task: string;
+  output: string;
+}
+
 export interface IrPipeline {
   name: string;
   rootParameters: Record<string, IrParameterDefinition>;
   /** In root.dag.tasks order. */
   tasks: IrTask[];
+  /** By output name (root.outputDefinitions). */
+  outputs: Record<string, IrPipelineOutput>;
 }
 
 export class IrReadError extends Error {
@@ -144,7 +153,30 @@ export function readIr(documents: IrDocuments): IrPipeline {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
     tasks,
+    outputs: pipelineOutputs(dict(dag.outputs), names),
   };
+}
+
+/** root.dag.outputs as kfp writes them for a pipeline returning task outputs: one selector each. */
+function pipelineOutputs(outputs: Dict, tasks: Set<string>): Record<string, IrPipelineOutput> {
+  const result: Record<string, IrPipelineOutput> = {};
+  const check = (output: string, task: unknown, key: unknown, kind: IrPipelineOutput['kind']) => {
+    if (typeof task !== 'string' || typeof key !== 'string') {
+      throw new IrReadError(`pipeline output ${name(output)} does not name one task output (only valueFromParameter and a single artifactSelector are supported)`);
+    }
+    if (!tasks.has(task)) throw new IrReadError(`pipeline output ${name(output)} comes from ${name(task)}, which is not a task of root.dag`);
+    result[output] = { kind, task, output: key };
+  };
+  for (const [output, spec] of Object.entries(dict(outputs.parameters))) {
+    const source = dict(dict(spec).valueFromParameter);
+    check(output, source.producerSubtask, source.outputParameterKey, 'parameter');
+  }
+  for (const [output, spec] of Object.entries(dict(outputs.artifacts))) {
+    const selectors = dict(spec).artifactSelectors;
+    const selector = Array.isArray(selectors) && selectors.length === 1 ? dict(selectors[0]) : {};
+    check(output, selector.producerSubtask, selector.outputArtifactKey, 'artifact');
+  }
+  return result;
 }
 
 const name = (text: string) => JSON.stringify(text);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandModes, fixtureIr, WORKSPACE_ROOT, type FixtureTask } from './__fixtures__/fixture-pipeline';
-import type { PipelineParameter } from '../kfp/pipeline-model';
+import type { PipelineOutput, PipelineParameter } from '../kfp/pipeline-model';
 import { runPipeline, type RunEvent, type RunPipelineOptions } from './run-pipeline';
 import type { RunRecordData } from './run-record';
 
@@ -15,12 +15,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(tasks: FixtureTask[], extra: Partial<RunPipelineOptions> & { rootParameters?: PipelineParameter[] } = {}) {
+function run(tasks: FixtureTask[], extra: Partial<RunPipelineOptions> & { rootParameters?: PipelineParameter[]; pipelineOutputs?: PipelineOutput[] } = {}) {
   const runId = `run-${++runs}`;
   const events: RunEvent[] = [];
-  const { rootParameters, ...options } = extra;
+  const { rootParameters, pipelineOutputs, ...options } = extra;
   const result = runPipeline({
-    ir: fixtureIr(tasks, rootParameters),
+    ir: fixtureIr(tasks, rootParameters, pipelineOutputs ? { outputs: pipelineOutputs } : {}),
     runDir: join(scratch, 'runs', runId),
     runId,
     pipelineName: 'fixture',
@@ -102,6 +102,39 @@ describe('runPipeline: parameters and artifacts', () => {
     expect(record.state).toBe('SUCCEEDED');
     expect(record.parameters).toEqual({ s: 'hello world', i: 42, f: 0.5, b: true, o: { z: 1, a: 'x<y' }, a: [1, 'two', 3.5] });
     expect(taskOf(record, 'second').outputs.parameters.out_o).toEqual({ a: 'x<y', z: 1 });
+  });
+
+  it("reports the pipeline's outputs in run.json: values and artifacts of the task outputs they name", async () => {
+    const pipelineOutputs: PipelineOutput[] = [
+      { name: 'greeting', task: 'first', output: 'out_s' },
+      { name: 'count', task: 'second', output: 'out_i' },
+      { name: 'settings', task: 'first', output: 'out_o' },
+      { name: 'evidence', task: 'second', output: 'received' },
+    ];
+    const outcome = await run(tasks, { rootParameters: parameters, parameters: { i: 5 }, pipelineOutputs }).result;
+    expect(outcome.state).toBe('SUCCEEDED');
+    const second = outcome.tasks.find((t) => t.name === 'second')!;
+    const expected = { parameters: { greeting: 'hello world', count: 5, settings: { a: 'x<y', z: 1 } }, artifacts: { evidence: second.outputs.artifacts.received } };
+    expect(outcome.outputs).toEqual(expected);
+    expect(readRecord(outcome.runDir).outputs).toEqual(expected);
+    expect(JSON.parse(readFileSync(expected.artifacts.evidence.path, 'utf8')).task).toBe('second');
+  });
+
+  it('leaves out a pipeline output whose task failed, and writes none for a pipeline without outputs', async () => {
+    const failing: FixtureTask[] = [
+      { name: 'ok', component: 'echo-params', arguments: { s: literal('x'), i: literal(1), f: literal(1), b: literal(true), o: literal({}), a: literal([]) } },
+      { name: 'broken', component: 'fail', arguments: { code: literal(3) } },
+    ];
+    const pipelineOutputs: PipelineOutput[] = [
+      { name: 'text', task: 'ok', output: 'out_s' },
+      { name: 'never', task: 'broken', output: 'never' },
+    ];
+    const outcome = await run(failing, { pipelineOutputs }).result;
+    expect(outcome.state).toBe('FAILED');
+    expect(outcome.outputs).toEqual({ parameters: { text: 'x' }, artifacts: {} });
+    const plain = await run(failing.slice(0, 1)).result;
+    expect(plain.state).toBe('SUCCEEDED');
+    expect(readRecord(plain.runDir)).not.toHaveProperty('outputs');
   });
 
   it('refuses unknown parameters and values of the wrong type before running anything', async () => {

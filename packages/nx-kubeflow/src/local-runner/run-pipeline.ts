@@ -26,7 +26,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { readIr, readIrFile, type IrDocuments } from './ir-reader';
+import { readIr, readIrFile, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
 import { RUN_RECORD_FILE, writeRunRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
@@ -85,6 +85,20 @@ export interface RunResult extends RunRecordData {
 }
 
 export class RunSetupError extends Error {}
+
+/**
+ * The run's pipeline outputs, as kfp.local returns them: each the value (or
+ * artifact) of the task output it names. One whose task did not succeed is left out.
+ */
+function pipelineOutputs(outputs: IrPipeline['outputs'], outputsOf: (task: string) => TaskOutputs | undefined): TaskOutputs {
+  const result: TaskOutputs = { parameters: {}, artifacts: {} };
+  for (const [name, source] of Object.entries(outputs)) {
+    const task = outputsOf(source.task);
+    if (source.kind === 'parameter' && task && Object.hasOwn(task.parameters, source.output)) result.parameters[name] = task.parameters[source.output];
+    if (source.kind === 'artifact' && task && Object.hasOwn(task.artifacts, source.output)) result.artifacts[name] = task.artifacts[source.output];
+  }
+  return result;
+}
 
 /**
  * Runs the IR. Problems found before any task starts (unreadable IR, bad
@@ -194,6 +208,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   // The failure's first line; the whole of it (error, traceback, log path) is the task's, told once as it failed.
   if (failed?.error) record.error = failed.error.split('\n')[0];
   else if (record.state === 'CANCELLED') record.error = 'the run was interrupted';
+  if (Object.keys(ir.outputs).length > 0) record.outputs = pipelineOutputs(ir.outputs, succeededOutputs);
   record.finishedAt = new Date(finished).toISOString();
   record.durationMs = finished - started;
   delete record.owner;

@@ -57,6 +57,11 @@ export interface RunRecordData {
   /** Root parameter values the run used (defaults and overrides). */
   parameters: Record<string, unknown>;
   tasks: TaskRecord[];
+  /**
+   * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
+   * ended: each the value or artifact of the task output it names, where that task succeeded.
+   */
+  outputs?: TaskOutputs;
   /** The first failure in one message: task, exit code, last log lines. */
   error?: string;
   /** Who runs it, while it is RUNNING. */

@@ -63,6 +63,23 @@ tasks:
     ).toEqual([]);
   });
 
+  it('checks that each pipeline output names a task and one of its outputs', () => {
+    expect(
+      check(`name: p
+tasks:
+  load: {component: data-loader}
+outputs:
+  rows: {task: load, output: row_count}
+  data: {task: load, output: dataset}
+  model: {task: train, output: model}
+  count: {task: load, output: rows}
+`),
+    ).toEqual([
+      `${FILE}:7:17: outputs.model.task: unknown task "train"; tasks in this pipeline: load.`,
+      `${FILE}:8:31: outputs.count.output: unknown output "rows" of task "load" (component "data-loader"); its outputs: dataset, row_count.`,
+    ]);
+  });
+
   it('reports every wiring problem at once, with position, task and field', () => {
     const problems = check(`name: p
 parameters:

@@ -44,7 +44,35 @@ class PipelineChecker {
       this.checkAfter(task);
     }
     this.checkCycles();
+    this.checkPipelineOutputs();
     return this.problems;
+  }
+
+  /** Each pipeline output names a task of this pipeline and one of its outputs. */
+  private checkPipelineOutputs(): void {
+    for (const output of this.options.definition.outputs ?? []) {
+      const path = ['outputs', output.name];
+      const task = this.tasks.get(output.task);
+      if (!task) {
+        this.reportAt([...path, 'task'], `outputs.${output.name}.task`, this.unknownTaskMessage(output.task));
+        continue;
+      }
+      const spec = this.options.components.get(task.component);
+      if (!spec) continue; // its component is reported on its own task
+      if (!spec.outputs.some((candidate) => candidate.name === output.output)) {
+        this.reportAt(
+          [...path, 'output'],
+          `outputs.${output.name}.output`,
+          `unknown output "${output.output}" of task "${task.name}" (component "${task.component}"); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+        );
+      }
+    }
+  }
+
+  /** A problem outside any task (pipeline outputs). */
+  private reportAt(path: YamlPath, field: string, message: string): void {
+    const { line, column } = this.options.source.positionOf(path, 'value');
+    this.problems.push({ file: this.options.definition.file, line, column, field, message });
   }
 
   private componentOf(task: PipelineTask): ComponentSpec | undefined {

@@ -242,6 +242,11 @@ const CORPUS: Corpus[] = [
     bad: ['0', '-1', '1.5', '2147483648', '1e20', '.inf', '.nan', 'true', '[1]', '{s: 1}', "'3600'", "''", '0s', '00s', '090s', '-5s', '1.5h', '1h30m', '30M', '30 m', "' 30m'", '1w', 'forever'],
   },
   { path: [...TASK, 'timeout'], good: [], bad: ['2147483648s', '35791395m', '596524h', '24856d', '9999999999s', '100000000m', '1000000h', '100000d', '3000000000s', '2147483650s'] },
+  {
+    path: ['outputs'],
+    good: ['null', '{}', '{model: {task: b, output: o}}', '{Out_1: {task: a, output: x}, o2: {task: a, output: y}}'],
+    bad: ['[]', 'x', '{m: null}', '{m: b.o}', '{m: {task: b}}', '{m: {output: o}}', '{m: {task: b, output: o, extra: 1}}', "{m: {task: '', output: o}}", '{m: {task: 1, output: o}}', '{m: {task: b, output: [o]}}'],
+  },
   { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]', '[{key: k, toleration_seconds: 9007199254740991}]'], bad: ['[{key: k, toleration_seconds: 9007199254740992}]', '[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
 ];
 
@@ -249,6 +254,7 @@ const CORPUS: Corpus[] = [
 const KEY_CORPUS: { path: (string | number)[]; value: string; good: string[]; bad: string[] }[] = [
   { path: ['parameters'], value: '{type: Integer, default: 1}', good: ['x', 'learning_rate', 'X1', 'x_', 'a__b', 'None_'], bad: ['_x', '__x', '_', '1x', 'class', 'None', 'a-b', 'a b', 'é', ''] },
   { path: ['tasks'], value: '{component: c}', good: ['a', 'train-2', '0', 'a'.repeat(63)], bad: ['Train', 'a_b', '-a', 'a-', 'a'.repeat(64), 'a.b', ''] },
+  { path: ['outputs'], value: '{task: b, output: o}', good: ['model', 'x_1', 'Output', 'None_'], bad: ['_m', '1m', 'class', 'a-b', 'a b', ''] },
   { path: [...TASK, 'env'], value: 'x', good: ['A', '_A', 'a1', 'LOG_LEVEL'], bad: ['1A', 'A-B', 'A.B', ''] },
 ];
 

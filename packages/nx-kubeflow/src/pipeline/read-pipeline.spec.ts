@@ -105,7 +105,7 @@ tasks:
     - {secret_name: s, keys: {password: not-a-var}}
 `;
     expect(messages(text)).toEqual([
-      'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, parameters, tasks.',
+      'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, parameters, tasks, outputs.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:1:7: name: "Bad_Name" is not a valid pipeline name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:4:3: parameters\.1st: "1st" is not a valid parameter name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:5:16: parameters\.rate\.type: "CSV" is not a parameter type/),
@@ -228,6 +228,50 @@ tasks:
       'pipelines/p/pipeline.yaml:13:33: task "list", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got [1]).',
       'pipelines/p/pipeline.yaml:14:32: task "nan", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got NaN).',
       'pipelines/p/pipeline.yaml:15:34: task "upper", timeout: must be a whole number of seconds (3600) or a whole number and one unit: 90s, 30m, 2h or 1d (got "30M").',
+    ]);
+  });
+
+  it('reads pipeline outputs in file order and refuses bad ones at their line and column, all at once', () => {
+    const { definition, problems } = readPipeline(
+      `name: p
+tasks:
+  train: {component: trainer}
+outputs:
+  model: {task: train, output: model}
+  rmse: {task: train, output: rmse}
+`,
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(definition?.outputs).toEqual([
+      { name: 'model', task: 'train', output: 'model' },
+      { name: 'rmse', task: 'train', output: 'rmse' },
+    ]);
+    expect(
+      messages(`name: p
+tasks:
+  train: {component: trainer}
+outputs:
+  _model: {task: train, output: model}
+  rmse: {task: train}
+  score: {task: train, output: s, typo: 1}
+  class: train.model
+`),
+    ).toEqual([
+      `${FILE}:5:3: outputs._model: "_model" is not a valid pipeline output name: kfp requires a pipeline output to start with a letter; rename it, e.g. model.`,
+      `${FILE}:6:9: outputs.rmse: needs output: that task's output name.`,
+      `${FILE}:7:35: outputs.score.typo: unknown key "typo" in a pipeline output; allowed: task, output.`,
+      `${FILE}:8:3: outputs.class: "class" is not a valid pipeline output name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`,
+      `${FILE}:8:10: outputs.class: must be an output reference {task: t, output: o}.`,
+    ]);
+    expect(
+      messages(`name: p
+tasks:
+  t: {component: c}
+outputs: [model]
+`),
+    ).toEqual([
+      `${FILE}:4:10: outputs: must be a mapping of output name to {task: t, output: o}, e.g. outputs: {model: {task: train, output: model}}.`,
     ]);
   });
 

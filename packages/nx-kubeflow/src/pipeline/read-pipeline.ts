@@ -13,6 +13,7 @@ import {
   type ArtifactTypeName,
   type ParameterTypeName,
   type PipelineDefinition,
+  type PipelineOutput,
   type PipelineParameter,
   type PipelineTask,
   type RetryPolicy,
@@ -34,7 +35,8 @@ export interface ReadPipelineResult {
   source: YamlSource;
 }
 
-export const PIPELINE_KEYS = ['name', 'description', 'parameters', 'tasks'] as const;
+export const PIPELINE_KEYS = ['name', 'description', 'parameters', 'tasks', 'outputs'] as const;
+export const OUTPUT_KEYS = ['task', 'output'] as const;
 export const PARAMETER_KEYS = ['type', 'default', 'description'] as const;
 export const TASK_KEYS = [
   'component',
@@ -105,13 +107,47 @@ class PipelineReader {
     const description = this.optionalString(raw, [], 'description');
     const parameters = this.readParameters(raw.parameters);
     const tasks = this.readTasks(raw.tasks);
+    const outputs = this.readOutputs(raw.outputs);
     return {
       file: this.file,
       name,
       ...(description !== undefined ? { description } : {}),
       parameters,
       tasks,
+      ...(outputs.length > 0 ? { outputs } : {}),
     };
+  }
+
+  // --------------------------------------------------------------- outputs
+
+  /** outputs: {<name>: {task: t, output: o}}: kfp's pipeline function returning a NamedTuple of task outputs. */
+  private readOutputs(raw: unknown): PipelineOutput[] {
+    if (raw === undefined || raw === null) return [];
+    if (!isDict(raw)) {
+      this.report(['outputs'], 'must be a mapping of output name to {task: t, output: o}, e.g. outputs: {model: {task: train, output: model}}.');
+      return [];
+    }
+    const outputs: PipelineOutput[] = [];
+    for (const [name, spec] of Object.entries(raw)) {
+      const path = ['outputs', name];
+      // kfp names pipeline outputs after the fields of the NamedTuple the pipeline function returns
+      const nameProblem = parameterNameProblem(name);
+      if (nameProblem) this.report(path, nameProblem.replace('parameter name', 'pipeline output name').replace('a pipeline parameter', 'a pipeline output'), { of: 'key' });
+      if (!isDict(spec)) {
+        this.report(path, 'must be an output reference {task: t, output: o}.');
+        continue;
+      }
+      this.unknownKeys(spec, path, OUTPUT_KEYS, 'a pipeline output');
+      let valid = true;
+      for (const key of OUTPUT_KEYS) {
+        if (typeof spec[key] !== 'string' || spec[key] === '') {
+          this.report(key in spec ? [...path, key] : path, `needs ${key}: ${key === 'task' ? 'the task whose output it is' : "that task's output name"}.`);
+          valid = false;
+        }
+      }
+      if (valid) outputs.push({ name, task: spec.task as string, output: spec.output as string });
+    }
+    return outputs;
   }
 
   // ------------------------------------------------------------ parameters

@@ -6,7 +6,7 @@
  *   <fixture>/case.yaml                     optional: what a pipeline.yaml cannot say yet -
  *     golden: <file name in ../shared/kfp/golden without .yaml>
  *     skip: <reason>                        the case is listed but not run
- *     outputs: [{name, task, output}]       pipeline outputs
+ *     outputs: [{name, task, output}]       pipeline outputs (golden cases; pipeline.yaml's outputs: is read too)
  *     parameterDefaults: {...}              settings overrides of parameter defaults
  *     settingsEnv: <env>
  *     settingsToml: <text>                  the pipeline's config/settings.toml
@@ -17,8 +17,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadComponentSpec } from '../component-spec';
-import type { CompilePipelineOptions, PipelineOutput } from '../ir-compiler';
-import type { PipelineDefinition, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+import type { CompilePipelineOptions } from '../ir-compiler';
+import type { PipelineDefinition, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,14 +60,16 @@ function task(name: string, raw: Dict): PipelineTask {
   return t;
 }
 
-function pipelineDefinition(file: string): PipelineDefinition {
+function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
+  const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
   return {
     file,
     name: raw.name,
     ...(raw.description ? { description: raw.description } : {}),
     parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
     tasks: Object.entries(raw.tasks ?? {}).map(([name, t]) => task(name, t as Dict)),
+    ...(outputs.length > 0 ? { outputs } : {}),
   };
 }
 
@@ -94,12 +96,11 @@ export function loadFixture(dir: string, name: string): Fixture {
     skip: kase.skip,
     componentFiles,
     options: {
-      pipeline: pipelineDefinition(join(dir, 'pipeline.yaml')),
+      pipeline: pipelineDefinition(join(dir, 'pipeline.yaml'), kase.outputs as PipelineOutput[] | undefined),
       components,
       parameterDefaults: kase.parameterDefaults,
       settingsEnv: kase.settingsEnv,
       pipelineSettingsToml: kase.settingsToml,
-      outputs: kase.outputs as PipelineOutput[] | undefined,
     },
   };
 }

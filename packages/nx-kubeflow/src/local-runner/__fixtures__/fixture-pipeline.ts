@@ -5,7 +5,7 @@
 import { join, relative, resolve } from 'node:path';
 import { compilePipeline } from '../../kfp/ir-compiler';
 import { loadComponentSpec } from '../../kfp/component-spec';
-import type { PipelineParameter, PipelineTask, ResolvedComponent } from '../../kfp/pipeline-model';
+import type { PipelineDefinition, PipelineParameter, PipelineTask, ResolvedComponent } from '../../kfp/pipeline-model';
 import type { IrDocuments } from '../ir-reader';
 import type { TaskMode } from '../task-environment';
 
@@ -19,7 +19,7 @@ export function fixtureRoot(component: string): string {
   return relative(WORKSPACE_ROOT, join(FIXTURES_DIR, component));
 }
 
-export function fixtureIr(tasks: FixtureTask[], parameters: PipelineParameter[] = []): IrDocuments {
+export function fixtureIr(tasks: FixtureTask[], parameters: PipelineParameter[] = [], more: Pick<PipelineDefinition, 'outputs'> = {}): IrDocuments {
   const components = new Map<string, ResolvedComponent>();
   for (const task of tasks) {
     if (components.has(task.component)) continue;
@@ -32,6 +32,7 @@ export function fixtureIr(tasks: FixtureTask[], parameters: PipelineParameter[] 
       name: 'fixture',
       parameters,
       tasks: tasks.map((task) => ({ arguments: {}, after: [], ...task })),
+      ...more,
     },
     components,
   });
