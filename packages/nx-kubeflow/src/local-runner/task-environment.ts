@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { COLOUR_FORCING_VARIABLES, withoutColour } from '../process/child-colour';
 import { findPythonInterpreter, type PythonInterpreter } from '../python/interpreter';
 import { readPyproject } from '../python/pyproject';
 import { ensureProjectVenv, type ProjectVenv } from '../python/venv';
@@ -93,7 +94,10 @@ export interface TaskEnvironmentOptions {
 }
 
 export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.ProcessEnv; warnings: string[] } {
-  const env: NodeJS.ProcessEnv = { ...(options.base ?? process.env) };
+  // A task writes into its log.txt, never a terminal: what forces colour in this process (Nx sets FORCE_COLOR=true
+  // for every task it runs) stays out, and NO_COLOR asks for none. An env given in the IR or to the runner still
+  // wins. A given base (a container's, empty as a pod's) is taken as it is.
+  const env: NodeJS.ProcessEnv = options.base ? { ...options.base } : withoutColour(process.env);
   const warnings: string[] = [];
   // Secrets come from the cluster; a same-named variable of this shell must not stand in for one unnoticed.
   for (const secret of options.secretEnv) {
@@ -106,6 +110,9 @@ export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.
   }
   for (const { name, value } of options.container.env) env[name] = value;
   Object.assign(env, options.extraEnv);
+  // colour asked for in the IR or by the caller: our NO_COLOR would take it back
+  const given = new Set([...options.container.env.map(({ name }) => name), ...Object.keys(options.extraEnv)]);
+  if (!options.base && !given.has('NO_COLOR') && COLOUR_FORCING_VARIABLES.some((name) => given.has(name))) delete env.NO_COLOR;
   env.NX_KUBEFLOW_PIPELINE = options.context.pipelineName;
   env.NX_KUBEFLOW_RUN_ID = options.context.runId;
   env.NX_KUBEFLOW_TASK = options.context.task;

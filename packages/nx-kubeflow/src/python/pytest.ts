@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { colourWanted, withColour } from '../process/child-colour';
 import { runProcess } from '../process/run-process';
 
 export interface RunPytestOptions {
@@ -15,6 +16,8 @@ export interface RunPytestOptions {
   /** Passed to pytest as they are. */
   extraArgs?: string[];
   environ?: NodeJS.ProcessEnv;
+  /** Colour in pytest's output; default: as colourWanted decides for this process's terminal. */
+  colour?: boolean;
 }
 
 export interface PytestResult {
@@ -45,13 +48,14 @@ export async function runPytest(options: RunPytestOptions): Promise<PytestResult
     '-p', 'no:cacheprovider',
     ...(options.extraArgs ?? []),
   ];
+  const environ = options.environ ?? process.env;
   const result = await runProcess(options.python, args, {
     cwd: resolve(options.workspaceRoot, options.projectRoot),
-    env: {
-      ...(options.environ ?? process.env),
-      ENV_FOR_DYNACONF: options.settingsEnv,
-      PYTHONDONTWRITEBYTECODE: '1',
-    },
+    // Its output streams through our pipe into Nx's terminal output (cached, replayed, in CI logs): coloured only for a terminal.
+    env: withColour(
+      { ...environ, ENV_FOR_DYNACONF: options.settingsEnv, PYTHONDONTWRITEBYTECODE: '1' },
+      options.colour ?? colourWanted(environ),
+    ),
     stream: true,
   });
   return { exitCode: result.exitCode, junitFile };

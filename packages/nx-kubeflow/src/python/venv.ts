@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { colourWanted, withColour } from '../process/child-colour';
 import { formatTail, runProcess } from '../process/run-process';
 import { PythonInterpreter } from './interpreter';
 import { localDependencyClosure } from './pyproject';
@@ -29,6 +30,8 @@ export interface EnsureVenvOptions {
   log?: (message: string) => void;
   /** Show pip's output as it arrives. */
   verbose?: boolean;
+  /** The environment pip runs in (its index settings, proxies); default: this process's. */
+  environ?: NodeJS.ProcessEnv;
 }
 
 export class VenvInstallError extends Error {}
@@ -83,10 +86,14 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
     return { dir, python, installed: false };
   }
 
+  // pip's output is read line by line (progress) and quoted in errors, unless shown as it comes: colour only then, on a terminal.
+  const environ = options.environ ?? process.env;
+  const pipEnv = withColour(environ, Boolean(options.verbose) && colourWanted(environ));
+
   if (!existsSync(python) || stamp?.interpreter !== options.interpreter.executable) {
     rmSync(dir, { recursive: true, force: true });
     log(`Creating venv ${relativeToWorkspace(options, dir)} with Python ${options.interpreter.version}`);
-    const created = await runProcess(options.interpreter.command, ['-m', 'venv', dir], { stream: options.verbose });
+    const created = await runProcess(options.interpreter.command, ['-m', 'venv', dir], { stream: options.verbose, env: pipEnv });
     if (created.exitCode !== 0) {
       throw new VenvInstallError(
         `Could not create the venv ${dir} with ${options.interpreter.executable}. ` +
@@ -117,7 +124,7 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
   const progress = options.verbose ? undefined : (line: string) => {
     if (PIP_PROGRESS.test(line)) log(`  pip: ${line.trim()}`);
   };
-  const install = () => runProcess(python, installArgs, { stream: options.verbose, tailLines: 40, onLine: progress });
+  const install = () => runProcess(python, installArgs, { stream: options.verbose, tailLines: 40, onLine: progress, env: pipEnv });
   const installed = await dependencyRoots.reduceRight<() => Promise<Awaited<ReturnType<typeof install>>>>(
     (inner, root) => () => withPathLock(root, inner),
     install,
