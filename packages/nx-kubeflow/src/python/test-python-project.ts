@@ -1,8 +1,5 @@
-import { join } from 'node:path';
-import { findPythonInterpreter } from './interpreter';
-import { readPyproject } from './pyproject';
+import { prepareProjectVenv } from './project-venv';
 import { PYTEST_EXIT_MEANING, runPytest } from './pytest';
-import { ensureProjectVenv } from './venv';
 
 export interface TestPythonProjectOptions {
   workspaceRoot: string;
@@ -15,6 +12,7 @@ export interface TestPythonProjectOptions {
   junitFile: string;
   pytestArgs: string[];
   verbose: boolean;
+  /** Lines of the venv step, printed only when this call makes or updates the venv (the venv target did not run first). */
   log: (message: string) => void;
   environ?: NodeJS.ProcessEnv;
 }
@@ -25,18 +23,17 @@ export interface TestPythonProjectResult {
   error?: string;
 }
 
-/** venv, install, pytest: the whole of the test target, without Nx. */
+/** venv (normally made already by the venv target), pytest: the whole of the test target, without Nx. */
 export async function testPythonProject(options: TestPythonProjectOptions): Promise<TestPythonProjectResult> {
-  const interpreter = await findPythonInterpreter(options.python, options.environ);
-  const pyproject = readPyproject(options.workspaceRoot, join(options.projectRoot, 'pyproject.toml'));
-  const venv = await ensureProjectVenv({
+  const venv = await prepareProjectVenv({
     workspaceRoot: options.workspaceRoot,
     projectRoot: options.projectRoot,
-    interpreter,
-    extras: options.extras.filter((extra) => pyproject.extras.includes(extra)),
-    pipArgs: options.indexUrl ? ['--index-url', options.indexUrl] : [],
-    log: options.log,
+    python: options.python,
+    extras: options.extras,
+    indexUrl: options.indexUrl,
     verbose: options.verbose,
+    log: options.log,
+    environ: options.environ,
   });
   const result = await runPytest({
     workspaceRoot: options.workspaceRoot,

@@ -27,7 +27,7 @@ export default async function testExecutor(
       junitFile: options.junitFile ?? `dist/test-results/${projectName}/junit.xml`,
       pytestArgs: [...(options.pytestArgs ?? []), ...passThrough],
       verbose: options.showInstallOutput ?? false,
-      log: (message) => logger.info(`[${projectName}] ${message}`),
+      log: venvStepLog(projectName),
     });
     if (result.error) logger.error(`[${projectName}] ${result.error}`);
     return { success: result.success };
@@ -35,4 +35,22 @@ export default async function testExecutor(
     logger.error(`[${projectName}] ${(error as Error).message}`);
     return { success: false };
   }
+}
+
+/**
+ * The venv target (which test depends on) has made the venv by now, so test
+ * prints nothing about it. When it has not run (--exclude-task-dependencies,
+ * a test target without dependsOn, or options given to test alone), test
+ * makes the venv itself, and says first that this is why: these lines are
+ * then part of the cached result and a cache hit shows them again.
+ */
+function venvStepLog(projectName: string): (message: string) => void {
+  let told = false;
+  return (message) => {
+    if (!told) {
+      told = true;
+      logger.info(`[${projectName}] The venv is not ready, as its venv target did not run first: the test target makes it (a cache hit of this test replays these lines).`);
+    }
+    logger.info(`[${projectName}] ${message}`);
+  };
 }

@@ -1,0 +1,6 @@
+export interface VenvExecutorSchema {
+  python?: string;
+  extras?: string[];
+  indexUrl?: string;
+  showInstallOutput?: boolean;
+}
