@@ -144,6 +144,52 @@ def task_project(pipeline, task_name):
     return next(t['component'] for t in pipeline['tasks'] if t['name'] == task_name)
 
 
+def operand_source(operand, other, pipeline, params):
+    kind = operand['kind']
+    if kind == 'parameter':
+        return params[operand['parameter']]
+    if kind == 'task-output':
+        return f"{py_ident(operand['task'])}.outputs[{sanitize_input_name(operand['output'])!r}]"
+    # YAML cannot tell 1 from 1.0: beside a Float, a DSL author writes 1.0
+    return f"_condition_literal({operand['value']!r}, {operand_type(other, pipeline)})"
+
+
+def operand_type(operand, pipeline):
+    """Python source giving the other side's type name at run time."""
+    if operand['kind'] == 'parameter':
+        return repr(next(p['type'] for p in pipeline['parameters'] if p['name'] == operand['parameter']))
+    if operand['kind'] == 'task-output':
+        project = task_project(pipeline, operand['task'])
+        return f"_components[{project!r}].component_spec.outputs[{sanitize_input_name(operand['output'])!r}].type"
+    return 'None'
+
+
+def condition_source(condition, pipeline, params):
+    left = operand_source(condition['left'], condition['right'], pipeline, params)
+    right = operand_source(condition['right'], condition['left'], pipeline, params)
+    return f"{left} {condition['operator']} {right}"
+
+
+def body_source(nodes, pipeline, job, params, indent):
+    """Tasks and dsl.If/Elif/Else blocks in file order (fixtures list them in dependency order)."""
+    lines = []
+    by_name = {t['name']: t for t in pipeline['tasks']}
+    for node in nodes:
+        if node['kind'] == 'task':
+            lines += [indent + line[4:] for line in task_source(by_name[node['task']], job['components'], params, job)]
+            continue
+        for index, branch in enumerate(node['block']['branches']):
+            if index == 0:
+                head = f"with dsl.If({condition_source(branch['condition'], pipeline, params)}):"
+            elif branch.get('condition'):
+                head = f"with dsl.Elif({condition_source(branch['condition'], pipeline, params)}):"
+            else:
+                head = 'with dsl.Else():'
+            lines.append(indent + head)
+            lines += body_source(branch['body'], pipeline, job, params, indent + '    ')
+    return lines
+
+
 def docstring(pipeline):
     """Parameter descriptions as kfp reads them from the pipeline function's
     docstring. reST fields (:param p: text) need no summary line, which kfp
@@ -176,6 +222,12 @@ def generate_source(job):
         'def _literal(project, input_name, value):',
         '    # YAML (and JSON) cannot tell 1 from 1.0; a Python author writes 1.0 for a float input',
         "    if _components[project].component_spec.inputs[input_name].type == 'Float' and type(value) is int:",
+        '        return float(value)',
+        '    return value',
+        '',
+        '',
+        'def _condition_literal(value, other_type):',
+        "    if type(value) is int and str(other_type).lower() in ('float', 'double'):",
         '        return float(value)',
         '    return value',
         '',
@@ -219,8 +271,11 @@ def generate_source(job):
         # pipeline outputs are what the pipeline function returns: a NamedTuple of task outputs
         lines[-1] = lines[-1][:-1] + ' -> _Outputs:'
     lines += docstring(pipeline)
-    for task in topological(pipeline['tasks']):
-        lines += task_source(task, job['components'], params, job)
+    if pipeline.get('body'):
+        lines += body_source(pipeline['body'], pipeline, job, params, '    ')
+    else:
+        for task in topological(pipeline['tasks']):
+            lines += task_source(task, job['components'], params, job)
     if outputs:
         fields = ', '.join(
             f"{o['name']}={py_ident(o['task'])}.outputs[{sanitize_input_name(o['output'])!r}]" for o in outputs)

@@ -14,6 +14,7 @@ import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputName
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
+import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -64,15 +65,26 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   const { pipeline } = options;
   const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '', pipelineName: pipeline.name };
   const built: Built = { components: namedRecord(), executors: namedRecord(), tasks: namedRecord(), platformExecutors: namedRecord() };
+  // condition blocks: each group a sub-DAG component (comp-condition-N) holding its tasks
+  const grouped = pipeline.body?.some((node) => node.kind === 'condition') === true;
+  const layout = grouped ? groupLayout({ pipeline, components: options.components, report: (field, message) => problems.push({ file: pipeline.file, field, message }) }) : undefined;
+  const dagTasks = new Map<string, Record<string, unknown>>([[ROOT, built.tasks]]);
+  for (const group of layout?.groups ?? []) dagTasks.set(group.name, namedRecord());
   for (const task of pipeline.tasks) {
     const report = (field: string, message: string) => problems.push({ file: pipeline.file, task: task.name, field, message });
+    if (layout && dagTasks.has(k8sName(task.name)) && k8sName(task.name) !== ROOT) {
+      report('name', `is the name kfp gives a condition group of this pipeline (${k8sName(task.name)}); rename the task`);
+      continue;
+    }
+    const parent = layout?.parentOf.get(k8sName(task.name)) ?? ROOT;
+    const tasksOfDag = dagTasks.get(parent)!;
     const component = options.components.get(task.component);
     if (!component) {
       report('component', `unknown component ${JSON.stringify(task.component)}`);
       continue;
     }
     const key = k8sName(task.name);
-    if (hasName(built.tasks, key)) {
+    if ([...dagTasks.values()].some((tasks) => hasName(tasks, key))) {
       report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
       continue;
     }
@@ -84,7 +96,13 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
     built.executors[executorLabel] = executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
-    built.tasks[key] = taskSpec(task, component, componentName, { pipeline, components: options.components, report });
+    tasksOfDag[key] = taskSpec(task, component, componentName, {
+      pipeline,
+      components: options.components,
+      report,
+      ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
+      ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
+    });
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
@@ -95,6 +113,13 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       else platform.activeDeadlineSeconds = activeDeadlineSeconds(timeout.seconds);
     }
     if (Object.keys(platform).length > 0) built.platformExecutors[executorLabel] = platform;
+  }
+  for (const group of layout?.groups ?? []) {
+    const ctx = { pipeline, components: options.components, report: (field: string, message: string) => problems.push({ file: pipeline.file, field, message }) };
+    const siblings = new Set(pipeline.tasks.map((task) => k8sName(task.name)).filter((task) => layout!.parentOf.get(task) === group.parent));
+    dagTasks.get(group.parent)![group.name] = groupTaskSpec(group, layout!, siblings, ctx);
+    const inputDefinitions = groupInputDefinitions(layout!.inputs.get(group.name)!);
+    built.components[`comp-${group.name}`] = { dag: { tasks: dagTasks.get(group.name) }, ...(inputDefinitions ? { inputDefinitions } : {}) };
   }
   return built;
 }

@@ -18,6 +18,10 @@ export interface TaskContext {
   pipeline: PipelineDefinition;
   components: Map<string, ResolvedComponent>;
   report: ReportProblem;
+  /** Inside a condition group: the group's inputs (pipelinechannel--...), which the task takes its outer values from. */
+  groupInputs?: ReadonlySet<string>;
+  /** dependentTasks as the group layout computed them (siblings in the same DAG), when the pipeline has groups. */
+  dependentTasks?: string[];
 }
 
 type Inputs = { artifacts: Record<string, unknown>; parameters: Record<string, unknown> };
@@ -37,8 +41,11 @@ function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskAr
     const artifactInput = parameter !== undefined && isArtifactTypeName(parameter.type);
     if (isArtifact && !artifactInput) ctx.report(field, 'a pipeline parameter cannot feed an artifact input');
     if (!isArtifact && artifactInput) ctx.report(field, 'an artifact pipeline input cannot feed a parameter input');
-    if (artifactInput) inputs.artifacts[name] = { componentInputArtifact: arg.parameter };
-    else inputs.parameters[name] = { componentInputParameter: arg.parameter };
+    // inside a group a pipeline parameter arrives as the group's input pipelinechannel--<name>
+    const channel = `pipelinechannel--${arg.parameter}`;
+    const source = ctx.groupInputs?.has(channel) ? channel : arg.parameter;
+    if (artifactInput) inputs.artifacts[name] = { componentInputArtifact: source };
+    else inputs.parameters[name] = { componentInputParameter: source };
     return undefined;
   }
   if (arg.kind === 'literal') {
@@ -51,6 +58,13 @@ function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskAr
   }
   const output = upstreamOutput(arg, ctx, field);
   const producerTask = k8sName(arg.task);
+  // the output of a task outside the task's group arrives as the group's input pipelinechannel--<task>-<output>
+  const channel = `pipelinechannel--${producerTask}-${sanitizeInputName(output?.name ?? arg.output)}`;
+  if (ctx.groupInputs?.has(channel)) {
+    if (output && ioTypeOf(output.type).kind === 'artifact') inputs.artifacts[name] = { componentInputArtifact: channel };
+    else inputs.parameters[name] = { componentInputParameter: channel };
+    return undefined;
+  }
   if (output && ioTypeOf(output.type).kind === 'artifact') {
     inputs.artifacts[name] = { taskOutputArtifact: { outputArtifactKey: sanitizeInputName(output.name), producerTask } };
   } else {
@@ -89,7 +103,7 @@ export function taskSpec(task: PipelineTask, component: ResolvedComponent, compo
   for (const upstream of task.after) {
     if (!ctx.pipeline.tasks.some((t) => t.name === upstream)) ctx.report('after', `no task ${JSON.stringify(upstream)} in this pipeline`);
   }
-  const dependentTasks = [...new Set([...task.after.map(k8sName), ...producers])].sort();
+  const dependentTasks = ctx.dependentTasks ?? [...new Set([...task.after.map(k8sName), ...producers])].sort();
   const spec: Record<string, unknown> = {
     // kfp writes enableCache only when true: false is proto3's default and is left out
     cachingOptions: task.caching === false ? {} : { enableCache: true },

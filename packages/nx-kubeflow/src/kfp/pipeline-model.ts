@@ -137,8 +137,48 @@ export interface Toleration {
   toleration_seconds?: number;
 }
 
+export type ConditionOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export const CONDITION_OPERATORS: readonly ConditionOperator[] = ['==', '!=', '<', '<=', '>', '>='];
+
+/** One side of a comparison: a pipeline parameter, an upstream output or a constant. */
+export type ConditionOperand =
+  | { kind: 'parameter'; parameter: string }
+  | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'literal'; value: string | number | boolean };
+
+/** dsl.If(left <operator> right). */
+export interface Condition {
+  left: ConditionOperand;
+  operator: ConditionOperator;
+  right: ConditionOperand;
+}
+
+/** One branch of a condition block: if (the first), elif (the next ones), else (no condition, last). */
+export interface ConditionBranch {
+  condition?: Condition;
+  body: PipelineNode[];
+  /** Where it is written in pipeline.yaml (the if, an elif entry or else), for messages. */
+  yamlPath?: readonly (string | number)[];
+}
+
+/**
+ * dsl.If / dsl.Elif / dsl.Else (or dsl.Condition: an if alone). `name` is the
+ * pipeline.yaml key of the block: a label for messages; the IR names groups as
+ * kfp does (condition-N, condition-branches-N).
+ */
+export interface ConditionBlock {
+  name: string;
+  branches: ConditionBranch[];
+  yamlPath?: readonly (string | number)[];
+}
+
+/** A pipeline's body as written: tasks and condition blocks, nested, in file order. */
+export type PipelineNode = { kind: 'task'; task: string } | { kind: 'condition'; block: ConditionBlock };
+
 export interface PipelineTask {
   name: string;
+  /** Where the task is written in pipeline.yaml (default tasks.<name>): tasks under a condition sit deeper. */
+  yamlPath?: readonly (string | number)[];
   component: string;
   display_name?: string;
   arguments: Record<string, TaskArgument>;
@@ -167,6 +207,8 @@ export interface PipelineDefinition {
   description?: string;
   parameters: PipelineParameter[];
   tasks: PipelineTask[];
+  /** The nesting of tasks under conditions, in file order; absent: every task at the top level. `tasks` holds every task either way. */
+  body?: PipelineNode[];
   /** pipeline.yaml's `outputs:` (root outputDefinitions and dag.outputs), in file order. */
   outputs?: PipelineOutput[];
 }

@@ -80,6 +80,67 @@ outputs:
     ]);
   });
 
+  it('accepts conditions on outputs and parameters, with branch tasks using outer values and each other', () => {
+    expect(
+      check(`name: p
+parameters:
+  rate: {type: Float, default: 0.1}
+tasks:
+  load: {component: data-loader}
+  gate:
+    if: {left: {task: load, output: row_count}, operator: '>', right: 100}
+    then:
+      train: {component: trainer, arguments: {dataset: {task: load, output: dataset}, learning_rate: {parameter: rate}}}
+      inspect: {component: inspector, arguments: {thing: {task: train, output: model}}}
+    elif:
+      - if: {left: {parameter: rate}, operator: '<', right: {task: load, output: row_count}}
+        then:
+          peek: {component: inspector, arguments: {thing: {task: load, output: dataset}}, after: [load]}
+`),
+    ).toEqual([]);
+  });
+
+  it('refuses what kfp refuses of conditions: dependencies into a branch, artifacts and mismatched types compared, outputs of the block itself', () => {
+    expect(
+  check(`name: p
+parameters:
+  rate: {type: Float, default: 0.1}
+  label: {type: String, default: x}
+  blob: {type: JsonObject, default: {}}
+tasks:
+  load: {component: data-loader}
+  gate:
+    if: {left: {task: load, output: dataset}, operator: '==', right: {parameter: label}}
+    then:
+      train: {component: trainer, arguments: {dataset: {task: load, output: dataset}}}
+    else:
+      again: {component: data-loader}
+      check:
+        if: {left: {task: again, output: row_count}, operator: '>', right: {parameter: label}}
+        then:
+          inspect: {component: inspector, arguments: {thing: {task: train, output: model}}}
+  after-gate: {component: inspector, arguments: {thing: {task: train, output: model}}, after: [again]}
+  blobs:
+    if: {left: {parameter: blob}, operator: '==', right: {task: load, output: nope}}
+    then:
+      t2: {component: data-loader}
+outputs:
+  model: {task: train, output: model}
+`)
+).toMatchInlineSnapshot(`
+[
+  "pipelines/p/pipeline.yaml:17:69: task "inspect", arguments.thing: task "train" is inside condition "gate (branch 1)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).",
+  "pipelines/p/pipeline.yaml:18:64: task "after-gate", arguments.thing: task "train" is inside condition "gate (branch 1)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).",
+  "pipelines/p/pipeline.yaml:18:96: task "after-gate", after[0]: task "again" is inside condition "gate (branch 2)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).",
+  "pipelines/p/pipeline.yaml:24:17: outputs.model.task: task "train" is inside condition "gate (branch 1)": a pipeline output must come from a task that always runs (kfp needs dsl.OneOf for this, which pipeline.yaml does not have yet).",
+  "pipelines/p/pipeline.yaml:9:16: tasks.gate.if.left: output "load.dataset" is an artifact (system.Dataset): a condition compares String, Integer, Float or Boolean values only.",
+  "pipelines/p/pipeline.yaml:15:13: tasks.gate.else.check.if: compares Integer with String: both sides must have the same type (or be Integer and Float).",
+  "pipelines/p/pipeline.yaml:20:16: tasks.blobs.if.left: pipeline parameter "blob" is a JsonObject: a condition compares String, Integer, Float or Boolean values only.",
+  "pipelines/p/pipeline.yaml:20:79: tasks.blobs.if.right: unknown output "nope" of task "load" (component "data-loader"); its outputs: dataset, row_count.",
+]
+`);
+  });
+
   it('reports every wiring problem at once, with position, task and field', () => {
     const problems = check(`name: p
 parameters:

@@ -5,7 +5,7 @@
  * collected; nothing stops at the first.
  */
 import { outputNameProblem } from '../kfp/kfp-names';
-import type { ComponentSpec, PipelineDefinition, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
+import type { ComponentSpec, ConditionBlock, ConditionOperand, PipelineDefinition, PipelineNode, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
 import { findCycles, type DependencyEdge } from './pipeline-graph';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
@@ -22,6 +22,35 @@ export interface CheckPipelineOptions {
   brokenComponents?: ReadonlySet<string>;
   /** Every component project, for the "unknown component" message; default: the keys of `components`. */
   componentNames?: readonly string[];
+}
+
+const COMPARABLE = new Set(['String', 'Integer', 'Float', 'Boolean']);
+const NUMBERS = new Set(['Integer', 'Float']);
+
+function formatPath(path: YamlPath): string {
+  return path.reduce<string>((text, s) => (typeof s === 'number' ? `${text}[${s}]` : text ? `${text}.${s}` : s), '');
+}
+
+/**
+ * Every task's enclosing branches, outermost first ("gate#0" is gate's if,
+ * "gate#1" its first elif or else), and every condition block with the
+ * branches around it.
+ */
+function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; blocks: { block: ConditionBlock; chain: string[] }[] } {
+  const chains = new Map<string, string[]>();
+  const blocks: { block: ConditionBlock; chain: string[] }[] = [];
+  const walk = (nodes: PipelineNode[], chain: string[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'task') {
+        chains.set(node.task, chain);
+        continue;
+      }
+      blocks.push({ block: node.block, chain });
+      node.block.branches.forEach((branch, index) => walk(branch.body, [...chain, `${node.block.name}#${index}`]));
+    }
+  };
+  walk(body, []);
+  return { chains, blocks };
 }
 
 export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
@@ -44,8 +73,117 @@ class PipelineChecker {
       this.checkAfter(task);
     }
     this.checkCycles();
+    this.checkScopes();
     this.checkPipelineOutputs();
     return this.problems;
+  }
+
+  /**
+   * Conditions as kfp allows them: a task's outputs are used (and `after` it
+   * waited for) only inside its own branch; a condition compares primitive
+   * values of tasks outside its block, of types that can be compared.
+   */
+  private checkScopes(): void {
+    const { chains, blocks } = branchChains(this.options.definition.body ?? []);
+    const chainOf = (task: string) => chains.get(task) ?? [];
+    const inside = (inner: string[], outer: string[]) => inner.length >= outer.length && outer.every((branch, index) => inner[index] === branch);
+    const branchText = (chain: string[]) => chain[chain.length - 1].replace(/#(\d+)$/, (_, index) => ` (branch ${Number(index) + 1})`);
+    for (const task of this.options.definition.tasks) {
+      const uses: { upstream: string; path: YamlPath; field?: string }[] = [];
+      for (const [input, argument] of Object.entries(task.arguments)) {
+        if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
+      }
+      task.after.forEach((upstream, index) => uses.push({ upstream, path: ['after', index], field: `after[${index}]` }));
+      for (const { upstream, path, field } of uses) {
+        if (!this.tasks.has(upstream)) continue;
+        const upstreamChain = chainOf(upstream);
+        if (inside(chainOf(task.name), upstreamChain)) continue;
+        this.report(
+          task,
+          path,
+          `task "${upstream}" is inside condition "${branchText(upstreamChain)}" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).`,
+          'value',
+          field,
+        );
+      }
+    }
+    for (const output of this.options.definition.outputs ?? []) {
+      const chain = chainOf(output.task);
+      if (this.tasks.has(output.task) && chain.length > 0) {
+        this.reportAt(
+          ['outputs', output.name, 'task'],
+          `outputs.${output.name}.task`,
+          `task "${output.task}" is inside condition "${branchText(chain)}": a pipeline output must come from a task that always runs (kfp needs dsl.OneOf for this, which pipeline.yaml does not have yet).`,
+        );
+      }
+    }
+    for (const { block, chain } of blocks) {
+      block.branches.forEach((branch) => {
+        if (!branch.condition) return;
+        const path = [...(branch.yamlPath ?? []), 'if'];
+        const types = (['left', 'right'] as const).map((side) => this.operandType(branch.condition![side], [...path, side], block, chain, chains));
+        const [left, right] = types;
+        if (left && right && left !== right && !(NUMBERS.has(left) && NUMBERS.has(right))) {
+          this.reportAt(path, formatPath(path), `compares ${left} with ${right}: both sides must have the same type (or be Integer and Float).`);
+        }
+      });
+    }
+  }
+
+  /** The parameter type of a comparison's side, or undefined (reported) when it cannot be compared. */
+  private operandType(operand: ConditionOperand, path: YamlPath, block: ConditionBlock, chain: string[], chains: Map<string, string[]>): string | undefined {
+    const field = formatPath(path);
+    if (operand.kind === 'literal') {
+      return typeof operand.value === 'string' ? 'String' : typeof operand.value === 'boolean' ? 'Boolean' : Number.isInteger(operand.value) ? 'Integer' : 'Float';
+    }
+    let type: string;
+    let what: string;
+    let artifact: boolean;
+    if (operand.kind === 'parameter') {
+      const parameter = this.options.definition.parameters.find((candidate) => candidate.name === operand.parameter);
+      if (!parameter) {
+        this.reportAt([...path, 'parameter'], field, this.unknownParameterMessage(operand.parameter));
+        return undefined;
+      }
+      type = parameter.type;
+      artifact = ioTypeOf(parameter.type).kind === 'artifact';
+      what = `pipeline parameter "${parameter.name}"`;
+    } else {
+      const upstream = this.tasks.get(operand.task);
+      if (!upstream) {
+        this.reportAt([...path, 'task'], field, this.unknownTaskMessage(operand.task));
+        return undefined;
+      }
+      const upstreamChain = chains.get(upstream.name) ?? [];
+      if (upstreamChain.length > chain.length || !upstreamChain.every((branch, index) => chain[index] === branch)) {
+        this.reportAt(
+          [...path, 'task'],
+          field,
+          `task "${upstream.name}" runs inside ${upstreamChain.some((branch) => branch.startsWith(`${block.name}#`)) ? `condition "${block.name}" itself` : 'another condition'}: a condition can only compare outputs of tasks that run before it, outside it.`,
+        );
+        return undefined;
+      }
+      const spec = this.options.components.get(upstream.component);
+      if (!spec) return undefined;
+      const output = spec.outputs.find((candidate) => candidate.name === operand.output);
+      if (!output) {
+        this.reportAt(
+          [...path, 'output'],
+          field,
+          `unknown output "${operand.output}" of task "${upstream.name}" (component "${upstream.component}"); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+        );
+        return undefined;
+      }
+      type = describeIoType(ioTypeOf(output.type));
+      artifact = ioTypeOf(output.type).kind === 'artifact';
+      what = `output "${upstream.name}.${output.name}"`;
+    }
+    if (!COMPARABLE.has(type)) {
+      // kfp: "Conditional requires primitive parameter values for comparison."
+      this.reportAt(path, field, `${what} is ${artifact ? `an artifact (${type})` : `a ${type}`}: a condition compares String, Integer, Float or Boolean values only.`);
+      return undefined;
+    }
+    return type;
   }
 
   /** Each pipeline output names a task of this pipeline and one of its outputs. */
@@ -222,7 +360,7 @@ class PipelineChecker {
   }
 
   private report(task: PipelineTask, path: YamlPath, message: string, of: 'key' | 'value' = 'value', field?: string): void {
-    const { line, column } = this.options.source.positionOf(['tasks', task.name, ...path], of);
+    const { line, column } = this.options.source.positionOf([...(task.yamlPath ?? ['tasks', task.name]), ...path], of);
     const fieldText = field ?? path.reduce<string>((text, s) => (typeof s === 'number' ? `${text}[${s}]` : text ? `${text}.${s}` : s), '');
     this.problems.push({
       file: this.options.definition.file,

@@ -275,6 +275,82 @@ outputs: [model]
     ]);
   });
 
+  it('reads condition blocks (if, then, elif, else) into the body, nested, with every task in tasks', () => {
+    const { definition, problems } = readPipeline(
+      `name: p
+parameters:
+  min: {type: Float, default: 0.9}
+tasks:
+  evaluate: {component: evaluator}
+  gate:
+    if: {left: {task: evaluate, output: accuracy}, operator: '>=', right: {parameter: min}}
+    then:
+      deploy: {component: deployer}
+      inner:
+        if: {left: {parameter: min}, operator: '<', right: 1}
+        then:
+          notify: {component: notifier}
+    elif:
+      - if: {left: 0.5, operator: '<=', right: {task: evaluate, output: accuracy}}
+        then:
+          review: {component: notifier}
+    else:
+      discard: {component: notifier}
+`,
+      FILE,
+    );
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(definition?.tasks.map((task) => [task.name, task.yamlPath?.join('.') ?? 'top'])).toEqual([
+      ['evaluate', 'top'],
+      ['deploy', 'tasks.gate.then.deploy'],
+      ['notify', 'tasks.gate.then.inner.then.notify'],
+      ['review', 'tasks.gate.elif.0.then.review'],
+      ['discard', 'tasks.gate.else.discard'],
+    ]);
+    const gate = definition?.body?.[1];
+    expect(gate?.kind === 'condition' && gate.block.branches.map((branch) => [branch.condition?.operator ?? 'else', branch.body.map((node) => (node.kind === 'task' ? node.task : node.block.name))])).toEqual([
+      ['>=', ['deploy', 'inner']],
+      ['<=', ['review']],
+      ['else', ['discard']],
+    ]);
+    expect(gate?.kind === 'condition' && gate.block.branches[1].condition).toEqual({ left: { kind: 'literal', value: 0.5 }, operator: '<=', right: { kind: 'task-output', task: 'evaluate', output: 'accuracy' } });
+  });
+
+  it('refuses malformed conditions at their line and column, all at once, with the task fields below nested tasks', () => {
+    expect(
+  messages(`name: p
+tasks:
+  a: {component: c}
+  gate:
+    if: {left: 1, operator: '=', right: 2}
+    then:
+      b: {component: c, typo: 1}
+      a: {component: c}
+    elif:
+      - if: {left: {parameter: p}, operator: '==', right: "it's"}
+      - x
+    else: {}
+  other:
+    if: {left: {parameter: p}, operator: '>', right: [1]}
+    then: {c2: {component: c}}
+    typo: 1
+`)
+).toMatchInlineSnapshot(`
+[
+  "pipelines/p/pipeline.yaml:5:29: tasks.gate.if.operator: needs operator: one of == != < <= > >= (quote it in YAML: '>=').",
+  "pipelines/p/pipeline.yaml:5:9: tasks.gate.if: compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).",
+  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, display_name, arguments, after, caching, retry, resources, env, secrets, tolerations, timeout.",
+  "pipelines/p/pipeline.yaml:8:7: tasks.gate.then.a: "a" is already the name of a task (tasks.a): task and condition names are unique across the pipeline, nested ones included.",
+  "pipelines/p/pipeline.yaml:10:59: tasks.gate.elif[0].if.right: cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.",
+  "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",
+  "pipelines/p/pipeline.yaml:11:9: tasks.gate.elif[1]: must be a mapping {if: <comparison>, then: <tasks>}.",
+  "pipelines/p/pipeline.yaml:12:11: tasks.gate.else: needs else: a mapping of the tasks (and conditions) that run when no condition above holds, e.g. else: {deploy: {component: deployer}}.",
+  "pipelines/p/pipeline.yaml:16:5: tasks.other.typo: unknown key "typo" in a condition (if, then, elif, else); allowed: if, then, elif, else.",
+  "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).",
+]
+`);
+  });
+
   it('asks for tasks and a name when the file has neither', () => {
     expect(messages('description: nothing\n')).toEqual([
       'pipelines/p/pipeline.yaml:1:1: name: is required: the pipeline name, e.g. name: training-pipeline.',

@@ -9,7 +9,14 @@ import { durationToSeconds } from '../kfp/retry-policy';
 import { taskTimeout } from '../kfp/task-timeout';
 import {
   ARTIFACT_TYPE_NAMES,
+  CONDITION_OPERATORS,
   isArtifactTypeName,
+  type Condition,
+  type ConditionBlock,
+  type ConditionBranch,
+  type ConditionOperand,
+  type ConditionOperator,
+  type PipelineNode,
   type ArtifactTypeName,
   type ParameterTypeName,
   type PipelineDefinition,
@@ -51,6 +58,9 @@ export const TASK_KEYS = [
   'tolerations',
   'timeout',
 ] as const;
+export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
+export const ELIF_KEYS = ['if', 'then'] as const;
+export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
 const ACCELERATOR_KEYS = ['type', 'count'] as const;
@@ -84,6 +94,10 @@ export function readPipeline(text: string, file: string): ReadPipelineResult {
 }
 
 class PipelineReader {
+  /** Every task and condition name seen so far (they share one namespace, nested or not), and where each is written. */
+  private readonly names = new Map<string, 'task' | 'condition'>();
+  private readonly taskPaths = new Map<string, YamlPath>();
+
   constructor(
     private readonly file: string,
     private readonly source: YamlSource,
@@ -106,7 +120,7 @@ class PipelineReader {
     }
     const description = this.optionalString(raw, [], 'description');
     const parameters = this.readParameters(raw.parameters);
-    const tasks = this.readTasks(raw.tasks);
+    const { tasks, body } = this.readTasks(raw.tasks);
     const outputs = this.readOutputs(raw.outputs);
     return {
       file: this.file,
@@ -114,6 +128,7 @@ class PipelineReader {
       ...(description !== undefined ? { description } : {}),
       parameters,
       tasks,
+      ...(body.some((node) => node.kind === 'condition') ? { body } : {}),
       ...(outputs.length > 0 ? { outputs } : {}),
     };
   }
@@ -199,27 +214,168 @@ class PipelineReader {
 
   // ----------------------------------------------------------------- tasks
 
-  private readTasks(raw: unknown): PipelineTask[] {
+  private readTasks(raw: unknown): { tasks: PipelineTask[]; body: PipelineNode[] } {
+    const tasks: PipelineTask[] = [];
     if (raw === undefined || raw === null) {
       this.report(raw === null ? ['tasks'] : [], 'needs tasks: a mapping of task name to {component, arguments, ...}.');
-      return [];
+      return { tasks, body: [] };
     }
     if (!isDict(raw)) {
       this.report(['tasks'], 'must be a mapping of task name to {component, arguments, ...}.');
-      return [];
+      return { tasks, body: [] };
     }
     // kfp: "Task is missing from pipeline."
     if (Object.keys(raw).length === 0) this.report(['tasks'], 'needs at least one task: a mapping of task name to {component, arguments, ...}.');
-    const tasks: PipelineTask[] = [];
+    const body = this.readBody(raw, ['tasks'], tasks);
+    return { tasks, body };
+  }
+
+  /** A mapping of tasks and condition blocks (the top level, or a branch's then/else), in file order. */
+  private readBody(raw: Dict, path: YamlPath, tasks: PipelineTask[]): PipelineNode[] {
+    const body: PipelineNode[] = [];
     for (const [name, spec] of Object.entries(raw)) {
+      const entryPath = [...path, name];
+      const earlier = this.names.get(name);
+      if (earlier) {
+        this.report(entryPath, `"${name}" is already the name of a ${earlier} (${formatField(this.taskPaths.get(name) ?? [])}): task and condition names are unique across the pipeline, nested ones included.`, { of: 'key' });
+        continue;
+      }
+      if (isDict(spec) && 'if' in spec && !('component' in spec)) {
+        this.names.set(name, 'condition');
+        this.taskPaths.set(name, entryPath);
+        const block = this.readConditionBlock(name, spec, entryPath, tasks);
+        if (block) body.push({ kind: 'condition', block });
+        continue;
+      }
+      this.names.set(name, 'task');
+      this.taskPaths.set(name, entryPath);
       const task = this.readTask(name, spec);
-      if (task) tasks.push(task);
+      if (task) {
+        if (path.length > 1) task.yamlPath = entryPath;
+        tasks.push(task);
+        body.push({ kind: 'task', task: name });
+      }
     }
-    return tasks;
+    return body;
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  /** {if, then, elif: [{if, then}], else}: dsl.If, dsl.Elif, dsl.Else (an if alone is dsl.Condition too). */
+  private readConditionBlock(name: string, raw: Dict, path: YamlPath, tasks: PipelineTask[]): ConditionBlock | undefined {
+    const nameProblem = taskNameProblem(name);
+    if (nameProblem) this.report(path, nameProblem.replace('task name', 'condition name'), { of: 'key' });
+    this.unknownKeys(raw, path, CONDITION_BLOCK_KEYS, 'a condition (if, then, elif, else)');
+    const branches: ConditionBranch[] = [];
+    const ifBranch = this.readBranch(raw, path, tasks);
+    if (ifBranch) branches.push(ifBranch);
+    if (raw.elif !== undefined) {
+      if (!Array.isArray(raw.elif)) {
+        this.report([...path, 'elif'], 'must be a list of {if: <comparison>, then: <tasks>}, tried in order after if.');
+      } else {
+        raw.elif.forEach((entry, index) => {
+          const entryPath = [...path, 'elif', index];
+          if (!isDict(entry)) {
+            this.report(entryPath, 'must be a mapping {if: <comparison>, then: <tasks>}.');
+            return;
+          }
+          this.unknownKeys(entry, entryPath, ELIF_KEYS, 'an elif');
+          const branch = this.readBranch(entry, entryPath, tasks);
+          if (branch) branches.push(branch);
+        });
+      }
+    }
+    if (raw.else !== undefined) {
+      const elsePath = [...path, 'else'];
+      const body = this.readBranchTasks(raw.else, elsePath, tasks, 'else');
+      if (body) branches.push({ body, yamlPath: elsePath });
+    }
+    return { name, branches, yamlPath: path };
+  }
+
+  private readBranch(raw: Dict, path: YamlPath, tasks: PipelineTask[]): ConditionBranch | undefined {
+    const condition = this.readCondition(raw.if, [...path, 'if']);
+    const body = this.readBranchTasks(raw.then, [...path, 'then'], tasks, 'then', path);
+    return condition && body ? { condition, body, yamlPath: path } : undefined;
+  }
+
+  private readBranchTasks(raw: unknown, path: YamlPath, tasks: PipelineTask[], key: string, parent?: YamlPath): PipelineNode[] | undefined {
+    if (!isDict(raw) || Object.keys(raw).length === 0) {
+      this.report(
+        raw === undefined && parent ? parent : path,
+        `needs ${key}: a mapping of the tasks (and conditions) that run ${key === 'else' ? 'when no condition above holds' : 'when the condition holds'}, e.g. ${key}: {deploy: {component: deployer}}.`,
+        raw === undefined && parent ? { field: formatField(path) } : {},
+      );
+      return undefined;
+    }
+    return this.readBody(raw, path, tasks);
+  }
+
+  /** {left, operator, right}: each side {parameter: p}, {task: t, output: o} or a constant. */
+  private readCondition(raw: unknown, path: YamlPath): Condition | undefined {
+    const example = "{left: {task: evaluate, output: accuracy}, operator: '>=', right: 0.9}";
+    if (!isDict(raw)) {
+      this.report(path, `must be a comparison such as ${example}.`);
+      return undefined;
+    }
+    this.unknownKeys(raw, path, CONDITION_KEYS, 'a comparison');
+    const problemsBefore = this.problems.length;
+    if (typeof raw.operator !== 'string' || !(CONDITION_OPERATORS as readonly string[]).includes(raw.operator)) {
+      this.report('operator' in raw ? [...path, 'operator'] : path, `needs operator: one of ${CONDITION_OPERATORS.join(' ')} (quote it in YAML: '>=').`, { field: formatField([...path, 'operator']) });
+    }
+    const left = this.readOperand(raw, path, 'left');
+    const right = this.readOperand(raw, path, 'right');
+    if (left?.kind === 'literal' && right?.kind === 'literal') {
+      // kfp: "Got constant boolean ... At least one of the operands must be an output from an upstream task or a pipeline parameter."
+      this.report(path, 'compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).');
+    }
+    if (this.problems.length > problemsBefore || !left || !right) return undefined;
+    return { left, operator: raw.operator as ConditionOperator, right };
+  }
+
+  private readOperand(raw: Dict, path: YamlPath, side: 'left' | 'right'): ConditionOperand | undefined {
+    const value = raw[side];
+    const operandPath = [...path, side];
+    if (value === undefined || value === null) {
+      this.report(value === null ? operandPath : path, `needs ${side}: {parameter: p}, {task: t, output: o} or a constant (text, number, true/false).`, { field: formatField(operandPath) });
+      return undefined;
+    }
+    if (isDict(value) && 'parameter' in value) {
+      this.unknownKeys(value, operandPath, ['parameter'], 'a parameter reference');
+      if (typeof value.parameter === 'string') return { kind: 'parameter', parameter: value.parameter };
+      this.report([...operandPath, 'parameter'], 'must name a pipeline parameter.');
+      return undefined;
+    }
+    if (isDict(value) && ('task' in value || 'output' in value)) {
+      this.unknownKeys(value, operandPath, ['task', 'output'], 'an output reference');
+      if (typeof value.task === 'string' && typeof value.output === 'string') return { kind: 'task-output', task: value.task, output: value.output };
+      this.report(operandPath, 'needs task and output: an upstream task and its output name.');
+      return undefined;
+    }
+    if (typeof value === 'boolean') return { kind: 'literal', value };
+    if (typeof value === 'number') {
+      if (Number.isFinite(value)) return { kind: 'literal', value };
+      this.report(operandPath, 'must be a finite number.');
+      return undefined;
+    }
+    if (typeof value === 'string') {
+      // kfp writes a text constant between single quotes without escaping: these would break the condition
+      if (/['\\\n\r]/.test(value)) {
+        this.report(operandPath, "cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.");
+        return undefined;
+      }
+      return { kind: 'literal', value };
+    }
+    this.report(operandPath, 'must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).');
+    return undefined;
+  }
+
+  private taskPath(task: string): YamlPath {
+    return this.taskPaths.get(task) ?? ['tasks', task];
   }
 
   private readTask(name: string, raw: unknown): PipelineTask | undefined {
-    const path = ['tasks', name];
+    const path = this.taskPath(name);
     const nameProblem = taskNameProblem(name);
     if (nameProblem) this.report(path, nameProblem, { of: 'key', task: name });
     if (!isDict(raw)) {
@@ -263,7 +419,7 @@ class PipelineReader {
   }
 
   private readArguments(task: string, raw: unknown): Record<string, TaskArgument> {
-    const path = ['tasks', task, 'arguments'];
+    const path = [...this.taskPath(task), 'arguments'];
     if (raw === undefined || raw === null) return {};
     if (!isDict(raw)) {
       this.report(path, 'must be a mapping of input name to a value, {parameter: p} or {task: t, output: o}.', { task });
@@ -278,7 +434,7 @@ class PipelineReader {
   }
 
   private readArgument(task: string, input: string, value: unknown): TaskArgument | undefined {
-    const path = ['tasks', task, 'arguments', input];
+    const path = [...this.taskPath(task), 'arguments', input];
     if (value === null) {
       this.report(path, 'has no value: give a literal, {parameter: p} or {task: t, output: o}, or remove it.', { task });
       return undefined;
@@ -310,7 +466,7 @@ class PipelineReader {
 
   private readAfter(task: string, raw: unknown): string[] {
     if (raw === undefined || raw === null) return [];
-    const path = ['tasks', task, 'after'];
+    const path = [...this.taskPath(task), 'after'];
     if (!Array.isArray(raw)) {
       this.report(path, 'must be a list of task names, e.g. after: [load].', { task });
       return [];
@@ -325,7 +481,7 @@ class PipelineReader {
 
   private readRetry(task: string, raw: unknown): RetryPolicy | undefined {
     if (raw === undefined || raw === null) return undefined;
-    const path = ['tasks', task, 'retry'];
+    const path = [...this.taskPath(task), 'retry'];
     if (!isDict(raw)) {
       this.report(path, 'must be a mapping such as {max_retry_count: 3, backoff_duration: 60s}.', { task });
       return undefined;
@@ -362,7 +518,7 @@ class PipelineReader {
 
   private readResources(task: string, raw: unknown): TaskResources | undefined {
     if (raw === undefined || raw === null) return undefined;
-    const path = ['tasks', task, 'resources'];
+    const path = [...this.taskPath(task), 'resources'];
     if (!isDict(raw)) {
       this.report(path, "must be a mapping such as {cpu_limit: '2', memory_limit: 8G}.", { task });
       return undefined;
@@ -407,7 +563,7 @@ class PipelineReader {
     if (value === undefined) return undefined;
     const text = typeof value === 'number' ? String(value) : value;
     if (typeof text !== 'string' || !pattern.test(text)) {
-      this.report(['tasks', task, 'resources', key], `must be ${what} (got ${JSON.stringify(value)}).`, { task });
+      this.report([...this.taskPath(task), 'resources', key], `must be ${what} (got ${JSON.stringify(value)}).`, { task });
       return undefined;
     }
     return text;
@@ -415,7 +571,7 @@ class PipelineReader {
 
   private readEnv(task: string, raw: unknown): Record<string, string> | undefined {
     if (raw === undefined || raw === null) return undefined;
-    const path = ['tasks', task, 'env'];
+    const path = [...this.taskPath(task), 'env'];
     if (!isDict(raw)) {
       this.report(path, 'must be a mapping of variable name to value.', { task });
       return undefined;
@@ -431,7 +587,7 @@ class PipelineReader {
 
   private readSecrets(task: string, raw: unknown): SecretAsEnv[] | undefined {
     if (raw === undefined || raw === null) return undefined;
-    const path = ['tasks', task, 'secrets'];
+    const path = [...this.taskPath(task), 'secrets'];
     if (!Array.isArray(raw)) {
       this.report(path, 'must be a list such as [{secret_name: warehouse, keys: {password: WAREHOUSE_PASSWORD}}].', { task });
       return undefined;
@@ -472,7 +628,7 @@ class PipelineReader {
 
   private readTolerations(task: string, raw: unknown): Toleration[] | undefined {
     if (raw === undefined || raw === null) return undefined;
-    const path = ['tasks', task, 'tolerations'];
+    const path = [...this.taskPath(task), 'tolerations'];
     if (!Array.isArray(raw)) {
       this.report(path, 'must be a list such as [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}].', { task });
       return undefined;
@@ -554,9 +710,10 @@ class PipelineReader {
    */
   report(path: YamlPath, message: string, options: { task?: string; field?: string; of?: 'key' | 'value' } = {}): void {
     const { line, column } = this.source.positionOf(path, options.of);
-    const inTask = path[0] === 'tasks' && path.length >= 2;
-    const task = options.task ?? (inTask ? String(path[1]) : undefined);
-    const fieldPath = task !== undefined && inTask ? path.slice(2) : path;
+    const task = options.task ?? (path[0] === 'tasks' && path.length >= 2 && this.names.get(String(path[1])) === 'task' ? String(path[1]) : undefined);
+    const taskPath = task !== undefined ? this.taskPath(task) : [];
+    const inTask = task !== undefined && taskPath.every((segment, index) => path[index] === segment);
+    const fieldPath = inTask ? path.slice(taskPath.length) : path;
     const field = options.field ?? formatField(fieldPath);
     this.problems.push({ file: this.file, line, column, ...(task !== undefined ? { task } : {}), ...(field ? { field } : {}), message });
   }

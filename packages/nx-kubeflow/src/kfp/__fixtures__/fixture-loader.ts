@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions } from '../ir-compiler';
-import type { PipelineDefinition, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+import type { Condition, ConditionBranch, ConditionOperand, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,8 +60,39 @@ function task(name: string, raw: Dict): PipelineTask {
   return t;
 }
 
+/** Condition blocks ({if, then, elif, else}) as the reader makes them; tasks are collected flat. */
+function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
+  return Object.entries(raw).map(([name, spec]): PipelineNode => {
+    if (spec.if === undefined) {
+      tasks.push(task(name, spec));
+      return { kind: 'task', task: name };
+    }
+    const operand = (value: unknown): ConditionOperand => {
+      const argument_ = argument(value);
+      return argument_.kind === 'literal' ? { kind: 'literal', value: argument_.value as string } : argument_;
+    };
+    const condition = (c: Dict): Condition => ({ left: operand(c.left), operator: c.operator, right: operand(c.right) });
+    const branches: ConditionBranch[] = [{ condition: condition(spec.if), body: body(spec.then, tasks) }];
+    for (const elif of spec.elif ?? []) branches.push({ condition: condition(elif.if), body: body(elif.then, tasks) });
+    if (spec.else) branches.push({ body: body(spec.else, tasks) });
+    return { kind: 'condition', block: { name, branches } };
+  });
+}
+
 function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
+  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined)) {
+    const tasks: PipelineTask[] = [];
+    const nodes = body(raw.tasks, tasks);
+    return {
+      file,
+      name: raw.name,
+      ...(raw.description ? { description: raw.description } : {}),
+      parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
+      tasks,
+      body: nodes,
+    };
+  }
   const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
   return {
     file,

@@ -1,0 +1,255 @@
+/**
+ * Condition blocks (dsl.If / Elif / Else, dsl.Condition) as kfp compiles
+ * them: sub-DAG groups named condition-N and condition-branches-N (numbered
+ * in file order as kfp numbers them in code order, the branches wrapper
+ * swapping ids with its If), each group taking as inputs the pipeline
+ * channels (pipelinechannel--<param>, pipelinechannel--<task>-<output>) its
+ * tasks and conditions use, dependencies between first uncommon ancestors,
+ * and the triggerPolicy condition written in kfp's CEL
+ * (compiler_utils.get_inputs_for_all_groups, get_dependencies,
+ * pipeline_spec_builder._single_binary_operation_to_cel_condition).
+ */
+import type { Condition, ConditionOperand, ConditionOperator, PipelineDefinition, PipelineNode, ResolvedComponent } from './pipeline-model';
+import { ioTypeOf, type IoType } from './io-types';
+import { k8sName, sanitizeInputName } from './kfp-names';
+import { artifactType, findByName } from './ir-io-definitions';
+import { pyFloatRepr } from './py-json';
+import type { ReportProblem } from './ir-compile-error';
+
+export const ROOT = '';
+
+export interface IrGroup {
+  /** condition-N or condition-branches-N. */
+  name: string;
+  parent: string;
+  /** dsl.If/Elif/Else conditions, joined with && (Elif and Else carry the earlier ones negated). */
+  conditions?: { condition: Condition; negate: boolean }[];
+}
+
+/** A pipeline channel: a pipeline parameter or a task output, as a group input. */
+export interface Channel {
+  /** pipelinechannel--<full name> */
+  inputName: string;
+  /** The parameter's name, or <task>-<output>. */
+  fullName: string;
+  /** The producing task (k8s name), for task outputs. */
+  task?: string;
+  /** The output key, for task outputs. */
+  output?: string;
+  io: IoType;
+}
+
+export interface GroupLayout {
+  groups: IrGroup[];
+  /** Parent group of every task and group (ROOT at the top). */
+  parentOf: Map<string, string>;
+  /** Inputs of each group, by input name. */
+  inputs: Map<string, Map<string, Channel>>;
+  /** dependentTasks of every task and group (IR names), sorted. */
+  dependencies: Map<string, string[]>;
+}
+
+interface Numbered {
+  name: string;
+  conditions?: IrGroup['conditions'];
+  children: (Numbered | string)[];
+}
+
+/** Names groups as kfp does: ids in the order groups are entered; a branches wrapper, made when the first Elif/Else is entered, swaps ids with its If. */
+function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
+  let counter = 0;
+  const walk = (nodes: PipelineNode[]): (Numbered | string)[] =>
+    nodes.flatMap((node): (Numbered | string)[] => {
+      if (node.kind === 'task') return [k8sName(node.task)];
+      const [first, ...rest] = node.block.branches;
+      const firstCondition = first.condition!;
+      const ifId = ++counter;
+      const ifGroup: Numbered = { name: '', conditions: [{ condition: firstCondition, negate: false }], children: walk(first.body) };
+      if (rest.length === 0) {
+        ifGroup.name = `condition-${ifId}`;
+        return [ifGroup];
+      }
+      const wrapperId = ++counter;
+      ifGroup.name = `condition-${wrapperId}`;
+      const wrapper: Numbered = { name: `condition-branches-${ifId}`, children: [ifGroup] };
+      const negated: { condition: Condition; negate: boolean }[] = [{ condition: firstCondition, negate: true }];
+      for (const branch of rest) {
+        const id = ++counter;
+        const conditions = branch.condition ? [...negated, { condition: branch.condition, negate: false }] : [...negated];
+        wrapper.children.push({ name: `condition-${id}`, conditions, children: walk(branch.body) });
+        if (branch.condition) negated.push({ condition: branch.condition, negate: true });
+      }
+      return [wrapper];
+    });
+  return walk(body);
+}
+
+export interface GroupContext {
+  pipeline: PipelineDefinition;
+  components: Map<string, ResolvedComponent>;
+  report: ReportProblem;
+}
+
+export function groupLayout(ctx: GroupContext): GroupLayout {
+  const { pipeline } = ctx;
+  const groups: IrGroup[] = [];
+  const parentOf = new Map<string, string>();
+  /** [root, ..., itself] for every task and group, as kfp's get_parent_groups. */
+  const ancestors = new Map<string, string[]>();
+  /** Condition channels of each task: the operands of every condition around it. */
+  const conditionOperands = new Map<string, ConditionOperand[]>();
+  const place = (nodes: (Numbered | string)[], parent: string, chain: string[], operands: ConditionOperand[]) => {
+    for (const node of nodes) {
+      if (typeof node === 'string') {
+        parentOf.set(node, parent);
+        ancestors.set(node, [...chain, node]);
+        conditionOperands.set(node, operands);
+        continue;
+      }
+      groups.push({ name: node.name, parent, ...(node.conditions ? { conditions: node.conditions } : {}) });
+      parentOf.set(node.name, parent);
+      ancestors.set(node.name, [...chain, node.name]);
+      const inner = [...operands, ...(node.conditions ?? []).flatMap(({ condition }) => [condition.left, condition.right])];
+      place(node.children, node.name, [...chain, node.name], inner);
+    }
+  };
+  place(numberGroups(pipeline.body ?? pipeline.tasks.map((task) => ({ kind: 'task' as const, task: task.name }))), ROOT, [ROOT], []);
+
+  const inputs = new Map<string, Map<string, Channel>>(groups.map((group) => [group.name, new Map()]));
+  const dependencies = new Map<string, Set<string>>();
+  const uncommon = (upstream: string, downstream: string): [string[], string[]] => {
+    const up = ancestors.get(upstream) ?? [ROOT, upstream];
+    const down = ancestors.get(downstream) ?? [ROOT, downstream];
+    let common = 0;
+    while (common < up.length && common < down.length && up[common] === down[common]) common++;
+    return [up.slice(common), down.slice(common)];
+  };
+  for (const task of pipeline.tasks) {
+    const name = k8sName(task.name);
+    const used: ConditionOperand[] = [...Object.values(task.arguments).filter((argument) => argument.kind !== 'literal'), ...(conditionOperands.get(name) ?? [])] as ConditionOperand[];
+    const upstreams = new Set(task.after.map(k8sName));
+    for (const operand of used) {
+      const channel = channelOf(operand, ctx);
+      if (!channel) continue;
+      if (channel.task) {
+        upstreams.add(channel.task);
+        for (const group of uncommon(channel.task, name)[1]) inputs.get(group)?.set(channel.inputName, channel);
+      } else {
+        for (const group of ancestors.get(name) ?? []) inputs.get(group)?.set(channel.inputName, channel);
+      }
+    }
+    for (const upstream of upstreams) {
+      const [up, down] = uncommon(upstream, name);
+      if (up.length === 0 || down.length === 0) continue;
+      const set = dependencies.get(down[0]) ?? new Set();
+      set.add(up[0]);
+      dependencies.set(down[0], set);
+    }
+  }
+  return {
+    groups,
+    parentOf,
+    inputs,
+    dependencies: new Map([...dependencies].map(([name, set]) => [name, [...set].sort()])),
+  };
+}
+
+/** The channel an operand or argument names, or undefined for a constant (or a reference the checker reports). */
+export function channelOf(operand: ConditionOperand, ctx: GroupContext): Channel | undefined {
+  if (operand.kind === 'literal') return undefined;
+  if (operand.kind === 'parameter') {
+    const parameter = ctx.pipeline.parameters.find((candidate) => candidate.name === operand.parameter);
+    if (!parameter) return undefined;
+    return { inputName: `pipelinechannel--${parameter.name}`, fullName: parameter.name, io: ioTypeOf(parameter.type) };
+  }
+  const upstream = ctx.pipeline.tasks.find((task) => task.name === operand.task);
+  const output = upstream && findByName(ctx.components.get(upstream.component)?.spec.outputs ?? [], operand.output);
+  if (!upstream || !output) return undefined;
+  const task = k8sName(upstream.name);
+  const key = sanitizeInputName(output.name);
+  return { inputName: `pipelinechannel--${task}-${key}`, fullName: `${task}-${key}`, task, output: key, io: ioTypeOf(output.type) };
+}
+
+/** The group's inputDefinitions: each channel typed as its source is. */
+export function groupInputDefinitions(channels: Map<string, Channel>): Record<string, unknown> | undefined {
+  const parameters: Record<string, unknown> = {};
+  const artifacts: Record<string, unknown> = {};
+  for (const channel of channels.values()) {
+    if (channel.io.kind === 'artifact') artifacts[channel.inputName] = { artifactType: artifactType(channel.io) };
+    else parameters[channel.inputName] = { parameterType: channel.io.irType };
+  }
+  const out: Record<string, unknown> = {};
+  if (Object.keys(artifacts).length > 0) out.artifacts = artifacts;
+  if (Object.keys(parameters).length > 0) out.parameters = parameters;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The group as a task of its parent's DAG (build_task_spec_for_group). */
+export function groupTaskSpec(group: IrGroup, layout: GroupLayout, parentTasks: Set<string>, ctx: GroupContext): Record<string, unknown> {
+  const atRoot = group.parent === ROOT;
+  const artifacts: Record<string, unknown> = {};
+  const parameters: Record<string, unknown> = {};
+  for (const channel of layout.inputs.get(group.name)?.values() ?? []) {
+    const fromSibling = channel.task !== undefined && parentTasks.has(channel.task);
+    const fromParent = atRoot ? channel.fullName : channel.inputName;
+    if (channel.io.kind === 'artifact') {
+      artifacts[channel.inputName] = fromSibling ? { taskOutputArtifact: { outputArtifactKey: channel.output, producerTask: channel.task } } : { componentInputArtifact: fromParent };
+    } else {
+      parameters[channel.inputName] = fromSibling ? { taskOutputParameter: { outputParameterKey: channel.output, producerTask: channel.task } } : { componentInputParameter: fromParent };
+    }
+  }
+  const spec: Record<string, unknown> = { componentRef: { name: `comp-${group.name}` }, taskInfo: { name: group.name } };
+  const dependentTasks = layout.dependencies.get(group.name);
+  if (dependentTasks && dependentTasks.length > 0) spec.dependentTasks = dependentTasks;
+  const inputs: Record<string, unknown> = {};
+  if (Object.keys(artifacts).length > 0) inputs.artifacts = artifacts;
+  if (Object.keys(parameters).length > 0) inputs.parameters = parameters;
+  if (Object.keys(inputs).length > 0) spec.inputs = inputs;
+  if (group.conditions) spec.triggerPolicy = { condition: group.conditions.map(({ condition, negate }) => celCondition(condition, negate, ctx)).join(' && ') };
+  return spec;
+}
+
+const MIRRORED: Record<ConditionOperator, ConditionOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+type CelType = 'STRING' | 'BOOLEAN' | 'NUMBER_DOUBLE' | 'NUMBER_INTEGER';
+
+/** One comparison in kfp's CEL: int() around Integer channels, operands of two types promoted (String > Boolean > Double > Integer). */
+function celCondition(written: Condition, negate: boolean, ctx: GroupContext): string {
+  // `0.5 < x` in Python is x.__gt__(0.5): kfp's operation has the channel on the left
+  const condition = written.left.kind === 'literal' && written.right.kind !== 'literal' ? { left: written.right, operator: MIRRORED[written.operator], right: written.left } : written;
+  const sides = [condition.left, condition.right].map((operand) => {
+    const channel = channelOf(operand, ctx);
+    if (channel) {
+      const type = (channel.io.kind === 'parameter' ? channel.io.irType : 'STRING') as CelType;
+      const value = `inputs.parameter_values['${channel.inputName}']`;
+      return { type, text: type === 'NUMBER_INTEGER' ? `int(${value})` : value, literal: undefined as unknown };
+    }
+    if (operand.kind !== 'literal') return { type: 'STRING' as CelType, text: '', literal: undefined }; // reported by the checker
+    return { type: literalType(operand.value), text: '', literal: operand.value };
+  });
+  // YAML cannot tell 1 from 1.0: a whole number beside a Float is a float, as a DSL author writes 1.0
+  for (const [index, side] of sides.entries()) {
+    if (side.type === 'NUMBER_INTEGER' && side.literal !== undefined && sides[1 - index].type === 'NUMBER_DOUBLE') side.type = 'NUMBER_DOUBLE';
+  }
+  for (const side of sides) {
+    if (side.literal === undefined) continue;
+    const value = side.literal;
+    side.text = typeof value === 'string' ? `'${value}'` : typeof value === 'boolean' ? String(value) : side.type === 'NUMBER_DOUBLE' ? pyFloatRepr(value as number) : String(value);
+  }
+  const types = new Set(sides.map((side) => side.type));
+  const canonical: CelType = types.size === 1 ? sides[0].type : types.has('STRING') ? 'STRING' : types.has('BOOLEAN') ? 'BOOLEAN' : 'NUMBER_DOUBLE';
+  const texts = sides.map((side) => {
+    if (side.type === canonical) return side.text;
+    if (canonical === 'STRING') return `'${side.text}'`;
+    if (canonical === 'BOOLEAN') return Number(side.text) === 0 ? 'true' : 'false';
+    return `double(${side.text})`;
+  });
+  const text = `${texts[0]} ${condition.operator} ${texts[1]}`;
+  return negate ? `!(${text})` : text;
+}
+
+function literalType(value: unknown): CelType {
+  if (typeof value === 'string') return 'STRING';
+  if (typeof value === 'boolean') return 'BOOLEAN';
+  return Number.isInteger(value) ? 'NUMBER_INTEGER' : 'NUMBER_DOUBLE';
+}
