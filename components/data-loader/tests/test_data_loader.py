@@ -8,8 +8,8 @@ import statistics
 from pathlib import Path
 
 import pytest
-
 from component_runtime import load_settings
+
 from helpers import COMPONENT_ROOT
 from lib import data_loader
 from lib.data_loader import DatasetSpec, check_inputs, generate_rows, write_dataset

@@ -21,6 +21,7 @@ from component_runtime import (
     setup_logging,
     write_output_parameter,
 )
+
 from lib import trainer
 
 COMPONENT_NAME = "trainer"

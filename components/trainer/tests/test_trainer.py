@@ -8,8 +8,8 @@ import math
 from pathlib import Path
 
 import pytest
-
 from component_runtime import load_settings
+
 from helpers import COMPONENT_ROOT, write_linear_dataset
 from lib import trainer
 from lib.trainer import Dataset, LinearModel, fit, metrics_metadata, r2, read_dataset, rmse, split_indices
