@@ -23,10 +23,18 @@ export function componentNamesIn(pipelineYaml: string): string[] {
   const tasks = (raw as { tasks?: unknown } | null)?.tasks;
   if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) return [];
   const names = new Set<string>();
-  for (const task of Object.values(tasks as Record<string, unknown>)) {
-    const component = (task as { component?: unknown } | null)?.component;
-    if (typeof component === 'string' && component !== '') names.add(component);
-  }
+  const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  // tasks under condition blocks ({if, then, elif: [{then}], else}) name components too
+  const walk = (entries: Record<string, unknown>) => {
+    for (const entry of Object.values(entries)) {
+      if (!isMapping(entry)) continue;
+      if (typeof entry.component === 'string' && entry.component !== '') names.add(entry.component);
+      if (entry.component !== undefined || entry.if === undefined) continue;
+      const branches = [entry.then, ...(Array.isArray(entry.elif) ? entry.elif.map((elif) => (isMapping(elif) ? elif.then : undefined)) : []), entry.else];
+      for (const branch of branches) if (isMapping(branch)) walk(branch);
+    }
+  };
+  walk(tasks as Record<string, unknown>);
   return [...names];
 }
 
