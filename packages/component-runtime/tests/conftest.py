@@ -26,11 +26,7 @@ _EXACT_VARS = (
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No variable from the developer's shell or CI changes what a test sees."""
     for name in list(os.environ):
-        if (
-            name in _EXACT_VARS
-            or name.startswith("DYNACONF_")
-            or name.endswith("_FOR_DYNACONF")
-        ):
+        if name in _EXACT_VARS or name.startswith("DYNACONF_") or name.endswith("_FOR_DYNACONF"):
             monkeypatch.delenv(name, raising=False)
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from component_runtime import ExecutorInputError, ExecutorIO, is_unresolved_placeholder
 
 
@@ -17,8 +16,25 @@ def executor_input(tmp_path: Path) -> dict:
         "outputs": {
             "parameters": {"rmse": {"outputFile": str(tmp_path / "task" / "rmse")}},
             "artifacts": {
-                "model": {"artifacts": [{"name": "model", "type": {"schemaTitle": "system.Model", "schemaVersion": "0.0.1"}, "uri": str(tmp_path / "task" / "model"), "metadata": {}}]},
-                "metrics": {"artifacts": [{"name": "metrics", "type": {"schemaTitle": "system.Metrics"}, "uri": "minio://bucket/run/task/metrics"}]},
+                "model": {
+                    "artifacts": [
+                        {
+                            "name": "model",
+                            "type": {"schemaTitle": "system.Model", "schemaVersion": "0.0.1"},
+                            "uri": str(tmp_path / "task" / "model"),
+                            "metadata": {},
+                        }
+                    ]
+                },
+                "metrics": {
+                    "artifacts": [
+                        {
+                            "name": "metrics",
+                            "type": {"schemaTitle": "system.Metrics"},
+                            "uri": "minio://bucket/run/task/metrics",
+                        }
+                    ]
+                },
             },
             "outputFile": str(tmp_path / "task" / "deep" / "executor_output.json"),
         },
@@ -36,7 +52,11 @@ def test_writes_the_executor_output_as_kfps_executor_does(tmp_path: Path) -> Non
     assert json.loads(written.read_text()) == {
         "artifacts": {
             "model": {"artifacts": [{"name": "model", "uri": str(tmp_path / "task" / "model"), "metadata": {}}]},
-            "metrics": {"artifacts": [{"name": "metrics", "uri": "minio://bucket/run/task/metrics", "metadata": {"rmse": 0.25, "r2": 1}}]},
+            "metrics": {
+                "artifacts": [
+                    {"name": "metrics", "uri": "minio://bucket/run/task/metrics", "metadata": {"rmse": 0.25, "r2": 1}}
+                ]
+            },
         },
         "parameterValues": {"rmse": 0.25},
     }

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from component_runtime import JsonFormatter, parse_level, setup_logging
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|\+00:00)$")
@@ -36,13 +35,23 @@ def test_one_json_object_per_line_with_all_fields(monkeypatch: pytest.MonkeyPatc
     assert len(records) == 2
     first, second = records
     assert list(first)[:8] == [
-        "timestamp", "severity", "message", "logger", "component", "pipeline", "run_id", "task",
+        "timestamp",
+        "severity",
+        "message",
+        "logger",
+        "component",
+        "pipeline",
+        "run_id",
+        "task",
     ]
     assert first["severity"] == "INFO"
     assert first["message"] == "hello world"
     assert first["logger"] == "trainer"
     assert (first["component"], first["pipeline"], first["run_id"], first["task"]) == (
-        "trainer", "training", "run-123", "train",
+        "trainer",
+        "training",
+        "run-123",
+        "train",
     )
     assert "exception" not in first
     assert second["severity"] == "WARNING"

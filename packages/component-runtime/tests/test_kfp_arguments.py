@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from component_runtime import add_kfp_arguments, executor_io, run_identity, setup_logging
 
 
@@ -17,14 +16,32 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def test_identity_from_resolved_placeholders() -> None:
-    args = parse(["--pipeline-job-name", "training-pipeline-2024-01-01", "--pipeline-job-uuid", "1234", "--pipeline-task-name", "trainer"])
+    args = parse(
+        [
+            "--pipeline-job-name",
+            "training-pipeline-2024-01-01",
+            "--pipeline-job-uuid",
+            "1234",
+            "--pipeline-task-name",
+            "trainer",
+        ]
+    )
     identity = run_identity(args)
     assert (identity.run_name, identity.run_id, identity.task) == ("training-pipeline-2024-01-01", "1234", "trainer")
 
 
 def test_placeholders_an_executor_left_as_written_are_unknown() -> None:
     # the KFP launcher resolves {{$.pipeline_*}} only as task inputs, not in args
-    args = parse(["--pipeline-job-name", "{{$.pipeline_job_name}}", "--pipeline-job-uuid", "{{$.pipeline_job_uuid}}", "--pipeline-task-name", ""])
+    args = parse(
+        [
+            "--pipeline-job-name",
+            "{{$.pipeline_job_name}}",
+            "--pipeline-job-uuid",
+            "{{$.pipeline_job_uuid}}",
+            "--pipeline-task-name",
+            "",
+        ]
+    )
     assert run_identity(args).logging_context() == {"run_name": None, "run_id": None, "task": None}
     assert not executor_io(parse(["--executor-input", "{{$}}"])).active
     assert not executor_io(parse([])).active
@@ -34,7 +51,16 @@ def test_log_records_carry_the_identity_the_executor_gave(monkeypatch: pytest.Mo
     monkeypatch.setenv("NX_KUBEFLOW_PIPELINE", "training-pipeline")
     monkeypatch.setenv("NX_KUBEFLOW_TASK", "from-env")
     stream = io.StringIO()
-    args = parse(["--pipeline-job-name", "job", "--pipeline-job-uuid", "{{$.pipeline_job_uuid}}", "--pipeline-task-name", "trainer"])
+    args = parse(
+        [
+            "--pipeline-job-name",
+            "job",
+            "--pipeline-job-uuid",
+            "{{$.pipeline_job_uuid}}",
+            "--pipeline-task-name",
+            "trainer",
+        ]
+    )
     setup_logging("trainer", stream=stream, **run_identity(args).logging_context()).info("x")
     record = json.loads(stream.getvalue())
     assert {key: record[key] for key in ("pipeline", "run_id", "task", "run_name")} == {

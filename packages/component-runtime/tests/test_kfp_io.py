@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 import pytest
-
 from component_runtime import (
     ensure_parent_dir,
     format_parameter,
@@ -126,7 +125,7 @@ def test_write_rejects_unsupported_types(tmp_path: Path) -> None:
         ("0", "Boolean", False),
         ('{"a": {"b": [1, 2]}}', "JsonObject", {"a": {"b": [1, 2]}}),
         ("{}", "JsonObject", {}),
-        ("[1, \"x\", null]", "JsonArray", [1, "x", None]),
+        ('[1, "x", null]', "JsonArray", [1, "x", None]),
         ("[]", "JsonArray", []),
         # kfp's aliases, any case
         ("7", "int", 7),

@@ -7,9 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from dynaconf import Dynaconf
-
 from component_runtime import PipelineSettingsError, load_settings, settings_files
+from dynaconf import Dynaconf
 
 
 def user_keys(settings: Dynaconf) -> dict:
@@ -39,9 +38,7 @@ def test_settings_files_with_pipeline_root_first(component: Path, pipeline: Path
     assert all(os.path.isabs(path) for path in files)
 
 
-def test_relative_component_root_is_made_absolute(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_relative_component_root_is_made_absolute(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(component / "config" / "settings.toml", '[default]\nname = "trainer"\n')
     monkeypatch.chdir(component.parent)
     settings = load_settings("trainer")
@@ -49,9 +46,7 @@ def test_relative_component_root_is_made_absolute(
     assert settings.NAME == "trainer"
 
 
-def test_pipeline_under_component_and_tables_replaced(
-    component: Path, pipeline: Path, write
-) -> None:
+def test_pipeline_under_component_and_tables_replaced(component: Path, pipeline: Path, write) -> None:
     write(
         pipeline / "config" / "settings.toml",
         """
@@ -103,7 +98,7 @@ def test_local_files_load_after_all_main_files(component: Path, pipeline: Path, 
 
 def test_local_sibling_ignored_when_main_file_missing(component: Path, write) -> None:
     """dynaconf looks for settings.local.toml only beside a settings.toml that exists."""
-    write(component / "config" / "settings.local.toml", '[default]\nlocal_only = true\n')
+    write(component / "config" / "settings.local.toml", "[default]\nlocal_only = true\n")
     settings = load_settings(component)
     assert settings.get("local_only") is None
     write(component / "config" / "settings.toml", "[default]\n")
@@ -159,17 +154,13 @@ def test_env_argument_selects_section(component: Path, write, env: str) -> None:
     assert settings.FROM_DEFAULT is True
 
 
-def test_env_from_env_for_dynaconf(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_from_env_for_dynaconf(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(component / "config" / "settings.toml", ENV_FILE)
     monkeypatch.setenv("ENV_FOR_DYNACONF", "production")
     assert load_settings(component).LEVEL == "production"
 
 
-def test_env_argument_beats_env_for_dynaconf(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_argument_beats_env_for_dynaconf(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(component / "config" / "settings.toml", ENV_FILE)
     monkeypatch.setenv("ENV_FOR_DYNACONF", "production")
     settings = load_settings(component, env="testing")
@@ -178,10 +169,8 @@ def test_env_argument_beats_env_for_dynaconf(
     assert settings.LEVEL == "testing"
 
 
-def test_section_names_are_case_insensitive(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write(component / "config" / "settings.toml", '[default]\nx = 0\n[Production]\nx = 1\n')
+def test_section_names_are_case_insensitive(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(component / "config" / "settings.toml", "[default]\nx = 0\n[Production]\nx = 1\n")
     monkeypatch.setenv("ENV_FOR_DYNACONF", "PRODUCTION")
     assert load_settings(component).X == 1
 
@@ -210,16 +199,14 @@ def test_keys_outside_environment_sections_are_ignored(component: Path, write) -
 
 
 def test_top_level_keys_case_insensitive(component: Path, write) -> None:
-    write(component / "config" / "settings.toml", '[default]\nLearning_Rate = 0.5\n')
+    write(component / "config" / "settings.toml", "[default]\nLearning_Rate = 0.5\n")
     settings = load_settings(component)
     assert settings.learning_rate == 0.5
     assert settings.LEARNING_RATE == 0.5
     assert settings.get("learning_rate") == 0.5
 
 
-def test_merge_markers_and_quoted_dotted_keys_merge(
-    component: Path, pipeline: Path, write
-) -> None:
+def test_merge_markers_and_quoted_dotted_keys_merge(component: Path, pipeline: Path, write) -> None:
     write(
         pipeline / "config" / "settings.toml",
         """
@@ -254,9 +241,7 @@ owner = "me"
 # --- where the pipeline's settings come from ---------------------------------------------
 
 
-def test_pipeline_dir_env_var(
-    component: Path, pipeline: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pipeline_dir_env_var(component: Path, pipeline: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(pipeline / "config" / "settings.toml", '[default]\nfrom_pipeline = "main"\nx = "p"\n')
     write(pipeline / "config" / "settings.local.toml", '[default]\nfrom_pipeline = "local"\n')
     write(component / "config" / "settings.toml", '[default]\nx = "c"\n')
@@ -297,11 +282,9 @@ only_pipeline = 43
 """
 
 
-def test_pipeline_settings_text_loads_under_component(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pipeline_settings_text_loads_under_component(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(component / "config" / "settings.toml", '[default]\nshared = "component"\n')
-    write(component / "config" / "settings.local.toml", '[default]\nlocal = true\n')
+    write(component / "config" / "settings.local.toml", "[default]\nlocal = true\n")
     monkeypatch.setenv("PIPELINE_SETTINGS_TOML", PIPELINE_TEXT)
     settings = load_settings(component)
     assert settings.SHARED == "component"
@@ -311,9 +294,7 @@ def test_pipeline_settings_text_loads_under_component(
     assert load_settings(component, env="production").ONLY_PIPELINE == 43
 
 
-def test_pipeline_settings_text_written_to_private_temp_file(
-    component: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pipeline_settings_text_written_to_private_temp_file(component: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPELINE_SETTINGS_TOML", PIPELINE_TEXT)
     files = settings_files(component)
     first = Path(files[0])
@@ -329,9 +310,7 @@ def test_pipeline_settings_text_written_to_private_temp_file(
     assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
 
 
-def test_pipeline_settings_text_not_as_dynaconf_vars(
-    component: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pipeline_settings_text_not_as_dynaconf_vars(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the temp file: the component's own file still wins over the pipeline's."""
     write(component / "config" / "settings.toml", '[production]\nshared = "component-prod"\n')
     monkeypatch.setenv("PIPELINE_SETTINGS_TOML", '[production]\nshared = "pipeline-prod"\n')
@@ -339,18 +318,14 @@ def test_pipeline_settings_text_not_as_dynaconf_vars(
     assert load_settings(component).SHARED == "component-prod"
 
 
-def test_invalid_pipeline_settings_text_names_the_variable(
-    component: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_invalid_pipeline_settings_text_names_the_variable(component: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPELINE_SETTINGS_TOML", "[default\nkey = ")
     with pytest.raises(PipelineSettingsError, match="PIPELINE_SETTINGS_TOML") as caught:
         load_settings(component)
     assert isinstance(caught.value, ValueError)
 
 
-def test_empty_pipeline_settings_text_is_no_pipeline(
-    component: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_empty_pipeline_settings_text_is_no_pipeline(component: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPELINE_SETTINGS_TOML", "  \n")
     assert len(settings_files(component)) == 2
 
@@ -358,16 +333,14 @@ def test_empty_pipeline_settings_text_is_no_pipeline(
 # --- DYNACONF_* environment variables ------------------------------------------------------
 
 
-def test_dynaconf_env_vars_win_last(
-    component: Path, pipeline: Path, write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dynaconf_env_vars_win_last(component: Path, pipeline: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:
     write(pipeline / "config" / "settings.toml", '[default]\nepochs = 1\n[default.kfp]\nhost = "local"\n')
     write(
         component / "config" / "settings.toml",
         '[default]\nepochs = 2\ndebug = false\n[default.kfp]\nhost = "h"\nnamespace = "ns"\n',
     )
-    write(component / "config" / "settings.local.toml", '[default]\nepochs = 3\n')
-    write(component / "config" / ".secrets.local.toml", '[default]\nepochs = 4\n')
+    write(component / "config" / "settings.local.toml", "[default]\nepochs = 3\n")
+    write(component / "config" / ".secrets.local.toml", "[default]\nepochs = 4\n")
     monkeypatch.setenv("DYNACONF_EPOCHS", "5")
     monkeypatch.setenv("DYNACONF_DEBUG", "true")
     monkeypatch.setenv("DYNACONF_KFP__NAMESPACE", "from-env")

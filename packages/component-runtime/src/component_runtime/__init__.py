@@ -10,6 +10,7 @@
 
 from .executor_io import ExecutorInputError, ExecutorIO, OutputArtifact, is_unresolved_placeholder
 from .json_logging import JsonFormatter, parse_level, setup_logging
+from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
 from .kfp_io import (
     ensure_parent_dir,
     format_parameter,
@@ -18,7 +19,6 @@ from .kfp_io import (
     read_parameter,
     write_output_parameter,
 )
-from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
 from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
 
 __version__ = "0.2.0"  # as pyproject.toml says (tests/test_distribution.py checks)

@@ -45,9 +45,11 @@ _CORE_FIELDS = (
 )
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
-_RECORD_ATTRIBUTES = frozenset(
-    vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()
-) | {"message", "asctime", "taskName"}
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 
 _LEVELS = {
     "CRITICAL": logging.CRITICAL,
@@ -108,7 +110,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         try:
             message = record.getMessage()
-        except Exception:  # bad %-arguments must not break the one-line contract
+        except Exception:  # noqa: BLE001 - bad %-arguments (any error they raise) must not break the one-line contract
             message = f"{record.msg!r} % {record.args!r}"
         payload: dict[str, Any] = {
             "timestamp": _utc_timestamp(record.created),
@@ -117,9 +119,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             **self.context,
         }
-        if record.exc_info:
-            if not record.exc_text:
-                record.exc_text = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
             payload["exception"] = record.exc_text
         if record.stack_info:
@@ -151,9 +152,7 @@ def parse_level(level: int | str | None) -> int:
     custom = logging.getLevelName(name)  # a level registered with logging.addLevelName
     if isinstance(custom, int):
         return custom
-    raise ValueError(
-        f"invalid log level {level!r}: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
-    )
+    raise ValueError(f"invalid log level {level!r}: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
 
 
 def _known(value: str | None) -> str | None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -74,8 +75,7 @@ def parameter_type(type_name: str) -> str:
     canonical = PARAMETER_TYPES.get(str(type_name).strip().lower())
     if canonical is None:
         raise ValueError(
-            f"{type_name!r} is not a KFP parameter type: use String, Integer, Float, "
-            "Boolean, JsonObject or JsonArray"
+            f"{type_name!r} is not a KFP parameter type: use String, Integer, Float, Boolean, JsonObject or JsonArray"
         )
     return canonical
 
@@ -109,9 +109,7 @@ def read_parameter(value: str, type_name: str) -> Any:
             return True
         if lowered in _FALSE:
             return False
-        raise ValueError(
-            f"invalid Boolean parameter value {value!r}: expected true, false, 1 or 0"
-        )
+        raise ValueError(f"invalid Boolean parameter value {value!r}: expected true, false, 1 or 0")
     expected = dict if kind == "JsonObject" else list
     try:
         parsed = json.loads(text)
@@ -160,8 +158,7 @@ def format_parameter(value: Any) -> str:
         except ValueError as exc:  # NaN or infinity inside
             raise ValueError(f"cannot write {value!r} as a JSON parameter: {exc}") from None
     raise TypeError(
-        f"cannot write a {type(value).__name__} as a KFP output parameter: "
-        "use str, int, float, bool, dict or list"
+        f"cannot write a {type(value).__name__} as a KFP output parameter: use str, int, float, bool, dict or list"
     )
 
 
@@ -171,4 +168,3 @@ def write_output_parameter(path: PathLike, value: Any) -> Path:
     target = ensure_parent_dir(path)
     target.write_text(text, encoding="utf-8")
     return target
-

@@ -113,9 +113,7 @@ def _pipeline_settings_file(pipeline_root: PathLike | None) -> Path | None:
     return None
 
 
-def settings_files(
-    component_root: PathLike, *, pipeline_root: PathLike | None = None
-) -> list[str]:
+def settings_files(component_root: PathLike, *, pipeline_root: PathLike | None = None) -> list[str]:
     """The absolute paths :func:`load_settings` hands to dynaconf, in order.
 
     Files that do not exist are listed too (dynaconf skips them). The ``.local.``
@@ -152,8 +150,7 @@ def load_settings(
     for name in _DYNACONF_FILE_OVERRIDES:
         if os.environ.get(name):
             warnings.warn(
-                f"{name} is set: dynaconf loads the files it names instead of "
-                "the component's layered settings files",
+                f"{name} is set: dynaconf loads the files it names instead of the component's layered settings files",
                 RuntimeWarning,
                 stacklevel=2,
             )
