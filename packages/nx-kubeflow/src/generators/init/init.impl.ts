@@ -108,14 +108,15 @@ function addPluginToDevDependencies(tree: Tree, options: NormalizedInitOptions):
 }
 
 /** What a team does next, with its own target names and folders. */
-export function initNextSteps(result: Pick<InitResult, 'pluginOptions' | 'runtime'>): string {
+export function initNextSteps(result: Pick<InitResult, 'pluginOptions' | 'runtime' | 'registration'>): string {
   const { pluginOptions: o } = result;
+  const heading = result.registration === 'unchanged' ? 'nx-kubeflow was already registered in nx.json; its options are as they were.' : 'nx-kubeflow is set up.';
   const runtimeLine =
     result.runtime === 'pinned'
       ? `  - components depend on component-runtime==${o.componentRuntime} from your package index (PIP_INDEX_URL)`
       : `  - component-runtime is yours in ${componentRuntimeRoot(o.packagesDir)}: npx nx run component-runtime:${o.testTargetName}`;
   return [
-    'nx-kubeflow is set up. Next steps:',
+    `${heading} Next steps:`,
     runtimeLine,
     `  - npx nx g nx-kubeflow:component my-step --inputs threshold:Float=0.5 --outputs report:Markdown   (in ${o.componentsDir}/)`,
     `  - npx nx run my-step:${o.testTargetName}`,

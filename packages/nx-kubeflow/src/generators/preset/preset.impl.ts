@@ -17,6 +17,7 @@ import { addTestScript } from './lib/package-scripts';
  */
 export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema): Promise<GeneratorCallback> {
   const options = normalizeOptions(schema);
+  dropAppsAndLibsPlaceholders(tree);
   const init = await initGeneratorInternal(tree, {
     runtime: options.runtime,
     runtimeVersion: options.runtimeVersion,
@@ -32,6 +33,20 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
   addTeamReadme(tree, options, targets);
   if (!options.skipFormat) await formatFiles(tree);
   return runTasksInSerial(init.installTask, ciTask, () => logger.info(presetNextSteps(options, targets)));
+}
+
+/**
+ * `nx g <plugin>:preset` writes apps/.gitkeep and libs/.gitkeep into the tree
+ * before it calls a preset (generate.ts, for presets without the defunct
+ * x-use-standalone-layout flag). This layout has no apps/ or libs/: the
+ * placeholders go again, but only while they are Nx's fresh, empty ones.
+ */
+function dropAppsAndLibsPlaceholders(tree: Tree): void {
+  const created = new Set(tree.listChanges().filter((change) => change.type === 'CREATE').map((change) => change.path));
+  for (const folder of ['apps', 'libs']) {
+    const placeholder = `${folder}/.gitkeep`;
+    if (created.has(placeholder) && tree.children(folder).length === 1 && tree.read(placeholder)!.length === 0) tree.delete(placeholder);
+  }
 }
 
 /** The workspace README, replacing Nx's generic one: the team's first two commands, then the way to add their own. */

@@ -117,6 +117,24 @@ describe('preset generator', () => {
     expect(tree.read('README.md', 'utf-8')).toContain(`component-runtime==${version}`);
   });
 
+  it("drops the apps/ and libs/ placeholders nx g writes before a preset, and keeps a team's apps/", async () => {
+    tree.write('apps/.gitkeep', '');
+    tree.write('libs/.gitkeep', '');
+    await presetGenerator(tree, { name: 'acme-ml', ci: 'none', skipFormat: true });
+    expect(tree.exists('apps')).toBe(false);
+    expect(tree.exists('libs')).toBe(false);
+
+    const withApps = await newWorkspaceForPreset(mkdtempSync(join(tmpdir(), 'nx-kubeflow-preset-')));
+    try {
+      withApps.write('apps/.gitkeep', '');
+      withApps.write('apps/web/index.ts', 'export {};\n');
+      await presetGenerator(withApps, { name: 'acme-ml', ci: 'none', example: false, skipFormat: true });
+      expect(withApps.exists('apps/.gitkeep')).toBe(true);
+    } finally {
+      rmSync(withApps.root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown --ci and an empty name at once, writing nothing', async () => {
     const message = await presetGenerator(tree, { name: ' ', ci: 'jenkins' as any }).catch((e: Error) => e.message);
     expect(message).toContain('--name is empty');
