@@ -1,14 +1,17 @@
 /**
  * The container task mode on real engines: the same fixture tasks run in an
  * image (docker run, buildah run) and as subprocesses must end the same way,
- * with the same outputs. Needs an engine and the base image; without them the
- * spec says so and skips, unless NX_KUBEFLOW_REQUIRE_ENGINES=1 (CI) makes
- * that a failure.
+ * with the same outputs. Needs an engine and the base image, probed before
+ * the tests are declared: without them its tests show as skipped, saying why,
+ * unless NX_KUBEFLOW_REQUIRE_ENGINES=1 or NX_KUBEFLOW_REQUIRE_ALL=1 (CI) makes
+ * that a failing test (src/testing/suite-requirements.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { probeEnginesSync } from '../images/integration/engine-probe';
 import { runProcess } from '../process/run-process';
+import { requireOrSkip } from '../testing/suite-requirements';
 import { BuildahLauncher, DockerLauncher, type ContainerLauncher } from './container-launch';
 import { commandModes, fixtureIr, fixtureRoot, FIXTURES_DIR, WORKSPACE_ROOT, type FixtureTask } from './__fixtures__/fixture-pipeline';
 import type { IrDocuments } from './ir-reader';
@@ -18,7 +21,6 @@ import type { TaskMode } from './task-environment';
 jest.setTimeout(300_000);
 
 const BASE_IMAGE = process.env.NX_KUBEFLOW_TEST_BASE_IMAGE ?? 'localhost/python-base:bookworm';
-const REQUIRED = process.env.NX_KUBEFLOW_REQUIRE_ENGINES === '1';
 const IMAGE = 'localhost/nx-kubeflow-fixture-echo:1';
 /** Where buildah keeps its images: as the plugin reads it (CI sets STORAGE_DRIVER=vfs). */
 const buildahStorage = process.env.STORAGE_DRIVER ? ['--storage-driver', process.env.STORAGE_DRIVER] : [];
@@ -44,14 +46,6 @@ const tasks: FixtureTask[] = [
   },
 ];
 
-async function answers(command: string, args: string[]): Promise<boolean> {
-  try {
-    return (await runProcess(command, args)).exitCode === 0;
-  } catch {
-    return false;
-  }
-}
-
 /** A fixture image: the base image with echo-params' run.py in /app, its WORKDIR. */
 async function buildFixtureImage(engine: 'docker' | 'buildah'): Promise<void> {
   const context = mkdtempSync(join(tmpdir(), 'nx-kubeflow-fixture-image-'));
@@ -74,29 +68,25 @@ function withImage(ir: IrDocuments, image: string): IrDocuments {
   return { ...ir, pipelineSpec: spec };
 }
 
-const engines: Array<{ name: 'docker' | 'buildah'; probe: [string, string[]]; launcher: () => ContainerLauncher }> = [
-  { name: 'docker', probe: ['docker', ['image', 'inspect', BASE_IMAGE]], launcher: () => new DockerLauncher() },
-  { name: 'buildah', probe: ['buildah', [...buildahStorage, 'inspect', '--type', 'image', BASE_IMAGE]], launcher: () => new BuildahLauncher() },
+const engines: Array<{ name: 'docker' | 'buildah'; launcher: () => ContainerLauncher }> = [
+  { name: 'docker', launcher: () => new DockerLauncher() },
+  { name: 'buildah', launcher: () => new BuildahLauncher() },
 ];
+/** Engine -> why it cannot run the fixture image here (not usable, or no base image), or undefined. */
+const UNAVAILABLE = probeEnginesSync(engines.map((engine) => engine.name));
 
-describe.each(engines)('the container task mode with $name', ({ name, probe, launcher }) => {
-  let available = false;
+describe.each(engines)('the container task mode with $name', ({ name, launcher }) => {
+  const available = requireOrSkip(`the container task mode with ${name}`, 'engines', UNAVAILABLE[name] && `${UNAVAILABLE[name]} (see tools/ci/container-engines.sh)`);
+  const test = available ? it : it.skip;
   let scratch: string;
   beforeAll(async () => {
-    available = await answers(...probe);
-    if (!available) {
-      const message = `${name} with the image ${BASE_IMAGE} is not available here (see tools/ci/container-engines.sh)`;
-      if (REQUIRED) throw new Error(`${message}, and NX_KUBEFLOW_REQUIRE_ENGINES=1`);
-      console.warn(`skipping the container task mode with ${name}: ${message}`);
-      return;
-    }
+    if (!available) return;
     await buildFixtureImage(name);
     scratch = mkdtempSync(join(tmpdir(), `nx-kubeflow-container-mode-${name}-`));
   });
   afterAll(() => scratch && rmSync(scratch, { recursive: true, force: true }));
 
-  it('runs the tasks in the image with the same outcome and outputs as subprocesses', async () => {
-    if (!available) return;
+  test('runs the tasks in the image with the same outcome and outputs as subprocesses', async () => {
     const ir = fixtureIr(tasks);
     const run = (runId: string, documents: IrDocuments, modes: Record<string, TaskMode>) =>
       runPipeline({ ir: documents, runDir: join(scratch, 'runs', runId), runId, pipelineName: 'fixture', tasks: modes, workspaceRoot: WORKSPACE_ROOT, cacheDir: join(scratch, `cache-${runId}`), parallel: 2, env: { EXTRA: 'extra' } });
@@ -116,8 +106,7 @@ describe.each(engines)('the container task mode with $name', ({ name, probe, lau
     }
   });
 
-  it('keeps this machine\'s environment out of the container', async () => {
-    if (!available) return;
+  test('keeps this machine\'s environment out of the container', async () => {
     // run.py records API_TOKEN; a subprocess would inherit this one, a container must not.
     process.env.API_TOKEN = 'from this machine';
     try {

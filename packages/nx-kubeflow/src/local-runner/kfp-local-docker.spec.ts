@@ -9,18 +9,22 @@
  * must be the same; log records must carry the run and task kfp.local named.
  *
  * Needs docker with the base image (NX_KUBEFLOW_TEST_BASE_IMAGE) and PyPI for
- * the venv; without them it says so and skips, unless
- * NX_KUBEFLOW_REQUIRE_ENGINES=1 (CI) makes that a failure. The images it
- * builds carry a fresh content hash and are removed afterwards.
+ * the venv, both probed before the test is declared: without them it shows as
+ * skipped, saying why, unless NX_KUBEFLOW_REQUIRE_ALL=1 (CI), or
+ * NX_KUBEFLOW_REQUIRE_ENGINES=1 for docker, NX_KUBEFLOW_REQUIRE=pypi for the
+ * venv, makes that a failing test. The images it builds carry a fresh content
+ * hash and are removed afterwards.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildComponentImage } from '../images/build-component-image';
 import type { ContainerEngine } from '../images/engines/container-engine';
-import { BASE_IMAGE, engineForTests, REQUIRED, TestWorkspace } from '../images/integration/test-workspace';
+import { probeEnginesSync } from '../images/integration/engine-probe';
+import { BASE_IMAGE, engineForTests, TestWorkspace } from '../images/integration/test-workspace';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
 import { runProcess } from '../process/run-process';
+import { requireOrSkip } from '../testing/suite-requirements';
 import { WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
 import { kfpLocalPython, RUN_KFP_LOCAL } from './__fixtures__/kfp-local-env';
 import { DockerLauncher } from './container-launch';
@@ -49,18 +53,20 @@ const tags: string[] = [];
 const buildLog: string[] = [];
 let kfpVersion = '';
 
+const SUITE = "the example under kfp.local's DockerRunner";
+const withDocker = requireOrSkip(SUITE, 'engines', probeEnginesSync(['docker'])['docker']);
+// made (or found) now, so that a package index that cannot be reached shows as a skip, not as a pass
+const kfp = withDocker ? kfpLocalPython() : undefined;
+const canRun = withDocker && requireOrSkip(SUITE, 'pypi', kfp && !kfp.ok ? kfp.reason : undefined);
+
 beforeAll(async () => {
+  if (!canRun || !kfp?.ok) return;
   const found = await engineForTests('docker');
-  const kfp = found.engine ? kfpLocalPython() : undefined;
-  const reason = found.reason ?? (kfp && !kfp.ok ? kfp.reason : undefined);
-  if (reason) {
-    if (REQUIRED) throw new Error(`NX_KUBEFLOW_REQUIRE_ENGINES=1 but ${reason}`);
-    console.warn(`Skipping the example under kfp.local's DockerRunner: ${reason}`);
-    return;
-  }
+  // The probe found it a moment ago: gone now is a failure, not a skip.
+  if (!found.engine) throw new Error(`docker was usable when probed, and is not now: ${found.reason}`);
   engine = found.engine;
-  python = kfp && kfp.ok ? kfp.python : undefined;
-  kfpVersion = kfp && kfp.ok ? kfp.version : '';
+  python = kfp.python;
+  kfpVersion = kfp.version;
   scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-kfp-local-'));
   workspace = new TestWorkspace();
   for (const name of COMPONENTS) {
@@ -85,8 +91,8 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-it('runs the compiled example under kfp.local unpatched, with the same outputs and metrics as this runner', async () => {
-  if (!engine || !python) return;
+(canRun ? it : it.skip)('runs the compiled example under kfp.local unpatched, with the same outputs and metrics as this runner', async () => {
+  if (!engine || !python) throw new Error('beforeAll found no docker or kfp venv');
   const compiled = compilePipelineProject({
     workspaceRoot: WORKSPACE_ROOT,
     projectName: 'training-pipeline',
