@@ -15,6 +15,8 @@ import {
   runTarget,
   settingsTarget,
   testTarget,
+  VENV_TARGET_NAME,
+  venvTarget,
 } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, projectKindOf, projectMarkerFiles, projectNameOf } from './project-kinds';
 import { GraphCache, graphCachePath } from './graph-cache';
@@ -42,6 +44,7 @@ export function projectNode(
 
   const targets: Record<string, TargetConfiguration> = {};
   if (isPython) {
+    targets[VENV_TARGET_NAME] = venvTarget(name, VENV_TARGET_NAME);
     targets[options.testTargetName] = testTarget(name, options.testTargetName, { syncComponentReadme: kind === 'component' });
     targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root);
   }

@@ -62,7 +62,7 @@ describe('project graph caches', () => {
     rmSync(join(workspaceRoot, 'components/trainer/Dockerfile'));
     expect((await inferTrainer()).targets!['docker-build']).toBeUndefined();
     write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\n');
-    expect(Object.keys((await inferTrainer()).targets!)).toEqual(['test', 'lint', 'settings']);
+    expect(Object.keys((await inferTrainer()).targets!)).toEqual(['venv', 'test', 'lint', 'settings']);
   });
 
   it('createNodes keeps only the entries the last build used, and NX_CACHE_PROJECT_GRAPH=false bypasses the cache', async () => {

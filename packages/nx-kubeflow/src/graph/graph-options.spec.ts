@@ -72,11 +72,16 @@ describe('project graph inference with plugin options', () => {
     const projects = await inferNodes(RENAMED, files);
     expect(Object.keys(projects).sort()).toEqual(['component-runtime', 'trainer', 'training']);
     expect(projects['component-runtime']).toMatchObject({ root: 'libs/component-runtime', tags: ['python:package'] });
-    expect(Object.keys(projects['component-runtime'].targets!)).toEqual(['pytest', 'ruff']);
+    expect(Object.keys(projects['component-runtime'].targets!)).toEqual(['venv', 'pytest', 'ruff']);
     expect(projects.trainer.root).toBe('ml/steps/trainer');
-    expect(Object.keys(projects.trainer.targets!)).toEqual(['pytest', 'ruff', 'config', 'image']);
-    expect(projects.trainer.targets!.pytest).toMatchObject({ executor: 'nx-kubeflow:test', syncGenerators: ['nx-kubeflow:component-readme'] });
-    expect(projects.trainer.targets!.ruff.executor).toBe('nx-kubeflow:lint');
+    expect(Object.keys(projects.trainer.targets!)).toEqual(['venv', 'pytest', 'ruff', 'config', 'image']);
+    expect(projects.trainer.targets!.pytest).toMatchObject({
+      executor: 'nx-kubeflow:test',
+      dependsOn: ['venv'],
+      syncGenerators: ['nx-kubeflow:component-readme'],
+    });
+    expect(projects.trainer.targets!.ruff).toMatchObject({ executor: 'nx-kubeflow:lint', dependsOn: ['venv'] });
+    expect(projects.trainer.targets!.venv).toMatchObject({ executor: 'nx-kubeflow:venv', cache: false });
     expect(projects.trainer.targets!.image).toMatchObject({ executor: 'nx-kubeflow:docker-build', configurations: { production: { env: 'production' } } });
     expect(Object.keys(projects.training.targets!)).toEqual(['config', 'ir', 'publish', 'go']);
     expect(projects.training.targets!.ir.executor).toBe('nx-kubeflow:compile');

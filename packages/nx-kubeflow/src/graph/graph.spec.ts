@@ -58,20 +58,30 @@ describe('project graph inference', () => {
     ]);
   });
 
-  it('infers a component with test, lint and settings targets, named after its folder', async () => {
+  it('infers a component with venv, test, lint and settings targets, named after its folder', async () => {
     write('components/eval/scorer/component.yaml', 'name: Scorer\n');
     write('components/eval/scorer/pyproject.toml', pyprojectWithRuntime('../../../'));
     const projects = await inferNodes(['components/eval/scorer/component.yaml']);
     const scorer = projects['components/eval/scorer'];
     expect(scorer.name).toBe('scorer');
     expect(scorer.tags).toEqual(['kubeflow:component']);
-    expect(Object.keys(scorer.targets!)).toEqual(['test', 'lint', 'settings']);
+    expect(Object.keys(scorer.targets!)).toEqual(['venv', 'test', 'lint', 'settings']);
     expect(scorer.targets!.test).toMatchObject({
       executor: 'nx-kubeflow:test',
       cache: true,
       inputs: expect.arrayContaining(['default', '^production']),
       outputs: ['{workspaceRoot}/dist/test-results/scorer'],
+      dependsOn: ['venv'],
     });
+    // the venv is made by a target that always runs, so a cached test or lint replays no venv lines
+    expect(scorer.targets!.venv).toMatchObject({ executor: 'nx-kubeflow:venv', cache: false });
+    expect(scorer.targets!.lint).toMatchObject({ executor: 'nx-kubeflow:lint', cache: true, dependsOn: ['venv'], outputs: [] });
+    expect(scorer.targets!.lint.inputs).toEqual([
+      'default',
+      ...['components/eval', 'components', ''].flatMap((folder) =>
+        ['ruff.toml', '.ruff.toml', 'pyproject.toml'].map((file) => `{workspaceRoot}/${folder ? `${folder}/` : ''}${file}`),
+      ),
+    ]);
     expect(scorer.targets!.settings.cache).toBe(false);
   });
 

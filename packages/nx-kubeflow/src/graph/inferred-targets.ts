@@ -15,6 +15,31 @@ function helpFor(projectName: string, targetName: string, exampleOptions: Record
 }
 
 /**
+ * The target that makes a Python project's venv, which test and lint depend
+ * on. Its name is fixed for now (the plugin options have no venvTargetName).
+ */
+export const VENV_TARGET_NAME = 'venv';
+
+/**
+ * Make or update the project's venv. Never cached: the venv lives outside
+ * Nx's cache, and a cached task's output is replayed as it was, so the venv
+ * lines of a cached test or lint would claim work that did not happen; this
+ * target prints only what it did in this run.
+ */
+export function venvTarget(projectName: string, targetName: string): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:venv`,
+    cache: false,
+    options: {},
+    metadata: {
+      description: "Make or update the project's venv (<project>/.venv), with its test extras and local path dependencies",
+      technologies: ['python'],
+      help: helpFor(projectName, targetName, { showInstallOutput: true }),
+    },
+  };
+}
+
+/**
  * pytest in the project's venv. Inputs: the project's own files and the
  * production files of what it depends on (component-runtime), plus the
  * environment that picks the interpreter or the index. Files git ignores
@@ -27,6 +52,7 @@ export function testTarget(
 ): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:test`,
+    dependsOn: [VENV_TARGET_NAME],
     cache: true,
     inputs: [
       'default',
@@ -72,6 +98,7 @@ export function lintTarget(projectName: string, targetName: string, projectRoot:
   );
   return {
     executor: `${PLUGIN_NAME}:lint`,
+    dependsOn: [VENV_TARGET_NAME],
     cache: true,
     inputs: ['default', ...configFiles],
     outputs: [],

@@ -4,21 +4,15 @@
  * `ruff format --check` over the project folder. Both always run, so one
  * pass reports every problem.
  */
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { runProcess, type ProcessResult } from '../process/run-process';
-import { findPythonInterpreter } from '../python/interpreter';
-import { readPyproject } from '../python/pyproject';
-import { ensureProjectVenv } from '../python/venv';
+import { prepareProjectVenv, type VenvOptions } from '../python/project-venv';
 import { ensureRuff } from './ruff';
 
-export interface LintPythonProjectOptions {
+export interface LintPythonProjectOptions extends VenvOptions {
   workspaceRoot: string;
   projectRoot: string;
   projectName: string;
-  python?: string;
-  /** The extras the venv is installed with: the test target's, so both share one venv without reinstalling. */
-  extras: string[];
-  indexUrl?: string;
   ruffVersion: string;
   verbose: boolean;
   log: (message: string) => void;
@@ -42,18 +36,19 @@ export interface LintPythonProjectResult {
 const RUFF_FINDINGS = 1;
 
 export async function lintPythonProject(options: LintPythonProjectOptions): Promise<LintPythonProjectResult> {
-  const interpreter = await findPythonInterpreter(options.python, options.environ);
-  const pyproject = readPyproject(options.workspaceRoot, join(options.projectRoot, 'pyproject.toml'));
-  const pipArgs = options.indexUrl ? ['--index-url', options.indexUrl] : [];
-  const venv = await ensureProjectVenv({
+  // Made already by the venv target this one depends on (then this logs nothing), with the
+  // test target's options, so the three share one venv and never reinstall it in turn.
+  const venv = await prepareProjectVenv({
     workspaceRoot: options.workspaceRoot,
     projectRoot: options.projectRoot,
-    interpreter,
-    extras: options.extras.filter((extra) => pyproject.extras.includes(extra)),
-    pipArgs,
-    log: options.log,
+    python: options.python,
+    extras: options.extras,
+    indexUrl: options.indexUrl,
     verbose: options.verbose,
+    log: options.log,
+    environ: options.environ,
   });
+  const pipArgs = options.indexUrl ? ['--index-url', options.indexUrl] : [];
   const ruff = await ensureRuff({
     python: venv.python,
     venvDir: venv.dir,

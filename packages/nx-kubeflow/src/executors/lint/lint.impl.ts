@@ -1,19 +1,23 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { lintPythonProject } from '../../lint/lint-python-project';
 import { RUFF_VERSION } from '../../lint/ruff';
+import { venvOptionsFor } from '../../python/project-venv';
 import { LintExecutorSchema } from './schema';
+
+/** The executor of the project's test target, whose venv options this target shares. */
+const TEST_EXECUTOR = 'nx-kubeflow:test';
 
 export default async function lintExecutor(options: LintExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectName = context.projectName!;
-  const projectRoot = context.projectsConfigurations!.projects[projectName].root;
+  const project = context.projectsConfigurations!.projects[projectName];
+  // the venv options of the project's test target unless set here, as the venv target takes them
+  const testTarget = Object.values(project.targets ?? {}).find((target) => target.executor === TEST_EXECUTOR);
   try {
     const result = await lintPythonProject({
       workspaceRoot: context.root,
-      projectRoot,
+      projectRoot: project.root,
       projectName,
-      python: options.python,
-      extras: options.extras ?? ['test'],
-      indexUrl: options.indexUrl,
+      ...venvOptionsFor(options, testTarget?.options),
       ruffVersion: options.ruffVersion ?? RUFF_VERSION,
       verbose: options.showInstallOutput ?? false,
       log: (message) => logger.info(`[${projectName}] ${message}`),
