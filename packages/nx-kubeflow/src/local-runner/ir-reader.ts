@@ -1,13 +1,19 @@
 /**
  * Reads a compiled KFP IR (PipelineSpec + optional kubernetes platform spec)
- * into what the local runner executes: the root DAG's tasks with their
+ * into what the local runner executes: the pipeline's tasks with their
  * executors, input wiring, output definitions, caching, retry and secrets.
- * Only what kfp compiles from this plugin's pipelines (a flat root DAG of
- * container executors) is accepted; anything else fails here, before a single
+ * kfp's condition groups (condition-N, condition-branches-N: nested DAG
+ * components with a triggerPolicy.condition) are flattened: every task,
+ * however deep, is one schedulable task whose inputs are traced through the
+ * groups' pipelinechannel-- inputs back to root parameters, constants and the
+ * tasks that produce them, and each group is a gate its tasks wait for.
+ * Only what kfp compiles from this plugin's pipelines (container executors,
+ * condition groups) is accepted; anything else fails here, before a single
  * process starts, with a message naming the task and the construct.
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -61,11 +67,13 @@ export interface IrSecretEnv {
 }
 
 export interface IrTask {
-  /** The key under root.dag.tasks: names the task's folder in the run. */
+  /** The key under its DAG's tasks (kfp keeps task names unique across the pipeline): names the task's folder in the run. */
   name: string;
   componentName: string;
   executorLabel: string;
-  /** dependentTasks plus every producer of an input, each once. */
+  /** The condition group it sits in, innermost; absent at the root DAG. */
+  group?: string;
+  /** Its group first (when it has one), then dependentTasks and every producer of an input, each once. */
   dependsOn: string[];
   parameterInputs: Record<string, ParameterSource>;
   artifactInputs: Record<string, ArtifactSource>;
@@ -95,11 +103,34 @@ export interface IrPipelineOutput {
   output: string;
 }
 
+/**
+ * A condition group (kfp's condition-N or condition-branches-N): a gate that
+ * its tasks and inner groups wait for. It opens when everything it depends on
+ * succeeded and its condition (if it has one) is true.
+ */
+export interface IrConditionGroup {
+  /** Its task name in the parent DAG. */
+  name: string;
+  /** The group it sits in; absent at the root DAG. */
+  parent?: string;
+  /** triggerPolicy.condition as the IR has it; absent for a group without one (condition-branches-N). */
+  condition?: string;
+  expression?: CelExpression;
+  /** The pipeline-channel inputs the condition reads, traced back to root parameters, constants and task outputs. */
+  conditionInputs: Record<string, ParameterSource>;
+  /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
+  dependsOn: string[];
+  /** Every task inside it, inner groups' included. */
+  tasks: string[];
+}
+
 export interface IrPipeline {
   name: string;
   rootParameters: Record<string, IrParameterDefinition>;
-  /** In root.dag.tasks order. */
+  /** Every task of the pipeline, those inside condition groups included, in IR order (a DAG's tasks before its groups' tasks). */
   tasks: IrTask[];
+  /** Condition groups, outer before inner. */
+  groups: IrConditionGroup[];
   /** By output name (root.outputDefinitions). */
   outputs: Record<string, IrPipelineOutput>;
 }
@@ -142,19 +173,143 @@ export function readIr(documents: IrDocuments): IrPipeline {
       `the pipeline takes artifact input(s) ${rootArtifacts.map(name).join(', ')} (artifact pipeline inputs), which the local runner cannot provide; run it on Kubeflow, or wire those inputs from a task's output`,
     );
   }
-  const tasks = Object.entries(dag.tasks).map(([name, task]) => readTask(name, dict(task), components, executors, platformExecutors));
-  const names = new Set(tasks.map((task) => task.name));
-  for (const task of tasks) {
-    for (const upstream of task.dependsOn) {
-      if (!names.has(upstream)) throw new IrReadError(`task ${name(task.name)} depends on ${name(upstream)}, which is not a task of root.dag`);
-    }
-  }
+  const tasks: IrTask[] = [];
+  const groups: IrConditionGroup[] = [];
+  const rootScope: Scope = {
+    parameter: (input) => ({ kind: 'root-parameter', name: input }),
+    artifact: (input, where) => {
+      throw new IrReadError(`${where} comes from the pipeline's artifact input ${name(input)}, which the local runner cannot provide`);
+    },
+  };
+  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, names: new Set() });
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
     tasks,
-    outputs: pipelineOutputs(dict(dag.outputs), names),
+    groups,
+    outputs: pipelineOutputs(dict(dag.outputs), rootTasks),
   };
+}
+
+/** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
+interface Scope {
+  group?: string;
+  parameter: (input: string, where: string) => ParameterSource;
+  artifact: (input: string, where: string) => ArtifactSource;
+}
+
+interface ReadContext {
+  components: Dict;
+  executors: Dict;
+  platformExecutors: Dict;
+  tasks: IrTask[];
+  groups: IrConditionGroup[];
+  /** Every task and group name so far: kfp keeps them unique across the pipeline, and the run's folders rely on it. */
+  names: Set<string>;
+}
+
+const GROUP_NAME = /^condition-(?:branches-)?\d+$/;
+
+/** One DAG's tasks (then its groups' tasks, depth first), their wiring traced through the scope. */
+function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
+  const entries = Object.entries(dict(dag.tasks)).map(([taskName, task]) => [taskName, dict(task)] as const);
+  const isGroup = new Map(entries.map(([taskName, task]) => [taskName, isDict(dict(ctx.components[String(dict(task.componentRef).name ?? '')]).dag)]));
+  const inside: string[] = [];
+  const sources = (taskName: string, task: Dict) => {
+    const where = `task ${name(taskName)}`;
+    const sibling = (producer: string, what: string) => {
+      if (!isGroup.has(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
+      if (isGroup.get(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, a group (its outputs are dsl.OneOf or a nested pipeline's), which the local runner does not run`);
+      return producer;
+    };
+    const inputs = dict(task.inputs);
+    const parameters: Record<string, ParameterSource> = {};
+    const producers: string[] = [];
+    for (const [input, source] of Object.entries(dict(inputs.parameters))) {
+      const s = dict(source);
+      const at = `${where} input ${name(input)}`;
+      const resolved = typeof s.componentInputParameter === 'string' ? scope.parameter(s.componentInputParameter, at) : parameterSource(s, at);
+      if (resolved.kind === 'task-output' && typeof s.componentInputParameter !== 'string') sibling(resolved.task, `input ${name(input)} reads an output of`);
+      parameters[input] = resolved;
+      if (resolved.kind === 'task-output') producers.push(resolved.task);
+    }
+    const artifacts: Record<string, ArtifactSource> = {};
+    for (const [input, source] of Object.entries(dict(inputs.artifacts))) {
+      const s = dict(source);
+      const at = `${where} input artifact ${name(input)}`;
+      if (typeof s.componentInputArtifact === 'string') {
+        artifacts[input] = scope.artifact(s.componentInputArtifact, at);
+      } else {
+        const upstream = dict(s.taskOutputArtifact);
+        if (typeof upstream.producerTask !== 'string' || typeof upstream.outputArtifactKey !== 'string') {
+          throw new IrReadError(`${at} does not come from another task's output (only taskOutputArtifact is supported)`);
+        }
+        artifacts[input] = { task: sibling(upstream.producerTask, `input artifact ${name(input)} reads an output of`), output: upstream.outputArtifactKey };
+      }
+      producers.push(artifacts[input].task);
+    }
+    const dependentTasks = (Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : []).map((d) => sibling(d, 'depends on'));
+    const dependsOn = [...new Set([...(scope.group ? [scope.group] : []), ...dependentTasks, ...producers])];
+    return { parameters, artifacts, dependsOn };
+  };
+  const claim = (taskName: string) => {
+    if (ctx.names.has(taskName)) throw new IrReadError(`task ${name(taskName)} appears twice in the IR's DAGs; the local runner needs task names unique across the pipeline, as kfp makes them`);
+    ctx.names.add(taskName);
+    inside.push(taskName);
+  };
+  for (const [taskName, task] of entries) {
+    if (isGroup.get(taskName)) continue;
+    claim(taskName);
+    const wiring = sources(taskName, task);
+    ctx.tasks.push(readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors));
+  }
+  for (const [taskName, task] of entries) {
+    if (!isGroup.get(taskName)) continue;
+    const where = `task ${name(taskName)}`;
+    const componentName = String(dict(task.componentRef).name);
+    for (const loop of ['parameterIterator', 'artifactIterator']) {
+      if (task[loop] !== undefined) throw new IrReadError(`${where} uses ${loop} (a dsl.ParallelFor loop), which the local runner does not run yet`);
+    }
+    if (!GROUP_NAME.test(taskName)) throw new IrReadError(`${where} runs a nested DAG (${componentName}) that is not a condition group (a nested pipeline or an exit handler), which the local runner does not run`);
+    claim(taskName);
+    const wiring = sources(taskName, task);
+    const trigger = task.triggerPolicy === undefined ? {} : dict(task.triggerPolicy);
+    const unknown = Object.keys(trigger).filter((key) => key !== 'condition');
+    if (unknown.length > 0) throw new IrReadError(`${where} has triggerPolicy.${unknown[0]}, which the local runner does not run (only triggerPolicy.condition)`);
+    const group: IrConditionGroup = { name: taskName, ...(scope.group ? { parent: scope.group } : {}), conditionInputs: {}, dependsOn: wiring.dependsOn, tasks: [] };
+    if (trigger.condition !== undefined) {
+      group.condition = String(trigger.condition);
+      try {
+        group.expression = parseCondition(group.condition);
+      } catch (error) {
+        if (error instanceof CelError) throw new IrReadError(`${where}: triggerPolicy.condition ${JSON.stringify(group.condition)}: ${error.message}`);
+        throw error;
+      }
+      for (const input of conditionInputs(group.expression)) {
+        if (!Object.hasOwn(wiring.parameters, input)) throw new IrReadError(`${where}: triggerPolicy.condition reads ${name(input)}, which is not one of the group's input parameters`);
+        group.conditionInputs[input] = wiring.parameters[input];
+      }
+    }
+    ctx.groups.push(group);
+    const component = dict(ctx.components[componentName]);
+    const inner: Scope = {
+      group: taskName,
+      parameter: (input, at) => {
+        if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
+        const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
+        if ('defaultValue' in definition) return { kind: 'constant', value: definition.defaultValue };
+        throw new IrReadError(`${at} reads ${name(input)}, which group ${name(taskName)} is not given`);
+      },
+      artifact: (input, at) => {
+        if (Object.hasOwn(wiring.artifacts, input)) return wiring.artifacts[input];
+        throw new IrReadError(`${at} reads ${name(input)}, which group ${name(taskName)} is not given`);
+      },
+    };
+    group.tasks = readDag(dict(component.dag), inner, ctx).filter((member) => ctx.tasks.some((t) => t.name === member));
+    inside.push(...group.tasks);
+  }
+  return inside;
 }
 
 /** root.dag.outputs as kfp writes them for a pipeline returning task outputs: one selector each. */
@@ -181,40 +336,24 @@ function pipelineOutputs(outputs: Dict, tasks: Set<string>): Record<string, IrPi
 
 const name = (text: string) => JSON.stringify(text);
 
-function readTask(taskName: string, task: Dict, components: Dict, executors: Dict, platformExecutors: Dict): IrTask {
+interface TaskWiring {
+  parameters: Record<string, ParameterSource>;
+  artifacts: Record<string, ArtifactSource>;
+  dependsOn: string[];
+}
+
+function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: string | undefined, components: Dict, executors: Dict, platformExecutors: Dict): IrTask {
   const where = `task ${name(taskName)}`;
   for (const unsupported of ['triggerPolicy', 'parameterIterator', 'artifactIterator']) {
-    if (task[unsupported] !== undefined) throw new IrReadError(`${where} uses ${unsupported} (conditions and loops), which the local runner does not run`);
+    if (task[unsupported] !== undefined) throw new IrReadError(`${where} uses ${unsupported} on a task (kfp puts conditions and loops on groups; exit handlers' triggerPolicy.strategy is not run locally)`);
   }
   const componentName = String(dict(task.componentRef).name ?? '');
   const component = components[componentName];
   if (!isDict(component)) throw new IrReadError(`${where} refers to component ${name(componentName)}, which the IR does not define`);
-  if (component.dag !== undefined) throw new IrReadError(`${where} runs a nested DAG (${componentName}), which the local runner does not run`);
   const executorLabel = String(component.executorLabel ?? '');
   const executor = dict(executors[executorLabel]);
   if (!isDict(executor.container)) throw new IrReadError(`${where}: executor ${name(executorLabel)} has no container (importers and resolvers are not run locally)`);
 
-  const inputs = dict(task.inputs);
-  const parameterInputs: Record<string, ParameterSource> = {};
-  const producers: string[] = [];
-  for (const [input, source] of Object.entries(dict(inputs.parameters))) {
-    parameterInputs[input] = parameterSource(dict(source), `${where} input ${name(input)}`);
-    const fromTask = parameterInputs[input];
-    if (fromTask.kind === 'task-output') producers.push(fromTask.task);
-  }
-  const artifactInputs: Record<string, ArtifactSource> = {};
-  for (const [input, source] of Object.entries(dict(inputs.artifacts))) {
-    if (typeof dict(source).componentInputArtifact === 'string') {
-      throw new IrReadError(`${where} input artifact ${name(input)} comes from the pipeline's artifact input ${name(String(dict(source).componentInputArtifact))}, which the local runner cannot provide`);
-    }
-    const upstream = dict(dict(source).taskOutputArtifact);
-    if (typeof upstream.producerTask !== 'string' || typeof upstream.outputArtifactKey !== 'string') {
-      throw new IrReadError(`${where} input artifact ${name(input)} does not come from another task's output (only taskOutputArtifact is supported)`);
-    }
-    artifactInputs[input] = { task: upstream.producerTask, output: upstream.outputArtifactKey };
-    producers.push(upstream.producerTask);
-  }
-  const dependentTasks = Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : [];
   const outputs = dict(component.outputDefinitions);
   const outputParameters: Record<string, IrParameterType> = {};
   for (const [output, definition] of Object.entries(dict(outputs.parameters))) {
@@ -224,9 +363,10 @@ function readTask(taskName: string, task: Dict, components: Dict, executors: Dic
     name: taskName,
     componentName,
     executorLabel,
-    dependsOn: [...new Set([...dependentTasks, ...producers])],
-    parameterInputs,
-    artifactInputs,
+    ...(group ? { group } : {}),
+    dependsOn: wiring.dependsOn,
+    parameterInputs: wiring.parameters,
+    artifactInputs: wiring.artifacts,
     inputParameterDefinitions: parameterDefinitions(dict(component.inputDefinitions).parameters, `${componentName}.inputDefinitions`),
     outputParameters,
     outputArtifacts: Object.keys(dict(outputs.artifacts)),

@@ -19,6 +19,12 @@
  * <pipeline>-<run id>, {{$.pipeline_job_uuid}} to the run id,
  * {{$.pipeline_task_name}} to the task.
  *
+ * Conditions (kfp's condition groups) are gates in the same schedule: a group
+ * opens once what it waits for succeeded and its triggerPolicy.condition
+ * (cel-condition.ts) is true; when it is false its tasks, inner groups'
+ * included, are SKIPPED with the reason and the run goes on, as on KFP.
+ * run.json's `conditions` says how each group went.
+ *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
@@ -26,14 +32,15 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { readIr, readIrFile, type IrDocuments, type IrPipeline } from './ir-reader';
+import { CelError, evaluateCondition } from './cel-condition';
+import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
-import { RUN_RECORD_FILE, writeRunRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
-import { checkAcyclic, scheduleTasks } from './task-scheduler';
+import { checkAcyclic, scheduleTasks, type TaskOutcome } from './task-scheduler';
 import { TaskWatchdog } from './task-watchdog';
 
 export type RunEvent =
@@ -100,6 +107,27 @@ function pipelineOutputs(outputs: IrPipeline['outputs'], outputsOf: (task: strin
   return result;
 }
 
+/** The values of the pipeline channels a condition reads, as the group's parent DAG feeds them. */
+function conditionValues(
+  group: IrConditionGroup,
+  rootParameters: Record<string, unknown>,
+  outputsOf: (task: string) => TaskOutputs | undefined,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [input, source] of Object.entries(group.conditionInputs)) {
+    if (source.kind === 'constant') values[input] = source.value;
+    else if (source.kind === 'root-parameter') {
+      if (!Object.hasOwn(rootParameters, source.name)) throw new CelError(`${input} comes from pipeline parameter "${source.name}", which has no value`);
+      values[input] = rootParameters[source.name];
+    } else {
+      const outputs = outputsOf(source.task);
+      if (!outputs || !Object.hasOwn(outputs.parameters, source.output)) throw new CelError(`${input} comes from output "${source.output}" of task "${source.task}", which it did not produce`);
+      values[input] = outputs.parameters[source.output];
+    }
+  }
+  return values;
+}
+
 /**
  * Runs the IR. Problems found before any task starts (unreadable IR, bad
  * parameters, tasks without a mode, a dependency cycle) throw; everything
@@ -112,7 +140,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const ir = readIr('irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir);
   const missing = ir.tasks.filter((task) => !options.tasks[task.name]).map((task) => task.name);
   if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
-  checkAcyclic(ir.tasks);
+  checkAcyclic([...ir.groups, ...ir.tasks]);
   const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
   const emit = options.onEvent ?? (() => undefined);
 
@@ -140,7 +168,20 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       warnings: [],
     })),
   };
+  if (ir.groups.length > 0) {
+    record.conditions = ir.groups.map((group) => ({
+      name: group.name,
+      ...(group.parent ? { parent: group.parent } : {}),
+      ...(group.condition !== undefined ? { condition: group.condition } : {}),
+      state: 'PENDING',
+      tasks: group.tasks,
+    }));
+  }
   const byName = new Map(record.tasks.map((task) => [task.name, task]));
+  const groups = new Map(ir.groups.map((group) => [group.name, group]));
+  const conditionRecords = new Map((record.conditions ?? []).map((condition) => [condition.name, condition]));
+  /** Why a group's tasks did not run, by group: its own condition, or what made it skip. */
+  const groupReasons = new Map<string, string>();
   const save = () => writeRunRecord(runDir, record);
   mkdirSync(runDir, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
@@ -159,14 +200,42 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
   };
 
+  const openGroup = (group: IrConditionGroup): TaskOutcome => {
+    const condition = conditionRecords.get(group.name)!;
+    const settle = (state: ConditionRecord['state'], outcome: TaskOutcome, error?: string) => {
+      condition.state = state;
+      if (error !== undefined) {
+        condition.error = error;
+        groupReasons.set(group.name, error);
+      }
+      save();
+      return outcome;
+    };
+    if (!group.expression) return settle('TRUE', 'succeeded');
+    try {
+      condition.inputs = conditionValues(group, rootParameters, succeededOutputs);
+      const value = evaluateCondition(group.expression, condition.inputs);
+      emit({ kind: 'info', message: `condition ${group.name} is ${value}: ${group.condition}` });
+      return value ? settle('TRUE', 'succeeded') : settle('FALSE', 'skipped', `condition "${group.name}" is false (${group.condition})`);
+    } catch (error) {
+      if (!(error instanceof CelError)) throw error;
+      const message = `condition "${group.name}" could not be evaluated: ${error.message} (${group.condition})`;
+      emit({ kind: 'warning', message });
+      return settle('FAILED', 'failed', message);
+    }
+  };
+  const skipReason = (upstream: string) => groupReasons.get(upstream) ?? `upstream task "${upstream}" did not succeed`;
+
   let interrupted = false;
   try {
     await scheduleTasks({
-      tasks: ir.tasks,
+      tasks: [...ir.groups, ...ir.tasks],
       parallel: options.parallel ?? availableParallelism(),
       signal: options.signal,
       run: (name) =>
-        runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
+        groups.has(name)
+          ? Promise.resolve(openGroup(groups.get(name)!))
+          : runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
           workspaceRoot,
           runDir,
           runId: options.runId,
@@ -190,8 +259,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         }),
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
+        const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
+        const condition = conditionRecords.get(name);
+        if (condition) {
+          condition.state = 'SKIPPED';
+          condition.error = message;
+          groupReasons.set(name, message);
+          save();
+          return;
+        }
         const task = byName.get(name)!;
-        const message = reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`;
         task.error = message;
         changed(task, { state: 'SKIPPED', message });
       },
@@ -202,7 +279,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   }
 
   const finished = Date.now();
-  const failed = record.tasks.find((task) => task.state === 'FAILED');
+  const failed = record.tasks.find((task) => task.state === 'FAILED') ?? record.conditions?.find((condition) => condition.state === 'FAILED');
   // An abort that came after the last task ended interrupted nothing.
   record.state = interrupted || record.tasks.some((task) => task.state === 'CANCELLED') ? 'CANCELLED' : failed ? 'FAILED' : 'SUCCEEDED';
   // The failure's first line; the whole of it (error, traceback, log path) is the task's, told once as it failed.

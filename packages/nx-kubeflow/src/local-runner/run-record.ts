@@ -39,6 +39,30 @@ export interface TaskRecord {
   cacheKey?: string;
 }
 
+export type ConditionState = 'PENDING' | 'TRUE' | 'FALSE' | 'SKIPPED' | 'FAILED';
+
+/**
+ * A condition group of the IR (condition-N, condition-branches-N): TRUE once
+ * its tasks may run (a group without a condition is TRUE once what it waits
+ * for succeeded), FALSE when its condition is false (its tasks are SKIPPED
+ * and the run goes on), SKIPPED when what it waits for did not succeed,
+ * FAILED when its condition could not be evaluated.
+ */
+export interface ConditionRecord {
+  name: string;
+  /** The group it sits in. */
+  parent?: string;
+  /** triggerPolicy.condition, as the IR has it. */
+  condition?: string;
+  state: ConditionState;
+  /** The values of the pipeline channels the condition read. */
+  inputs?: Record<string, unknown>;
+  /** Why it is FALSE, SKIPPED or FAILED. */
+  error?: string;
+  /** Its tasks, inner groups' included. */
+  tasks: string[];
+}
+
 /** The process running a run (run-owner.ts): a reader tells a live run from an abandoned one by it. */
 export interface RunOwner {
   pid: number;
@@ -57,6 +81,8 @@ export interface RunRecordData {
   /** Root parameter values the run used (defaults and overrides). */
   parameters: Record<string, unknown>;
   tasks: TaskRecord[];
+  /** The IR's condition groups, outer before inner; absent when it has none. */
+  conditions?: ConditionRecord[];
   /**
    * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
    * ended: each the value or artifact of the task output it names, where that task succeeded.

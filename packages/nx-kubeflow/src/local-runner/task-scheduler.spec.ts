@@ -31,6 +31,27 @@ describe('scheduleTasks', () => {
     expect(skipped).toEqual(['e<c', 'f<e']);
   });
 
+  it('skips the dependents of a node that ends skipped (a false condition) and goes on with the rest', async () => {
+    const ran: string[] = [];
+    const skipped: string[] = [];
+    await scheduleTasks({
+      tasks: [
+        { name: 'gate', dependsOn: [] },
+        { name: 'inside', dependsOn: ['gate'] },
+        { name: 'deeper', dependsOn: ['inside'] },
+        { name: 'beside', dependsOn: [] },
+      ],
+      parallel: 1,
+      run: async (name): Promise<TaskOutcome> => {
+        ran.push(name);
+        return name === 'gate' ? 'skipped' : 'succeeded';
+      },
+      skip: (name, reason) => skipped.push(`${name}<${reason.upstream}`),
+    });
+    expect(ran.sort()).toEqual(['beside', 'gate']);
+    expect(skipped).toEqual(['inside<gate', 'deeper<inside']);
+  });
+
   it('refuses a cycle before running anything', async () => {
     const run = jest.fn();
     await expect(

@@ -11,7 +11,8 @@ export interface SchedulableTask {
   dependsOn: string[];
 }
 
-export type TaskOutcome = 'succeeded' | 'failed' | 'cancelled';
+/** 'skipped': the node decided not to go on (a condition group whose condition is false); its dependents are skipped. */
+export type TaskOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface SkipReason {
   /** The upstream task that did not succeed, when that is the reason. */
