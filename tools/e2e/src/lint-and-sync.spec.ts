@@ -125,9 +125,15 @@ const lintReady = requireOrSkip('the lint target with a real ruff', 'pypi', pypi
   afterAll(() => workspace?.remove());
 
   it("passes on the example component, with ruff from the project's venv, then comes from the cache", () => {
-    const first = lint();
+    // as in a CI log: no terminal, and no FORCE_COLOR of the user's (Nx sets its own for the task)
+    const environ: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+    delete environ.FORCE_COLOR;
+    delete environ.NO_COLOR;
+    const run = spawnSync(join(workspace.root, 'node_modules/.bin/nx'), ['run', 'trainer:lint', '--outputStyle=static'], { cwd: workspace.root, encoding: 'utf8', env: environ });
+    const first = { status: run.status, output: `${run.stdout}\n${run.stderr}` };
     expect(first.status === 0 ? '' : first.output).toBe('');
     expect(first.output).toContain('All checks passed!');
+    expect(first.output).not.toContain('\u001b[');
     const second = lint();
     expect(second.status).toBe(0);
     expect(second.output).toMatch(/local cache|existing outputs match the cache/);

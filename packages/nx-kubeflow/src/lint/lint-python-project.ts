@@ -5,6 +5,7 @@
  * pass reports every problem.
  */
 import { relative, resolve } from 'node:path';
+import { colourWanted, withColour } from '../process/child-colour';
 import { runProcess, type ProcessResult } from '../process/run-process';
 import { prepareProjectVenv, type VenvOptions } from '../python/project-venv';
 import { ensureRuff } from './ruff';
@@ -59,9 +60,12 @@ export async function lintPythonProject(options: LintPythonProjectOptions): Prom
   });
 
   const cwd = resolve(options.workspaceRoot, options.projectRoot);
-  // --no-cache: ruff would write .ruff_cache into the project, which is an input of this target.
-  const run = (args: string[]): Promise<ProcessResult> =>
-    runProcess(ruff, [...args, '--no-cache', '.'], { cwd, env: options.environ ?? process.env, stream: true });
+  const environ = options.environ ?? process.env;
+  // Colour only where it is wanted: Nx sets FORCE_COLOR for every task, and ruff would colour
+  // CI logs and Nx's cached output. --no-cache: ruff would write .ruff_cache into the project,
+  // which is an input of this target.
+  const env = withColour(environ, colourWanted(environ));
+  const run = (args: string[]): Promise<ProcessResult> => runProcess(ruff, [...args, '--no-cache', '.'], { cwd, env, stream: true });
   const checks: LintCheckResult[] = [
     { command: 'ruff check', exitCode: (await run(['check'])).exitCode },
     { command: 'ruff format --check', exitCode: (await run(['format', '--check'])).exitCode },
