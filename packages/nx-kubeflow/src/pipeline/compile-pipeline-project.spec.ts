@@ -112,6 +112,15 @@ describe('compilePipelineProject', () => {
     expect(readdirSync(join(workspace, 'dist/pipelines/p/production'))).toEqual(['pipeline.yaml']);
   });
 
+  it('hands over the settings to a component pinned to a published component-runtime, as to one using it by path', () => {
+    write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\ndependencies = ["Component_Runtime[test] == 0.2.0", "dynaconf>=3.2,<4"]\n');
+    run();
+    expect(fakeCompile.mock.calls[0][0].components.get('trainer')).toMatchObject({ usesComponentRuntime: true });
+    write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\ndependencies = ["component-runtime-extras==1", "dynaconf"]\n');
+    run();
+    expect(fakeCompile.mock.calls[1][0].components.get('trainer')).toMatchObject({ usesComponentRuntime: false });
+  });
+
   // issue 12, stumble 10: deploy -c production overwrote the development IR; a failed compile left the old file
   it('writes one IR per environment: compiling production leaves the development file as it was', () => {
     const development = run({ compile: undefined });

@@ -263,7 +263,9 @@ function usesComponentRuntime(workspaceRoot: string, componentRoot: string): boo
   const pyproject = join(componentRoot, 'pyproject.toml');
   if (!existsSync(join(workspaceRoot, pyproject))) return false;
   try {
-    return readPyproject(workspaceRoot, pyproject).localDependencies.some((root) => basename(root) === 'component-runtime');
+    // By path (the workspace's own copy) or pinned from a package index (init --runtime=pinned).
+    const project = readPyproject(workspaceRoot, pyproject);
+    return project.localDependencies.some((root) => basename(root) === 'component-runtime') || project.dependencyNames.includes('component-runtime');
   } catch {
     return false;
   }

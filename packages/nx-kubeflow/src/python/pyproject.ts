@@ -15,6 +15,8 @@ export interface Pyproject {
   localDependencies: string[];
   /** Names of `[project.optional-dependencies]` groups. */
   extras: string[];
+  /** Names of `[project].dependencies`, normalized as PEP 503 does (lowercase, runs of -_. as one -). */
+  dependencyNames: string[];
 }
 
 export class PyprojectError extends Error {}
@@ -43,7 +45,20 @@ export function readPyproject(workspaceRoot: string, file: string): Pyproject {
     name: data.project?.name,
     localDependencies,
     extras: Object.keys(data.project?.['optional-dependencies'] ?? {}),
+    dependencyNames: (Array.isArray(data.project?.dependencies) ? data.project.dependencies : [])
+      .map((requirement: unknown) => (typeof requirement === 'string' ? requirementName(requirement) : undefined))
+      .filter((name: string | undefined): name is string => Boolean(name)),
   };
+}
+
+/** The distribution name a PEP 508 requirement starts with, PEP 503-normalized: `Component_Runtime[x]==1` → `component-runtime`. */
+export function requirementName(requirement: string): string | undefined {
+  const match = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement);
+  return match ? normalizePackageName(match[1]) : undefined;
+}
+
+export function normalizePackageName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 /**
