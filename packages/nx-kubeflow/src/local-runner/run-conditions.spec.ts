@@ -5,61 +5,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePipeline } from '../kfp/ir-compiler';
-import { loadComponentSpec } from '../kfp/component-spec';
-import type { ResolvedComponent } from '../kfp/pipeline-model';
-import { readPipeline } from '../pipeline/read-pipeline';
-import { FIXTURES_DIR, fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import type { IrDocuments } from './ir-reader';
+import { CONDITIONS_PIPELINE as PIPELINE, CONDITIONS_TASKS as TASKS, compiledConditions as compiled } from './__fixtures__/conditions-pipeline';
+import { fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
 import { runPipeline, type RunEvent } from './run-pipeline';
 import type { RunRecordData } from './run-record';
 
 jest.setTimeout(60_000);
-
-const PIPELINE = `
-name: branches
-parameters:
-  mode: {type: String, default: fast}
-  limit: {type: Integer, default: 10}
-tasks:
-  measure:
-    component: shell-output
-    arguments: {script: 'echo 7 > "$1"'}
-  choose:
-    if: {left: {parameter: mode}, operator: '==', right: fast}
-    then:
-      fast-path:
-        component: shell-output
-        arguments: {script: 'echo "$2" > "$1"', number: {task: measure, output: value}}
-      after-fast:
-        component: shell-output
-        arguments: {script: 'echo "$2" > "$1" # after', number: {task: fast-path, output: value}}
-      big-enough:
-        if: {left: {task: fast-path, output: value}, operator: '>', right: 5}
-        then:
-          big:
-            component: shell-output
-            arguments: {script: 'echo 1 > "$1"'}
-    elif:
-      - if: {left: {task: measure, output: value}, operator: '<', right: {parameter: limit}}
-        then:
-          medium: {component: shell-output, arguments: {script: 'echo 2 > "$1"'}}
-    else:
-      slow: {component: shell-output, arguments: {script: 'echo 3 > "$1"'}}
-  beside:
-    component: shell-output
-    arguments: {script: 'echo 4 > "$1"'}
-`;
-const TASKS = ['measure', 'fast-path', 'after-fast', 'big', 'medium', 'slow', 'beside'];
-
-function compiled(text = PIPELINE): IrDocuments {
-  const { definition, problems } = readPipeline(text, 'branches/pipeline.yaml');
-  if (!definition || problems.length > 0) throw new Error(`fixture pipeline: ${JSON.stringify(problems)}`);
-  const spec = loadComponentSpec(join(FIXTURES_DIR, 'shell-output', 'component.yaml'));
-  const components = new Map<string, ResolvedComponent>([['shell-output', { project: 'shell-output', spec, image: spec.implementation.container.image, usesComponentRuntime: false }]]);
-  const [pipelineSpec] = compilePipeline({ pipeline: definition, components }).documents;
-  return { pipelineSpec };
-}
 
 let scratch: string;
 let runs = 0;
