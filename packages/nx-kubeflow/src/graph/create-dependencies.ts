@@ -1,9 +1,7 @@
 import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { componentNamesIn } from '../pipeline/pipeline-components';
 import { normalizePluginOptions, type NormalizedPluginOptions, type NxKubeflowPluginOptions } from '../plugin/plugin-options';
-import { readPyproject } from '../python/pyproject';
 import { GraphCache, graphCachePath } from './graph-cache';
 import { COMPONENT_MARKER, PIPELINE_MARKER, PYTHON_PACKAGE_MARKER, rootMayHoldKind } from './project-kinds';
 
@@ -41,7 +39,7 @@ function pythonPackageDependencies(
     if (!files.exists(source, pyprojectFile)) continue;
     const localDependencies = cache.get(files.key(source, pyprojectFile), () => {
       try {
-        return readPyproject(context.workspaceRoot, pyprojectFile).localDependencies;
+        return parsers().readPyproject(context.workspaceRoot, pyprojectFile).localDependencies;
       } catch {
         // A broken pyproject.toml is reported by the targets that read it;
         // the graph must still build so that other projects keep working.
@@ -80,7 +78,7 @@ function pipelineComponentDependencies(
     if (!files.exists(source, pipelineFile)) continue;
     const named = cache.get(files.key(source, pipelineFile), () => {
       try {
-        return componentNamesIn(readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8'));
+        return parsers().componentNamesIn(readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8'));
       } catch {
         return null;
       }
@@ -124,4 +122,16 @@ class WorkspaceFiles {
     }
     return hashes;
   }
+}
+
+/**
+ * The TOML and YAML readers, loaded on the first cache miss: with every parse
+ * cached, a graph build loads neither (their modules, yaml and the component
+ * spec reader among them, took ~40 ms to load in a plugin worker).
+ */
+function parsers(): { readPyproject: typeof import('../python/pyproject').readPyproject; componentNamesIn: typeof import('../pipeline/pipeline-components').componentNamesIn } {
+  return {
+    readPyproject: (require('../python/pyproject') as typeof import('../python/pyproject')).readPyproject,
+    componentNamesIn: (require('../pipeline/pipeline-components') as typeof import('../pipeline/pipeline-components')).componentNamesIn,
+  };
 }

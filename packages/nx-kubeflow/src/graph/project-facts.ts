@@ -2,7 +2,6 @@ import { hashArray } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PYTHON_PACKAGE_MARKER } from './project-kinds';
-import { settingsEnvironments } from './settings-environments';
 
 /** What createNodes needs to know of a project folder: everything it reads from disk. */
 export interface ProjectFacts {
@@ -20,7 +19,8 @@ export function readProjectFacts(workspaceRoot: string, projectRoot: string): Pr
   return {
     hasPyproject: existsSync(at(PYTHON_PACKAGE_MARKER)),
     hasDockerfile: existsSync(at('Dockerfile')),
-    environments: settingsEnvironments(at('config/settings.toml')),
+    // loaded on the first cache miss: with every project's facts cached, no TOML parser is loaded
+    environments: (require('./settings-environments') as typeof import('./settings-environments')).settingsEnvironments(at('config/settings.toml')),
   };
 }
 
