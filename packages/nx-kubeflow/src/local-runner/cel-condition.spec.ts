@@ -50,7 +50,7 @@ describe('parseCondition and evaluateCondition (the CEL kfp writes for dsl.If/El
   });
 
   it('fails where CEL fails: ordering two kinds, a cast it cannot make, a missing or non-scalar value', () => {
-    expect(() => evaluate(`${channel('mode')} < 1`, { mode: 'a' })).toThrow(new CelError("'a' < 1 (int): CEL does not order a string against a int"));
+    expect(() => evaluate(`${channel('mode')} < 1`, { mode: 'a' })).toThrow(new CelError("'a' < 1 (int): CEL has no < between string and int (no such overload)"));
     expect(() => evaluate(`int(${channel('mode')}) > 1`, { mode: 'abc' })).toThrow("int() cannot convert 'abc'");
     expect(() => evaluate(`${channel('a')} > 1`, {})).toThrow("inputs.parameter_values['pipelinechannel--a'] is missing, not a string, number or boolean");
     expect(() => evaluate(`${channel('a')} > 1`, { a: [1] })).toThrow('is [1], not a string, number or boolean');

@@ -169,7 +169,7 @@ function compareValues(operator: CelOperator, left: CelValue, right: CelValue): 
   if (!sameKind) {
     if (operator === '==') return false;
     if (operator === '!=') return true;
-    throw new CelError(`${describe(left)} ${operator} ${describe(right)}: CEL does not order a ${left.type} against a ${right.type}`);
+    throw new CelError(`${describe(left)} ${operator} ${describe(right)}: CEL has no ${operator} between ${left.type} and ${right.type} (no such overload)`);
   }
   // strings order by code point, as CEL does (JS's < compares UTF-16 units)
   const order = (a: CelValue, b: CelValue) => {
