@@ -1,6 +1,6 @@
 /** The local runner: executes compiled KFP IR on this machine (see run-pipeline.ts). */
 export { runPipeline, RunSetupError, type RunEvent, type RunPipelineOptions, type RunResult } from './run-pipeline';
-export type { RunRecordData, RunState, TaskOutputs, TaskRecord, TaskState } from './run-record';
+export type { ConditionRecord, ConditionState, RunRecordData, RunState, TaskOutputs, TaskRecord, TaskState } from './run-record';
 export { RUN_RECORD_FILE } from './run-record';
 /** Readers of runs: a RUNNING run whose runner is gone is marked CANCELLED as it is read. */
 export { markAbandonedRuns, readRunRecord } from './run-owner';

@@ -60,7 +60,7 @@ export interface RunPipelineOptions {
   pipelineName: string;
   /** Root parameter values overriding the IR's defaults; text is parsed by the parameter's type. */
   parameters?: Record<string, unknown>;
-  /** How to run each task, by IR task name (root.dag.tasks key); every task needs one. */
+  /** How to run each task, by IR task name (its DAG's tasks key, condition groups' tasks included); every task needs one. */
   tasks: Record<string, TaskMode>;
   workspaceRoot: string;
   /** Tasks running at once; default os.availableParallelism(). */

@@ -17,7 +17,7 @@ export interface TaskOutputs {
 }
 
 export interface TaskRecord {
-  /** The IR task name (root.dag.tasks key). */
+  /** The IR task name (its DAG's tasks key: root.dag's, or a condition group's). */
   name: string;
   componentName: string;
   state: TaskState;
