@@ -18,6 +18,7 @@ import { commandLineToStrings } from '../../kfp/placeholders';
 import { findPythonInterpreter } from '../../python/interpreter';
 import { ensureProjectVenv } from '../../python/venv';
 import { runProcess } from '../../process/run-process';
+import { RUFF_VERSION } from '../../lint/ruff';
 import { componentGenerator } from './component';
 
 jest.setTimeout(15 * 60_000);
@@ -35,6 +36,13 @@ it('generates a component whose arguments and run.py speak KFP executor input an
   tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
   await componentGenerator(tree, { name: 'scorer', inputs: 'dataset:Dataset,threshold:Float=0.5', outputs: 'report:Metrics,score:Float,labels:JsonArray' });
   await componentGenerator(tree, { name: 'plain' }); // the defaults, as `nx g component plain` makes it
+  // names long enough to make ruff format wrap lines, quotes in texts, every parameter type
+  await componentGenerator(tree, {
+    name: 'wide',
+    description: 'Says "hi" to the input',
+    inputs: 'a_very_long_input_name_for_testing_purposes:Dataset,cfg:JsonObject,items:JsonArray,flag:Boolean=true,n:Integer,q:String=say "x"',
+    outputs: 'a_very_long_output_name_for_the_artifact_x:Model,another_quite_long_output_name_here:Dataset,third_long_output_name_for_list:Dataset,p_long_output_parameter_name_abc:JsonObject',
+  });
 
   const { spec, problems } = parseComponentSpec(tree.read('components/scorer/component.yaml', 'utf-8')!, 'components/scorer/component.yaml');
   expect(problems).toEqual([]);
@@ -77,8 +85,18 @@ it('generates a component whose arguments and run.py speak KFP executor input an
     console.warn(`Skipping the generated component's tests: its venv could not be made (package index unreachable?): ${(error as Error).message}`);
     return;
   }
-  // plain has the same dependencies, so scorer's venv runs its tests too
-  for (const component of ['scorer', 'plain']) {
+  // What the lint target checks, with the ruff.toml init writes: a generated component passes as generated.
+  cpSync(join(WORKSPACE_ROOT, 'ruff.toml'), join(scratch, 'ruff.toml'));
+  const ruffInstall = await runProcess(venv.python, ['-m', 'pip', 'install', '-q', `ruff==${RUFF_VERSION}`], { cwd: scratch, tailLines: 20 });
+  expect(ruffInstall.exitCode === 0 ? '' : ruffInstall.tail.join('\n')).toBe('');
+  const ruff = join(dirname(venv.python), 'ruff');
+  for (const command of [['check', '--no-cache'], ['format', '--check', '--no-cache']]) {
+    const result = await runProcess(ruff, [...command, 'components'], { cwd: scratch, tailLines: 80 });
+    expect({ command: command.join(' '), exitCode: result.exitCode, output: result.exitCode === 0 ? '' : result.tail.join('\n') }).toEqual({ command: command.join(' '), exitCode: 0, output: '' });
+  }
+
+  // plain and wide have the same dependencies, so scorer's venv runs their tests too
+  for (const component of ['scorer', 'plain', 'wide']) {
     const result = await runProcess(venv.python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: join(scratch, 'components', component), tailLines: 60 });
     expect({ component, exitCode: result.exitCode, output: result.tail.join('\n') }).toMatchObject({ component, exitCode: 0 });
     expect(result.tail.join('\n')).toMatch(/2 passed/);

@@ -41,6 +41,24 @@ const SAMPLE_ARGUMENTS: Record<ParameterType, string> = {
   JsonArray: '[1, 2, 3]',
 };
 
+/** The line length of the ruff.toml init and this repository write: generated code must pass `lint` as generated. */
+const RUFF_LINE_LENGTH = 120;
+
+/**
+ * A Python literal in ruff format's style: strings in double quotes unless that
+ * needs more escapes than single quotes (JSON's escapes are valid Python
+ * escapes), lists with ", " between items.
+ */
+export function pythonLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const doubleQuoted = JSON.stringify(value);
+  const doubles = (value.match(/"/g) ?? []).length;
+  const singles = (value.match(/'/g) ?? []).length;
+  if (doubles <= singles) return doubleQuoted;
+  return `'${doubleQuoted.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
 /** Functions and derived values the EJS templates call, so they read like the files they make. */
 export function templateHelpers(options: NormalizedComponentOptions) {
   const parameterInputs = options.inputs.filter((io) => io.parameterType);
@@ -55,8 +73,18 @@ export function templateHelpers(options: NormalizedComponentOptions) {
     /** The PEP 508 requirement: bare for the workspace's copy (its path is in [tool.uv.sources]), pinned otherwise. */
     runtimeRequirement: options.runtime.kind === 'pinned' ? `component-runtime==${options.runtime.version}` : 'component-runtime',
     needsJson: [...parameterOutputs].some((io) => io.parameterType!.startsWith('Json')),
-    /** A Python string literal. JSON's escapes are valid Python escapes. */
-    py: (text: string) => JSON.stringify(text),
+    /** A Python literal as ruff format writes it (strings, lists of them, numbers, booleans as JSON). */
+    py: pythonLiteral,
+    /**
+     * A Python list ending the line that starts with `lineStart`: on that line when it fits
+     * ruff's 120 columns (the workspace's ruff.toml), else one item per line, as ruff formats it.
+     */
+    pyListEnding: (items: unknown[], lineStart: string) => {
+      const oneLine = pythonLiteral(items);
+      if (lineStart.length + oneLine.length <= RUFF_LINE_LENGTH) return oneLine;
+      const indent = /^ */.exec(lineStart)![0];
+      return `[\n${items.map((item) => `${indent}    ${pythonLiteral(item)},\n`).join('')}${indent}]`;
+    },
     /** A YAML single-quoted scalar. */
     yamlQuoted: (text: string) => `'${text.replace(/'/g, "''")}'`,
     pythonType: (io: ComponentIo) => (io.parameterType ? PYTHON_TYPES[io.parameterType] : 'Path'),
