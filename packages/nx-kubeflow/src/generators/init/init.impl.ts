@@ -19,6 +19,7 @@ import { componentRuntimeRoot, isPublicVersion, writeComponentRuntimeSource } fr
 import { InitOptionsError, normalizeOptions, type NormalizedInitOptions } from './lib/normalize-options';
 import { registerPlugin, type RegistrationChange } from './lib/register-plugin';
 import { addWorkspaceGitignoreEntries } from './lib/workspace-gitignore';
+import { addWorkspaceRuffConfig } from './lib/workspace-ruff-config';
 
 /** What init did, for the next steps and for the preset that runs it. */
 export interface InitResult {
@@ -51,6 +52,7 @@ export async function initGeneratorInternal(tree: Tree, schema: InitGeneratorSch
   const registration = registerPlugin(tree, options.componentRuntime);
   const runtime = addComponentRuntime(tree, options, componentRuntime, runtimeRoot);
   addWorkspaceGitignoreEntries(tree);
+  addWorkspaceRuffConfig(tree, registration.options.componentsDir);
   const installTask = options.skipPackageJson ? () => undefined : addPluginToDevDependencies(tree, options);
   if (!options.skipFormat) await formatFiles(tree);
   return { pluginOptions: registration.options, registration: registration.change, runtime, installTask };

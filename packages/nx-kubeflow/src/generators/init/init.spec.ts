@@ -138,11 +138,12 @@ describe('init generator', () => {
         'UPDATE nx.json',
         'UPDATE .gitignore',
         'UPDATE package.json',
+        'CREATE ruff.toml',
         'CREATE packages/component-runtime/pyproject.toml',
         'CREATE packages/component-runtime/src/component_runtime/settings.py',
       ]),
     );
-    expect(changes).toHaveLength(3 + runtimeSourceFiles().length);
+    expect(changes).toHaveLength(4 + runtimeSourceFiles().length);
     // Nx flushes only without --dry-run: until then the disk is as it was.
     expect(readdirSync(root).sort()).toEqual(onDisk);
     expect(existsSync(join(root, 'packages/component-runtime'))).toBe(false);
