@@ -91,10 +91,11 @@ describe('ci generator: GitHub Actions', () => {
       'actions/checkout@v6',
       './.github/actions/setup-workspace',
       'nrwl/nx-set-shas@v5',
+      'npx nx sync:check',
       'npx nx affected -t lint test',
       'actions/upload-artifact@v7',
     ]);
-    expect(steps[4]).toMatchObject({ if: '${{ !cancelled() }}', with: { path: 'dist/test-results/' } });
+    expect(steps[5]).toMatchObject({ if: '${{ !cancelled() }}', with: { path: 'dist/test-results/' } });
 
     const action = yamlOf(tree, '.github/actions/setup-workspace/action.yml');
     const actionSteps: Dict[] = action.runs.steps;
@@ -221,7 +222,7 @@ describe('ci generator: GitHub Actions', () => {
 
     const workflow = yamlOf(tree, '.github/workflows/ci.yml');
     expect(workflow.on.push.branches).toEqual(['develop']);
-    expect(workflow.jobs.main.steps[3].run).toBe('npx nx affected -t ruff pytest');
+    expect(workflow.jobs.main.steps[4].run).toBe('npx nx affected -t ruff pytest');
     expect(Object.keys(workflow.jobs)).toEqual(['main', 'deploy-production', 'deploy-staging']);
     expect(workflow.jobs['deploy-staging'].steps.at(-1).run).toBe('npx nx affected -t publish -c staging');
     expect(workflow.jobs['deploy-staging'].if).toContain("'refs/heads/develop'");
@@ -278,7 +279,7 @@ describe('ci generator: GitLab CI/CD', () => {
     expect(ci['lint-and-test']).toMatchObject({
       extends: '.nx-workspace',
       stage: 'test',
-      script: ['npx nx affected -t lint test'],
+      script: ['npx nx sync:check', 'npx nx affected -t lint test'],
       artifacts: { when: 'always', paths: ['dist/test-results/'], reports: { junit: 'dist/test-results/**/junit.xml' } },
     });
 
