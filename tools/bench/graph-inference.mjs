@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 // Benchmark: how long `nx show projects` takes when nx-kubeflow infers N
 // components, against the same tree described by plain project.json files.
-// Daemon off. "Cold" rows remove .nx/workspace-data before every run, so each
-// run builds the project graph from nothing (what CI and a fresh clone pay);
-// "warm" rows leave it in place.
+// Three trees of the same N components: the plugin as a user has it (the
+// package built by `nx run nx-kubeflow:build`, packed by npm and unpacked in
+// node_modules), plain project.json files (no plugin), and this repository's
+// own setup (the plugin loaded from its TypeScript source). Daemon off.
+// "Cold" rows remove .nx/workspace-data before every run, so each run builds
+// the project graph from nothing (what CI and a fresh clone pay); "warm" rows
+// leave it in place. Issue 13's bar: installed within 1.2x of plain.
 //
 //   node tools/bench/graph-inference.mjs [--components 1000] [--runs 10] [--warmup 1] [--diagnose]
 //   (or BENCH_COMPONENTS / BENCH_RUNS / BENCH_WARMUP; BENCH_KEEP=1 keeps the trees)
 //
-// --diagnose adds where the time goes: the plugin built to JS and installed in
-// node_modules, the cold runs with plugins in-process (NX_ISOLATE_PLUGINS=false),
-// and Nx's own timings (NX_PERF_LOGGING).
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// --diagnose adds where the time goes: the cold runs with plugins in-process
+// (NX_ISOLATE_PLUGINS=false) and Nx's own timings (NX_PERF_LOGGING).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAverage, markdownTable, quote, timeCommand } from './lib/timing.mjs';
 import {
+  buildPlugin,
   copyMinimalWorkspace,
   makeTempDir,
   nx,
@@ -41,39 +45,51 @@ const COMPONENTS = Number(flags.components);
 const settings = { runs: Number(flags.runs), warmup: Number(flags.warmup) };
 const SEED = 'bench-seed';
 const componentName = (i) => `bench-${String(i).padStart(4, '0')}`;
+/** Issue 13: the installed plugin within this factor of plain project.json files. */
+const MAX_RATIO = 1.2;
 
-// 1. Plugin tree: one component from the real generator, copied N times.
-const pluginTree = makeTempDir('plugin');
+// 1. Source tree (this repository's setup): one component from the real
+// generator, copied N times; the plugin loads from packages/nx-kubeflow/src.
+const sourceTree = makeTempDir('source');
+const installedTree = makeTempDir('installed');
 const plainTree = makeTempDir('plain');
-let builtTree; // --diagnose only
+const packDir = makeTempDir('pack');
 try {
-  console.log(`plugin tree: ${pluginTree}\nplain tree:  ${plainTree}`);
+  console.log(`source tree:    ${sourceTree}\ninstalled tree: ${installedTree}\nplain tree:     ${plainTree}`);
   console.log(`source: ${sourceRevision()}`);
-  copyMinimalWorkspace(pluginTree);
-  nx(pluginTree, ['g', 'nx-kubeflow:component', SEED, '--no-interactive']);
-  const seedDir = join(pluginTree, 'components', SEED);
+  copyMinimalWorkspace(sourceTree);
+  nx(sourceTree, ['g', 'nx-kubeflow:component', SEED, '--no-interactive']);
+  const seedDir = join(sourceTree, 'components', SEED);
   const seedFiles = listFiles(seedDir).map((file) => [relative(seedDir, file), readFileSync(file, 'utf8')]);
   for (let i = 1; i <= COMPONENTS; i++) {
     // The name appears as bench-seed (folder, yaml, pyproject) and bench_seed (module).
     const name = componentName(i);
     const rename = (text) => text.replaceAll(SEED, name).replaceAll(SEED.replace('-', '_'), name.replace('-', '_'));
     for (const [file, text] of seedFiles) {
-      const target = join(pluginTree, 'components', name, rename(file));
+      const target = join(sourceTree, 'components', name, rename(file));
       mkdirSync(join(target, '..'), { recursive: true });
       writeFileSync(target, rename(text));
     }
   }
   rmSync(seedDir, { recursive: true });
 
-  // 2. Plain tree: same files, no plugin; each project.json states what the
-  // plugin infers (taken from the plugin tree, so the two cannot drift), and
-  // implicitDependencies stands in for createDependencies' edge to the runtime.
-  copyMinimalWorkspace(plainTree);
+  // 2. Installed tree: a user's workspace. No plugin source, no tsconfig
+  // paths, no npm workspaces: the published package (built, packed by npm,
+  // unpacked) in node_modules/nx-kubeflow, the same nx.json, components and
+  // component-runtime as the source tree.
+  const tarball = packPlugin(buildPlugin(), packDir);
+  makeUserWorkspace(installedTree, sourceTree);
+  installPackage(installedTree, tarball);
+
+  // 3. Plain tree: the same user workspace without the plugin; each
+  // project.json states what the installed plugin infers (taken from `nx show
+  // project --json` there, so the two cannot drift), and implicitDependencies
+  // stands in for createDependencies' edge to the runtime.
+  makeUserWorkspace(plainTree, sourceTree);
   const nxJson = readJson(join(plainTree, 'nx.json'));
   delete nxJson.plugins;
   writeJson(join(plainTree, 'nx.json'), nxJson);
-  if (COMPONENTS > 0) cpSync(join(pluginTree, 'components'), join(plainTree, 'components'), { recursive: true });
-  const inferred = (name) => JSON.parse(nx(pluginTree, ['show', 'project', name, '--json']));
+  const inferred = (name) => JSON.parse(nx(installedTree, ['show', 'project', name, '--json']));
   const asProjectJson = ({ root, ...project }, implicitDependencies) => ({ ...project, implicitDependencies });
   writeJson(join(plainTree, 'packages/component-runtime/project.json'), asProjectJson(inferred('component-runtime'), []));
   if (COMPONENTS > 0) {
@@ -85,9 +101,13 @@ try {
     }
   }
 
-  // 3. Check the two trees describe the same graph before timing anything.
-  const expected = COMPONENTS + 2; // + component-runtime and nx-kubeflow
-  for (const [label, tree] of [['plugin', pluginTree], ['plain', plainTree]]) {
+  // 4. Check the trees describe the same graph before timing anything: the
+  // components and component-runtime (+ nx-kubeflow itself in the source tree).
+  for (const [label, tree, expected] of [
+    ['installed', installedTree, COMPONENTS + 1],
+    ['plain', plainTree, COMPONENTS + 1],
+    ['source', sourceTree, COMPONENTS + 2],
+  ]) {
     const projects = nx(tree, ['show', 'projects']).split('\n').filter(Boolean);
     const graphFile = join(tree, 'graph.json');
     nx(tree, ['graph', `--file=${graphFile}`]);
@@ -102,86 +122,137 @@ try {
   }
   if (COMPONENTS > 0) {
     const name = componentName(COMPONENTS);
-    const [fromPlugin, fromPlain] = [pluginTree, plainTree].map((tree) => {
+    const [fromInstalled, fromPlain, fromSource] = [installedTree, plainTree, sourceTree].map((tree) => {
       const { implicitDependencies, ...project } = JSON.parse(nx(tree, ['show', 'project', name, '--json']));
       return JSON.stringify(project);
     });
-    if (fromPlugin !== fromPlain) throw new Error(`${name} differs between the trees:\n${fromPlugin}\n${fromPlain}`);
+    if (fromInstalled !== fromPlain) throw new Error(`${name} differs between the installed and plain trees:\n${fromInstalled}\n${fromPlain}`);
+    if (fromInstalled !== fromSource) throw new Error(`${name} differs between the installed and source trees:\n${fromInstalled}\n${fromSource}`);
   }
 
-  // 4. Time it. Cold: graph cache removed before each run. Warm: left in place.
+  // 5. Time it. Cold: graph cache removed before each run. Warm: left in place.
   const showProjects = (tree, env = '') => `cd ${quote(tree)} && NX_DAEMON=false ${env}${quote(nxBin(tree))} show projects`;
   const clearCache = (tree) => `rm -rf ${quote(join(tree, '.nx/workspace-data'))}`;
+  const trees = [
+    ['plain project.json', plainTree],
+    ['nx-kubeflow installed (published package)', installedTree],
+    ['nx-kubeflow from TypeScript source (this repo)', sourceTree],
+  ];
+  // The cases take turns, one run each per round, so a change in the machine's
+  // load (other work on the same 2 vCPUs) falls on all of them alike; each
+  // round also gives a paired installed/plain ratio.
   console.log(`before timing: ${loadAverage()}`);
-  const cold = [
-    { name: 'plain project.json, cold', command: showProjects(plainTree), prepare: clearCache(plainTree) },
-    { name: 'nx-kubeflow plugin, cold', command: showProjects(pluginTree), prepare: clearCache(pluginTree) },
-  ].map((testCase) => timeCommand(testCase, settings));
-  const warm = [
-    { name: 'plain project.json, warm cache', command: showProjects(plainTree) },
-    { name: 'nx-kubeflow plugin, warm cache', command: showProjects(pluginTree) },
-  ].map((testCase) => timeCommand(testCase, settings));
+  const cold = timeInRounds(trees.map(([name, tree]) => ({ name: `${name}, cold`, command: showProjects(tree), prepare: clearCache(tree) })), settings);
+  const warm = timeInRounds(trees.map(([name, tree]) => ({ name: `${name}, warm cache`, command: showProjects(tree) })), settings);
 
-  console.log(`\n${COMPONENTS} components (${expected} projects), NX_DAEMON=false, ${settings.runs} runs each after ${settings.warmup} warm-up\n`);
+  console.log(`\n${COMPONENTS} components, NX_DAEMON=false, ${settings.runs} rounds after ${settings.warmup} warm-up, cases in turn within each round\n`);
   console.log(`${markdownTable(cold)}\n\n${markdownTable(warm)}\n\nafter timing: ${loadAverage()}`);
+  for (const [label, [plain, installed]] of [['cold', cold], ['warm', warm]]) {
+    const paired = median(installed.times.map((time, round) => time / plain.times[round]));
+    const verdict = paired <= MAX_RATIO ? 'within' : 'NOT within';
+    console.log(
+      `${label}: installed / plain = ${paired.toFixed(2)} (median of the ${settings.runs} rounds' ratios), ` +
+        `${(installed.mean / plain.mean).toFixed(2)} (means)${installed.cpu !== undefined ? `, ${(installed.cpu / plain.cpu).toFixed(2)} (CPU)` : ''}: ${verdict} ${MAX_RATIO}x`,
+    );
+  }
 
   if (flags.diagnose) {
-    builtTree = makeBuiltPluginTree(pluginTree);
-    const diagnosis = [
-      { name: 'plain project.json, cold', command: showProjects(plainTree), prepare: clearCache(plainTree) },
-      { name: 'nx-kubeflow from source (as above), cold', command: showProjects(pluginTree), prepare: clearCache(pluginTree) },
-      { name: 'nx-kubeflow built, in node_modules, cold', command: showProjects(builtTree), prepare: clearCache(builtTree) },
-      {
-        name: 'plain project.json, cold, NX_ISOLATE_PLUGINS=false',
-        command: showProjects(plainTree, 'NX_ISOLATE_PLUGINS=false '),
-        prepare: clearCache(plainTree),
-      },
-      {
-        name: 'nx-kubeflow from source, cold, NX_ISOLATE_PLUGINS=false',
-        command: showProjects(pluginTree, 'NX_ISOLATE_PLUGINS=false '),
-        prepare: clearCache(pluginTree),
-      },
-    ].map((testCase) => timeCommand(testCase, settings));
-    console.log(`\nWhere the plugin's extra time goes (${COMPONENTS} components, cold, daemon off):\n\n${markdownTable(diagnosis)}`);
-    console.log(`\nNx's timings (NX_PERF_LOGGING), median of ${settings.runs} cold runs, ms. Spans overlap (workers run in parallel), so they do not add up.\n`);
-    console.log(
-      perfTable({
-        'plain project.json': perfMarks(plainTree),
-        'nx-kubeflow from source': perfMarks(pluginTree),
-        'nx-kubeflow built': perfMarks(builtTree),
-      }),
+    const inProcess = 'NX_ISOLATE_PLUGINS=false ';
+    const diagnosis = timeInRounds(
+      trees.map(([name, tree]) => ({ name: `${name}, cold, NX_ISOLATE_PLUGINS=false`, command: showProjects(tree, inProcess), prepare: clearCache(tree) })),
+      settings,
     );
+    console.log(`\nPlugins in-process (${COMPONENTS} components, cold, daemon off):\n\n${markdownTable(diagnosis)}`);
+    console.log(`\nNx's timings (NX_PERF_LOGGING), median of ${settings.runs} cold runs, ms. Spans overlap (workers run in parallel), so they do not add up.\n`);
+    console.log(perfTable(Object.fromEntries(trees.map(([name, tree]) => [name, perfMarks(tree)]))));
     console.log(`\nafter diagnosis: ${loadAverage()}`);
   }
 } finally {
-  removeUnlessKept(pluginTree);
-  removeUnlessKept(plainTree);
-  if (builtTree) removeUnlessKept(builtTree);
+  for (const tree of [sourceTree, installedTree, plainTree]) removeUnlessKept(tree);
+  rmSync(packDir, { recursive: true, force: true });
 }
 
 /**
- * The plugin tree with nx-kubeflow compiled to JS and placed in node_modules,
- * as a workspace that installs the published package would have it. Nx then
- * resolves it like any package: no TS transpiling, and no pass over the
- * workspace's project.json/package.json files to find a local plugin.
+ * Times the cases in rounds: each round runs every case once, in order
+ * (after `warmup` untimed rounds). Rows as timeCommand gives them, plus
+ * `times` (seconds, one per round) for paired comparisons.
  */
-function makeBuiltPluginTree(from) {
-  const tree = makeTempDir('built');
-  cpSync(from, tree, { recursive: true, verbatimSymlinks: true });
-  rmSync(join(tree, '.nx'), { recursive: true, force: true });
-  const installed = join(tree, 'node_modules/nx-kubeflow');
-  rmSync(installed); // the link to packages/nx-kubeflow
-  const plugin = join(tree, 'packages/nx-kubeflow');
-  // tsc emits even if someone's work in progress has type errors; only the graph code matters here.
-  spawnSync(nxBin(tree).replace(/nx$/, 'tsc'), ['-p', join(plugin, 'tsconfig.lib.json'), '--outDir', installed, '--rootDir', plugin], {
-    cwd: tree,
-    stdio: 'ignore',
+function timeInRounds(cases, { runs, warmup }) {
+  const samples = cases.map(() => ({ times: [], cpu: [] }));
+  for (let round = 0; round < warmup + runs; round++) {
+    cases.forEach((testCase, index) => {
+      const { mean, cpu } = timeCommand(testCase, { runs: 1, warmup: 0 });
+      if (round < warmup) return;
+      samples[index].times.push(mean);
+      if (cpu !== undefined) samples[index].cpu.push(cpu);
+    });
+  }
+  return cases.map(({ name }, index) => {
+    const { times, cpu } = samples[index];
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    const stdev = times.length > 1 ? Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / (times.length - 1)) : 0;
+    return {
+      name,
+      runs: times.length,
+      mean,
+      stdev,
+      median: median(times),
+      min: Math.min(...times),
+      max: Math.max(...times),
+      cpu: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
+      times,
+    };
   });
-  for (const file of ['package.json', 'executors.json', 'generators.json']) cpSync(join(plugin, file), join(installed, file));
-  symlinkSync(realpathSync(join(plugin, 'node_modules')), join(installed, 'node_modules'), 'dir');
-  const projects = nx(tree, ['show', 'projects']).split('\n').filter(Boolean).length;
-  if (projects !== COMPONENTS + 2) throw new Error(`built-plugin tree lists ${projects} projects, expected ${COMPONENTS + 2}`);
-  return tree;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** `npm pack` of the built package, as `npm publish` would upload it; returns the tarball. */
+function packPlugin(dist, into) {
+  const [report] = JSON.parse(execFileSync('npm', ['pack', dist, '--json', '--pack-destination', into], { cwd: into, encoding: 'utf8' }));
+  return join(into, report.filename);
+}
+
+/**
+ * A user's workspace from the source tree's files: its nx.json (the plugin
+ * registered), a package.json of its own (no npm workspaces), .gitignore,
+ * packages/component-runtime and components/, and node_modules as links to
+ * this repo's installed packages, without nx-kubeflow.
+ */
+function makeUserWorkspace(tree, from) {
+  for (const file of ['nx.json', '.gitignore']) cpSync(join(from, file), join(tree, file));
+  const version = readJson(join(SOURCE_WORKSPACE, 'packages/nx-kubeflow/package.json')).version;
+  writeJson(join(tree, 'package.json'), {
+    name: 'bench-user-workspace',
+    private: true,
+    devDependencies: { nx: readJson(join(SOURCE_WORKSPACE, 'node_modules/nx/package.json')).version, 'nx-kubeflow': version },
+  });
+  cpSync(join(from, 'packages/component-runtime'), join(tree, 'packages/component-runtime'), { recursive: true });
+  cpSync(join(from, 'components'), join(tree, 'components'), { recursive: true });
+  const modules = join(tree, 'node_modules');
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(SOURCE_WORKSPACE, 'node_modules'))) {
+    if (entry !== 'nx-kubeflow') symlinkSync(join(SOURCE_WORKSPACE, 'node_modules', entry), join(modules, entry));
+  }
+  execFileSync('git', ['init', '-q'], { cwd: tree });
+}
+
+/**
+ * The tarball unpacked into node_modules/nx-kubeflow, a real folder as npm
+ * installs it. Its own dependencies that this repo does not hoist (yaml 2,
+ * smol-toml) go in its node_modules, as npm would nest them.
+ */
+function installPackage(tree, tarball) {
+  const installed = join(tree, 'node_modules/nx-kubeflow');
+  mkdirSync(installed);
+  execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+  mkdirSync(join(installed, 'node_modules'));
+  const nested = join(SOURCE_WORKSPACE, 'packages/nx-kubeflow/node_modules');
+  for (const entry of readdirSync(nested)) symlinkSync(join(nested, entry), join(installed, 'node_modules', entry));
 }
 
 /** Median per NX_PERF_LOGGING mark over cold runs; repeated marks in one run (one per worker) are summed. */
