@@ -64,7 +64,7 @@ describe('component READMEs in sync with component.yaml (nx sync, nx sync:check)
     const before = readme();
     writeFileSync(
       componentFile(),
-      readFileSync(componentFile(), 'utf8').replace("- {name: learning_rate, type: Float, default: '0.05'", "- {name: learning_rate, type: Float, default: '0.1', description: 'step size'"),
+      replaceOnce(readFileSync(componentFile(), 'utf8'), "- {name: learning_rate, type: Float, default: '0.05', description: 'step size of gradient descent, > 0'}", "- {name: learning_rate, type: Float, default: '0.1', description: 'step size'}"),
     );
     const stale = workspace.nx('sync:check');
     expect(stale.status).not.toBe(0);
@@ -233,3 +233,9 @@ describe('the graph under renamed targets and moved folders', () => {
     expect(readFileSync(join(workspace.root, 'steps/data-loader/README.md'), 'utf8')).toContain('| input | `rows` | Integer (parameter) | `300` |');
   });
 });
+
+/** The text with `from` replaced once; a `from` the text lacks is this test's mistake, not a pass. */
+function replaceOnce(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`the test expected to find ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
