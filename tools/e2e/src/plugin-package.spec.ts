@@ -155,6 +155,14 @@ describe('the nx-kubeflow package', () => {
     ok('npx', 'nx', 'g', 'nx-kubeflow:pipeline', 'flow', '--components', 'alpha', '--no-interactive');
     const projects = ok('npx', 'nx', 'show', 'projects').split('\n').map((line) => line.trim()).filter(Boolean).sort();
     expect(projects).toEqual(['alpha', 'component-runtime', 'flow']);
+    // nx list reads the installed package's generators.json and executors.json.
+    const listed = ok('npx', 'nx', 'list', 'nx-kubeflow');
+    for (const name of [
+      ...Object.keys(JSON.parse(readFileSync(join(installed, 'generators.json'), 'utf8')).generators),
+      ...Object.keys(JSON.parse(readFileSync(join(installed, 'executors.json'), 'utf8')).executors),
+    ]) {
+      expect(listed).toMatch(new RegExp(`^\\s*${name} : \\S`, 'm'));
+    }
     const alpha = JSON.parse(ok('npx', 'nx', 'show', 'project', 'alpha', '--json'));
     expect(alpha.targets.test.executor).toBe('nx-kubeflow:test');
 
