@@ -29,7 +29,7 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
   if (options.example) await addExampleProjects(tree);
   addTestScript(tree, targets.testTargetName);
   // after the example: the workflow deploys the environments its settings declare
-  const ciTask = options.ci === 'none' ? () => undefined : await ciGenerator(tree, { provider: options.ci });
+  const ciTask = options.ciProvider === 'none' ? () => undefined : await ciGenerator(tree, { provider: options.ciProvider });
   addTeamReadme(tree, options, targets);
   if (!options.skipFormat) await formatFiles(tree);
   return runTasksInSerial(init.installTask, ciTask, () => logger.info(presetNextSteps(options, targets)));
@@ -62,7 +62,7 @@ function addTeamReadme(tree: Tree, options: NormalizedPresetOptions, targets: No
     runtimeRoot: componentRuntimeRoot(targets.packagesDir),
     runtimePinned: targets.componentRuntime === COMPONENT_RUNTIME_SOURCE ? undefined : targets.componentRuntime,
     workflowPath: workflowWritten(tree),
-    makefile: options.ci !== 'none' && tree.exists('Makefile'),
+    makefile: options.ciProvider !== 'none' && tree.exists('Makefile'),
     tmpl: '',
   });
 }

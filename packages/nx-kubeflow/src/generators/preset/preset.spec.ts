@@ -72,14 +72,14 @@ describe('preset generator', () => {
     expect(readme).not.toMatch(/undefined|<%/);
   });
 
-  it('writes the GitHub workflow and Makefile by default, GitLab CI with --ci gitlab, and neither with --ci none', async () => {
+  it('writes the GitHub workflow and Makefile by default, GitLab CI with --ciProvider gitlab, and neither with --ciProvider none', async () => {
     await presetGenerator(tree, { name: 'acme-ml', skipFormat: true });
     expect(tree.exists('.github/workflows/ci.yml')).toBe(true);
     expect(tree.exists('Makefile')).toBe(true);
 
     const gitlab = await newWorkspaceForPreset(mkdtempSync(join(tmpdir(), 'nx-kubeflow-preset-')));
     try {
-      await presetGenerator(gitlab, { name: 'acme-ml', ci: 'gitlab', skipFormat: true });
+      await presetGenerator(gitlab, { name: 'acme-ml', ciProvider: 'gitlab', skipFormat: true });
       expect(gitlab.exists('.gitlab-ci.yml')).toBe(true);
       expect(gitlab.exists('.github')).toBe(false);
       expect(gitlab.read('README.md', 'utf-8')).toContain('`.gitlab-ci.yml`');
@@ -89,7 +89,7 @@ describe('preset generator', () => {
 
     const none = await newWorkspaceForPreset(mkdtempSync(join(tmpdir(), 'nx-kubeflow-preset-')));
     try {
-      await presetGenerator(none, { name: 'acme-ml', ci: 'none', skipFormat: true });
+      await presetGenerator(none, { name: 'acme-ml', ciProvider: 'none', skipFormat: true });
       expect(none.exists('.github')).toBe(false);
       expect(none.exists('.gitlab-ci.yml')).toBe(false);
       expect(none.exists('Makefile')).toBe(false);
@@ -100,7 +100,7 @@ describe('preset generator', () => {
   });
 
   it('leaves the example out with --no-example, and the README starts with the tests', async () => {
-    await presetGenerator(tree, { name: 'acme-ml', example: false, ci: 'none', skipFormat: true });
+    await presetGenerator(tree, { name: 'acme-ml', example: false, ciProvider: 'none', skipFormat: true });
     expect(tree.exists('components')).toBe(false);
     expect(tree.exists('pipelines')).toBe(false);
     const readme = tree.read('README.md', 'utf-8')!;
@@ -110,7 +110,7 @@ describe('preset generator', () => {
   });
 
   it('pins component-runtime with --runtime=pinned: no source, the example component depends on the version', async () => {
-    await presetGenerator(tree, { name: 'acme-ml', runtime: 'pinned', ci: 'none', skipFormat: true });
+    await presetGenerator(tree, { name: 'acme-ml', runtime: 'pinned', ciProvider: 'none', skipFormat: true });
     const version = pluginPackage().componentRuntimeVersion!;
     expect(tree.exists('packages/component-runtime')).toBe(false);
     expect(tree.read('components/trainer/pyproject.toml', 'utf-8')).toContain(`"component-runtime==${version}"`);
@@ -120,7 +120,7 @@ describe('preset generator', () => {
   it("drops the apps/ and libs/ placeholders nx g writes before a preset, and keeps a team's apps/", async () => {
     tree.write('apps/.gitkeep', '');
     tree.write('libs/.gitkeep', '');
-    await presetGenerator(tree, { name: 'acme-ml', ci: 'none', skipFormat: true });
+    await presetGenerator(tree, { name: 'acme-ml', ciProvider: 'none', skipFormat: true });
     expect(tree.exists('apps')).toBe(false);
     expect(tree.exists('libs')).toBe(false);
 
@@ -128,24 +128,29 @@ describe('preset generator', () => {
     try {
       withApps.write('apps/.gitkeep', '');
       withApps.write('apps/web/index.ts', 'export {};\n');
-      await presetGenerator(withApps, { name: 'acme-ml', ci: 'none', example: false, skipFormat: true });
+      await presetGenerator(withApps, { name: 'acme-ml', ciProvider: 'none', example: false, skipFormat: true });
       expect(withApps.exists('apps/.gitkeep')).toBe(true);
     } finally {
       rmSync(withApps.root, { recursive: true, force: true });
     }
   });
 
-  it('refuses an unknown --ci and an empty name at once, writing nothing', async () => {
-    const message = await presetGenerator(tree, { name: ' ', ci: 'jenkins' as any }).catch((e: Error) => e.message);
+  it("takes create-nx-workspace's own flags as it passes them on (its --ci is its Nx Cloud choice, not ours)", async () => {
+    await presetGenerator(tree, { name: 'acme-ml', ci: 'skip', nxCloud: 'skip', skipFormat: true } as any);
+    expect(tree.exists('.github/workflows/ci.yml')).toBe(true);
+  });
+
+  it('refuses an unknown --ciProvider and an empty name at once, writing nothing', async () => {
+    const message = await presetGenerator(tree, { name: ' ', ciProvider: 'jenkins' as any }).catch((e: Error) => e.message);
     expect(message).toContain('--name is empty');
-    expect(message).toContain('--ci "jenkins" is not one of github, gitlab, none');
+    expect(message).toContain('--ciProvider "jenkins" is not one of github, gitlab, none');
     expect(tree.listChanges()).toEqual([]);
   });
 
   it('prints the next steps once the files are written', async () => {
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     try {
-      const callback = await presetGenerator(tree, { name: 'acme-ml', ci: 'none', skipFormat: true });
+      const callback = await presetGenerator(tree, { name: 'acme-ml', ciProvider: 'none', skipFormat: true });
       const before = info.mock.calls.length;
       await callback();
       const text = info.mock.calls.slice(before).map((call) => String(call[0])).join('\n');

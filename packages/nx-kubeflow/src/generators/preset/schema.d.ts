@@ -1,7 +1,7 @@
 export interface PresetGeneratorSchema {
   /** The workspace's name, as create-nx-workspace passes it. */
   name: string;
-  ci?: 'github' | 'gitlab' | 'none';
+  ciProvider?: 'github' | 'gitlab' | 'none';
   /** An example component and pipeline; default true. */
   example?: boolean;
   runtime?: 'source' | 'pinned';

@@ -2,7 +2,7 @@ import type { PresetGeneratorSchema } from '../schema';
 
 export interface NormalizedPresetOptions {
   name: string;
-  ci: 'github' | 'gitlab' | 'none';
+  ciProvider: 'github' | 'gitlab' | 'none';
   example: boolean;
   /** Passed to init as given: it knows the defaults. */
   runtime?: 'source' | 'pinned';
@@ -19,12 +19,12 @@ export function normalizeOptions(schema: PresetGeneratorSchema): NormalizedPrese
   const errors: string[] = [];
   const name = (schema.name ?? '').trim();
   if (!name) errors.push('--name is empty: create-nx-workspace passes the workspace name; run `npx create-nx-workspace <name> --preset=nx-kubeflow`.');
-  const ci = schema.ci ?? 'github';
-  if (!(CI_CHOICES as readonly string[]).includes(ci)) errors.push(`--ci "${ci}" is not one of ${CI_CHOICES.join(', ')}.`);
+  const ciProvider = schema.ciProvider ?? 'github';
+  if (!(CI_CHOICES as readonly string[]).includes(ciProvider)) errors.push(`--ciProvider "${ciProvider}" is not one of ${CI_CHOICES.join(', ')}.`);
   if (errors.length) throw new PresetOptionsError(`Cannot set up the workspace; nothing was written:\n  - ${errors.join('\n  - ')}`);
   return {
     name,
-    ci,
+    ciProvider,
     example: schema.example ?? true,
     runtime: schema.runtime,
     runtimeVersion: schema.runtimeVersion,
