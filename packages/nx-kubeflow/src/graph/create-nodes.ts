@@ -17,6 +17,7 @@ import {
   testTarget,
   VENV_TARGET_NAME,
   venvTarget,
+  type UpstreamInput,
 } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, projectKindOf, projectMarkerFiles, projectNameOf } from './project-kinds';
 import { GraphCache, graphCachePath } from './graph-cache';
@@ -34,6 +35,7 @@ export function projectNode(
   options: NormalizedPluginOptions,
   facts: ProjectFacts,
   workspaceEnvironments: readonly string[],
+  upstreamInput: UpstreamInput = '^production',
 ): CreateNodesResult {
   const kind = projectKindOf(markerFile, options);
   if (!kind) return {};
@@ -45,7 +47,7 @@ export function projectNode(
   const targets: Record<string, TargetConfiguration> = {};
   if (isPython) {
     targets[VENV_TARGET_NAME] = venvTarget(name, VENV_TARGET_NAME);
-    targets[options.testTargetName] = testTarget(name, options.testTargetName, { syncComponentReadme: kind === 'component' });
+    targets[options.testTargetName] = testTarget(name, options.testTargetName, { syncComponentReadme: kind === 'component', upstreamInput });
     targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root);
   }
   if (kind !== 'python-package') targets[options.settingsTargetName] = settingsTarget(name, options.settingsTargetName, environments);
@@ -53,7 +55,7 @@ export function projectNode(
     targets[options.dockerBuildTargetName] = dockerBuildTarget(name, options.dockerBuildTargetName, environments);
   }
   if (kind === 'pipeline') {
-    targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments);
+    targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments, upstreamInput);
     targets[options.deployTargetName] = deployTarget(name, options.deployTargetName, environments);
     targets[options.runTargetName] = runTarget(name, options.runTargetName, environments);
   }
@@ -101,7 +103,7 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
         ),
       ].sort();
       return await createNodesFromFiles(
-        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments),
+        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments, upstreamInputOf(context)),
         markers,
         rawOptions ?? {},
         context,
@@ -114,3 +116,13 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
 
 /** Nx 22 reads the v2 shape under either name. */
 export const createNodes = createNodesV2;
+
+/**
+ * What a target hashes of the projects it depends on: their production files
+ * where nx.json names that input, else all their files, as @nx/jest's inferred
+ * targets do. Workspaces from some presets (npm, for one) define no
+ * `production`, and an undefined named input fails every task that uses it.
+ */
+export function upstreamInputOf(context: Pick<CreateNodesContextV2, 'nxJsonConfiguration'>): UpstreamInput {
+  return context.nxJsonConfiguration?.namedInputs?.['production'] ? '^production' : '^default';
+}

@@ -23,11 +23,33 @@ describe('project graph inference', () => {
   });
   afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
 
-  const inferNodes = async (files: string[]) => {
-    const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: {} };
+  // nx.json as this repository's: a production named input
+  const inferNodes = async (files: string[], nxJsonConfiguration: CreateNodesContextV2['nxJsonConfiguration'] = { namedInputs: { production: ['default'] } }) => {
+    const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration };
     const results = await createNodesV2[1](files, {}, context);
     return Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
   };
+
+  it("hashes upstream projects' production files where nx.json names that input, else all their files (npm preset workspaces have none)", async () => {
+    write('components/trainer/component.yaml', 'name: trainer\n');
+    write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\n');
+    write('pipelines/training/pipeline.yaml', 'name: training\n');
+    const files = ['components/trainer/component.yaml', 'pipelines/training/pipeline.yaml'];
+    const cases: Array<[CreateNodesContextV2['nxJsonConfiguration'], string]> = [
+      [{ namedInputs: { production: ['default'] } }, '^production'],
+      [{}, '^default'],
+      [{ namedInputs: { default: ['{projectRoot}/**/*'] } }, '^default'],
+    ];
+    for (const [nxJson, expected] of cases) {
+      const projects = await inferNodes(files, nxJson);
+      const upstream = (inputs: unknown[] | undefined) => (inputs ?? []).filter((input) => typeof input === 'string' && input.startsWith('^'));
+      expect({ nxJson, test: upstream(projects['components/trainer'].targets!.test.inputs), compile: upstream(projects['pipelines/training'].targets!.compile.inputs) }).toEqual({
+        nxJson,
+        test: [expected],
+        compile: [expected],
+      });
+    }
+  });
 
   it('matches components at any depth under components/ and Python packages under packages/', () => {
     const { minimatch } = jest.requireActual('minimatch') as typeof import('minimatch');

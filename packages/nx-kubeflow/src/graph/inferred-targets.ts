@@ -1,6 +1,9 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 
+/** The named input of upstream projects a target hashes: ^production where nx.json defines it (create-nodes.ts, upstreamInputOf). */
+export type UpstreamInput = '^production' | '^default';
+
 export const PLUGIN_NAME = 'nx-kubeflow';
 
 /** The sync generator that writes each component's interface into its README (generators.json). */
@@ -48,7 +51,7 @@ export function venvTarget(projectName: string, targetName: string): TargetConfi
 export function testTarget(
   projectName: string,
   targetName: string,
-  { syncComponentReadme = false }: { syncComponentReadme?: boolean } = {},
+  { syncComponentReadme = false, upstreamInput = '^production' }: { syncComponentReadme?: boolean; upstreamInput?: UpstreamInput } = {},
 ): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:test`,
@@ -56,7 +59,7 @@ export function testTarget(
     cache: true,
     inputs: [
       'default',
-      '^production',
+      upstreamInput,
       { env: 'PYTHON' },
       { env: 'PIP_INDEX_URL' },
       { env: 'PIP_EXTRA_INDEX_URL' },
@@ -153,14 +156,19 @@ export const BUILT_IMAGE_REFERENCES_COMMAND =
 /** The environment `nx run <p>:compile` compiles for when -c/--env names none (dynaconf's default). */
 export const DEFAULT_COMPILE_ENV = 'development';
 
-export function compileTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
+export function compileTarget(
+  projectName: string,
+  targetName: string,
+  environments: readonly string[],
+  upstreamInput: UpstreamInput = '^production',
+): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:compile`,
     cache: true,
     inputs: [
       'default',
       '!{projectRoot}/config/settings.local.toml',
-      '^production',
+      upstreamInput,
       { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
     ],
     // The IR file, not a folder: deploy's GitOps output lives under dist/pipelines/<project>, and a
