@@ -10,11 +10,11 @@ import { formatSpecProblem, parseComponentSpec } from '../../kfp/component-spec'
  * problem at file:line:column. YAML 1.1/1.2 and type warnings are printed and
  * do not fail. Projects without a component.yaml (component-runtime) pass.
  */
-export function componentFileIsValid(workspaceRoot: string, projectRoot: string, projectName: string): boolean {
+export function componentFileIsValid(workspaceRoot: string, projectRoot: string, projectName: string, { showWarnings = true } = {}): boolean {
   const file = join(projectRoot, 'component.yaml');
   if (!existsSync(join(workspaceRoot, file))) return true;
   const { problems, warnings } = parseComponentSpec(readFileSync(join(workspaceRoot, file), 'utf8'), file);
-  for (const warning of warnings) logger.warn(`[${projectName}] warning: ${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
+  if (showWarnings) for (const warning of warnings) logger.warn(`[${projectName}] warning: ${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
   if (problems.length === 0) return true;
   logger.error(
     [`${problems.length === 1 ? 'a problem' : `${problems.length} problems`} in ${file}; pytest was not run:`, ...problems.map(formatSpecProblem)]
