@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../../packages/nx-kubeflow/src/testing/free-port';
 import { join } from 'node:path';
 import { SOURCE_WORKSPACE } from './workspace-copy';
 
@@ -125,16 +125,6 @@ async function quiet(size: () => number): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitUntilHealthy(child: ChildProcess, healthUrl: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
