@@ -39,7 +39,7 @@ function pythonPackageDependencies(
     if (!files.exists(source, pyprojectFile)) continue;
     const localDependencies = cache.get(files.key(source, pyprojectFile), () => {
       try {
-        return parsers().readPyproject(context.workspaceRoot, pyprojectFile).localDependencies;
+        return parsers().readLocalDependencies(context.workspaceRoot, pyprojectFile);
       } catch {
         // A broken pyproject.toml is reported by the targets that read it;
         // the graph must still build so that other projects keep working.
@@ -129,9 +129,12 @@ class WorkspaceFiles {
  * cached, a graph build loads neither (their modules, yaml and the component
  * spec reader among them, took ~40 ms to load in a plugin worker).
  */
-function parsers(): { readPyproject: typeof import('../python/pyproject').readPyproject; componentNamesIn: typeof import('../pipeline/pipeline-components').componentNamesIn } {
+function parsers(): {
+  readLocalDependencies: typeof import('../python/pyproject').readLocalDependencies;
+  componentNamesIn: typeof import('../pipeline/pipeline-components').componentNamesIn;
+} {
   return {
-    readPyproject: (require('../python/pyproject') as typeof import('../python/pyproject')).readPyproject,
+    readLocalDependencies: (require('../python/pyproject') as typeof import('../python/pyproject')).readLocalDependencies,
     componentNamesIn: (require('../pipeline/pipeline-components') as typeof import('../pipeline/pipeline-components')).componentNamesIn,
   };
 }

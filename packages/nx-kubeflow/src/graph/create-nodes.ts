@@ -21,7 +21,7 @@ import {
 } from './inferred-targets';
 import { PROJECT_FILES_GLOB, PROJECT_TAGS, projectKindOf, projectMarkerFiles, projectNameOf } from './project-kinds';
 import { GraphCache, graphCachePath } from './graph-cache';
-import { projectFactsKey, readProjectFacts, type ProjectFacts } from './project-facts';
+import { MatchedFiles, projectFacts, type ProjectFacts } from './project-facts';
 
 export type { NxKubeflowPluginOptions } from '../plugin/plugin-options';
 
@@ -74,11 +74,11 @@ export function projectNode(
 
 /**
  * Runs on every nx command that builds the project graph. Per project it
- * needs three facts (whether pyproject.toml and a Dockerfile exist, and the
- * environments config/settings.toml declares); they are kept in
- * .nx/workspace-data keyed by a hash of those files (projectFactsKey), as
- * @nx/jest keeps its targets, so a graph rebuild reads only the projects
- * whose files changed.
+ * needs three facts: whether pyproject.toml and a Dockerfile exist (the glob
+ * matches them, so Nx's file list says), and the environments
+ * config/settings.toml declares, kept in .nx/workspace-data by the file's
+ * identity (project-facts.ts), as @nx/jest keeps its targets, so a graph
+ * rebuild reads only the settings files that changed.
  *
  * Configurations are the union of the environments every project's settings
  * declare: Nx silently drops `-c staging` for a target without that
@@ -91,12 +91,11 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
   async (files, rawOptions, context: CreateNodesContextV2) => {
     const options = normalizePluginOptions(rawOptions);
     const markers = projectMarkerFiles(files, options);
-    const cache = new GraphCache<ProjectFacts>(graphCachePath(context.workspaceRoot, 'project-facts', options));
+    const matched = new MatchedFiles(files);
+    const cache = new GraphCache<string[]>(graphCachePath(context.workspaceRoot, 'settings-environments', options));
     try {
       const kinds = markers.map((marker) => projectKindOf(marker, options)!);
-      const facts = markers.map((marker, index) =>
-        cache.get(projectFactsKey(context.workspaceRoot, marker, kinds[index]), () => readProjectFacts(context.workspaceRoot, dirname(marker))),
-      );
+      const facts: ProjectFacts[] = markers.map((marker) => projectFacts(context.workspaceRoot, dirname(marker), matched, cache));
       const environments = [
         ...new Set(
           facts.flatMap((projectFacts, index) => (kinds[index] === 'python-package' ? [] : projectFacts.environments)),

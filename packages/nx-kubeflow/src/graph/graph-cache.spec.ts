@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
+import { filesMatchingTheGlob } from './testing/matched-files';
 
 /**
  * The graph caches in .nx/workspace-data: a second build takes what it knows
@@ -31,7 +32,7 @@ describe('project graph caches', () => {
 
   const inferTrainer = async () => {
     const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration: {} };
-    const results = await createNodesV2[1](['components/trainer/component.yaml'], {}, context);
+    const results = await createNodesV2[1](filesMatchingTheGlob(workspaceRoot), {}, context);
     return results[0][1].projects!['components/trainer'];
   };
 
@@ -47,18 +48,18 @@ describe('project graph caches', () => {
     rmSync(workspaceRoot, { recursive: true, force: true });
   });
 
-  it('createNodes keeps what it read of a project by a hash of its files, and reads again when one changes', async () => {
+  it('createNodes keeps the environments of a settings file by its identity on disk, and reads it again when it changes', async () => {
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['production']);
 
     // the second build answers from the cache, not from settings.toml
-    plant('project-facts', (facts) => ({ ...(facts as object), environments: ['planted'] }));
+    plant('settings-environments', () => ['planted']);
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['planted']);
 
     // settings.toml changes: read again
     write('components/trainer/config/settings.toml', '[default]\n[staging]\n');
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['staging']);
 
-    // a fact file that appears or goes away changes the key as well
+    // which files exist comes from the files Nx matched, never from the cache
     rmSync(join(workspaceRoot, 'components/trainer/Dockerfile'));
     expect((await inferTrainer()).targets!['docker-build']).toBeUndefined();
     write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\n');
@@ -69,10 +70,10 @@ describe('project graph caches', () => {
     await inferTrainer();
     write('components/trainer/config/settings.toml', '[default]\n[staging]\n');
     await inferTrainer();
-    const entries = Object.values(JSON.parse(readFileSync(cacheFile('project-facts'), 'utf8')));
-    expect(entries).toEqual([{ hasPyproject: false, hasDockerfile: true, environments: ['staging'] }]);
+    const entries = Object.values(JSON.parse(readFileSync(cacheFile('settings-environments'), 'utf8')));
+    expect(entries).toEqual([['staging']]);
 
-    plant('project-facts', (facts) => ({ ...(facts as object), environments: ['planted'] }));
+    plant('settings-environments', () => ['planted']);
     process.env.NX_CACHE_PROJECT_GRAPH = 'false';
     expect(Object.keys((await inferTrainer()).targets!['docker-build'].configurations!)).toEqual(['staging']);
   });

@@ -6,6 +6,7 @@ import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
 import { BUILT_IMAGE_REFERENCES_COMMAND } from './inferred-targets';
 import { projectMarkerFiles } from './project-kinds';
+import { filesMatchingTheGlob } from './testing/matched-files';
 import { normalizePluginOptions } from '../plugin/plugin-options';
 
 describe('project graph inference', () => {
@@ -23,10 +24,10 @@ describe('project graph inference', () => {
   });
   afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
 
-  // nx.json as this repository's: a production named input
-  const inferNodes = async (files: string[], nxJsonConfiguration: CreateNodesContextV2['nxJsonConfiguration'] = { namedInputs: { production: ['default'] } }) => {
+  // As Nx calls it: the glob matched over every file written, with nx.json as this repository's (a production named input)
+  const inferNodes = async (nxJsonConfiguration: CreateNodesContextV2['nxJsonConfiguration'] = { namedInputs: { production: ['default'] } }) => {
     const context: CreateNodesContextV2 = { workspaceRoot, nxJsonConfiguration };
-    const results = await createNodesV2[1](files, {}, context);
+    const results = await createNodesV2[1](filesMatchingTheGlob(workspaceRoot), {}, context);
     return Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
   };
 
@@ -34,14 +35,13 @@ describe('project graph inference', () => {
     write('components/trainer/component.yaml', 'name: trainer\n');
     write('components/trainer/pyproject.toml', '[project]\nname = "trainer"\n');
     write('pipelines/training/pipeline.yaml', 'name: training\n');
-    const files = ['components/trainer/component.yaml', 'pipelines/training/pipeline.yaml'];
     const cases: Array<[CreateNodesContextV2['nxJsonConfiguration'], string]> = [
       [{ namedInputs: { production: ['default'] } }, '^production'],
       [{}, '^default'],
       [{ namedInputs: { default: ['{projectRoot}/**/*'] } }, '^default'],
     ];
     for (const [nxJson, expected] of cases) {
-      const projects = await inferNodes(files, nxJson);
+      const projects = await inferNodes(nxJson);
       const upstream = (inputs: unknown[] | undefined) => (inputs ?? []).filter((input) => typeof input === 'string' && input.startsWith('^'));
       expect({ nxJson, test: upstream(projects['components/trainer'].targets!.test.inputs), compile: upstream(projects['pipelines/training'].targets!.compile.inputs) }).toEqual({
         nxJson,
@@ -69,7 +69,9 @@ describe('project graph inference', () => {
     ];
     // The glob is static (Nx reads it before the options): every marker file, anywhere ...
     expect(candidates.every((file) => minimatch(file, glob))).toBe(true);
-    expect(minimatch('components/trainer/Dockerfile', glob)).toBe(false);
+    // ... and the files whose presence shapes a project, so no stat is needed to know they exist
+    expect(['components/trainer/Dockerfile', 'components/trainer/config/settings.toml'].every((file) => minimatch(file, glob))).toBe(true);
+    expect(minimatch('components/trainer/src/run.py', glob)).toBe(false);
     // ... and the options' folders decide which make projects.
     expect(projectMarkerFiles(candidates, defaults)).toEqual([
       'components/trainer/component.yaml',
@@ -83,7 +85,7 @@ describe('project graph inference', () => {
   it('infers a component with venv, test, lint and settings targets, named after its folder', async () => {
     write('components/eval/scorer/component.yaml', 'name: Scorer\n');
     write('components/eval/scorer/pyproject.toml', pyprojectWithRuntime('../../../'));
-    const projects = await inferNodes(['components/eval/scorer/component.yaml']);
+    const projects = await inferNodes();
     const scorer = projects['components/eval/scorer'];
     expect(scorer.name).toBe('scorer');
     expect(scorer.tags).toEqual(['kubeflow:component']);
@@ -114,7 +116,7 @@ describe('project graph inference', () => {
       'components/trainer/config/settings.toml',
       '[default]\nimage.registry = ""\n[development]\nx = 1\n[Production.parameters]\nrows = 1\n[global]\ny = 2\n',
     );
-    const trainer = (await inferNodes(['components/trainer/component.yaml']))['components/trainer'];
+    const trainer = (await inferNodes())['components/trainer'];
     expect(Object.keys(trainer.targets!)).toEqual(['settings', 'docker-build']);
     expect(trainer.targets!['docker-build']).toMatchObject({
       executor: 'nx-kubeflow:docker-build',
@@ -128,19 +130,19 @@ describe('project graph inference', () => {
   it('gives configurations to no target when the settings file does not parse', async () => {
     write('components/broken/component.yaml', 'name: broken\n');
     write('components/broken/config/settings.toml', '[default\n');
-    const broken = (await inferNodes(['components/broken/component.yaml']))['components/broken'];
+    const broken = (await inferNodes())['components/broken'];
     expect(broken.targets!.settings.configurations).toBeUndefined();
   });
 
   it('gives a component without pyproject.toml no test target', async () => {
     write('components/external/component.yaml', 'name: External\n');
-    const projects = await inferNodes(['components/external/component.yaml']);
+    const projects = await inferNodes();
     expect(Object.keys(projects['components/external'].targets!)).toEqual(['settings']);
   });
 
   it('infers a Python package with a test target', async () => {
     write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
-    const projects = await inferNodes(['packages/component-runtime/pyproject.toml']);
+    const projects = await inferNodes();
     expect(projects['packages/component-runtime']).toMatchObject({
       name: 'component-runtime',
       projectType: 'library',
@@ -184,7 +186,7 @@ describe('project graph inference', () => {
 
   it('infers a pipeline with settings and a cacheable compile target that ignores settings.local.toml', async () => {
     write('pipelines/training/pipeline.yaml', 'name: training\n');
-    const projects = await inferNodes(['pipelines/training/pipeline.yaml']);
+    const projects = await inferNodes();
     const training = projects['pipelines/training'];
     expect(training).toMatchObject({ name: 'training', projectType: 'application', tags: ['kubeflow:pipeline'] });
     expect(Object.keys(training.targets!)).toEqual(['settings', 'compile', 'deploy', 'run']);
@@ -214,7 +216,7 @@ describe('project graph inference', () => {
     write('components/trainer/component.yaml', 'name: trainer\n');
     write('components/trainer/Dockerfile', 'FROM scratch\n');
     write('components/trainer/config/settings.toml', '[staging]\nx = 1\n');
-    const projects = await inferNodes(['pipelines/training/pipeline.yaml', 'components/trainer/component.yaml']);
+    const projects = await inferNodes();
     const both = { production: { env: 'production' }, staging: { env: 'staging' } };
     expect(projects['pipelines/training'].targets!.deploy.configurations).toEqual(both);
     expect(projects['components/trainer'].targets!['docker-build'].configurations).toEqual(both);
@@ -223,7 +225,7 @@ describe('project graph inference', () => {
   it('gives pipeline targets a configuration per settings environment, so -c production means --env production', async () => {
     write('pipelines/training/pipeline.yaml', 'name: training\n');
     write('pipelines/training/config/settings.toml', '[default]\nkfp.host = "local"\n[production]\nkfp.host = "https://kf"\n[staging]\n');
-    const training = (await inferNodes(['pipelines/training/pipeline.yaml']))['pipelines/training'];
+    const training = (await inferNodes())['pipelines/training'];
     for (const target of ['settings', 'compile', 'deploy', 'run']) {
       expect(training.targets![target].configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
     }

@@ -1,9 +1,9 @@
-import { hashArray } from '@nx/devkit';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PYTHON_PACKAGE_MARKER } from './project-kinds';
+import type { GraphCache } from './graph-cache';
 
-/** What createNodes needs to know of a project folder: everything it reads from disk. */
+/** What createNodes needs to know of a project folder. */
 export interface ProjectFacts {
   hasPyproject: boolean;
   hasDockerfile: boolean;
@@ -11,39 +11,64 @@ export interface ProjectFacts {
   environments: string[];
 }
 
-/** The files of a project folder that the facts come from. */
-const FACT_FILES = [PYTHON_PACKAGE_MARKER, 'Dockerfile', 'config/settings.toml'];
+/**
+ * The files of a project folder the facts come from. The createNodes glob
+ * (PROJECT_FILES_GLOB) names them all, so Nx's own file list says which
+ * exist, and only the settings file is ever read.
+ */
+export const FACT_FILES = { pyproject: PYTHON_PACKAGE_MARKER, dockerfile: 'Dockerfile', settings: 'config/settings.toml' } as const;
 
-export function readProjectFacts(workspaceRoot: string, projectRoot: string): ProjectFacts {
-  const at = (file: string) => join(workspaceRoot, projectRoot, file);
-  return {
-    hasPyproject: existsSync(at(PYTHON_PACKAGE_MARKER)),
-    hasDockerfile: existsSync(at('Dockerfile')),
-    // loaded on the first cache miss: with every project's facts cached, no TOML parser is loaded
-    environments: (require('./settings-environments') as typeof import('./settings-environments')).settingsEnvironments(at('config/settings.toml')),
-  };
+/** Which files the workspace has, from the paths Nx matched against the glob (workspace-relative, `/`-separated). */
+export class MatchedFiles {
+  private readonly present: Set<string>;
+
+  constructor(files: readonly string[]) {
+    this.present = new Set(files.map((file) => file.split('\\').join('/')));
+  }
+
+  has(projectRoot: string, file: string): boolean {
+    return this.present.has(projectRoot === '.' || projectRoot === '' ? file : `${projectRoot}/${file}`);
+  }
 }
 
 /**
- * The cache key of a project's facts: a hash of each fact file's path and
- * identity on disk (size, modification and change times, inode), or of its
- * absence, and of the project's kind. Any write to a file changes its change
- * time (which no tool sets back), so a changed, added or removed file is a
- * new key, and reading it again is the only work a changed project costs.
+ * A project's facts: existence from the matched files (no disk access), the
+ * environments from its settings file, kept in `environmentsCache` by the
+ * file's path and identity on disk (size, modification and change times,
+ * inode). Any write to a file changes its change time (which no tool sets
+ * back), so a changed file is a new key, and reading it again is the only
+ * work a changed project costs.
  *
- * Not Nx's content hashes (hashMultiGlobWithWorkspaceContext, as @nx/jest
+ * Why not Nx's content hashes (hashMultiGlobWithWorkspaceContext, as @nx/jest
  * keys its cache): in a plugin worker without the daemon that builds a second
- * workspace context, and matching one glob group per project is quadratic.
- * Measured at 1,000 components (tools/bench/graph-inference.mjs's tree): the
- * globs took 1.3 to 2.3 s, reading every project's facts 0.1 to 0.35 s,
- * these keys 0.03 to 0.2 s.
+ * workspace context, and matching one glob group per project is quadratic
+ * (1.3 to 2.3 s at 1,000 components). Why not stat every fact file, as this
+ * did before: at 1,000 components three stats and a hash per project took
+ * 100 to 120 ms of a cold graph build, and two existence checks more; one
+ * stat and a plain string key cost a third of that (tools/bench/README.md).
  */
-export function projectFactsKey(workspaceRoot: string, markerFile: string, kind: string): string {
-  const root = dirname(markerFile);
-  const parts: Array<string | number> = [markerFile, kind];
-  for (const file of FACT_FILES) {
-    const stats = statSync(join(workspaceRoot, root, file), { throwIfNoEntry: false });
-    parts.push(file, ...(stats ? [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino] : ['absent']));
-  }
-  return hashArray(parts.map(String));
+export function projectFacts(
+  workspaceRoot: string,
+  projectRoot: string,
+  matched: MatchedFiles,
+  environmentsCache: GraphCache<string[]>,
+): ProjectFacts {
+  const hasSettings = matched.has(projectRoot, FACT_FILES.settings);
+  const settingsFile = join(workspaceRoot, projectRoot, FACT_FILES.settings);
+  return {
+    hasPyproject: matched.has(projectRoot, FACT_FILES.pyproject),
+    hasDockerfile: matched.has(projectRoot, FACT_FILES.dockerfile),
+    environments: hasSettings
+      ? environmentsCache.get(fileIdentityKey(settingsFile), () =>
+          // loaded on the first cache miss: with every project's environments cached, no TOML parser is loaded
+          (require('./settings-environments') as typeof import('./settings-environments')).settingsEnvironments(settingsFile),
+        )
+      : [],
+  };
+}
+
+/** A file's path and identity on disk; undefined (never cached) when it cannot be stat'ed. */
+export function fileIdentityKey(file: string): string | undefined {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ctimeMs}\0${stats.ino}` : undefined;
 }

@@ -15,10 +15,13 @@ export const PIPELINE_MARKER = 'pipeline.yaml';
  * Nx takes it before it knows the plugin's options, so it cannot name the
  * folders (componentsDir and the others): it names the marker files
  * anywhere, and projectKindOf keeps those in the folders the options give.
+ * It also names the files whose presence shapes a project (a Dockerfile
+ * gives a component docker-build, config/settings.toml its environments), so
+ * that the matched list says which exist without a stat per project.
  * Nx matches it natively over the file list it already has, so widening it
- * costs a filter over a few more paths (every pyproject.toml), no file reads.
+ * costs a filter over a few more paths, no file reads.
  */
-export const PROJECT_FILES_GLOB = `**/{${COMPONENT_MARKER},${PYTHON_PACKAGE_MARKER},${PIPELINE_MARKER}}`;
+export const PROJECT_FILES_GLOB = `**/{${COMPONENT_MARKER},${PYTHON_PACKAGE_MARKER},${PIPELINE_MARKER},Dockerfile,settings.toml}`;
 
 export type ProjectKind = 'component' | 'python-package' | 'pipeline';
 
