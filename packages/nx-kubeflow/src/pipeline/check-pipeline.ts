@@ -45,6 +45,11 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
         chains.set(node.task, chain);
         continue;
       }
+      // a loop is no branch: its tasks share the chain around it (loop scopes are check-loops.ts's)
+      if (node.kind === 'loop') {
+        walk(node.loop.body, chain);
+        continue;
+      }
       blocks.push({ block: node.block, chain });
       node.block.branches.forEach((branch, index) => walk(branch.body, [...chain, `${node.block.name}#${index}`]));
     }
@@ -272,6 +277,7 @@ class PipelineChecker {
 
   private checkArgument(task: PipelineTask, inputName: string, argument: TaskArgument, expected: ReturnType<typeof ioTypeOf>): void {
     const path = ['arguments', inputName];
+    if (argument.kind === 'loop-item' || argument.kind === 'collected') return; // check-loops.ts
     if (argument.kind === 'literal') {
       if (expected.kind === 'artifact') {
         this.report(task, path, `input "${inputName}" is an artifact (${expected.schemaTitle}): wire it from an upstream output ({task: t, output: o}), not a literal.`);
