@@ -11,6 +11,7 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
+import { checkLoops } from './check-loops';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -80,6 +81,7 @@ class PipelineChecker {
     this.checkCycles();
     this.checkScopes();
     this.checkPipelineOutputs();
+    this.problems.push(...checkLoops({ definition: this.options.definition, source: this.options.source, components: this.options.components }));
     return this.problems;
   }
 
