@@ -231,7 +231,7 @@ tasks:
   });
 
   // the differential fixtures are compiled from a small test adapter; the real reader must mean the same
-  for (const name of ['loops_static', 'loops_channels', 'loops_nested']) {
+  for (const name of ['loops_static', 'loops_channels', 'loops_nested', 'loops_in_conditions']) {
     it(`reads, checks and compiles the differential fixture ${name} as the fixture adapter does`, () => {
       const fixture = loadFixture(join(__dirname, '../kfp/__fixtures__/differential', name), name);
       const { definition, source, problems } = readPipeline(readFileSync(join(fixture.dir, 'pipeline.yaml'), 'utf8'), fixture.options.pipeline.file);
