@@ -47,6 +47,17 @@ function uncommon(producer: Scope[], consumer: Scope[]): Scope[] {
   return producer.slice(common);
 }
 
+/**
+ * Whether the outermost group around `upstream` that `downstream` is outside of is a loop: kfp judges a
+ * dependency by that group alone (get_dependencies), so `after` on a task in a condition inside a loop is
+ * waiting for the loop, and data from it is the loop's concern (checkLoops), not the condition's.
+ */
+export function leavesLoopFirst(body: PipelineNode[], upstream: string, downstream: string): boolean {
+  const { tasks } = scopesOf(body);
+  const outside = uncommon(tasks.get(upstream) ?? [], tasks.get(downstream) ?? []);
+  return outside.length > 0 && outside[0].kind === 'loop';
+}
+
 export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
   const { definition, source, components } = options;
   const problems: PipelineProblem[] = [];

@@ -11,7 +11,7 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
-import { checkLoops } from './check-loops';
+import { checkLoops, leavesLoopFirst } from './check-loops';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -105,6 +105,7 @@ class PipelineChecker {
         if (!this.tasks.has(upstream)) continue;
         const upstreamChain = chainOf(upstream);
         if (inside(chainOf(task.name), upstreamChain)) continue;
+        if (leavesLoopFirst(this.options.definition.body ?? [], upstream, task.name)) continue; // check-loops.ts
         this.report(
           task,
           path,
