@@ -56,7 +56,25 @@ def argument_source(arg, params, project, input_name):
         return params[arg['parameter']]
     if kind == 'task-output':
         return f"{py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}]"
+    if kind == 'loop-item':
+        # the loop variable of `with dsl.ParallelFor(...) as <item>`, or one field of it (item.lr)
+        return loop_ident(arg['item']) + (f".{arg['field']}" if arg.get('field') else '')
+    if kind == 'collected':
+        return f"dsl.Collected({py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}])"
     return f"_literal({project!r}, {input_name!r}, {arg['value']!r})"
+
+
+def loop_ident(name):
+    return '_i_' + name
+
+
+def loop_items_source(items, params):
+    kind = items['kind']
+    if kind == 'parameter':
+        return params[items['parameter']]
+    if kind == 'task-output':
+        return f"{py_ident(items['task'])}.outputs[{sanitize_input_name(items['output'])!r}]"
+    return f"_loop_items({items['items']!r})"
 
 
 def pipeline_signature(pipeline):
@@ -178,6 +196,12 @@ def body_source(nodes, pipeline, job, params, indent):
         if node['kind'] == 'task':
             lines += [indent + line[4:] for line in task_source(by_name[node['task']], job['components'], params, job)]
             continue
+        if node['kind'] == 'loop':
+            loop = node['loop']
+            parallelism = f", parallelism={loop['parallelism']!r}" if loop.get('parallelism') is not None else ''
+            lines.append(indent + f"with dsl.ParallelFor({loop_items_source(loop['items'], params)}{parallelism}) as {loop_ident(loop['as'])}:")
+            lines += body_source(loop['body'], pipeline, job, params, indent + '    ')
+            continue
         for index, branch in enumerate(node['block']['branches']):
             if index == 0:
                 head = f"with dsl.If({condition_source(branch['condition'], pipeline, params)}):"
@@ -224,6 +248,20 @@ def generate_source(job):
         "    if _components[project].component_spec.inputs[input_name].type == 'Float' and type(value) is int:",
         '        return float(value)',
         '    return value',
+        '',
+        '',
+        'def _loop_items(items):',
+        '    # YAML (and JSON) cannot tell 1 from 1.0: where a list (or a field of its mappings) holds a',
+        '    # fraction, a Python author writes every whole number there as a float',
+        '    def floats(values):',
+        '        return any(type(v) is float and not v.is_integer() for v in values)',
+        '    def as_float(v):',
+        '        return float(v) if type(v) is int else v',
+        '    if all(isinstance(item, dict) for item in items):',
+        '        keys = {k for item in items for k in item}',
+        '        fractional = {k for k in keys if floats([item[k] for item in items if k in item])}',
+        '        return [{k: as_float(v) if k in fractional else v for k, v in item.items()} for item in items]',
+        '    return [as_float(v) for v in items] if floats(items) else items',
         '',
         '',
         'def _condition_literal(value, other_type):',

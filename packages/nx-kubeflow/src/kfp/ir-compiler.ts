@@ -15,6 +15,7 @@ import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-d
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
+import { groupOutputs } from './ir-loops';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -66,7 +67,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '', pipelineName: pipeline.name };
   const built: Built = { components: namedRecord(), executors: namedRecord(), tasks: namedRecord(), platformExecutors: namedRecord() };
   // condition blocks: each group a sub-DAG component (comp-condition-N) holding its tasks
-  const grouped = pipeline.body?.some((node) => node.kind === 'condition') === true;
+  const grouped = pipeline.body?.some((node) => node.kind === 'condition' || node.kind === 'loop') === true;
   const layout = grouped ? groupLayout({ pipeline, components: options.components, report: (field, message) => problems.push({ file: pipeline.file, field, message }) }) : undefined;
   const dagTasks = new Map<string, Record<string, unknown>>([[ROOT, built.tasks]]);
   for (const group of layout?.groups ?? []) dagTasks.set(group.name, namedRecord());
@@ -102,6 +103,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       report,
       ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
       ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
+      ...(layout ? { itemReads: layout.loops.itemReads.get(key), collected: layout.loops.collected.get(key) } : {}),
     });
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
@@ -116,10 +118,16 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   }
   for (const group of layout?.groups ?? []) {
     const ctx = { pipeline, components: options.components, report: (field: string, message: string) => problems.push({ file: pipeline.file, field, message }) };
-    const siblings = new Set(pipeline.tasks.map((task) => k8sName(task.name)).filter((task) => layout!.parentOf.get(task) === group.parent));
+    // tasks and groups beside the group (a loop surfacing a Collected output is a producer too)
+    const siblings = new Set([...pipeline.tasks.map((task) => k8sName(task.name)), ...layout!.groups.map((other) => other.name)].filter((name) => layout!.parentOf.get(name) === group.parent));
     dagTasks.get(group.parent)![group.name] = groupTaskSpec(group, layout!, siblings, ctx);
     const inputDefinitions = groupInputDefinitions(layout!.inputs.get(group.name)!);
-    built.components[`comp-${group.name}`] = { dag: { tasks: dagTasks.get(group.name) }, ...(inputDefinitions ? { inputDefinitions } : {}) };
+    const { dagOutputs, outputDefinitions } = groupOutputs(group.name, layout!.loops);
+    built.components[`comp-${group.name}`] = {
+      dag: { ...(dagOutputs ? { outputs: dagOutputs } : {}), tasks: dagTasks.get(group.name) },
+      ...(inputDefinitions ? { inputDefinitions } : {}),
+      ...(outputDefinitions ? { outputDefinitions } : {}),
+    };
   }
   return built;
 }

@@ -15,6 +15,7 @@ import { k8sName, sanitizeInputName } from './kfp-names';
 import { artifactType, findByName } from './ir-io-definitions';
 import { pyFloatRepr } from './py-json';
 import type { ReportProblem } from './ir-compile-error';
+import { layoutLoops, loopChannels, loopTaskSpec, type IrLoop, type LoopLayout } from './ir-loops';
 
 export const ROOT = '';
 
@@ -24,6 +25,8 @@ export interface IrGroup {
   parent: string;
   /** dsl.If/Elif/Else conditions, joined with && (Elif and Else carry the earlier ones negated). */
   conditions?: { condition: Condition; negate: boolean }[];
+  /** A for-loop-N group (dsl.ParallelFor): its item and items channels. */
+  loop?: IrLoop;
 }
 
 /** A pipeline channel: a pipeline parameter or a task output, as a group input. */
@@ -47,11 +50,15 @@ export interface GroupLayout {
   inputs: Map<string, Map<string, Channel>>;
   /** dependentTasks of every task and group (IR names), sorted. */
   dependencies: Map<string, string[]>;
+  /** Loop items and Collected outputs: how tasks read them, what groups surface (ir-loops.ts). */
+  loops: LoopLayout;
 }
 
 interface Numbered {
   name: string;
   conditions?: IrGroup['conditions'];
+  /** A loop and the id kfp drew for its static list (before the group's own). */
+  loop?: { block: import('./pipeline-model').LoopBlock; argumentId?: number };
   children: (Numbered | string)[];
 }
 
@@ -61,6 +68,12 @@ function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
   const walk = (nodes: PipelineNode[]): (Numbered | string)[] =>
     nodes.flatMap((node): (Numbered | string)[] => {
       if (node.kind === 'task') return [k8sName(node.task)];
+      if (node.kind === 'loop') {
+        // ParallelFor draws an id for a static list's loop argument, then the group takes the next
+        const argumentId = node.loop.items.kind === 'static' ? ++counter : undefined;
+        const id = ++counter;
+        return [{ name: `for-loop-${id}`, loop: { block: node.loop, argumentId }, children: walk(node.loop.body) }];
+      }
       const [first, ...rest] = node.block.branches;
       const firstCondition = first.condition!;
       const ifId = ++counter;
@@ -106,7 +119,12 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
         conditionOperands.set(node, operands);
         continue;
       }
-      groups.push({ name: node.name, parent, ...(node.conditions ? { conditions: node.conditions } : {}) });
+      groups.push({
+        name: node.name,
+        parent,
+        ...(node.conditions ? { conditions: node.conditions } : {}),
+        ...(node.loop ? { loop: loopChannels(node.loop.block, node.loop.argumentId, ctx) } : {}),
+      });
       parentOf.set(node.name, parent);
       ancestors.set(node.name, [...chain, node.name]);
       const inner = [...operands, ...(node.conditions ?? []).flatMap(({ condition }) => [condition.left, condition.right])];
@@ -116,6 +134,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
   place(numberGroups(pipeline.body ?? pipeline.tasks.map((task) => ({ kind: 'task' as const, task: task.name }))), ROOT, [ROOT], []);
 
   const inputs = new Map<string, Map<string, Channel>>(groups.map((group) => [group.name, new Map()]));
+  const loops: LoopLayout = { itemReads: new Map(), collected: new Map(), outputs: new Map() };
   const dependencies = new Map<string, Set<string>>();
   const uncommon = (upstream: string, downstream: string): [string[], string[]] => {
     const up = ancestors.get(upstream) ?? [ROOT, upstream];
@@ -126,8 +145,9 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
   };
   for (const task of pipeline.tasks) {
     const name = k8sName(task.name);
-    const used: ConditionOperand[] = [...Object.values(task.arguments).filter((argument) => argument.kind !== 'literal'), ...(conditionOperands.get(name) ?? [])] as ConditionOperand[];
+    const used: ConditionOperand[] = [...Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output'), ...(conditionOperands.get(name) ?? [])] as ConditionOperand[];
     const upstreams = new Set(task.after.map(k8sName));
+    for (const upstream of layoutLoops(task, { groups, ancestors, uncommon, inputs, ctx }, loops)) upstreams.add(upstream);
     for (const operand of used) {
       const channel = channelOf(operand, ctx);
       if (!channel) continue;
@@ -146,10 +166,17 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
       dependencies.set(down[0], set);
     }
   }
+  // a loop takes its items' channel and its item (kfp's loop_subgroup_channels)
+  for (const group of groups) {
+    if (!group.loop) continue;
+    if (group.loop.items) inputs.get(group.name)!.set(group.loop.items.inputName, group.loop.items);
+    inputs.get(group.name)!.set(group.loop.item.inputName, group.loop.item);
+  }
   return {
     groups,
     parentOf,
     inputs,
+    loops,
     dependencies: new Map([...dependencies].map(([name, set]) => [name, [...set].sort()])),
   };
 }
@@ -205,6 +232,7 @@ export function groupTaskSpec(group: IrGroup, layout: GroupLayout, parentTasks: 
   if (Object.keys(artifacts).length > 0) inputs.artifacts = artifacts;
   if (Object.keys(parameters).length > 0) inputs.parameters = parameters;
   if (Object.keys(inputs).length > 0) spec.inputs = inputs;
+  if (group.loop) loopTaskSpec(spec, group.loop);
   if (group.conditions) spec.triggerPolicy = { condition: group.conditions.map(({ condition, negate }) => celCondition(condition, negate, ctx)).join(' && ') };
   return spec;
 }

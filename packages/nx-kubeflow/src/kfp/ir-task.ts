@@ -13,6 +13,8 @@ import { containsNull, protobufValue } from './ir-values';
 import { retryPolicy } from './retry-policy';
 import type { ReportProblem } from './ir-compile-error';
 import { namedRecord } from './named-records';
+import type { Channel } from './ir-groups';
+import type { ItemRead } from './ir-loops';
 
 export interface TaskContext {
   pipeline: PipelineDefinition;
@@ -22,6 +24,10 @@ export interface TaskContext {
   groupInputs?: ReadonlySet<string>;
   /** dependentTasks as the group layout computed them (siblings in the same DAG), when the pipeline has groups. */
   dependentTasks?: string[];
+  /** Loop items this task reads, by argument name (ir-loops.ts). */
+  itemReads?: ReadonlyMap<string, ItemRead>;
+  /** Collected outputs this task reads, by argument name: the channel of the outermost group that surfaces each. */
+  collected?: ReadonlyMap<string, Channel>;
 }
 
 type Inputs = { artifacts: Record<string, unknown>; parameters: Record<string, unknown> };
@@ -34,7 +40,33 @@ function upstreamOutput(arg: Extract<TaskArgument, { kind: 'task-output' }>, ctx
   return output;
 }
 
-function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskArgument, ctx: TaskContext, field: string): string | undefined {
+function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskArgument, ctx: TaskContext, field: string, argName: string): string | undefined {
+  if (arg.kind === 'loop-item') {
+    const read = ctx.itemReads?.get(argName);
+    if (!read) {
+      ctx.report(field, `no enclosing loop names its item ${JSON.stringify(arg.item)}`);
+      return undefined;
+    }
+    inputs.parameters[name] = { componentInputParameter: read.channel.inputName, ...(read.selector ? { parameterExpressionSelector: read.selector } : {}) };
+    return undefined;
+  }
+  if (arg.kind === 'collected') {
+    const channel = ctx.collected?.get(argName);
+    if (!channel) {
+      ctx.report(field, `task ${JSON.stringify(arg.task)} is not inside a loop this task is outside of: nothing to collect`);
+      return undefined;
+    }
+    const section = channel.io.kind === 'artifact' ? inputs.artifacts : inputs.parameters;
+    if (ctx.groupInputs?.has(channel.inputName)) {
+      section[name] = channel.io.kind === 'artifact' ? { componentInputArtifact: channel.inputName } : { componentInputParameter: channel.inputName };
+    } else {
+      section[name] =
+        channel.io.kind === 'artifact'
+          ? { taskOutputArtifact: { outputArtifactKey: channel.output, producerTask: channel.task } }
+          : { taskOutputParameter: { outputParameterKey: channel.output, producerTask: channel.task } };
+    }
+    return channel.task;
+  }
   if (arg.kind === 'parameter') {
     const parameter = ctx.pipeline.parameters.find((p) => p.name === arg.parameter);
     if (!parameter) ctx.report(field, `no pipeline parameter ${JSON.stringify(arg.parameter)}`);
@@ -84,7 +116,7 @@ function taskInputs(task: PipelineTask, component: ResolvedComponent, ctx: TaskC
       continue;
     }
     const isArtifact = ioTypeOf(input.type).kind === 'artifact';
-    const producer = addInput(inputs, sanitizeInputName(input.name), isArtifact, arg, ctx, field);
+    const producer = addInput(inputs, sanitizeInputName(input.name), isArtifact, arg, ctx, field, argName);
     if (producer) producers.push(producer);
   }
   const empty = Object.keys(inputs.artifacts).length + Object.keys(inputs.parameters).length === 0;

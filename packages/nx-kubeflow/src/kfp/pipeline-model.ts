@@ -103,7 +103,11 @@ export interface PipelineParameter {
 export type TaskArgument =
   | { kind: 'parameter'; parameter: string }
   | { kind: 'task-output'; task: string; output: string }
-  | { kind: 'literal'; value: string | number | boolean | Record<string, unknown> | unknown[] };
+  | { kind: 'literal'; value: string | number | boolean | Record<string, unknown> | unknown[] }
+  /** The current item of an enclosing loop (`as`), or one field of it when the items are mappings. */
+  | { kind: 'loop-item'; item: string; field?: string }
+  /** dsl.Collected: every iteration's value of an output of a task inside a loop, as one list. */
+  | { kind: 'collected'; task: string; output: string };
 
 export interface RetryPolicy {
   max_retry_count: number;
@@ -172,8 +176,29 @@ export interface ConditionBlock {
   yamlPath?: readonly (string | number)[];
 }
 
-/** A pipeline's body as written: tasks and condition blocks, nested, in file order. */
-export type PipelineNode = { kind: 'task'; task: string } | { kind: 'condition'; block: ConditionBlock };
+/** What a loop iterates over: a static list (dsl.ParallelFor([...])), a JsonArray pipeline parameter, or a JsonArray task output. */
+export type LoopItems =
+  | { kind: 'static'; items: (string | number | boolean | Record<string, unknown>)[] }
+  | { kind: 'parameter'; parameter: string }
+  | { kind: 'task-output'; task: string; output: string };
+
+/**
+ * dsl.ParallelFor: its body runs once per item, `as` naming the item for the
+ * tasks inside. `name` is the pipeline.yaml key (a label for messages; the
+ * IR names the group for-loop-N as kfp does).
+ */
+export interface LoopBlock {
+  name: string;
+  items: LoopItems;
+  as: string;
+  /** iteratorPolicy.parallelismLimit; absent: unlimited (kfp's 0). */
+  parallelism?: number;
+  body: PipelineNode[];
+  yamlPath?: readonly (string | number)[];
+}
+
+/** A pipeline's body as written: tasks, condition blocks and loops, nested, in file order. */
+export type PipelineNode = { kind: 'task'; task: string } | { kind: 'condition'; block: ConditionBlock } | { kind: 'loop'; loop: LoopBlock };
 
 export interface PipelineTask {
   name: string;

@@ -121,8 +121,9 @@ describe('readIr: condition groups', () => {
     expect(edited((spec) => (spec.root.dag.tasks['condition-8'].triggerPolicy.strategy = 'ALL_UPSTREAM_TASKS_COMPLETED'))).toThrow(
       'task "condition-8" has triggerPolicy.strategy, which the local runner does not run (only triggerPolicy.condition)',
     );
-    expect(edited((spec) => (spec.root.dag.tasks['condition-8'].parameterIterator = { itemInput: 'x', items: { raw: '[1]' } }))).toThrow(
-      'task "condition-8" uses parameterIterator (a dsl.ParallelFor loop), which the local runner does not run yet',
+    // loops over parameters run (run-loops.spec.ts); over artifacts they do not
+    expect(edited((spec) => (spec.root.dag.tasks['condition-8'].artifactIterator = { itemInput: 'x', items: { inputArtifact: 'y' } }))).toThrow(
+      'task "condition-8" uses artifactIterator (a dsl.ParallelFor loop), which the local runner does not run yet',
     );
     expect(
       edited((spec) => {

@@ -89,6 +89,10 @@ export interface IrTask {
   container: IrContainer;
   /** kubernetes secretAsEnv entries: not available to local runs. */
   secretEnv: IrSecretEnv[];
+  /** The loop (for-loop-N) it runs in, once per item; absent outside loops. */
+  loop?: string;
+  /** Inputs that take the loop's item, or one field of it (parameterExpressionSelector parseJson(string_value)["f"]). */
+  loopItemInputs?: Record<string, { field?: string }>;
   /**
    * kfp-kubernetes' set_timeout: activeDeadlineSeconds of the task's
    * KubernetesExecutorConfig (int64, so JSON may give it as a string).
@@ -124,6 +128,28 @@ export interface IrConditionGroup {
   tasks: string[];
 }
 
+/**
+ * A loop group (kfp's for-loop-N, dsl.ParallelFor): its tasks run once per
+ * item, each iteration on its own, up to parallelismLimit at once.
+ */
+export interface IrLoopGroup {
+  name: string;
+  /** The condition group it sits in; absent at the root DAG. */
+  parent?: string;
+  /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
+  dependsOn: string[];
+  /** parameterIterator.itemInput: the input its tasks read the item from. */
+  itemInput: string;
+  /** items.raw (JSON text) or where items.inputParameter comes from. */
+  items: { raw: string } | { source: ParameterSource };
+  /** iteratorPolicy.parallelismLimit; absent or 0: no limit. */
+  parallelism?: number;
+  /** Its tasks (run once per item). */
+  tasks: string[];
+  /** dag.outputs: each a list of one output of one of its tasks, an item per iteration (dsl.Collected). */
+  outputs: Record<string, { task: string; output: string }>;
+}
+
 export interface IrPipeline {
   name: string;
   rootParameters: Record<string, IrParameterDefinition>;
@@ -131,6 +157,8 @@ export interface IrPipeline {
   tasks: IrTask[];
   /** Condition groups, outer before inner. */
   groups: IrConditionGroup[];
+  /** Loop groups (for-loop-N); absent when there are none. */
+  loops?: IrLoopGroup[];
   /** By output name (root.outputDefinitions). */
   outputs: Record<string, IrPipelineOutput>;
 }
@@ -175,19 +203,21 @@ export function readIr(documents: IrDocuments): IrPipeline {
   }
   const tasks: IrTask[] = [];
   const groups: IrConditionGroup[] = [];
+  const loops: IrLoopGroup[] = [];
   const rootScope: Scope = {
     parameter: (input) => ({ kind: 'root-parameter', name: input }),
     artifact: (input, where) => {
       throw new IrReadError(`${where} comes from the pipeline's artifact input ${name(input)}, which the local runner cannot provide`);
     },
   };
-  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, names: new Set() });
+  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set() });
   const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
     tasks,
     groups,
+    ...(loops.length > 0 ? { loops } : {}),
     outputs: pipelineOutputs(dict(dag.outputs), rootTasks),
   };
 }
@@ -195,6 +225,8 @@ export function readIr(documents: IrDocuments): IrPipeline {
 /** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
 interface Scope {
   group?: string;
+  /** Inside a loop: the input its tasks read the item from. */
+  loopItemInput?: string;
   parameter: (input: string, where: string) => ParameterSource;
   artifact: (input: string, where: string) => ArtifactSource;
 }
@@ -205,6 +237,7 @@ interface ReadContext {
   platformExecutors: Dict;
   tasks: IrTask[];
   groups: IrConditionGroup[];
+  loops: IrLoopGroup[];
   /** Every task and group name so far: kfp keeps them unique across the pipeline, and the run's folders rely on it. */
   names: Set<string>;
 }
@@ -215,20 +248,26 @@ const GROUP_NAME = /^condition-(?:branches-)?\d+$/;
 function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
   const entries = Object.entries(dict(dag.tasks)).map(([taskName, task]) => [taskName, dict(task)] as const);
   const isGroup = new Map(entries.map(([taskName, task]) => [taskName, isDict(dict(ctx.components[String(dict(task.componentRef).name ?? '')]).dag)]));
+  const isLoop = new Map(entries.map(([taskName, task]) => [taskName, task.parameterIterator !== undefined]));
   const inside: string[] = [];
   const sources = (taskName: string, task: Dict) => {
     const where = `task ${name(taskName)}`;
     const sibling = (producer: string, what: string) => {
       if (!isGroup.has(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
-      if (isGroup.get(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, a group (its outputs are dsl.OneOf or a nested pipeline's), which the local runner does not run`);
+      if (isGroup.get(producer) && !isLoop.get(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, a group (its outputs are dsl.OneOf or a nested pipeline's), which the local runner does not run`);
       return producer;
     };
     const inputs = dict(task.inputs);
     const parameters: Record<string, ParameterSource> = {};
+    const loopItems: Record<string, { field?: string }> = {};
     const producers: string[] = [];
     for (const [input, source] of Object.entries(dict(inputs.parameters))) {
       const s = dict(source);
       const at = `${where} input ${name(input)}`;
+      if (scope.loopItemInput !== undefined && s.componentInputParameter === scope.loopItemInput) {
+        loopItems[input] = loopItemRead(s.parameterExpressionSelector, at);
+        continue;
+      }
       const resolved = typeof s.componentInputParameter === 'string' ? scope.parameter(s.componentInputParameter, at) : parameterSource(s, at);
       if (resolved.kind === 'task-output' && typeof s.componentInputParameter !== 'string') sibling(resolved.task, `input ${name(input)} reads an output of`);
       parameters[input] = resolved;
@@ -251,7 +290,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     }
     const dependentTasks = (Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : []).map((d) => sibling(d, 'depends on'));
     const dependsOn = [...new Set([...(scope.group ? [scope.group] : []), ...dependentTasks, ...producers])];
-    return { parameters, artifacts, dependsOn };
+    return { parameters, artifacts, dependsOn, ...(Object.keys(loopItems).length > 0 ? { loopItems } : {}) };
   };
   const claim = (taskName: string) => {
     if (ctx.names.has(taskName)) throw new IrReadError(`task ${name(taskName)} appears twice in the IR's DAGs; the local runner needs task names unique across the pipeline, as kfp makes them`);
@@ -262,12 +301,20 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     if (isGroup.get(taskName)) continue;
     claim(taskName);
     const wiring = sources(taskName, task);
-    ctx.tasks.push(readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors));
+    const read = readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors);
+    if (scope.loopItemInput !== undefined) read.loop = scope.group;
+    if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
+    ctx.tasks.push(read);
   }
   for (const [taskName, task] of entries) {
     if (!isGroup.get(taskName)) continue;
     const where = `task ${name(taskName)}`;
     const componentName = String(dict(task.componentRef).name);
+    if (task.parameterIterator !== undefined) {
+      claim(taskName);
+      inside.push(...readLoop(taskName, task, sources(taskName, task), scope, ctx));
+      continue;
+    }
     for (const loop of ['parameterIterator', 'artifactIterator']) {
       if (task[loop] !== undefined) throw new IrReadError(`${where} uses ${loop} (a dsl.ParallelFor loop), which the local runner does not run yet`);
     }
@@ -312,6 +359,70 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
   return inside;
 }
 
+/** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
+function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
+  const where = `task ${name(taskName)}`;
+  if (scope.loopItemInput !== undefined) throw new IrReadError(`${where} is a loop inside a loop, which the local runner does not run yet`);
+  const iterator = dict(task.parameterIterator);
+  const items = dict(iterator.items);
+  const itemInput = String(iterator.itemInput ?? '');
+  let source: IrLoopGroup['items'];
+  if (typeof items.raw === 'string') source = { raw: items.raw };
+  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.parameters, items.inputParameter)) source = { source: wiring.parameters[items.inputParameter] };
+  else throw new IrReadError(`${where}: parameterIterator.items is neither raw nor one of the loop's input parameters`);
+  const parallelism = Number(dict(task.iteratorPolicy).parallelismLimit ?? 0);
+  const componentName = String(dict(task.componentRef).name);
+  const component = dict(ctx.components[componentName]);
+  const innerDag = dict(component.dag);
+  for (const [inner, spec] of Object.entries(dict(innerDag.tasks))) {
+    if (isDict(dict(ctx.components[String(dict(dict(spec).componentRef).name ?? '')]).dag)) {
+      throw new IrReadError(`task ${name(inner)} in loop ${name(taskName)} is a group (a condition or loop inside a loop), which the local runner does not run yet`);
+    }
+  }
+  const loop: IrLoopGroup = {
+    name: taskName,
+    ...(scope.group ? { parent: scope.group } : {}),
+    dependsOn: wiring.dependsOn,
+    itemInput,
+    items: source,
+    ...(parallelism > 0 ? { parallelism } : {}),
+    tasks: [],
+    outputs: {},
+  };
+  ctx.loops.push(loop);
+  const inner: Scope = {
+    group: taskName,
+    loopItemInput: itemInput,
+    parameter: (input, at) => {
+      if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
+      throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
+    },
+    artifact: (input, at) => {
+      if (Object.hasOwn(wiring.artifacts, input)) return wiring.artifacts[input];
+      throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
+    },
+  };
+  loop.tasks = readDag(innerDag, inner, ctx);
+  const outputs = dict(innerDag.outputs);
+  if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);
+  for (const [output, spec] of Object.entries(dict(outputs.parameters))) {
+    const from = dict(dict(spec).valueFromParameter);
+    if (typeof from.producerSubtask !== 'string' || !loop.tasks.includes(from.producerSubtask) || typeof from.outputParameterKey !== 'string') {
+      throw new IrReadError(`loop ${name(taskName)} output ${name(output)} does not name an output of one of its tasks`);
+    }
+    loop.outputs[output] = { task: from.producerSubtask, output: from.outputParameterKey };
+  }
+  return loop.tasks;
+}
+
+/** parameterExpressionSelector on a loop item: none (the whole item), or kfp's parseJson(string_value)["field"]. */
+function loopItemRead(selector: unknown, where: string): { field?: string } {
+  if (selector === undefined) return {};
+  const match = typeof selector === 'string' ? /^parseJson\(string_value\)\["([^"]+)"\]$/.exec(selector) : null;
+  if (!match) throw new IrReadError(`${where} selects ${JSON.stringify(selector)} from the loop item; the local runner reads parseJson(string_value)["field"] only`);
+  return { field: match[1] };
+}
+
 /** root.dag.outputs as kfp writes them for a pipeline returning task outputs: one selector each. */
 function pipelineOutputs(outputs: Dict, tasks: Set<string>): Record<string, IrPipelineOutput> {
   const result: Record<string, IrPipelineOutput> = {};
@@ -340,6 +451,8 @@ interface TaskWiring {
   parameters: Record<string, ParameterSource>;
   artifacts: Record<string, ArtifactSource>;
   dependsOn: string[];
+  /** Inputs reading the enclosing loop's item. */
+  loopItems?: Record<string, { field?: string }>;
 }
 
 function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: string | undefined, components: Dict, executors: Dict, platformExecutors: Dict): IrTask {

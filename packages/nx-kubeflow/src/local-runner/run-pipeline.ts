@@ -25,6 +25,10 @@
  * included, are SKIPPED with the reason and the run goes on, as on KFP.
  * run.json's `conditions` says how each group went.
  *
+ * Loops (kfp's for-loop-N groups) run each item as an iteration of their
+ * own, in <loop>/iteration-<i>/ of the run folder (run-loops.ts); run.json's
+ * `loops` lists them, and `tasks` each iteration's tasks.
+ *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
@@ -42,6 +46,8 @@ import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
 import { checkAcyclic, scheduleTasks, type TaskOutcome } from './task-scheduler';
 import { TaskWatchdog } from './task-watchdog';
+import { runLoop, Slots } from './run-loops';
+import type { IrTask } from './ir-reader';
 
 export type RunEvent =
   /** One per task state change: RUNNING (with its attempt), PENDING again before a retry, then its end state. */
@@ -157,7 +163,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     startedAt: new Date(started).toISOString(),
     parameters: rootParameters,
     owner: currentOwner(),
-    tasks: ir.tasks.map((task) => ({
+    // a loop's tasks get a record per iteration when the loop starts
+    tasks: ir.tasks.filter((task) => task.loop === undefined).map((task) => ({
       name: task.name,
       componentName: task.componentName,
       state: 'PENDING',
@@ -177,6 +184,19 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       tasks: group.tasks,
     }));
   }
+  const loops = new Map((ir.loops ?? []).map((loop) => [loop.name, loop]));
+  if (loops.size > 0) {
+    record.loops = [...loops.values()].map((loop) => ({
+      name: loop.name,
+      ...(loop.parent ? { parent: loop.parent } : {}),
+      state: 'PENDING',
+      ...(loop.parallelism ? { parallelism: loop.parallelism } : {}),
+      iterations: [],
+    }));
+  }
+  const loopRecords = new Map((record.loops ?? []).map((loop) => [loop.name, loop]));
+  /** The lists each loop that succeeded hands on (dsl.Collected), as if it were a task's outputs. */
+  const loopOutputs = new Map<string, TaskOutputs>();
   const byName = new Map(record.tasks.map((task) => [task.name, task]));
   const groups = new Map(ir.groups.map((group) => [group.name, group]));
   const conditionRecords = new Map((record.conditions ?? []).map((condition) => [condition.name, condition]));
@@ -196,6 +216,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   };
   const venvs = new VenvProvider(workspaceRoot, options.venv ?? {}, (message) => emit({ kind: 'info', message }));
   const succeededOutputs = (name: string): TaskOutputs | undefined => {
+    if (loopOutputs.has(name)) return loopOutputs.get(name);
     const task = byName.get(name);
     return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
   };
@@ -227,15 +248,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const skipReason = (upstream: string) => groupReasons.get(upstream) ?? `upstream task "${upstream}" did not succeed`;
 
   let interrupted = false;
-  try {
-    await scheduleTasks({
-      tasks: [...ir.groups, ...ir.tasks],
-      parallel: options.parallel ?? availableParallelism(),
-      signal: options.signal,
-      run: (name) =>
-        groups.has(name)
-          ? Promise.resolve(openGroup(groups.get(name)!))
-          : runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
+  const runOne = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord): Promise<TaskOutcome> =>
+    runTask(task, mode, taskRecord, {
           workspaceRoot,
           runDir,
           runId: options.runId,
@@ -256,10 +270,80 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
             emit({ kind: 'warning', task: task.name, message });
           },
           onProcessStart: options.onProcessStart,
-        }),
+        });
+  const parallel = options.parallel ?? availableParallelism();
+  // with loops, tasks run inside loop nodes too: the run's slots bound every task process, wherever it is scheduled
+  const slots = loops.size > 0 ? new Slots(parallel) : undefined;
+  const startTask = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord) => {
+    const start = () => {
+      if (options.signal?.aborted && slots) {
+        interrupted = true;
+        taskRecord.error = 'the run was interrupted before it started';
+        changed(taskRecord, { state: 'SKIPPED', message: taskRecord.error });
+        return Promise.resolve<TaskOutcome>('skipped');
+      }
+      return runOne(task, mode, taskRecord);
+    };
+    return slots ? slots.use(start) : start();
+  };
+  const runLoopNode = async (name: string): Promise<TaskOutcome> => {
+    const loop = loops.get(name)!;
+    const { outcome, outputs } = await runLoop({
+      loop,
+      members: ir.tasks.filter((task) => task.loop === name),
+      record: loopRecords.get(name)!,
+      rootParameters,
+      outputsOf: succeededOutputs,
+      addTaskRecord: (task) => {
+        const taskRecord: TaskRecord = {
+          name: task.name,
+          componentName: task.componentName,
+          state: 'PENDING',
+          attempts: 0,
+          cached: false,
+          outputs: { parameters: {}, artifacts: {} },
+          logFile: taskLayout(runDir, task.name).logFile,
+          warnings: [],
+        };
+        record.tasks.push(taskRecord);
+        byName.set(task.name, taskRecord);
+        return taskRecord;
+      },
+      runTask: (task, template, taskRecord) => startTask(task, options.tasks[template.name], taskRecord),
+      skipTask: (taskRecord, message) => {
+        if (message === 'the run was interrupted before it started') interrupted = true;
+        taskRecord.error = message;
+        changed(taskRecord, { state: 'SKIPPED', message });
+      },
+      save,
+      signal: options.signal,
+    });
+    if (outputs) loopOutputs.set(name, outputs);
+    if (outcome !== 'succeeded') groupReasons.set(name, loopRecords.get(name)!.error ?? `loop "${name}" did not succeed`);
+    return outcome;
+  };
+  try {
+    await scheduleTasks({
+      tasks: [...ir.groups, ...loops.values(), ...ir.tasks.filter((task) => task.loop === undefined)],
+      parallel: slots ? Number.MAX_SAFE_INTEGER : parallel,
+      signal: options.signal,
+      run: (name) =>
+        groups.has(name)
+          ? Promise.resolve(openGroup(groups.get(name)!))
+          : loops.has(name)
+            ? runLoopNode(name)
+            : startTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!),
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
+        const loopRecord = loopRecords.get(name);
+        if (loopRecord) {
+          loopRecord.state = 'SKIPPED';
+          loopRecord.error = message;
+          groupReasons.set(name, message);
+          save();
+          return;
+        }
         const condition = conditionRecords.get(name);
         if (condition) {
           condition.state = 'SKIPPED';
@@ -279,7 +363,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   }
 
   const finished = Date.now();
-  const failed = record.tasks.find((task) => task.state === 'FAILED') ?? record.conditions?.find((condition) => condition.state === 'FAILED');
+  const failed =
+    record.tasks.find((task) => task.state === 'FAILED') ?? record.conditions?.find((condition) => condition.state === 'FAILED') ?? record.loops?.find((loop) => loop.state === 'FAILED');
   // An abort that came after the last task ended interrupted nothing.
   record.state = interrupted || record.tasks.some((task) => task.state === 'CANCELLED') ? 'CANCELLED' : failed ? 'FAILED' : 'SUCCEEDED';
   // The failure's first line; the whole of it (error, traceback, log path) is the task's, told once as it failed.

@@ -63,6 +63,28 @@ export interface ConditionRecord {
   tasks: string[];
 }
 
+export type LoopState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
+
+/**
+ * A loop group of the IR (for-loop-N, dsl.ParallelFor) and its iterations:
+ * each iteration's tasks are in `tasks` as <loop>/iteration-<i>/<task>, and
+ * their files in that folder of the run. FAILED when an iteration failed (the
+ * others still ran), SKIPPED when what it waits for did not succeed.
+ */
+export interface LoopRecord {
+  name: string;
+  /** The condition group it sits in. */
+  parent?: string;
+  state: LoopState;
+  /** iteratorPolicy.parallelismLimit, when it has one. */
+  parallelism?: number;
+  iterations: { index: number; item: unknown; state: LoopState; tasks: string[] }[];
+  /** The lists it hands on (dsl.Collected), once it succeeded. */
+  outputs?: Record<string, unknown[]>;
+  /** Why it FAILED, was SKIPPED or CANCELLED. */
+  error?: string;
+}
+
 /** The process running a run (run-owner.ts): a reader tells a live run from an abandoned one by it. */
 export interface RunOwner {
   pid: number;
@@ -83,6 +105,8 @@ export interface RunRecordData {
   tasks: TaskRecord[];
   /** The IR's condition groups, outer before inner; absent when it has none. */
   conditions?: ConditionRecord[];
+  /** The IR's loop groups and each of their iterations; absent when it has none. */
+  loops?: LoopRecord[];
   /**
    * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
    * ended: each the value or artifact of the task output it names, where that task succeeded.

@@ -11,6 +11,7 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
+import { checkLoops, leavesLoopFirst } from './check-loops';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -45,6 +46,11 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
         chains.set(node.task, chain);
         continue;
       }
+      // a loop is no branch: its tasks share the chain around it (loop scopes are check-loops.ts's)
+      if (node.kind === 'loop') {
+        walk(node.loop.body, chain);
+        continue;
+      }
       blocks.push({ block: node.block, chain });
       node.block.branches.forEach((branch, index) => walk(branch.body, [...chain, `${node.block.name}#${index}`]));
     }
@@ -75,6 +81,7 @@ class PipelineChecker {
     this.checkCycles();
     this.checkScopes();
     this.checkPipelineOutputs();
+    this.problems.push(...checkLoops({ definition: this.options.definition, source: this.options.source, components: this.options.components }));
     return this.problems;
   }
 
@@ -98,6 +105,7 @@ class PipelineChecker {
         if (!this.tasks.has(upstream)) continue;
         const upstreamChain = chainOf(upstream);
         if (inside(chainOf(task.name), upstreamChain)) continue;
+        if (leavesLoopFirst(this.options.definition.body ?? [], upstream, task.name)) continue; // check-loops.ts
         this.report(
           task,
           path,
@@ -272,6 +280,7 @@ class PipelineChecker {
 
   private checkArgument(task: PipelineTask, inputName: string, argument: TaskArgument, expected: ReturnType<typeof ioTypeOf>): void {
     const path = ['arguments', inputName];
+    if (argument.kind === 'loop-item' || argument.kind === 'collected') return; // check-loops.ts
     if (argument.kind === 'literal') {
       if (expected.kind === 'artifact') {
         this.report(task, path, `input "${inputName}" is an artifact (${expected.schemaTitle}): wire it from an upstream output ({task: t, output: o}), not a literal.`);

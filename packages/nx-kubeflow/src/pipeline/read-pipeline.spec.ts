@@ -308,7 +308,7 @@ tasks:
       ['discard', 'tasks.gate.else.discard'],
     ]);
     const gate = definition?.body?.[1];
-    expect(gate?.kind === 'condition' && gate.block.branches.map((branch) => [branch.condition?.operator ?? 'else', branch.body.map((node) => (node.kind === 'task' ? node.task : node.block.name))])).toEqual([
+    expect(gate?.kind === 'condition' && gate.block.branches.map((branch) => [branch.condition?.operator ?? 'else', branch.body.map((node) => (node.kind === 'task' ? node.task : node.kind === 'condition' ? node.block.name : node.loop.name))])).toEqual([
       ['>=', ['deploy', 'inner']],
       ['<=', ['review']],
       ['else', ['discard']],

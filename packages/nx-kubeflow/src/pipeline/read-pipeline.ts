@@ -34,6 +34,8 @@ import type { PipelineProblem } from './pipeline-problems';
 import { literalProblem, parameterValueProblem } from './pipeline-types';
 import { YamlSource, type YamlPath } from './yaml-source';
 import { namedRecord } from '../kfp/named-records';
+import { isLoopBlock, LOOP_BLOCK_KEYS, readCollectArgument, readItemArgument, readLoopItemName, readLoopItems, readParallelism } from './read-loop';
+import type { LoopBlock } from '../kfp/pipeline-model';
 
 export interface ReadPipelineResult {
   /** Present unless the file is not YAML or not a mapping; may be partial when there are problems. */
@@ -95,7 +97,9 @@ export function readPipeline(text: string, file: string): ReadPipelineResult {
 
 class PipelineReader {
   /** Every task and condition name seen so far (they share one namespace, nested or not), and where each is written. */
-  private readonly names = new Map<string, 'task' | 'condition'>();
+  private readonly names = new Map<string, 'task' | 'condition' | 'loop'>();
+  /** The item names (as:) of the loops being read, outermost first. */
+  private readonly loopItems: string[] = [];
   private readonly taskPaths = new Map<string, YamlPath>();
 
   constructor(
@@ -128,7 +132,7 @@ class PipelineReader {
       ...(description !== undefined ? { description } : {}),
       parameters,
       tasks,
-      ...(body.some((node) => node.kind === 'condition') ? { body } : {}),
+      ...(body.some((node) => node.kind === 'condition' || node.kind === 'loop') ? { body } : {}),
       ...(outputs.length > 0 ? { outputs } : {}),
     };
   }
@@ -240,6 +244,13 @@ class PipelineReader {
         this.report(entryPath, `"${name}" is already the name of a ${earlier} (${formatField(this.taskPaths.get(name) ?? [])}): task and condition names are unique across the pipeline, nested ones included.`, { of: 'key' });
         continue;
       }
+      if (isLoopBlock(spec)) {
+        this.names.set(name, 'loop');
+        this.taskPaths.set(name, entryPath);
+        const loop = this.readLoopBlock(name, spec, entryPath, tasks);
+        if (loop) body.push({ kind: 'loop', loop });
+        continue;
+      }
       if (isDict(spec) && 'if' in spec && !('component' in spec)) {
         this.names.set(name, 'condition');
         this.taskPaths.set(name, entryPath);
@@ -257,6 +268,33 @@ class PipelineReader {
       }
     }
     return body;
+  }
+
+  // ----------------------------------------------------------------- loops
+
+  /** {for_each, as, parallelism, tasks}: dsl.ParallelFor (read-loop.ts). */
+  private readLoopBlock(name: string, raw: Record<string, unknown>, path: YamlPath, tasks: PipelineTask[]): LoopBlock | undefined {
+    const report = (at: YamlPath, message: string, options?: { task?: string; field?: string; of?: 'key' | 'value' }) => this.report(at, message, options);
+    const nameProblem = taskNameProblem(name);
+    if (nameProblem) this.report(path, nameProblem.replace('task name', 'loop name'), { of: 'key' });
+    this.unknownKeys(raw, path, LOOP_BLOCK_KEYS, 'a loop (for_each, as, parallelism, tasks)');
+    const items = readLoopItems(raw.for_each, path, report);
+    const as = readLoopItemName(raw.as, path, this.loopItems, report);
+    const parallelism = readParallelism(raw.parallelism, path, report);
+    const tasksPath = [...path, 'tasks'];
+    let body: PipelineNode[] | undefined;
+    if (!isDict(raw.tasks) || Object.keys(raw.tasks).length === 0) {
+      this.report(raw.tasks === undefined ? path : tasksPath, 'needs tasks: a mapping of the tasks (conditions, loops) that run once per item, e.g. tasks: {train: {component: trainer, arguments: {fold: {item: fold}}}}.', {
+        field: formatField(tasksPath),
+      });
+    } else {
+      // an unnamed or refused item name still scopes the body, so its tasks are not reported twice
+      this.loopItems.push(as ?? (typeof raw.as === 'string' ? raw.as : ''));
+      body = this.readBody(raw.tasks, tasksPath, tasks);
+      this.loopItems.pop();
+    }
+    if (!items || as === undefined || !body || (raw.parallelism !== undefined && raw.parallelism !== null && parallelism === undefined)) return undefined;
+    return { name, items, as, ...(parallelism !== undefined ? { parallelism } : {}), body, yamlPath: path };
   }
 
   // ------------------------------------------------------------ conditions
@@ -439,6 +477,8 @@ class PipelineReader {
       this.report(path, 'has no value: give a literal, {parameter: p} or {task: t, output: o}, or remove it.', { task });
       return undefined;
     }
+    if (isDict(value) && 'item' in value) return readItemArgument(value, path, this.loopItems, task, (at, message, options) => this.report(at, message, options));
+    if (isDict(value) && 'collect' in value) return readCollectArgument(value, path, task, (at, message, options) => this.report(at, message, options));
     if (isDict(value) && 'parameter' in value) {
       this.unknownKeys(value, path, ['parameter'], 'a parameter reference', task);
       if (typeof value.parameter !== 'string') {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions } from '../ir-compiler';
-import type { Condition, ConditionBranch, ConditionOperand, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+import type { Condition, ConditionBranch, ConditionOperand, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -38,6 +38,8 @@ function argument(value: unknown): TaskArgument {
   if (dict && typeof dict === 'object' && !Array.isArray(dict)) {
     if (typeof dict.parameter === 'string' && Object.keys(dict).length === 1) return { kind: 'parameter', parameter: dict.parameter };
     if (typeof dict.task === 'string' && typeof dict.output === 'string') return { kind: 'task-output', task: dict.task, output: dict.output };
+    if (typeof dict.item === 'string') return { kind: 'loop-item', item: dict.item, ...(typeof dict.field === 'string' ? { field: dict.field } : {}) };
+    if (dict.collect && typeof dict.collect === 'object') return { kind: 'collected', task: dict.collect.task, output: dict.collect.output };
   }
   return { kind: 'literal', value: value as never };
 }
@@ -63,13 +65,22 @@ function task(name: string, raw: Dict): PipelineTask {
 /** Condition blocks ({if, then, elif, else}) as the reader makes them; tasks are collected flat. */
 function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
   return Object.entries(raw).map(([name, spec]): PipelineNode => {
+    if (spec.for_each !== undefined) {
+      const each = spec.for_each as Dict;
+      const items: LoopItems = Array.isArray(each)
+        ? { kind: 'static', items: each }
+        : typeof each.parameter === 'string'
+          ? { kind: 'parameter', parameter: each.parameter }
+          : { kind: 'task-output', task: each.task, output: each.output };
+      return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks) } };
+    }
     if (spec.if === undefined) {
       tasks.push(task(name, spec));
       return { kind: 'task', task: name };
     }
     const operand = (value: unknown): ConditionOperand => {
       const argument_ = argument(value);
-      return argument_.kind === 'literal' ? { kind: 'literal', value: argument_.value as string } : argument_;
+      return argument_.kind === 'literal' ? { kind: 'literal', value: argument_.value as string } : (argument_ as ConditionOperand);
     };
     const condition = (c: Dict): Condition => ({ left: operand(c.left), operator: c.operator, right: operand(c.right) });
     const branches: ConditionBranch[] = [{ condition: condition(spec.if), body: body(spec.then, tasks) }];
@@ -81,9 +92,10 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
 
 function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
-  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined)) {
+  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined || (spec as Dict).for_each !== undefined)) {
     const tasks: PipelineTask[] = [];
     const nodes = body(raw.tasks, tasks);
+    const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
     return {
       file,
       name: raw.name,
@@ -91,6 +103,7 @@ function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefi
       parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
       tasks,
       body: nodes,
+      ...(outputs.length > 0 ? { outputs } : {}),
     };
   }
   const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));

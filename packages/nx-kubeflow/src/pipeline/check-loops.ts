@@ -1,0 +1,236 @@
+/**
+ * The checks loops and fan-in need beyond the file's shape (read-loop.ts):
+ * what a loop iterates over, how its item feeds inputs (kfp's types for
+ * static lists), where dsl.Collected may be used, and the data that cannot
+ * leave a loop without it. Each refusal is one kfp makes (or an IR kfp
+ * writes that cannot run), reported at its line and column, all at once.
+ */
+import type { ComponentSpec, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
+import { staticFieldType, staticItemType } from '../kfp/loop-items';
+import type { PipelineProblem } from './pipeline-problems';
+import { describeIoType, ioTypeOf } from './pipeline-types';
+import type { YamlPath, YamlSource } from './yaml-source';
+
+/** A group around a task: a loop, or one branch of a condition block. */
+type Scope = { kind: 'loop'; id: string; loop: LoopBlock } | { kind: 'branch'; id: string; label: string };
+
+export interface CheckLoopsOptions {
+  definition: PipelineDefinition;
+  source: YamlSource;
+  components: ReadonlyMap<string, ComponentSpec>;
+}
+
+function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: { loop: LoopBlock; scopes: Scope[] }[] } {
+  const tasks = new Map<string, Scope[]>();
+  const loops: { loop: LoopBlock; scopes: Scope[] }[] = [];
+  const walk = (nodes: PipelineNode[], scopes: Scope[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'task') tasks.set(node.task, scopes);
+      else if (node.kind === 'loop') {
+        loops.push({ loop: node.loop, scopes });
+        walk(node.loop.body, [...scopes, { kind: 'loop', id: `loop:${node.loop.name}`, loop: node.loop }]);
+      } else {
+        node.block.branches.forEach((branch, index) =>
+          walk(branch.body, [...scopes, { kind: 'branch', id: `${node.block.name}#${index}`, label: node.block.name + (node.block.branches.length > 1 ? ` (branch ${index + 1})` : '') }]),
+        );
+      }
+    }
+  };
+  walk(body, []);
+  return { tasks, loops };
+}
+
+/** The producer's scopes the consumer is not in (get_uncommon_ancestors, groups only). */
+function uncommon(producer: Scope[], consumer: Scope[]): Scope[] {
+  let common = 0;
+  while (common < producer.length && common < consumer.length && producer[common].id === consumer[common].id) common++;
+  return producer.slice(common);
+}
+
+/**
+ * Whether the outermost group around `upstream` that `downstream` is outside of is a loop: kfp judges a
+ * dependency by that group alone (get_dependencies), so `after` on a task in a condition inside a loop is
+ * waiting for the loop, and data from it is the loop's concern (checkLoops), not the condition's.
+ */
+export function leavesLoopFirst(body: PipelineNode[], upstream: string, downstream: string): boolean {
+  const { tasks } = scopesOf(body);
+  const outside = uncommon(tasks.get(upstream) ?? [], tasks.get(downstream) ?? []);
+  return outside.length > 0 && outside[0].kind === 'loop';
+}
+
+export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
+  const { definition, source, components } = options;
+  const problems: PipelineProblem[] = [];
+  const { tasks: scopes, loops } = scopesOf(definition.body ?? []);
+  if (loops.length === 0 && !definition.tasks.some((task) => Object.values(task.arguments).some((argument) => argument.kind === 'loop-item' || argument.kind === 'collected'))) {
+    return problems;
+  }
+  const byName = new Map(definition.tasks.map((task) => [task.name, task]));
+  const at = (path: YamlPath, message: string, field: string, task?: string) => {
+    const { line, column } = source.positionOf(path, 'value');
+    problems.push({ file: definition.file, line, column, ...(task !== undefined ? { task } : {}), field, message });
+  };
+  const outputOf = (task: PipelineTask, name: string) => components.get(task.component)?.outputs.find((output) => output.name === name);
+
+  // what each loop iterates over
+  for (const { loop, scopes: around } of loops) {
+    const path = [...(loop.yamlPath ?? ['tasks', loop.name]), 'for_each'];
+    const field = `${(loop.yamlPath ?? ['tasks', loop.name]).join('.')}.for_each`;
+    if (loop.items.kind === 'parameter') {
+      const name = loop.items.parameter;
+      const parameter = definition.parameters.find((candidate) => candidate.name === name);
+      if (!parameter) at([...path, 'parameter'], `unknown pipeline parameter "${name}"; declared parameters: ${definition.parameters.map((p) => p.name).join(', ') || '(none)'}.`, field);
+      // kfp: "Cannot iterate over a single parameter using `dsl.ParallelFor`. Expected a list of parameters"
+      else if (parameter.type !== 'JsonArray') at([...path, 'parameter'], `pipeline parameter "${name}" is ${describeIoType(ioTypeOf(parameter.type))}: a loop iterates over a JsonArray (a list).`, field);
+    } else if (loop.items.kind === 'task-output') {
+      const { task: producerName, output: outputName } = loop.items;
+      const producer = byName.get(producerName);
+      if (!producer) {
+        at([...path, 'task'], `unknown task "${producerName}"; tasks in this pipeline: ${[...byName.keys()].join(', ')}.`, field);
+        continue;
+      }
+      const producerScopes = scopes.get(producerName) ?? [];
+      if (uncommon(producerScopes, around).length > 0) {
+        at([...path, 'task'], `task "${producerName}" runs inside ${describeScope(uncommon(producerScopes, around)[0])}, which this loop is outside of: a loop iterates over an output of a task that runs before it, outside it.`, field);
+        continue;
+      }
+      if (!components.has(producer.component)) continue; // reported on its own task
+      const output = outputOf(producer, outputName);
+      if (!output) at([...path, 'output'], `unknown output "${outputName}" of task "${producerName}"; its outputs: ${components.get(producer.component)!.outputs.map((o) => o.name).join(', ') || '(none)'}.`, field);
+      else if (ioTypeOf(output.type).kind === 'artifact' || describeIoType(ioTypeOf(output.type)) !== 'JsonArray') {
+        at([...path, 'output'], `output "${producerName}.${output.name}" is ${describeIoType(ioTypeOf(output.type))}: a loop iterates over a JsonArray (a list); kfp cannot loop over a single artifact.`, field);
+      }
+    }
+  }
+
+  for (const task of definition.tasks) {
+    const taskScopes = scopes.get(task.name) ?? [];
+    const spec = components.get(task.component);
+    const base = task.yamlPath ?? ['tasks', task.name];
+    for (const [inputName, argument] of Object.entries(task.arguments)) {
+      const path = [...base, 'arguments', inputName];
+      const field = `arguments.${inputName}`;
+      const input = spec?.inputs.find((candidate) => candidate.name === inputName);
+      const expected = input ? ioTypeOf(input.type) : undefined;
+      if (argument.kind === 'loop-item') {
+        const index = taskScopes.map((scope) => scope.kind === 'loop' && scope.loop.as === argument.item).lastIndexOf(true);
+        if (index < 0) continue; // reported by the reader
+        const loop = (taskScopes[index] as Extract<Scope, { kind: 'loop' }>).loop;
+        const items = loop.items.kind === 'static' ? loop.items.items : undefined;
+        if (items && argument.field !== undefined) {
+          const first = items[0];
+          if (first === null || typeof first !== 'object' || Array.isArray(first)) {
+            at([...path, 'field'], `the items of loop "${loop.name}" are values, not mappings: there is no field "${argument.field}"; use {item: ${argument.item}}.`, field, task.name);
+            continue;
+          }
+          if (!Object.hasOwn(first, argument.field)) {
+            at([...path, 'field'], `no field "${argument.field}" in the items of loop "${loop.name}" (their fields: ${Object.keys(first).join(', ')}).`, field, task.name);
+            continue;
+          }
+          // kfp 2.17 passes a field of a static item through no group but its own loop: inside a nested group it
+          // fails to compile (AssertionError), and a loop inside a condition gets an input nothing feeds
+          const nested = taskScopes.slice(index + 1);
+          const outerBranch = taskScopes.slice(0, index).find((scope) => scope.kind === 'branch');
+          if (nested.length > 0 || outerBranch) {
+            at(
+              [...path, 'field'],
+              `kfp 2.17 cannot pass a field of a listed item ${nested.length > 0 ? `into ${describeScope(nested[0])} inside loop "${loop.name}"` : `of a loop inside ${describeScope(outerBranch!)}`} (it fails to compile, or writes an input nothing feeds): use the field in a task directly under the loop's tasks: and pass its output on, or loop over a parameter instead of a listed value.`,
+              field,
+              task.name,
+            );
+            continue;
+          }
+        }
+        if (!expected) continue;
+        if (expected.kind === 'artifact') {
+          at(path, `input "${inputName}" is an artifact (${expected.schemaTitle}): a loop item is a parameter value and cannot feed it.`, field, task.name);
+          continue;
+        }
+        if (!items) continue; // kfp types an item of a parameter or output 'String' and lets it feed any parameter input
+        const type = argument.field !== undefined ? staticFieldType(items) : staticItemType(items);
+        if (type && type !== expected.parameterType) {
+          const why =
+            argument.field !== undefined
+              ? `kfp types every field of a listed mapping as the first field of the first item is typed (${type}), whatever the field; list fields of one type, or put the ${expected.parameterType} fields in a loop of their own`
+              : `kfp types the item as the first item is typed (${type})${type === 'Integer' && expected.parameterType === 'Float' ? '; write one of the numbers with a fraction (0.5) to make them Floats' : ''}`;
+          at(path, `loop item "${argument.item}${argument.field !== undefined ? `.${argument.field}` : ''}" is ${type}, input "${inputName}" takes ${expected.parameterType}: ${why}.`, field, task.name);
+        }
+        continue;
+      }
+      if (argument.kind === 'collected') {
+        const producer = byName.get(argument.task);
+        const collectPath = [...path, 'collect'];
+        if (!producer) {
+          at([...collectPath, 'task'], `unknown task "${argument.task}"; tasks in this pipeline: ${[...byName.keys()].join(', ')}.`, field, task.name);
+          continue;
+        }
+        const outside = uncommon(scopes.get(producer.name) ?? [], taskScopes);
+        if (!outside.some((scope) => scope.kind === 'loop')) {
+          at(
+            [...collectPath, 'task'],
+            `task "${producer.name}" is not inside a loop this task is outside of: collect gathers the outputs of every iteration of a loop into a task after it (kfp's dsl.Collected); use {task: ${producer.name}, output: ${argument.output}} for a single value.`,
+            field,
+            task.name,
+          );
+          continue;
+        }
+        if (outside[0].kind === 'branch') {
+          at(
+            [...collectPath, 'task'],
+            `the loop around task "${producer.name}" is inside ${describeScope(outside[0])}, which this task is outside of: kfp refuses to collect from a loop that may not run; move this task into that condition.`,
+            field,
+            task.name,
+          );
+          continue;
+        }
+        const producerSpec = components.get(producer.component);
+        if (!producerSpec) continue;
+        const output = outputOf(producer, argument.output);
+        if (!output) {
+          at([...collectPath, 'output'], `unknown output "${argument.output}" of task "${producer.name}"; its outputs: ${producerSpec.outputs.map((o) => o.name).join(', ') || '(none)'}.`, field, task.name);
+          continue;
+        }
+        if (!expected) continue;
+        const outputIo = ioTypeOf(output.type);
+        if (outputIo.kind === 'artifact') {
+          at(
+            path,
+            `output "${producer.name}.${output.name}" is an artifact (${outputIo.schemaTitle}): collected artifacts are a list of artifacts, which no component.yaml input can take (kfp's v1 component format has no list-of-artifacts input type).`,
+            field,
+            task.name,
+          );
+        } else if (expected.kind === 'artifact' || expected.parameterType !== 'JsonArray') {
+          at(path, `collected values are a list (JsonArray); input "${inputName}" takes ${describeIoType(expected)}.`, field, task.name);
+        }
+        continue;
+      }
+      if (argument.kind === 'task-output') {
+        const producer = byName.get(argument.task);
+        if (!producer) continue; // reported by check-pipeline
+        const outside = uncommon(scopes.get(producer.name) ?? [], taskScopes);
+        // kfp: "A downstream task cannot depend on an upstream task within a dsl.ParallelFor context unless ... dsl.Collected"
+        if (outside.length > 0 && outside[0].kind === 'loop') {
+          at(
+            [...path, 'task'],
+            `task "${producer.name}" runs once per item of loop "${outside[0].loop.name}", which this task is outside of: use {collect: {task: ${producer.name}, output: ${argument.output}}} to take every iteration's value as a list.`,
+            field,
+            task.name,
+          );
+        }
+      }
+    }
+  }
+
+  for (const output of definition.outputs ?? []) {
+    const around = scopes.get(output.task) ?? [];
+    const loop = around.find((scope) => scope.kind === 'loop');
+    if (loop) {
+      at(['outputs', output.name, 'task'], `task "${output.task}" runs once per item of loop "${(loop as Extract<Scope, { kind: 'loop' }>).loop.name}": a pipeline output must come from a task outside loops.`, `outputs.${output.name}.task`);
+    }
+  }
+  return problems;
+}
+
+function describeScope(scope: Scope): string {
+  return scope.kind === 'loop' ? `loop "${scope.loop.name}"` : `condition "${scope.label}"`;
+}
