@@ -121,6 +121,8 @@ def task_source(task, components, params, job):
         lines.append(f"    _kubernetes.add_toleration({var}, {kwargs})")
     if task.get('timeout_seconds') is not None:
         lines.append(f"    _kubernetes.set_timeout({var}, {task['timeout_seconds']!r})")
+    if task.get('ignore_upstream_failure'):
+        lines.append(f"    {var}.ignore_upstream_failure()")
     return lines
 
 
@@ -171,12 +173,19 @@ def condition_source(condition, pipeline, params):
 
 
 def body_source(nodes, pipeline, job, params, indent):
-    """Tasks and dsl.If/Elif/Else blocks in file order (fixtures list them in dependency order)."""
+    """Tasks, dsl.If/Elif/Else blocks and dsl.ExitHandlers in file order (fixtures list them in dependency order)."""
     lines = []
     by_name = {t['name']: t for t in pipeline['tasks']}
     for node in nodes:
         if node['kind'] == 'task':
             lines += [indent + line[4:] for line in task_source(by_name[node['task']], job['components'], params, job)]
+            continue
+        if node['kind'] == 'exit-handler':
+            # the exit task is made first, outside the handler, as a DSL author writes it
+            exit_task = by_name[node['block']['exitTask']]
+            lines += [indent + line[4:] for line in task_source(exit_task, job['components'], params, job)]
+            lines.append(indent + f"with dsl.ExitHandler({py_ident(exit_task['name'])}):")
+            lines += body_source(node['block']['body'], pipeline, job, params, indent + '    ')
             continue
         for index, branch in enumerate(node['block']['branches']):
             if index == 0:

@@ -15,6 +15,7 @@ import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-d
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
+import { applyCompletionTrigger } from './ir-completion-trigger';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -66,14 +67,15 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '', pipelineName: pipeline.name };
   const built: Built = { components: namedRecord(), executors: namedRecord(), tasks: namedRecord(), platformExecutors: namedRecord() };
   // condition blocks: each group a sub-DAG component (comp-condition-N) holding its tasks
-  const grouped = pipeline.body?.some((node) => node.kind === 'condition') === true;
+  const grouped = pipeline.body?.some((node) => node.kind !== 'task') === true;
   const layout = grouped ? groupLayout({ pipeline, components: options.components, report: (field, message) => problems.push({ file: pipeline.file, field, message }) }) : undefined;
   const dagTasks = new Map<string, Record<string, unknown>>([[ROOT, built.tasks]]);
+  const exitGroupOf = new Map((layout?.groups ?? []).flatMap((group) => (group.exitTask ? [[group.exitTask, group.name] as const] : [])));
   for (const group of layout?.groups ?? []) dagTasks.set(group.name, namedRecord());
   for (const task of pipeline.tasks) {
     const report = (field: string, message: string) => problems.push({ file: pipeline.file, task: task.name, field, message });
     if (layout && dagTasks.has(k8sName(task.name)) && k8sName(task.name) !== ROOT) {
-      report('name', `is the name kfp gives a condition group of this pipeline (${k8sName(task.name)}); rename the task`);
+      report('name', `is the name kfp gives a group of this pipeline (${k8sName(task.name)}); rename the task`);
       continue;
     }
     const parent = layout?.parentOf.get(k8sName(task.name)) ?? ROOT;
@@ -103,6 +105,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
       ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
     });
+    applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);

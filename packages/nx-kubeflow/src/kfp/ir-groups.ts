@@ -19,9 +19,11 @@ import type { ReportProblem } from './ir-compile-error';
 export const ROOT = '';
 
 export interface IrGroup {
-  /** condition-N or condition-branches-N. */
+  /** condition-N, condition-branches-N or exit-handler-N. */
   name: string;
   parent: string;
+  /** An exit handler's exit task (k8s name): it depends on the group and runs however the group ends. */
+  exitTask?: string;
   /** dsl.If/Elif/Else conditions, joined with && (Elif and Else carry the earlier ones negated). */
   conditions?: { condition: Condition; negate: boolean }[];
 }
@@ -51,6 +53,7 @@ export interface GroupLayout {
 
 interface Numbered {
   name: string;
+  exitTask?: string;
   conditions?: IrGroup['conditions'];
   children: (Numbered | string)[];
 }
@@ -61,6 +64,11 @@ function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
   const walk = (nodes: PipelineNode[]): (Numbered | string)[] =>
     nodes.flatMap((node): (Numbered | string)[] => {
       if (node.kind === 'task') return [k8sName(node.task)];
+      // dsl.ExitHandler: its exit task sits beside the group, in the parent DAG
+      if (node.kind === 'exit-handler') {
+        const exitTask = k8sName(node.block.exitTask);
+        return [exitTask, { name: `exit-handler-${++counter}`, exitTask, children: walk(node.block.body) }];
+      }
       const [first, ...rest] = node.block.branches;
       const firstCondition = first.condition!;
       const ifId = ++counter;
@@ -106,7 +114,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
         conditionOperands.set(node, operands);
         continue;
       }
-      groups.push({ name: node.name, parent, ...(node.conditions ? { conditions: node.conditions } : {}) });
+      groups.push({ name: node.name, parent, ...(node.conditions ? { conditions: node.conditions } : {}), ...(node.exitTask ? { exitTask: node.exitTask } : {}) });
       parentOf.set(node.name, parent);
       ancestors.set(node.name, [...chain, node.name]);
       const inner = [...operands, ...(node.conditions ?? []).flatMap(({ condition }) => [condition.left, condition.right])];
@@ -146,6 +154,8 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
       dependencies.set(down[0], set);
     }
   }
+  // kfp's build_task_spec_for_exit_task: the exit task depends on its exit handler group alone
+  for (const group of groups) if (group.exitTask) dependencies.set(group.exitTask, new Set([group.name]));
   return {
     groups,
     parentOf,

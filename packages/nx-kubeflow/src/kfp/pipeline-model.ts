@@ -172,8 +172,24 @@ export interface ConditionBlock {
   yamlPath?: readonly (string | number)[];
 }
 
-/** A pipeline's body as written: tasks and condition blocks, nested, in file order. */
-export type PipelineNode = { kind: 'task'; task: string } | { kind: 'condition'; block: ConditionBlock };
+/**
+ * dsl.ExitHandler: `exitTask` (a task of `tasks`, compiled at the root DAG)
+ * runs once the body has ended, whether it succeeded or failed. `name` is the
+ * pipeline.yaml key of the block, a label for messages; the IR names the
+ * group exit-handler-N as kfp does.
+ */
+export interface ExitHandlerBlock {
+  name: string;
+  exitTask: string;
+  body: PipelineNode[];
+  yamlPath?: readonly (string | number)[];
+}
+
+/** A pipeline's body as written: tasks, condition blocks and exit handlers, nested, in file order. */
+export type PipelineNode =
+  | { kind: 'task'; task: string }
+  | { kind: 'condition'; block: ConditionBlock }
+  | { kind: 'exit-handler'; block: ExitHandlerBlock };
 
 export interface PipelineTask {
   name: string;
@@ -191,6 +207,8 @@ export interface PipelineTask {
   tolerations?: Toleration[];
   /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
   timeout_seconds?: number;
+  /** kfp's .ignore_upstream_failure(): the task runs once its upstream tasks have ended, succeeded or not (triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED). */
+  ignore_upstream_failure?: boolean;
 }
 
 /** A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return value). */

@@ -49,7 +49,7 @@ function task(name: string, raw: Dict): PipelineTask {
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
-  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations'] as const) {
+  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations', 'ignore_upstream_failure'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
   }
   if (raw.timeout !== undefined) {
@@ -63,6 +63,11 @@ function task(name: string, raw: Dict): PipelineTask {
 /** Condition blocks ({if, then, elif, else}) as the reader makes them; tasks are collected flat. */
 function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
   return Object.entries(raw).map(([name, spec]): PipelineNode => {
+    if (spec.exit_task !== undefined) {
+      const [exitTask, exitSpec] = Object.entries(spec.exit_task as Dict)[0];
+      tasks.push(task(exitTask, exitSpec));
+      return { kind: 'exit-handler', block: { name, exitTask, body: body(spec.tasks, tasks) } };
+    }
     if (spec.if === undefined) {
       tasks.push(task(name, spec));
       return { kind: 'task', task: name };
@@ -81,7 +86,7 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
 
 function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
-  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined)) {
+  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined || (spec as Dict).exit_task !== undefined)) {
     const tasks: PipelineTask[] = [];
     const nodes = body(raw.tasks, tasks);
     return {
