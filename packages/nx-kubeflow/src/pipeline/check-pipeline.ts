@@ -45,6 +45,12 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
         chains.set(node.task, chain);
         continue;
       }
+      // an exit handler is no branch: its own rules are in check-exit-handlers.ts
+      if (node.kind === 'exit-handler') {
+        chains.set(node.block.exitTask, chain);
+        walk(node.block.body, chain);
+        continue;
+      }
       blocks.push({ block: node.block, chain });
       node.block.branches.forEach((branch, index) => walk(branch.body, [...chain, `${node.block.name}#${index}`]));
     }
