@@ -11,6 +11,8 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
+import { isTaskFinalStatusType } from '../kfp/io-types';
+import { checkExitHandlers } from './check-exit-handlers';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -81,6 +83,7 @@ class PipelineChecker {
     this.checkCycles();
     this.checkScopes();
     this.checkPipelineOutputs();
+    this.problems.push(...checkExitHandlers(this.options));
     return this.problems;
   }
 
@@ -259,12 +262,14 @@ class PipelineChecker {
         this.checkReferenceExists(task, inputName, argument);
         continue;
       }
+      // KFP fills a PipelineTaskFinalStatus input; an argument to it is check-exit-handlers.ts' to report
+      if (isTaskFinalStatusType(input.type)) continue;
       const expected = ioTypeOf(input.type);
       this.checkArgument(task, inputName, argument, expected);
     }
     if (!spec) return;
     for (const input of spec.inputs) {
-      if (hasName(task.arguments, input.name) || input.default !== undefined || input.optional) continue;
+      if (hasName(task.arguments, input.name) || input.default !== undefined || input.optional || isTaskFinalStatusType(input.type)) continue;
       const type = describeIoType(ioTypeOf(input.type));
       this.report(
         task,

@@ -465,7 +465,7 @@ class PipelineReader {
     if (secrets) task.secrets = secrets;
     const tolerations = this.readTolerations(name, raw.tolerations);
     if (tolerations) task.tolerations = tolerations;
-    if (raw.ignore_upstream_failure !== undefined && raw.ignore_upstream_failure !== null) {
+    if (raw.ignore_upstream_failure !== undefined) {
       if (typeof raw.ignore_upstream_failure !== 'boolean') this.report([...path, 'ignore_upstream_failure'], 'must be true or false.', { task: name });
       else if (raw.ignore_upstream_failure) task.ignore_upstream_failure = true;
     }
