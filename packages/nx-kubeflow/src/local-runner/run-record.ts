@@ -7,6 +7,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactLocation } from './placeholder-resolver';
+import type { ExitHandlerRecord } from './exit-handler-status';
 
 export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
 export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -83,6 +84,8 @@ export interface RunRecordData {
   tasks: TaskRecord[];
   /** The IR's condition groups, outer before inner; absent when it has none. */
   conditions?: ConditionRecord[];
+  /** The IR's exit handler groups (exit-handler-N) and how each ended; absent when it has none. */
+  exitHandlers?: ExitHandlerRecord[];
   /**
    * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
    * ended: each the value or artifact of the task output it names, where that task succeeded.
