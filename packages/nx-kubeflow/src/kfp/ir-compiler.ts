@@ -16,6 +16,7 @@ import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
 import { applyCompletionTrigger } from './ir-completion-trigger';
+import { importerExecutor, restoreImporterInputNames, withImporters } from './importer';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -96,7 +97,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     }
     const executorLabel = makeNameUnique(executorLabelFor(task.name), new Set(Object.keys(built.executors)));
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
-    built.executors[executorLabel] = executorSpec(component, task, runtime, report);
+    built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
     tasksOfDag[key] = taskSpec(task, component, componentName, {
       pipeline,
@@ -106,6 +107,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
     });
     applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
+    if (task.importer) restoreImporterInputNames(built.components[componentName] as Record<string, unknown>, tasksOfDag[key] as Record<string, unknown>);
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
@@ -148,7 +150,9 @@ function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>,
   return root;
 }
 
-export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+export function compilePipeline(given: CompilePipelineOptions): CompiledPipeline {
+  // importer tasks compile as tasks of the component kfp builds for them
+  const options = { ...given, ...withImporters(given.pipeline, given.components, (component) => component) };
   const problems: IrProblem[] = [];
   const built = buildTasks(options, problems);
   const root = rootIr(options, built.tasks, problems);

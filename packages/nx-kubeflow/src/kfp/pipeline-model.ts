@@ -209,6 +209,20 @@ export interface PipelineTask {
   timeout_seconds?: number;
   /** kfp's .ignore_upstream_failure(): the task runs once its upstream tasks have ended, succeeded or not (triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED). */
   ignore_upstream_failure?: boolean;
+  /** dsl.importer instead of a component (component is then ''): its one output is `artifact` (src/kfp/importer.ts). */
+  importer?: ImporterSpec;
+}
+
+/**
+ * dsl.importer(artifact_uri, artifact_class, reimport, metadata). `metadata`
+ * is a JSON mapping as written, where a mapping {parameter: p} at any depth
+ * is that pipeline parameter (kfp's pipeline channel in metadata).
+ */
+export interface ImporterSpec {
+  artifact_uri: { kind: 'parameter'; parameter: string } | { kind: 'literal'; value: string };
+  type: ArtifactTypeName;
+  reimport?: boolean;
+  metadata?: Record<string, unknown>;
 }
 
 /** A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return value). */

@@ -52,6 +52,16 @@ function task(name: string, raw: Dict): PipelineTask {
   for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations', 'ignore_upstream_failure'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
   }
+  if (raw.importer !== undefined) {
+    const uri = raw.importer.artifact_uri;
+    t.importer = {
+      artifact_uri: typeof uri === 'string' ? { kind: 'literal', value: uri } : { kind: 'parameter', parameter: uri.parameter },
+      type: raw.importer.type,
+      ...(raw.importer.reimport !== undefined ? { reimport: raw.importer.reimport } : {}),
+      ...(raw.importer.metadata !== undefined ? { metadata: raw.importer.metadata } : {}),
+    };
+    t.component = '';
+  }
   if (raw.timeout !== undefined) {
     const timeout = taskTimeout(raw.timeout);
     if ('problem' in timeout) throw new Error(`task ${name}: timeout ${timeout.problem}`);
