@@ -93,7 +93,41 @@ def pipeline_signature(pipeline):
     return params, parts
 
 
+def metadata_source(value, params):
+    """Importer metadata as a Python literal; {parameter: p} is the pipeline parameter p."""
+    if isinstance(value, dict) and list(value) == ['parameter'] and isinstance(value['parameter'], str):
+        return params[value['parameter']]
+    if isinstance(value, dict):
+        return '{' + ', '.join(f'{k!r}: {metadata_source(v, params)}' for k, v in value.items()) + '}'
+    if isinstance(value, list):
+        return '[' + ', '.join(metadata_source(v, params) for v in value) + ']'
+    return repr(value)
+
+
+def importer_source(task, params):
+    spec = task['importer']
+    uri = spec['artifact_uri']
+    uri_source = params[uri['parameter']] if uri['kind'] == 'parameter' else repr(uri['value'])
+    kwargs = [f"artifact_uri={uri_source}", f"artifact_class=dsl.{spec['type']}"]
+    if 'reimport' in spec:
+        kwargs.append(f"reimport={spec['reimport']!r}")
+    if 'metadata' in spec:
+        kwargs.append(f"metadata={metadata_source(spec['metadata'], params)}")
+    return f"    {py_ident(task['name'])} = _importer({task['name']!r}, {', '.join(kwargs)})"
+
+
 def task_source(task, components, params, job):
+    if task.get('importer'):
+        # dsl.importer: a task of its own kind, with the options kfp gives every task
+        var = py_ident(task['name'])
+        lines = [importer_source(task, params)]
+        if task.get('display_name'):
+            lines.append(f"    {var}.set_display_name({task['display_name']!r})")
+        for upstream in task.get('after', []):
+            lines.append(f"    {var}.after({py_ident(upstream)})")
+        if task.get('caching') is False:
+            lines.append(f"    {var}.set_caching_options(False)")
+        return lines
     project = task['component']
     var = py_ident(task['name'])
     args = ', '.join(
@@ -139,6 +173,8 @@ def task_source(task, components, params, job):
         lines.append(f"    _kubernetes.add_toleration({var}, {kwargs})")
     if task.get('timeout_seconds') is not None:
         lines.append(f"    _kubernetes.set_timeout({var}, {task['timeout_seconds']!r})")
+    if task.get('ignore_upstream_failure'):
+        lines.append(f"    {var}.ignore_upstream_failure()")
     return lines
 
 
@@ -147,6 +183,7 @@ def topological(tasks):
     any order. Stable: tasks keep their file order where dependencies allow."""
     def upstream(task):
         deps = set(task.get('after', []))
+        # an importer's uri and metadata come from parameters only
         deps.update(a['task'] for a in task['arguments'].values() if a['kind'] == 'task-output')
         return deps
     done, ordered, pending = set(), [], list(tasks)
@@ -156,6 +193,13 @@ def topological(tasks):
         ordered.append(ready)
         done.add(ready['name'])
     return ordered
+
+
+def output_type_source(pipeline, output):
+    task = next(t for t in pipeline['tasks'] if t['name'] == output['task'])
+    if task.get('importer'):
+        return f"dsl.{task['importer']['type']}"
+    return f"_output_type({task['component']!r}, {sanitize_input_name(output['output'])!r})"
 
 
 def task_project(pipeline, task_name):
@@ -189,7 +233,7 @@ def condition_source(condition, pipeline, params):
 
 
 def body_source(nodes, pipeline, job, params, indent):
-    """Tasks and dsl.If/Elif/Else blocks in file order (fixtures list them in dependency order)."""
+    """Tasks, dsl.If/Elif/Else blocks and dsl.ExitHandlers in file order (fixtures list them in dependency order)."""
     lines = []
     by_name = {t['name']: t for t in pipeline['tasks']}
     for node in nodes:
@@ -201,6 +245,13 @@ def body_source(nodes, pipeline, job, params, indent):
             parallelism = f", parallelism={loop['parallelism']!r}" if loop.get('parallelism') is not None else ''
             lines.append(indent + f"with dsl.ParallelFor({loop_items_source(loop['items'], params)}{parallelism}) as {loop_ident(loop['as'])}:")
             lines += body_source(loop['body'], pipeline, job, params, indent + '    ')
+            continue
+        if node['kind'] == 'exit-handler':
+            # the exit task is made first, outside the handler, as a DSL author writes it
+            exit_task = by_name[node['block']['exitTask']]
+            lines += [indent + line[4:] for line in task_source(exit_task, job['components'], params, job)]
+            lines.append(indent + f"with dsl.ExitHandler({py_ident(exit_task['name'])}):")
+            lines += body_source(node['block']['body'], pipeline, job, params, indent + '    ')
             continue
         for index, branch in enumerate(node['block']['branches']):
             if index == 0:
@@ -296,8 +347,25 @@ def generate_source(job):
         "    return next((c for c in classes(dsl.Artifact) if getattr(c, 'schema_title', None) == title), dsl.Artifact)",
         '',
         '',
+        'def _importer(task_name, **kwargs):',
+        '    # dsl.importer names its task "importer"; the pipeline.yaml names it, so the',
+        '    # component it builds is renamed (kfp derives the task, comp- and exec- names from it)',
+        '    import types',
+        '    from kfp.dsl import importer_node',
+        '    saved = importer_node.importer_component',
+        '    class _Named(saved.ImporterComponent):',
+        '        def __init__(self, component_spec):',
+        '            component_spec.name = task_name',
+        '            super().__init__(component_spec=component_spec)',
+        '    importer_node.importer_component = types.SimpleNamespace(ImporterComponent=_Named)',
+        '    try:',
+        '        return dsl.importer(**kwargs)',
+        '    finally:',
+        '        importer_node.importer_component = saved',
+        '',
+        '',
         '_Outputs = NamedTuple(' + repr('Outputs') + ', [' + ', '.join(
-            f"({o['name']!r}, _output_type({task_project(pipeline, o['task'])!r}, {sanitize_input_name(o['output'])!r}))"
+            f"({o['name']!r}, {output_type_source(pipeline, o)})"
             for o in (pipeline.get('outputs') or [])) + '])',
         '',
         '',

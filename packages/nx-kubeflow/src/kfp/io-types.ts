@@ -7,7 +7,7 @@
  */
 import { parameterTypeOf, ParameterType } from './parameter-types';
 
-export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
+export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT' | 'TASK_FINAL_STATUS';
 
 export const IR_PARAMETER_TYPE: Record<ParameterType, IrParameterType> = {
   String: 'STRING',
@@ -26,7 +26,22 @@ export const COMMENT_TYPE: Record<IrParameterType, string> = {
   BOOLEAN: 'bool',
   LIST: 'list',
   STRUCT: 'dict',
+  TASK_FINAL_STATUS: 'PipelineTaskFinalStatus',
 };
+
+/**
+ * The type kfp gives an input that KFP fills with the final status of the
+ * tasks an exit task (or an ignore_upstream_failure task) waited for
+ * (type_utils.is_task_final_status_type): exactly this name, in
+ * component.yaml as in Python. kfp's loader makes such an input optional;
+ * the IR types it TASK_FINAL_STATUS, and the value is a dict (state, error,
+ * pipelineJobResourceName, pipelineTaskName).
+ */
+export const TASK_FINAL_STATUS_TYPE = 'PipelineTaskFinalStatus';
+
+export function isTaskFinalStatusType(typeName: string | undefined): boolean {
+  return typeName !== undefined && canonicalTypeName(typeName) === TASK_FINAL_STATUS_TYPE;
+}
 
 /** ARTIFACT_CLASSES_MAPPING, keyed by lower-cased type name. */
 const ARTIFACT_SCHEMA_TITLES: Record<string, string> = {
@@ -59,6 +74,7 @@ export function canonicalTypeName(typeName: string): string {
 
 export function ioTypeOf(typeName: string | undefined): IoType {
   const canonical = typeName === undefined ? undefined : canonicalTypeName(typeName);
+  if (canonical === TASK_FINAL_STATUS_TYPE) return { kind: 'parameter', parameterType: 'JsonObject', irType: 'TASK_FINAL_STATUS' };
   const parameterType = canonical === undefined ? undefined : parameterTypeOf(canonical);
   if (parameterType) return { kind: 'parameter', parameterType, irType: IR_PARAMETER_TYPE[parameterType] };
   if (canonical !== undefined && GOOGLE_TYPE.test(canonical)) {

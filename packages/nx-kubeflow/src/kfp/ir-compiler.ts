@@ -16,6 +16,8 @@ import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
 import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
 import { groupOutputs } from './ir-loops';
+import { applyCompletionTrigger } from './ir-completion-trigger';
+import { importerExecutor, restoreImporterInputNames, withImporters } from './importer';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -67,14 +69,15 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   const runtime: RuntimeSettings = { env: options.settingsEnv ?? 'development', toml: options.pipelineSettingsToml ?? '', pipelineName: pipeline.name };
   const built: Built = { components: namedRecord(), executors: namedRecord(), tasks: namedRecord(), platformExecutors: namedRecord() };
   // condition blocks: each group a sub-DAG component (comp-condition-N) holding its tasks
-  const grouped = pipeline.body?.some((node) => node.kind === 'condition' || node.kind === 'loop') === true;
+  const grouped = pipeline.body?.some((node) => node.kind !== 'task') === true;
   const layout = grouped ? groupLayout({ pipeline, components: options.components, report: (field, message) => problems.push({ file: pipeline.file, field, message }) }) : undefined;
   const dagTasks = new Map<string, Record<string, unknown>>([[ROOT, built.tasks]]);
+  const exitGroupOf = new Map((layout?.groups ?? []).flatMap((group) => (group.exitTask ? [[group.exitTask, group.name] as const] : [])));
   for (const group of layout?.groups ?? []) dagTasks.set(group.name, namedRecord());
   for (const task of pipeline.tasks) {
     const report = (field: string, message: string) => problems.push({ file: pipeline.file, task: task.name, field, message });
     if (layout && dagTasks.has(k8sName(task.name)) && k8sName(task.name) !== ROOT) {
-      report('name', `is the name kfp gives a condition group of this pipeline (${k8sName(task.name)}); rename the task`);
+      report('name', `is the name kfp gives a group of this pipeline (${k8sName(task.name)}); rename the task`);
       continue;
     }
     const parent = layout?.parentOf.get(k8sName(task.name)) ?? ROOT;
@@ -95,7 +98,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     }
     const executorLabel = makeNameUnique(executorLabelFor(task.name), new Set(Object.keys(built.executors)));
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
-    built.executors[executorLabel] = executorSpec(component, task, runtime, report);
+    built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
     tasksOfDag[key] = taskSpec(task, component, componentName, {
       pipeline,
@@ -105,6 +108,8 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
       ...(layout ? { itemReads: layout.loops.itemReads.get(key), collected: layout.loops.collected.get(key) } : {}),
     });
+    applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
+    if (task.importer) restoreImporterInputNames(built.components[componentName] as Record<string, unknown>, tasksOfDag[key] as Record<string, unknown>);
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
@@ -153,7 +158,9 @@ function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>,
   return root;
 }
 
-export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+export function compilePipeline(given: CompilePipelineOptions): CompiledPipeline {
+  // importer tasks compile as tasks of the component kfp builds for them
+  const options = { ...given, ...withImporters(given.pipeline, given.components, (component) => component) };
   const problems: IrProblem[] = [];
   const built = buildTasks(options, problems);
   const root = rootIr(options, built.tasks, problems);

@@ -20,9 +20,11 @@ import { layoutLoops, loopChannels, loopTaskSpec, type IrLoop, type LoopLayout }
 export const ROOT = '';
 
 export interface IrGroup {
-  /** condition-N or condition-branches-N. */
+  /** condition-N, condition-branches-N or exit-handler-N. */
   name: string;
   parent: string;
+  /** An exit handler's exit task (k8s name): it depends on the group and runs however the group ends. */
+  exitTask?: string;
   /** dsl.If/Elif/Else conditions, joined with && (Elif and Else carry the earlier ones negated). */
   conditions?: { condition: Condition; negate: boolean }[];
   /** A for-loop-N group (dsl.ParallelFor): its item and items channels. */
@@ -56,6 +58,7 @@ export interface GroupLayout {
 
 interface Numbered {
   name: string;
+  exitTask?: string;
   conditions?: IrGroup['conditions'];
   /** A loop and the id kfp drew for its static list (before the group's own). */
   loop?: { block: import('./pipeline-model').LoopBlock; argumentId?: number };
@@ -73,6 +76,11 @@ function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
         const argumentId = node.loop.items.kind === 'static' ? ++counter : undefined;
         const id = ++counter;
         return [{ name: `for-loop-${id}`, loop: { block: node.loop, argumentId }, children: walk(node.loop.body) }];
+      }
+      // dsl.ExitHandler: its exit task sits beside the group, in the parent DAG
+      if (node.kind === 'exit-handler') {
+        const exitTask = k8sName(node.block.exitTask);
+        return [exitTask, { name: `exit-handler-${++counter}`, exitTask, children: walk(node.block.body) }];
       }
       const [first, ...rest] = node.block.branches;
       const firstCondition = first.condition!;
@@ -124,6 +132,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
         parent,
         ...(node.conditions ? { conditions: node.conditions } : {}),
         ...(node.loop ? { loop: loopChannels(node.loop.block, node.loop.argumentId, ctx) } : {}),
+        ...(node.exitTask ? { exitTask: node.exitTask } : {}),
       });
       parentOf.set(node.name, parent);
       ancestors.set(node.name, [...chain, node.name]);
@@ -172,6 +181,8 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     if (group.loop.items) inputs.get(group.name)!.set(group.loop.items.inputName, group.loop.items);
     inputs.get(group.name)!.set(group.loop.item.inputName, group.loop.item);
   }
+  // kfp's build_task_spec_for_exit_task: the exit task depends on its exit handler group alone
+  for (const group of groups) if (group.exitTask) dependencies.set(group.exitTask, new Set([group.name]));
   return {
     groups,
     parentOf,

@@ -26,10 +26,10 @@ export function definitions(artifacts: Record<string, unknown>, parameters: Reco
 
 function inputDefinition(input: ComponentInputSpec): { io: IoType; body: Record<string, unknown> } {
   const io = ioTypeOf(input.type);
-  // kfp: optional when marked so or when a default is written
-  const optional = input.optional === true || input.default !== undefined;
+  // kfp: optional when marked so or when a default is written; a PipelineTaskFinalStatus input always (KFP fills it)
+  const optional = input.optional === true || input.default !== undefined || (io.kind === 'parameter' && io.irType === 'TASK_FINAL_STATUS');
   const body: Record<string, unknown> = io.kind === 'parameter' ? { parameterType: io.irType } : { artifactType: artifactType(io) };
-  if (io.kind === 'parameter' && input.default !== undefined) body.defaultValue = protobufValue(deserializeDefault(input));
+  if (io.kind === 'parameter' && io.irType !== 'TASK_FINAL_STATUS' && input.default !== undefined) body.defaultValue = protobufValue(deserializeDefault(input));
   if (optional) body.isOptional = true;
   return { io, body };
 }

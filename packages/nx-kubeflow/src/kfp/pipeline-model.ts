@@ -197,8 +197,25 @@ export interface LoopBlock {
   yamlPath?: readonly (string | number)[];
 }
 
-/** A pipeline's body as written: tasks, condition blocks and loops, nested, in file order. */
-export type PipelineNode = { kind: 'task'; task: string } | { kind: 'condition'; block: ConditionBlock } | { kind: 'loop'; loop: LoopBlock };
+/**
+ * dsl.ExitHandler: `exitTask` (a task of `tasks`, compiled at the root DAG)
+ * runs once the body has ended, whether it succeeded or failed. `name` is the
+ * pipeline.yaml key of the block, a label for messages; the IR names the
+ * group exit-handler-N as kfp does.
+ */
+export interface ExitHandlerBlock {
+  name: string;
+  exitTask: string;
+  body: PipelineNode[];
+  yamlPath?: readonly (string | number)[];
+}
+
+/** A pipeline's body as written: tasks, condition blocks, loops and exit handlers, nested, in file order. */
+export type PipelineNode =
+  | { kind: 'task'; task: string }
+  | { kind: 'condition'; block: ConditionBlock }
+  | { kind: 'loop'; loop: LoopBlock }
+  | { kind: 'exit-handler'; block: ExitHandlerBlock };
 
 export interface PipelineTask {
   name: string;
@@ -216,6 +233,22 @@ export interface PipelineTask {
   tolerations?: Toleration[];
   /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
   timeout_seconds?: number;
+  /** kfp's .ignore_upstream_failure(): the task runs once its upstream tasks have ended, succeeded or not (triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED). */
+  ignore_upstream_failure?: boolean;
+  /** dsl.importer instead of a component (component is then ''): its one output is `artifact` (src/kfp/importer.ts). */
+  importer?: ImporterSpec;
+}
+
+/**
+ * dsl.importer(artifact_uri, artifact_class, reimport, metadata). `metadata`
+ * is a JSON mapping as written, where a mapping {parameter: p} at any depth
+ * is that pipeline parameter (kfp's pipeline channel in metadata).
+ */
+export interface ImporterSpec {
+  artifact_uri: { kind: 'parameter'; parameter: string } | { kind: 'literal'; value: string };
+  type: ArtifactTypeName;
+  reimport?: boolean;
+  metadata?: Record<string, unknown>;
 }
 
 /** A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return value). */

@@ -130,7 +130,7 @@ describe('readIr: condition groups', () => {
         spec.root.dag.tasks.inner = spec.root.dag.tasks['condition-8'];
         delete spec.root.dag.tasks['condition-8'];
       }),
-    ).toThrow('task "inner" runs a nested DAG (comp-condition-8) that is not a condition group (a nested pipeline or an exit handler), which the local runner does not run');
+    ).toThrow('task "inner" runs a nested DAG (comp-condition-8) that is not a condition group or an exit handler (a nested pipeline), which the local runner does not run');
     expect(edited((spec) => (spec.root.dag.tasks.evaluate.dependentTasks = ['condition-9']))).toThrow(
       'task "evaluate" depends on "condition-9", a group (its outputs are dsl.OneOf or a nested pipeline\'s), which the local runner does not run',
     );

@@ -7,8 +7,14 @@
  * however deep, is one schedulable task whose inputs are traced through the
  * groups' pipelinechannel-- inputs back to root parameters, constants and the
  * tasks that produce them, and each group is a gate its tasks wait for.
+ * Exit handlers (exit-handler-N) are gates too, without a condition; their
+ * exit task, and a task with ignore_upstream_failure (both
+ * triggerPolicy.strategy ALL_UPSTREAM_TASKS_COMPLETED), wait for their
+ * upstream tasks to end, however they end (afterCompletionOf), the exit task
+ * for every task inside its handler, and taskFinalStatus inputs name whose
+ * final status they get.
  * Only what kfp compiles from this plugin's pipelines (container executors,
- * condition groups) is accepted; anything else fails here, before a single
+ * condition groups, exit handlers) is accepted; anything else fails here, before a single
  * process starts, with a message naming the task and the construct.
  */
 import { readFileSync } from 'node:fs';
@@ -75,6 +81,15 @@ export interface IrTask {
   group?: string;
   /** Its group first (when it has one), then dependentTasks and every producer of an input, each once. */
   dependsOn: string[];
+  /**
+   * triggerPolicy.strategy ALL_UPSTREAM_TASKS_COMPLETED (an exit task, or
+   * ignore_upstream_failure): the tasks and groups of dependsOn it waits for
+   * only to end, succeeded or not (its own group still has to open). For an
+   * exit task: its exit handler, every task and group inside it.
+   */
+  afterCompletionOf?: string[];
+  /** PipelineTaskFinalStatus inputs (taskFinalStatus): input -> the task or exit handler group whose final status it gets. */
+  finalStatusInputs?: Record<string, string>;
   parameterInputs: Record<string, ParameterSource>;
   artifactInputs: Record<string, ArtifactSource>;
   /** The component's input parameter definitions (defaults apply to inputs the task leaves out). */
@@ -115,6 +130,8 @@ export interface IrPipelineOutput {
 export interface IrConditionGroup {
   /** Its task name in the parent DAG. */
   name: string;
+  /** An exit handler (exit-handler-N): a gate without a condition, whose end its exit task waits for. */
+  kind?: 'exit-handler';
   /** The group it sits in; absent at the root DAG. */
   parent?: string;
   /** triggerPolicy.condition as the IR has it; absent for a group without one (condition-branches-N). */
@@ -211,6 +228,7 @@ export function readIr(documents: IrDocuments): IrPipeline {
     },
   };
   readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set() });
+  waitForWholeGroups(tasks, groups);
   const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
@@ -243,6 +261,22 @@ interface ReadContext {
 }
 
 const GROUP_NAME = /^condition-(?:branches-)?\d+$/;
+const EXIT_HANDLER_NAME = /^exit-handler-\d+$/;
+const ALL_UPSTREAM_TASKS_COMPLETED = 'ALL_UPSTREAM_TASKS_COMPLETED';
+
+/** A task that waits for a group (an exit task for its handler) waits for the end of everything inside it. */
+function waitForWholeGroups(tasks: IrTask[], groups: IrConditionGroup[]): void {
+  const inside = (group: string): string[] => {
+    const inner = groups.filter((candidate) => candidate.parent === group);
+    return [...(groups.find((candidate) => candidate.name === group)?.tasks ?? []), ...inner.flatMap((candidate) => [candidate.name, ...inside(candidate.name)])];
+  };
+  for (const task of tasks) {
+    if (!task.afterCompletionOf) continue;
+    const whole = [...new Set(task.afterCompletionOf.flatMap((name) => (groups.some((group) => group.name === name) ? [name, ...inside(name)] : [name])))];
+    task.afterCompletionOf = whole;
+    task.dependsOn = [...new Set([...task.dependsOn, ...whole])];
+  }
+}
 
 /** One DAG's tasks (then its groups' tasks, depth first), their wiring traced through the scope. */
 function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
@@ -261,11 +295,20 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const parameters: Record<string, ParameterSource> = {};
     const loopItems: Record<string, { field?: string }> = {};
     const producers: string[] = [];
+    const finalStatus: Record<string, string> = {};
+    const completes = dict(task.triggerPolicy).strategy === ALL_UPSTREAM_TASKS_COMPLETED;
     for (const [input, source] of Object.entries(dict(inputs.parameters))) {
       const s = dict(source);
       const at = `${where} input ${name(input)}`;
       if (scope.loopItemInput !== undefined && s.componentInputParameter === scope.loopItemInput) {
         loopItems[input] = loopItemRead(s.parameterExpressionSelector, at);
+        continue;
+      }
+      if (s.taskFinalStatus !== undefined) {
+        const producer = dict(s.taskFinalStatus).producerTask;
+        if (typeof producer !== 'string' || !isGroup.has(producer)) throw new IrReadError(`${at}: taskFinalStatus names ${JSON.stringify(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
+        if (!completes) throw new IrReadError(`${at} takes a final status (taskFinalStatus) but the task has no triggerPolicy.strategy ${ALL_UPSTREAM_TASKS_COMPLETED}, so it would never see a failure`);
+        finalStatus[input] = producer;
         continue;
       }
       const resolved = typeof s.componentInputParameter === 'string' ? scope.parameter(s.componentInputParameter, at) : parameterSource(s, at);
@@ -288,9 +331,19 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
       }
       producers.push(artifacts[input].task);
     }
-    const dependentTasks = (Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : []).map((d) => sibling(d, 'depends on'));
+    // an exit task depends on its exit handler group, which it waits for to end
+    const dependentTasks = (Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : []).map((d) =>
+      completes && isGroup.get(d) && EXIT_HANDLER_NAME.test(d) ? d : sibling(d, 'depends on'),
+    );
     const dependsOn = [...new Set([...(scope.group ? [scope.group] : []), ...dependentTasks, ...producers])];
-    return { parameters, artifacts, dependsOn, ...(Object.keys(loopItems).length > 0 ? { loopItems } : {}) };
+    return {
+      parameters,
+      artifacts,
+      dependsOn,
+      ...(Object.keys(loopItems).length > 0 ? { loopItems } : {}),
+      ...(completes ? { afterCompletionOf: [...new Set([...dependentTasks, ...producers])] } : {}),
+      ...(Object.keys(finalStatus).length > 0 ? { finalStatus } : {}),
+    };
   };
   const claim = (taskName: string) => {
     if (ctx.names.has(taskName)) throw new IrReadError(`task ${name(taskName)} appears twice in the IR's DAGs; the local runner needs task names unique across the pipeline, as kfp makes them`);
@@ -318,13 +371,22 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     for (const loop of ['parameterIterator', 'artifactIterator']) {
       if (task[loop] !== undefined) throw new IrReadError(`${where} uses ${loop} (a dsl.ParallelFor loop), which the local runner does not run yet`);
     }
-    if (!GROUP_NAME.test(taskName)) throw new IrReadError(`${where} runs a nested DAG (${componentName}) that is not a condition group (a nested pipeline or an exit handler), which the local runner does not run`);
+    const exitHandler = EXIT_HANDLER_NAME.test(taskName);
+    if (!GROUP_NAME.test(taskName) && !exitHandler) throw new IrReadError(`${where} runs a nested DAG (${componentName}) that is not a condition group or an exit handler (a nested pipeline), which the local runner does not run`);
+    if (exitHandler && task.triggerPolicy !== undefined) throw new IrReadError(`${where} is an exit handler with a triggerPolicy, which kfp does not write and the local runner does not run`);
     claim(taskName);
     const wiring = sources(taskName, task);
     const trigger = task.triggerPolicy === undefined ? {} : dict(task.triggerPolicy);
     const unknown = Object.keys(trigger).filter((key) => key !== 'condition');
     if (unknown.length > 0) throw new IrReadError(`${where} has triggerPolicy.${unknown[0]}, which the local runner does not run (only triggerPolicy.condition)`);
-    const group: IrConditionGroup = { name: taskName, ...(scope.group ? { parent: scope.group } : {}), conditionInputs: {}, dependsOn: wiring.dependsOn, tasks: [] };
+    const group: IrConditionGroup = {
+      name: taskName,
+      ...(exitHandler ? { kind: 'exit-handler' as const } : {}),
+      ...(scope.group ? { parent: scope.group } : {}),
+      conditionInputs: {},
+      dependsOn: wiring.dependsOn,
+      tasks: [],
+    };
     if (trigger.condition !== undefined) {
       group.condition = String(trigger.condition);
       try {
@@ -453,12 +515,21 @@ interface TaskWiring {
   dependsOn: string[];
   /** Inputs reading the enclosing loop's item. */
   loopItems?: Record<string, { field?: string }>;
+  afterCompletionOf?: string[];
+  finalStatus?: Record<string, string>;
 }
 
 function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: string | undefined, components: Dict, executors: Dict, platformExecutors: Dict): IrTask {
   const where = `task ${name(taskName)}`;
-  for (const unsupported of ['triggerPolicy', 'parameterIterator', 'artifactIterator']) {
-    if (task[unsupported] !== undefined) throw new IrReadError(`${where} uses ${unsupported} on a task (kfp puts conditions and loops on groups; exit handlers' triggerPolicy.strategy is not run locally)`);
+  for (const unsupported of ['parameterIterator', 'artifactIterator']) {
+    if (task[unsupported] !== undefined) throw new IrReadError(`${where} uses ${unsupported} on a task (kfp puts loops on groups)`);
+  }
+  if (task.triggerPolicy !== undefined) {
+    const trigger = dict(task.triggerPolicy);
+    const other = Object.keys(trigger).find((key) => key !== 'strategy');
+    if (other !== undefined || trigger.strategy !== ALL_UPSTREAM_TASKS_COMPLETED) {
+      throw new IrReadError(`${where} uses triggerPolicy ${JSON.stringify(trigger)} on a task; the local runner runs only strategy ${ALL_UPSTREAM_TASKS_COMPLETED} there (kfp puts conditions on groups)`);
+    }
   }
   const componentName = String(dict(task.componentRef).name ?? '');
   const component = components[componentName];
@@ -478,6 +549,8 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     executorLabel,
     ...(group ? { group } : {}),
     dependsOn: wiring.dependsOn,
+    ...(wiring.afterCompletionOf ? { afterCompletionOf: wiring.afterCompletionOf } : {}),
+    ...(wiring.finalStatus ? { finalStatusInputs: wiring.finalStatus } : {}),
     parameterInputs: wiring.parameters,
     artifactInputs: wiring.artifacts,
     inputParameterDefinitions: parameterDefinitions(dict(component.inputDefinitions).parameters, `${componentName}.inputDefinitions`),
@@ -520,7 +593,8 @@ function parameterDefinitions(value: unknown, where: string): Record<string, IrP
   for (const [parameter, definition] of Object.entries(dict(value))) {
     const d = dict(definition);
     out[parameter] = {
-      parameterType: parameterType(d.parameterType, `${where} ${name(parameter)}`),
+      // a PipelineTaskFinalStatus input: KFP gives it a struct (state, error, pipelineJobResourceName, pipelineTaskName)
+      parameterType: d.parameterType === 'TASK_FINAL_STATUS' ? 'STRUCT' : parameterType(d.parameterType, `${where} ${name(parameter)}`),
       ...('defaultValue' in d ? { defaultValue: d.defaultValue } : {}),
       isOptional: d.isOptional === true,
     };

@@ -29,6 +29,14 @@
  * own, in <loop>/iteration-<i>/ of the run folder (run-loops.ts); run.json's
  * `loops` lists them, and `tasks` each iteration's tasks.
  *
+ * Exit handlers (exit-handler-N) open like a group without a condition; their
+ * exit task starts once everything inside has ended, succeeded or not, and a
+ * PipelineTaskFinalStatus input gets how the group ended
+ * (exit-handler-status.ts); run.json's `exitHandlers` says it too. A task with
+ * ignore_upstream_failure starts once its upstream tasks have ended; an input
+ * a failed upstream did not produce takes its default. The run's state is
+ * still FAILED when a task failed, whatever the exit task does, as on KFP.
+ *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
@@ -37,6 +45,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
+import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecord } from './exit-handler-status';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
@@ -175,8 +184,18 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       warnings: [],
     })),
   };
-  if (ir.groups.length > 0) {
-    record.conditions = ir.groups.map((group) => ({
+  const conditionGroups = ir.groups.filter((group) => group.kind !== 'exit-handler');
+  const exitHandlerRecords = new Map<string, ExitHandlerRecord>(
+    ir.groups
+      .filter((group) => group.kind === 'exit-handler')
+      .map((group) => {
+        const exitTask = ir.tasks.find((task) => !group.tasks.includes(task.name) && task.afterCompletionOf?.includes(group.name))?.name;
+        return [group.name, { name: group.name, ...(exitTask ? { exitTask } : {}), state: 'PENDING', tasks: group.tasks }];
+      }),
+  );
+  if (exitHandlerRecords.size > 0) record.exitHandlers = [...exitHandlerRecords.values()];
+  if (conditionGroups.length > 0) {
+    record.conditions = conditionGroups.map((group) => ({
       name: group.name,
       ...(group.parent ? { parent: group.parent } : {}),
       ...(group.condition !== undefined ? { condition: group.condition } : {}),
@@ -221,7 +240,27 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
   };
 
+  const pipelineJobName = `${options.pipelineName}-${options.runId}`;
+  /** What a PipelineTaskFinalStatus input gets: how the task, or the exit handler group, ended. */
+  const finalStatusOf = (producer: string): Record<string, unknown> => {
+    const handler = exitHandlerRecords.get(producer);
+    if (!handler) return taskFinalStatus(byName.get(producer)!, pipelineJobName);
+    const outcome = exitHandlerOutcome(handler, record.tasks, record.conditions ?? [], handler.state === 'SKIPPED' ? handler.error : undefined);
+    if (handler.state !== 'SKIPPED') {
+      handler.state = outcome.state;
+      if (outcome.error !== undefined) handler.error = outcome.error;
+      save();
+    }
+    return finalStatus(producer, outcome.state, pipelineJobName, outcome.error);
+  };
+
   const openGroup = (group: IrConditionGroup): TaskOutcome => {
+    const handler = exitHandlerRecords.get(group.name);
+    if (handler) {
+      handler.state = 'RUNNING';
+      save();
+      return 'succeeded';
+    }
     const condition = conditionRecords.get(group.name)!;
     const settle = (state: ConditionRecord['state'], outcome: TaskOutcome, error?: string) => {
       condition.state = state;
@@ -270,6 +309,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
             emit({ kind: 'warning', task: task.name, message });
           },
           onProcessStart: options.onProcessStart,
+          finalStatusOf,
         });
   const parallel = options.parallel ?? availableParallelism();
   // with loops, tasks run inside loop nodes too: the run's slots bound every task process, wherever it is scheduled
@@ -336,6 +376,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
+        const handler = exitHandlerRecords.get(name);
+        if (handler) {
+          handler.state = 'SKIPPED';
+          handler.error = message;
+          groupReasons.set(name, message);
+          save();
+          return;
+        }
         const loopRecord = loopRecords.get(name);
         if (loopRecord) {
           loopRecord.state = 'SKIPPED';
@@ -362,6 +410,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     watchdog.close();
   }
 
+  // how each exit handler ended, where no final status input asked already
+  for (const handler of exitHandlerRecords.values()) {
+    if (handler.state === 'SKIPPED' || handler.state === 'PENDING') continue;
+    const outcome = exitHandlerOutcome(handler, record.tasks, record.conditions ?? []);
+    handler.state = outcome.state;
+    if (outcome.error !== undefined) handler.error = outcome.error;
+  }
   const finished = Date.now();
   const failed =
     record.tasks.find((task) => task.state === 'FAILED') ?? record.conditions?.find((condition) => condition.state === 'FAILED') ?? record.loops?.find((loop) => loop.state === 'FAILED');

@@ -7,6 +7,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactLocation } from './placeholder-resolver';
+import type { ExitHandlerRecord } from './exit-handler-status';
 
 export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
 export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -107,6 +108,8 @@ export interface RunRecordData {
   conditions?: ConditionRecord[];
   /** The IR's loop groups and each of their iterations; absent when it has none. */
   loops?: LoopRecord[];
+  /** The IR's exit handler groups (exit-handler-N) and how each ended; absent when it has none. */
+  exitHandlers?: ExitHandlerRecord[];
   /**
    * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
    * ended: each the value or artifact of the task output it names, where that task succeeded.

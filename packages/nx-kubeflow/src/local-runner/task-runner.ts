@@ -51,6 +51,8 @@ export interface TaskRunContext {
   warn: (record: TaskRecord, message: string) => void;
   /** Told each task process's pid (tests check it is gone after an interrupt). */
   onProcessStart?: (task: string, pid: number) => void;
+  /** A PipelineTaskFinalStatus value (exit-handler-status.ts): how a task or an exit handler group ended. */
+  finalStatusOf?: (producer: string) => Record<string, unknown>;
 }
 
 class TaskFailure extends Error {}
@@ -127,6 +129,9 @@ function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
       if (Object.hasOwn(ctx.rootParameters, source.name)) parameters[name] = ctx.rootParameters[source.name];
     } else {
       const upstream = ctx.outputsOf(source.task);
+      // ignore_upstream_failure: an upstream that did not succeed leaves the input to its default (kfp requires one)
+      const mayMiss = task.afterCompletionOf?.includes(source.task) === true && task.inputParameterDefinitions[name]?.defaultValue !== undefined;
+      if ((!upstream || !Object.hasOwn(upstream.parameters, source.output)) && mayMiss) continue;
       if (!upstream || !Object.hasOwn(upstream.parameters, source.output)) {
         throw new TaskFailure(`task "${task.name}": input "${name}" needs output parameter "${source.output}" of task "${source.task}", which it did not produce`);
       }
@@ -136,9 +141,15 @@ function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
   for (const [name, definition] of Object.entries(task.inputParameterDefinitions)) {
     if (!Object.hasOwn(parameters, name) && definition.defaultValue !== undefined) parameters[name] = definition.defaultValue;
   }
+  for (const [name, producer] of Object.entries(task.finalStatusInputs ?? {})) {
+    if (!ctx.finalStatusOf) throw new TaskFailure(`task "${task.name}": input "${name}" takes the final status of "${producer}", which this run cannot give`);
+    parameters[name] = ctx.finalStatusOf(producer);
+  }
   const artifacts: Record<string, ArtifactLocation> = {};
   for (const [name, source] of Object.entries(task.artifactInputs)) {
     const artifact = ctx.outputsOf(source.task)?.artifacts[source.output];
+    // ignore_upstream_failure: kfp has such an input optional; it is left out, as an absent optional input is
+    if (!artifact && task.afterCompletionOf?.includes(source.task)) continue;
     if (!artifact) throw new TaskFailure(`task "${task.name}": input artifact "${name}" needs output "${source.output}" of task "${source.task}", which it did not produce`);
     artifacts[name] = artifact;
   }

@@ -2,13 +2,17 @@
  * Runs tasks of a DAG in dependency order, independent ones side by side up
  * to a limit. A task starts when everything it depends on succeeded; when
  * anything it depends on did not, it is skipped, and so is everything after
- * it, while unrelated branches go on. Once the signal aborts, nothing new
- * starts: every task still waiting is skipped.
+ * it, while unrelated branches go on. A task may instead wait for some of
+ * its dependencies only to end (afterCompletionOf: an exit task, or
+ * ignore_upstream_failure): it starts once they have ended, however. Once the
+ * signal aborts, nothing new starts: every task still waiting is skipped.
  */
 
 export interface SchedulableTask {
   name: string;
   dependsOn: string[];
+  /** Those of dependsOn it waits for only to end, succeeded or not. */
+  afterCompletionOf?: string[];
 }
 
 /** 'skipped': the node decided not to go on (a condition group whose condition is false); its dependents are skipped. */
@@ -67,14 +71,15 @@ export async function scheduleTasks(options: ScheduleOptions): Promise<void> {
               options.skip(task.name, { interrupted: true });
               continue;
             }
-            const blocker = task.dependsOn.find((dep) => !['waiting', 'running', 'succeeded'].includes(state.get(dep) as string));
+            const completion = new Set(task.afterCompletionOf ?? []);
+            const blocker = task.dependsOn.find((dep) => !completion.has(dep) && !['waiting', 'running', 'succeeded'].includes(state.get(dep) as string));
             if (blocker) {
               state.set(task.name, 'skipped');
               options.skip(task.name, { upstream: blocker });
               changed = true;
               continue;
             }
-            const ready = task.dependsOn.every((dep) => state.get(dep) === 'succeeded');
+            const ready = task.dependsOn.every((dep) => (completion.has(dep) ? !['waiting', 'running'].includes(state.get(dep) as string) : state.get(dep) === 'succeeded'));
             if (ready && running < parallel) start(task.name);
           }
         }

@@ -29,6 +29,10 @@ function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: {
       else if (node.kind === 'loop') {
         loops.push({ loop: node.loop, scopes });
         walk(node.loop.body, [...scopes, { kind: 'loop', id: `loop:${node.loop.name}`, loop: node.loop }]);
+      } else if (node.kind === 'exit-handler') {
+        // the exit task sits beside its handler; the handler's body is a DAG of its own (exit-handler-N)
+        tasks.set(node.block.exitTask, scopes);
+        walk(node.block.body, [...scopes, { kind: 'branch', id: `${node.block.name}#exit`, label: `exit handler ${node.block.name}` }]);
       } else {
         node.block.branches.forEach((branch, index) =>
           walk(branch.body, [...scopes, { kind: 'branch', id: `${node.block.name}#${index}`, label: node.block.name + (node.block.branches.length > 1 ? ` (branch ${index + 1})` : '') }]),

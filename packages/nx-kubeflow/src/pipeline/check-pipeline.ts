@@ -12,6 +12,8 @@ import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterVal
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
 import { checkLoops, leavesLoopFirst } from './check-loops';
+import { isTaskFinalStatusType } from '../kfp/io-types';
+import { checkExitHandlers } from './check-exit-handlers';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -51,6 +53,12 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
         walk(node.loop.body, chain);
         continue;
       }
+      // an exit handler is no branch: its own rules are in check-exit-handlers.ts
+      if (node.kind === 'exit-handler') {
+        chains.set(node.block.exitTask, chain);
+        walk(node.block.body, chain);
+        continue;
+      }
       blocks.push({ block: node.block, chain });
       node.block.branches.forEach((branch, index) => walk(branch.body, [...chain, `${node.block.name}#${index}`]));
     }
@@ -82,6 +90,7 @@ class PipelineChecker {
     this.checkScopes();
     this.checkPipelineOutputs();
     this.problems.push(...checkLoops({ definition: this.options.definition, source: this.options.source, components: this.options.components }));
+    this.problems.push(...checkExitHandlers(this.options));
     return this.problems;
   }
 
@@ -261,12 +270,14 @@ class PipelineChecker {
         this.checkReferenceExists(task, inputName, argument);
         continue;
       }
+      // KFP fills a PipelineTaskFinalStatus input; an argument to it is check-exit-handlers.ts' to report
+      if (isTaskFinalStatusType(input.type)) continue;
       const expected = ioTypeOf(input.type);
       this.checkArgument(task, inputName, argument, expected);
     }
     if (!spec) return;
     for (const input of spec.inputs) {
-      if (hasName(task.arguments, input.name) || input.default !== undefined || input.optional) continue;
+      if (hasName(task.arguments, input.name) || input.default !== undefined || input.optional || isTaskFinalStatusType(input.type)) continue;
       const type = describeIoType(ioTypeOf(input.type));
       this.report(
         task,

@@ -29,6 +29,11 @@ export function componentNamesIn(pipelineYaml: string): string[] {
     for (const entry of Object.values(entries)) {
       if (!isMapping(entry)) continue;
       if (typeof entry.component === 'string' && entry.component !== '') names.add(entry.component);
+      // an exit handler: its exit task ({<name>: {component}}) and its tasks
+      if (entry.component === undefined && entry.exit_task !== undefined) {
+        for (const part of [entry.exit_task, entry.tasks]) if (isMapping(part)) walk(part);
+        continue;
+      }
       if (entry.component !== undefined || entry.if === undefined) continue;
       const branches = [entry.then, ...(Array.isArray(entry.elif) ? entry.elif.map((elif) => (isMapping(elif) ? elif.then : undefined)) : []), entry.else];
       for (const branch of branches) if (isMapping(branch)) walk(branch);

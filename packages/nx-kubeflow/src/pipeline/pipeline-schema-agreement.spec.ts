@@ -59,7 +59,7 @@ function examplePipelines(): string[] {
 
 /** The pipeline.yaml texts written out in the specs of the reader, checker, compile and kfp acceptance (those without interpolation). */
 function specExamples(): { label: string; text: string }[] {
-  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'compile-pipeline-project.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
+  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'read-exit-handlers.spec.ts', 'check-exit-handlers.spec.ts', 'compile-pipeline-project.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
   return specs.flatMap((spec) => {
     const source = readFileSync(join(__dirname, spec), 'utf8');
     return [...source.matchAll(/`(name: [^`]*)`/g)]
@@ -266,6 +266,36 @@ const CORPUS: Corpus[] = [
       "{if: {left: {parameter: rate}, operator: '==', right: 1}, then: {c: {component: c}}, component: c}",
       "{if: x, then: {c: {component: c}}}",
     ],
+  },
+  { path: [...TASK, 'ignore_upstream_failure'], good: ['true', 'false'], bad: ['null', "'yes'", '1', '[true]'] },
+  {
+    path: ['tasks', 'watch'],
+    good: [
+      '{exit_task: {notify: {component: c, arguments: {m: {parameter: rate}}}}, tasks: {c: {component: c}}}',
+      "{exit_task: {notify: {component: c}}, tasks: {c: {component: c}, g: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {d: {component: c}}}}}",
+      '{tasks: {c: {component: c}}, exit_task: {notify: {component: c, ignore_upstream_failure: true}}}',
+    ],
+    bad: [
+      '{exit_task: {notify: {component: c}}}',
+      '{exit_task: {notify: {component: c}}, tasks: {}}',
+      '{exit_task: {notify: {component: c}}, tasks: null}',
+      '{exit_task: {}, tasks: {c: {component: c}}}',
+      '{exit_task: null, tasks: {c: {component: c}}}',
+      '{exit_task: {n1: {component: c}, n2: {component: c}}, tasks: {c: {component: c}}}',
+      '{exit_task: {notify: {component: c}}, tasks: {c: {component: c}}, typo: 1}',
+      '{exit_task: {notify: {component: c}}, tasks: {c: {component: c}}, component: c}',
+      '{exit_task: {Notify: {component: c}}, tasks: {c: {component: c}}}',
+      '{exit_task: {notify: null}, tasks: {c: {component: c}}}',
+      '{exit_task: {notify: {component: c, typo: 1}}, tasks: {c: {component: c}}}',
+      "{exit_task: {notify: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {d: {component: c}}}}, tasks: {c: {component: c}}}",
+      '{exit_task: {notify: {component: c}}, tasks: {inner: {exit_task: {n2: {component: c}}, tasks: {d: {component: c}}}}}',
+      '{exit_task: {notify: {component: c}}, tasks: [c]}',
+    ],
+  },
+  {
+    path: ['tasks', 'gate'],
+    good: [],
+    bad: ["{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {inner: {exit_task: {n2: {component: c}}, tasks: {d: {component: c}}}}}"],
   },
   {
     // loops; an item is only valid inside its loop (the reader's scope rule, which JSON Schema cannot say), so item forms sit in loops here

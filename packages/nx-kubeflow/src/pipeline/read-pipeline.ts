@@ -16,6 +16,7 @@ import {
   type ConditionBranch,
   type ConditionOperand,
   type ConditionOperator,
+  type ExitHandlerBlock,
   type PipelineNode,
   type ArtifactTypeName,
   type ParameterTypeName,
@@ -59,9 +60,11 @@ export const TASK_KEYS = [
   'secrets',
   'tolerations',
   'timeout',
+  'ignore_upstream_failure',
 ] as const;
 export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
 export const ELIF_KEYS = ['if', 'then'] as const;
+export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks'] as const;
 export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
@@ -97,7 +100,7 @@ export function readPipeline(text: string, file: string): ReadPipelineResult {
 
 class PipelineReader {
   /** Every task and condition name seen so far (they share one namespace, nested or not), and where each is written. */
-  private readonly names = new Map<string, 'task' | 'condition' | 'loop'>();
+  private readonly names = new Map<string, 'task' | 'condition' | 'loop' | 'exit handler'>();
   /** The item names (as:) of the loops being read, outermost first. */
   private readonly loopItems: string[] = [];
   private readonly taskPaths = new Map<string, YamlPath>();
@@ -132,7 +135,7 @@ class PipelineReader {
       ...(description !== undefined ? { description } : {}),
       parameters,
       tasks,
-      ...(body.some((node) => node.kind === 'condition' || node.kind === 'loop') ? { body } : {}),
+      ...(body.some((node) => node.kind !== 'task') ? { body } : {}),
       ...(outputs.length > 0 ? { outputs } : {}),
     };
   }
@@ -251,6 +254,13 @@ class PipelineReader {
         if (loop) body.push({ kind: 'loop', loop });
         continue;
       }
+      if (isDict(spec) && 'exit_task' in spec && !('component' in spec)) {
+        this.names.set(name, 'exit handler');
+        this.taskPaths.set(name, entryPath);
+        const block = this.readExitHandler(name, spec, entryPath, tasks, path.length === 1);
+        if (block) body.push({ kind: 'exit-handler', block });
+        continue;
+      }
       if (isDict(spec) && 'if' in spec && !('component' in spec)) {
         this.names.set(name, 'condition');
         this.taskPaths.set(name, entryPath);
@@ -295,6 +305,51 @@ class PipelineReader {
     }
     if (!items || as === undefined || !body || (raw.parallelism !== undefined && raw.parallelism !== null && parallelism === undefined)) return undefined;
     return { name, items, as, ...(parallelism !== undefined ? { parallelism } : {}), body, yamlPath: path };
+  }
+
+  // --------------------------------------------------------- exit handlers
+
+  /** {exit_task: {<name>: <task>}, tasks: {...}}: dsl.ExitHandler(exit_task) around the tasks. */
+  private readExitHandler(name: string, raw: Dict, path: YamlPath, tasks: PipelineTask[], topLevel: boolean): ExitHandlerBlock | undefined {
+    const nameProblem = taskNameProblem(name);
+    if (nameProblem) this.report(path, nameProblem.replace('task name', 'exit handler name'), { of: 'key' });
+    this.unknownKeys(raw, path, EXIT_HANDLER_KEYS, 'an exit handler (exit_task, tasks)');
+    // kfp: "ExitHandler can only be used within the outermost scope of a pipeline function definition."
+    if (!topLevel) this.report(path, 'an exit handler must be an entry of the top-level tasks: kfp allows dsl.ExitHandler only in the outermost scope of a pipeline, not inside a condition or another exit handler.', { of: 'key' });
+    const exitPath = [...path, 'exit_task'];
+    let exitTask: string | undefined;
+    const exitRaw = raw.exit_task;
+    if (!isDict(exitRaw) || Object.keys(exitRaw).length !== 1) {
+      this.report(exitPath, 'must be one task, {<name>: {component: ..., arguments: ...}}: the task that runs once the tasks below have ended, succeeded or failed.');
+    } else {
+      const [taskName, spec] = Object.entries(exitRaw)[0];
+      const taskPath = [...exitPath, taskName];
+      const earlier = this.names.get(taskName);
+      if (earlier) {
+        this.report(taskPath, `"${taskName}" is already the name of a ${earlier} (${formatField(this.taskPaths.get(taskName) ?? [])}): task and condition names are unique across the pipeline, nested ones included.`, { of: 'key' });
+      } else if (isDict(spec) && !('component' in spec) && ('if' in spec || 'exit_task' in spec)) {
+        this.report(taskPath, 'an exit task is one task with a component, not a condition or an exit handler.', { of: 'key' });
+      } else {
+        this.names.set(taskName, 'task');
+        this.taskPaths.set(taskName, taskPath);
+        const task = this.readTask(taskName, spec);
+        if (task) {
+          task.yamlPath = taskPath;
+          tasks.push(task);
+          exitTask = taskName;
+        }
+      }
+    }
+    let body: PipelineNode[] | undefined;
+    if (!isDict(raw.tasks) || Object.keys(raw.tasks).length === 0) {
+      // kfp compiles an empty dsl.ExitHandler to a component with no DAG, which no backend runs
+      this.report(raw.tasks === undefined ? path : [...path, 'tasks'], 'needs tasks: a mapping of the tasks (and conditions) the exit task waits for, e.g. tasks: {train: {component: trainer}}.', {
+        field: formatField([...path, 'tasks']),
+      });
+    } else {
+      body = this.readBody(raw.tasks, [...path, 'tasks'], tasks);
+    }
+    return exitTask !== undefined && body ? { name, exitTask, body, yamlPath: path } : undefined;
   }
 
   // ------------------------------------------------------------ conditions
@@ -448,6 +503,10 @@ class PipelineReader {
     if (secrets) task.secrets = secrets;
     const tolerations = this.readTolerations(name, raw.tolerations);
     if (tolerations) task.tolerations = tolerations;
+    if (raw.ignore_upstream_failure !== undefined) {
+      if (typeof raw.ignore_upstream_failure !== 'boolean') this.report([...path, 'ignore_upstream_failure'], 'must be true or false.', { task: name });
+      else if (raw.ignore_upstream_failure) task.ignore_upstream_failure = true;
+    }
     if (raw.timeout !== undefined && raw.timeout !== null) {
       const timeout = taskTimeout(raw.timeout);
       if ('problem' in timeout) this.report([...path, 'timeout'], timeout.problem, { task: name });

@@ -51,8 +51,18 @@ function task(name: string, raw: Dict): PipelineTask {
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
-  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations'] as const) {
+  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations', 'ignore_upstream_failure'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
+  }
+  if (raw.importer !== undefined) {
+    const uri = raw.importer.artifact_uri;
+    t.importer = {
+      artifact_uri: typeof uri === 'string' ? { kind: 'literal', value: uri } : { kind: 'parameter', parameter: uri.parameter },
+      type: raw.importer.type,
+      ...(raw.importer.reimport !== undefined ? { reimport: raw.importer.reimport } : {}),
+      ...(raw.importer.metadata !== undefined ? { metadata: raw.importer.metadata } : {}),
+    };
+    t.component = '';
   }
   if (raw.timeout !== undefined) {
     const timeout = taskTimeout(raw.timeout);
@@ -74,6 +84,11 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
           : { kind: 'task-output', task: each.task, output: each.output };
       return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks) } };
     }
+    if (spec.exit_task !== undefined) {
+      const [exitTask, exitSpec] = Object.entries(spec.exit_task as Dict)[0];
+      tasks.push(task(exitTask, exitSpec));
+      return { kind: 'exit-handler', block: { name, exitTask, body: body(spec.tasks, tasks) } };
+    }
     if (spec.if === undefined) {
       tasks.push(task(name, spec));
       return { kind: 'task', task: name };
@@ -92,7 +107,7 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
 
 function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
-  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined || (spec as Dict).for_each !== undefined)) {
+  if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined || (spec as Dict).for_each !== undefined || (spec as Dict).exit_task !== undefined)) {
     const tasks: PipelineTask[] = [];
     const nodes = body(raw.tasks, tasks);
     const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
