@@ -160,7 +160,11 @@ const CORPUS: Corpus[] = [
     ],
   },
   { path: ['tasks'], good: [], bad: ['null', '{}', '[]', 'x'] },
-  { path: TASK, good: ['{component: c}', '{component: c, arguments: null, after: null, retry: null, resources: null, env: null, secrets: null, tolerations: null, timeout: null}'], bad: ['x', 'null', '{}', '{component: c, typo: 1}', '[c]'] },
+  { path: TASK, good: [
+      '{component: c}',
+      '{component: c, arguments: null, after: null, retry: null, resources: null, env: null, secrets: null, tolerations: null, timeout: null}',
+      '{component: c, config_maps: null, volumes: null, node_selector: null, image_pull_secrets: null, image_pull_policy: null, pod_labels: null, pod_annotations: null, field_path_env: null}',
+    ], bad: ['x', 'null', '{}', '{component: c, typo: 1}', '[c]'] },
   { path: [...TASK, 'component'], good: ['c', 'data-loader'], bad: ["''", '1', 'null', '[c]'] },
   { path: [...TASK, 'display_name'], good: ['Train', "''", 'null'], bad: ['1', '[x]'] },
   { path: [...TASK, 'arguments'], good: ['null', '{}', '{x: 1}', '{x: x}', '{x: true}', '{x: [1, a]}', '{x: {a: 1}}', '{x: {}}', '{x: {parameter: rate}}', '{x: {task: b, output: o}}'], bad: [] },
@@ -273,6 +277,62 @@ const CORPUS: Corpus[] = [
     bad: ['[]', 'x', '{m: null}', '{m: b.o}', '{m: {task: b}}', '{m: {output: o}}', '{m: {task: b, output: o, extra: 1}}', "{m: {task: '', output: o}}", '{m: {task: 1, output: o}}', '{m: {task: b, output: [o]}}'],
   },
   { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]', '[{key: k, toleration_seconds: 9007199254740991}]'], bad: ['[{key: k, toleration_seconds: 9007199254740992}]', '[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
+  // kfp-kubernetes options (issue 14): each what Kubernetes takes
+  { path: ['display_name'], good: ['Training, nightly', "''", 'null'], bad: ['1', '[x]'] },
+  { path: ['pipeline_root'], good: ['minio://mlpipeline/v2/artifacts', 'gs://bucket/root', 's3://b', 'null'], bad: ['/local/path', 'bucket/root', "''", 'gs://', 'gs:// x', '1', '[gs://b]'] },
+  {
+    path: [...TASK, 'secrets'],
+    good: ['[{secret_name: s, mount_path: /etc/s}]', '[{secret_name: s, keys: {k: K}, mount_path: /etc/s, optional: true}]', '[{secret_name: s, keys: {k: my.var-1}, optional: false}]'],
+    bad: ['[{secret_name: s, optional: true}]', '[{secret_name: s, mount_path: etc/s}]', "[{secret_name: s, mount_path: '/a:b'}]", "[{secret_name: s, mount_path: ''}]", '[{secret_name: s, mount_path: null}]', "[{secret_name: s, keys: {k: K}, optional: 'yes'}]", '[{secret_name: s, keys: null}]', '[{secret_name: s, keys: {k: 1A}}]'],
+  },
+  {
+    path: [...TASK, 'config_maps'],
+    good: ['[]', 'null', '[{config_map_name: app-config, keys: {level: LOG_LEVEL}}]', '[{config_map_name: a.b, mount_path: /etc/app, optional: true}]', '[{config_map_name: c, keys: {k: K}, mount_path: /x}]'],
+    bad: ['{}', '[c]', '[{config_map_name: c}]', '[{keys: {k: K}}]', '[{config_map_name: App, keys: {k: K}}]', '[{config_map_name: c, keys: {}}]', "[{config_map_name: c, keys: {'a b': K}}]", '[{config_map_name: c, mount_path: x}]', '[{config_map_name: c, keys: {k: K}, typo: 1}]', '[{secret_name: c, keys: {k: K}}]'],
+  },
+  {
+    path: [...TASK, 'volumes'],
+    good: [
+      '[]',
+      'null',
+      '[{pvc: shared-data, mount_path: /data}]',
+      '[{pvc: {parameter: rate}, mount_path: /data, sub_path: runs/one}]',
+      '[{empty_dir: scratch, mount_path: /scratch}]',
+      '[{empty_dir: s, mount_path: /s, medium: Memory, size_limit: 1Gi}]',
+      '[{empty_dir: s, mount_path: /s, medium: HugePages-2Mi, size_limit: 500Mi}]',
+    ],
+    bad: [
+      '{}',
+      '[x]',
+      '[{mount_path: /data}]',
+      '[{pvc: d}]',
+      '[{pvc: d, empty_dir: e, mount_path: /x}]',
+      '[{pvc: Data, mount_path: /data}]',
+      '[{pvc: d, mount_path: data}]',
+      '[{pvc: d, mount_path: /data, sub_path: /abs}]',
+      '[{pvc: d, mount_path: /data, sub_path: ../up}]',
+      '[{pvc: d, mount_path: /data, sub_path: a/../b}]',
+      '[{pvc: {parameter: 1}, mount_path: /data}]',
+      '[{pvc: {parameter: p, x: 1}, mount_path: /data}]',
+      '[{pvc: d, mount_path: /data, medium: Memory}]',
+      '[{empty_dir: Scratch, mount_path: /s}]',
+      '[{empty_dir: s.x, mount_path: /s}]',
+      '[{empty_dir: s, mount_path: /s, medium: memory}]',
+      '[{empty_dir: s, mount_path: /s, size_limit: 1GB}]',
+      '[{empty_dir: s, mount_path: /s, size_limit: 100}]',
+      '[{empty_dir: s, mount_path: /s, sub_path: x}]',
+    ],
+  },
+  { path: [...TASK, 'node_selector'], good: ['null', '{}', '{pool: gpu}', "{pool: ''}", '{a: A_1.b-c}'], bad: ['[]', 'x', '{pool: 1}', '{pool: true}', '{pool: a b}', '{pool: -a}', `{pool: ${'x'.repeat(64)}}`, '{pool: null}'] },
+  { path: [...TASK, 'pod_labels'], good: ['null', '{team: ml}', "{team: ''}"], bad: ['[team]', '{team: 1}', '{team: a/b}', '{team: null}'] },
+  { path: [...TASK, 'pod_annotations'], good: ['null', "{note: 'any text: even spaces'}", "{note: ''}"], bad: ['[note]', '{note: 1}', '{note: null}', '{note: [a]}'] },
+  { path: [...TASK, 'image_pull_secrets'], good: ['null', '[]', '[regcred]', '[a.b, c-d]'], bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]'] },
+  { path: [...TASK, 'image_pull_policy'], good: ['Always', 'Never', 'IfNotPresent', 'null'], bad: ['always', "''", '1', '[Always]'] },
+  {
+    path: [...TASK, 'field_path_env'],
+    good: ['null', '{}', '{POD_NAME: metadata.name}', "{TEAM: \"metadata.labels['team']\"}", "{NOTE: \"metadata.annotations['example.com/x']\"}", '{IP: status.podIP, NODE: spec.nodeName}'],
+    bad: ['[]', '{A: metadata.labels}', '{A: status.phase}', '{A: 1}', '{A: null}', "{A: 'metadata.labels[team]'}", "{A: ''}"],
+  },
 ];
 
 /** Mapping keys with rules: parameter names, task names, env names. */
@@ -280,7 +340,12 @@ const KEY_CORPUS: { path: (string | number)[]; value: string; good: string[]; ba
   { path: ['parameters'], value: '{type: Integer, default: 1}', good: ['x', 'learning_rate', 'X1', 'x_', 'a__b', 'None_'], bad: ['_x', '__x', '_', '1x', 'class', 'None', 'a-b', 'a b', 'é', ''] },
   { path: ['tasks'], value: '{component: c}', good: ['a', 'train-2', '0', 'a'.repeat(63)], bad: ['Train', 'a_b', '-a', 'a-', 'a'.repeat(64), 'a.b', ''] },
   { path: ['outputs'], value: '{task: b, output: o}', good: ['model', 'x_1', 'Output', 'None_'], bad: ['_m', '1m', 'class', 'a-b', 'a b', ''] },
-  { path: [...TASK, 'env'], value: 'x', good: ['A', '_A', 'a1', 'LOG_LEVEL'], bad: ['1A', 'A-B', 'A.B', ''] },
+  // Kubernetes' IsEnvVarName: '-' and '.' too, not a digit first
+  { path: [...TASK, 'env'], value: 'x', good: ['A', '_A', 'a1', 'LOG_LEVEL', 'A-B', 'A.B', '-a', '.a'], bad: ['1A', '', 'A B', 'A=B', 'é'] },
+  { path: [...TASK, 'field_path_env'], value: 'metadata.name', good: ['POD_NAME', 'pod.name', '-x'], bad: ['1A', '', 'A B'] },
+  { path: [...TASK, 'node_selector'], value: 'v', good: ['pool', 'cloud.google.com/gke-nodepool', 'A_b.c-9', 'x'.repeat(63), `${'a'.repeat(253)}/x`], bad: ['', '-a', 'a-', 'a/b/c', 'Example.com/x', 'x'.repeat(64), `${'a'.repeat(254)}/x`, 'a b'] },
+  { path: [...TASK, 'pod_labels'], value: 'v', good: ['team', 'app.kubernetes.io/part-of'], bad: ['', 'a b', '/x'] },
+  { path: [...TASK, 'pod_annotations'], value: "'any: text'", good: ['owner', 'example.com/note'], bad: ['', 'a b', 'a/b/c'] },
 ];
 
 describe('pipeline.schema.json and readPipeline agree', () => {
