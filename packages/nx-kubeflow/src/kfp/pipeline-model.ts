@@ -126,13 +126,19 @@ export interface SecretAsEnv {
   keys: Record<string, string>;
   /** use_secret_as_env's optional: the pod starts without the secret (or a key) instead of waiting for it. Absent: false. */
   optional?: boolean;
+  /** Where it is written below the task (secrets[0]), for messages. */
+  at?: SourcePath;
 }
+
+/** A place in pipeline.yaml below the task, for messages (the checker finds line and column by it). */
+export type SourcePath = readonly (string | number)[];
 
 /** A Secret or ConfigMap mounted as files (use_secret_as_volume, use_config_map_as_volume). */
 export interface ObjectAsVolume {
   name: string;
   mount_path: string;
   optional?: boolean;
+  at?: SourcePath;
 }
 
 /** A ConfigMap's keys as environment variables (use_config_map_as_env). */
@@ -141,6 +147,7 @@ export interface ConfigMapAsEnv {
   /** config map key -> environment variable name */
   keys: Record<string, string>;
   optional?: boolean;
+  at?: SourcePath;
 }
 
 /** An existing PersistentVolumeClaim mounted into the task (mount_pvc): its name given, or a pipeline parameter's value. */
@@ -148,6 +155,7 @@ export interface PvcMount {
   pvc_name: { kind: 'constant'; name: string } | { kind: 'parameter'; parameter: string };
   mount_path: string;
   sub_path?: string;
+  at?: SourcePath;
 }
 
 /** A pod-lifetime scratch volume (empty_dir_mount). */
@@ -156,6 +164,7 @@ export interface EmptyDirMount {
   mount_path: string;
   medium?: string;
   size_limit?: string;
+  at?: SourcePath;
 }
 
 /**

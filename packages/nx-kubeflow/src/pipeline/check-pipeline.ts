@@ -11,6 +11,7 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
+import { checkKubernetesOptions } from './check-kubernetes-options';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -75,6 +76,7 @@ class PipelineChecker {
     this.checkCycles();
     this.checkScopes();
     this.checkPipelineOutputs();
+    checkKubernetesOptions(this.options.definition, (task, path, message, of) => this.report(task, [...path], message, of));
     return this.problems;
   }
 

@@ -118,11 +118,12 @@ export function readObjectReferences(
     if (item.optional !== undefined && typeof item.optional !== 'boolean') problem([...itemPath, 'optional'], 'must be true or false.');
     if (problems > 0) return;
     const optional = item.optional === undefined ? {} : { optional: item.optional as boolean };
+    const at = [path[path.length - 1], index];
     if (item.keys !== undefined) {
       const keys = namedRecord(Object.entries(item.keys as Record<string, string>));
-      env.push(kind === 'secret' ? { secret_name: name as string, keys, ...optional } : { config_map_name: name as string, keys, ...optional });
+      env.push(kind === 'secret' ? { secret_name: name as string, keys, ...optional, at } : { config_map_name: name as string, keys, ...optional, at });
     }
-    if (item.mount_path !== undefined) volumes.push({ name: name as string, mount_path: item.mount_path as string, ...optional });
+    if (item.mount_path !== undefined) volumes.push({ name: name as string, mount_path: item.mount_path as string, ...optional, at });
   });
   return { env, volumes };
 }
@@ -185,7 +186,7 @@ function readVolumes(raw: unknown, path: YamlPath, report: Report): { pvc: PvcMo
       if (item.sub_path !== undefined && (typeof item.sub_path !== 'string' || !SUB_PATH.test(item.sub_path))) {
         problem([...itemPath, 'sub_path'], `must be a relative path inside the volume without "..", e.g. run-1 (got ${JSON.stringify(item.sub_path)}).`);
       }
-      if (problems === 0 && name) pvc.push({ pvc_name: name, mount_path: item.mount_path as string, ...(item.sub_path !== undefined ? { sub_path: item.sub_path as string } : {}) });
+      if (problems === 0 && name) pvc.push({ pvc_name: name, mount_path: item.mount_path as string, ...(item.sub_path !== undefined ? { sub_path: item.sub_path as string } : {}), at: ['volumes', index] });
       return;
     }
     if (typeof item.empty_dir !== 'string' || !VOLUME_NAME.test(item.empty_dir)) {
@@ -204,6 +205,7 @@ function readVolumes(raw: unknown, path: YamlPath, report: Report): { pvc: PvcMo
       mount_path: item.mount_path as string,
       ...(item.medium !== undefined ? { medium: item.medium as string } : {}),
       ...(size !== undefined ? { size_limit: size as string } : {}),
+      at: ['volumes', index],
     });
   });
   return { pvc, emptyDir };

@@ -59,7 +59,7 @@ tasks:
           retry: { max_retry_count: 3, backoff_duration: '60s', backoff_factor: 2, backoff_max_duration: '3600s' },
           resources: { cpu_limit: '2', memory_limit: '8G', accelerator: { type: 'nvidia.com/gpu', count: 1 } },
           env: { LOG_LEVEL: 'debug' },
-          secrets: [{ secret_name: 'warehouse', keys: { password: 'DYNACONF_WAREHOUSE__PASSWORD' } }],
+          secrets: [{ secret_name: 'warehouse', keys: { password: 'DYNACONF_WAREHOUSE__PASSWORD' }, at: ['secrets', 0] }],
         },
       ],
     });
