@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
+import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -94,6 +95,8 @@ export interface IrTask {
    * KubernetesExecutorConfig (int64, so JSON may give it as a string).
    */
   timeoutSeconds?: number;
+  /** The rest of its KubernetesExecutorConfig, secretAsEnv included (with optional), as kubernetes-locally.ts gives it a local meaning. */
+  kubernetes?: IrKubernetesConfig;
 }
 
 /** A pipeline output (root.dag.outputs): the output of a root task it publishes. */
@@ -377,7 +380,13 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     container: container(dict(executor.container)),
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),
     ...timeout(dict(platformExecutors[executorLabel])),
+    ...kubernetesConfig(dict(platformExecutors[executorLabel])),
   };
+}
+
+function kubernetesConfig(platformExecutor: Dict): { kubernetes?: IrKubernetesConfig } {
+  const config = readKubernetesConfig(platformExecutor);
+  return hasKubernetesConfig(config) ? { kubernetes: config } : {};
 }
 
 function timeout(platformExecutor: Dict): { timeoutSeconds?: number } {

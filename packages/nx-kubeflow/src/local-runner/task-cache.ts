@@ -20,6 +20,8 @@ export interface CacheKeyParts {
   sourceDigest?: string;
   /** Digest of what the component reads beside its sources: settings.local.toml, .secrets.* (source-digest.ts), and DYNACONF_* variables. */
   localSettingsDigest?: string;
+  /** Digest of the Secret and ConfigMap values a task reads locally (kubernetes-locally.ts); absent when it reads none. */
+  kubernetesDigest?: string;
   /** Environment the runner adds to every task (options.env). */
   extraEnv: Record<string, string>;
   /** Resolved input parameter values (after defaults). */
