@@ -86,7 +86,9 @@ def task_source(task, components, params, job):
         lines.append(f"    {var}.set_display_name({task['display_name']!r})")
     for upstream in task.get('after', []):
         lines.append(f"    {var}.after({py_ident(upstream)})")
-    if task.get('caching') is False:
+    if task.get('cache_key'):
+        lines.append(f"    {var}.set_caching_options({task.get('caching') is not False!r}, cache_key={task['cache_key']!r})")
+    elif task.get('caching') is False:
         lines.append(f"    {var}.set_caching_options(False)")
     retry = task.get('retry')
     if retry:

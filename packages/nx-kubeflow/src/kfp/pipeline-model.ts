@@ -245,6 +245,8 @@ export interface PipelineTask {
   arguments: Record<string, TaskArgument>;
   after: string[];
   caching?: boolean;
+  /** set_caching_options(cache_key=...): the task's cache key instead of one from its inputs and executor (with its component's identity). */
+  cache_key?: string;
   retry?: RetryPolicy;
   resources?: TaskResources;
   env?: Record<string, string>;

@@ -86,6 +86,8 @@ export interface IrTask {
   inputArtifactTypes: Record<string, IrArtifactType>;
   outputArtifactTypes: Record<string, IrArtifactType>;
   cacheEnabled: boolean;
+  /** cachingOptions.cacheKey: the task's own cache key, which stands for its inputs and executor (with its component's identity). */
+  cacheKey?: string;
   retry?: IrRetryPolicy;
   container: IrContainer;
   /** kubernetes secretAsEnv entries: not available to local runs. */
@@ -376,6 +378,7 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     inputArtifactTypes: artifactTypes(dict(component.inputDefinitions).artifacts),
     outputArtifactTypes: artifactTypes(outputs.artifacts),
     cacheEnabled: dict(task.cachingOptions).enableCache === true,
+    ...(typeof dict(task.cachingOptions).cacheKey === 'string' && dict(task.cachingOptions).cacheKey !== '' ? { cacheKey: String(dict(task.cachingOptions).cacheKey) } : {}),
     ...(isDict(task.retryPolicy) ? { retry: retryPolicy(task.retryPolicy) } : {}),
     container: container(dict(executor.container)),
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),

@@ -39,6 +39,16 @@ export interface CacheEntry {
   origin: { runId: string; task: string };
 }
 
+/**
+ * A task's own cache key (set_caching_options(cache_key=...)): as the IR's
+ * CachingOptions says, it stands for the inputs, image, command and
+ * arguments, combined with the component's identity so that two components
+ * never share an entry.
+ */
+export function customCacheKey(cacheKeyText: string, componentName: string): string {
+  return createHash('sha256').update(canonicalJson({ customCacheKey: cacheKeyText, component: componentName })).digest('hex');
+}
+
 /** sha256 over a canonical JSON of the parts (object keys sorted). */
 export function cacheKey(parts: CacheKeyParts): string {
   return createHash('sha256').update(canonicalJson(parts)).digest('hex');

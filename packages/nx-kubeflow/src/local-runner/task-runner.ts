@@ -21,7 +21,7 @@ import { withRuntimeInputValues } from './runtime-input-values';
 import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
 import { failureReport } from './failure-report';
 import { artifactDigest, localSettingsDigest, sourceDigest } from './source-digest';
-import { cacheKey, cachedLogFile, lookupCache, restoreFromCache, storeInCache } from './task-cache';
+import { cacheKey, customCacheKey, cachedLogFile, lookupCache, restoreFromCache, storeInCache } from './task-cache';
 import { programFor, taskEnvironment, workingDirectory, type TaskMode, type VenvProvider } from './task-environment';
 import { taskLayout } from './task-layout';
 import { localKubernetes, readLocalObjects, type LocalKubernetes } from './kubernetes-locally';
@@ -80,7 +80,7 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
   try {
     const inputs = resolveInputs(task, ctx);
     kubernetes = task.kubernetes ? kubernetesHere(task, mode, ctx) : undefined;
-    const key = task.cacheEnabled ? computeCacheKey(task, mode, inputs, ctx, kubernetes?.digest) : undefined;
+    const key = !task.cacheEnabled ? undefined : task.cacheKey ? customCacheKey(task.cacheKey, task.componentName) : computeCacheKey(task, mode, inputs, ctx, kubernetes?.digest);
     if (key) {
       record.cacheKey = key;
       const entry = lookupCache(ctx.cacheDir, key);

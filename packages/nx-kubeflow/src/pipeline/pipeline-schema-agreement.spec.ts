@@ -190,6 +190,7 @@ const CORPUS: Corpus[] = [
   },
   { path: [...TASK, 'after'], good: ['[]', '[b]', 'null', '[b, b]'], bad: ['b', '[1]', '[null]', '{b: 1}'] },
   { path: [...TASK, 'caching'], good: ['true', 'false'], bad: ['yes', "'true'", '1', 'null'] },
+  { path: [...TASK, 'cache_key'], good: ['features-2024', "'any text: even spaces'", 'null'], bad: ["''", '1', 'true', '[k]', '{k: v}'] },
   { path: [...TASK, 'retry'], good: ['{max_retry_count: 0}', '{max_retry_count: 3}', 'null', '{max_retry_count: 2147483647}'], bad: ['{}', '{max_retry_count: -1}', '{max_retry_count: 2147483648}', '{max_retry_count: 1.5}', "{max_retry_count: '3'}", '3', '{max_retry_count: 1, typo: 1}'] },
   {
     path: [...TASK, 'retry', 'backoff_duration'],

@@ -54,6 +54,7 @@ export const TASK_KEYS = [
   'arguments',
   'after',
   'caching',
+  'cache_key',
   'retry',
   'resources',
   'env',
@@ -421,6 +422,10 @@ class PipelineReader {
     if (raw.caching !== undefined) {
       if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
       else task.caching = raw.caching;
+    }
+    if (raw.cache_key !== undefined && raw.cache_key !== null) {
+      if (typeof raw.cache_key !== 'string' || raw.cache_key === '') this.report([...path, 'cache_key'], 'must be a non-empty string: the key under which KFP caches this task whatever its inputs, e.g. features-2024-06.', { task: name });
+      else task.cache_key = raw.cache_key;
     }
     const retry = this.readRetry(name, raw.retry);
     if (retry) task.retry = retry;
