@@ -155,6 +155,9 @@ def kubernetes_source(var, options, params):
                      f"mount_path={mount['mount_path']!r}{extra})")
     for key, value in (options.get('node_selector') or {}).items():
         lines.append(f"    {k}.add_node_selector({var}, label_key={key!r}, label_value={value!r})")
+    for term in options.get('node_affinity', []):
+        kwargs = ', '.join(f'{key}={term[key]!r}' for key in ('match_expressions', 'match_fields', 'weight') if key in term)
+        lines.append(f"    {k}.add_node_affinity({var}, {kwargs})")
     if options.get('image_pull_secrets'):
         lines.append(f"    {k}.set_image_pull_secrets({var}, {options['image_pull_secrets']!r})")
     if 'image_pull_policy' in options:

@@ -167,6 +167,21 @@ export interface EmptyDirMount {
   at?: SourcePath;
 }
 
+/** A node selector requirement (matchExpressions on labels, matchFields on metadata.name). */
+export interface NodeSelectorRequirement {
+  key: string;
+  /** In, NotIn, Exists, DoesNotExist, Gt or Lt. */
+  operator: string;
+  values?: string[];
+}
+
+export interface NodeAffinityTerm {
+  match_expressions?: NodeSelectorRequirement[];
+  match_fields?: NodeSelectorRequirement[];
+  /** 1-100: a preference; absent: a requirement. */
+  weight?: number;
+}
+
 /**
  * The kfp-kubernetes options of a task beyond secrets as env, tolerations and
  * timeout: each maps to one kfp.kubernetes function (platform-kubernetes-options.ts).
@@ -179,6 +194,8 @@ export interface KubernetesTaskOptions {
   pvc_mounts?: PvcMount[];
   empty_dirs?: EmptyDirMount[];
   node_selector?: Record<string, string>;
+  /** add_node_affinity, one term a call: required (ORed) without weight, preferred with one. */
+  node_affinity?: NodeAffinityTerm[];
   image_pull_secrets?: string[];
   image_pull_policy?: string;
   pod_labels?: Record<string, string>;

@@ -8,7 +8,8 @@
  * parameter (componentInputParameter), and mount_pvc repeats it in the
  * deprecated oneof.
  */
-import type { KubernetesTaskOptions, PvcMount } from './pipeline-model';
+import type { KubernetesTaskOptions, NodeSelectorRequirement, PvcMount } from './pipeline-model';
+import { Double } from './ir-values';
 
 const constantParameter = (name: string) => ({ runtimeValue: { constant: name } });
 
@@ -50,6 +51,14 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
     }));
   }
   if (options.node_selector && Object.keys(options.node_selector).length > 0) fields.nodeSelector = { labels: { ...options.node_selector } };
+  if (options.node_affinity?.length) {
+    // the platform config travels as a protobuf Struct, where every number is a double: kfp writes weight: 50.0
+    fields.nodeAffinity = options.node_affinity.map((term) => ({
+      ...(term.match_expressions ? { matchExpressions: term.match_expressions.map(requirement) } : {}),
+      ...(term.match_fields ? { matchFields: term.match_fields.map(requirement) } : {}),
+      ...(term.weight !== undefined ? { weight: new Double(term.weight) } : {}),
+    }));
+  }
   if (options.image_pull_secrets?.length) {
     fields.imagePullSecret = options.image_pull_secrets.map((name) => ({ secretName: name, secretNameParameter: constantParameter(name) }));
   }
@@ -61,6 +70,10 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
     fields.fieldPathAsEnv = Object.entries(options.field_path_env).map(([name, fieldPath]) => ({ fieldPath, name }));
   }
   return fields;
+}
+
+function requirement(entry: NodeSelectorRequirement): Record<string, unknown> {
+  return { key: entry.key, operator: entry.operator, ...(entry.values?.length ? { values: [...entry.values] } : {}) };
 }
 
 /** mount_pvc: a pipeline parameter is the root DAG's input of that name (the checker keeps it to root tasks). */

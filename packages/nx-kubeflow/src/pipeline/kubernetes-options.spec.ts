@@ -85,6 +85,9 @@ tasks:
     image_pull_policy: always
     pod_labels: {team: 1}
     field_path_env: {1POD: metadata.name, NODE: status.phase}
+    node_affinity:
+    - {match_expressions: [{key: zone, operator: In}], weight: 0}
+    - {match_fields: [{key: metadata.labels, operator: In, values: [a]}]}
 `).messages
 ).toMatchInlineSnapshot(`
 [
@@ -103,6 +106,9 @@ tasks:
   "pipelines/p/pipeline.yaml:14:7: task "a", volumes[2]: must be a mapping with either pvc (an existing PersistentVolumeClaim) or empty_dir (a scratch volume), and mount_path.",
   "pipelines/p/pipeline.yaml:15:21: task "a", node_selector.a/b/c: "a/b/c" is not a valid node label key: Kubernetes takes an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, e.g. app.kubernetes.io/part-of.",
   "pipelines/p/pipeline.yaml:15:39: task "a", node_selector.pool: "has space" is not a valid node label value: Kubernetes takes at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or nothing).",
+  "pipelines/p/pipeline.yaml:21:28: task "a", node_affinity[0].match_expressions[0]: needs values: In compares the label with a list.",
+  "pipelines/p/pipeline.yaml:21:64: task "a", node_affinity[0].weight: must be a whole number from 1 to 100 (a preference; leave it out for a requirement) (got 0).",
+  "pipelines/p/pipeline.yaml:22:29: task "a", node_affinity[1].match_fields[0].key: must be metadata.name, the only node field Kubernetes selects on (got "metadata.labels").",
   "pipelines/p/pipeline.yaml:18:24: task "a", pod_labels.team: must be a string: quote it ('1').",
   "pipelines/p/pipeline.yaml:16:26: task "a", image_pull_secrets[0]: "Regcred" is not a valid Kubernetes image pull secret name: use a lowercase DNS-1123 subdomain (a-z, 0-9, "-" and ".", starting and ending with a letter or digit, at most 253 characters), e.g. registry-credentials.",
   "pipelines/p/pipeline.yaml:17:24: task "a", image_pull_policy: must be Always, Never, IfNotPresent (got "always").",

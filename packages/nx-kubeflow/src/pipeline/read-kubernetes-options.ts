@@ -9,7 +9,7 @@
  */
 import { closestName } from '../kfp/type-suggestions';
 import { namedRecord } from '../kfp/named-records';
-import type { ConfigMapAsEnv, EmptyDirMount, KubernetesTaskOptions, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
+import type { ConfigMapAsEnv, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
 import {
   EMPTY_DIR_MEDIUM,
   envVarNameProblem,
@@ -31,6 +31,7 @@ export const KUBERNETES_TASK_KEYS = [
   'config_maps',
   'volumes',
   'node_selector',
+  'node_affinity',
   'image_pull_secrets',
   'image_pull_policy',
   'pod_labels',
@@ -139,6 +140,8 @@ export function readKubernetesOptions(raw: Dict, taskPath: YamlPath, report: Rep
   if (volumes?.emptyDir.length) options.empty_dirs = volumes.emptyDir;
   const nodeSelector = readStringMap(raw.node_selector, [...taskPath, 'node_selector'], report, 'node label key', 'node label value', '{cloud.google.com/gke-nodepool: gpu-pool}');
   if (nodeSelector && Object.keys(nodeSelector).length > 0) options.node_selector = nodeSelector;
+  const affinity = readNodeAffinity(raw.node_affinity, [...taskPath, 'node_affinity'], report);
+  if (affinity && affinity.length > 0) options.node_affinity = affinity;
   const labels = readStringMap(raw.pod_labels, [...taskPath, 'pod_labels'], report, 'label key', 'label value', '{team: forecasting}');
   if (labels && Object.keys(labels).length > 0) options.pod_labels = labels;
   const annotations = readStringMap(raw.pod_annotations, [...taskPath, 'pod_annotations'], report, 'annotation key', undefined, '{owner: data-team@example.com}');
@@ -261,6 +264,96 @@ function readPullSecrets(raw: unknown, path: YamlPath, report: Report): string[]
     else names.push(item as string);
   });
   return names;
+}
+
+const AFFINITY_TERM_KEYS = ['match_expressions', 'match_fields', 'weight'] as const;
+const REQUIREMENT_KEYS = ['key', 'operator', 'values'] as const;
+const AFFINITY_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
+
+/**
+ * node_affinity: [{match_expressions, match_fields, weight}], one term an
+ * add_node_affinity call. Kubernetes' rules (ValidateNodeSelectorRequirement,
+ * validateNodeFieldSelectorRequirement): In and NotIn need values, Exists and
+ * DoesNotExist take none, Gt and Lt one whole number; a field is only
+ * metadata.name, with In or NotIn and one value; a weight is 1 to 100.
+ */
+function readNodeAffinity(raw: unknown, path: YamlPath, report: Report): NodeAffinityTerm[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    report(path, "must be a list of terms such as [{match_expressions: [{key: topology.kubernetes.io/zone, operator: In, values: [europe-west1-b]}], weight: 50}].");
+    return undefined;
+  }
+  const terms: NodeAffinityTerm[] = [];
+  raw.forEach((item, index) => {
+    const termPath = [...path, index];
+    if (!isDict(item)) {
+      report(termPath, 'must be a mapping {match_expressions, match_fields, weight}.');
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    unknownKeys(item, termPath, AFFINITY_TERM_KEYS, 'a node affinity term', problem);
+    const term: NodeAffinityTerm = {};
+    for (const key of ['match_expressions', 'match_fields'] as const) {
+      if (item[key] === undefined) continue;
+      const requirements = readRequirements(item[key], [...termPath, key], key === 'match_fields', problem);
+      if (requirements && requirements.length > 0) term[key] = requirements;
+    }
+    if (item.weight !== undefined) {
+      if (!Number.isInteger(item.weight) || (item.weight as number) < 1 || (item.weight as number) > 100) problem([...termPath, 'weight'], `must be a whole number from 1 to 100 (a preference; leave it out for a requirement) (got ${JSON.stringify(item.weight)}).`);
+      else term.weight = item.weight as number;
+    }
+    if (problems === 0 && !term.match_expressions && !term.match_fields) problem(termPath, 'needs match_expressions or match_fields: a term without either matches no node.');
+    if (problems === 0) terms.push(term);
+  });
+  return terms;
+}
+
+function readRequirements(raw: unknown, path: YamlPath, fields: boolean, report: Report): NodeSelectorRequirement[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    report(path, `must be a list of at least one {key, operator, values}${fields ? ' on metadata.name' : ''}.`);
+    return undefined;
+  }
+  const requirements: NodeSelectorRequirement[] = [];
+  raw.forEach((item, index) => {
+    const itemPath = [...path, index];
+    if (!isDict(item)) {
+      report(itemPath, 'must be a mapping {key, operator, values}.');
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    unknownKeys(item, itemPath, REQUIREMENT_KEYS, 'a node selector requirement', problem);
+    if (typeof item.key !== 'string') problem(item.key === undefined ? itemPath : [...itemPath, 'key'], fields ? 'needs key: metadata.name, the only node field Kubernetes selects on.' : 'needs key: a node label key.');
+    else if (fields && item.key !== 'metadata.name') problem([...itemPath, 'key'], `must be metadata.name, the only node field Kubernetes selects on (got ${JSON.stringify(item.key)}).`);
+    else if (!fields) {
+      const keyProblem = qualifiedNameProblem(item.key, 'node label key');
+      if (keyProblem) problem([...itemPath, 'key'], keyProblem);
+    }
+    const operators = fields ? ['In', 'NotIn'] : AFFINITY_OPERATORS;
+    const operator = typeof item.operator === 'string' && operators.includes(item.operator) ? item.operator : undefined;
+    if (!operator) problem(item.operator === undefined ? itemPath : [...itemPath, 'operator'], `needs operator: ${operators.join(', ')}${item.operator === undefined ? '' : ` (got ${JSON.stringify(item.operator)})`}.`);
+    const values = item.values;
+    if (values !== undefined && (!Array.isArray(values) || !values.every((value) => typeof value === 'string'))) {
+      problem([...itemPath, 'values'], 'must be a list of strings (quote numbers: [\'4\']).');
+    } else if (operator) {
+      const count = (values as string[] | undefined)?.length ?? 0;
+      const rule =
+        fields ? (count === 1 ? undefined : 'needs exactly one value, the node name')
+        : operator === 'In' || operator === 'NotIn' ? (count > 0 ? undefined : `needs values: ${operator} compares the label with a list`)
+        : operator === 'Exists' || operator === 'DoesNotExist' ? (count === 0 ? undefined : `takes no values: ${operator} only looks at the key`)
+        : count === 1 && /^-?[0-9]+$/.test((values as string[])[0]) ? undefined : `needs exactly one value, a whole number as text (${operator} compares numbers)`;
+      if (rule) problem(values === undefined ? itemPath : [...itemPath, 'values'], `${rule}.`);
+    }
+    if (problems === 0) requirements.push({ key: item.key as string, operator: operator!, ...(values !== undefined && (values as string[]).length > 0 ? { values: values as string[] } : {}) });
+  });
+  return requirements;
 }
 
 /** field_path_env: {POD_NAME: metadata.name}: environment variable -> pod field (use_field_path_as_env). */
