@@ -138,6 +138,8 @@ export interface IrPipeline {
   groups: IrConditionGroup[];
   /** By output name (root.outputDefinitions). */
   outputs: Record<string, IrPipelineOutput>;
+  /** defaultPipelineRoot (pipeline.yaml's pipeline_root): where KFP puts the run's artifacts; a local run keeps them in its run folder. */
+  pipelineRoot?: string;
 }
 
 export class IrReadError extends Error {
@@ -194,6 +196,7 @@ export function readIr(documents: IrDocuments): IrPipeline {
     tasks,
     groups,
     outputs: pipelineOutputs(dict(dag.outputs), rootTasks),
+    ...(typeof spec.defaultPipelineRoot === 'string' && spec.defaultPipelineRoot !== '' ? { pipelineRoot: spec.defaultPipelineRoot } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { requireOrSkip } from '../testing/suite-requirements';
 import { DockerLauncher } from './container-launch';
 import { readIr, type IrDocuments, type IrTask } from './ir-reader';
 import { LOCAL_OBJECTS_FILE, LOCAL_VOLUMES_DIR, localKubernetes, readLocalObjects, type LocalKubernetesOptions } from './kubernetes-locally';
-import { runPipeline } from './run-pipeline';
+import { runPipeline, type RunEvent } from './run-pipeline';
 import type { TaskMode } from './task-environment';
 
 jest.setTimeout(300_000);
@@ -183,7 +183,18 @@ describe('a run with Kubernetes options', () => {
         kubernetes: { config_maps_as_env: [{ config_map_name: 'app-config', keys: { level: 'NXK_TEST_LEVEL' } }], field_path_env: { NXK_TEST_POD: 'metadata.name' }, pod_annotations: { note: 'x' } },
       },
     ]);
-    const result = await runPipeline({ ir, runDir: join(scratch, 'runs/r1'), runId: 'r1', pipelineName: 'kube', tasks: { a: { mode: 'command' } }, workspaceRoot: scratch, cacheDir: join(scratch, 'cache') });
+    (ir.pipelineSpec as Record<string, unknown>).defaultPipelineRoot = 'minio://mlpipeline/v2/artifacts';
+    const events: RunEvent[] = [];
+    const result = await runPipeline({
+      ir,
+      runDir: join(scratch, 'runs/r1'),
+      runId: 'r1',
+      pipelineName: 'kube',
+      tasks: { a: { mode: 'command' } },
+      workspaceRoot: scratch,
+      cacheDir: join(scratch, 'cache'),
+      onEvent: (event) => events.push(event),
+    });
     expect(result.error).toBeUndefined();
     expect(result.state).toBe('SUCCEEDED');
     expect(readFileSync(result.tasks[0].logFile, 'utf8')).toBe('pw-from-file\ndebug\nkube-r1-a\ndotted\n');
@@ -193,6 +204,8 @@ describe('a run with Kubernetes options', () => {
         'on Kubeflow only, not applied locally: pod annotations note=x',
       ]),
     );
+    // pipeline_root, said once for the run
+    expect(events).toContainEqual({ kind: 'warning', message: "pipeline_root minio://mlpipeline/v2/artifacts is where KFP puts the run's artifacts; a local run keeps them in runs/r1" });
   });
 });
 
