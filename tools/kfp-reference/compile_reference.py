@@ -138,7 +138,9 @@ def task_source(task, components, params, job):
         lines.append(f"    {var}.set_display_name({task['display_name']!r})")
     for upstream in task.get('after', []):
         lines.append(f"    {var}.after({py_ident(upstream)})")
-    if task.get('caching') is False:
+    if task.get('cache_key'):
+        lines.append(f"    {var}.set_caching_options({task.get('caching') is not False!r}, cache_key={task['cache_key']!r})")
+    elif task.get('caching') is False:
         lines.append(f"    {var}.set_caching_options(False)")
     retry = task.get('retry')
     if retry:
@@ -167,7 +169,8 @@ def task_source(task, components, params, job):
     for secret in task.get('secrets') or []:
         lines.append(
             f"    _kubernetes.use_secret_as_env({var}, secret_name={secret['secret_name']!r}, "
-            f"secret_key_to_env={secret['keys']!r})")
+            f"secret_key_to_env={secret['keys']!r}"
+            + (f", optional={secret['optional']!r}" if 'optional' in secret else '') + ')')
     for tol in task.get('tolerations') or []:
         kwargs = ', '.join(f'{k}={v!r}' for k, v in tol.items())
         lines.append(f"    _kubernetes.add_toleration({var}, {kwargs})")
@@ -175,6 +178,50 @@ def task_source(task, components, params, job):
         lines.append(f"    _kubernetes.set_timeout({var}, {task['timeout_seconds']!r})")
     if task.get('ignore_upstream_failure'):
         lines.append(f"    {var}.ignore_upstream_failure()")
+    lines += kubernetes_source(var, task.get('kubernetes') or {}, params)
+    return lines
+
+
+def kubernetes_source(var, options, params):
+    """The kfp.kubernetes calls of a task's other Kubernetes options (KubernetesTaskOptions)."""
+    k = '_kubernetes'
+    lines = []
+
+    def optional(entry):
+        return f", optional={entry['optional']!r}" if 'optional' in entry else ''
+    for volume in options.get('secret_volumes', []):
+        lines.append(f"    {k}.use_secret_as_volume({var}, secret_name={volume['name']!r}, "
+                     f"mount_path={volume['mount_path']!r}{optional(volume)})")
+    for config_map in options.get('config_maps_as_env', []):
+        lines.append(f"    {k}.use_config_map_as_env({var}, config_map_name={config_map['config_map_name']!r}, "
+                     f"config_map_key_to_env={config_map['keys']!r}{optional(config_map)})")
+    for volume in options.get('config_map_volumes', []):
+        lines.append(f"    {k}.use_config_map_as_volume({var}, config_map_name={volume['name']!r}, "
+                     f"mount_path={volume['mount_path']!r}{optional(volume)})")
+    for mount in options.get('pvc_mounts', []):
+        name = mount['pvc_name']
+        source = repr(name['name']) if name['kind'] == 'constant' else params[name['parameter']]
+        sub_path = f", sub_path={mount['sub_path']!r}" if 'sub_path' in mount else ''
+        lines.append(f"    {k}.mount_pvc({var}, pvc_name={source}, mount_path={mount['mount_path']!r}{sub_path})")
+    for mount in options.get('empty_dirs', []):
+        extra = ''.join(f', {key}={mount[key]!r}' for key in ('medium', 'size_limit') if key in mount)
+        lines.append(f"    {k}.empty_dir_mount({var}, volume_name={mount['volume_name']!r}, "
+                     f"mount_path={mount['mount_path']!r}{extra})")
+    for key, value in (options.get('node_selector') or {}).items():
+        lines.append(f"    {k}.add_node_selector({var}, label_key={key!r}, label_value={value!r})")
+    for term in options.get('node_affinity', []):
+        kwargs = ', '.join(f'{key}={term[key]!r}' for key in ('match_expressions', 'match_fields', 'weight') if key in term)
+        lines.append(f"    {k}.add_node_affinity({var}, {kwargs})")
+    if options.get('image_pull_secrets'):
+        lines.append(f"    {k}.set_image_pull_secrets({var}, {options['image_pull_secrets']!r})")
+    if 'image_pull_policy' in options:
+        lines.append(f"    {k}.set_image_pull_policy({var}, {options['image_pull_policy']!r})")
+    for key, value in (options.get('pod_labels') or {}).items():
+        lines.append(f"    {k}.add_pod_label({var}, label_key={key!r}, label_value={value!r})")
+    for key, value in (options.get('pod_annotations') or {}).items():
+        lines.append(f"    {k}.add_pod_annotation({var}, annotation_key={key!r}, annotation_value={value!r})")
+    for name, field_path in (options.get('field_path_env') or {}).items():
+        lines.append(f"    {k}.use_field_path_as_env({var}, env_name={name!r}, field_path={field_path!r})")
     return lines
 
 
@@ -369,7 +416,8 @@ def generate_source(job):
             for o in (pipeline.get('outputs') or [])) + '])',
         '',
         '',
-        f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r})",
+        f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r}, "
+        f"display_name={pipeline.get('display_name')!r}, pipeline_root={pipeline.get('pipeline_root')!r})",
         f"def _pipeline({', '.join(signature)}):" if signature else 'def _pipeline():',
     ]
     outputs = pipeline.get('outputs') or []

@@ -21,6 +21,7 @@ import { importerExecutor, restoreImporterInputNames, withImporters } from './im
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
+import { kubernetesOptionFields } from './platform-kubernetes-options';
 import { irHeader } from './ir-header';
 import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
@@ -119,6 +120,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       if ('problem' in timeout) report('timeout', timeout.problem);
       else platform.activeDeadlineSeconds = activeDeadlineSeconds(timeout.seconds);
     }
+    Object.assign(platform, kubernetesOptionFields(task.kubernetes));
     if (Object.keys(platform).length > 0) built.platformExecutors[executorLabel] = platform;
   }
   for (const group of layout?.groups ?? []) {
@@ -168,8 +170,10 @@ export function compilePipeline(given: CompilePipelineOptions): CompiledPipeline
   const { pipeline } = options;
   const pipelineInfo: Record<string, unknown> = { name: pipeline.name };
   if (pipeline.description) pipelineInfo.description = pipeline.description;
+  if (pipeline.display_name) pipelineInfo.displayName = pipeline.display_name;
   const spec = {
     components: built.components,
+    ...(pipeline.pipeline_root ? { defaultPipelineRoot: pipeline.pipeline_root } : {}),
     deploymentSpec: { executors: built.executors },
     pipelineInfo,
     root,

@@ -138,7 +138,7 @@ export function taskSpec(task: PipelineTask, component: ResolvedComponent, compo
   const dependentTasks = ctx.dependentTasks ?? [...new Set([...task.after.map(k8sName), ...producers])].sort();
   const spec: Record<string, unknown> = {
     // kfp writes enableCache only when true: false is proto3's default and is left out
-    cachingOptions: task.caching === false ? {} : { enableCache: true },
+    cachingOptions: { ...(task.cache_key ? { cacheKey: task.cache_key } : {}), ...(task.caching === false ? {} : { enableCache: true }) },
     componentRef: { name: componentName },
     taskInfo: { name: task.display_name ?? k8sName(task.name) },
   };

@@ -128,6 +128,84 @@ export interface SecretAsEnv {
   secret_name: string;
   /** secret key -> environment variable name */
   keys: Record<string, string>;
+  /** use_secret_as_env's optional: the pod starts without the secret (or a key) instead of waiting for it. Absent: false. */
+  optional?: boolean;
+  /** Where it is written below the task (secrets[0]), for messages. */
+  at?: SourcePath;
+}
+
+/** A place in pipeline.yaml below the task, for messages (the checker finds line and column by it). */
+export type SourcePath = readonly (string | number)[];
+
+/** A Secret or ConfigMap mounted as files (use_secret_as_volume, use_config_map_as_volume). */
+export interface ObjectAsVolume {
+  name: string;
+  mount_path: string;
+  optional?: boolean;
+  at?: SourcePath;
+}
+
+/** A ConfigMap's keys as environment variables (use_config_map_as_env). */
+export interface ConfigMapAsEnv {
+  config_map_name: string;
+  /** config map key -> environment variable name */
+  keys: Record<string, string>;
+  optional?: boolean;
+  at?: SourcePath;
+}
+
+/** An existing PersistentVolumeClaim mounted into the task (mount_pvc): its name given, or a pipeline parameter's value. */
+export interface PvcMount {
+  pvc_name: { kind: 'constant'; name: string } | { kind: 'parameter'; parameter: string };
+  mount_path: string;
+  sub_path?: string;
+  at?: SourcePath;
+}
+
+/** A pod-lifetime scratch volume (empty_dir_mount). */
+export interface EmptyDirMount {
+  volume_name: string;
+  mount_path: string;
+  medium?: string;
+  size_limit?: string;
+  at?: SourcePath;
+}
+
+/** A node selector requirement (matchExpressions on labels, matchFields on metadata.name). */
+export interface NodeSelectorRequirement {
+  key: string;
+  /** In, NotIn, Exists, DoesNotExist, Gt or Lt. */
+  operator: string;
+  values?: string[];
+}
+
+export interface NodeAffinityTerm {
+  match_expressions?: NodeSelectorRequirement[];
+  match_fields?: NodeSelectorRequirement[];
+  /** 1-100: a preference; absent: a requirement. */
+  weight?: number;
+}
+
+/**
+ * The kfp-kubernetes options of a task beyond secrets as env, tolerations and
+ * timeout: each maps to one kfp.kubernetes function (platform-kubernetes-options.ts).
+ * Lists and mappings keep the order of pipeline.yaml, as kfp keeps call order.
+ */
+export interface KubernetesTaskOptions {
+  secret_volumes?: ObjectAsVolume[];
+  config_maps_as_env?: ConfigMapAsEnv[];
+  config_map_volumes?: ObjectAsVolume[];
+  pvc_mounts?: PvcMount[];
+  empty_dirs?: EmptyDirMount[];
+  node_selector?: Record<string, string>;
+  /** add_node_affinity, one term a call: required (ORed) without weight, preferred with one. */
+  node_affinity?: NodeAffinityTerm[];
+  image_pull_secrets?: string[];
+  image_pull_policy?: string;
+  pod_labels?: Record<string, string>;
+  pod_annotations?: Record<string, string>;
+  /** environment variable name -> pod field path (use_field_path_as_env). */
+  field_path_env?: Record<string, string>;
 }
 
 /** A Kubernetes toleration, as kfp-kubernetes add_toleration takes it. */
@@ -226,6 +304,8 @@ export interface PipelineTask {
   arguments: Record<string, TaskArgument>;
   after: string[];
   caching?: boolean;
+  /** set_caching_options(cache_key=...): the task's cache key instead of one from its inputs and executor (with its component's identity). */
+  cache_key?: string;
   retry?: RetryPolicy;
   resources?: TaskResources;
   env?: Record<string, string>;
@@ -233,6 +313,8 @@ export interface PipelineTask {
   tolerations?: Toleration[];
   /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
   timeout_seconds?: number;
+  /** The other kfp-kubernetes options (volumes, config maps, node selector, pod metadata, ...). */
+  kubernetes?: KubernetesTaskOptions;
   /** kfp's .ignore_upstream_failure(): the task runs once its upstream tasks have ended, succeeded or not (triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED). */
   ignore_upstream_failure?: boolean;
   /** dsl.importer instead of a component (component is then ''): its one output is `artifact` (src/kfp/importer.ts). */
@@ -263,6 +345,10 @@ export interface PipelineDefinition {
   file: string;
   name: string;
   description?: string;
+  /** @dsl.pipeline(display_name=...): pipelineInfo.displayName, what the KFP UI shows. */
+  display_name?: string;
+  /** @dsl.pipeline(pipeline_root=...): defaultPipelineRoot, where the run's artifacts go. */
+  pipeline_root?: string;
   parameters: PipelineParameter[];
   tasks: PipelineTask[];
   /** The nesting of tasks under conditions, in file order; absent: every task at the top level. `tasks` holds every task either way. */

@@ -11,7 +11,7 @@ import type { SecretAsEnv, Toleration } from './pipeline-model';
 export function secretAsEnvEntries(secrets: SecretAsEnv[]): Record<string, unknown>[] {
   return secrets.map((secret) => ({
     keyToEnv: Object.entries(secret.keys).map(([secretKey, envVar]) => ({ envVar, secretKey })),
-    optional: false,
+    optional: secret.optional ?? false,
     secretName: secret.secret_name,
     secretNameParameter: { runtimeValue: { constant: secret.secret_name } },
   }));

@@ -16,6 +16,8 @@ export interface ContainerLaunchRequest {
   env: Record<string, string>;
   /** Host path -> same path inside. */
   mounts: string[];
+  /** Host folder -> another path inside: the task's Kubernetes volumes (kubernetes-locally.ts). */
+  volumes?: { host: string; path: string }[];
   /** A name unique to this attempt, for the container. */
   name: string;
 }
@@ -53,6 +55,7 @@ export class DockerLauncher implements ContainerLauncher {
         'host',
         ...user,
         ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
+        ...(request.volumes ?? []).flatMap(({ host, path }) => ['--volume', `${host}:${path}`]),
         // names only: docker reads the values from its own environment, so they never show in `ps`
         ...Object.keys(request.env).flatMap((key) => ['--env', key]),
         '--entrypoint',
@@ -94,6 +97,7 @@ export class BuildahLauncher implements ContainerLauncher {
         '--network',
         'host',
         ...request.mounts.flatMap((path) => ['--volume', `${path}:${path}`]),
+        ...(request.volumes ?? []).flatMap(({ host, path }) => ['--volume', `${host}:${path}`]),
         // buildah 1.28 takes no value from its own environment for `--env KEY` (checked: the variable
         // arrives empty), so values are in argv. What a task gets is the IR's env (committed settings)
         // and the run's names; cluster secrets do not exist locally.

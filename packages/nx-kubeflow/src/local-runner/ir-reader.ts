@@ -20,6 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
+import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -100,6 +101,8 @@ export interface IrTask {
   inputArtifactTypes: Record<string, IrArtifactType>;
   outputArtifactTypes: Record<string, IrArtifactType>;
   cacheEnabled: boolean;
+  /** cachingOptions.cacheKey: the task's own cache key, which stands for its inputs and executor (with its component's identity). */
+  cacheKey?: string;
   retry?: IrRetryPolicy;
   container: IrContainer;
   /** kubernetes secretAsEnv entries: not available to local runs. */
@@ -113,6 +116,8 @@ export interface IrTask {
    * KubernetesExecutorConfig (int64, so JSON may give it as a string).
    */
   timeoutSeconds?: number;
+  /** The rest of its KubernetesExecutorConfig, secretAsEnv included (with optional), as kubernetes-locally.ts gives it a local meaning. */
+  kubernetes?: IrKubernetesConfig;
 }
 
 /** A pipeline output (root.dag.outputs): the output of a root task it publishes. */
@@ -178,6 +183,8 @@ export interface IrPipeline {
   loops?: IrLoopGroup[];
   /** By output name (root.outputDefinitions). */
   outputs: Record<string, IrPipelineOutput>;
+  /** defaultPipelineRoot (pipeline.yaml's pipeline_root): where KFP puts the run's artifacts; a local run keeps them in its run folder. */
+  pipelineRoot?: string;
 }
 
 export class IrReadError extends Error {
@@ -237,6 +244,7 @@ export function readIr(documents: IrDocuments): IrPipeline {
     groups,
     ...(loops.length > 0 ? { loops } : {}),
     outputs: pipelineOutputs(dict(dag.outputs), rootTasks),
+    ...(typeof spec.defaultPipelineRoot === 'string' && spec.defaultPipelineRoot !== '' ? { pipelineRoot: spec.defaultPipelineRoot } : {}),
   };
 }
 
@@ -559,11 +567,18 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     inputArtifactTypes: artifactTypes(dict(component.inputDefinitions).artifacts),
     outputArtifactTypes: artifactTypes(outputs.artifacts),
     cacheEnabled: dict(task.cachingOptions).enableCache === true,
+    ...(typeof dict(task.cachingOptions).cacheKey === 'string' && dict(task.cachingOptions).cacheKey !== '' ? { cacheKey: String(dict(task.cachingOptions).cacheKey) } : {}),
     ...(isDict(task.retryPolicy) ? { retry: retryPolicy(task.retryPolicy) } : {}),
     container: container(dict(executor.container)),
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),
     ...timeout(dict(platformExecutors[executorLabel])),
+    ...kubernetesConfig(dict(platformExecutors[executorLabel])),
   };
+}
+
+function kubernetesConfig(platformExecutor: Dict): { kubernetes?: IrKubernetesConfig } {
+  const config = readKubernetesConfig(platformExecutor);
+  return hasKubernetesConfig(config) ? { kubernetes: config } : {};
 }
 
 function timeout(platformExecutor: Dict): { timeoutSeconds?: number } {

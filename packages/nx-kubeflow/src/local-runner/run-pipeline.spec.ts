@@ -71,7 +71,7 @@ describe('runPipeline: parameters and artifacts', () => {
   ];
 
   it('passes every parameter type as the launcher would, reads outputs back typed, and hands them downstream', async () => {
-    // a variable of this shell must not stand in for the cluster secret
+    // the cluster secret's variable may come from this shell (kubernetes-locally.ts), and a warning says so
     process.env.API_TOKEN = 'from the shell';
     const { result, events } = run(tasks, { rootParameters: parameters, parameters: { i: '42', b: true }, env: { EXTRA: 'extra' } });
     const outcome = await result;
@@ -82,11 +82,11 @@ describe('runPipeline: parameters and artifacts', () => {
 
     const first = received('first');
     expect(first.argv).toEqual({ s: 'hello world', i: '42', f: '0.5', b: 'true', o: '{"a":"x\\u003cy","z":1}', a: '[1,"two",3.5]' });
-    expect(first).toMatchObject({ task: 'first', run_id: outcome.runId, pipeline: 'fixture', component: 'echo-params', greeting: 'from the IR', extra: 'extra', token: null });
+    expect(first).toMatchObject({ task: 'first', run_id: outcome.runId, pipeline: 'fixture', component: 'echo-params', greeting: 'from the IR', extra: 'extra', token: 'from the shell' });
     expect(events).toContainEqual({
       kind: 'warning',
       task: 'first',
-      message: 'secret "api" (key "token") sets API_TOKEN on Kubeflow; local runs have no cluster secrets, so API_TOKEN is not set',
+      message: 'secret "api" (key "token") sets API_TOKEN on Kubeflow; locally it comes from this shell\'s environment',
     });
     expect(outcome.tasks[0].warnings).toHaveLength(1);
     // the outputs were read back typed, so the second task gets the same text

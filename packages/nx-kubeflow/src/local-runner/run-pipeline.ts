@@ -43,7 +43,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
 import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecord } from './exit-handler-status';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
@@ -163,6 +163,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   for (const abandoned of markAbandonedRuns(dirname(runDir))) {
     emit({ kind: 'warning', message: `run ${abandoned} was left RUNNING by a runner that is gone; marked CANCELLED` });
   }
+
+  if (ir.pipelineRoot) emit({ kind: 'warning', message: `pipeline_root ${ir.pipelineRoot} is where KFP puts the run's artifacts; a local run keeps them in ${relative(workspaceRoot, runDir) || runDir}` });
 
   const started = Date.now();
   const record: RunRecordData = {

@@ -20,6 +20,8 @@ export interface CacheKeyParts {
   sourceDigest?: string;
   /** Digest of what the component reads beside its sources: settings.local.toml, .secrets.* (source-digest.ts), and DYNACONF_* variables. */
   localSettingsDigest?: string;
+  /** Digest of the Secret and ConfigMap values a task reads locally (kubernetes-locally.ts); absent when it reads none. */
+  kubernetesDigest?: string;
   /** Environment the runner adds to every task (options.env). */
   extraEnv: Record<string, string>;
   /** Resolved input parameter values (after defaults). */
@@ -35,6 +37,16 @@ export interface CacheEntry {
   createdAt: string;
   /** The run and task that made it, for the record. */
   origin: { runId: string; task: string };
+}
+
+/**
+ * A task's own cache key (set_caching_options(cache_key=...)): as the IR's
+ * CachingOptions says, it stands for the inputs, image, command and
+ * arguments, combined with the component's identity so that two components
+ * never share an entry.
+ */
+export function customCacheKey(cacheKeyText: string, componentName: string): string {
+  return createHash('sha256').update(canonicalJson({ customCacheKey: cacheKeyText, component: componentName })).digest('hex');
 }
 
 /** sha256 over a canonical JSON of the parts (object keys sorted). */

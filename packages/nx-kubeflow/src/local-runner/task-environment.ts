@@ -89,6 +89,11 @@ export interface TaskEnvironmentOptions {
   extraEnv: Record<string, string>;
   context: RunContext;
   secretEnv: IrSecretEnv[];
+  /**
+   * The task's Kubernetes options as this machine has them (kubernetes-locally.ts): its variables
+   * (undefined: removed) go over the IR's env. When given, it speaks for secretEnv too.
+   */
+  kubernetes?: { env: Record<string, string | undefined> };
   venv?: ProjectVenv;
   base?: NodeJS.ProcessEnv;
 }
@@ -100,7 +105,7 @@ export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.
   const env: NodeJS.ProcessEnv = options.base ? { ...options.base } : withoutColour(process.env);
   const warnings: string[] = [];
   // Secrets come from the cluster; a same-named variable of this shell must not stand in for one unnoticed.
-  for (const secret of options.secretEnv) {
+  for (const secret of options.kubernetes ? [] : options.secretEnv) {
     delete env[secret.envVar];
     const given = secret.envVar in options.extraEnv;
     warnings.push(
@@ -109,6 +114,11 @@ export function taskEnvironment(options: TaskEnvironmentOptions): { env: NodeJS.
     );
   }
   for (const { name, value } of options.container.env) env[name] = value;
+  // after the container's env, as the KFP driver adds them to the pod's
+  for (const [name, value] of Object.entries(options.kubernetes?.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   Object.assign(env, options.extraEnv);
   // colour asked for in the IR or by the caller: our NO_COLOR would take it back
   const given = new Set([...options.container.env.map(({ name }) => name), ...Object.keys(options.extraEnv)]);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { localDependencyClosure } from '../python/pyproject';
 import type { ProjectVenv } from '../python/venv';
 import type { ContainerLaunch, ContainerLauncher } from './container-launch';
@@ -21,9 +21,12 @@ import { withRuntimeInputValues } from './runtime-input-values';
 import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
 import { failureReport } from './failure-report';
 import { artifactDigest, localSettingsDigest, sourceDigest } from './source-digest';
-import { cacheKey, cachedLogFile, lookupCache, restoreFromCache, storeInCache } from './task-cache';
+import { cacheKey, customCacheKey, cachedLogFile, lookupCache, restoreFromCache, storeInCache } from './task-cache';
 import { programFor, taskEnvironment, workingDirectory, type TaskMode, type VenvProvider } from './task-environment';
 import { taskLayout } from './task-layout';
+import { localKubernetes, readLocalObjects, type LocalKubernetes } from './kubernetes-locally';
+import { pipelineJobName } from './executor-input';
+import { knownSecrets } from '../secrets/known-secrets';
 import { runTaskProcess } from './task-process';
 import type { TaskOutcome } from './task-scheduler';
 import type { TaskWatchdog } from './task-watchdog';
@@ -75,9 +78,11 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
     return outcome;
   };
   const layout = taskLayout(ctx.runDir, task.name);
+  let kubernetes: LocalKubernetes | undefined;
   try {
     const inputs = resolveInputs(task, ctx);
-    const key = task.cacheEnabled ? computeCacheKey(task, mode, inputs, ctx) : undefined;
+    kubernetes = task.kubernetes ? kubernetesHere(task, mode, ctx) : undefined;
+    const key = !task.cacheEnabled ? undefined : task.cacheKey ? customCacheKey(task.cacheKey, task.componentName) : computeCacheKey(task, mode, inputs, ctx, kubernetes?.digest);
     if (key) {
       record.cacheKey = key;
       const entry = lookupCache(ctx.cacheDir, key);
@@ -97,7 +102,7 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
       started = Date.now();
       record.startedAt = new Date(started).toISOString();
     }
-    const result = await runAttempts(task, mode, venv, inputs, record, ctx);
+    const result = await runAttempts(task, mode, venv, inputs, record, ctx, kubernetes);
     if (result === 'cancelled') return finish('CANCELLED', 'cancelled', 'interrupted');
     if (key) {
       try {
@@ -116,7 +121,27 @@ export async function runTask(task: IrTask, mode: TaskMode, record: TaskRecord, 
   } catch (error) {
     if (ctx.signal?.aborted && !(error instanceof TaskFailure)) return finish('CANCELLED', 'cancelled', 'interrupted');
     return finish('FAILED', 'failed', error instanceof TaskFailure ? error.message : `task "${task.name}" failed: ${(error as Error).message}`);
+  } finally {
+    kubernetes?.cleanup();
   }
+}
+
+/** The task's Kubernetes options on this machine; its secret values are redacted from then on. */
+function kubernetesHere(task: IrTask, mode: TaskMode, ctx: TaskRunContext): LocalKubernetes {
+  const here = localKubernetes({
+    config: task.kubernetes!,
+    task: task.name,
+    workspaceRoot: ctx.workspaceRoot,
+    taskDir: resolve(ctx.workspaceRoot, taskLayout(ctx.runDir, task.name).dir),
+    inContainer: mode.mode === 'container',
+    rootParameters: ctx.rootParameters,
+    given: ctx.extraEnv,
+    environ: process.env,
+    objects: readLocalObjects(ctx.workspaceRoot),
+    podName: `${pipelineJobName({ pipelineName: ctx.pipelineName, runId: ctx.runId })}-${task.name}`,
+  });
+  for (const value of here.secretValues) knownSecrets.add(value);
+  return here;
 }
 
 /** Parameter values after defaults (addDefaultParams in the launcher) and upstream artifacts' locations. */
@@ -156,7 +181,7 @@ function resolveInputs(task: IrTask, ctx: TaskRunContext): ResolvedInputs {
   return { parameters, artifacts };
 }
 
-function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, ctx: TaskRunContext): string {
+function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, ctx: TaskRunContext, kubernetesDigest?: string): string {
   // The component's folder and the local packages it installs (component-runtime): what its venv runs.
   // In a container the image reference - a content hash or digest - stands for the sources, and it is in `container`.
   const roots = mode.projectRoot && mode.mode !== 'container'
@@ -168,6 +193,7 @@ function computeCacheKey(task: IrTask, mode: TaskMode, inputs: ResolvedInputs, c
     sourceDigest: roots.length > 0 ? roots.map((root) => `${root}:${sourceDigest(join(ctx.workspaceRoot, root))}`).join(',') : undefined,
     localSettingsDigest: localSettings(roots, mode.mode === 'container' ? ctx.extraEnv : { ...process.env, ...ctx.extraEnv }, ctx.workspaceRoot),
     extraEnv: ctx.extraEnv,
+    kubernetesDigest,
     parameters: inputs.parameters,
     artifactDigests: Object.fromEntries(Object.entries(inputs.artifacts).map(([name, artifact]) => [name, artifactDigest(artifact.path)])),
   });
@@ -188,6 +214,7 @@ async function runAttempts(
   inputs: ResolvedInputs,
   record: TaskRecord,
   ctx: TaskRunContext,
+  kubernetes?: LocalKubernetes,
 ): Promise<'succeeded' | 'cancelled'> {
   const layout = taskLayout(ctx.runDir, task.name);
   const maxAttempts = 1 + (task.retry?.maxRetryCount ?? 0);
@@ -198,11 +225,12 @@ async function runAttempts(
     extraEnv: ctx.extraEnv,
     context: { pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name, component },
     secretEnv: task.secretEnv,
+    ...(kubernetes ? { kubernetes } : {}),
     venv,
     // A container gets the task's environment only, as a pod would; this machine's stays out.
     ...(inContainer ? { base: {} } : {}),
   });
-  for (const warning of warnings) ctx.warn(record, warning);
+  for (const warning of [...warnings, ...(kubernetes?.warnings ?? [])]) ctx.warn(record, warning);
   const outputFile = executorOutputFile(layout.outputsDir);
   const io: ExecutorIo = {
     // as the driver resolves task input constants; the cache key above kept the IR's text
@@ -230,7 +258,7 @@ async function runAttempts(
     record.attempts = attempt;
     delete record.exitCode;
     ctx.changed(record, { state: 'RUNNING', attempt });
-    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx) : undefined;
+    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? []) : undefined;
     const result = await runTaskProcess({
       command: launch?.command ?? programFor(commandLine.argv[0], venv),
       args: launch?.args ?? commandLine.argv.slice(1),
@@ -280,6 +308,7 @@ async function launchContainer(
   env: NodeJS.ProcessEnv,
   attempt: number,
   ctx: TaskRunContext,
+  volumes: { host: string; path: string }[],
 ): Promise<ContainerLaunch> {
   const containerEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   try {
@@ -288,6 +317,7 @@ async function launchContainer(
       argv,
       env: containerEnv,
       mounts: [ctx.runDir],
+      ...(volumes.length > 0 ? { volumes } : {}),
       name: `nx-kubeflow-${ctx.runId}-${task.name}-${attempt}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'),
     });
   } catch (error) {

@@ -14,6 +14,7 @@ import { hasName } from '../kfp/named-records';
 import { checkLoops, leavesLoopFirst } from './check-loops';
 import { isTaskFinalStatusType } from '../kfp/io-types';
 import { checkExitHandlers } from './check-exit-handlers';
+import { checkKubernetesOptions } from './check-kubernetes-options';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -91,6 +92,7 @@ class PipelineChecker {
     this.checkPipelineOutputs();
     this.problems.push(...checkLoops({ definition: this.options.definition, source: this.options.source, components: this.options.components }));
     this.problems.push(...checkExitHandlers(this.options));
+    checkKubernetesOptions(this.options.definition, (task, path, message, of) => this.report(task, [...path], message, of));
     return this.problems;
   }
 

@@ -59,7 +59,7 @@ tasks:
           retry: { max_retry_count: 3, backoff_duration: '60s', backoff_factor: 2, backoff_max_duration: '3600s' },
           resources: { cpu_limit: '2', memory_limit: '8G', accelerator: { type: 'nvidia.com/gpu', count: 1 } },
           env: { LOG_LEVEL: 'debug' },
-          secrets: [{ secret_name: 'warehouse', keys: { password: 'DYNACONF_WAREHOUSE__PASSWORD' } }],
+          secrets: [{ secret_name: 'warehouse', keys: { password: 'DYNACONF_WAREHOUSE__PASSWORD' }, at: ['secrets', 0] }],
         },
       ],
     });
@@ -102,10 +102,10 @@ tasks:
       dataset: {task: load, outptu: dataset}
       epochs:
     secrets:
-    - {secret_name: s, keys: {password: not-a-var}}
+    - {secret_name: s, keys: {password: 9-not-a-var}}
 `;
     expect(messages(text)).toEqual([
-      'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, parameters, tasks, outputs.',
+      'pipelines/p/pipeline.yaml:2:1: descripton: unknown key "descripton" in a pipeline (did you mean "description"?); allowed: name, description, display_name, pipeline_root, parameters, tasks, outputs.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:1:7: name: "Bad_Name" is not a valid pipeline name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:4:3: parameters\.1st: "1st" is not a valid parameter name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:5:16: parameters\.rate\.type: "CSV" is not a parameter type/),
@@ -123,7 +123,7 @@ tasks:
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:28: task "train", resources\.cpu_limit: must be a CPU amount/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:15:48: task "train", resources\.memory_limit: must be a memory amount/),
       'pipelines/p/pipeline.yaml:15:66: task "train", resources.accelerator.type: needs type: the resource name, e.g. nvidia.com/gpu.',
-      'pipelines/p/pipeline.yaml:20:41: task "train", secrets[0].keys.password: must be an environment variable name.',
+      'pipelines/p/pipeline.yaml:20:41: task "train", secrets[0].keys.password: "9-not-a-var" is not a valid environment variable name: Kubernetes takes letters, digits, "_", "-" and ".", not starting with a digit.',
     ]);
   });
 
@@ -339,7 +339,7 @@ tasks:
 [
   "pipelines/p/pipeline.yaml:5:29: tasks.gate.if.operator: needs operator: one of == != < <= > >= (quote it in YAML: '>=').",
   "pipelines/p/pipeline.yaml:5:9: tasks.gate.if: compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).",
-  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, display_name, arguments, after, caching, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure.",
+  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
   "pipelines/p/pipeline.yaml:8:7: tasks.gate.then.a: "a" is already the name of a task (tasks.a): task and condition names are unique across the pipeline, nested ones included.",
   "pipelines/p/pipeline.yaml:10:59: tasks.gate.elif[0].if.right: cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.",
   "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",

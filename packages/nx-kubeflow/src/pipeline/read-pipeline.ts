@@ -29,14 +29,17 @@ import {
   type TaskArgument,
   type TaskResources,
   type Toleration,
+  type ObjectAsVolume,
 } from '../kfp/pipeline-model';
-import { parameterNameProblem, pipelineNameProblem, secretKeyProblem, secretNameProblem, taskNameProblem } from './pipeline-names';
+import { parameterNameProblem, pipelineNameProblem, taskNameProblem } from './pipeline-names';
 import type { PipelineProblem } from './pipeline-problems';
 import { literalProblem, parameterValueProblem } from './pipeline-types';
 import { YamlSource, type YamlPath } from './yaml-source';
 import { namedRecord } from '../kfp/named-records';
 import { isLoopBlock, LOOP_BLOCK_KEYS, readCollectArgument, readItemArgument, readLoopItemName, readLoopItems, readParallelism } from './read-loop';
 import type { LoopBlock } from '../kfp/pipeline-model';
+import { ENV_VAR_NAME } from './kubernetes-names';
+import { KUBERNETES_TASK_KEYS, readKubernetesOptions, readObjectReferences } from './read-kubernetes-options';
 
 export interface ReadPipelineResult {
   /** Present unless the file is not YAML or not a mapping; may be partial when there are problems. */
@@ -45,7 +48,7 @@ export interface ReadPipelineResult {
   source: YamlSource;
 }
 
-export const PIPELINE_KEYS = ['name', 'description', 'parameters', 'tasks', 'outputs'] as const;
+export const PIPELINE_KEYS = ['name', 'description', 'display_name', 'pipeline_root', 'parameters', 'tasks', 'outputs'] as const;
 export const OUTPUT_KEYS = ['task', 'output'] as const;
 export const PARAMETER_KEYS = ['type', 'default', 'description'] as const;
 export const TASK_KEYS = [
@@ -54,6 +57,7 @@ export const TASK_KEYS = [
   'arguments',
   'after',
   'caching',
+  'cache_key',
   'retry',
   'resources',
   'env',
@@ -61,6 +65,7 @@ export const TASK_KEYS = [
   'tolerations',
   'timeout',
   'ignore_upstream_failure',
+  ...KUBERNETES_TASK_KEYS,
 ] as const;
 export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
 export const ELIF_KEYS = ['if', 'then'] as const;
@@ -69,7 +74,6 @@ export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
 const ACCELERATOR_KEYS = ['type', 'count'] as const;
-const SECRET_KEYS = ['secret_name', 'keys'] as const;
 const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect', 'toleration_seconds'] as const;
 const TOLERATION_OPERATORS = ['Equal', 'Exists'];
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -77,8 +81,11 @@ const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 /** kfp's own checks on resource strings (PipelineTask._validate_cpu_request_limit / _validate_memory_request_limit). */
 const CPU = /^([0-9]*[.])?[0-9]+m?$/;
 const MEMORY = /^[0-9]+(E|Ei|P|Pi|T|Ti|G|Gi|M|Mi|K|Ki)?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What Kubernetes takes (IsEnvVarName); kfp's set_env_variable takes any text. */
+const ENV_NAME = ENV_VAR_NAME;
 const INT32_MAX = 2147483647;
+/** scheme://rest: the object store URIs KFP's launcher opens (gs, s3, minio, ...). */
+const PIPELINE_ROOT = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
 
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -104,6 +111,8 @@ class PipelineReader {
   /** The item names (as:) of the loops being read, outermost first. */
   private readonly loopItems: string[] = [];
   private readonly taskPaths = new Map<string, YamlPath>();
+  /** Secrets a task mounts as files, read with its secrets and stored with its other kubernetes options. */
+  private readonly secretVolumes = new Map<string, ObjectAsVolume[]>();
 
   constructor(
     private readonly file: string,
@@ -126,6 +135,8 @@ class PipelineReader {
       if (problem) this.report(['name'], problem);
     }
     const description = this.optionalString(raw, [], 'description');
+    const displayName = this.optionalString(raw, [], 'display_name');
+    const pipelineRoot = this.readPipelineRoot(raw.pipeline_root);
     const parameters = this.readParameters(raw.parameters);
     const { tasks, body } = this.readTasks(raw.tasks);
     const outputs = this.readOutputs(raw.outputs);
@@ -133,11 +144,23 @@ class PipelineReader {
       file: this.file,
       name,
       ...(description !== undefined ? { description } : {}),
+      ...(displayName !== undefined ? { display_name: displayName } : {}),
+      ...(pipelineRoot !== undefined ? { pipeline_root: pipelineRoot } : {}),
       parameters,
       tasks,
       ...(body.some((node) => node.kind !== 'task') ? { body } : {}),
       ...(outputs.length > 0 ? { outputs } : {}),
     };
+  }
+
+  /** pipeline_root: the default of where a run's artifacts go, a URI the backend's object store understands (gs://, s3://, minio://, ...). */
+  private readPipelineRoot(raw: unknown): string | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw !== 'string' || !PIPELINE_ROOT.test(raw)) {
+      this.report(['pipeline_root'], `must be a URI with a scheme, such as gs://bucket/pipeline-root or minio://mlpipeline/v2/artifacts (got ${JSON.stringify(raw)}).`);
+      return undefined;
+    }
+    return raw;
   }
 
   // --------------------------------------------------------------- outputs
@@ -493,6 +516,10 @@ class PipelineReader {
       if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
       else task.caching = raw.caching;
     }
+    if (raw.cache_key !== undefined && raw.cache_key !== null) {
+      if (typeof raw.cache_key !== 'string' || raw.cache_key === '') this.report([...path, 'cache_key'], 'must be a non-empty string: the key under which KFP caches this task whatever its inputs, e.g. features-2024-06.', { task: name });
+      else task.cache_key = raw.cache_key;
+    }
     const retry = this.readRetry(name, raw.retry);
     if (retry) task.retry = retry;
     const resources = this.readResources(name, raw.resources);
@@ -512,6 +539,9 @@ class PipelineReader {
       if ('problem' in timeout) this.report([...path, 'timeout'], timeout.problem, { task: name });
       else task.timeout_seconds = timeout.seconds;
     }
+    const kubernetes = readKubernetesOptions(raw, path, (at, message, of) => this.report(at, message, { task: name, of }));
+    if (this.secretVolumes.has(name)) task.kubernetes = { secret_volumes: this.secretVolumes.get(name)!, ...kubernetes };
+    else if (kubernetes) task.kubernetes = kubernetes;
     return task;
   }
 
@@ -684,45 +714,12 @@ class PipelineReader {
     return env;
   }
 
+  /** Secrets as env (keys) and as files (mount_path); the files go to the task's kubernetes options. */
   private readSecrets(task: string, raw: unknown): SecretAsEnv[] | undefined {
-    if (raw === undefined || raw === null) return undefined;
-    const path = [...this.taskPath(task), 'secrets'];
-    if (!Array.isArray(raw)) {
-      this.report(path, 'must be a list such as [{secret_name: warehouse, keys: {password: WAREHOUSE_PASSWORD}}].', { task });
-      return undefined;
-    }
-    const secrets: SecretAsEnv[] = [];
-    raw.forEach((item, index) => {
-      const itemPath = [...path, index];
-      const field = `secrets[${index}]`;
-      if (!isDict(item)) {
-        this.report(itemPath, 'must be a mapping {secret_name, keys}.', { task, field });
-        return;
-      }
-      this.unknownKeys(item, itemPath, SECRET_KEYS, 'a secret', task);
-      const problemsBefore = this.problems.length;
-      if (typeof item.secret_name !== 'string' || item.secret_name === '') {
-        this.report(itemPath, 'needs secret_name: the Kubernetes secret.', { task, field: `${field}.secret_name` });
-      } else {
-        const nameProblem = secretNameProblem(item.secret_name);
-        if (nameProblem) this.report([...itemPath, 'secret_name'], nameProblem, { task, field: `${field}.secret_name` });
-      }
-      if (!isDict(item.keys) || Object.keys(item.keys).length === 0) {
-        this.report(itemPath, 'needs keys: a mapping of secret key to environment variable name.', { task, field: `${field}.keys` });
-      } else {
-        for (const [key, variable] of Object.entries(item.keys)) {
-          const keyProblem = secretKeyProblem(key);
-          if (keyProblem) this.report([...itemPath, 'keys', key], keyProblem, { task, field: `${field}.keys.${key}`, of: 'key' });
-          if (typeof variable !== 'string' || !ENV_NAME.test(variable)) {
-            this.report([...itemPath, 'keys', key], 'must be an environment variable name.', { task, field: `${field}.keys.${key}` });
-          }
-        }
-      }
-      if (this.problems.length === problemsBefore) {
-        secrets.push({ secret_name: item.secret_name as string, keys: namedRecord(Object.entries(item.keys as Record<string, string>)) });
-      }
-    });
-    return secrets;
+    const read = readObjectReferences('secret', raw, [...this.taskPath(task), 'secrets'], (at, message, of) => this.report(at, message, { task, of }));
+    if (!read) return undefined;
+    if (read.volumes.length > 0) this.secretVolumes.set(task, read.volumes);
+    return read.env as SecretAsEnv[];
   }
 
   private readTolerations(task: string, raw: unknown): Toleration[] | undefined {

@@ -20,6 +20,7 @@ import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions } from '../ir-compiler';
 import type { Condition, ConditionBranch, ConditionOperand, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
+import { readKubernetesOptions, readObjectReferences, type Report } from '../../pipeline/read-kubernetes-options';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -51,7 +52,7 @@ function task(name: string, raw: Dict): PipelineTask {
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
-  for (const key of ['display_name', 'caching', 'retry', 'resources', 'env', 'secrets', 'tolerations', 'ignore_upstream_failure'] as const) {
+  for (const key of ['display_name', 'caching', 'cache_key', 'retry', 'resources', 'env', 'tolerations', 'ignore_upstream_failure'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
   }
   if (raw.importer !== undefined) {
@@ -69,6 +70,14 @@ function task(name: string, raw: Dict): PipelineTask {
     if ('problem' in timeout) throw new Error(`task ${name}: timeout ${timeout.problem}`);
     t.timeout_seconds = timeout.seconds;
   }
+  // the Kubernetes options through the reader's own module: their shapes are not worth a second adapter
+  const refuse: Report = (path, message) => {
+    throw new Error(`task ${name}: ${path.join('.')}: ${message}`);
+  };
+  const secrets = readObjectReferences('secret', raw.secrets, ['secrets'], refuse);
+  if (secrets) t.secrets = secrets.env as PipelineTask['secrets'];
+  const kubernetes = readKubernetesOptions(raw, [], refuse);
+  if (secrets?.volumes.length || kubernetes) t.kubernetes = { ...(secrets?.volumes.length ? { secret_volumes: secrets.volumes } : {}), ...kubernetes };
   return t;
 }
 
@@ -115,6 +124,8 @@ function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefi
       file,
       name: raw.name,
       ...(raw.description ? { description: raw.description } : {}),
+    ...(raw.display_name ? { display_name: raw.display_name } : {}),
+    ...(raw.pipeline_root ? { pipeline_root: raw.pipeline_root } : {}),
       parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
       tasks,
       body: nodes,
@@ -126,6 +137,8 @@ function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefi
     file,
     name: raw.name,
     ...(raw.description ? { description: raw.description } : {}),
+    ...(raw.display_name ? { display_name: raw.display_name } : {}),
+    ...(raw.pipeline_root ? { pipeline_root: raw.pipeline_root } : {}),
     parameters: Object.entries(raw.parameters ?? {}).map(([name, p]) => ({ name, ...(p as Dict) })) as PipelineDefinition['parameters'],
     tasks: Object.entries(raw.tasks ?? {}).map(([name, t]) => task(name, t as Dict)),
     ...(outputs.length > 0 ? { outputs } : {}),

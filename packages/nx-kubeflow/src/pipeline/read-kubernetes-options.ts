@@ -1,0 +1,378 @@
+/**
+ * A task's kfp-kubernetes options in pipeline.yaml, read into
+ * KubernetesTaskOptions (and secrets, which pipeline.yaml had before: as env
+ * and now as files). Each option is one kfp.kubernetes function; the shapes
+ * are in README.md ("Kubernetes options"). Values Kubernetes would refuse
+ * when the pod is created are refused here (kubernetes-names.ts); what needs
+ * the whole task or the parameters (two volumes on one path, a PVC named by
+ * an unknown parameter) is in check-kubernetes-options.ts.
+ */
+import { closestName } from '../kfp/type-suggestions';
+import { namedRecord } from '../kfp/named-records';
+import type { ConfigMapAsEnv, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
+import {
+  EMPTY_DIR_MEDIUM,
+  envVarNameProblem,
+  FIELD_PATH,
+  IMAGE_PULL_POLICIES,
+  labelValueProblem,
+  mountPathProblem,
+  objectNameProblem,
+  QUANTITY,
+  qualifiedNameProblem,
+  SUB_PATH,
+  VOLUME_NAME,
+} from './kubernetes-names';
+import { secretKeyProblem } from './pipeline-names';
+import type { YamlPath } from './yaml-source';
+
+/** Task keys this module reads (besides secrets, which read-pipeline.ts hands to readObjectReferences). */
+export const KUBERNETES_TASK_KEYS = [
+  'config_maps',
+  'volumes',
+  'node_selector',
+  'node_affinity',
+  'image_pull_secrets',
+  'image_pull_policy',
+  'pod_labels',
+  'pod_annotations',
+  'field_path_env',
+] as const;
+
+const SECRET_ENTRY_KEYS = ['secret_name', 'keys', 'mount_path', 'optional'] as const;
+const CONFIG_MAP_ENTRY_KEYS = ['config_map_name', 'keys', 'mount_path', 'optional'] as const;
+const PVC_KEYS = ['pvc', 'mount_path', 'sub_path'] as const;
+const EMPTY_DIR_KEYS = ['empty_dir', 'mount_path', 'medium', 'size_limit'] as const;
+
+/** Reports a problem at a path of the file; the field is worked out from the path. */
+export type Report = (path: YamlPath, message: string, of?: 'key' | 'value') => void;
+
+type Dict = Record<string, unknown>;
+const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export function unknownKeys(raw: Dict, path: YamlPath, allowed: readonly string[], what: string, report: Report): void {
+  for (const key of Object.keys(raw)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = closestName(key, allowed);
+    report([...path, key], `unknown key "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${allowed.join(', ')}.`, 'key');
+  }
+}
+
+/**
+ * `secrets:` or `config_maps:`: a list of {secret_name | config_map_name,
+ * keys, mount_path, optional}. An entry with keys is use_*_as_env, one with
+ * mount_path use_*_as_volume; one with both is both calls.
+ */
+export function readObjectReferences(
+  kind: 'secret' | 'config map',
+  raw: unknown,
+  path: YamlPath,
+  report: Report,
+): { env: (SecretAsEnv | ConfigMapAsEnv)[]; volumes: ObjectAsVolume[] } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const nameKey = kind === 'secret' ? 'secret_name' : 'config_map_name';
+  const example = kind === 'secret' ? '[{secret_name: warehouse, keys: {password: WAREHOUSE_PASSWORD}}]' : '[{config_map_name: app-config, keys: {log_level: LOG_LEVEL}}]';
+  if (!Array.isArray(raw)) {
+    report(path, `must be a list such as ${example}.`);
+    return undefined;
+  }
+  const env: (SecretAsEnv | ConfigMapAsEnv)[] = [];
+  const volumes: ObjectAsVolume[] = [];
+  raw.forEach((item, index) => {
+    const itemPath = [...path, index];
+    if (!isDict(item)) {
+      report(itemPath, `must be a mapping {${nameKey}, keys and/or mount_path, optional}.`);
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    unknownKeys(item, itemPath, kind === 'secret' ? SECRET_ENTRY_KEYS : CONFIG_MAP_ENTRY_KEYS, `a ${kind}`, problem);
+    const name = item[nameKey];
+    if (typeof name !== 'string' || name === '') {
+      problem(name === undefined ? itemPath : [...itemPath, nameKey], `needs ${nameKey}: the Kubernetes ${kind}'s name.`);
+    } else {
+      const nameProblem = objectNameProblem(name, kind);
+      if (nameProblem) problem([...itemPath, nameKey], nameProblem);
+    }
+    if (item.keys === undefined && item.mount_path === undefined) {
+      problem(itemPath, `needs keys (${kind} key -> environment variable name) or mount_path (to mount the ${kind} as files), or both.`);
+    }
+    if (item.keys !== undefined) {
+      if (!isDict(item.keys) || Object.keys(item.keys).length === 0) {
+        problem([...itemPath, 'keys'], `must be a mapping of ${kind} key to environment variable name.`);
+      } else {
+        for (const [key, variable] of Object.entries(item.keys)) {
+          const keyProblem = secretKeyProblem(key);
+          if (keyProblem) problem([...itemPath, 'keys', key], kind === 'secret' ? keyProblem : keyProblem.replace('secret key', 'config map key'), 'key');
+          const variableProblem = envVarNameProblem(variable);
+          if (variableProblem) problem([...itemPath, 'keys', key], variableProblem);
+        }
+      }
+    }
+    if (item.mount_path !== undefined) {
+      const pathProblem = mountPathProblem(item.mount_path);
+      if (pathProblem) problem([...itemPath, 'mount_path'], pathProblem);
+    }
+    if (item.optional !== undefined && typeof item.optional !== 'boolean') problem([...itemPath, 'optional'], 'must be true or false.');
+    if (problems > 0) return;
+    const optional = item.optional === undefined ? {} : { optional: item.optional as boolean };
+    const at = [path[path.length - 1], index];
+    if (item.keys !== undefined) {
+      const keys = namedRecord(Object.entries(item.keys as Record<string, string>));
+      env.push(kind === 'secret' ? { secret_name: name as string, keys, ...optional, at } : { config_map_name: name as string, keys, ...optional, at });
+    }
+    if (item.mount_path !== undefined) volumes.push({ name: name as string, mount_path: item.mount_path as string, ...optional, at });
+  });
+  return { env, volumes };
+}
+
+/** The options under KUBERNETES_TASK_KEYS; undefined when the task has none. */
+export function readKubernetesOptions(raw: Dict, taskPath: YamlPath, report: Report): KubernetesTaskOptions | undefined {
+  const options: KubernetesTaskOptions = {};
+  const configMaps = readObjectReferences('config map', raw.config_maps, [...taskPath, 'config_maps'], report);
+  if (configMaps?.env.length) options.config_maps_as_env = configMaps.env as ConfigMapAsEnv[];
+  if (configMaps?.volumes.length) options.config_map_volumes = configMaps.volumes;
+  const volumes = readVolumes(raw.volumes, [...taskPath, 'volumes'], report);
+  if (volumes?.pvc.length) options.pvc_mounts = volumes.pvc;
+  if (volumes?.emptyDir.length) options.empty_dirs = volumes.emptyDir;
+  const nodeSelector = readStringMap(raw.node_selector, [...taskPath, 'node_selector'], report, 'node label key', 'node label value', '{cloud.google.com/gke-nodepool: gpu-pool}');
+  if (nodeSelector && Object.keys(nodeSelector).length > 0) options.node_selector = nodeSelector;
+  const affinity = readNodeAffinity(raw.node_affinity, [...taskPath, 'node_affinity'], report);
+  if (affinity && affinity.length > 0) options.node_affinity = affinity;
+  const labels = readStringMap(raw.pod_labels, [...taskPath, 'pod_labels'], report, 'label key', 'label value', '{team: forecasting}');
+  if (labels && Object.keys(labels).length > 0) options.pod_labels = labels;
+  const annotations = readStringMap(raw.pod_annotations, [...taskPath, 'pod_annotations'], report, 'annotation key', undefined, '{owner: data-team@example.com}');
+  if (annotations && Object.keys(annotations).length > 0) options.pod_annotations = annotations;
+  const pullSecrets = readPullSecrets(raw.image_pull_secrets, [...taskPath, 'image_pull_secrets'], report);
+  if (pullSecrets && pullSecrets.length > 0) options.image_pull_secrets = pullSecrets;
+  if (raw.image_pull_policy !== undefined && raw.image_pull_policy !== null) {
+    if (typeof raw.image_pull_policy !== 'string' || !(IMAGE_PULL_POLICIES as readonly string[]).includes(raw.image_pull_policy)) {
+      report([...taskPath, 'image_pull_policy'], `must be ${IMAGE_PULL_POLICIES.join(', ')} (got ${JSON.stringify(raw.image_pull_policy)}).`);
+    } else {
+      options.image_pull_policy = raw.image_pull_policy;
+    }
+  }
+  const fieldPathEnv = readFieldPathEnv(raw.field_path_env, [...taskPath, 'field_path_env'], report);
+  if (fieldPathEnv && Object.keys(fieldPathEnv).length > 0) options.field_path_env = fieldPathEnv;
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** volumes: [{pvc: name | {parameter: p}, mount_path, sub_path}, {empty_dir: name, mount_path, medium, size_limit}]. */
+function readVolumes(raw: unknown, path: YamlPath, report: Report): { pvc: PvcMount[]; emptyDir: EmptyDirMount[] } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    report(path, 'must be a list such as [{pvc: shared-data, mount_path: /data}, {empty_dir: scratch, mount_path: /scratch}].');
+    return undefined;
+  }
+  const pvc: PvcMount[] = [];
+  const emptyDir: EmptyDirMount[] = [];
+  raw.forEach((item, index) => {
+    const itemPath = [...path, index];
+    if (!isDict(item) || ('pvc' in item) === ('empty_dir' in item)) {
+      report(itemPath, 'must be a mapping with either pvc (an existing PersistentVolumeClaim) or empty_dir (a scratch volume), and mount_path.');
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    const isPvc = 'pvc' in item;
+    unknownKeys(item, itemPath, isPvc ? PVC_KEYS : EMPTY_DIR_KEYS, isPvc ? 'a pvc volume' : 'an empty_dir volume', problem);
+    const mountProblem = item.mount_path === undefined ? 'needs mount_path: where the volume appears in the container, e.g. /data.' : mountPathProblem(item.mount_path);
+    if (mountProblem) problem(item.mount_path === undefined ? itemPath : [...itemPath, 'mount_path'], mountProblem);
+    if (isPvc) {
+      const name = readPvcName(item.pvc, [...itemPath, 'pvc'], problem);
+      if (item.sub_path !== undefined && (typeof item.sub_path !== 'string' || !SUB_PATH.test(item.sub_path))) {
+        problem([...itemPath, 'sub_path'], `must be a relative path inside the volume without "..", e.g. run-1 (got ${JSON.stringify(item.sub_path)}).`);
+      }
+      if (problems === 0 && name) pvc.push({ pvc_name: name, mount_path: item.mount_path as string, ...(item.sub_path !== undefined ? { sub_path: item.sub_path as string } : {}), at: ['volumes', index] });
+      return;
+    }
+    if (typeof item.empty_dir !== 'string' || !VOLUME_NAME.test(item.empty_dir)) {
+      problem([...itemPath, 'empty_dir'], `must be the volume's name, a DNS-1123 label (a-z, 0-9 and "-", at most 63 characters), e.g. scratch (got ${JSON.stringify(item.empty_dir)}).`);
+    }
+    if (item.medium !== undefined && (typeof item.medium !== 'string' || !EMPTY_DIR_MEDIUM.test(item.medium))) {
+      problem([...itemPath, 'medium'], `must be Memory or HugePages (or HugePages-2Mi, ...); leave it out for the node's disk (got ${JSON.stringify(item.medium)}).`);
+    }
+    const size = item.size_limit;
+    if (size !== undefined && (typeof size !== 'string' || !QUANTITY.test(size))) {
+      problem([...itemPath, 'size_limit'], `must be a Kubernetes quantity such as 1Gi or 500Mi${typeof size === 'number' ? `, quoted: '${size}'` : ''} (got ${JSON.stringify(size)}).`);
+    }
+    if (problems > 0) return;
+    emptyDir.push({
+      volume_name: item.empty_dir as string,
+      mount_path: item.mount_path as string,
+      ...(item.medium !== undefined ? { medium: item.medium as string } : {}),
+      ...(size !== undefined ? { size_limit: size as string } : {}),
+      at: ['volumes', index],
+    });
+  });
+  return { pvc, emptyDir };
+}
+
+function readPvcName(raw: unknown, path: YamlPath, report: Report): PvcMount['pvc_name'] | undefined {
+  if (isDict(raw) && 'parameter' in raw) {
+    unknownKeys(raw, path, ['parameter'], 'a parameter reference', report);
+    if (typeof raw.parameter === 'string' && raw.parameter !== '') return { kind: 'parameter', parameter: raw.parameter };
+    report([...path, 'parameter'], 'must name a pipeline parameter (of type String) that holds the claim name.');
+    return undefined;
+  }
+  if (typeof raw !== 'string' || raw === '') {
+    report(path, 'must be the name of an existing PersistentVolumeClaim, or {parameter: p} for a pipeline parameter that holds it.');
+    return undefined;
+  }
+  const problem = objectNameProblem(raw, 'persistent volume claim');
+  if (problem) {
+    report(path, problem);
+    return undefined;
+  }
+  return { kind: 'constant', name: raw };
+}
+
+/** A mapping of qualified-name keys to strings (label values when valueWhat is given, any text otherwise). */
+function readStringMap(raw: unknown, path: YamlPath, report: Report, keyWhat: string, valueWhat: string | undefined, example: string): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isDict(raw)) {
+    report(path, `must be a mapping such as ${example}.`);
+    return undefined;
+  }
+  const map = namedRecord<string>();
+  for (const [key, value] of Object.entries(raw)) {
+    const keyProblem = qualifiedNameProblem(key, keyWhat);
+    if (keyProblem) report([...path, key], keyProblem, 'key');
+    const valueProblem = valueWhat ? labelValueProblem(value, valueWhat) : typeof value === 'string' ? undefined : labelValueProblem(value, '');
+    if (valueProblem) report([...path, key], valueProblem);
+    if (!keyProblem && !valueProblem) map[key] = value as string;
+  }
+  return map;
+}
+
+function readPullSecrets(raw: unknown, path: YamlPath, report: Report): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    report(path, 'must be a list of Kubernetes secret names, e.g. [registry-credentials].');
+    return undefined;
+  }
+  const names: string[] = [];
+  raw.forEach((item, index) => {
+    const problem = typeof item === 'string' ? objectNameProblem(item, 'image pull secret') : 'must be the name of a Kubernetes secret of type kubernetes.io/dockerconfigjson.';
+    if (problem) report([...path, index], problem);
+    else names.push(item as string);
+  });
+  return names;
+}
+
+const AFFINITY_TERM_KEYS = ['match_expressions', 'match_fields', 'weight'] as const;
+const REQUIREMENT_KEYS = ['key', 'operator', 'values'] as const;
+const AFFINITY_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
+
+/**
+ * node_affinity: [{match_expressions, match_fields, weight}], one term an
+ * add_node_affinity call. Kubernetes' rules (ValidateNodeSelectorRequirement,
+ * validateNodeFieldSelectorRequirement): In and NotIn need values, Exists and
+ * DoesNotExist take none, Gt and Lt one whole number; a field is only
+ * metadata.name, with In or NotIn and one value; a weight is 1 to 100.
+ */
+function readNodeAffinity(raw: unknown, path: YamlPath, report: Report): NodeAffinityTerm[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    report(path, "must be a list of terms such as [{match_expressions: [{key: topology.kubernetes.io/zone, operator: In, values: [europe-west1-b]}], weight: 50}].");
+    return undefined;
+  }
+  const terms: NodeAffinityTerm[] = [];
+  raw.forEach((item, index) => {
+    const termPath = [...path, index];
+    if (!isDict(item)) {
+      report(termPath, 'must be a mapping {match_expressions, match_fields, weight}.');
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    unknownKeys(item, termPath, AFFINITY_TERM_KEYS, 'a node affinity term', problem);
+    const term: NodeAffinityTerm = {};
+    for (const key of ['match_expressions', 'match_fields'] as const) {
+      if (item[key] === undefined) continue;
+      const requirements = readRequirements(item[key], [...termPath, key], key === 'match_fields', problem);
+      if (requirements && requirements.length > 0) term[key] = requirements;
+    }
+    if (item.weight !== undefined) {
+      if (!Number.isInteger(item.weight) || (item.weight as number) < 1 || (item.weight as number) > 100) problem([...termPath, 'weight'], `must be a whole number from 1 to 100 (a preference; leave it out for a requirement) (got ${JSON.stringify(item.weight)}).`);
+      else term.weight = item.weight as number;
+    }
+    if (problems === 0 && !term.match_expressions && !term.match_fields) problem(termPath, 'needs match_expressions or match_fields: a term without either matches no node.');
+    if (problems === 0) terms.push(term);
+  });
+  return terms;
+}
+
+function readRequirements(raw: unknown, path: YamlPath, fields: boolean, report: Report): NodeSelectorRequirement[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    report(path, `must be a list of at least one {key, operator, values}${fields ? ' on metadata.name' : ''}.`);
+    return undefined;
+  }
+  const requirements: NodeSelectorRequirement[] = [];
+  raw.forEach((item, index) => {
+    const itemPath = [...path, index];
+    if (!isDict(item)) {
+      report(itemPath, 'must be a mapping {key, operator, values}.');
+      return;
+    }
+    let problems = 0;
+    const problem: Report = (at, message, of) => {
+      problems += 1;
+      report(at, message, of);
+    };
+    unknownKeys(item, itemPath, REQUIREMENT_KEYS, 'a node selector requirement', problem);
+    if (typeof item.key !== 'string') problem(item.key === undefined ? itemPath : [...itemPath, 'key'], fields ? 'needs key: metadata.name, the only node field Kubernetes selects on.' : 'needs key: a node label key.');
+    else if (fields && item.key !== 'metadata.name') problem([...itemPath, 'key'], `must be metadata.name, the only node field Kubernetes selects on (got ${JSON.stringify(item.key)}).`);
+    else if (!fields) {
+      const keyProblem = qualifiedNameProblem(item.key, 'node label key');
+      if (keyProblem) problem([...itemPath, 'key'], keyProblem);
+    }
+    const operators = fields ? ['In', 'NotIn'] : AFFINITY_OPERATORS;
+    const operator = typeof item.operator === 'string' && operators.includes(item.operator) ? item.operator : undefined;
+    if (!operator) problem(item.operator === undefined ? itemPath : [...itemPath, 'operator'], `needs operator: ${operators.join(', ')}${item.operator === undefined ? '' : ` (got ${JSON.stringify(item.operator)})`}.`);
+    const values = item.values;
+    if (values !== undefined && (!Array.isArray(values) || !values.every((value) => typeof value === 'string'))) {
+      problem([...itemPath, 'values'], 'must be a list of strings (quote numbers: [\'4\']).');
+    } else if (operator) {
+      const count = (values as string[] | undefined)?.length ?? 0;
+      const rule =
+        fields ? (count === 1 ? undefined : 'needs exactly one value, the node name')
+        : operator === 'In' || operator === 'NotIn' ? (count > 0 ? undefined : `needs values: ${operator} compares the label with a list`)
+        : operator === 'Exists' || operator === 'DoesNotExist' ? (count === 0 ? undefined : `takes no values: ${operator} only looks at the key`)
+        : count === 1 && /^-?[0-9]+$/.test((values as string[])[0]) ? undefined : `needs exactly one value, a whole number as text (${operator} compares numbers)`;
+      if (rule) problem(values === undefined ? itemPath : [...itemPath, 'values'], `${rule}.`);
+    }
+    if (problems === 0) requirements.push({ key: item.key as string, operator: operator!, ...(values !== undefined && (values as string[]).length > 0 ? { values: values as string[] } : {}) });
+  });
+  return requirements;
+}
+
+/** field_path_env: {POD_NAME: metadata.name}: environment variable -> pod field (use_field_path_as_env). */
+function readFieldPathEnv(raw: unknown, path: YamlPath, report: Report): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isDict(raw)) {
+    report(path, 'must be a mapping of environment variable name to pod field, e.g. {POD_NAME: metadata.name}.');
+    return undefined;
+  }
+  const env = namedRecord<string>();
+  for (const [name, fieldPath] of Object.entries(raw)) {
+    const nameProblem = envVarNameProblem(name);
+    if (nameProblem) report([...path, name], nameProblem, 'key');
+    const fieldProblem =
+      typeof fieldPath === 'string' && FIELD_PATH.test(fieldPath)
+        ? undefined
+        : `${JSON.stringify(fieldPath)} is not a pod field Kubernetes can put in an environment variable: use metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP or status.podIPs.`;
+    if (fieldProblem) report([...path, name], fieldProblem);
+    if (!nameProblem && !fieldProblem) env[name] = fieldPath as string;
+  }
+  return env;
+}
