@@ -9,7 +9,7 @@
  * from the task name), with -2, -3 where sanitised names collide.
  */
 import { createHash } from 'node:crypto';
-import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
+import type { PipelineCompileInput, ResolvedComponent } from './pipeline-model';
 import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputNameProblem } from './kfp-names';
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
@@ -23,6 +23,7 @@ import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
 import { IrCompileError, IrProblem } from './ir-compile-error';
 import { hasName, namedRecord } from './named-records';
+import { mergeNestedPipeline } from './ir-nested-pipeline';
 
 export type { PipelineOutput } from './ir-root';
 
@@ -34,17 +35,7 @@ export type { PipelineOutput } from './ir-root';
 export const SDK_VERSION = 'kfp-2.14.3';
 export const SCHEMA_VERSION = '2.1.0';
 
-export interface CompilePipelineOptions {
-  pipeline: PipelineDefinition;
-  /** By component project name, as tasks name them. */
-  components: Map<string, ResolvedComponent>;
-  /** Settings overrides of pipeline parameter defaults ([<env>.parameters]). */
-  parameterDefaults?: Record<string, unknown>;
-  /** ENV_FOR_DYNACONF given to component-runtime components; default "development". */
-  settingsEnv?: string;
-  /** The pipeline's config/settings.toml text, handed to component-runtime components. */
-  pipelineSettingsToml?: string;
-}
+export type CompilePipelineOptions = PipelineCompileInput;
 
 export interface CompiledPipeline {
   /** Parsed form of the written documents: the PipelineSpec, then the platform spec when there is one. */
@@ -54,7 +45,7 @@ export interface CompiledPipeline {
   contentHash: string;
 }
 
-interface Built {
+export interface Built {
   components: Record<string, unknown>;
   executors: Record<string, unknown>;
   tasks: Record<string, unknown>;
@@ -80,12 +71,33 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const tasksOfDag = dagTasks.get(parent)!;
     const component = options.components.get(task.component);
     if (!component) {
-      report('component', `unknown component ${JSON.stringify(task.component)}`);
+      report(task.calls === 'pipeline' ? 'pipeline' : 'component', `unknown ${task.calls === 'pipeline' ? 'pipeline' : 'component'} ${JSON.stringify(task.component)}`);
       continue;
     }
     const key = k8sName(task.name);
     if ([...dagTasks.values()].some((tasks) => hasName(tasks, key))) {
       report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
+      continue;
+    }
+    const taskContext = {
+      pipeline,
+      components: options.components,
+      report,
+      ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
+      ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
+    };
+    if (component.nested) {
+      // a pipeline run as a task: its components and executors fold into this IR, its root becomes comp-<task>
+      let inner: ReturnType<typeof compilePipelineTrees>;
+      try {
+        inner = compilePipelineTrees(component.nested);
+      } catch (error) {
+        if (!(error instanceof IrCompileError)) throw error;
+        problems.push(...error.problems);
+        continue;
+      }
+      const componentName = mergeNestedPipeline(built, inner.spec, inner.platformExecutors, componentNameFor(task.name));
+      tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
       continue;
     }
     for (const output of component.spec.outputs) {
@@ -96,13 +108,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
     built.executors[executorLabel] = executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
-    tasksOfDag[key] = taskSpec(task, component, componentName, {
-      pipeline,
-      components: options.components,
-      report,
-      ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
-      ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
-    });
+    tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
@@ -145,7 +151,8 @@ function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>,
   return root;
 }
 
-export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+/** The IR trees, before they are written: the PipelineSpec and the kubernetes executor configs by executor label. Throws IrCompileError. */
+export function compilePipelineTrees(options: CompilePipelineOptions): { spec: Record<string, unknown>; platformExecutors: Record<string, Record<string, unknown>> } {
   const problems: IrProblem[] = [];
   const built = buildTasks(options, problems);
   const root = rootIr(options, built.tasks, problems);
@@ -161,9 +168,15 @@ export function compilePipeline(options: CompilePipelineOptions): CompiledPipeli
     schemaVersion: SCHEMA_VERSION,
     sdkVersion: SDK_VERSION,
   };
-  const platform = platformDocument(built.platformExecutors);
+  return { spec, platformExecutors: built.platformExecutors };
+}
+
+export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+  const { spec, platformExecutors } = compilePipelineTrees(options);
+  const { pipeline } = options;
+  const platform = platformDocument(platformExecutors);
   const trees = platform ? [spec, platform] : [spec];
-  const yaml = irYaml(irHeader(pipeline.name, pipeline.description, root as never), trees);
+  const yaml = irYaml(irHeader(pipeline.name, pipeline.description, spec.root as never), trees);
   return {
     documents: trees.map((tree) => toPlain(tree) as object),
     yaml,

@@ -47,6 +47,7 @@ export const OUTPUT_KEYS = ['task', 'output'] as const;
 export const PARAMETER_KEYS = ['type', 'default', 'description'] as const;
 export const TASK_KEYS = [
   'component',
+  'pipeline',
   'display_name',
   'arguments',
   'after',
@@ -58,6 +59,8 @@ export const TASK_KEYS = [
   'tolerations',
   'timeout',
 ] as const;
+/** Task keys kfp refuses on a pipeline used as a component (PipelineTask._ensure_container_spec_exists and kfp-kubernetes' executor config). */
+export const CONTAINER_ONLY_TASK_KEYS = ['resources', 'env', 'secrets', 'tolerations', 'timeout'] as const;
 export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
 export const ELIF_KEYS = ['if', 'then'] as const;
 export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
@@ -240,7 +243,7 @@ class PipelineReader {
         this.report(entryPath, `"${name}" is already the name of a ${earlier} (${formatField(this.taskPaths.get(name) ?? [])}): task and condition names are unique across the pipeline, nested ones included.`, { of: 'key' });
         continue;
       }
-      if (isDict(spec) && 'if' in spec && !('component' in spec)) {
+      if (isDict(spec) && 'if' in spec && !('component' in spec) && !('pipeline' in spec)) {
         this.names.set(name, 'condition');
         this.taskPaths.set(name, entryPath);
         const block = this.readConditionBlock(name, spec, entryPath, tasks);
@@ -383,25 +386,36 @@ class PipelineReader {
       return undefined;
     }
     this.unknownKeys(raw, path, TASK_KEYS, 'a task', name);
+    const callsPipeline = raw.pipeline !== undefined && raw.component === undefined;
     let component = '';
-    if (typeof raw.component !== 'string' || raw.component === '') {
+    if (raw.pipeline !== undefined && raw.component !== undefined) {
+      this.report([...path, 'pipeline'], 'a task runs one component or one pipeline: keep component or pipeline, not both.', { task: name, of: 'key' });
+    } else if (callsPipeline) {
+      if (typeof raw.pipeline !== 'string' || raw.pipeline === '') {
+        this.report([...path, 'pipeline'], 'must be the name of a pipeline project.', { task: name, field: 'pipeline' });
+      } else {
+        component = raw.pipeline;
+      }
+      for (const key of CONTAINER_ONLY_TASK_KEYS) {
+        if (raw[key] !== undefined) {
+          this.report([...path, key], `applies to a component's container, and a task that runs a pipeline has none (kfp: "can only be used on single-step components, not pipelines used as components"); set it on the tasks of pipeline "${component}".`, { task: name, of: 'key' });
+        }
+      }
+    } else if (typeof raw.component !== 'string' || raw.component === '') {
       this.report(
         raw.component === undefined ? path : [...path, 'component'],
-        raw.component === undefined ? 'needs component: the name of a component project.' : 'must be the name of a component project.',
+        raw.component === undefined ? 'needs component: the name of a component project (or pipeline: the name of a pipeline project).' : 'must be the name of a component project.',
         { task: name, field: 'component', of: raw.component === undefined ? 'key' : 'value' },
       );
     } else {
       component = raw.component;
     }
     const task: PipelineTask = { name, component, arguments: this.readArguments(name, raw.arguments), after: this.readAfter(name, raw.after) };
-    const displayName = this.optionalString(raw, path, 'display_name', name);
-    if (displayName !== undefined) task.display_name = displayName;
-    if (raw.caching !== undefined) {
-      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
-      else task.caching = raw.caching;
+    if (callsPipeline) {
+      task.calls = 'pipeline';
+      return this.readRetryAndCaching(task, path, raw);
     }
-    const retry = this.readRetry(name, raw.retry);
-    if (retry) task.retry = retry;
+    this.readRetryAndCaching(task, path, raw);
     const resources = this.readResources(name, raw.resources);
     if (resources) task.resources = resources;
     const env = this.readEnv(name, raw.env);
@@ -415,6 +429,19 @@ class PipelineReader {
       if ('problem' in timeout) this.report([...path, 'timeout'], timeout.problem, { task: name });
       else task.timeout_seconds = timeout.seconds;
     }
+    return task;
+  }
+
+  /** What any task takes, one that runs a pipeline included: display_name, caching, retry. */
+  private readRetryAndCaching(task: PipelineTask, path: YamlPath, raw: Dict): PipelineTask {
+    const displayName = this.optionalString(raw, path, 'display_name', task.name);
+    if (displayName !== undefined) task.display_name = displayName;
+    if (raw.caching !== undefined) {
+      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: task.name });
+      else task.caching = raw.caching;
+    }
+    const retry = this.readRetry(task.name, raw.retry);
+    if (retry) task.retry = retry;
     return task;
   }
 
