@@ -8,7 +8,12 @@ Usage: compile_reference.py JOBS_JSON
      "pipeline": <PipelineDefinition as JSON, see src/kfp/pipeline-model.ts>,
      "components": {"<project>": {"file": "/abs/component.yaml", "image": "...",
                                   "usesComponentRuntime": false}},
+     "pipelines": {"<project>": <a job without "out">},   pipelines tasks run (`pipeline:`)
      "parameterDefaults": {...}, "settingsEnv": "...", "pipelineSettingsToml": "..."}
+
+A pipeline run as a task becomes a @dsl.pipeline function named after the
+task (kfp names such a task after the pipeline), one per task, defined before
+the pipeline that calls it; its parameter defaults carry its settings overrides.
 
 The DSL is generated as Python source (kept next to the output as .py, so a
 failing comparison can be reproduced by hand) and exec'd. Prints one JSON line
@@ -93,6 +98,95 @@ def pipeline_signature(pipeline):
     return params, parts
 
 
+def nested_task_source(task, params, job):
+    """A task that runs a pipeline: a call of the pipeline function made for it."""
+    var = py_ident(task['name'])
+    inner = job['pipelines'][task['component']]['pipeline']
+    types = {p['name']: p['type'] for p in inner['parameters']}
+
+    def value(name, arg):
+        if arg['kind'] == 'literal':
+            literal = arg['value']
+            # YAML cannot tell 1 from 1.0: a DSL author passes 1.0 to a float parameter
+            return repr(float(literal) if types.get(name) == 'Float' and type(literal) is int else literal)
+        return argument_source(arg, params, None, name)
+    args = ', '.join(f'{name}={value(name, arg)}' for name, arg in task['arguments'].items())
+    lines = [f"    {var} = {job['_nested_functions'][task['name']]}({args})"]
+    if task.get('display_name'):
+        lines.append(f"    {var}.set_display_name({task['display_name']!r})")
+    for upstream in task.get('after', []):
+        lines.append(f"    {var}.after({py_ident(upstream)})")
+    if task.get('caching') is False:
+        lines.append(f"    {var}.set_caching_options(False)")
+    retry = task.get('retry')
+    if retry:
+        lines.append(
+            f"    {var}.set_retry(num_retries={retry['max_retry_count']!r}, "
+            f"backoff_duration={retry.get('backoff_duration')!r}, "
+            f"backoff_factor={retry.get('backoff_factor')!r}, "
+            f"backoff_max_duration={retry.get('backoff_max_duration')!r})")
+    return lines
+
+
+def output_type_source(job, task_name, output):
+    """Python source for the annotation of a task output: through pipelines run as tasks, an importer's type."""
+    task = next(t for t in job['pipeline']['tasks'] if t['name'] == task_name)
+    if task.get('importer'):
+        return f"dsl.{task['importer']['type']}"
+    if task.get('calls') == 'pipeline':
+        inner = job['pipelines'][task['component']]
+        published = next(o for o in inner['pipeline']['outputs'] if o['name'] == output)
+        return output_type_source(inner, published['task'], published['output'])
+    return f"_output_type({task['component']!r}, {sanitize_input_name(output)!r})"
+
+
+_function_counter = [0]
+
+
+def pipeline_function_source(job, function, name=None, parameter_defaults=None):
+    """A @dsl.pipeline function for a job (its nested pipelines' functions first)."""
+    pipeline = job['pipeline']
+    lines = []
+    job['_nested_functions'] = {}
+    for task in pipeline['tasks']:
+        if task.get('calls') != 'pipeline':
+            continue
+        _function_counter[0] += 1
+        inner_function = f'_pipeline_{_function_counter[0]}'
+        inner = job['pipelines'][task['component']]
+        lines += pipeline_function_source(inner, inner_function, name=k8s_name(task['name']),
+                                          parameter_defaults=inner.get('parameterDefaults') or {})
+        job['_nested_functions'][task['name']] = inner_function
+    if parameter_defaults:
+        pipeline = dict(pipeline, parameters=[
+            dict(p, default=parameter_defaults[p['name']]) if p['name'] in parameter_defaults else p
+            for p in pipeline['parameters']])
+    params, signature = pipeline_signature(pipeline)
+    outputs = pipeline.get('outputs') or []
+    outputs_type = f'{function}_Outputs'
+    lines += [
+        f'{outputs_type} = NamedTuple(' + repr('Outputs') + ', [' + ', '.join(
+            f"({o['name']!r}, {output_type_source(job, o['task'], o['output'])})" for o in outputs) + '])',
+        '',
+        '',
+        f"@dsl.pipeline(name={name or pipeline['name']!r}, description={pipeline.get('description')!r}, "
+        f"display_name={pipeline.get('display_name')!r}, pipeline_root={pipeline.get('pipeline_root')!r})",
+        f"def {function}({', '.join(signature)})" + (f' -> {outputs_type}:' if outputs else ':'),
+    ]
+    lines += docstring(pipeline)
+    if pipeline.get('body'):
+        lines += body_source(pipeline['body'], pipeline, job, params, '    ')
+    else:
+        for task in topological(pipeline['tasks']):
+            lines += task_source(task, job['components'], params, job)
+    if outputs:
+        fields = ', '.join(
+            f"{o['name']}={py_ident(o['task'])}.outputs[{sanitize_input_name(o['output'])!r}]" for o in outputs)
+        lines.append(f'    return {outputs_type}({fields})')
+    lines += ['', '']
+    return lines
+
+
 def metadata_source(value, params):
     """Importer metadata as a Python literal; {parameter: p} is the pipeline parameter p."""
     if isinstance(value, dict) and list(value) == ['parameter'] and isinstance(value['parameter'], str):
@@ -117,6 +211,8 @@ def importer_source(task, params):
 
 
 def task_source(task, components, params, job):
+    if task.get('calls') == 'pipeline':
+        return nested_task_source(task, params, job)
     if task.get('importer'):
         # dsl.importer: a task of its own kind, with the options kfp gives every task
         var = py_ident(task['name'])
@@ -240,13 +336,6 @@ def topological(tasks):
         ordered.append(ready)
         done.add(ready['name'])
     return ordered
-
-
-def output_type_source(pipeline, output):
-    task = next(t for t in pipeline['tasks'] if t['name'] == output['task'])
-    if task.get('importer'):
-        return f"dsl.{task['importer']['type']}"
-    return f"_output_type({task['component']!r}, {sanitize_input_name(output['output'])!r})"
 
 
 def task_project(pipeline, task_name):
@@ -411,32 +500,9 @@ def generate_source(job):
         '        importer_node.importer_component = saved',
         '',
         '',
-        '_Outputs = NamedTuple(' + repr('Outputs') + ', [' + ', '.join(
-            f"({o['name']!r}, {output_type_source(pipeline, o)})"
-            for o in (pipeline.get('outputs') or [])) + '])',
-        '',
-        '',
-        f"@dsl.pipeline(name={pipeline['name']!r}, description={pipeline.get('description')!r}, "
-        f"display_name={pipeline.get('display_name')!r}, pipeline_root={pipeline.get('pipeline_root')!r})",
-        f"def _pipeline({', '.join(signature)}):" if signature else 'def _pipeline():',
     ]
-    outputs = pipeline.get('outputs') or []
-    if outputs:
-        # pipeline outputs are what the pipeline function returns: a NamedTuple of task outputs
-        lines[-1] = lines[-1][:-1] + ' -> _Outputs:'
-    lines += docstring(pipeline)
-    if pipeline.get('body'):
-        lines += body_source(pipeline['body'], pipeline, job, params, '    ')
-    else:
-        for task in topological(pipeline['tasks']):
-            lines += task_source(task, job['components'], params, job)
-    if outputs:
-        fields = ', '.join(
-            f"{o['name']}={py_ident(o['task'])}.outputs[{sanitize_input_name(o['output'])!r}]" for o in outputs)
-        lines.append(f'    return _Outputs({fields})')
+    lines += pipeline_function_source(job, '_pipeline')
     lines += [
-        '',
-        '',
         'compiler.Compiler().compile(',
         '    _pipeline,',
         '    package_path=_out,',

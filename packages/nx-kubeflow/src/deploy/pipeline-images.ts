@@ -9,17 +9,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildComponentImage, planComponentImage } from '../images/index';
 import type { ImageRecord } from '../images/index';
-import { componentNamesIn } from '../pipeline/pipeline-components';
+import { projectNamesIn } from '../pipeline/pipeline-components';
+import { hasName } from '../kfp/named-records';
+
+/** Component names, in order, each once, following `pipeline:` tasks into their pipeline projects (each read once; a cycle is compile's to report). */
+function componentsUsed(options: { workspaceRoot: string; pipelineRoot: string; projects: Readonly<Record<string, { root: string }>> }): string[] {
+  const components = new Set<string>();
+  const seenRoots = new Set<string>();
+  const visit = (pipelineRoot: string) => {
+    const pipelineFile = join(options.workspaceRoot, pipelineRoot, 'pipeline.yaml');
+    if (seenRoots.has(pipelineRoot) || !existsSync(pipelineFile)) return;
+    seenRoots.add(pipelineRoot);
+    const names = projectNamesIn(readFileSync(pipelineFile, 'utf8'));
+    for (const name of names.components) components.add(name);
+    for (const name of names.pipelines) if (hasName(options.projects, name)) visit(options.projects[name].root);
+  };
+  visit(options.pipelineRoot);
+  return [...components];
+}
 import type { ContainerEngine } from '../images/index';
 
-/** The components a pipeline uses that have a Dockerfile, by project name -> root. */
+/** The components a pipeline uses that have a Dockerfile, by project name -> root: its own tasks' and those of the pipelines it runs as tasks, at any depth. */
 export function componentsWithImages(options: {
   workspaceRoot: string;
   pipelineRoot: string;
   projects: Readonly<Record<string, { root: string }>>;
 }): Array<{ name: string; root: string }> {
-  const pipelineFile = join(options.workspaceRoot, options.pipelineRoot, 'pipeline.yaml');
-  return componentNamesIn(readFileSync(pipelineFile, 'utf8'))
+  return componentsUsed(options)
     .map((name) => ({ name, root: options.projects[name]?.root }))
     .filter((component): component is { name: string; root: string } => component.root !== undefined)
     .filter((component) => existsSync(join(options.workspaceRoot, component.root, 'Dockerfile')));

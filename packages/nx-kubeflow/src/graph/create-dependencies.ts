@@ -18,7 +18,7 @@ import { COMPONENT_MARKER, PIPELINE_MARKER, PYTHON_PACKAGE_MARKER, rootMayHoldKi
 export const createDependencies: CreateDependencies<NxKubeflowPluginOptions> = (rawOptions, context) => {
   const options = normalizePluginOptions(rawOptions);
   const files = new WorkspaceFiles(context);
-  const cache = new GraphCache<string[] | null>(graphCachePath(context.workspaceRoot, 'dependencies', options));
+  const cache = new GraphCache<CachedNames>(graphCachePath(context.workspaceRoot, 'dependencies-v2', options));
   try {
     return [...pythonPackageDependencies(context, files, cache), ...pipelineComponentDependencies(context, options, files, cache)];
   } finally {
@@ -26,11 +26,16 @@ export const createDependencies: CreateDependencies<NxKubeflowPluginOptions> = (
   }
 };
 
+/** What a pipeline.yaml names (components and pipelines its tasks run). v2 of the cache: v1 held a list of components. */
+type ProjectNames = { components: string[]; pipelines: string[] };
+/** Per file hash: a pyproject.toml's local dependencies, or a pipeline.yaml's names; null for a file that does not parse. */
+type CachedNames = string[] | ProjectNames | null;
+
 /** [tool.uv.sources] entries with a path. */
 function pythonPackageDependencies(
   context: CreateDependenciesContext,
   files: WorkspaceFiles,
-  cache: GraphCache<string[] | null>,
+  cache: GraphCache<CachedNames>,
 ): RawProjectGraphDependency[] {
   const projectByRoot = new Map(Object.entries(context.projects).map(([name, project]) => [project.root, name]));
   const dependencies: RawProjectGraphDependency[] = [];
@@ -46,7 +51,7 @@ function pythonPackageDependencies(
         return null;
       }
     });
-    for (const root of localDependencies ?? []) {
+    for (const root of (localDependencies as string[] | null) ?? []) {
       const target = projectByRoot.get(root);
       if (!target || target === source) continue;
       dependencies.push({ source, target, type: DependencyType.static, sourceFile: pyprojectFile });
@@ -56,15 +61,23 @@ function pythonPackageDependencies(
 }
 
 /**
- * Each component a pipeline's tasks name. pipeline.yaml is only parsed, not
- * checked (compile does that); a broken file or an unknown name adds no edge.
+ * Each component a pipeline's tasks run, and each pipeline they run as a
+ * task (so a change in a pipeline reaches the pipelines that use it).
+ * pipeline.yaml is only parsed, not checked (compile does that); a broken
+ * file or an unknown name adds no edge.
  */
 function pipelineComponentDependencies(
   context: CreateDependenciesContext,
   options: NormalizedPluginOptions,
   files: WorkspaceFiles,
-  cache: GraphCache<string[] | null>,
+  cache: GraphCache<CachedNames>,
 ): RawProjectGraphDependency[] {
+  const pipelines = new Set(
+    Object.entries(context.projects)
+      .filter(([, project]) => rootMayHoldKind(project.root, 'pipeline', options))
+      .filter(([name, project]) => files.exists(name, posix.join(project.root, PIPELINE_MARKER)))
+      .map(([name]) => name),
+  );
   const components = new Set(
     Object.entries(context.projects)
       .filter(([, project]) => rootMayHoldKind(project.root, 'component', options))
@@ -78,13 +91,17 @@ function pipelineComponentDependencies(
     if (!files.exists(source, pipelineFile)) continue;
     const named = cache.get(files.key(source, pipelineFile), () => {
       try {
-        return parsers().componentNamesIn(readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8'));
+        return parsers().projectNamesIn(readFileSync(join(context.workspaceRoot, pipelineFile), 'utf8'));
       } catch {
         return null;
       }
-    });
-    for (const target of named ?? []) {
-      if (!components.has(target) || target === source) continue;
+    }) as ProjectNames | null;
+    const targets = [
+      ...(named?.components ?? []).filter((target) => components.has(target)),
+      ...(named?.pipelines ?? []).filter((target) => pipelines.has(target)),
+    ];
+    for (const target of targets) {
+      if (target === source) continue;
       dependencies.push({ source, target, type: DependencyType.static, sourceFile: pipelineFile });
     }
   }
@@ -131,10 +148,10 @@ class WorkspaceFiles {
  */
 function parsers(): {
   readLocalDependencies: typeof import('../python/pyproject').readLocalDependencies;
-  componentNamesIn: typeof import('../pipeline/pipeline-components').componentNamesIn;
+  projectNamesIn: typeof import('../pipeline/pipeline-components').projectNamesIn;
 } {
   return {
     readLocalDependencies: (require('../python/pyproject') as typeof import('../python/pyproject')).readLocalDependencies,
-    componentNamesIn: (require('../pipeline/pipeline-components') as typeof import('../pipeline/pipeline-components')).componentNamesIn,
+    projectNamesIn: (require('../pipeline/pipeline-components') as typeof import('../pipeline/pipeline-components')).projectNamesIn,
   };
 }

@@ -244,6 +244,27 @@ describe('project graph inference', () => {
     expect(hashInput()).toBe('trainer r/trainer@sha256:bb\n');
   });
 
+  it('adds pipeline -> pipeline edges for the pipelines its tasks run, at any depth of its blocks, so nx affected follows them', async () => {
+    write('components/scorer/component.yaml');
+    write('pipelines/training/pipeline.yaml', 'name: training\ntasks:\n  s: {component: scorer}\n');
+    write(
+      'pipelines/release/pipeline.yaml',
+      'name: release\ntasks:\n  gate:\n    if: {left: 1, operator: ==, right: 1}\n    then:\n      train: {pipeline: training}\n    else:\n      again: {pipeline: release}\n  other: {pipeline: scorer}\n',
+    );
+    const context = {
+      workspaceRoot,
+      projects: {
+        scorer: { root: 'components/scorer' },
+        training: { root: 'pipelines/training' },
+        release: { root: 'pipelines/release' },
+      },
+    } as unknown as CreateDependenciesContext;
+    // release -> training; not to itself (compile refuses the cycle), not to a component named as a pipeline
+    expect((await createDependencies({}, context)).filter((edge) => edge.source === 'release')).toEqual([
+      { source: 'release', target: 'training', type: DependencyType.static, sourceFile: 'pipelines/release/pipeline.yaml' },
+    ]);
+  });
+
   it('adds pipeline -> component edges from the tasks of pipeline.yaml, with it as the source file', async () => {
     write('components/data-loader/component.yaml');
     write('components/eval/scorer/component.yaml');

@@ -26,21 +26,25 @@ function withoutSdkVersion(docs: unknown[]): unknown[] {
   });
 }
 
-function referenceJob(fixture: Fixture) {
-  const { options } = fixture;
+/** What compile_reference.py generates a DSL pipeline from; pipelines run as tasks are jobs of their own under `pipelines`. */
+function pipelineJob(fixture: Fixture, options: Fixture['options']): Record<string, unknown> {
+  const entries = [...options.components];
   return {
-    out: join(OUT, `${fixture.name}.kfp.yaml`),
     pipeline: options.pipeline,
     components: Object.fromEntries(
-      [...options.components].map(([project, c]) => [
-        project,
-        { file: fixture.componentFiles[project], image: c.image, usesComponentRuntime: c.usesComponentRuntime },
-      ]),
+      entries
+        .filter(([, c]) => !c.nested)
+        .map(([project, c]) => [project, { file: fixture.componentFiles[project], image: c.image, usesComponentRuntime: c.usesComponentRuntime }]),
     ),
+    pipelines: Object.fromEntries(entries.filter(([, c]) => c.nested).map(([project, c]) => [project, pipelineJob(fixture, c.nested!)])),
     parameterDefaults: options.parameterDefaults,
     settingsEnv: options.settingsEnv ?? 'development',
     pipelineSettingsToml: options.pipelineSettingsToml ?? '',
   };
+}
+
+function referenceJob(fixture: Fixture) {
+  return { out: join(OUT, `${fixture.name}.kfp.yaml`), ...pipelineJob(fixture, fixture.options) };
 }
 
 const fixtures = loadFixtures('differential');

@@ -9,7 +9,7 @@
  * from the task name), with -2, -3 where sanitised names collide.
  */
 import { createHash } from 'node:crypto';
-import type { PipelineDefinition, ResolvedComponent } from './pipeline-model';
+import type { PipelineCompileInput, ResolvedComponent } from './pipeline-model';
 import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputNameProblem } from './kfp-names';
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
@@ -27,6 +27,7 @@ import { irYaml } from './ir-yaml';
 import { toPlain } from './ir-values';
 import { IrCompileError, IrProblem } from './ir-compile-error';
 import { hasName, namedRecord } from './named-records';
+import { mergeNestedPipeline } from './ir-nested-pipeline';
 
 export type { PipelineOutput } from './ir-root';
 
@@ -38,17 +39,7 @@ export type { PipelineOutput } from './ir-root';
 export const SDK_VERSION = 'kfp-2.14.3';
 export const SCHEMA_VERSION = '2.1.0';
 
-export interface CompilePipelineOptions {
-  pipeline: PipelineDefinition;
-  /** By component project name, as tasks name them. */
-  components: Map<string, ResolvedComponent>;
-  /** Settings overrides of pipeline parameter defaults ([<env>.parameters]). */
-  parameterDefaults?: Record<string, unknown>;
-  /** ENV_FOR_DYNACONF given to component-runtime components; default "development". */
-  settingsEnv?: string;
-  /** The pipeline's config/settings.toml text, handed to component-runtime components. */
-  pipelineSettingsToml?: string;
-}
+export type CompilePipelineOptions = PipelineCompileInput;
 
 export interface CompiledPipeline {
   /** Parsed form of the written documents: the PipelineSpec, then the platform spec when there is one. */
@@ -58,7 +49,7 @@ export interface CompiledPipeline {
   contentHash: string;
 }
 
-interface Built {
+export interface Built {
   components: Record<string, unknown>;
   executors: Record<string, unknown>;
   tasks: Record<string, unknown>;
@@ -85,12 +76,35 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const tasksOfDag = dagTasks.get(parent)!;
     const component = options.components.get(task.component);
     if (!component) {
-      report('component', `unknown component ${JSON.stringify(task.component)}`);
+      report(task.calls === 'pipeline' ? 'pipeline' : 'component', `unknown ${task.calls === 'pipeline' ? 'pipeline' : 'component'} ${JSON.stringify(task.component)}`);
       continue;
     }
     const key = k8sName(task.name);
     if ([...dagTasks.values()].some((tasks) => hasName(tasks, key))) {
       report('name', `becomes ${JSON.stringify(key)} in the IR, as another task's name does (kfp lower-cases names and turns other characters into '-')`);
+      continue;
+    }
+    const taskContext = {
+      pipeline,
+      components: options.components,
+      report,
+      ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
+      ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
+      ...(layout ? { itemReads: layout.loops.itemReads.get(key), collected: layout.loops.collected.get(key) } : {}),
+    };
+    if (component.nested) {
+      // a pipeline run as a task: its components and executors fold into this IR, its root becomes comp-<task>
+      let inner: ReturnType<typeof compilePipelineTrees>;
+      try {
+        inner = compilePipelineTrees(component.nested);
+      } catch (error) {
+        if (!(error instanceof IrCompileError)) throw error;
+        problems.push(...error.problems);
+        continue;
+      }
+      const componentName = mergeNestedPipeline(built, inner.spec, inner.platformExecutors, componentNameFor(task.name));
+      tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
+      applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
       continue;
     }
     for (const output of component.spec.outputs) {
@@ -101,14 +115,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
     built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
-    tasksOfDag[key] = taskSpec(task, component, componentName, {
-      pipeline,
-      components: options.components,
-      report,
-      ...(layout ? { dependentTasks: layout.dependencies.get(key) ?? [] } : {}),
-      ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
-      ...(layout ? { itemReads: layout.loops.itemReads.get(key), collected: layout.loops.collected.get(key) } : {}),
-    });
+    tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
     applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
     if (task.importer) restoreImporterInputNames(built.components[componentName] as Record<string, unknown>, tasksOfDag[key] as Record<string, unknown>);
     const platform: Record<string, unknown> = {};
@@ -160,7 +167,8 @@ function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>,
   return root;
 }
 
-export function compilePipeline(given: CompilePipelineOptions): CompiledPipeline {
+/** The IR trees, before they are written: the PipelineSpec and the kubernetes executor configs by executor label. Throws IrCompileError. */
+export function compilePipelineTrees(given: CompilePipelineOptions): { spec: Record<string, unknown>; platformExecutors: Record<string, Record<string, unknown>> } {
   // importer tasks compile as tasks of the component kfp builds for them
   const options = { ...given, ...withImporters(given.pipeline, given.components, (component) => component) };
   const problems: IrProblem[] = [];
@@ -180,9 +188,15 @@ export function compilePipeline(given: CompilePipelineOptions): CompiledPipeline
     schemaVersion: SCHEMA_VERSION,
     sdkVersion: SDK_VERSION,
   };
-  const platform = platformDocument(built.platformExecutors);
+  return { spec, platformExecutors: built.platformExecutors };
+}
+
+export function compilePipeline(options: CompilePipelineOptions): CompiledPipeline {
+  const { spec, platformExecutors } = compilePipelineTrees(options);
+  const { pipeline } = options;
+  const platform = platformDocument(platformExecutors);
   const trees = platform ? [spec, platform] : [spec];
-  const yaml = irYaml(irHeader(pipeline.name, pipeline.description, root as never), trees);
+  const yaml = irYaml(irHeader(pipeline.name, pipeline.description, spec.root as never), trees);
   return {
     documents: trees.map((tree) => toPlain(tree) as object),
     yaml,

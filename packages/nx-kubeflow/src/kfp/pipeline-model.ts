@@ -58,6 +58,26 @@ export interface ResolvedComponent {
   image: string;
   /** Its pyproject depends on component-runtime: the compiler adds ENV_FOR_DYNACONF and PIPELINE_SETTINGS_TOML. */
   usesComponentRuntime: boolean;
+  /**
+   * Set when this is another pipeline project, run as a task (a pipeline
+   * used as a component in the DSL): what compiling it on its own takes.
+   * `spec` is then its interface: its parameters as inputs, its `outputs:`
+   * as outputs; `image` is unused.
+   */
+  nested?: PipelineCompileInput;
+}
+
+/** What the IR compiler compiles: a checked pipeline and the components (and pipelines) its tasks run. */
+export interface PipelineCompileInput {
+  pipeline: PipelineDefinition;
+  /** By project name, as tasks name them. */
+  components: Map<string, ResolvedComponent>;
+  /** Settings overrides of pipeline parameter defaults ([<env>.parameters]). */
+  parameterDefaults?: Record<string, unknown>;
+  /** ENV_FOR_DYNACONF given to component-runtime components; default "development". */
+  settingsEnv?: string;
+  /** The pipeline's config/settings.toml text, handed to component-runtime components. */
+  pipelineSettingsToml?: string;
 }
 
 export type ParameterTypeName = 'String' | 'Integer' | 'Float' | 'Boolean' | 'JsonObject' | 'JsonArray';
@@ -297,6 +317,11 @@ export type PipelineNode =
 
 export interface PipelineTask {
   name: string;
+  /**
+   * 'pipeline' for a task written with `pipeline: <project>`: `component`
+   * then names a pipeline project, which runs as a sub-DAG.
+   */
+  calls?: 'pipeline';
   /** Where the task is written in pipeline.yaml (default tasks.<name>): tasks under a condition sit deeper. */
   yamlPath?: readonly (string | number)[];
   component: string;

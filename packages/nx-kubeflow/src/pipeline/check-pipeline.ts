@@ -26,6 +26,12 @@ export interface CheckPipelineOptions {
   brokenComponents?: ReadonlySet<string>;
   /** Every component project, for the "unknown component" message; default: the keys of `components`. */
   componentNames?: readonly string[];
+  /** Pipeline project name -> its interface as a task (parameters as inputs, `outputs:` as outputs), for tasks with `pipeline:`. */
+  pipelines?: ReadonlyMap<string, ComponentSpec>;
+  /** Pipelines that exist but could not be read or checked: reported in their own file, not as unknown. */
+  brokenPipelines?: ReadonlySet<string>;
+  /** Every pipeline project a task may run (this one excluded), for the "unknown pipeline" message. */
+  pipelineNames?: readonly string[];
 }
 
 const COMPARABLE = new Set(['String', 'Integer', 'Float', 'Boolean']);
@@ -66,6 +72,11 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
   };
   walk(body, []);
   return { chains, blocks };
+}
+
+/** What a task runs, for messages: component "trainer" or pipeline "training". */
+function calleeOf(task: PipelineTask): string {
+  return `${task.calls === 'pipeline' ? 'pipeline' : 'component'} "${task.component}"`;
 }
 
 export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
@@ -182,14 +193,14 @@ class PipelineChecker {
         );
         return undefined;
       }
-      const spec = this.options.components.get(upstream.component);
+      const spec = this.specOf(upstream);
       if (!spec) return undefined;
       const output = spec.outputs.find((candidate) => candidate.name === operand.output);
       if (!output) {
         this.reportAt(
           [...path, 'output'],
           field,
-          `unknown output "${operand.output}" of task "${upstream.name}" (component "${upstream.component}"); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+          `unknown output "${operand.output}" of task "${upstream.name}" (${calleeOf(upstream)}); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
         );
         return undefined;
       }
@@ -214,13 +225,13 @@ class PipelineChecker {
         this.reportAt([...path, 'task'], `outputs.${output.name}.task`, this.unknownTaskMessage(output.task));
         continue;
       }
-      const spec = this.options.components.get(task.component);
+      const spec = this.specOf(task);
       if (!spec) continue; // its component is reported on its own task
       if (!spec.outputs.some((candidate) => candidate.name === output.output)) {
         this.reportAt(
           [...path, 'output'],
           `outputs.${output.name}.output`,
-          `unknown output "${output.output}" of task "${task.name}" (component "${task.component}"); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+          `unknown output "${output.output}" of task "${task.name}" (${calleeOf(task)}); its outputs: ${spec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
         );
       }
     }
@@ -232,9 +243,15 @@ class PipelineChecker {
     this.problems.push({ file: this.options.definition.file, line, column, field, message });
   }
 
+  /** The interface of what a task runs: its component's, or (`pipeline:`) the pipeline's. */
+  private specOf(task: PipelineTask): ComponentSpec | undefined {
+    return task.calls === 'pipeline' ? this.options.pipelines?.get(task.component) : this.options.components.get(task.component);
+  }
+
   private componentOf(task: PipelineTask): ComponentSpec | undefined {
     if (task.component === '') return undefined; // reported by the reader
-    const spec = this.options.components.get(task.component);
+    if (task.calls === 'pipeline') return this.pipelineOf(task);
+    const spec = this.specOf(task);
     if (spec) this.checkOutputNames(task, spec);
     if (spec || this.options.brokenComponents?.has(task.component)) return spec;
     const known = [...(this.options.componentNames ?? this.options.components.keys())].sort();
@@ -242,6 +259,18 @@ class PipelineChecker {
       task,
       ['component'],
       `unknown component "${task.component}": no components/**/${task.component}/component.yaml. Components in this workspace: ${known.join(', ') || '(none)'}.`,
+    );
+    return undefined;
+  }
+
+  private pipelineOf(task: PipelineTask): ComponentSpec | undefined {
+    const spec = this.specOf(task);
+    if (spec || this.options.brokenPipelines?.has(task.component)) return spec;
+    const known = [...(this.options.pipelineNames ?? this.options.pipelines?.keys() ?? [])].sort();
+    this.report(
+      task,
+      ['pipeline'],
+      `unknown pipeline "${task.component}": no pipelines/**/${task.component}/pipeline.yaml. Pipelines this one can run: ${known.join(', ') || '(none)'}.`,
     );
     return undefined;
   }
@@ -266,7 +295,7 @@ class PipelineChecker {
         this.report(
           task,
           ['arguments', inputName],
-          `unknown input "${inputName}" of component "${task.component}"; its inputs: ${spec.inputs.map((i) => i.name).join(', ') || '(none)'}.`,
+          `unknown input "${inputName}" of ${calleeOf(task)}; its inputs: ${spec.inputs.map((i) => i.name).join(', ') || '(none)'}.`,
           'key',
         );
         this.checkReferenceExists(task, inputName, argument);
@@ -284,7 +313,7 @@ class PipelineChecker {
       this.report(
         task,
         task.arguments && Object.keys(task.arguments).length > 0 ? ['arguments'] : [],
-        `missing required input "${input.name}" (${type}) of component "${task.component}": it has no default and is not optional.`,
+        `missing required input "${input.name}" (${type}) of ${calleeOf(task)}: it has no default and is not optional.`,
         'key',
         `arguments.${input.name}`,
       );
@@ -328,14 +357,14 @@ class PipelineChecker {
       this.report(task, [...path, 'task'], this.unknownTaskMessage(argument.task));
       return undefined;
     }
-    const upstreamSpec = this.options.components.get(upstream.component);
+    const upstreamSpec = this.specOf(upstream);
     if (!upstreamSpec) return undefined; // its component is reported on its own task
     const output = upstreamSpec.outputs.find((candidate) => candidate.name === argument.output);
     if (!output) {
       this.report(
         task,
         [...path, 'output'],
-        `unknown output "${argument.output}" of task "${upstream.name}" (component "${upstream.component}"); its outputs: ${upstreamSpec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
+        `unknown output "${argument.output}" of task "${upstream.name}" (${calleeOf(upstream)}); its outputs: ${upstreamSpec.outputs.map((o) => o.name).join(', ') || '(none)'}.`,
       );
     }
     return output;

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { compilePipeline, type CompilePipelineOptions, type CompiledPipeline } from '../kfp/ir-compiler';
 import { IrCompileError } from '../kfp/ir-compile-error';
-import { isArtifactTypeName, type PipelineDefinition, type ResolvedComponent } from '../kfp/pipeline-model';
+import { isArtifactTypeName, type ComponentSpec, type PipelineCompileInput, type PipelineDefinition, type ResolvedComponent } from '../kfp/pipeline-model';
+import type { SpecWarning } from '../kfp/component-spec';
 import { readPyproject } from '../python/pyproject';
 import { loadSettings, readSetting, SettingsError } from '../settings/index';
 import { componentSettingsToml } from '../settings/component-settings-toml';
@@ -124,52 +125,187 @@ function compileAndWrite(options: CompilePipelineProjectOptions, env: string, ou
   if (!existsSync(join(workspaceRoot, pipelineFile))) {
     throw new PipelineCheckError([{ file: pipelineFile, message: `"${projectName}" is not a pipeline project: it has no ${PIPELINE_FILE}.` }]);
   }
-
-  const read = readPipeline(readFileSync(join(workspaceRoot, pipelineFile), 'utf8'), pipelineFile);
-  const problems: PipelineProblem[] = [...read.problems];
-  const named = new Set(read.definition?.tasks.map((task) => task.component) ?? []);
-  const components = loadComponents(workspaceRoot, projects, named);
-  problems.push(...components.problems);
-  if (read.definition) {
-    problems.push(
-      ...checkPipeline({
-        definition: read.definition,
-        source: read.source,
-        components: components.specs,
-        brokenComponents: components.broken,
-        componentNames: [...components.roots.keys()],
-      }),
-    );
-  }
-  const settingsFile = toPosix(join(project.root, PIPELINE_SETTINGS_FILE));
-  const settingsToml = existsSync(join(workspaceRoot, settingsFile)) ? readFileSync(join(workspaceRoot, settingsFile), 'utf8') : undefined;
-  const parameterDefaults = read.definition
-    ? parameterOverrides(read.definition, settingsFile, settingsToml, env, workspaceRoot, problems)
-    : {};
-  if (problems.length > 0 || !read.definition) throw new PipelineCheckError(problems);
-
-  const resolved = resolveComponents(workspaceRoot, read.definition, components.specs, components.roots, problems, options.componentImages);
-  if (problems.length > 0) throw new PipelineCheckError(problems);
+  const loader = new PipelineProjectLoader(options, env);
+  const prepared = loader.load(projectName, []);
+  if (loader.problems.length > 0 || !prepared) throw new PipelineCheckError(loader.problems);
 
   const compile = options.compile ?? compilePipeline;
   let compiled: CompiledPipeline;
   try {
-    compiled = compile({
-      // KFP's identity placeholders as explicit arguments, so its driver resolves them (runtime-placeholder-arguments.ts)
-      pipeline: withRuntimePlaceholderArguments(read.definition, resolved),
-      components: resolved,
-      parameterDefaults,
-      settingsEnv: env,
-      // only what components read: deploy settings must not make new versions
-      ...(settingsToml !== undefined ? { pipelineSettingsToml: componentSettingsToml(settingsToml) } : {}),
-    });
+    compiled = compile(prepared.input);
   } catch (error) {
-    if (error instanceof IrCompileError) throw new PipelineCheckError(error.problems.map((problem) => locate(problem, read.source)));
+    if (error instanceof IrCompileError) {
+      throw new PipelineCheckError(error.problems.map((problem) => locate(problem, loader.sourceOf(problem.file) ?? prepared.source)));
+    }
     throw error;
   }
   if (options.write !== false) writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
-  const warnings = components.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
-  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults, warnings };
+  const warnings = loader.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
+  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults: prepared.input.parameterDefaults ?? {}, warnings };
+}
+
+interface PreparedPipeline {
+  input: PipelineCompileInput;
+  source: YamlSource;
+}
+
+/**
+ * Reads, checks and resolves a pipeline project and, depth first, every
+ * pipeline project its tasks run (`pipeline:`), each once, as it would be
+ * compiled on its own for the same environment (its parameter overrides, its
+ * settings for its components). Problems of every file are collected; a
+ * pipeline that runs itself, directly or through others, is reported at the
+ * task that closes the cycle.
+ */
+class PipelineProjectLoader {
+  readonly problems: PipelineProblem[] = [];
+  readonly warnings: SpecWarning[] = [];
+  private readonly prepared = new Map<string, PreparedPipeline | null>();
+  private readonly sources = new Map<string, YamlSource>();
+  private pipelineProjectNames?: string[];
+
+  constructor(
+    private readonly options: CompilePipelineProjectOptions,
+    private readonly env: string,
+  ) {}
+
+  sourceOf(file: string): YamlSource | undefined {
+    return this.sources.get(file);
+  }
+
+  /** undefined when the project or one it runs has problems (in `problems`). */
+  load(projectName: string, callers: readonly string[]): PreparedPipeline | undefined {
+    if (this.prepared.has(projectName)) return this.prepared.get(projectName) ?? undefined;
+    const { workspaceRoot, projects } = this.options;
+    const root = projects[projectName].root;
+    const pipelineFile = toPosix(join(root, PIPELINE_FILE));
+    const problemsBefore = this.problems.length;
+    const read = readPipeline(readFileSync(join(workspaceRoot, pipelineFile), 'utf8'), pipelineFile);
+    this.sources.set(pipelineFile, read.source);
+    this.problems.push(...read.problems);
+    const definition = read.definition;
+
+    const nested = this.loadNestedPipelines(projectName, definition, read.source, [...callers, projectName]);
+    const named = new Set(definition?.tasks.filter((task) => task.calls !== 'pipeline').map((task) => task.component) ?? []);
+    const components = loadComponents(workspaceRoot, projects, named);
+    this.problems.push(...components.problems);
+    this.warnings.push(...components.warnings);
+    if (definition) {
+      this.problems.push(
+        ...checkPipeline({
+          definition,
+          source: read.source,
+          components: components.specs,
+          brokenComponents: components.broken,
+          componentNames: [...components.roots.keys()],
+          pipelines: new Map([...nested.inputs].map(([name, input]) => [name, pipelineInterface(input)])),
+          brokenPipelines: nested.broken,
+          pipelineNames: nested.asked ? this.pipelineProjects().filter((name) => name !== projectName) : [],
+        }),
+      );
+    }
+    const settingsFile = toPosix(join(root, PIPELINE_SETTINGS_FILE));
+    const settingsToml = existsSync(join(workspaceRoot, settingsFile)) ? readFileSync(join(workspaceRoot, settingsFile), 'utf8') : undefined;
+    const parameterDefaults = definition ? parameterOverrides(definition, settingsFile, settingsToml, this.env, workspaceRoot, this.problems) : {};
+    if (!definition || this.problems.length > problemsBefore) {
+      this.prepared.set(projectName, null);
+      return undefined;
+    }
+    const resolved = resolveComponents(workspaceRoot, definition, components.specs, components.roots, this.problems, this.options.componentImages);
+    for (const [name, input] of nested.inputs) {
+      resolved.set(name, { project: name, spec: pipelineInterface(input), image: '', usesComponentRuntime: false, nested: input });
+    }
+    if (this.problems.length > problemsBefore) {
+      this.prepared.set(projectName, null);
+      return undefined;
+    }
+    const prepared: PreparedPipeline = {
+      source: read.source,
+      input: {
+        // KFP's identity placeholders as explicit arguments, so its driver resolves them (runtime-placeholder-arguments.ts)
+        pipeline: withRuntimePlaceholderArguments(definition, resolved),
+        components: resolved,
+        parameterDefaults,
+        settingsEnv: this.env,
+        // only what components read: deploy settings must not make new versions
+        ...(settingsToml !== undefined ? { pipelineSettingsToml: componentSettingsToml(settingsToml) } : {}),
+      },
+    };
+    this.prepared.set(projectName, prepared);
+    return prepared;
+  }
+
+  /** The pipeline projects a definition's tasks run, loaded; those that cannot be (broken, or a cycle) in `broken`. */
+  private loadNestedPipelines(
+    projectName: string,
+    definition: PipelineDefinition | undefined,
+    source: YamlSource,
+    chain: readonly string[],
+  ): { inputs: Map<string, PipelineCompileInput>; broken: Set<string>; asked: boolean } {
+    const inputs = new Map<string, PipelineCompileInput>();
+    const broken = new Set<string>();
+    const tasks = definition?.tasks.filter((task) => task.calls === 'pipeline' && task.component !== '') ?? [];
+    for (const task of tasks) {
+      const name = task.component;
+      if (inputs.has(name) || !this.pipelineProjects().includes(name)) continue; // unknown: the checker says so
+      if (chain.includes(name)) {
+        const cycle = [...chain.slice(chain.indexOf(name)), name].map((project) => `"${project}"`).join(' -> ');
+        const path = [...(task.yamlPath ?? ['tasks', task.name]), 'pipeline'];
+        const { line, column } = source.positionOf(path);
+        this.problems.push({
+          file: definition!.file,
+          line,
+          column,
+          task: task.name,
+          field: 'pipeline',
+          message: `runs pipeline "${name}", which runs ${name === projectName ? 'this task itself' : `"${projectName}"`}: ${cycle}. A pipeline cannot run itself, directly or through others.`,
+        });
+        broken.add(name);
+        continue;
+      }
+      const loaded = this.load(name, chain);
+      if (loaded) inputs.set(name, loaded.input);
+      else broken.add(name);
+    }
+    return { inputs, broken, asked: tasks.length > 0 };
+  }
+
+  /** Projects with a pipeline.yaml at their root. */
+  private pipelineProjects(): string[] {
+    this.pipelineProjectNames ??= Object.entries(this.options.projects)
+      .filter(([, project]) => existsSync(join(this.options.workspaceRoot, project.root, PIPELINE_FILE)))
+      .map(([name]) => name);
+    return this.pipelineProjectNames;
+  }
+}
+
+/**
+ * A pipeline as the task that runs it sees it, as kfp types a pipeline used
+ * as a component: its parameters are inputs (optional where they have a
+ * default, the environment's override counted), its `outputs:` are outputs,
+ * typed as the outputs of the tasks they publish.
+ */
+export function pipelineInterface(input: PipelineCompileInput): ComponentSpec {
+  const { pipeline, components, parameterDefaults = {} } = input;
+  return {
+    name: pipeline.name,
+    ...(pipeline.description ? { description: pipeline.description } : {}),
+    inputs: pipeline.parameters.map((parameter) => {
+      const value = hasName(parameterDefaults, parameter.name) ? parameterDefaults[parameter.name] : parameter.default;
+      return {
+        name: parameter.name,
+        type: parameter.type,
+        ...(value !== undefined ? { default: typeof value === 'string' ? value : JSON.stringify(value), optional: true } : {}),
+      };
+    }),
+    outputs: (pipeline.outputs ?? []).map((output) => {
+      const task = pipeline.tasks.find((candidate) => candidate.name === output.task);
+      const spec = task && components.get(task.component)?.spec;
+      const type = spec?.outputs.find((candidate) => candidate.name === output.output)?.type;
+      return { name: output.name, ...(type !== undefined ? { type } : {}) };
+    }),
+    implementation: { container: { image: '' } },
+  };
 }
 
 /**
@@ -246,6 +382,7 @@ function resolveComponents(
 ): Map<string, ResolvedComponent> {
   const resolved = new Map<string, ResolvedComponent>();
   for (const task of definition.tasks) {
+    if (task.calls === 'pipeline') continue;
     const spec = specs.get(task.component);
     const root = roots.get(task.component);
     if (!spec || root === undefined || resolved.has(task.component)) continue;

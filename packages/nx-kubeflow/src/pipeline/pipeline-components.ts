@@ -14,33 +14,48 @@ export const COMPONENT_FILE = 'component.yaml';
  * does not parse names nothing (compile reports it).
  */
 export function componentNamesIn(pipelineYaml: string): string[] {
+  return projectNamesIn(pipelineYaml).components;
+}
+
+/** Keys of a block entry that hold values, never tasks (a literal there may well say `component:`). */
+const NOT_TASKS = new Set(['if', 'arguments', 'for_each', 'items', 'importer']);
+
+/**
+ * The components (`component:`) and pipelines (`pipeline:`) the tasks of a
+ * pipeline.yaml run, in order, each once, at any depth: an entry without
+ * either is a block (a condition's then/elif/else, or any other grouping),
+ * whose values are searched for more tasks.
+ */
+export function projectNamesIn(pipelineYaml: string): { components: string[]; pipelines: string[] } {
+  const components = new Set<string>();
+  const pipelines = new Set<string>();
   let raw: unknown;
   try {
     raw = parseYaml(pipelineYaml);
   } catch {
-    return [];
+    return { components: [], pipelines: [] };
   }
-  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
-  if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) return [];
-  const names = new Set<string>();
   const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-  // tasks under condition blocks ({if, then, elif: [{then}], else}) name components too
-  const walk = (entries: Record<string, unknown>) => {
+  // a mapping of names to entries: tasks, or blocks holding more of them
+  const walkEntries = (entries: Record<string, unknown>) => {
     for (const entry of Object.values(entries)) {
       if (!isMapping(entry)) continue;
-      if (typeof entry.component === 'string' && entry.component !== '') names.add(entry.component);
-      // an exit handler: its exit task ({<name>: {component}}) and its tasks
-      if (entry.component === undefined && entry.exit_task !== undefined) {
-        for (const part of [entry.exit_task, entry.tasks]) if (isMapping(part)) walk(part);
-        continue;
-      }
-      if (entry.component !== undefined || entry.if === undefined) continue;
-      const branches = [entry.then, ...(Array.isArray(entry.elif) ? entry.elif.map((elif) => (isMapping(elif) ? elif.then : undefined)) : []), entry.else];
-      for (const branch of branches) if (isMapping(branch)) walk(branch);
+      if (entry.component === undefined && entry.pipeline === undefined) walkBlock(entry);
+      else if (typeof entry.component === 'string' && entry.component !== '') components.add(entry.component);
+      else if (typeof entry.pipeline === 'string' && entry.pipeline !== '') pipelines.add(entry.pipeline);
     }
   };
-  walk(tasks as Record<string, unknown>);
-  return [...names];
+  // a block: its mappings are more entries (then, else, ...), its lists hold blocks (elif)
+  const walkBlock = (block: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(block)) {
+      if (NOT_TASKS.has(key)) continue;
+      if (isMapping(value)) walkEntries(value);
+      else if (Array.isArray(value)) for (const item of value) if (isMapping(item)) walkBlock(item);
+    }
+  };
+  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
+  if (isMapping(tasks)) walkEntries(tasks);
+  return { components: [...components], pipelines: [...pipelines] };
 }
 
 export interface LoadedComponents {

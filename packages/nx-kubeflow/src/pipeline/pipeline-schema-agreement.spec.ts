@@ -59,7 +59,7 @@ function examplePipelines(): string[] {
 
 /** The pipeline.yaml texts written out in the specs of the reader, checker, compile and kfp acceptance (those without interpolation). */
 function specExamples(): { label: string; text: string }[] {
-  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'read-exit-handlers.spec.ts', 'check-exit-handlers.spec.ts', 'compile-pipeline-project.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
+  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'read-exit-handlers.spec.ts', 'check-exit-handlers.spec.ts', 'compile-pipeline-project.spec.ts', 'nested-pipelines.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
   return specs.flatMap((spec) => {
     const source = readFileSync(join(__dirname, spec), 'utf8');
     return [...source.matchAll(/`(name: [^`]*)`/g)]
@@ -500,6 +500,22 @@ describe('pipeline.schema.json and readPipeline agree', () => {
       ]);
     });
   }
+
+  it('on tasks that run a pipeline: the keys kfp allows on one, and the container settings it refuses', () => {
+    const pipelineTask = (extra: string) => `name: p\ntasks:\n  n:\n    pipeline: inner\n${extra}`;
+    expectAgreement([
+      ['plain', pipelineTask(''), 'valid'],
+      ['with what a pipeline task takes', pipelineTask('    arguments: {x: 1}\n    after: [n]\n    caching: false\n    display_name: N\n    retry: {max_retry_count: 2, backoff_duration: 5s}\n'), 'valid'],
+      ['empty name', 'name: p\ntasks:\n  n:\n    pipeline: ""\n', 'invalid'],
+      ['not text', 'name: p\ntasks:\n  n:\n    pipeline: 3\n', 'invalid'],
+      ['with a component too', pipelineTask('    component: c\n'), 'invalid'],
+      ['a bad retry', pipelineTask('    retry: {max_retry_count: -1}\n'), 'invalid'],
+      ['an unknown key', pipelineTask('    colour: red\n'), 'invalid'],
+      ...['resources: {cpu_limit: "1"}', 'env: {A: b}', 'secrets: [{secret_name: s, keys: {k: K}}]', 'tolerations: [{key: k}]', 'timeout: 60'].map(
+        (line) => [`with ${line}`, pipelineTask(`    ${line}\n`), 'invalid'] as const,
+      ),
+    ]);
+  });
 
   it('on required keys', () => {
     const required = [['name'], ['tasks'], [...PARAM, 'type'], [...TASK, 'component'], [...TASK, 'retry', 'max_retry_count'], [...TASK, 'resources', 'accelerator', 'type']];

@@ -112,7 +112,7 @@ tasks:
       'pipelines/p/pipeline.yaml:6:35: parameters.count.default: "three" is not an Integer.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:8:3: task "Load_Data": "Load_Data" is not a valid task name/),
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:11:5: task "train", componnt: unknown key "componnt" in a task \(did you mean "component"\?\)/),
-      'pipelines/p/pipeline.yaml:10:3: task "train", component: needs component: the name of a component project.',
+      'pipelines/p/pipeline.yaml:10:3: task "train", component: needs component: the name of a component project (or pipeline: the name of a pipeline project).',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:17:29: task "train", arguments\.dataset\.outptu: unknown key "outptu"/),
       'pipelines/p/pipeline.yaml:17:16: task "train", arguments.dataset: needs output: an upstream output name.',
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:18:14: task "train", arguments\.epochs: has no value/),
@@ -339,7 +339,7 @@ tasks:
 [
   "pipelines/p/pipeline.yaml:5:29: tasks.gate.if.operator: needs operator: one of == != < <= > >= (quote it in YAML: '>=').",
   "pipelines/p/pipeline.yaml:5:9: tasks.gate.if: compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).",
-  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
+  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, pipeline, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
   "pipelines/p/pipeline.yaml:8:7: tasks.gate.then.a: "a" is already the name of a task (tasks.a): task and condition names are unique across the pipeline, nested ones included.",
   "pipelines/p/pipeline.yaml:10:59: tasks.gate.elif[0].if.right: cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.",
   "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",

@@ -53,6 +53,7 @@ export const OUTPUT_KEYS = ['task', 'output'] as const;
 export const PARAMETER_KEYS = ['type', 'default', 'description'] as const;
 export const TASK_KEYS = [
   'component',
+  'pipeline',
   'display_name',
   'arguments',
   'after',
@@ -67,6 +68,15 @@ export const TASK_KEYS = [
   'ignore_upstream_failure',
   ...KUBERNETES_TASK_KEYS,
 ] as const;
+/** The keys of a task that runs a pipeline (`pipeline:`): what kfp takes on a pipeline used as a component. */
+export const PIPELINE_TASK_KEYS = ['pipeline', 'display_name', 'arguments', 'after', 'caching', 'retry'] as const;
+/**
+ * Task keys refused on a task that runs a pipeline: the container settings kfp refuses there
+ * (PipelineTask._ensure_container_spec_exists; kfp-kubernetes: "Platform-specific features can only be
+ * set on primitive components"), and what this plugin has not checked against kfp for one
+ * (cache_key, ignore_upstream_failure).
+ */
+export const CONTAINER_ONLY_TASK_KEYS = TASK_KEYS.filter((key) => key !== 'component' && !(PIPELINE_TASK_KEYS as readonly string[]).includes(key));
 export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
 export const ELIF_KEYS = ['if', 'then'] as const;
 export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks'] as const;
@@ -284,7 +294,7 @@ class PipelineReader {
         if (block) body.push({ kind: 'exit-handler', block });
         continue;
       }
-      if (isDict(spec) && 'if' in spec && !('component' in spec)) {
+      if (isDict(spec) && 'if' in spec && !('component' in spec) && !('pipeline' in spec)) {
         this.names.set(name, 'condition');
         this.taskPaths.set(name, entryPath);
         const block = this.readConditionBlock(name, spec, entryPath, tasks);
@@ -499,29 +509,44 @@ class PipelineReader {
       return undefined;
     }
     this.unknownKeys(raw, path, TASK_KEYS, 'a task', name);
+    const callsPipeline = raw.pipeline !== undefined && raw.component === undefined;
     let component = '';
-    if (typeof raw.component !== 'string' || raw.component === '') {
+    if (raw.pipeline !== undefined && raw.component !== undefined) {
+      this.report([...path, 'pipeline'], 'a task runs one component or one pipeline: keep component or pipeline, not both.', { task: name, of: 'key' });
+    } else if (callsPipeline) {
+      if (typeof raw.pipeline !== 'string' || raw.pipeline === '') {
+        this.report([...path, 'pipeline'], 'must be the name of a pipeline project.', { task: name, field: 'pipeline' });
+      } else {
+        component = raw.pipeline;
+      }
+      for (const key of CONTAINER_ONLY_TASK_KEYS) {
+        if (raw[key] !== undefined) {
+          const why =
+            key === 'cache_key' || key === 'ignore_upstream_failure'
+              ? 'is not taken on a task that runs a pipeline (pipeline tasks take display_name, arguments, after, caching and retry)'
+              : `applies to a component's container, and a task that runs a pipeline has none (kfp: "can only be used on single-step components, not pipelines used as components")`;
+          this.report([...path, key], `${why}; set it on the tasks of pipeline "${component}".`, { task: name, of: 'key' });
+        }
+      }
+    } else if (typeof raw.component !== 'string' || raw.component === '') {
       this.report(
         raw.component === undefined ? path : [...path, 'component'],
-        raw.component === undefined ? 'needs component: the name of a component project.' : 'must be the name of a component project.',
+        raw.component === undefined ? 'needs component: the name of a component project (or pipeline: the name of a pipeline project).' : 'must be the name of a component project.',
         { task: name, field: 'component', of: raw.component === undefined ? 'key' : 'value' },
       );
     } else {
       component = raw.component;
     }
     const task: PipelineTask = { name, component, arguments: this.readArguments(name, raw.arguments), after: this.readAfter(name, raw.after) };
-    const displayName = this.optionalString(raw, path, 'display_name', name);
-    if (displayName !== undefined) task.display_name = displayName;
-    if (raw.caching !== undefined) {
-      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
-      else task.caching = raw.caching;
+    if (callsPipeline) {
+      task.calls = 'pipeline';
+      return this.readRetryAndCaching(task, path, raw);
     }
+    this.readRetryAndCaching(task, path, raw);
     if (raw.cache_key !== undefined && raw.cache_key !== null) {
       if (typeof raw.cache_key !== 'string' || raw.cache_key === '') this.report([...path, 'cache_key'], 'must be a non-empty string: the key under which KFP caches this task whatever its inputs, e.g. features-2024-06.', { task: name });
       else task.cache_key = raw.cache_key;
     }
-    const retry = this.readRetry(name, raw.retry);
-    if (retry) task.retry = retry;
     const resources = this.readResources(name, raw.resources);
     if (resources) task.resources = resources;
     const env = this.readEnv(name, raw.env);
@@ -542,6 +567,19 @@ class PipelineReader {
     const kubernetes = readKubernetesOptions(raw, path, (at, message, of) => this.report(at, message, { task: name, of }));
     if (this.secretVolumes.has(name)) task.kubernetes = { secret_volumes: this.secretVolumes.get(name)!, ...kubernetes };
     else if (kubernetes) task.kubernetes = kubernetes;
+    return task;
+  }
+
+  /** What any task takes, one that runs a pipeline included: display_name, caching, retry. */
+  private readRetryAndCaching(task: PipelineTask, path: YamlPath, raw: Dict): PipelineTask {
+    const displayName = this.optionalString(raw, path, 'display_name', task.name);
+    if (displayName !== undefined) task.display_name = displayName;
+    if (raw.caching !== undefined) {
+      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: task.name });
+      else task.caching = raw.caching;
+    }
+    const retry = this.readRetry(task.name, raw.retry);
+    if (retry) task.retry = retry;
     return task;
   }
 

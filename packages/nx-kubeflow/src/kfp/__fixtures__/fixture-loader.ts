@@ -3,6 +3,7 @@
  *
  *   <fixture>/pipeline.yaml                 DESIGN section 3 format (a tiny adapter, not the real reader)
  *   <fixture>/components/<project>/component.yaml
+ *   <fixture>/pipelines/<project>/pipeline.yaml   optional: pipelines the tasks run with `pipeline: <project>`
  *   <fixture>/case.yaml                     optional: what a pipeline.yaml cannot say yet -
  *     golden: <file name in ../shared/kfp/golden without .yaml>
  *     skip: <reason>                        the case is listed but not run
@@ -21,6 +22,7 @@ import type { CompilePipelineOptions } from '../ir-compiler';
 import type { Condition, ConditionBranch, ConditionOperand, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
 import { readKubernetesOptions, readObjectReferences, type Report } from '../../pipeline/read-kubernetes-options';
+import { pipelineInterface } from '../../pipeline/compile-pipeline-project';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,7 +50,8 @@ function argument(value: unknown): TaskArgument {
 function task(name: string, raw: Dict): PipelineTask {
   const t: PipelineTask = {
     name,
-    component: raw.component,
+    component: raw.component ?? raw.pipeline,
+    ...(raw.pipeline !== undefined ? { calls: 'pipeline' as const } : {}),
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
@@ -145,6 +148,21 @@ function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefi
   };
 }
 
+/** A pipeline of the fixture's pipelines/ folder, with the nested pipelines it runs, as compile-pipeline-project resolves them. */
+function nestedPipeline(dir: string, project: string, components: Map<string, ResolvedComponent>): ResolvedComponent {
+  const pipeline = pipelineDefinition(join(dir, 'pipelines', project, 'pipeline.yaml'), undefined);
+  const own = new Map(components);
+  addNestedPipelines(dir, pipeline, own);
+  const input: CompilePipelineOptions = { pipeline, components: own };
+  return { project, spec: pipelineInterface(input), image: '', usesComponentRuntime: false, nested: input };
+}
+
+function addNestedPipelines(dir: string, pipeline: PipelineDefinition, components: Map<string, ResolvedComponent>): void {
+  for (const t of pipeline.tasks) {
+    if (t.calls === 'pipeline' && !components.has(t.component)) components.set(t.component, nestedPipeline(dir, t.component, components));
+  }
+}
+
 export function loadFixture(dir: string, name: string): Fixture {
   const casePath = join(dir, 'case.yaml');
   const kase = (existsSync(casePath) ? parse(readFileSync(casePath, 'utf8')) : {}) as Dict;
@@ -161,6 +179,8 @@ export function loadFixture(dir: string, name: string): Fixture {
       usesComponentRuntime: (kase.componentRuntime ?? []).includes(project),
     });
   }
+  const pipeline = pipelineDefinition(join(dir, 'pipeline.yaml'), kase.outputs as PipelineOutput[] | undefined);
+  addNestedPipelines(dir, pipeline, components);
   return {
     name,
     dir,
@@ -168,7 +188,7 @@ export function loadFixture(dir: string, name: string): Fixture {
     skip: kase.skip,
     componentFiles,
     options: {
-      pipeline: pipelineDefinition(join(dir, 'pipeline.yaml'), kase.outputs as PipelineOutput[] | undefined),
+      pipeline,
       components,
       parameterDefaults: kase.parameterDefaults,
       settingsEnv: kase.settingsEnv,
