@@ -104,32 +104,32 @@ describe('runPipeline: loops', () => {
       list: 'SUCCEEDED',
       total: 'SUCCEEDED',
       'listed-total': 'SUCCEEDED',
-      'for-loop-1/iteration-0/double': 'SUCCEEDED',
-      'for-loop-1/iteration-0/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-1/double': 'SUCCEEDED',
-      'for-loop-1/iteration-1/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-2/double': 'SUCCEEDED',
-      'for-loop-1/iteration-2/plus-one': 'SUCCEEDED',
-      'for-loop-3/iteration-0/sized': 'SUCCEEDED',
-      'for-loop-3/iteration-1/sized': 'SUCCEEDED',
-      'for-loop-4/iteration-0/listed': 'SUCCEEDED',
-      'for-loop-4/iteration-1/listed': 'SUCCEEDED',
+      'for-loop-1-iteration-0/double': 'SUCCEEDED',
+      'for-loop-1-iteration-0/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-1/double': 'SUCCEEDED',
+      'for-loop-1-iteration-1/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-2/double': 'SUCCEEDED',
+      'for-loop-1-iteration-2/plus-one': 'SUCCEEDED',
+      'for-loop-3-iteration-0/sized': 'SUCCEEDED',
+      'for-loop-3-iteration-1/sized': 'SUCCEEDED',
+      'for-loop-4-iteration-0/listed': 'SUCCEEDED',
+      'for-loop-4-iteration-1/listed': 'SUCCEEDED',
     });
     expect(values).toMatchObject({
-      'for-loop-1/iteration-2/plus-one': 11,
-      'for-loop-3/iteration-0/sized': 5,
-      'for-loop-3/iteration-1/sized': 7,
-      'for-loop-4/iteration-1/listed': 21,
+      'for-loop-1-iteration-2/plus-one': 11,
+      'for-loop-3-iteration-0/sized': 5,
+      'for-loop-3-iteration-1/sized': 7,
+      'for-loop-4-iteration-1/listed': 21,
       total: 3 + 7 + 11,
       'listed-total': 11 + 21,
     });
-    expect(existsSync(join(result.runDir, 'for-loop-1', 'iteration-1', 'plus-one', 'outputs', 'parameters', 'value'))).toBe(true);
+    expect(existsSync(join(result.runDir, 'for-loop-1-iteration-1', 'plus-one', 'outputs', 'parameters', 'value'))).toBe(true);
     expect(record.loops).toEqual([
       {
         name: 'for-loop-1',
         state: 'SUCCEEDED',
         parallelism: 2,
-        iterations: [0, 1, 2].map((index) => ({ index, item: [1, 3, 5][index], state: 'SUCCEEDED', tasks: ['double', 'plus-one'].map((task) => `for-loop-1/iteration-${index}/${task}`) })),
+        iterations: [0, 1, 2].map((index) => ({ index, item: [1, 3, 5][index], state: 'SUCCEEDED', tasks: ['double', 'plus-one'].map((task) => `for-loop-1-iteration-${index}/${task}`) })),
         outputs: { 'pipelinechannel--plus-one-value': [3, 7, 11] },
       },
       { name: 'for-loop-3', state: 'SUCCEEDED', iterations: expect.any(Array) },
@@ -141,9 +141,9 @@ describe('runPipeline: loops', () => {
     const { result, record, states } = await run(PIPELINE, TASKS, { counts: [1, 2, 3] });
     expect(result.state).toBe('FAILED');
     expect(states).toMatchObject({
-      'for-loop-1/iteration-0/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-1/plus-one': 'FAILED',
-      'for-loop-1/iteration-2/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-0/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-1/plus-one': 'FAILED',
+      'for-loop-1-iteration-2/plus-one': 'SUCCEEDED',
       total: 'SKIPPED',
       'listed-total': 'SUCCEEDED',
     });

@@ -3,7 +3,7 @@
  * one node of the run's schedule; when it starts, its items are resolved
  * (items.raw, or the pipeline parameter or upstream output the IR names) and
  * each item becomes an iteration: the loop's tasks under their own names,
- * <loop>/iteration-<i>/<task>, so each iteration has its own folder and its
+ * <loop>-iteration-<i>/<task> (kfp.local's folders), so each iteration has its own folder and its
  * own lines in run.json, with the item (or its field) as the inputs that read
  * it. Iterations run side by side up to the loop's parallelismLimit, and every
  * task process still takes one of the run's slots (the run's `parallel`).
@@ -117,7 +117,8 @@ function safeParse(text: string): unknown {
 
 /** An iteration's copy of one of the loop's tasks: its own name, the item as constants, its siblings renamed, the loop's own gate gone. */
 function iterationTask(template: IrTask, index: number, item: unknown, loop: IrLoopGroup): IrTask {
-  const prefix = `${loop.name}/iteration-${index}/`;
+  // kfp.local names an iteration's folder <loop>-iteration-<i>, its tasks' folders inside it: so does this runner
+  const prefix = `${loop.name}-iteration-${index}/`;
   const inIteration = (name: string) => (loop.tasks.includes(name) ? prefix + name : name);
   const parameterInputs: Record<string, ParameterSource> = {};
   for (const [input, source] of Object.entries(template.parameterInputs)) {
@@ -209,7 +210,7 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
   }
   const outputs: TaskOutputs = { parameters: {}, artifacts: {} };
   for (const [name, { task, output }] of Object.entries(loop.outputs)) {
-    outputs.parameters[name] = iterations.map(({ index }) => records.get(`${loop.name}/iteration-${index}/${task}`)!.outputs.parameters[output]);
+    outputs.parameters[name] = iterations.map(({ index }) => records.get(`${loop.name}-iteration-${index}/${task}`)!.outputs.parameters[output]);
   }
   if (Object.keys(loop.outputs).length > 0) record.outputs = outputs.parameters as Record<string, unknown[]>;
   settle('SUCCEEDED', 'succeeded');

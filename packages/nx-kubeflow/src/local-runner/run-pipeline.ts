@@ -26,7 +26,7 @@
  * run.json's `conditions` says how each group went.
  *
  * Loops (kfp's for-loop-N groups) run each item as an iteration of their
- * own, in <loop>/iteration-<i>/ of the run folder (run-loops.ts); run.json's
+ * own, in <loop>-iteration-<i>/ of the run folder, as kfp.local names them (run-loops.ts); run.json's
  * `loops` lists them, and `tasks` each iteration's tasks.
  *
  * Not available locally: cluster secrets (the variable stays unset, with a
