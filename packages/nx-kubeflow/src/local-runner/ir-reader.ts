@@ -126,6 +126,8 @@ export interface IrConditionGroup {
   dependsOn: string[];
   /** Every task inside it, inner groups' included. */
   tasks: string[];
+  /** The loop it sits in (it is then opened once per iteration); absent outside loops. */
+  loop?: string;
 }
 
 /**
@@ -144,8 +146,10 @@ export interface IrLoopGroup {
   items: { raw: string } | { source: ParameterSource };
   /** iteratorPolicy.parallelismLimit; absent or 0: no limit. */
   parallelism?: number;
-  /** Its tasks (run once per item). */
+  /** Its tasks (run once per item), those in its condition groups included. */
   tasks: string[];
+  /** The condition groups inside it (opened once per iteration). */
+  groups: string[];
   /** dag.outputs: each a list of one output of one of its tasks, an item per iteration (dsl.Collected). */
   outputs: Record<string, { task: string; output: string }>;
 }
@@ -225,7 +229,8 @@ export function readIr(documents: IrDocuments): IrPipeline {
 /** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
 interface Scope {
   group?: string;
-  /** Inside a loop: the input its tasks read the item from. */
+  /** Inside a loop: its name, and the input its tasks read the item from (where the DAG is given the item). */
+  loop?: string;
   loopItemInput?: string;
   parameter: (input: string, where: string) => ParameterSource;
   artifact: (input: string, where: string) => ArtifactSource;
@@ -302,7 +307,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     claim(taskName);
     const wiring = sources(taskName, task);
     const read = readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors);
-    if (scope.loopItemInput !== undefined) read.loop = scope.group;
+    if (scope.loop !== undefined) read.loop = scope.loop;
     if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
     ctx.tasks.push(read);
   }
@@ -324,7 +329,14 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const trigger = task.triggerPolicy === undefined ? {} : dict(task.triggerPolicy);
     const unknown = Object.keys(trigger).filter((key) => key !== 'condition');
     if (unknown.length > 0) throw new IrReadError(`${where} has triggerPolicy.${unknown[0]}, which the local runner does not run (only triggerPolicy.condition)`);
-    const group: IrConditionGroup = { name: taskName, ...(scope.group ? { parent: scope.group } : {}), conditionInputs: {}, dependsOn: wiring.dependsOn, tasks: [] };
+    const group: IrConditionGroup = {
+      name: taskName,
+      ...(scope.group ? { parent: scope.group } : {}),
+      conditionInputs: {},
+      dependsOn: wiring.dependsOn,
+      tasks: [],
+      ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
+    };
     if (trigger.condition !== undefined) {
       group.condition = String(trigger.condition);
       try {
@@ -340,8 +352,13 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     }
     ctx.groups.push(group);
     const component = dict(ctx.components[componentName]);
+    // inside a loop, the group may be handed the loop's item: its tasks read it under the name the group takes it by
+    const itemInputs = Object.entries(wiring.loopItems ?? {});
+    if (itemInputs.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of the loop's item, which the local runner does not pass into a group`);
     const inner: Scope = {
       group: taskName,
+      ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
+      ...(itemInputs.length > 0 ? { loopItemInput: itemInputs[0][0] } : {}),
       parameter: (input, at) => {
         if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
         const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
@@ -362,7 +379,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
 /** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
 function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
   const where = `task ${name(taskName)}`;
-  if (scope.loopItemInput !== undefined) throw new IrReadError(`${where} is a loop inside a loop, which the local runner does not run yet`);
+  if (scope.loop !== undefined) throw new IrReadError(`${where} is a loop inside a loop, which the local runner does not run yet`);
   const iterator = dict(task.parameterIterator);
   const items = dict(iterator.items);
   const itemInput = String(iterator.itemInput ?? '');
@@ -374,11 +391,6 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
   const componentName = String(dict(task.componentRef).name);
   const component = dict(ctx.components[componentName]);
   const innerDag = dict(component.dag);
-  for (const [inner, spec] of Object.entries(dict(innerDag.tasks))) {
-    if (isDict(dict(ctx.components[String(dict(dict(spec).componentRef).name ?? '')]).dag)) {
-      throw new IrReadError(`task ${name(inner)} in loop ${name(taskName)} is a group (a condition or loop inside a loop), which the local runner does not run yet`);
-    }
-  }
   const loop: IrLoopGroup = {
     name: taskName,
     ...(scope.group ? { parent: scope.group } : {}),
@@ -387,11 +399,13 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     items: source,
     ...(parallelism > 0 ? { parallelism } : {}),
     tasks: [],
+    groups: [],
     outputs: {},
   };
   ctx.loops.push(loop);
   const inner: Scope = {
     group: taskName,
+    loop: taskName,
     loopItemInput: itemInput,
     parameter: (input, at) => {
       if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
@@ -402,17 +416,26 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
     },
   };
-  loop.tasks = readDag(innerDag, inner, ctx);
+  const inside = readDag(innerDag, inner, ctx);
+  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member));
+  loop.groups = ctx.groups.filter((group) => group.loop === taskName).map((group) => group.name);
   const outputs = dict(innerDag.outputs);
   if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);
+  // a Collected output of a task inside a condition is surfaced by the condition group first: follow it to the task
+  const producerOf = (dag: Dict, producer: unknown, key: unknown): { task: string; output: string } | undefined => {
+    if (typeof producer !== 'string' || typeof key !== 'string') return undefined;
+    if (loop.tasks.includes(producer)) return { task: producer, output: key };
+    const groupDag = dict(dict(ctx.components[String(dict(dict(dict(dag.tasks)[producer]).componentRef).name ?? '')]).dag);
+    const from = dict(dict(dict(dict(groupDag.outputs).parameters)[key]).valueFromParameter);
+    return producerOf(groupDag, from.producerSubtask, from.outputParameterKey);
+  };
   for (const [output, spec] of Object.entries(dict(outputs.parameters))) {
     const from = dict(dict(spec).valueFromParameter);
-    if (typeof from.producerSubtask !== 'string' || !loop.tasks.includes(from.producerSubtask) || typeof from.outputParameterKey !== 'string') {
-      throw new IrReadError(`loop ${name(taskName)} output ${name(output)} does not name an output of one of its tasks`);
-    }
-    loop.outputs[output] = { task: from.producerSubtask, output: from.outputParameterKey };
+    const producer = producerOf(innerDag, from.producerSubtask, from.outputParameterKey);
+    if (!producer) throw new IrReadError(`loop ${name(taskName)} output ${name(output)} does not name an output of one of its tasks`);
+    loop.outputs[output] = producer;
   }
-  return loop.tasks;
+  return inside;
 }
 
 /** parameterExpressionSelector on a loop item: none (the whole item), or kfp's parseJson(string_value)["field"]. */

@@ -184,24 +184,63 @@ tasks:
     expect(mostAtOnce()).toBe(2);
   });
 
-  it('refuses before any task starts a loop holding a group or a loop, which it does not run yet', async () => {
+  it('opens a condition inside a loop once per iteration, on that iteration\'s values; Collected takes the iterations that ran', async () => {
+    const text = `
+name: loops
+tasks:
+  per-item:
+    for_each: [1, 4, 2, 5]
+    as: i
+    tasks:
+      measure: {component: shell-lists, arguments: {script: 'echo "$2" > "$1"', number: {item: i}}}
+      big-only:
+        if: {left: {task: measure, output: value}, operator: '>', right: 3}
+        then:
+          big: {component: shell-lists, arguments: {script: 'echo $(( $2 * 10 )) > "$1"', number: {item: i}}}
+  bigs:
+    component: shell-lists
+    arguments:
+      script: 'echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+      numbers: {collect: {task: big, output: value}}
+`;
+    const { result, record, states, values } = await run(text, ['measure', 'big', 'bigs']);
+    expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(states).toMatchObject({
+      'for-loop-2-iteration-0/big': 'SKIPPED',
+      'for-loop-2-iteration-1/big': 'SUCCEEDED',
+      'for-loop-2-iteration-2/big': 'SKIPPED',
+      'for-loop-2-iteration-3/big': 'SUCCEEDED',
+      bigs: 'SUCCEEDED',
+    });
+    expect(values.bigs).toBe(90);
+    expect(record.loops![0].outputs).toEqual({ 'pipelinechannel--big-value': [40, 50] });
+    expect(record.loops![0].iterations.map((iteration) => iteration.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(Object.fromEntries(record.conditions!.map((condition) => [condition.name, condition.state]))).toEqual({
+      'for-loop-2-iteration-0/condition-3': 'FALSE',
+      'for-loop-2-iteration-1/condition-3': 'TRUE',
+      'for-loop-2-iteration-2/condition-3': 'FALSE',
+      'for-loop-2-iteration-3/condition-3': 'TRUE',
+    });
+    expect(record.tasks.find((task) => task.name === 'for-loop-2-iteration-0/big')!.error).toBe(
+      `condition "for-loop-2-iteration-0/condition-3" is false (int(inputs.parameter_values['pipelinechannel--measure-value']) > 3)`,
+    );
+  });
+
+  it('refuses before any task starts a loop inside a loop, which it does not run yet', async () => {
     const nested = `
 name: loops
-parameters:
-  mode: {type: String, default: a}
 tasks:
   outer:
     for_each: [1, 2]
     as: i
     tasks:
-      gate:
-        if: {left: {parameter: mode}, operator: '==', right: a}
-        then:
-          step: {component: shell-lists, arguments: {script: 'true', number: {item: i}}}
+      inner:
+        for_each: [3]
+        as: j
+        tasks:
+          step: {component: shell-lists, arguments: {script: 'true', number: {item: j}}}
 `;
-    await expect(run(nested, ['step'])).rejects.toThrow(
-      'Cannot run this IR locally: task "condition-3" in loop "for-loop-2" is a group (a condition or loop inside a loop), which the local runner does not run yet',
-    );
+    await expect(run(nested, ['step'])).rejects.toThrow('Cannot run this IR locally: task "for-loop-4" is a loop inside a loop, which the local runner does not run yet');
     expect(existsSync(join(scratch, 'runs', `run-${runs}`))).toBe(false);
   });
 });

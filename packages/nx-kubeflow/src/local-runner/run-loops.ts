@@ -13,7 +13,7 @@
  * output the list of that task output, one item per iteration in item order
  * (dsl.Collected).
  */
-import type { IrLoopGroup, IrTask, ParameterSource } from './ir-reader';
+import type { IrConditionGroup, IrLoopGroup, IrTask, ParameterSource } from './ir-reader';
 import type { LoopRecord, LoopState, TaskOutputs, TaskRecord } from './run-record';
 import { scheduleTasks, type TaskOutcome } from './task-scheduler';
 
@@ -41,8 +41,9 @@ export class Slots {
 
 export interface LoopRunContext {
   loop: IrLoopGroup;
-  /** The loop's tasks as the IR has them (templates of each iteration's). */
+  /** The loop's tasks and condition groups as the IR has them (templates of each iteration's). */
   members: IrTask[];
+  groups: IrConditionGroup[];
   record: LoopRecord;
   rootParameters: Record<string, unknown>;
   /** Outputs of tasks (and loops) that succeeded, by name. */
@@ -52,6 +53,12 @@ export interface LoopRunContext {
   /** Runs one iteration's task (taking a run slot). */
   runTask: (task: IrTask, template: IrTask, record: TaskRecord) => Promise<TaskOutcome>;
   skipTask: (record: TaskRecord, message: string) => void;
+  /** A condition group of an iteration: recorded in run.json's conditions, opened as the run's own are, or skipped. */
+  addCondition: (group: IrConditionGroup) => void;
+  openCondition: (group: IrConditionGroup) => TaskOutcome;
+  skipCondition: (group: IrConditionGroup, message: string) => void;
+  /** Why a node was skipped because `upstream` did not go on (a false condition says so). */
+  skipReason: (upstream: string) => string;
   save: () => void;
   signal?: AbortSignal;
 }
@@ -116,10 +123,13 @@ function safeParse(text: string): unknown {
 }
 
 /** An iteration's copy of one of the loop's tasks: its own name, the item as constants, its siblings renamed, the loop's own gate gone. */
+const iterationPrefix = (loop: IrLoopGroup, index: number) => `${loop.name}-iteration-${index}/`;
+const member = (loop: IrLoopGroup, name: string) => loop.tasks.includes(name) || loop.groups.includes(name);
+
 function iterationTask(template: IrTask, index: number, item: unknown, loop: IrLoopGroup): IrTask {
   // kfp.local names an iteration's folder <loop>-iteration-<i>, its tasks' folders inside it: so does this runner
-  const prefix = `${loop.name}-iteration-${index}/`;
-  const inIteration = (name: string) => (loop.tasks.includes(name) ? prefix + name : name);
+  const prefix = iterationPrefix(loop, index);
+  const inIteration = (name: string) => (member(loop, name) ? prefix + name : name);
   const parameterInputs: Record<string, ParameterSource> = {};
   for (const [input, source] of Object.entries(template.parameterInputs)) {
     parameterInputs[input] = source.kind === 'task-output' ? { ...source, task: inIteration(source.task) } : source;
@@ -132,9 +142,28 @@ function iterationTask(template: IrTask, index: number, item: unknown, loop: IrL
     ...template,
     name: prefix + template.name,
     // what the loop waited for has succeeded; inside an iteration only its own tasks are waited for
-    dependsOn: template.dependsOn.filter((name) => loop.tasks.includes(name)).map(inIteration),
+    dependsOn: template.dependsOn.filter((name) => member(loop, name)).map(inIteration),
     parameterInputs,
     artifactInputs,
+  };
+}
+
+/** An iteration's copy of a condition group inside the loop: renamed as its tasks are. */
+function iterationGroup(template: IrConditionGroup, index: number, loop: IrLoopGroup): IrConditionGroup {
+  const prefix = iterationPrefix(loop, index);
+  const inIteration = (name: string) => (member(loop, name) ? prefix + name : name);
+  const conditionInputs: Record<string, ParameterSource> = {};
+  for (const [input, source] of Object.entries(template.conditionInputs)) {
+    conditionInputs[input] = source.kind === 'task-output' ? { ...source, task: inIteration(source.task) } : source;
+  }
+  const { parent, ...rest } = template;
+  return {
+    ...rest,
+    name: prefix + template.name,
+    ...(parent !== undefined && parent !== loop.name ? { parent: inIteration(parent) } : {}),
+    dependsOn: template.dependsOn.filter((name) => member(loop, name)).map(inIteration),
+    conditionInputs,
+    tasks: template.tasks.map(inIteration),
   };
 }
 
@@ -157,15 +186,18 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
   const iterations = items.map((item, index) => {
     try {
       const tasks = ctx.members.map((template) => ({ template, task: iterationTask(template, index, item, loop) }));
-      return { index, item, tasks };
+      return { index, item, tasks, groups: ctx.groups.map((template) => iterationGroup(template, index, loop)) };
     } catch (error) {
       if (!(error instanceof LoopItemsError)) throw error;
-      return { index, item, tasks: [], error: error.message };
+      return { index, item, tasks: [], groups: [], error: error.message };
     }
   });
   const records = new Map<string, TaskRecord>();
   record.iterations = iterations.map(({ index, item, tasks }) => ({ index, item, state: 'PENDING', tasks: tasks.map(({ task }) => task.name) }));
-  for (const { tasks } of iterations) for (const { task } of tasks) records.set(task.name, ctx.addTaskRecord(task));
+  for (const { tasks, groups } of iterations) {
+    for (const group of groups) ctx.addCondition(group);
+    for (const { task } of tasks) records.set(task.name, ctx.addTaskRecord(task));
+  }
   record.state = 'RUNNING';
   ctx.save();
 
@@ -182,21 +214,31 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
         entry.state = 'RUNNING';
         ctx.save();
         const byName = new Map(iteration.tasks.map(({ task, template }) => [task.name, { task, template }]));
+        const groups = new Map(iteration.groups.map((group) => [group.name, group]));
+        const outcomes = new Map<string, TaskOutcome>();
         await scheduleTasks({
-          tasks: iteration.tasks.map(({ task }) => task),
+          tasks: [...iteration.groups, ...iteration.tasks.map(({ task }) => task)],
           // the run's slots bound the processes; the iteration starts whatever is ready
           parallel: Number.MAX_SAFE_INTEGER,
           signal: ctx.signal,
-          run: (name) => ctx.runTask(byName.get(name)!.task, byName.get(name)!.template, records.get(name)!),
-          skip: (name, reason) =>
-            ctx.skipTask(records.get(name)!, reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`),
+          run: async (name) => {
+            const outcome = groups.has(name) ? ctx.openCondition(groups.get(name)!) : await ctx.runTask(byName.get(name)!.task, byName.get(name)!.template, records.get(name)!);
+            outcomes.set(name, outcome);
+            return outcome;
+          },
+          skip: (name, reason) => {
+            const message = reason.interrupted ? 'the run was interrupted before it started' : ctx.skipReason(reason.upstream!);
+            if (groups.has(name)) ctx.skipCondition(groups.get(name)!, message);
+            else ctx.skipTask(records.get(name)!, message);
+          },
         });
+        // a task a false condition skipped is no failure: the iteration failed when a task or a condition did
         const states = iteration.tasks.map(({ task }) => records.get(task.name)!.state);
-        entry.state = states.every((state) => state === 'SUCCEEDED' || state === 'CACHED')
-          ? 'SUCCEEDED'
-          : states.some((state) => state === 'CANCELLED') || ctx.signal?.aborted
-            ? 'CANCELLED'
-            : 'FAILED';
+        entry.state = states.some((state) => state === 'CANCELLED') || ctx.signal?.aborted
+          ? 'CANCELLED'
+          : states.some((state) => state === 'FAILED') || [...outcomes.values()].some((outcome) => outcome === 'failed')
+            ? 'FAILED'
+            : 'SUCCEEDED';
         ctx.save();
       }),
     ),
@@ -210,7 +252,11 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
   }
   const outputs: TaskOutputs = { parameters: {}, artifacts: {} };
   for (const [name, { task, output }] of Object.entries(loop.outputs)) {
-    outputs.parameters[name] = iterations.map(({ index }) => records.get(`${loop.name}-iteration-${index}/${task}`)!.outputs.parameters[output]);
+    // an iteration whose producer did not run (a false condition) adds nothing to the list
+    outputs.parameters[name] = iterations
+      .map(({ index }) => records.get(`${iterationPrefix(loop, index)}${task}`)!)
+      .filter((producer) => (producer.state === 'SUCCEEDED' || producer.state === 'CACHED') && Object.hasOwn(producer.outputs.parameters, output))
+      .map((producer) => producer.outputs.parameters[output]);
   }
   if (Object.keys(loop.outputs).length > 0) record.outputs = outputs.parameters as Record<string, unknown[]>;
   settle('SUCCEEDED', 'succeeded');

@@ -176,7 +176,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     })),
   };
   if (ir.groups.length > 0) {
-    record.conditions = ir.groups.map((group) => ({
+    // a loop's condition groups are recorded per iteration when the loop starts
+    record.conditions = ir.groups.filter((group) => group.loop === undefined).map((group) => ({
       name: group.name,
       ...(group.parent ? { parent: group.parent } : {}),
       ...(group.condition !== undefined ? { condition: group.condition } : {}),
@@ -291,6 +292,27 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     const { outcome, outputs } = await runLoop({
       loop,
       members: ir.tasks.filter((task) => task.loop === name),
+      groups: ir.groups.filter((group) => group.loop === name),
+      addCondition: (group) => {
+        const condition: ConditionRecord = {
+          name: group.name,
+          ...(group.parent ? { parent: group.parent } : {}),
+          ...(group.condition !== undefined ? { condition: group.condition } : {}),
+          state: 'PENDING',
+          tasks: group.tasks,
+        };
+        (record.conditions ??= []).push(condition);
+        conditionRecords.set(group.name, condition);
+      },
+      openCondition: (group) => openGroup(group),
+      skipCondition: (group, message) => {
+        const condition = conditionRecords.get(group.name)!;
+        condition.state = 'SKIPPED';
+        condition.error = message;
+        groupReasons.set(group.name, message);
+        save();
+      },
+      skipReason,
       record: loopRecords.get(name)!,
       rootParameters,
       outputsOf: succeededOutputs,
@@ -324,7 +346,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   };
   try {
     await scheduleTasks({
-      tasks: [...ir.groups, ...loops.values(), ...ir.tasks.filter((task) => task.loop === undefined)],
+      tasks: [...ir.groups.filter((group) => group.loop === undefined), ...loops.values(), ...ir.tasks.filter((task) => task.loop === undefined)],
       parallel: slots ? Number.MAX_SAFE_INTEGER : parallel,
       signal: options.signal,
       run: (name) =>
