@@ -24,11 +24,13 @@ export function componentNamesIn(pipelineYaml: string): string[] {
   if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) return [];
   const names = new Set<string>();
   const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-  // tasks under condition blocks ({if, then, elif: [{then}], else}) name components too
+  // tasks under condition blocks ({if, then, elif: [{then}], else}) and loops name components too
   const walk = (entries: Record<string, unknown>) => {
     for (const entry of Object.values(entries)) {
       if (!isMapping(entry)) continue;
       if (typeof entry.component === 'string' && entry.component !== '') names.add(entry.component);
+      // and tasks under loops ({for_each, as, tasks})
+      if (entry.component === undefined && entry.for_each !== undefined && isMapping(entry.tasks)) walk(entry.tasks);
       if (entry.component !== undefined || entry.if === undefined) continue;
       const branches = [entry.then, ...(Array.isArray(entry.elif) ? entry.elif.map((elif) => (isMapping(elif) ? elif.then : undefined)) : []), entry.else];
       for (const branch of branches) if (isMapping(branch)) walk(branch);
