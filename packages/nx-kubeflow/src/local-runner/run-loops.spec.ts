@@ -14,7 +14,7 @@ import { formatProblem } from '../pipeline/pipeline-problems';
 import { readPipeline } from '../pipeline/read-pipeline';
 import { FIXTURES_DIR, fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
 import type { IrDocuments } from './ir-reader';
-import { runPipeline } from './run-pipeline';
+import { runPipeline, type RunEvent } from './run-pipeline';
 import type { RunRecordData } from './run-record';
 
 jest.setTimeout(90_000);
@@ -35,9 +35,11 @@ function compile(text: string): IrDocuments {
   return { pipelineSpec: compilePipeline({ pipeline: definition!, components }).documents[0] };
 }
 
-async function run(text: string, tasks: string[], parameters: Record<string, unknown> = {}, parallel = 4) {
+async function run(text: string, tasks: string[], parameters: Record<string, unknown> = {}, parallel = 4, signal?: AbortSignal, onEvent?: (event: RunEvent) => void) {
   const runId = `run-${++runs}`;
   const result = await runPipeline({
+    signal,
+    onEvent,
     ir: compile(text),
     runDir: join(scratch, 'runs', runId),
     runId,
@@ -242,5 +244,32 @@ tasks:
 `;
     await expect(run(nested, ['step'])).rejects.toThrow('Cannot run this IR locally: task "for-loop-4" is a loop inside a loop, which the local runner does not run yet');
     expect(existsSync(join(scratch, 'runs', `run-${runs}`))).toBe(false);
+  });
+
+  it('stops a loop on Ctrl-C: the running iteration CANCELLED, the waiting ones SKIPPED, the loop and the run CANCELLED', async () => {
+    const controller = new AbortController();
+    const text = `
+name: loops
+tasks:
+  per-item:
+    for_each: [1, 2, 3]
+    as: i
+    parallelism: 1
+    tasks:
+      step: {component: shell-lists, arguments: {script: 'sleep 30', number: {item: i}}}
+  after-loop: {component: shell-lists, arguments: {script: 'true'}, after: [step]}
+`;
+    const { result, record, states } = await run(text, ['step', 'after-loop'], {}, 4, controller.signal, (event) => {
+      if (event.kind === 'task-state' && event.state === 'RUNNING') controller.abort();
+    });
+    expect(result.state).toBe('CANCELLED');
+    expect(states).toEqual({
+      'after-loop': 'SKIPPED',
+      'for-loop-2-iteration-0/step': 'CANCELLED',
+      'for-loop-2-iteration-1/step': 'SKIPPED',
+      'for-loop-2-iteration-2/step': 'SKIPPED',
+    });
+    expect(record.tasks.find((task) => task.name === 'for-loop-2-iteration-1/step')!.error).toBe('the run was interrupted before it started');
+    expect(record.loops![0]).toMatchObject({ state: 'CANCELLED', iterations: [{ state: 'CANCELLED' }, { state: 'CANCELLED' }, { state: 'CANCELLED' }] });
   });
 });
