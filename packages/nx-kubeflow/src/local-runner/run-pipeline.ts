@@ -251,27 +251,27 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   let interrupted = false;
   const runOne = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord): Promise<TaskOutcome> =>
     runTask(task, mode, taskRecord, {
-          workspaceRoot,
-          runDir,
-          runId: options.runId,
-          pipelineName: options.pipelineName,
-          cacheDir,
-          extraEnv: options.env ?? {},
-          rootParameters,
-          outputsOf: succeededOutputs,
-          venvs,
-          signal: options.signal,
-          backoffScale: options.backoffScale ?? 1,
-          killGraceMs,
-          defaultTimeoutSeconds: options.defaultTimeoutSeconds,
-          watchdog,
-          changed,
-          warn: (task, message) => {
-            task.warnings.push(message);
-            emit({ kind: 'warning', task: task.name, message });
-          },
-          onProcessStart: options.onProcessStart,
-        });
+      workspaceRoot,
+      runDir,
+      runId: options.runId,
+      pipelineName: options.pipelineName,
+      cacheDir,
+      extraEnv: options.env ?? {},
+      rootParameters,
+      outputsOf: succeededOutputs,
+      venvs,
+      signal: options.signal,
+      backoffScale: options.backoffScale ?? 1,
+      killGraceMs,
+      defaultTimeoutSeconds: options.defaultTimeoutSeconds,
+      watchdog,
+      changed,
+      warn: (task, message) => {
+        task.warnings.push(message);
+        emit({ kind: 'warning', task: task.name, message });
+      },
+      onProcessStart: options.onProcessStart,
+    });
   const parallel = options.parallel ?? availableParallelism();
   // with loops, tasks run inside loop nodes too: the run's slots bound every task process, wherever it is scheduled
   const slots = loops.size > 0 ? new Slots(parallel) : undefined;
