@@ -92,7 +92,7 @@ export interface IrTask {
   /** The loop (for-loop-N) it runs in, once per item; absent outside loops. */
   loop?: string;
   /** Inputs that take the loop's item, or one field of it (parameterExpressionSelector parseJson(string_value)["f"]). */
-  loopItemInputs?: Record<string, { field?: string }>;
+  loopItemInputs?: Record<string, LoopItemRead>;
   /**
    * kfp-kubernetes' set_timeout: activeDeadlineSeconds of the task's
    * KubernetesExecutorConfig (int64, so JSON may give it as a string).
@@ -130,6 +130,12 @@ export interface IrConditionGroup {
   loop?: string;
 }
 
+/** An input that takes the item of the loop `loop` (this one or an enclosing one), or one field of it. */
+export interface LoopItemRead {
+  loop: string;
+  field?: string;
+}
+
 /**
  * A loop group (kfp's for-loop-N, dsl.ParallelFor): its tasks run once per
  * item, each iteration on its own, up to parallelismLimit at once.
@@ -150,8 +156,13 @@ export interface IrLoopGroup {
   tasks: string[];
   /** The condition groups inside it (opened once per iteration). */
   groups: string[];
-  /** dag.outputs: each a list of one output of one of its tasks, an item per iteration (dsl.Collected). */
-  outputs: Record<string, { task: string; output: string }>;
+  /** The loop it sits in (it then runs once per iteration of that one); absent outside loops. */
+  loop?: string;
+  /**
+   * dag.outputs: each a list of one output, an item per iteration (dsl.Collected): of one of its
+   * tasks, or of a loop inside it (the list that loop surfaced in that iteration).
+   */
+  outputs: Record<string, { task: string; output: string } | { loop: string; output: string }>;
 }
 
 export interface IrPipeline {
@@ -229,9 +240,9 @@ export function readIr(documents: IrDocuments): IrPipeline {
 /** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
 interface Scope {
   group?: string;
-  /** Inside a loop: its name, and the input its tasks read the item from (where the DAG is given the item). */
+  /** Inside a loop: its name, and the inputs that carry loop items in this DAG (this loop's and enclosing loops'), by input name. */
   loop?: string;
-  loopItemInput?: string;
+  loopItemInputs?: Record<string, string>;
   parameter: (input: string, where: string) => ParameterSource;
   artifact: (input: string, where: string) => ArtifactSource;
 }
@@ -264,13 +275,14 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     };
     const inputs = dict(task.inputs);
     const parameters: Record<string, ParameterSource> = {};
-    const loopItems: Record<string, { field?: string }> = {};
+    const loopItems: Record<string, LoopItemRead> = {};
     const producers: string[] = [];
     for (const [input, source] of Object.entries(dict(inputs.parameters))) {
       const s = dict(source);
       const at = `${where} input ${name(input)}`;
-      if (scope.loopItemInput !== undefined && s.componentInputParameter === scope.loopItemInput) {
-        loopItems[input] = loopItemRead(s.parameterExpressionSelector, at);
+      const itemOf = typeof s.componentInputParameter === 'string' ? scope.loopItemInputs?.[s.componentInputParameter] : undefined;
+      if (itemOf !== undefined) {
+        loopItems[input] = { loop: itemOf, ...loopItemRead(s.parameterExpressionSelector, at) };
         continue;
       }
       const resolved = typeof s.componentInputParameter === 'string' ? scope.parameter(s.componentInputParameter, at) : parameterSource(s, at);
@@ -355,10 +367,11 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     // inside a loop, the group may be handed the loop's item: its tasks read it under the name the group takes it by
     const itemInputs = Object.entries(wiring.loopItems ?? {});
     if (itemInputs.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of the loop's item, which the local runner does not pass into a group`);
+    const innerItems = Object.fromEntries(itemInputs.map(([input, read]) => [input, read.loop]));
     const inner: Scope = {
       group: taskName,
       ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
-      ...(itemInputs.length > 0 ? { loopItemInput: itemInputs[0][0] } : {}),
+      ...(itemInputs.length > 0 ? { loopItemInputs: innerItems } : {}),
       parameter: (input, at) => {
         if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
         const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
@@ -379,13 +392,17 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
 /** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
 function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
   const where = `task ${name(taskName)}`;
-  if (scope.loop !== undefined) throw new IrReadError(`${where} is a loop inside a loop, which the local runner does not run yet`);
+  const outerItems = Object.entries(wiring.loopItems ?? {});
+  if (outerItems.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of an enclosing loop's item, which the local runner does not pass into a loop`);
   const iterator = dict(task.parameterIterator);
   const items = dict(iterator.items);
   const itemInput = String(iterator.itemInput ?? '');
   let source: IrLoopGroup['items'];
   if (typeof items.raw === 'string') source = { raw: items.raw };
   else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.parameters, items.inputParameter)) source = { source: wiring.parameters[items.inputParameter] };
+  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) {
+    throw new IrReadError(`${where} loops over an enclosing loop's item, which the local runner does not run yet`);
+  }
   else throw new IrReadError(`${where}: parameterIterator.items is neither raw nor one of the loop's input parameters`);
   const parallelism = Number(dict(task.iteratorPolicy).parallelismLimit ?? 0);
   const componentName = String(dict(task.componentRef).name);
@@ -400,13 +417,14 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     ...(parallelism > 0 ? { parallelism } : {}),
     tasks: [],
     groups: [],
+    ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
     outputs: {},
   };
   ctx.loops.push(loop);
   const inner: Scope = {
     group: taskName,
     loop: taskName,
-    loopItemInput: itemInput,
+    loopItemInputs: { ...Object.fromEntries(outerItems.map(([input, read]) => [input, read.loop])), [itemInput]: taskName },
     parameter: (input, at) => {
       if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
@@ -417,14 +435,16 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     },
   };
   const inside = readDag(innerDag, inner, ctx);
-  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member));
+  // its own tasks: those of loops inside it are theirs
+  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member && task.loop === taskName));
   loop.groups = ctx.groups.filter((group) => group.loop === taskName).map((group) => group.name);
   const outputs = dict(innerDag.outputs);
   if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);
   // a Collected output of a task inside a condition is surfaced by the condition group first: follow it to the task
-  const producerOf = (dag: Dict, producer: unknown, key: unknown): { task: string; output: string } | undefined => {
+  const producerOf = (dag: Dict, producer: unknown, key: unknown): IrLoopGroup['outputs'][string] | undefined => {
     if (typeof producer !== 'string' || typeof key !== 'string') return undefined;
     if (loop.tasks.includes(producer)) return { task: producer, output: key };
+    if (ctx.loops.some((inner) => inner.name === producer && inner.loop !== undefined)) return { loop: producer, output: key };
     const groupDag = dict(dict(ctx.components[String(dict(dict(dict(dag.tasks)[producer]).componentRef).name ?? '')]).dag);
     const from = dict(dict(dict(dict(groupDag.outputs).parameters)[key]).valueFromParameter);
     return producerOf(groupDag, from.producerSubtask, from.outputParameterKey);
@@ -475,7 +495,7 @@ interface TaskWiring {
   artifacts: Record<string, ArtifactSource>;
   dependsOn: string[];
   /** Inputs reading the enclosing loop's item. */
-  loopItems?: Record<string, { field?: string }>;
+  loopItems?: Record<string, LoopItemRead>;
 }
 
 function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: string | undefined, components: Dict, executors: Dict, platformExecutors: Dict): IrTask {

@@ -228,22 +228,61 @@ tasks:
     );
   });
 
-  it('refuses before any task starts a loop inside a loop, which it does not run yet', async () => {
-    const nested = `
+  it('runs a loop inside a loop per outer iteration, with the outer item and the outer iteration\'s outputs; Collected lists nest', async () => {
+    const text = `
 name: loops
+parameters:
+  seeds: {type: JsonArray, default: [1, 2]}
 tasks:
   outer:
-    for_each: [1, 2]
-    as: i
+    for_each: [10, 20]
+    as: base
     tasks:
+      prepare: {component: shell-lists, arguments: {script: 'echo $(( $2 + 1 )) > "$1"', number: {item: base}}}
       inner:
-        for_each: [3]
-        as: j
+        for_each: {parameter: seeds}
+        as: seed
         tasks:
-          step: {component: shell-lists, arguments: {script: 'true', number: {item: j}}}
+          add: {component: shell-lists, arguments: {script: 'echo $(( $2 * 100 + $3 )) > "$1"', number: {task: prepare, output: value}, numbers: {item: seed}}}
+          tag: {component: shell-lists, arguments: {script: 'echo "$2" > "$1"', number: {item: base}}}
+      per-base:
+        component: shell-lists
+        arguments:
+          script: 'echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+          numbers: {collect: {task: add, output: value}}
+  everything:
+    component: shell-lists
+    arguments:
+      script: 'echo "$3" > "$4"; echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+      numbers: {collect: {task: add, output: value}}
 `;
-    await expect(run(nested, ['step'])).rejects.toThrow('Cannot run this IR locally: task "for-loop-4" is a loop inside a loop, which the local runner does not run yet');
-    expect(existsSync(join(scratch, 'runs', `run-${runs}`))).toBe(false);
+    const { result, record, values } = await run(text, ['prepare', 'add', 'tag', 'per-base', 'everything']);
+    expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(values).toEqual({
+      'for-loop-2-iteration-0/prepare': 11,
+      'for-loop-2-iteration-0/per-base': 1101 + 1102,
+      'for-loop-2-iteration-1/prepare': 21,
+      'for-loop-2-iteration-1/per-base': 2101 + 2102,
+      'for-loop-2-iteration-0/for-loop-3-iteration-0/add': 1101,
+      'for-loop-2-iteration-0/for-loop-3-iteration-0/tag': 10,
+      'for-loop-2-iteration-0/for-loop-3-iteration-1/add': 1102,
+      'for-loop-2-iteration-0/for-loop-3-iteration-1/tag': 10,
+      'for-loop-2-iteration-1/for-loop-3-iteration-0/add': 2101,
+      'for-loop-2-iteration-1/for-loop-3-iteration-0/tag': 20,
+      'for-loop-2-iteration-1/for-loop-3-iteration-1/add': 2102,
+      'for-loop-2-iteration-1/for-loop-3-iteration-1/tag': 20,
+      everything: 1101 + 1102 + 2101 + 2102,
+    });
+    expect(record.tasks.find((task) => task.name === 'everything')!.outputs.parameters.list).toEqual([
+      [1101, 1102],
+      [2101, 2102],
+    ]);
+    expect(record.loops!.map((loop) => [loop.name, loop.state])).toEqual([
+      ['for-loop-2', 'SUCCEEDED'],
+      ['for-loop-2-iteration-0/for-loop-3', 'SUCCEEDED'],
+      ['for-loop-2-iteration-1/for-loop-3', 'SUCCEEDED'],
+    ]);
+    expect(existsSync(join(result.runDir, 'for-loop-2-iteration-1', 'for-loop-3-iteration-0', 'add', 'outputs', 'parameters', 'value'))).toBe(true);
   });
 
   it('stops a loop on Ctrl-C: the running iteration CANCELLED, the waiting ones SKIPPED, the loop and the run CANCELLED', async () => {

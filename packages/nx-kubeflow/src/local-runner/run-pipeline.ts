@@ -40,7 +40,7 @@ import { CelError, evaluateCondition } from './cel-condition';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
-import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
@@ -185,7 +185,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       tasks: group.tasks,
     }));
   }
-  const loops = new Map((ir.loops ?? []).map((loop) => [loop.name, loop]));
+  // loops inside loops run per iteration of theirs (run-loops.ts): the run schedules the outer ones
+  const loops = new Map((ir.loops ?? []).filter((loop) => loop.loop === undefined).map((loop) => [loop.name, loop]));
   if (loops.size > 0) {
     record.loops = [...loops.values()].map((loop) => ({
       name: loop.name,
@@ -196,6 +197,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     }));
   }
   const loopRecords = new Map((record.loops ?? []).map((loop) => [loop.name, loop]));
+  const skipLoopRecord = (loopRecord: LoopRecord, message: string) => {
+    loopRecord.state = 'SKIPPED';
+    loopRecord.error = message;
+    groupReasons.set(loopRecord.name, message);
+    save();
+  };
   /** The lists each loop that succeeded hands on (dsl.Collected), as if it were a task's outputs. */
   const loopOutputs = new Map<string, TaskOutputs>();
   const byName = new Map(record.tasks.map((task) => [task.name, task]));
@@ -291,8 +298,17 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     const loop = loops.get(name)!;
     const { outcome, outputs } = await runLoop({
       loop,
-      members: ir.tasks.filter((task) => task.loop === name),
-      groups: ir.groups.filter((group) => group.loop === name),
+      instance: name,
+      ir: { tasks: ir.tasks, groups: ir.groups, loops: ir.loops ?? [] },
+      outer: { indices: new Map(), items: new Map() },
+      addLoopRecord: (instance, inner) => {
+        const loopRecord: LoopRecord = { name: instance, state: 'PENDING', ...(inner.parallelism ? { parallelism: inner.parallelism } : {}), iterations: [] };
+        (record.loops ??= []).push(loopRecord);
+        loopRecords.set(instance, loopRecord);
+        return loopRecord;
+      },
+      setLoopOutputs: (instance, outputs) => loopOutputs.set(instance, outputs),
+      skipLoop: skipLoopRecord,
       addCondition: (group) => {
         const condition: ConditionRecord = {
           name: group.name,
@@ -360,10 +376,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
         const loopRecord = loopRecords.get(name);
         if (loopRecord) {
-          loopRecord.state = 'SKIPPED';
-          loopRecord.error = message;
-          groupReasons.set(name, message);
-          save();
+          skipLoopRecord(loopRecord, message);
           return;
         }
         const condition = conditionRecords.get(name);
