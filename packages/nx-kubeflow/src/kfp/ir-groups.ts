@@ -9,7 +9,7 @@
  * (compiler_utils.get_inputs_for_all_groups, get_dependencies,
  * pipeline_spec_builder._single_binary_operation_to_cel_condition).
  */
-import type { Condition, ConditionOperand, ConditionOperator, PipelineDefinition, PipelineNode, ResolvedComponent } from './pipeline-model';
+import type { Condition, ConditionOperand, ConditionOperator, LoopBlock, PipelineDefinition, PipelineNode, ResolvedComponent } from './pipeline-model';
 import { ioTypeOf, type IoType } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { artifactType, findByName } from './ir-io-definitions';
@@ -61,7 +61,7 @@ interface Numbered {
   exitTask?: string;
   conditions?: IrGroup['conditions'];
   /** A loop and the id kfp drew for its static list (before the group's own). */
-  loop?: { block: import('./pipeline-model').LoopBlock; argumentId?: number };
+  loop?: { block: LoopBlock; argumentId?: number };
   children: (Numbered | string)[];
 }
 

@@ -106,7 +106,7 @@ export function layoutLoops(task: PipelineTask, lc: LoopLayoutContext, layout: L
       const reads = layout.itemReads.get(name) ?? new Map<string, ItemRead>();
       reads.set(argName, { channel: loop.item, ...(argument.field !== undefined ? { selector: `parseJson(string_value)["${argument.field}"]` } : {}) });
       layout.itemReads.set(name, reads);
-      addItemChannels(name, loop, argument, lc);
+      addItemChannels(name, loop, lc);
       if (loop.items?.task) upstreams.push(loop.items.task);
     } else if (argument.kind === 'collected') {
       const channel = surfaceCollected(name, argument, lc, layout);
@@ -122,8 +122,7 @@ export function layoutLoops(task: PipelineTask, lc: LoopLayoutContext, layout: L
 }
 
 /** The item (and items) channels into the groups between the loop and the task, as kfp adds them. */
-function addItemChannels(task: string, loop: IrLoop, argument: Extract<TaskArgument, { kind: 'loop-item' }>, lc: LoopLayoutContext): void {
-  void argument;
+function addItemChannels(task: string, loop: IrLoop, lc: LoopLayoutContext): void {
   const loopArgumentOf = (group: string) => lc.groups.find((candidate) => candidate.name === group)?.loop?.item.fullName;
   const chain = lc.ancestors.get(task) ?? [];
   if (!loop.items) {

@@ -110,7 +110,7 @@ export interface IrTask {
   /** The loop (for-loop-N) it runs in, once per item; absent outside loops. */
   loop?: string;
   /** Inputs that take the loop's item, or one field of it (parameterExpressionSelector parseJson(string_value)["f"]). */
-  loopItemInputs?: Record<string, { field?: string }>;
+  loopItemInputs?: Record<string, LoopItemRead>;
   /**
    * kfp-kubernetes' set_timeout: activeDeadlineSeconds of the task's
    * KubernetesExecutorConfig (int64, so JSON may give it as a string).
@@ -148,6 +148,14 @@ export interface IrConditionGroup {
   dependsOn: string[];
   /** Every task inside it, inner groups' included. */
   tasks: string[];
+  /** The loop it sits in (it is then opened once per iteration); absent outside loops. */
+  loop?: string;
+}
+
+/** An input that takes the item of the loop `loop` (this one or an enclosing one), or one field of it. */
+export interface LoopItemRead {
+  loop: string;
+  field?: string;
 }
 
 /**
@@ -166,10 +174,17 @@ export interface IrLoopGroup {
   items: { raw: string } | { source: ParameterSource };
   /** iteratorPolicy.parallelismLimit; absent or 0: no limit. */
   parallelism?: number;
-  /** Its tasks (run once per item). */
+  /** Its tasks (run once per item), those in its condition groups included. */
   tasks: string[];
-  /** dag.outputs: each a list of one output of one of its tasks, an item per iteration (dsl.Collected). */
-  outputs: Record<string, { task: string; output: string }>;
+  /** The condition groups inside it (opened once per iteration). */
+  groups: string[];
+  /** The loop it sits in (it then runs once per iteration of that one); absent outside loops. */
+  loop?: string;
+  /**
+   * dag.outputs: each a list of one output, an item per iteration (dsl.Collected): of one of its
+   * tasks, or of a loop inside it (the list that loop surfaced in that iteration).
+   */
+  outputs: Record<string, { task: string; output: string } | { loop: string; output: string }>;
 }
 
 export interface IrPipeline {
@@ -251,8 +266,9 @@ export function readIr(documents: IrDocuments): IrPipeline {
 /** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
 interface Scope {
   group?: string;
-  /** Inside a loop: the input its tasks read the item from. */
-  loopItemInput?: string;
+  /** Inside a loop: its name, and the inputs that carry loop items in this DAG (this loop's and enclosing loops'), by input name. */
+  loop?: string;
+  loopItemInputs?: Record<string, string>;
   parameter: (input: string, where: string) => ParameterSource;
   artifact: (input: string, where: string) => ArtifactSource;
 }
@@ -301,15 +317,16 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     };
     const inputs = dict(task.inputs);
     const parameters: Record<string, ParameterSource> = {};
-    const loopItems: Record<string, { field?: string }> = {};
+    const loopItems: Record<string, LoopItemRead> = {};
     const producers: string[] = [];
     const finalStatus: Record<string, string> = {};
     const completes = dict(task.triggerPolicy).strategy === ALL_UPSTREAM_TASKS_COMPLETED;
     for (const [input, source] of Object.entries(dict(inputs.parameters))) {
       const s = dict(source);
       const at = `${where} input ${name(input)}`;
-      if (scope.loopItemInput !== undefined && s.componentInputParameter === scope.loopItemInput) {
-        loopItems[input] = loopItemRead(s.parameterExpressionSelector, at);
+      const itemOf = typeof s.componentInputParameter === 'string' ? scope.loopItemInputs?.[s.componentInputParameter] : undefined;
+      if (itemOf !== undefined) {
+        loopItems[input] = { loop: itemOf, ...loopItemRead(s.parameterExpressionSelector, at) };
         continue;
       }
       if (s.taskFinalStatus !== undefined) {
@@ -363,7 +380,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     claim(taskName);
     const wiring = sources(taskName, task);
     const read = readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors);
-    if (scope.loopItemInput !== undefined) read.loop = scope.group;
+    if (scope.loop !== undefined) read.loop = scope.loop;
     if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
     ctx.tasks.push(read);
   }
@@ -394,6 +411,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
       conditionInputs: {},
       dependsOn: wiring.dependsOn,
       tasks: [],
+      ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
     };
     if (trigger.condition !== undefined) {
       group.condition = String(trigger.condition);
@@ -410,8 +428,14 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     }
     ctx.groups.push(group);
     const component = dict(ctx.components[componentName]);
+    // inside a loop, the group may be handed the loop's item: its tasks read it under the name the group takes it by
+    const itemInputs = Object.entries(wiring.loopItems ?? {});
+    if (itemInputs.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of the loop's item, which the local runner does not pass into a group`);
+    const innerItems = Object.fromEntries(itemInputs.map(([input, read]) => [input, read.loop]));
     const inner: Scope = {
       group: taskName,
+      ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
+      ...(itemInputs.length > 0 ? { loopItemInputs: innerItems } : {}),
       parameter: (input, at) => {
         if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
         const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
@@ -432,23 +456,22 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
 /** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
 function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
   const where = `task ${name(taskName)}`;
-  if (scope.loopItemInput !== undefined) throw new IrReadError(`${where} is a loop inside a loop, which the local runner does not run yet`);
+  const outerItems = Object.entries(wiring.loopItems ?? {});
+  if (outerItems.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of an enclosing loop's item, which the local runner does not pass into a loop`);
   const iterator = dict(task.parameterIterator);
   const items = dict(iterator.items);
   const itemInput = String(iterator.itemInput ?? '');
   let source: IrLoopGroup['items'];
   if (typeof items.raw === 'string') source = { raw: items.raw };
   else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.parameters, items.inputParameter)) source = { source: wiring.parameters[items.inputParameter] };
+  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) {
+    throw new IrReadError(`${where} loops over an enclosing loop's item, which the local runner does not run yet`);
+  }
   else throw new IrReadError(`${where}: parameterIterator.items is neither raw nor one of the loop's input parameters`);
   const parallelism = Number(dict(task.iteratorPolicy).parallelismLimit ?? 0);
   const componentName = String(dict(task.componentRef).name);
   const component = dict(ctx.components[componentName]);
   const innerDag = dict(component.dag);
-  for (const [inner, spec] of Object.entries(dict(innerDag.tasks))) {
-    if (isDict(dict(ctx.components[String(dict(dict(spec).componentRef).name ?? '')]).dag)) {
-      throw new IrReadError(`task ${name(inner)} in loop ${name(taskName)} is a group (a condition or loop inside a loop), which the local runner does not run yet`);
-    }
-  }
   const loop: IrLoopGroup = {
     name: taskName,
     ...(scope.group ? { parent: scope.group } : {}),
@@ -457,12 +480,15 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     items: source,
     ...(parallelism > 0 ? { parallelism } : {}),
     tasks: [],
+    groups: [],
+    ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
     outputs: {},
   };
   ctx.loops.push(loop);
   const inner: Scope = {
     group: taskName,
-    loopItemInput: itemInput,
+    loop: taskName,
+    loopItemInputs: { ...Object.fromEntries(outerItems.map(([input, read]) => [input, read.loop])), [itemInput]: taskName },
     parameter: (input, at) => {
       if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
@@ -472,17 +498,28 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
     },
   };
-  loop.tasks = readDag(innerDag, inner, ctx);
+  const inside = readDag(innerDag, inner, ctx);
+  // its own tasks: those of loops inside it are theirs
+  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member && task.loop === taskName));
+  loop.groups = ctx.groups.filter((group) => group.loop === taskName).map((group) => group.name);
   const outputs = dict(innerDag.outputs);
   if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);
+  // a Collected output of a task inside a condition is surfaced by the condition group first: follow it to the task
+  const producerOf = (dag: Dict, producer: unknown, key: unknown): IrLoopGroup['outputs'][string] | undefined => {
+    if (typeof producer !== 'string' || typeof key !== 'string') return undefined;
+    if (loop.tasks.includes(producer)) return { task: producer, output: key };
+    if (ctx.loops.some((inner) => inner.name === producer && inner.loop !== undefined)) return { loop: producer, output: key };
+    const groupDag = dict(dict(ctx.components[String(dict(dict(dict(dag.tasks)[producer]).componentRef).name ?? '')]).dag);
+    const from = dict(dict(dict(dict(groupDag.outputs).parameters)[key]).valueFromParameter);
+    return producerOf(groupDag, from.producerSubtask, from.outputParameterKey);
+  };
   for (const [output, spec] of Object.entries(dict(outputs.parameters))) {
     const from = dict(dict(spec).valueFromParameter);
-    if (typeof from.producerSubtask !== 'string' || !loop.tasks.includes(from.producerSubtask) || typeof from.outputParameterKey !== 'string') {
-      throw new IrReadError(`loop ${name(taskName)} output ${name(output)} does not name an output of one of its tasks`);
-    }
-    loop.outputs[output] = { task: from.producerSubtask, output: from.outputParameterKey };
+    const producer = producerOf(innerDag, from.producerSubtask, from.outputParameterKey);
+    if (!producer) throw new IrReadError(`loop ${name(taskName)} output ${name(output)} does not name an output of one of its tasks`);
+    loop.outputs[output] = producer;
   }
-  return loop.tasks;
+  return inside;
 }
 
 /** parameterExpressionSelector on a loop item: none (the whole item), or kfp's parseJson(string_value)["field"]. */
@@ -522,7 +559,7 @@ interface TaskWiring {
   artifacts: Record<string, ArtifactSource>;
   dependsOn: string[];
   /** Inputs reading the enclosing loop's item. */
-  loopItems?: Record<string, { field?: string }>;
+  loopItems?: Record<string, LoopItemRead>;
   afterCompletionOf?: string[];
   finalStatus?: Record<string, string>;
 }

@@ -14,7 +14,7 @@ import { formatProblem } from '../pipeline/pipeline-problems';
 import { readPipeline } from '../pipeline/read-pipeline';
 import { FIXTURES_DIR, fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
 import type { IrDocuments } from './ir-reader';
-import { runPipeline } from './run-pipeline';
+import { runPipeline, type RunEvent } from './run-pipeline';
 import type { RunRecordData } from './run-record';
 
 jest.setTimeout(90_000);
@@ -35,9 +35,11 @@ function compile(text: string): IrDocuments {
   return { pipelineSpec: compilePipeline({ pipeline: definition!, components }).documents[0] };
 }
 
-async function run(text: string, tasks: string[], parameters: Record<string, unknown> = {}, parallel = 4) {
+async function run(text: string, tasks: string[], parameters: Record<string, unknown> = {}, parallel = 4, signal?: AbortSignal, onEvent?: (event: RunEvent) => void) {
   const runId = `run-${++runs}`;
   const result = await runPipeline({
+    signal,
+    onEvent,
     ir: compile(text),
     runDir: join(scratch, 'runs', runId),
     runId,
@@ -104,32 +106,32 @@ describe('runPipeline: loops', () => {
       list: 'SUCCEEDED',
       total: 'SUCCEEDED',
       'listed-total': 'SUCCEEDED',
-      'for-loop-1/iteration-0/double': 'SUCCEEDED',
-      'for-loop-1/iteration-0/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-1/double': 'SUCCEEDED',
-      'for-loop-1/iteration-1/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-2/double': 'SUCCEEDED',
-      'for-loop-1/iteration-2/plus-one': 'SUCCEEDED',
-      'for-loop-3/iteration-0/sized': 'SUCCEEDED',
-      'for-loop-3/iteration-1/sized': 'SUCCEEDED',
-      'for-loop-4/iteration-0/listed': 'SUCCEEDED',
-      'for-loop-4/iteration-1/listed': 'SUCCEEDED',
+      'for-loop-1-iteration-0/double': 'SUCCEEDED',
+      'for-loop-1-iteration-0/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-1/double': 'SUCCEEDED',
+      'for-loop-1-iteration-1/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-2/double': 'SUCCEEDED',
+      'for-loop-1-iteration-2/plus-one': 'SUCCEEDED',
+      'for-loop-3-iteration-0/sized': 'SUCCEEDED',
+      'for-loop-3-iteration-1/sized': 'SUCCEEDED',
+      'for-loop-4-iteration-0/listed': 'SUCCEEDED',
+      'for-loop-4-iteration-1/listed': 'SUCCEEDED',
     });
     expect(values).toMatchObject({
-      'for-loop-1/iteration-2/plus-one': 11,
-      'for-loop-3/iteration-0/sized': 5,
-      'for-loop-3/iteration-1/sized': 7,
-      'for-loop-4/iteration-1/listed': 21,
+      'for-loop-1-iteration-2/plus-one': 11,
+      'for-loop-3-iteration-0/sized': 5,
+      'for-loop-3-iteration-1/sized': 7,
+      'for-loop-4-iteration-1/listed': 21,
       total: 3 + 7 + 11,
       'listed-total': 11 + 21,
     });
-    expect(existsSync(join(result.runDir, 'for-loop-1', 'iteration-1', 'plus-one', 'outputs', 'parameters', 'value'))).toBe(true);
+    expect(existsSync(join(result.runDir, 'for-loop-1-iteration-1', 'plus-one', 'outputs', 'parameters', 'value'))).toBe(true);
     expect(record.loops).toEqual([
       {
         name: 'for-loop-1',
         state: 'SUCCEEDED',
         parallelism: 2,
-        iterations: [0, 1, 2].map((index) => ({ index, item: [1, 3, 5][index], state: 'SUCCEEDED', tasks: ['double', 'plus-one'].map((task) => `for-loop-1/iteration-${index}/${task}`) })),
+        iterations: [0, 1, 2].map((index) => ({ index, item: [1, 3, 5][index], state: 'SUCCEEDED', tasks: ['double', 'plus-one'].map((task) => `for-loop-1-iteration-${index}/${task}`) })),
         outputs: { 'pipelinechannel--plus-one-value': [3, 7, 11] },
       },
       { name: 'for-loop-3', state: 'SUCCEEDED', iterations: expect.any(Array) },
@@ -141,9 +143,9 @@ describe('runPipeline: loops', () => {
     const { result, record, states } = await run(PIPELINE, TASKS, { counts: [1, 2, 3] });
     expect(result.state).toBe('FAILED');
     expect(states).toMatchObject({
-      'for-loop-1/iteration-0/plus-one': 'SUCCEEDED',
-      'for-loop-1/iteration-1/plus-one': 'FAILED',
-      'for-loop-1/iteration-2/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-0/plus-one': 'SUCCEEDED',
+      'for-loop-1-iteration-1/plus-one': 'FAILED',
+      'for-loop-1-iteration-2/plus-one': 'SUCCEEDED',
       total: 'SKIPPED',
       'listed-total': 'SUCCEEDED',
     });
@@ -184,24 +186,129 @@ tasks:
     expect(mostAtOnce()).toBe(2);
   });
 
-  it('refuses before any task starts a loop holding a group or a loop, which it does not run yet', async () => {
-    const nested = `
+  it('opens a condition inside a loop once per iteration, on that iteration\'s values; Collected takes the iterations that ran', async () => {
+    const text = `
 name: loops
-parameters:
-  mode: {type: String, default: a}
 tasks:
-  outer:
-    for_each: [1, 2]
+  per-item:
+    for_each: [1, 4, 2, 5]
     as: i
     tasks:
-      gate:
-        if: {left: {parameter: mode}, operator: '==', right: a}
+      measure: {component: shell-lists, arguments: {script: 'echo "$2" > "$1"', number: {item: i}}}
+      big-only:
+        if: {left: {task: measure, output: value}, operator: '>', right: 3}
         then:
-          step: {component: shell-lists, arguments: {script: 'true', number: {item: i}}}
+          big: {component: shell-lists, arguments: {script: 'echo $(( $2 * 10 )) > "$1"', number: {item: i}}}
+  bigs:
+    component: shell-lists
+    arguments:
+      script: 'echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+      numbers: {collect: {task: big, output: value}}
 `;
-    await expect(run(nested, ['step'])).rejects.toThrow(
-      'Cannot run this IR locally: task "condition-3" in loop "for-loop-2" is a group (a condition or loop inside a loop), which the local runner does not run yet',
+    const { result, record, states, values } = await run(text, ['measure', 'big', 'bigs']);
+    expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(states).toMatchObject({
+      'for-loop-2-iteration-0/big': 'SKIPPED',
+      'for-loop-2-iteration-1/big': 'SUCCEEDED',
+      'for-loop-2-iteration-2/big': 'SKIPPED',
+      'for-loop-2-iteration-3/big': 'SUCCEEDED',
+      bigs: 'SUCCEEDED',
+    });
+    expect(values.bigs).toBe(90);
+    expect(record.loops![0].outputs).toEqual({ 'pipelinechannel--big-value': [40, 50] });
+    expect(record.loops![0].iterations.map((iteration) => iteration.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(Object.fromEntries(record.conditions!.map((condition) => [condition.name, condition.state]))).toEqual({
+      'for-loop-2-iteration-0/condition-3': 'FALSE',
+      'for-loop-2-iteration-1/condition-3': 'TRUE',
+      'for-loop-2-iteration-2/condition-3': 'FALSE',
+      'for-loop-2-iteration-3/condition-3': 'TRUE',
+    });
+    expect(record.tasks.find((task) => task.name === 'for-loop-2-iteration-0/big')!.error).toBe(
+      `condition "for-loop-2-iteration-0/condition-3" is false (int(inputs.parameter_values['pipelinechannel--measure-value']) > 3)`,
     );
-    expect(existsSync(join(scratch, 'runs', `run-${runs}`))).toBe(false);
+  });
+
+  it('runs a loop inside a loop per outer iteration, with the outer item and the outer iteration\'s outputs; Collected lists nest', async () => {
+    const text = `
+name: loops
+parameters:
+  seeds: {type: JsonArray, default: [1, 2]}
+tasks:
+  outer:
+    for_each: [10, 20]
+    as: base
+    tasks:
+      prepare: {component: shell-lists, arguments: {script: 'echo $(( $2 + 1 )) > "$1"', number: {item: base}}}
+      inner:
+        for_each: {parameter: seeds}
+        as: seed
+        tasks:
+          add: {component: shell-lists, arguments: {script: 'echo $(( $2 * 100 + $3 )) > "$1"', number: {task: prepare, output: value}, numbers: {item: seed}}}
+          tag: {component: shell-lists, arguments: {script: 'echo "$2" > "$1"', number: {item: base}}}
+      per-base:
+        component: shell-lists
+        arguments:
+          script: 'echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+          numbers: {collect: {task: add, output: value}}
+  everything:
+    component: shell-lists
+    arguments:
+      script: 'echo "$3" > "$4"; echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+      numbers: {collect: {task: add, output: value}}
+`;
+    const { result, record, values } = await run(text, ['prepare', 'add', 'tag', 'per-base', 'everything']);
+    expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(values).toEqual({
+      'for-loop-2-iteration-0/prepare': 11,
+      'for-loop-2-iteration-0/per-base': 1101 + 1102,
+      'for-loop-2-iteration-1/prepare': 21,
+      'for-loop-2-iteration-1/per-base': 2101 + 2102,
+      'for-loop-2-iteration-0/for-loop-3-iteration-0/add': 1101,
+      'for-loop-2-iteration-0/for-loop-3-iteration-0/tag': 10,
+      'for-loop-2-iteration-0/for-loop-3-iteration-1/add': 1102,
+      'for-loop-2-iteration-0/for-loop-3-iteration-1/tag': 10,
+      'for-loop-2-iteration-1/for-loop-3-iteration-0/add': 2101,
+      'for-loop-2-iteration-1/for-loop-3-iteration-0/tag': 20,
+      'for-loop-2-iteration-1/for-loop-3-iteration-1/add': 2102,
+      'for-loop-2-iteration-1/for-loop-3-iteration-1/tag': 20,
+      everything: 1101 + 1102 + 2101 + 2102,
+    });
+    expect(record.tasks.find((task) => task.name === 'everything')!.outputs.parameters.list).toEqual([
+      [1101, 1102],
+      [2101, 2102],
+    ]);
+    expect(record.loops!.map((loop) => [loop.name, loop.state])).toEqual([
+      ['for-loop-2', 'SUCCEEDED'],
+      ['for-loop-2-iteration-0/for-loop-3', 'SUCCEEDED'],
+      ['for-loop-2-iteration-1/for-loop-3', 'SUCCEEDED'],
+    ]);
+    expect(existsSync(join(result.runDir, 'for-loop-2-iteration-1', 'for-loop-3-iteration-0', 'add', 'outputs', 'parameters', 'value'))).toBe(true);
+  });
+
+  it('stops a loop on Ctrl-C: the running iteration CANCELLED, the waiting ones SKIPPED, the loop and the run CANCELLED', async () => {
+    const controller = new AbortController();
+    const text = `
+name: loops
+tasks:
+  per-item:
+    for_each: [1, 2, 3]
+    as: i
+    parallelism: 1
+    tasks:
+      step: {component: shell-lists, arguments: {script: 'sleep 30', number: {item: i}}}
+  after-loop: {component: shell-lists, arguments: {script: 'true'}, after: [step]}
+`;
+    const { result, record, states } = await run(text, ['step', 'after-loop'], {}, 4, controller.signal, (event) => {
+      if (event.kind === 'task-state' && event.state === 'RUNNING') controller.abort();
+    });
+    expect(result.state).toBe('CANCELLED');
+    expect(states).toEqual({
+      'after-loop': 'SKIPPED',
+      'for-loop-2-iteration-0/step': 'CANCELLED',
+      'for-loop-2-iteration-1/step': 'SKIPPED',
+      'for-loop-2-iteration-2/step': 'SKIPPED',
+    });
+    expect(record.tasks.find((task) => task.name === 'for-loop-2-iteration-1/step')!.error).toBe('the run was interrupted before it started');
+    expect(record.loops![0]).toMatchObject({ state: 'CANCELLED', iterations: [{ state: 'CANCELLED' }, { state: 'CANCELLED' }, { state: 'CANCELLED' }] });
   });
 });

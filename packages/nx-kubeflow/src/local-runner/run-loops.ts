@@ -3,7 +3,7 @@
  * one node of the run's schedule; when it starts, its items are resolved
  * (items.raw, or the pipeline parameter or upstream output the IR names) and
  * each item becomes an iteration: the loop's tasks under their own names,
- * <loop>/iteration-<i>/<task>, so each iteration has its own folder and its
+ * <loop>-iteration-<i>/<task> (kfp.local's folders), so each iteration has its own folder and its
  * own lines in run.json, with the item (or its field) as the inputs that read
  * it. Iterations run side by side up to the loop's parallelismLimit, and every
  * task process still takes one of the run's slots (the run's `parallel`).
@@ -13,7 +13,7 @@
  * output the list of that task output, one item per iteration in item order
  * (dsl.Collected).
  */
-import type { IrLoopGroup, IrTask, ParameterSource } from './ir-reader';
+import type { IrConditionGroup, IrLoopGroup, IrTask, ParameterSource } from './ir-reader';
 import type { LoopRecord, LoopState, TaskOutputs, TaskRecord } from './run-record';
 import { scheduleTasks, type TaskOutcome } from './task-scheduler';
 
@@ -40,18 +40,32 @@ export class Slots {
 }
 
 export interface LoopRunContext {
+  /** The loop as the IR has it, and the name of this instance of it (qualified by the iterations around it). */
   loop: IrLoopGroup;
-  /** The loop's tasks as the IR has them (templates of each iteration's). */
-  members: IrTask[];
+  instance: string;
+  /** The IR's tasks, condition groups and loops (the templates of every iteration's). */
+  ir: { tasks: IrTask[]; groups: IrConditionGroup[]; loops: IrLoopGroup[] };
+  /** The iterations around this instance: each enclosing loop's iteration index and item. */
+  outer: { indices: Map<string, number>; items: Map<string, unknown> };
   record: LoopRecord;
   rootParameters: Record<string, unknown>;
-  /** Outputs of tasks (and loops) that succeeded, by name. */
+  /** Outputs of tasks (and loop instances) that succeeded, by name. */
   outputsOf: (task: string) => TaskOutputs | undefined;
   /** A record for an iteration's task, added to run.json's tasks. */
   addTaskRecord: (task: IrTask) => TaskRecord;
   /** Runs one iteration's task (taking a run slot). */
   runTask: (task: IrTask, template: IrTask, record: TaskRecord) => Promise<TaskOutcome>;
   skipTask: (record: TaskRecord, message: string) => void;
+  /** A condition group of an iteration: recorded in run.json's conditions, opened as the run's own are, or skipped. */
+  addCondition: (group: IrConditionGroup) => void;
+  openCondition: (group: IrConditionGroup) => TaskOutcome;
+  skipCondition: (group: IrConditionGroup, message: string) => void;
+  /** An instance of a loop inside an iteration: its record in run.json's loops, and the lists it hands on once it succeeded. */
+  addLoopRecord: (instance: string, loop: IrLoopGroup) => LoopRecord;
+  setLoopOutputs: (instance: string, outputs: TaskOutputs) => void;
+  skipLoop: (record: LoopRecord, message: string) => void;
+  /** Why a node was skipped because `upstream` did not go on (a false condition says so). */
+  skipReason: (upstream: string) => string;
   save: () => void;
   signal?: AbortSignal;
 }
@@ -115,31 +129,83 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** An iteration's copy of one of the loop's tasks: its own name, the item as constants, its siblings renamed, the loop's own gate gone. */
-function iterationTask(template: IrTask, index: number, item: unknown, loop: IrLoopGroup): IrTask {
-  const prefix = `${loop.name}/iteration-${index}/`;
-  const inIteration = (name: string) => (loop.tasks.includes(name) ? prefix + name : name);
+/**
+ * Names inside iterations: a task, group or loop inside loops is named after the iterations it
+ * runs in, outermost first: <loop>-iteration-<i>/<inner loop>-iteration-<j>/<task> (kfp.local
+ * names an iteration's folder <loop>-iteration-<i>, its tasks' folders inside it: so does this runner).
+ */
+class IterationNames {
+  private readonly enclosing = new Map<string, string | undefined>();
+
+  constructor(ir: LoopRunContext['ir']) {
+    for (const task of ir.tasks) this.enclosing.set(task.name, task.loop);
+    for (const group of ir.groups) this.enclosing.set(group.name, group.loop);
+    for (const loop of ir.loops) this.enclosing.set(loop.name, loop.loop);
+  }
+
+  /** The loop a task, group or loop sits in directly; undefined at the top. */
+  loopOf(name: string): string | undefined {
+    return this.enclosing.get(name);
+  }
+
+  qualify(name: string, indices: ReadonlyMap<string, number>): string {
+    const chain: string[] = [];
+    for (let loop = this.enclosing.get(name); loop !== undefined; loop = this.enclosing.get(loop)) chain.unshift(loop);
+    if (chain.some((loop) => !indices.has(loop))) return name;
+    return chain.map((loop) => `${loop}-iteration-${indices.get(loop)}/`).join('') + name;
+  }
+}
+
+/** A copy of a task of the loop for one iteration: its own name, the items as constants, names qualified, the loop's own gate gone. */
+function iterationTask(template: IrTask, names: IterationNames, indices: ReadonlyMap<string, number>, items: ReadonlyMap<string, unknown>, loop: string): IrTask {
+  const qualify = (name: string) => names.qualify(name, indices);
   const parameterInputs: Record<string, ParameterSource> = {};
   for (const [input, source] of Object.entries(template.parameterInputs)) {
-    parameterInputs[input] = source.kind === 'task-output' ? { ...source, task: inIteration(source.task) } : source;
+    parameterInputs[input] = source.kind === 'task-output' ? { ...source, task: qualify(source.task) } : source;
   }
   for (const [input, read] of Object.entries(template.loopItemInputs ?? {})) {
-    parameterInputs[input] = { kind: 'constant', value: itemValue(item, read.field, `task "${template.name}" input "${input}"`) };
+    parameterInputs[input] = { kind: 'constant', value: itemValue(items.get(read.loop), read.field, `task "${template.name}" input "${input}"`) };
   }
-  const artifactInputs = Object.fromEntries(Object.entries(template.artifactInputs).map(([input, source]) => [input, { ...source, task: inIteration(source.task) }]));
+  const artifactInputs = Object.fromEntries(Object.entries(template.artifactInputs).map(([input, source]) => [input, { ...source, task: qualify(source.task) }]));
   return {
     ...template,
-    name: prefix + template.name,
-    // what the loop waited for has succeeded; inside an iteration only its own tasks are waited for
-    dependsOn: template.dependsOn.filter((name) => loop.tasks.includes(name)).map(inIteration),
+    name: qualify(template.name),
+    // what the loop waited for has succeeded; inside an iteration only its own nodes are waited for
+    dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify),
     parameterInputs,
     artifactInputs,
   };
 }
 
+/** A copy of a condition group inside the loop for one iteration, named as its tasks are. */
+function iterationGroup(template: IrConditionGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrConditionGroup {
+  const qualify = (name: string) => names.qualify(name, indices);
+  const conditionInputs: Record<string, ParameterSource> = {};
+  for (const [input, source] of Object.entries(template.conditionInputs)) {
+    conditionInputs[input] = source.kind === 'task-output' ? { ...source, task: qualify(source.task) } : source;
+  }
+  const { parent, ...rest } = template;
+  return {
+    ...rest,
+    name: qualify(template.name),
+    ...(parent !== undefined && parent !== loop ? { parent: qualify(parent) } : {}),
+    dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify),
+    conditionInputs,
+    tasks: template.tasks.map(qualify),
+  };
+}
+
+/** A copy of a loop inside the loop for one iteration: its items read from this iteration's tasks. */
+function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrLoopGroup {
+  const qualify = (name: string) => names.qualify(name, indices);
+  const items = 'source' in template.items && template.items.source.kind === 'task-output' ? { source: { ...template.items.source, task: qualify(template.items.source.task) } } : template.items;
+  return { ...template, items, dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify) };
+}
+
 /** Runs every iteration; returns the loop's outcome and, when it succeeded, its collected outputs. */
 export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutcome; outputs?: TaskOutputs }> {
   const { loop, record } = ctx;
+  const names = new IterationNames(ctx.ir);
   const settle = (state: LoopState, outcome: TaskOutcome, error?: string) => {
     record.state = state;
     if (error !== undefined) record.error = error;
@@ -151,20 +217,32 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
     items = loopItems(loop, ctx.rootParameters, ctx.outputsOf);
   } catch (error) {
     if (!(error instanceof LoopItemsError)) throw error;
-    return settle('FAILED', 'failed', `loop "${loop.name}": ${error.message}`);
+    return settle('FAILED', 'failed', `loop "${ctx.instance}": ${error.message}`);
   }
+  const taskTemplates = ctx.ir.tasks.filter((task) => task.loop === loop.name);
+  const groupTemplates = ctx.ir.groups.filter((group) => group.loop === loop.name);
+  const loopTemplates = ctx.ir.loops.filter((inner) => inner.loop === loop.name);
   const iterations = items.map((item, index) => {
+    const indices = new Map(ctx.outer.indices).set(loop.name, index);
+    const itemsByLoop = new Map(ctx.outer.items).set(loop.name, item);
     try {
-      const tasks = ctx.members.map((template) => ({ template, task: iterationTask(template, index, item, loop) }));
-      return { index, item, tasks };
+      const tasks = taskTemplates.map((template) => ({ template, task: iterationTask(template, names, indices, itemsByLoop, loop.name) }));
+      const groups = groupTemplates.map((template) => iterationGroup(template, names, indices, loop.name));
+      const loops = loopTemplates.map((template) => ({ template: iterationLoop(template, names, indices, loop.name), instance: names.qualify(template.name, indices) }));
+      return { index, item, indices, itemsByLoop, tasks, groups, loops };
     } catch (error) {
       if (!(error instanceof LoopItemsError)) throw error;
-      return { index, item, tasks: [], error: error.message };
+      return { index, item, indices, itemsByLoop, tasks: [], groups: [], loops: [], error: error.message };
     }
   });
   const records = new Map<string, TaskRecord>();
+  const loopRecords = new Map<string, LoopRecord>();
   record.iterations = iterations.map(({ index, item, tasks }) => ({ index, item, state: 'PENDING', tasks: tasks.map(({ task }) => task.name) }));
-  for (const { tasks } of iterations) for (const { task } of tasks) records.set(task.name, ctx.addTaskRecord(task));
+  for (const { tasks, groups, loops } of iterations) {
+    for (const group of groups) ctx.addCondition(group);
+    for (const { task } of tasks) records.set(task.name, ctx.addTaskRecord(task));
+    for (const { template, instance } of loops) loopRecords.set(instance, ctx.addLoopRecord(instance, template));
+  }
   record.state = 'RUNNING';
   ctx.save();
 
@@ -181,21 +259,47 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
         entry.state = 'RUNNING';
         ctx.save();
         const byName = new Map(iteration.tasks.map(({ task, template }) => [task.name, { task, template }]));
+        const groups = new Map(iteration.groups.map((group) => [group.name, group]));
+        const loops = new Map(iteration.loops.map(({ template, instance }) => [instance, template]));
+        const outcomes = new Map<string, TaskOutcome>();
+        const runInner = async (instance: string): Promise<TaskOutcome> => {
+          const inner = await runLoop({ ...ctx, loop: loops.get(instance)!, instance, outer: { indices: iteration.indices, items: iteration.itemsByLoop }, record: loopRecords.get(instance)! });
+          if (inner.outputs) ctx.setLoopOutputs(instance, inner.outputs);
+          return inner.outcome;
+        };
         await scheduleTasks({
-          tasks: iteration.tasks.map(({ task }) => task),
+          tasks: [
+            ...iteration.groups,
+            ...iteration.loops.map(({ template, instance }) => ({ name: instance, dependsOn: template.dependsOn })),
+            ...iteration.tasks.map(({ task }) => task),
+          ],
           // the run's slots bound the processes; the iteration starts whatever is ready
           parallel: Number.MAX_SAFE_INTEGER,
           signal: ctx.signal,
-          run: (name) => ctx.runTask(byName.get(name)!.task, byName.get(name)!.template, records.get(name)!),
-          skip: (name, reason) =>
-            ctx.skipTask(records.get(name)!, reason.interrupted ? 'the run was interrupted before it started' : `upstream task "${reason.upstream}" did not succeed`),
+          run: async (name) => {
+            const outcome = groups.has(name)
+              ? ctx.openCondition(groups.get(name)!)
+              : loops.has(name)
+                ? await runInner(name)
+                : await ctx.runTask(byName.get(name)!.task, byName.get(name)!.template, records.get(name)!);
+            outcomes.set(name, outcome);
+            return outcome;
+          },
+          skip: (name, reason) => {
+            const message = reason.interrupted ? 'the run was interrupted before it started' : ctx.skipReason(reason.upstream!);
+            if (groups.has(name)) ctx.skipCondition(groups.get(name)!, message);
+            else if (loops.has(name)) ctx.skipLoop(loopRecords.get(name)!, message);
+            else ctx.skipTask(records.get(name)!, message);
+          },
         });
+        // a task a false condition skipped is no failure: the iteration failed when a task, a condition or an inner loop did
         const states = iteration.tasks.map(({ task }) => records.get(task.name)!.state);
-        entry.state = states.every((state) => state === 'SUCCEEDED' || state === 'CACHED')
-          ? 'SUCCEEDED'
-          : states.some((state) => state === 'CANCELLED') || ctx.signal?.aborted
-            ? 'CANCELLED'
-            : 'FAILED';
+        const innerStates = iteration.loops.map(({ instance }) => loopRecords.get(instance)!.state);
+        entry.state = states.some((state) => state === 'CANCELLED') || innerStates.some((state) => state === 'CANCELLED') || ctx.signal?.aborted
+          ? 'CANCELLED'
+          : states.some((state) => state === 'FAILED') || [...outcomes.values()].some((outcome) => outcome === 'failed')
+            ? 'FAILED'
+            : 'SUCCEEDED';
         ctx.save();
       }),
     ),
@@ -204,12 +308,24 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
   if (ctx.signal?.aborted || failed.some((iteration) => iteration.state === 'CANCELLED')) return settle('CANCELLED', 'cancelled', 'the run was interrupted');
   if (failed.length > 0) {
     const first = failed[0];
-    const why = iterations[first.index].error ?? first.tasks.map((name) => records.get(name)!).find((task) => task.state === 'FAILED')?.error?.split('\n')[0];
-    return settle('FAILED', 'failed', `loop "${loop.name}": ${failed.length} of ${items.length} iteration(s) failed; iteration ${first.index} (item ${JSON.stringify(first.item)})${why ? `: ${why}` : ''}`);
+    const why =
+      iterations[first.index].error ??
+      first.tasks.map((name) => records.get(name)!).find((task) => task.state === 'FAILED')?.error?.split('\n')[0] ??
+      iterations[first.index].loops.map(({ instance }) => loopRecords.get(instance)!).find((inner) => inner.state === 'FAILED')?.error;
+    return settle('FAILED', 'failed', `loop "${ctx.instance}": ${failed.length} of ${items.length} iteration(s) failed; iteration ${first.index} (item ${JSON.stringify(first.item)})${why ? `: ${why}` : ''}`);
   }
   const outputs: TaskOutputs = { parameters: {}, artifacts: {} };
-  for (const [name, { task, output }] of Object.entries(loop.outputs)) {
-    outputs.parameters[name] = iterations.map(({ index }) => records.get(`${loop.name}/iteration-${index}/${task}`)!.outputs.parameters[output]);
+  for (const [name, from] of Object.entries(loop.outputs)) {
+    if ('loop' in from) {
+      // an inner loop's list, one per iteration
+      outputs.parameters[name] = iterations.map(({ indices }) => ctx.outputsOf(names.qualify(from.loop, indices))?.parameters[from.output]);
+      continue;
+    }
+    // an iteration whose producer did not run (a false condition) adds nothing to the list
+    outputs.parameters[name] = iterations
+      .map(({ indices }) => records.get(names.qualify(from.task, indices))!)
+      .filter((producer) => (producer.state === 'SUCCEEDED' || producer.state === 'CACHED') && Object.hasOwn(producer.outputs.parameters, from.output))
+      .map((producer) => producer.outputs.parameters[from.output]);
   }
   if (Object.keys(loop.outputs).length > 0) record.outputs = outputs.parameters as Record<string, unknown[]>;
   settle('SUCCEEDED', 'succeeded');

@@ -26,7 +26,7 @@
  * run.json's `conditions` says how each group went.
  *
  * Loops (kfp's for-loop-N groups) run each item as an iteration of their
- * own, in <loop>/iteration-<i>/ of the run folder (run-loops.ts); run.json's
+ * own, in <loop>-iteration-<i>/ of the run folder, as kfp.local names them (run-loops.ts); run.json's
  * `loops` lists them, and `tasks` each iteration's tasks.
  *
  * Exit handlers (exit-handler-N) open like a group without a condition; their
@@ -49,7 +49,7 @@ import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecor
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
-import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
@@ -186,7 +186,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       warnings: [],
     })),
   };
-  const conditionGroups = ir.groups.filter((group) => group.kind !== 'exit-handler');
+  // a loop's condition groups are recorded per iteration when the loop starts
+  const conditionGroups = ir.groups.filter((group) => group.kind !== 'exit-handler' && group.loop === undefined);
   const exitHandlerRecords = new Map<string, ExitHandlerRecord>(
     ir.groups
       .filter((group) => group.kind === 'exit-handler')
@@ -205,7 +206,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       tasks: group.tasks,
     }));
   }
-  const loops = new Map((ir.loops ?? []).map((loop) => [loop.name, loop]));
+  // loops inside loops run per iteration of theirs (run-loops.ts): the run schedules the outer ones
+  const loops = new Map((ir.loops ?? []).filter((loop) => loop.loop === undefined).map((loop) => [loop.name, loop]));
   if (loops.size > 0) {
     record.loops = [...loops.values()].map((loop) => ({
       name: loop.name,
@@ -216,6 +218,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     }));
   }
   const loopRecords = new Map((record.loops ?? []).map((loop) => [loop.name, loop]));
+  const skipLoopRecord = (loopRecord: LoopRecord, message: string) => {
+    loopRecord.state = 'SKIPPED';
+    loopRecord.error = message;
+    groupReasons.set(loopRecord.name, message);
+    save();
+  };
   /** The lists each loop that succeeded hands on (dsl.Collected), as if it were a task's outputs. */
   const loopOutputs = new Map<string, TaskOutputs>();
   const byName = new Map(record.tasks.map((task) => [task.name, task]));
@@ -291,28 +299,28 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   let interrupted = false;
   const runOne = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord): Promise<TaskOutcome> =>
     runTask(task, mode, taskRecord, {
-          workspaceRoot,
-          runDir,
-          runId: options.runId,
-          pipelineName: options.pipelineName,
-          cacheDir,
-          extraEnv: options.env ?? {},
-          rootParameters,
-          outputsOf: succeededOutputs,
-          venvs,
-          signal: options.signal,
-          backoffScale: options.backoffScale ?? 1,
-          killGraceMs,
-          defaultTimeoutSeconds: options.defaultTimeoutSeconds,
-          watchdog,
-          changed,
-          warn: (task, message) => {
-            task.warnings.push(message);
-            emit({ kind: 'warning', task: task.name, message });
-          },
-          onProcessStart: options.onProcessStart,
-          finalStatusOf,
-        });
+      workspaceRoot,
+      runDir,
+      runId: options.runId,
+      pipelineName: options.pipelineName,
+      cacheDir,
+      extraEnv: options.env ?? {},
+      rootParameters,
+      outputsOf: succeededOutputs,
+      venvs,
+      signal: options.signal,
+      backoffScale: options.backoffScale ?? 1,
+      killGraceMs,
+      defaultTimeoutSeconds: options.defaultTimeoutSeconds,
+      watchdog,
+      changed,
+      warn: (task, message) => {
+        task.warnings.push(message);
+        emit({ kind: 'warning', task: task.name, message });
+      },
+      onProcessStart: options.onProcessStart,
+      finalStatusOf,
+    });
   const parallel = options.parallel ?? availableParallelism();
   // with loops, tasks run inside loop nodes too: the run's slots bound every task process, wherever it is scheduled
   const slots = loops.size > 0 ? new Slots(parallel) : undefined;
@@ -332,7 +340,37 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     const loop = loops.get(name)!;
     const { outcome, outputs } = await runLoop({
       loop,
-      members: ir.tasks.filter((task) => task.loop === name),
+      instance: name,
+      ir: { tasks: ir.tasks, groups: ir.groups, loops: ir.loops ?? [] },
+      outer: { indices: new Map(), items: new Map() },
+      addLoopRecord: (instance, inner) => {
+        const loopRecord: LoopRecord = { name: instance, state: 'PENDING', ...(inner.parallelism ? { parallelism: inner.parallelism } : {}), iterations: [] };
+        (record.loops ??= []).push(loopRecord);
+        loopRecords.set(instance, loopRecord);
+        return loopRecord;
+      },
+      setLoopOutputs: (instance, outputs) => loopOutputs.set(instance, outputs),
+      skipLoop: skipLoopRecord,
+      addCondition: (group) => {
+        const condition: ConditionRecord = {
+          name: group.name,
+          ...(group.parent ? { parent: group.parent } : {}),
+          ...(group.condition !== undefined ? { condition: group.condition } : {}),
+          state: 'PENDING',
+          tasks: group.tasks,
+        };
+        (record.conditions ??= []).push(condition);
+        conditionRecords.set(group.name, condition);
+      },
+      openCondition: (group) => openGroup(group),
+      skipCondition: (group, message) => {
+        const condition = conditionRecords.get(group.name)!;
+        condition.state = 'SKIPPED';
+        condition.error = message;
+        groupReasons.set(group.name, message);
+        save();
+      },
+      skipReason,
       record: loopRecords.get(name)!,
       rootParameters,
       outputsOf: succeededOutputs,
@@ -366,7 +404,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   };
   try {
     await scheduleTasks({
-      tasks: [...ir.groups, ...loops.values(), ...ir.tasks.filter((task) => task.loop === undefined)],
+      tasks: [...ir.groups.filter((group) => group.loop === undefined), ...loops.values(), ...ir.tasks.filter((task) => task.loop === undefined)],
       parallel: slots ? Number.MAX_SAFE_INTEGER : parallel,
       signal: options.signal,
       run: (name) =>
@@ -388,10 +426,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         }
         const loopRecord = loopRecords.get(name);
         if (loopRecord) {
-          loopRecord.state = 'SKIPPED';
-          loopRecord.error = message;
-          groupReasons.set(name, message);
-          save();
+          skipLoopRecord(loopRecord, message);
           return;
         }
         const condition = conditionRecords.get(name);

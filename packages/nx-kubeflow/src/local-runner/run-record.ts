@@ -68,7 +68,7 @@ export type LoopState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPE
 
 /**
  * A loop group of the IR (for-loop-N, dsl.ParallelFor) and its iterations:
- * each iteration's tasks are in `tasks` as <loop>/iteration-<i>/<task>, and
+ * each iteration's tasks are in `tasks` as <loop>-iteration-<i>/<task>, and
  * their files in that folder of the run. FAILED when an iteration failed (the
  * others still ran), SKIPPED when what it waits for did not succeed.
  */

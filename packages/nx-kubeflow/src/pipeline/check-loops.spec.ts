@@ -185,6 +185,10 @@ tasks:
   not-in-loop:
     component: gather
     arguments: {scores: {collect: {task: list, output: folds}}}
+  on-looped:
+    if: {left: {task: t1, output: score}, operator: '>', right: 0.5}
+    then:
+      t7: {component: gather}
 outputs:
   best: {task: t1, output: score}
 `),
@@ -204,7 +208,8 @@ outputs:
       `${FILE}:45:23: task "wrong-types", arguments.text: collected values are a list (JsonArray); input "text" takes String.`,
       `${FILE}:45:69: task "wrong-types", arguments.scores: output "t2.model" is an artifact (system.Model): collected artifacts are a list of artifacts, which no component.yaml input can take (kfp's v1 component format has no list-of-artifacts input type).`,
       `${FILE}:48:42: task "not-in-loop", arguments.scores: task "list" is not inside a loop this task is outside of: collect gathers the outputs of every iteration of a loop into a task after it (kfp's dsl.Collected); use {task: list, output: folds} for a single value.`,
-      `${FILE}:50:16: outputs.best.task: task "t1" runs once per item of loop "by-count": a pipeline output must come from a task outside loops.`,
+      `${FILE}:50:23: tasks.on-looped.if.left.task: task "t1" runs once per item of loop "by-count", which this condition is outside of: there is no single value to compare (collect it into a task after the loop and compare that task's output).`,
+      `${FILE}:54:16: outputs.best.task: task "t1" runs once per item of loop "by-count": a pipeline output must come from a task outside loops.`,
     ]);
   });
 

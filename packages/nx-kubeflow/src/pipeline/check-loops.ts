@@ -5,7 +5,7 @@
  * leave a loop without it. Each refusal is one kfp makes (or an IR kfp
  * writes that cannot run), reported at its line and column, all at once.
  */
-import type { ComponentSpec, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
+import type { ComponentSpec, ConditionBlock, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
 import { staticFieldType, staticItemType } from '../kfp/loop-items';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, ioTypeOf } from './pipeline-types';
@@ -20,9 +20,10 @@ export interface CheckLoopsOptions {
   components: ReadonlyMap<string, ComponentSpec>;
 }
 
-function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: { loop: LoopBlock; scopes: Scope[] }[] } {
+function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: { loop: LoopBlock; scopes: Scope[] }[]; blocks: { block: ConditionBlock; scopes: Scope[] }[] } {
   const tasks = new Map<string, Scope[]>();
   const loops: { loop: LoopBlock; scopes: Scope[] }[] = [];
+  const blocks: { block: ConditionBlock; scopes: Scope[] }[] = [];
   const walk = (nodes: PipelineNode[], scopes: Scope[]) => {
     for (const node of nodes) {
       if (node.kind === 'task') tasks.set(node.task, scopes);
@@ -34,6 +35,7 @@ function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: {
         tasks.set(node.block.exitTask, scopes);
         walk(node.block.body, [...scopes, { kind: 'branch', id: `${node.block.name}#exit`, label: `exit handler ${node.block.name}` }]);
       } else {
+        blocks.push({ block: node.block, scopes });
         node.block.branches.forEach((branch, index) =>
           walk(branch.body, [...scopes, { kind: 'branch', id: `${node.block.name}#${index}`, label: node.block.name + (node.block.branches.length > 1 ? ` (branch ${index + 1})` : '') }]),
         );
@@ -41,7 +43,7 @@ function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: {
     }
   };
   walk(body, []);
-  return { tasks, loops };
+  return { tasks, loops, blocks };
 }
 
 /** The producer's scopes the consumer is not in (get_uncommon_ancestors, groups only). */
@@ -65,7 +67,7 @@ export function leavesLoopFirst(body: PipelineNode[], upstream: string, downstre
 export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
   const { definition, source, components } = options;
   const problems: PipelineProblem[] = [];
-  const { tasks: scopes, loops } = scopesOf(definition.body ?? []);
+  const { tasks: scopes, loops, blocks } = scopesOf(definition.body ?? []);
   if (loops.length === 0 && !definition.tasks.some((task) => Object.values(task.arguments).some((argument) => argument.kind === 'loop-item' || argument.kind === 'collected'))) {
     return problems;
   }
@@ -220,6 +222,21 @@ export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
             field,
             task.name,
           );
+        }
+      }
+    }
+  }
+
+  // kfp compiles such a condition, into an input nothing feeds (componentInputParameter: <task>-<output> at the root)
+  for (const { block, scopes: around } of blocks) {
+    for (const branch of block.branches) {
+      for (const side of ['left', 'right'] as const) {
+        const operand = branch.condition?.[side];
+        if (operand?.kind !== 'task-output' || !byName.has(operand.task)) continue;
+        const outside = uncommon(scopes.get(operand.task) ?? [], around);
+        if (outside.length > 0 && outside[0].kind === 'loop') {
+          const path = [...(branch.yamlPath ?? ['tasks', block.name]), 'if', side, 'task'];
+          at(path, `task "${operand.task}" runs once per item of loop "${outside[0].loop.name}", which this condition is outside of: there is no single value to compare (collect it into a task after the loop and compare that task's output).`, path.join('.'));
         }
       }
     }

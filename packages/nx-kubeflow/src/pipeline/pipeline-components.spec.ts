@@ -24,6 +24,31 @@ tasks:
     ).toEqual(['evaluator', 'deployer', 'notifier', 'reviewer', 'janitor']);
   });
 
+  it('names the components of tasks under loops, nested in loops and conditions', () => {
+    expect(
+      componentNamesIn(`name: p
+tasks:
+  per-fold:
+    for_each: [1, 2]
+    as: fold
+    tasks:
+      train: {component: trainer}
+      inner:
+        for_each: {parameter: seeds}
+        as: seed
+        tasks: {score: {component: scorer}}
+      gate:
+        if: {left: {task: train, output: accuracy}, operator: '>=', right: 0.9}
+        then: {deploy: {component: deployer}}
+  gated:
+    if: {left: {parameter: mode}, operator: '==', right: full}
+    then:
+      again: {for_each: [3], as: n, tasks: {retrain: {component: retrainer}}}
+  summary: {component: gatherer}
+`),
+    ).toEqual(['trainer', 'scorer', 'deployer', 'retrainer', 'gatherer']);
+  });
+
   it('names nothing for a file that does not parse or has no tasks mapping', () => {
     expect(componentNamesIn('name: [')).toEqual([]);
     expect(componentNamesIn('name: p\ntasks: [a]\n')).toEqual([]);
