@@ -16,15 +16,15 @@ export function checkKubernetesOptions(definition: PipelineDefinition, report: T
   for (const task of definition.tasks) {
     checkMountPaths(task, report);
     checkEnvNames(task, report);
-    checkPvcParameters(task, definition, report);
+    checkNameParameters(task, definition, report);
   }
 }
 
 function checkMountPaths(task: PipelineTask, report: TaskReport): void {
   const options = task.kubernetes ?? {};
   const mounts = [
-    ...(options.secret_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `secret ${volume.name}` })),
-    ...(options.config_map_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `config map ${volume.name}` })),
+    ...(options.secret_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `secret ${volume.name_parameter ? `of parameter ${volume.name_parameter}` : volume.name}` })),
+    ...(options.config_map_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `config map ${volume.name_parameter ? `of parameter ${volume.name_parameter}` : volume.name}` })),
     ...(options.pvc_mounts ?? []).map((mount) => ({
       path: mount.mount_path,
       at: mount.at,
@@ -70,19 +70,39 @@ function checkEnvNames(task: PipelineTask, report: TaskReport): void {
   }
 }
 
-function checkPvcParameters(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
+/** Claims, Secrets and ConfigMaps named by a pipeline parameter: a declared String parameter, of a task outside conditions. */
+function checkNameParameters(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
   const nested = (task.yamlPath?.length ?? 2) > 2;
-  for (const mount of task.kubernetes?.pvc_mounts ?? []) {
-    if (mount.pvc_name.kind !== 'parameter') continue;
-    const path = [...(mount.at ?? ['volumes']), 'pvc', 'parameter'];
-    const parameter = definition.parameters.find((candidate) => candidate.name === (mount.pvc_name as { parameter: string }).parameter);
+  const options = task.kubernetes ?? {};
+  const uses: { parameter: string; path: SourcePath; what: string }[] = [
+    ...(options.pvc_mounts ?? []).flatMap((mount) =>
+      mount.pvc_name.kind === 'parameter' ? [{ parameter: mount.pvc_name.parameter, path: [...(mount.at ?? ['volumes']), 'pvc', 'parameter'], what: 'PVC' }] : [],
+    ),
+    ...[...(task.secrets ?? []), ...(options.secret_volumes ?? [])].flatMap((secret) =>
+      secret.name_parameter ? [{ parameter: secret.name_parameter, path: [...(secret.at ?? ['secrets']), 'secret_name', 'parameter'], what: 'secret' }] : [],
+    ),
+    ...[...(options.config_maps_as_env ?? []), ...(options.config_map_volumes ?? [])].flatMap((configMap) =>
+      configMap.name_parameter ? [{ parameter: configMap.name_parameter, path: [...(configMap.at ?? ['config_maps']), 'config_map_name', 'parameter'], what: 'config map' }] : [],
+    ),
+  ];
+  const reported = new Set<string>();
+  for (const use of uses) {
+    // an entry with keys and mount_path is two uses of one reference: one message
+    const key = JSON.stringify(use.path);
+    if (reported.has(key)) continue;
+    const parameter = definition.parameters.find((candidate) => candidate.name === use.parameter);
+    let message: string | undefined;
     if (!parameter) {
       const known = definition.parameters.map((candidate) => candidate.name);
-      report(task, path, `unknown pipeline parameter "${mount.pvc_name.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`);
+      message = `unknown pipeline parameter "${use.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`;
     } else if (parameter.type !== 'String') {
-      report(task, path, `pipeline parameter "${parameter.name}" is ${parameter.type}: a claim name is a String parameter.`);
+      message = `pipeline parameter "${parameter.name}" is ${parameter.type}: a ${use.what} name is a String parameter.`;
     } else if (nested) {
-      report(task, path, 'a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the claim name here, or move the task out of the condition.');
+      message = `a ${use.what} named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.`;
+    }
+    if (message) {
+      reported.add(key);
+      report(task, use.path, message);
     }
   }
 }

@@ -33,7 +33,7 @@ describe('Kubernetes name rules', () => {
       env: task.env.propertyNames.pattern,
       secretKeyEnv: task.secrets.items.properties.keys.additionalProperties.pattern,
       mountPath: task.secrets.items.properties.mount_path.pattern,
-      configMapName: task.config_maps.items.properties.config_map_name.pattern,
+      configMapName: task.config_maps.items.properties.config_map_name.anyOf[0].pattern,
       configMapMount: task.config_maps.items.properties.mount_path.pattern,
       pvcName: volume('pvc').pvc.anyOf[0].pattern,
       pvcMount: volume('pvc').mount_path.pattern,
