@@ -10,6 +10,21 @@
 import { posix } from 'node:path';
 import type { PipelineDefinition, PipelineTask, SourcePath } from '../kfp/pipeline-model';
 
+/**
+ * What KFP's own pod already mounts (the Argo compiler of KFP 2.x: the launcher
+ * binary and the artifact scratch folders), by path and volume name: a second
+ * volume there, or of that name, makes Kubernetes refuse the pod.
+ */
+export const KFP_MOUNTS: Readonly<Record<string, string>> = {
+  '/kfp-launcher': 'kfp-launcher',
+  '/gcs': 'gcs-scratch',
+  '/s3': 's3-scratch',
+  '/minio': 'minio-scratch',
+  '/.local': 'dot-local-scratch',
+  '/.cache': 'dot-cache-scratch',
+  '/.config': 'dot-config-scratch',
+};
+
 export type TaskReport = (task: PipelineTask, path: SourcePath, message: string, of?: 'key' | 'value') => void;
 
 export function checkKubernetesOptions(definition: PipelineDefinition, report: TaskReport): void {
@@ -37,15 +52,20 @@ function checkMountPaths(task: PipelineTask, report: TaskReport): void {
     // /data and /data/ are one folder to the container runtime
     const key = posix.normalize(mount.path).replace(/(.)\/$/, '$1');
     const earlier = seen.get(key);
-    if (earlier) {
+    if (Object.hasOwn(KFP_MOUNTS, key)) {
+      report(task, [...(mount.at ?? []), 'mount_path'], `${mount.path} is where KFP mounts its own volume ${KFP_MOUNTS[key]} in every task's pod: Kubernetes refuses a second volume there; choose another folder.`);
+    } else if (earlier) {
       report(task, [...(mount.at ?? []), 'mount_path'], `${mount.path} is already the mount path of ${earlier.what} (${fieldText(earlier.at)}): Kubernetes refuses two volumes on one path; give each its own folder.`);
     } else {
       seen.set(key, mount);
     }
   }
   const names = new Map<string, SourcePath | undefined>();
+  const kfpVolumes = new Set(Object.values(KFP_MOUNTS));
   for (const mount of options.empty_dirs ?? []) {
-    if (names.has(mount.volume_name)) {
+    if (kfpVolumes.has(mount.volume_name)) {
+      report(task, [...(mount.at ?? []), 'empty_dir'], `"${mount.volume_name}" is the name of a volume KFP adds to every task's pod: a pod's volumes need distinct names; choose another.`);
+    } else if (names.has(mount.volume_name)) {
       report(task, [...(mount.at ?? []), 'empty_dir'], `"${mount.volume_name}" is already the name of an emptyDir volume of this task (${fieldText(names.get(mount.volume_name))}): a pod's volumes need distinct names.`);
     } else {
       names.set(mount.volume_name, mount.at);

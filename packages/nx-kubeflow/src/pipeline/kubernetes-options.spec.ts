@@ -137,6 +137,7 @@ tasks:
     - {pvc: {parameter: nothing}, mount_path: /data2}
     - {empty_dir: scratch, mount_path: /s1}
     - {empty_dir: scratch, mount_path: /s2}
+    - {empty_dir: kfp-launcher, mount_path: /s3/}
     field_path_env: {TOKEN: metadata.name}
   c:
     component: step
@@ -153,15 +154,17 @@ tasks:
     ).toMatchInlineSnapshot(`
 [
   "pipelines/p/pipeline.yaml:12:62: task "a", config_maps[0].mount_path: /etc/app/ is already the mount path of secret s (secrets[0]): Kubernetes refuses two volumes on one path; give each its own folder.",
+  "pipelines/p/pipeline.yaml:18:45: task "a", volumes[4].mount_path: /s3/ is where KFP mounts its own volume s3-scratch in every task's pod: Kubernetes refuses a second volume there; choose another folder.",
   "pipelines/p/pipeline.yaml:17:19: task "a", volumes[3].empty_dir: "scratch" is already the name of an emptyDir volume of this task (volumes[2]): a pod's volumes need distinct names.",
+  "pipelines/p/pipeline.yaml:18:19: task "a", volumes[4].empty_dir: "kfp-launcher" is the name of a volume KFP adds to every task's pod: a pod's volumes need distinct names; choose another.",
   "pipelines/p/pipeline.yaml:12:42: task "a", config_maps[0].keys.level: environment variable LEVEL is already set by env.LEVEL: Kubernetes would keep only the last one; remove one of them.",
-  "pipelines/p/pipeline.yaml:18:22: task "a", field_path_env.TOKEN: environment variable TOKEN is already set by secrets[0].keys.k: Kubernetes would keep only the last one; remove one of them.",
+  "pipelines/p/pipeline.yaml:19:22: task "a", field_path_env.TOKEN: environment variable TOKEN is already set by secrets[0].keys.k: Kubernetes would keep only the last one; remove one of them.",
   "pipelines/p/pipeline.yaml:14:25: task "a", volumes[0].pvc.parameter: pipeline parameter "claim" is Integer: a PVC name is a String parameter.",
   "pipelines/p/pipeline.yaml:15:25: task "a", volumes[1].pvc.parameter: unknown pipeline parameter "nothing"; declared parameters: claim, name.",
-  "pipelines/p/pipeline.yaml:21:41: task "c", secrets[0].secret_name.parameter: pipeline parameter "claim" is Integer: a secret name is a String parameter.",
-  "pipelines/p/pipeline.yaml:22:49: task "c", config_maps[0].config_map_name.parameter: unknown pipeline parameter "none"; declared parameters: claim, name.",
-  "pipelines/p/pipeline.yaml:28:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
-  "pipelines/p/pipeline.yaml:29:45: task "b", secrets[0].secret_name.parameter: a secret named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:22:41: task "c", secrets[0].secret_name.parameter: pipeline parameter "claim" is Integer: a secret name is a String parameter.",
+  "pipelines/p/pipeline.yaml:23:49: task "c", config_maps[0].config_map_name.parameter: unknown pipeline parameter "none"; declared parameters: claim, name.",
+  "pipelines/p/pipeline.yaml:29:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:30:45: task "b", secrets[0].secret_name.parameter: a secret named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
 ]
 `);
   });
