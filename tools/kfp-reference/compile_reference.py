@@ -166,7 +166,8 @@ def kubernetes_source(var, options, params):
         kwargs = ', '.join(f'{key}={term[key]!r}' for key in ('match_expressions', 'match_fields', 'weight') if key in term)
         lines.append(f"    {k}.add_node_affinity({var}, {kwargs})")
     if options.get('image_pull_secrets'):
-        lines.append(f"    {k}.set_image_pull_secrets({var}, {options['image_pull_secrets']!r})")
+        names = ', '.join(repr(name) if isinstance(name, str) else params[name['parameter']] for name in options['image_pull_secrets'])
+        lines.append(f"    {k}.set_image_pull_secrets({var}, [{names}])")
     if 'image_pull_policy' in options:
         lines.append(f"    {k}.set_image_pull_policy({var}, {options['image_pull_policy']!r})")
     for key, value in (options.get('pod_labels') or {}).items():

@@ -202,7 +202,8 @@ export interface KubernetesTaskOptions {
   node_selector?: Record<string, string>;
   /** add_node_affinity, one term a call: required (ORed) without weight, preferred with one. */
   node_affinity?: NodeAffinityTerm[];
-  image_pull_secrets?: string[];
+  /** Secret names, or {parameter: p} for a String pipeline parameter that holds one. */
+  image_pull_secrets?: (string | { parameter: string })[];
   image_pull_policy?: string;
   pod_labels?: Record<string, string>;
   pod_annotations?: Record<string, string>;

@@ -62,7 +62,9 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
     }));
   }
   if (options.image_pull_secrets?.length) {
-    fields.imagePullSecret = options.image_pull_secrets.map((name) => ({ secretName: name, secretNameParameter: constantParameter(name) }));
+    fields.imagePullSecret = options.image_pull_secrets.map((name) =>
+      typeof name === 'string' ? { secretName: name, secretNameParameter: constantParameter(name) } : { secretNameParameter: { componentInputParameter: name.parameter } },
+    );
   }
   if (options.image_pull_policy !== undefined) fields.imagePullPolicy = options.image_pull_policy;
   const labels = options.pod_labels && Object.keys(options.pod_labels).length > 0 ? { labels: { ...options.pod_labels } } : {};

@@ -104,6 +104,9 @@ function checkNameParameters(task: PipelineTask, definition: PipelineDefinition,
     ...[...(options.config_maps_as_env ?? []), ...(options.config_map_volumes ?? [])].flatMap((configMap) =>
       configMap.name_parameter ? [{ parameter: configMap.name_parameter, path: [...(configMap.at ?? ['config_maps']), 'config_map_name', 'parameter'], what: 'config map' }] : [],
     ),
+    ...(options.image_pull_secrets ?? []).flatMap((name, index) =>
+      typeof name === 'string' ? [] : [{ parameter: name.parameter, path: ['image_pull_secrets', index, 'parameter'], what: 'image pull secret' }],
+    ),
   ];
   const reported = new Set<string>();
   for (const use of uses) {
@@ -116,15 +119,19 @@ function checkNameParameters(task: PipelineTask, definition: PipelineDefinition,
       const known = definition.parameters.map((candidate) => candidate.name);
       message = `unknown pipeline parameter "${use.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`;
     } else if (parameter.type !== 'String') {
-      message = `pipeline parameter "${parameter.name}" is ${parameter.type}: a ${use.what} name is a String parameter.`;
+      message = `pipeline parameter "${parameter.name}" is ${parameter.type}: ${withArticle(use.what)} name is a String parameter.`;
     } else if (nested) {
-      message = `a ${use.what} named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.`;
+      message = `${withArticle(use.what)} named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.`;
     }
     if (message) {
       reported.add(key);
       report(task, use.path, message);
     }
   }
+}
+
+function withArticle(what: string): string {
+  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`;
 }
 
 function fieldText(path: SourcePath | undefined): string {

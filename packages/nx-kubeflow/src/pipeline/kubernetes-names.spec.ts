@@ -45,7 +45,7 @@ describe('Kubernetes name rules', () => {
       nodeSelectorKey: task.node_selector.propertyNames.pattern,
       affinityKey: schema.definitions.nodeSelectorRequirement.properties.key.pattern,
       nodeSelectorValue: task.node_selector.additionalProperties.pattern,
-      pullSecret: task.image_pull_secrets.items.pattern,
+      pullSecret: task.image_pull_secrets.items.anyOf[0].pattern,
       labelKey: task.pod_labels.propertyNames.pattern,
       labelValue: task.pod_labels.additionalProperties.pattern,
       annotationKey: task.pod_annotations.propertyNames.pattern,

@@ -143,6 +143,7 @@ tasks:
     component: step
     secrets: [{secret_name: {parameter: claim}, keys: {k: K2}, mount_path: /k}]
     config_maps: [{config_map_name: {parameter: none}, mount_path: /c}]
+    image_pull_secrets: [regcred, {parameter: claim}]
   gate:
     if: {left: {parameter: name}, operator: '==', right: x}
     then:
@@ -163,8 +164,9 @@ tasks:
   "pipelines/p/pipeline.yaml:15:25: task "a", volumes[1].pvc.parameter: unknown pipeline parameter "nothing"; declared parameters: claim, name.",
   "pipelines/p/pipeline.yaml:22:41: task "c", secrets[0].secret_name.parameter: pipeline parameter "claim" is Integer: a secret name is a String parameter.",
   "pipelines/p/pipeline.yaml:23:49: task "c", config_maps[0].config_map_name.parameter: unknown pipeline parameter "none"; declared parameters: claim, name.",
-  "pipelines/p/pipeline.yaml:29:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
-  "pipelines/p/pipeline.yaml:30:45: task "b", secrets[0].secret_name.parameter: a secret named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:24:47: task "c", image_pull_secrets[1].parameter: pipeline parameter "claim" is Integer: an image pull secret name is a String parameter.",
+  "pipelines/p/pipeline.yaml:30:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:31:45: task "b", secrets[0].secret_name.parameter: a secret named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
 ]
 `);
   });

@@ -367,7 +367,11 @@ const CORPUS: Corpus[] = [
   },
   { path: [...TASK, 'pod_labels'], good: ['null', '{team: ml}', "{team: ''}"], bad: ['[team]', '{team: 1}', '{team: a/b}', '{team: null}'] },
   { path: [...TASK, 'pod_annotations'], good: ['null', "{note: 'any text: even spaces'}", "{note: ''}"], bad: ['[note]', '{note: 1}', '{note: null}', '{note: [a]}'] },
-  { path: [...TASK, 'image_pull_secrets'], good: ['null', '[]', '[regcred]', '[a.b, c-d]'], bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]'] },
+  {
+    path: [...TASK, 'image_pull_secrets'],
+    good: ['null', '[]', '[regcred]', '[a.b, c-d]', '[regcred, {parameter: rate}]'],
+    bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]', '[{parameter: 1}]', "[{parameter: ''}]", '[{parameter: p, x: 1}]', '[{}]'],
+  },
   { path: [...TASK, 'image_pull_policy'], good: ['Always', 'Never', 'IfNotPresent', 'null'], bad: ['always', "''", '1', '[Always]'] },
   {
     path: [...TASK, 'field_path_env'],

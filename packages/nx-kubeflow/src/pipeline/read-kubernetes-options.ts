@@ -258,15 +258,25 @@ function readStringMap(raw: unknown, path: YamlPath, report: Report, keyWhat: st
   return map;
 }
 
-function readPullSecrets(raw: unknown, path: YamlPath, report: Report): string[] | undefined {
+function readPullSecrets(raw: unknown, path: YamlPath, report: Report): (string | { parameter: string })[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) {
     report(path, 'must be a list of Kubernetes secret names, e.g. [registry-credentials].');
     return undefined;
   }
-  const names: string[] = [];
+  const names: (string | { parameter: string })[] = [];
   raw.forEach((item, index) => {
-    const problem = typeof item === 'string' ? objectNameProblem(item, 'image pull secret') : 'must be the name of a Kubernetes secret of type kubernetes.io/dockerconfigjson.';
+    if (isDict(item) && 'parameter' in item) {
+      let problems = 0;
+      unknownKeys(item, [...path, index], ['parameter'], 'a parameter reference', (at, message, of) => {
+        problems += 1;
+        report(at, message, of);
+      });
+      if (typeof item.parameter !== 'string' || item.parameter === '') report([...path, index, 'parameter'], 'must name a pipeline parameter (of type String) that holds the secret name.');
+      else if (problems === 0) names.push({ parameter: item.parameter });
+      return;
+    }
+    const problem = typeof item === 'string' ? objectNameProblem(item, 'image pull secret') : 'must be the name of a Kubernetes secret of type kubernetes.io/dockerconfigjson, or {parameter: p}.';
     if (problem) report([...path, index], problem);
     else names.push(item as string);
   });
