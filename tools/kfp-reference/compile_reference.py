@@ -264,7 +264,7 @@ def task_source(task, components, params, job):
         lines.append(f"    {var}.set_env_variable('NX_KUBEFLOW_PIPELINE', {job['pipeline']['name']!r})")
     for secret in task.get('secrets') or []:
         lines.append(
-            f"    _kubernetes.use_secret_as_env({var}, secret_name={secret['secret_name']!r}, "
+            f"    _kubernetes.use_secret_as_env({var}, secret_name={object_name(secret, 'secret_name', params)}, "
             f"secret_key_to_env={secret['keys']!r}"
             + (f", optional={secret['optional']!r}" if 'optional' in secret else '') + ')')
     for tol in task.get('tolerations') or []:
@@ -278,6 +278,13 @@ def task_source(task, components, params, job):
     return lines
 
 
+def object_name(entry, field, params):
+    """A Secret's or ConfigMap's name: the constant, or the pipeline parameter (a PipelineChannel) that holds it."""
+    if entry.get('name_parameter'):
+        return params[entry['name_parameter']]
+    return repr(entry[field])
+
+
 def kubernetes_source(var, options, params):
     """The kfp.kubernetes calls of a task's other Kubernetes options (KubernetesTaskOptions)."""
     k = '_kubernetes'
@@ -286,13 +293,13 @@ def kubernetes_source(var, options, params):
     def optional(entry):
         return f", optional={entry['optional']!r}" if 'optional' in entry else ''
     for volume in options.get('secret_volumes', []):
-        lines.append(f"    {k}.use_secret_as_volume({var}, secret_name={volume['name']!r}, "
+        lines.append(f"    {k}.use_secret_as_volume({var}, secret_name={object_name(volume, 'name', params)}, "
                      f"mount_path={volume['mount_path']!r}{optional(volume)})")
     for config_map in options.get('config_maps_as_env', []):
-        lines.append(f"    {k}.use_config_map_as_env({var}, config_map_name={config_map['config_map_name']!r}, "
+        lines.append(f"    {k}.use_config_map_as_env({var}, config_map_name={object_name(config_map, 'config_map_name', params)}, "
                      f"config_map_key_to_env={config_map['keys']!r}{optional(config_map)})")
     for volume in options.get('config_map_volumes', []):
-        lines.append(f"    {k}.use_config_map_as_volume({var}, config_map_name={volume['name']!r}, "
+        lines.append(f"    {k}.use_config_map_as_volume({var}, config_map_name={object_name(volume, 'name', params)}, "
                      f"mount_path={volume['mount_path']!r}{optional(volume)})")
     for mount in options.get('pvc_mounts', []):
         name = mount['pvc_name']
@@ -309,7 +316,8 @@ def kubernetes_source(var, options, params):
         kwargs = ', '.join(f'{key}={term[key]!r}' for key in ('match_expressions', 'match_fields', 'weight') if key in term)
         lines.append(f"    {k}.add_node_affinity({var}, {kwargs})")
     if options.get('image_pull_secrets'):
-        lines.append(f"    {k}.set_image_pull_secrets({var}, {options['image_pull_secrets']!r})")
+        names = ', '.join(repr(name) if isinstance(name, str) else params[name['parameter']] for name in options['image_pull_secrets'])
+        lines.append(f"    {k}.set_image_pull_secrets({var}, [{names}])")
     if 'image_pull_policy' in options:
         lines.append(f"    {k}.set_image_pull_policy({var}, {options['image_pull_policy']!r})")
     for key, value in (options.get('pod_labels') or {}).items():

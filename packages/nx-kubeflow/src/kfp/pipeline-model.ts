@@ -152,6 +152,8 @@ export interface SecretAsEnv {
   optional?: boolean;
   /** Where it is written below the task (secrets[0]), for messages. */
   at?: SourcePath;
+  /** The pipeline parameter that names the secret at run time (secret_name: {parameter: p}); secret_name is then empty. */
+  name_parameter?: string;
 }
 
 /** A place in pipeline.yaml below the task, for messages (the checker finds line and column by it). */
@@ -163,6 +165,8 @@ export interface ObjectAsVolume {
   mount_path: string;
   optional?: boolean;
   at?: SourcePath;
+  /** The pipeline parameter that names the object at run time; name is then empty. */
+  name_parameter?: string;
 }
 
 /** A ConfigMap's keys as environment variables (use_config_map_as_env). */
@@ -172,6 +176,8 @@ export interface ConfigMapAsEnv {
   keys: Record<string, string>;
   optional?: boolean;
   at?: SourcePath;
+  /** The pipeline parameter that names the config map at run time; config_map_name is then empty. */
+  name_parameter?: string;
 }
 
 /** An existing PersistentVolumeClaim mounted into the task (mount_pvc): its name given, or a pipeline parameter's value. */
@@ -220,7 +226,8 @@ export interface KubernetesTaskOptions {
   node_selector?: Record<string, string>;
   /** add_node_affinity, one term a call: required (ORed) without weight, preferred with one. */
   node_affinity?: NodeAffinityTerm[];
-  image_pull_secrets?: string[];
+  /** Secret names, or {parameter: p} for a String pipeline parameter that holds one. */
+  image_pull_secrets?: (string | { parameter: string })[];
   image_pull_policy?: string;
   pod_labels?: Record<string, string>;
   pod_annotations?: Record<string, string>;

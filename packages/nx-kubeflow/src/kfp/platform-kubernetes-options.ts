@@ -13,6 +13,11 @@ import { Double } from './ir-values';
 
 const constantParameter = (name: string) => ({ runtimeValue: { constant: name } });
 
+/** The deprecated name field and the current *NameParameter: a constant twice, a pipeline parameter once. */
+function objectName(field: 'secretName' | 'configMapName', name: string, parameter: string | undefined): Record<string, unknown> {
+  return parameter ? { [`${field}Parameter`]: { componentInputParameter: parameter } } : { [field]: name, [`${field}Parameter`]: constantParameter(name) };
+}
+
 /** The fields to merge into the executor's config; empty when the task has no such options. */
 export function kubernetesOptionFields(options: KubernetesTaskOptions | undefined): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
@@ -21,22 +26,19 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
     fields.secretAsVolume = options.secret_volumes.map((volume) => ({
       mountPath: volume.mount_path,
       optional: volume.optional ?? false,
-      secretName: volume.name,
-      secretNameParameter: constantParameter(volume.name),
+      ...objectName('secretName', volume.name, volume.name_parameter),
     }));
   }
   if (options.config_maps_as_env?.length) {
     fields.configMapAsEnv = options.config_maps_as_env.map((configMap) => ({
-      configMapName: configMap.config_map_name,
-      configMapNameParameter: constantParameter(configMap.config_map_name),
+      ...objectName('configMapName', configMap.config_map_name, configMap.name_parameter),
       keyToEnv: Object.entries(configMap.keys).map(([configMapKey, envVar]) => ({ configMapKey, envVar })),
       optional: configMap.optional ?? false,
     }));
   }
   if (options.config_map_volumes?.length) {
     fields.configMapAsVolume = options.config_map_volumes.map((volume) => ({
-      configMapName: volume.name,
-      configMapNameParameter: constantParameter(volume.name),
+      ...objectName('configMapName', volume.name, volume.name_parameter),
       mountPath: volume.mount_path,
       optional: volume.optional ?? false,
     }));
@@ -60,7 +62,9 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
     }));
   }
   if (options.image_pull_secrets?.length) {
-    fields.imagePullSecret = options.image_pull_secrets.map((name) => ({ secretName: name, secretNameParameter: constantParameter(name) }));
+    fields.imagePullSecret = options.image_pull_secrets.map((name) =>
+      typeof name === 'string' ? { secretName: name, secretNameParameter: constantParameter(name) } : { secretNameParameter: { componentInputParameter: name.parameter } },
+    );
   }
   if (options.image_pull_policy !== undefined) fields.imagePullPolicy = options.image_pull_policy;
   const labels = options.pod_labels && Object.keys(options.pod_labels).length > 0 ? { labels: { ...options.pod_labels } } : {};

@@ -12,8 +12,10 @@ export function secretAsEnvEntries(secrets: SecretAsEnv[]): Record<string, unkno
   return secrets.map((secret) => ({
     keyToEnv: Object.entries(secret.keys).map(([secretKey, envVar]) => ({ envVar, secretKey })),
     optional: secret.optional ?? false,
-    secretName: secret.secret_name,
-    secretNameParameter: { runtimeValue: { constant: secret.secret_name } },
+    // named by a pipeline parameter: only the parameter, as kfp-kubernetes writes it for a PipelineChannel
+    ...(secret.name_parameter
+      ? { secretNameParameter: { componentInputParameter: secret.name_parameter } }
+      : { secretName: secret.secret_name, secretNameParameter: { runtimeValue: { constant: secret.secret_name } } }),
   }));
 }
 

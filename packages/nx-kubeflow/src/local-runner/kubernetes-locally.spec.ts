@@ -119,6 +119,18 @@ describe('what a task\'s Kubernetes options mean locally', () => {
     expect(result.secretValues).toEqual(['shell-password', 'given-user']);
   });
 
+  it('reads a Secret named by a pipeline parameter under the name the run gives it', () => {
+    const byParameter = irTask(
+      compiled([{ name: 'b', script: 'true', secrets: [{ secret_name: '', name_parameter: 'which', keys: { token: 'TOKEN' } }] }], [{ name: 'which', default: 'dev-token' }]),
+      'b',
+    );
+    writeObjects('secrets:\n  prod-token: {token: from-file}\n');
+    expect(here(byParameter, { rootParameters: { which: 'prod-token' } }).warnings).toEqual([
+      'secret "prod-token" (parameter which) (key "token") sets TOKEN on Kubeflow; locally it comes from .secrets.kubernetes.yaml',
+    ]);
+    expect(here(byParameter, { rootParameters: { which: 'prod-token' } }).env.TOKEN).toBe('from-file');
+  });
+
   it('gives the cache a digest of the values, which changes with them', () => {
     writeObjects('config_maps:\n  app-config: {level: debug}\n');
     const first = here(task).digest;

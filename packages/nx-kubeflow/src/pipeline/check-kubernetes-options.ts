@@ -10,21 +10,36 @@
 import { posix } from 'node:path';
 import type { PipelineDefinition, PipelineTask, SourcePath } from '../kfp/pipeline-model';
 
+/**
+ * What KFP's own pod already mounts (the Argo compiler of KFP 2.x: the launcher
+ * binary and the artifact scratch folders), by path and volume name: a second
+ * volume there, or of that name, makes Kubernetes refuse the pod.
+ */
+export const KFP_MOUNTS: Readonly<Record<string, string>> = {
+  '/kfp-launcher': 'kfp-launcher',
+  '/gcs': 'gcs-scratch',
+  '/s3': 's3-scratch',
+  '/minio': 'minio-scratch',
+  '/.local': 'dot-local-scratch',
+  '/.cache': 'dot-cache-scratch',
+  '/.config': 'dot-config-scratch',
+};
+
 export type TaskReport = (task: PipelineTask, path: SourcePath, message: string, of?: 'key' | 'value') => void;
 
 export function checkKubernetesOptions(definition: PipelineDefinition, report: TaskReport): void {
   for (const task of definition.tasks) {
     checkMountPaths(task, report);
     checkEnvNames(task, report);
-    checkPvcParameters(task, definition, report);
+    checkNameParameters(task, definition, report);
   }
 }
 
 function checkMountPaths(task: PipelineTask, report: TaskReport): void {
   const options = task.kubernetes ?? {};
   const mounts = [
-    ...(options.secret_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `secret ${volume.name}` })),
-    ...(options.config_map_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `config map ${volume.name}` })),
+    ...(options.secret_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `secret ${volume.name_parameter ? `of parameter ${volume.name_parameter}` : volume.name}` })),
+    ...(options.config_map_volumes ?? []).map((volume) => ({ path: volume.mount_path, at: volume.at, what: `config map ${volume.name_parameter ? `of parameter ${volume.name_parameter}` : volume.name}` })),
     ...(options.pvc_mounts ?? []).map((mount) => ({
       path: mount.mount_path,
       at: mount.at,
@@ -37,15 +52,20 @@ function checkMountPaths(task: PipelineTask, report: TaskReport): void {
     // /data and /data/ are one folder to the container runtime
     const key = posix.normalize(mount.path).replace(/(.)\/$/, '$1');
     const earlier = seen.get(key);
-    if (earlier) {
+    if (Object.hasOwn(KFP_MOUNTS, key)) {
+      report(task, [...(mount.at ?? []), 'mount_path'], `${mount.path} is where KFP mounts its own volume ${KFP_MOUNTS[key]} in every task's pod: Kubernetes refuses a second volume there; choose another folder.`);
+    } else if (earlier) {
       report(task, [...(mount.at ?? []), 'mount_path'], `${mount.path} is already the mount path of ${earlier.what} (${fieldText(earlier.at)}): Kubernetes refuses two volumes on one path; give each its own folder.`);
     } else {
       seen.set(key, mount);
     }
   }
   const names = new Map<string, SourcePath | undefined>();
+  const kfpVolumes = new Set(Object.values(KFP_MOUNTS));
   for (const mount of options.empty_dirs ?? []) {
-    if (names.has(mount.volume_name)) {
+    if (kfpVolumes.has(mount.volume_name)) {
+      report(task, [...(mount.at ?? []), 'empty_dir'], `"${mount.volume_name}" is the name of a volume KFP adds to every task's pod: a pod's volumes need distinct names; choose another.`);
+    } else if (names.has(mount.volume_name)) {
       report(task, [...(mount.at ?? []), 'empty_dir'], `"${mount.volume_name}" is already the name of an emptyDir volume of this task (${fieldText(names.get(mount.volume_name))}): a pod's volumes need distinct names.`);
     } else {
       names.set(mount.volume_name, mount.at);
@@ -70,21 +90,48 @@ function checkEnvNames(task: PipelineTask, report: TaskReport): void {
   }
 }
 
-function checkPvcParameters(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
+/** Claims, Secrets and ConfigMaps named by a pipeline parameter: a declared String parameter, of a task outside conditions. */
+function checkNameParameters(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
   const nested = (task.yamlPath?.length ?? 2) > 2;
-  for (const mount of task.kubernetes?.pvc_mounts ?? []) {
-    if (mount.pvc_name.kind !== 'parameter') continue;
-    const path = [...(mount.at ?? ['volumes']), 'pvc', 'parameter'];
-    const parameter = definition.parameters.find((candidate) => candidate.name === (mount.pvc_name as { parameter: string }).parameter);
+  const options = task.kubernetes ?? {};
+  const uses: { parameter: string; path: SourcePath; what: string }[] = [
+    ...(options.pvc_mounts ?? []).flatMap((mount) =>
+      mount.pvc_name.kind === 'parameter' ? [{ parameter: mount.pvc_name.parameter, path: [...(mount.at ?? ['volumes']), 'pvc', 'parameter'], what: 'PVC' }] : [],
+    ),
+    ...[...(task.secrets ?? []), ...(options.secret_volumes ?? [])].flatMap((secret) =>
+      secret.name_parameter ? [{ parameter: secret.name_parameter, path: [...(secret.at ?? ['secrets']), 'secret_name', 'parameter'], what: 'secret' }] : [],
+    ),
+    ...[...(options.config_maps_as_env ?? []), ...(options.config_map_volumes ?? [])].flatMap((configMap) =>
+      configMap.name_parameter ? [{ parameter: configMap.name_parameter, path: [...(configMap.at ?? ['config_maps']), 'config_map_name', 'parameter'], what: 'config map' }] : [],
+    ),
+    ...(options.image_pull_secrets ?? []).flatMap((name, index) =>
+      typeof name === 'string' ? [] : [{ parameter: name.parameter, path: ['image_pull_secrets', index, 'parameter'], what: 'image pull secret' }],
+    ),
+  ];
+  const reported = new Set<string>();
+  for (const use of uses) {
+    // an entry with keys and mount_path is two uses of one reference: one message
+    const key = JSON.stringify(use.path);
+    if (reported.has(key)) continue;
+    const parameter = definition.parameters.find((candidate) => candidate.name === use.parameter);
+    let message: string | undefined;
     if (!parameter) {
       const known = definition.parameters.map((candidate) => candidate.name);
-      report(task, path, `unknown pipeline parameter "${mount.pvc_name.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`);
+      message = `unknown pipeline parameter "${use.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`;
     } else if (parameter.type !== 'String') {
-      report(task, path, `pipeline parameter "${parameter.name}" is ${parameter.type}: a claim name is a String parameter.`);
+      message = `pipeline parameter "${parameter.name}" is ${parameter.type}: ${withArticle(use.what)} name is a String parameter.`;
     } else if (nested) {
-      report(task, path, 'a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the claim name here, or move the task out of the condition.');
+      message = `${withArticle(use.what)} named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.`;
+    }
+    if (message) {
+      reported.add(key);
+      report(task, use.path, message);
     }
   }
+}
+
+function withArticle(what: string): string {
+  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`;
 }
 
 function fieldText(path: SourcePath | undefined): string {

@@ -66,7 +66,7 @@ tasks:
 
   it('refuses what Kubernetes would refuse, every problem at once at its line and column', () => {
     expect(
-  readAndCheck(`name: p
+      readAndCheck(`name: p
 pipeline_root: bucket/root
 tasks:
   a:
@@ -88,8 +88,8 @@ tasks:
     node_affinity:
     - {match_expressions: [{key: zone, operator: In}], weight: 0}
     - {match_fields: [{key: metadata.labels, operator: In, values: [a]}]}
-`).messages
-).toMatchInlineSnapshot(`
+`).messages,
+    ).toMatchInlineSnapshot(`
 [
   "pipelines/p/pipeline.yaml:2:16: pipeline_root: must be a URI with a scheme, such as gs://bucket/pipeline-root or minio://mlpipeline/v2/artifacts (got "bucket/root").",
   "pipelines/p/pipeline.yaml:7:21: task "a", secrets[0].secret_name: "Certs" is not a valid Kubernetes secret name: use a lowercase DNS-1123 subdomain (a-z, 0-9, "-" and ".", starting and ending with a letter or digit, at most 253 characters), e.g. warehouse-credentials.",
@@ -120,7 +120,7 @@ tasks:
 
   it('refuses, after reading, two volumes on one path, a variable set twice and a PVC parameter that cannot name a claim', () => {
     expect(
-  readAndCheck(`name: p
+      readAndCheck(`name: p
 parameters:
   claim: {type: Integer, default: 1}
   name: {type: String, default: x}
@@ -137,23 +137,36 @@ tasks:
     - {pvc: {parameter: nothing}, mount_path: /data2}
     - {empty_dir: scratch, mount_path: /s1}
     - {empty_dir: scratch, mount_path: /s2}
+    - {empty_dir: kfp-launcher, mount_path: /s3/}
     field_path_env: {TOKEN: metadata.name}
+  c:
+    component: step
+    secrets: [{secret_name: {parameter: claim}, keys: {k: K2}, mount_path: /k}]
+    config_maps: [{config_map_name: {parameter: none}, mount_path: /c}]
+    image_pull_secrets: [regcred, {parameter: claim}]
   gate:
     if: {left: {parameter: name}, operator: '==', right: x}
     then:
       b:
         component: step
         volumes: [{pvc: {parameter: name}, mount_path: /data}]
-`).messages
-).toMatchInlineSnapshot(`
+        secrets: [{secret_name: {parameter: name}, keys: {k: K3}}]
+`).messages,
+    ).toMatchInlineSnapshot(`
 [
   "pipelines/p/pipeline.yaml:12:62: task "a", config_maps[0].mount_path: /etc/app/ is already the mount path of secret s (secrets[0]): Kubernetes refuses two volumes on one path; give each its own folder.",
+  "pipelines/p/pipeline.yaml:18:45: task "a", volumes[4].mount_path: /s3/ is where KFP mounts its own volume s3-scratch in every task's pod: Kubernetes refuses a second volume there; choose another folder.",
   "pipelines/p/pipeline.yaml:17:19: task "a", volumes[3].empty_dir: "scratch" is already the name of an emptyDir volume of this task (volumes[2]): a pod's volumes need distinct names.",
+  "pipelines/p/pipeline.yaml:18:19: task "a", volumes[4].empty_dir: "kfp-launcher" is the name of a volume KFP adds to every task's pod: a pod's volumes need distinct names; choose another.",
   "pipelines/p/pipeline.yaml:12:42: task "a", config_maps[0].keys.level: environment variable LEVEL is already set by env.LEVEL: Kubernetes would keep only the last one; remove one of them.",
-  "pipelines/p/pipeline.yaml:18:22: task "a", field_path_env.TOKEN: environment variable TOKEN is already set by secrets[0].keys.k: Kubernetes would keep only the last one; remove one of them.",
-  "pipelines/p/pipeline.yaml:14:25: task "a", volumes[0].pvc.parameter: pipeline parameter "claim" is Integer: a claim name is a String parameter.",
+  "pipelines/p/pipeline.yaml:19:22: task "a", field_path_env.TOKEN: environment variable TOKEN is already set by secrets[0].keys.k: Kubernetes would keep only the last one; remove one of them.",
+  "pipelines/p/pipeline.yaml:14:25: task "a", volumes[0].pvc.parameter: pipeline parameter "claim" is Integer: a PVC name is a String parameter.",
   "pipelines/p/pipeline.yaml:15:25: task "a", volumes[1].pvc.parameter: unknown pipeline parameter "nothing"; declared parameters: claim, name.",
-  "pipelines/p/pipeline.yaml:24:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the claim name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:22:41: task "c", secrets[0].secret_name.parameter: pipeline parameter "claim" is Integer: a secret name is a String parameter.",
+  "pipelines/p/pipeline.yaml:23:49: task "c", config_maps[0].config_map_name.parameter: unknown pipeline parameter "none"; declared parameters: claim, name.",
+  "pipelines/p/pipeline.yaml:24:47: task "c", image_pull_secrets[1].parameter: pipeline parameter "claim" is Integer: an image pull secret name is a String parameter.",
+  "pipelines/p/pipeline.yaml:30:37: task "b", volumes[0].pvc.parameter: a PVC named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
+  "pipelines/p/pipeline.yaml:31:45: task "b", secrets[0].secret_name.parameter: a secret named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.",
 ]
 `);
   });

@@ -368,13 +368,13 @@ const CORPUS: Corpus[] = [
   { path: ['pipeline_root'], good: ['minio://mlpipeline/v2/artifacts', 'gs://bucket/root', 's3://b', 'null'], bad: ['/local/path', 'bucket/root', "''", 'gs://', 'gs:// x', '1', '[gs://b]'] },
   {
     path: [...TASK, 'secrets'],
-    good: ['[{secret_name: s, mount_path: /etc/s}]', '[{secret_name: s, keys: {k: K}, mount_path: /etc/s, optional: true}]', '[{secret_name: s, keys: {k: my.var-1}, optional: false}]'],
-    bad: ['[{secret_name: s, optional: true}]', '[{secret_name: s, mount_path: etc/s}]', "[{secret_name: s, mount_path: '/a:b'}]", "[{secret_name: s, mount_path: ''}]", '[{secret_name: s, mount_path: null}]', "[{secret_name: s, keys: {k: K}, optional: 'yes'}]", '[{secret_name: s, keys: null}]', '[{secret_name: s, keys: {k: 1A}}]'],
+    good: ['[{secret_name: {parameter: rate}, keys: {k: K}}]', '[{secret_name: {parameter: rate}, mount_path: /etc/s}]', '[{secret_name: s, mount_path: /etc/s}]', '[{secret_name: s, keys: {k: K}, mount_path: /etc/s, optional: true}]', '[{secret_name: s, keys: {k: my.var-1}, optional: false}]'],
+    bad: ['[{secret_name: {parameter: 1}, keys: {k: K}}]', "[{secret_name: {parameter: ''}, keys: {k: K}}]", '[{secret_name: {parameter: p, x: 1}, keys: {k: K}}]', '[{secret_name: {}, keys: {k: K}}]', '[{secret_name: s, optional: true}]', '[{secret_name: s, mount_path: etc/s}]', "[{secret_name: s, mount_path: '/a:b'}]", "[{secret_name: s, mount_path: ''}]", '[{secret_name: s, mount_path: null}]', "[{secret_name: s, keys: {k: K}, optional: 'yes'}]", '[{secret_name: s, keys: null}]', '[{secret_name: s, keys: {k: 1A}}]'],
   },
   {
     path: [...TASK, 'config_maps'],
-    good: ['[]', 'null', '[{config_map_name: app-config, keys: {level: LOG_LEVEL}}]', '[{config_map_name: a.b, mount_path: /etc/app, optional: true}]', '[{config_map_name: c, keys: {k: K}, mount_path: /x}]'],
-    bad: ['{}', '[c]', '[{config_map_name: c}]', '[{keys: {k: K}}]', '[{config_map_name: App, keys: {k: K}}]', '[{config_map_name: c, keys: {}}]', "[{config_map_name: c, keys: {'a b': K}}]", '[{config_map_name: c, mount_path: x}]', '[{config_map_name: c, keys: {k: K}, typo: 1}]', '[{secret_name: c, keys: {k: K}}]'],
+    good: ['[]', 'null', '[{config_map_name: {parameter: rate}, keys: {level: LOG_LEVEL}, mount_path: /x}]', '[{config_map_name: app-config, keys: {level: LOG_LEVEL}}]', '[{config_map_name: a.b, mount_path: /etc/app, optional: true}]', '[{config_map_name: c, keys: {k: K}, mount_path: /x}]'],
+    bad: ['{}', '[c]', '[{config_map_name: {parameter: [p]}, keys: {k: K}}]', '[{config_map_name: c}]', '[{keys: {k: K}}]', '[{config_map_name: App, keys: {k: K}}]', '[{config_map_name: c, keys: {}}]', "[{config_map_name: c, keys: {'a b': K}}]", '[{config_map_name: c, mount_path: x}]', '[{config_map_name: c, keys: {k: K}, typo: 1}]', '[{secret_name: c, keys: {k: K}}]'],
   },
   {
     path: [...TASK, 'volumes'],
@@ -452,7 +452,11 @@ const CORPUS: Corpus[] = [
   },
   { path: [...TASK, 'pod_labels'], good: ['null', '{team: ml}', "{team: ''}"], bad: ['[team]', '{team: 1}', '{team: a/b}', '{team: null}'] },
   { path: [...TASK, 'pod_annotations'], good: ['null', "{note: 'any text: even spaces'}", "{note: ''}"], bad: ['[note]', '{note: 1}', '{note: null}', '{note: [a]}'] },
-  { path: [...TASK, 'image_pull_secrets'], good: ['null', '[]', '[regcred]', '[a.b, c-d]'], bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]'] },
+  {
+    path: [...TASK, 'image_pull_secrets'],
+    good: ['null', '[]', '[regcred]', '[a.b, c-d]', '[regcred, {parameter: rate}]'],
+    bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]', '[{parameter: 1}]', "[{parameter: ''}]", '[{parameter: p, x: 1}]', '[{}]'],
+  },
   { path: [...TASK, 'image_pull_policy'], good: ['Always', 'Never', 'IfNotPresent', 'null'], bad: ['always', "''", '1', '[Always]'] },
   {
     path: [...TASK, 'field_path_env'],

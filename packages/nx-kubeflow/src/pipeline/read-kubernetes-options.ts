@@ -91,8 +91,13 @@ export function readObjectReferences(
     };
     unknownKeys(item, itemPath, kind === 'secret' ? SECRET_ENTRY_KEYS : CONFIG_MAP_ENTRY_KEYS, `a ${kind}`, problem);
     const name = item[nameKey];
-    if (typeof name !== 'string' || name === '') {
-      problem(name === undefined ? itemPath : [...itemPath, nameKey], `needs ${nameKey}: the Kubernetes ${kind}'s name.`);
+    let nameParameter: string | undefined;
+    if (isDict(name) && 'parameter' in name) {
+      unknownKeys(name, [...itemPath, nameKey], ['parameter'], 'a parameter reference', problem);
+      if (typeof name.parameter === 'string' && name.parameter !== '') nameParameter = name.parameter;
+      else problem([...itemPath, nameKey, 'parameter'], `must name a pipeline parameter (of type String) that holds the ${kind}'s name.`);
+    } else if (typeof name !== 'string' || name === '') {
+      problem(name === undefined ? itemPath : [...itemPath, nameKey], `needs ${nameKey}: the Kubernetes ${kind}'s name, or {parameter: p} for a pipeline parameter that holds it.`);
     } else {
       const nameProblem = objectNameProblem(name, kind);
       if (nameProblem) problem([...itemPath, nameKey], nameProblem);
@@ -120,11 +125,13 @@ export function readObjectReferences(
     if (problems > 0) return;
     const optional = item.optional === undefined ? {} : { optional: item.optional as boolean };
     const at = [path[path.length - 1], index];
+    const constantName = nameParameter === undefined ? (name as string) : '';
+    const fromParameter = nameParameter === undefined ? {} : { name_parameter: nameParameter };
     if (item.keys !== undefined) {
       const keys = namedRecord(Object.entries(item.keys as Record<string, string>));
-      env.push(kind === 'secret' ? { secret_name: name as string, keys, ...optional, at } : { config_map_name: name as string, keys, ...optional, at });
+      env.push(kind === 'secret' ? { secret_name: constantName, keys, ...optional, at, ...fromParameter } : { config_map_name: constantName, keys, ...optional, at, ...fromParameter });
     }
-    if (item.mount_path !== undefined) volumes.push({ name: name as string, mount_path: item.mount_path as string, ...optional, at });
+    if (item.mount_path !== undefined) volumes.push({ name: constantName, mount_path: item.mount_path as string, ...optional, at, ...fromParameter });
   });
   return { env, volumes };
 }
@@ -251,15 +258,25 @@ function readStringMap(raw: unknown, path: YamlPath, report: Report, keyWhat: st
   return map;
 }
 
-function readPullSecrets(raw: unknown, path: YamlPath, report: Report): string[] | undefined {
+function readPullSecrets(raw: unknown, path: YamlPath, report: Report): (string | { parameter: string })[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) {
     report(path, 'must be a list of Kubernetes secret names, e.g. [registry-credentials].');
     return undefined;
   }
-  const names: string[] = [];
+  const names: (string | { parameter: string })[] = [];
   raw.forEach((item, index) => {
-    const problem = typeof item === 'string' ? objectNameProblem(item, 'image pull secret') : 'must be the name of a Kubernetes secret of type kubernetes.io/dockerconfigjson.';
+    if (isDict(item) && 'parameter' in item) {
+      let problems = 0;
+      unknownKeys(item, [...path, index], ['parameter'], 'a parameter reference', (at, message, of) => {
+        problems += 1;
+        report(at, message, of);
+      });
+      if (typeof item.parameter !== 'string' || item.parameter === '') report([...path, index, 'parameter'], 'must name a pipeline parameter (of type String) that holds the secret name.');
+      else if (problems === 0) names.push({ parameter: item.parameter });
+      return;
+    }
+    const problem = typeof item === 'string' ? objectNameProblem(item, 'image pull secret') : 'must be the name of a Kubernetes secret of type kubernetes.io/dockerconfigjson, or {parameter: p}.';
     if (problem) report([...path, index], problem);
     else names.push(item as string);
   });
