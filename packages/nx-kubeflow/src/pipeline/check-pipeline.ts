@@ -13,6 +13,8 @@ import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
 import { isTaskFinalStatusType } from '../kfp/io-types';
 import { checkExitHandlers } from './check-exit-handlers';
+import { checkImporters } from './check-importers';
+import { withImporters } from '../kfp/importer';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -62,7 +64,9 @@ function branchChains(body: PipelineNode[]): { chains: Map<string, string[]>; bl
 }
 
 export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
-  return new PipelineChecker(options).check();
+  // an importer task is checked as a task of the component kfp builds for it: its output feeds others as any output does
+  const expanded = withImporters(options.definition, options.components, (component) => component.spec);
+  return [...new PipelineChecker({ ...options, ...expanded, definition: expanded.pipeline }).check(), ...checkImporters(options.definition, options.source)];
 }
 
 class PipelineChecker {
@@ -77,7 +81,8 @@ class PipelineChecker {
   check(): PipelineProblem[] {
     for (const task of this.options.definition.tasks) {
       const spec = this.componentOf(task);
-      this.checkArguments(task, spec);
+      // an importer's arguments (uri, metadata) are check-importers.ts' to check, where they are written
+      if (!task.importer) this.checkArguments(task, spec);
       this.checkAfter(task);
     }
     this.checkCycles();
