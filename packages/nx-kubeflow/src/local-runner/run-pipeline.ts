@@ -33,6 +33,9 @@
  * a failed upstream did not produce takes its default. The run's state is
  * still FAILED when a task failed, whatever the exit task does, as on KFP.
  *
+ * Importers (dsl.importer) take local paths and file:// URIs where they are
+ * (importer-task.ts); any other scheme fails the task, naming it.
+ *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
@@ -42,6 +45,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
+import { runImporter } from './importer-task';
 import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecord } from './exit-handler-status';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
@@ -147,7 +151,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const runDir = resolve(workspaceRoot, options.runDir);
   const cacheDir = resolve(workspaceRoot, options.cacheDir);
   const ir = readIr('irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir);
-  const missing = ir.tasks.filter((task) => !options.tasks[task.name]).map((task) => task.name);
+  // an importer runs no process (importer-task.ts): it needs no run mode
+  const missing = ir.tasks.filter((task) => !task.importer && !options.tasks[task.name]).map((task) => task.name);
   if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
   checkAcyclic([...ir.groups, ...ir.tasks]);
   const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
@@ -274,6 +279,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       run: (name) =>
         groups.has(name)
           ? Promise.resolve(openGroup(groups.get(name)!))
+          : ir.tasks.find((task) => task.name === name)?.importer
+            ? Promise.resolve(runImporter(ir.tasks.find((task) => task.name === name)!, byName.get(name)!, { workspaceRoot, rootParameters, changed }))
           : runTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!, {
           workspaceRoot,
           runDir,
