@@ -17,7 +17,9 @@ RESULT_JSON gets, for every task folder kfp.local made under PIPELINE_ROOT/<job>
 Every file a task left in its folder other than executor_output.json is read as text
 (the examples' outputs are CSV, JSON and parameter values). kfp.local raises when a task
 fails or an input it needs is missing (e.g. an artifact absent from an upstream
-executor output); the script then exits 1 with the error on stderr.
+executor output); the script then exits 1 with the error on stderr, after writing
+RESULT_JSON with what the tasks that ran made and "error": the exception's text (a pipeline
+with an exit handler or ignore_upstream_failure runs on past a failure, and raises at the end).
 """
 import json
 import os
@@ -38,9 +40,14 @@ def main(argv):
 
     local.init(runner=local.DockerRunner(), pipeline_root=pipeline_root)
     pipeline = components.load_component_from_file(ir_file)
-    pipeline(**arguments)
+    error = None
+    try:
+        pipeline(**arguments)
+    except Exception as e:  # reported below, with what the tasks made
+        error = f'{type(e).__name__}: {e}'
+        print(error, file=sys.stderr)
 
-    jobs = sorted(os.listdir(pipeline_root))
+    jobs = sorted(os.listdir(pipeline_root)) if os.path.isdir(pipeline_root) else []
     if len(jobs) != 1:
         print(f'expected one job folder under {pipeline_root}, found {jobs}', file=sys.stderr)
         return 1
@@ -62,8 +69,8 @@ def main(argv):
                 files[name] = text
         tasks[task] = {'executor_output': executor_output, 'files': files}
     with open(result_file, 'w', encoding='utf-8') as handle:
-        json.dump({'job': jobs[0], 'tasks': tasks}, handle)
-    return 0
+        json.dump({'job': jobs[0], 'tasks': tasks, **({'error': error} if error else {})}, handle)
+    return 1 if error else 0
 
 
 if __name__ == '__main__':

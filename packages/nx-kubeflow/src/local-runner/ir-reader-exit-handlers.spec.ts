@@ -22,7 +22,8 @@ describe('readIr: exit handlers and ignore_upstream_failure', () => {
     expect(notify.finalStatusInputs).toEqual({ status: 'exit-handler-2' });
     expect(notify.inputParameterDefinitions.status).toEqual({ parameterType: 'STRUCT', isOptional: true });
     const cleanup = ir.tasks.find((task) => task.name === 'cleanup')!;
-    expect(cleanup.afterCompletionOf!.sort()).toEqual(['exit-handler-4', 'report']);
+    expect(cleanup.afterCompletionOf!.sort()).toEqual(['exit-handler-4', 'fetch', 'report', 'use-fetched']);
+    expect(ir.tasks.find((task) => task.name === 'fetch')!.importer).toEqual({ artifactUri: { runtimeParameter: 'uri' }, typeSchema: { schemaTitle: 'system.Dataset', schemaVersion: '0.0.1' }, reimport: false, metadata: { rounds: "{{$.inputs.parameters['metadata']}}" } });
     expect(cleanup.finalStatusInputs).toBeUndefined();
     expect(ir.tasks.find((task) => task.name === 'train')!.dependsOn).toEqual(['exit-handler-2', 'prepare']);
   });

@@ -60,6 +60,16 @@ export interface IrArtifactType {
   schemaVersion?: string;
 }
 
+/** deploymentSpec.executors.<label>.importer, as kfp writes it. */
+export interface IrImporter {
+  /** A constant URI, or the name of the task's input parameter holding it (runtimeParameter). */
+  artifactUri: { constant: string } | { runtimeParameter: string };
+  typeSchema: IrArtifactType;
+  reimport: boolean;
+  /** With {{$.inputs.parameters['metadata']}} placeholders where pipeline parameters go. */
+  metadata?: Record<string, unknown>;
+}
+
 export interface IrRetryPolicy {
   maxRetryCount: number;
   backoffSeconds: number;
@@ -104,6 +114,9 @@ export interface IrTask {
   /** cachingOptions.cacheKey: the task's own cache key, which stands for its inputs and executor (with its component's identity). */
   cacheKey?: string;
   retry?: IrRetryPolicy;
+  /** An importer executor (dsl.importer): the task imports an artifact instead of running a container (importer-task.ts). */
+  importer?: IrImporter;
+  /** The container it runs; empty for an importer. */
   container: IrContainer;
   /** kubernetes secretAsEnv entries: not available to local runs. */
   secretEnv: IrSecretEnv[];
@@ -581,7 +594,8 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
   if (!isDict(component)) throw new IrReadError(`${where} refers to component ${name(componentName)}, which the IR does not define`);
   const executorLabel = String(component.executorLabel ?? '');
   const executor = dict(executors[executorLabel]);
-  if (!isDict(executor.container)) throw new IrReadError(`${where}: executor ${name(executorLabel)} has no container (importers and resolvers are not run locally)`);
+  const importer = isDict(executor.importer) ? readImporter(dict(executor.importer), `${where}: executor ${name(executorLabel)}`) : undefined;
+  if (!importer && !isDict(executor.container)) throw new IrReadError(`${where}: executor ${name(executorLabel)} has no container or importer (resolvers and custom jobs are not run locally)`);
 
   const outputs = dict(component.outputDefinitions);
   const outputParameters: Record<string, IrParameterType> = {};
@@ -606,6 +620,7 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     cacheEnabled: dict(task.cachingOptions).enableCache === true,
     ...(typeof dict(task.cachingOptions).cacheKey === 'string' && dict(task.cachingOptions).cacheKey !== '' ? { cacheKey: String(dict(task.cachingOptions).cacheKey) } : {}),
     ...(isDict(task.retryPolicy) ? { retry: retryPolicy(task.retryPolicy) } : {}),
+    ...(importer ? { importer } : {}),
     container: container(dict(executor.container)),
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),
     ...timeout(dict(platformExecutors[executorLabel])),
@@ -616,6 +631,21 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
 function kubernetesConfig(platformExecutor: Dict): { kubernetes?: IrKubernetesConfig } {
   const config = readKubernetesConfig(platformExecutor);
   return hasKubernetesConfig(config) ? { kubernetes: config } : {};
+}
+
+function readImporter(importer: Dict, where: string): IrImporter {
+  const uri = dict(importer.artifactUri);
+  let artifactUri: IrImporter['artifactUri'];
+  if (typeof uri.constant === 'string') artifactUri = { constant: uri.constant };
+  else if (typeof uri.runtimeParameter === 'string') artifactUri = { runtimeParameter: uri.runtimeParameter };
+  else throw new IrReadError(`${where}: importer.artifactUri ${JSON.stringify(importer.artifactUri)} is neither a constant nor a runtimeParameter`);
+  const type = dict(importer.typeSchema);
+  return {
+    artifactUri,
+    typeSchema: { ...(typeof type.schemaTitle === 'string' ? { schemaTitle: type.schemaTitle } : {}), ...(typeof type.schemaVersion === 'string' ? { schemaVersion: type.schemaVersion } : {}) },
+    reimport: importer.reimport === true,
+    ...(isDict(importer.metadata) ? { metadata: importer.metadata } : {}),
+  };
 }
 
 function timeout(platformExecutor: Dict): { timeoutSeconds?: number } {

@@ -37,6 +37,9 @@
  * a failed upstream did not produce takes its default. The run's state is
  * still FAILED when a task failed, whatever the exit task does, as on KFP.
  *
+ * Importers (dsl.importer) take local paths and file:// URIs where they are
+ * (importer-task.ts); any other scheme fails the task, naming it.
+ *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
@@ -45,6 +48,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
+import { runImporter } from './importer-task';
 import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecord } from './exit-handler-status';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
@@ -153,7 +157,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const runDir = resolve(workspaceRoot, options.runDir);
   const cacheDir = resolve(workspaceRoot, options.cacheDir);
   const ir = readIr('irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir);
-  const missing = ir.tasks.filter((task) => !options.tasks[task.name]).map((task) => task.name);
+  // an importer runs no process (importer-task.ts): it needs no run mode
+  const missing = ir.tasks.filter((task) => !task.importer && !options.tasks[task.name]).map((task) => task.name);
   if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
   checkAcyclic([...ir.groups, ...ir.tasks]);
   const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
@@ -297,8 +302,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const skipReason = (upstream: string) => groupReasons.get(upstream) ?? `upstream task "${upstream}" did not succeed`;
 
   let interrupted = false;
+  // an importer runs no process: it takes a local file where it is (importer-task.ts)
   const runOne = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord): Promise<TaskOutcome> =>
-    runTask(task, mode, taskRecord, {
+    task.importer
+      ? Promise.resolve(runImporter(task, taskRecord, { workspaceRoot, rootParameters, changed }))
+      : runTask(task, mode, taskRecord, {
       workspaceRoot,
       runDir,
       runId: options.runId,

@@ -258,7 +258,7 @@ async function runAttempts(
     record.attempts = attempt;
     delete record.exitCode;
     ctx.changed(record, { state: 'RUNNING', attempt });
-    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? []) : undefined;
+    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? [], importedPaths(inputs, ctx.runDir)) : undefined;
     const result = await runTaskProcess({
       command: launch?.command ?? programFor(commandLine.argv[0], venv),
       args: launch?.args ?? commandLine.argv.slice(1),
@@ -309,6 +309,7 @@ async function launchContainer(
   attempt: number,
   ctx: TaskRunContext,
   volumes: { host: string; path: string }[],
+  extraMounts: string[] = [],
 ): Promise<ContainerLaunch> {
   const containerEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   try {
@@ -316,13 +317,19 @@ async function launchContainer(
       image: task.container.image,
       argv,
       env: containerEnv,
-      mounts: [ctx.runDir],
+      mounts: [ctx.runDir, ...extraMounts],
       ...(volumes.length > 0 ? { volumes } : {}),
       name: `nx-kubeflow-${ctx.runId}-${task.name}-${attempt}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'),
     });
   } catch (error) {
     throw new TaskFailure(`task "${task.name}": ${(error as Error).message}`);
   }
+}
+
+/** Input artifacts outside the run folder (an importer's file, taken where it is): a container needs them mounted too. */
+export function importedPaths(inputs: { artifacts: Record<string, ArtifactLocation> }, runDir: string): string[] {
+  const inside = (path: string) => path === runDir || path.startsWith(`${runDir}/`);
+  return [...new Set(Object.values(inputs.artifacts).map((artifact) => artifact.path).filter((path) => !inside(path)))];
 }
 
 /** KFP's backoff: duration, times factor for every further retry, capped at the maximum. */

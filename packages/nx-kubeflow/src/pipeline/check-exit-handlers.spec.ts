@@ -105,6 +105,31 @@ outputs:
     ]);
   });
 
+  it('refuses a condition outside an exit handler comparing an output of a task inside it, or of an exit task', () => {
+    expect(
+      check(`name: p
+tasks:
+  watch:
+    exit_task:
+      notify: {component: step}
+    tasks:
+      train: {component: step}
+      inner-gate:
+        if: {left: {task: train, output: out}, operator: '==', right: ok}
+        then: {deploy: {component: step}}
+  gate:
+    if: {left: {task: train, output: out}, operator: '==', right: ok}
+    then: {late: {component: step}}
+  other-gate:
+    if: {left: done, operator: '==', right: {task: notify, output: out}}
+    then: {later: {component: step}}
+`),
+    ).toEqual([
+      'pipelines/p/pipeline.yaml:12:23: tasks.gate.if.left: task "train" is inside exit handler "watch" and this condition is not: only conditions in that handler can compare its outputs (kfp refuses a dependency out of a dsl.ExitHandler).',
+      'pipelines/p/pipeline.yaml:15:52: tasks.other-gate.if.right: task "notify" is the exit task of exit handler "watch": no condition can depend on it (kfp cannot compile that).',
+    ]);
+  });
+
   it('refuses a final-status task whose one upstream sits in another DAG (kfp: same control flow scope)', () => {
     expect(
       check(`name: p

@@ -13,7 +13,7 @@
  *    (kfp's ValueError), and every input is given (kfp 2.17.3 raises KeyError otherwise).
  */
 import { isTaskFinalStatusType } from '../kfp/io-types';
-import type { PipelineNode, PipelineTask } from '../kfp/pipeline-model';
+import type { ConditionBlock, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
 import { hasName } from '../kfp/named-records';
 import type { CheckPipelineOptions } from './check-pipeline';
 import type { PipelineProblem } from './pipeline-problems';
@@ -26,13 +26,22 @@ interface Placement {
   handler?: string;
 }
 
-function placements(body: PipelineNode[]): { places: Map<string, Placement>; exitTasks: Map<string, string> } {
+interface PlacedCondition {
+  block: ConditionBlock;
+  handler?: string;
+}
+
+function placements(body: PipelineNode[]): { places: Map<string, Placement>; exitTasks: Map<string, string>; conditions: PlacedCondition[] } {
   const places = new Map<string, Placement>();
   const exitTasks = new Map<string, string>();
+  const conditions: PlacedCondition[] = [];
   const walk = (nodes: PipelineNode[], scope: string[], handler: string | undefined) => {
     for (const node of nodes) {
       if (node.kind === 'task') places.set(node.task, { scope, ...(handler ? { handler } : {}) });
-      else if (node.kind === 'condition') node.block.branches.forEach((branch, index) => walk(branch.body, [...scope, `${node.block.name}#${index}`], handler));
+      else if (node.kind === 'condition') {
+        conditions.push({ block: node.block, ...(handler ? { handler } : {}) });
+        node.block.branches.forEach((branch, index) => walk(branch.body, [...scope, `${node.block.name}#${index}`], handler));
+      }
       // a loop's body is a DAG of its own (for-loop-N), as a branch's is
       else if (node.kind === 'loop') walk(node.loop.body, [...scope, `${node.loop.name}#loop`], handler);
       else {
@@ -43,13 +52,13 @@ function placements(body: PipelineNode[]): { places: Map<string, Placement>; exi
     }
   };
   walk(body, [], undefined);
-  return { places, exitTasks };
+  return { places, exitTasks, conditions };
 }
 
 export function checkExitHandlers(options: CheckPipelineOptions): PipelineProblem[] {
   const { definition, source } = options;
   const problems: PipelineProblem[] = [];
-  const { places, exitTasks } = placements(definition.body ?? definition.tasks.map((task) => ({ kind: 'task' as const, task: task.name })));
+  const { places, exitTasks, conditions } = placements(definition.body ?? definition.tasks.map((task) => ({ kind: 'task' as const, task: task.name })));
   const tasks = new Map(definition.tasks.map((task) => [task.name, task]));
   const report = (task: PipelineTask, path: YamlPath, message: string, field?: string, of: 'key' | 'value' = 'value') => {
     const { line, column } = source.positionOf([...(task.yamlPath ?? ['tasks', task.name]), ...path], of);
@@ -81,6 +90,27 @@ export function checkExitHandlers(options: CheckPipelineOptions): PipelineProble
       }
     }
     checkFinalStatus(task, ownHandler !== undefined, uses.map((use) => use.upstream));
+  }
+  // a condition compares outputs of tasks in its own exit handler (or outside every handler) only, and never an exit task's
+  for (const { block, handler } of conditions) {
+    for (const branch of block.branches) {
+      for (const side of ['left', 'right'] as const) {
+        const operand = branch.condition?.[side];
+        if (operand?.kind !== 'task-output' || !tasks.has(operand.task)) continue;
+        const exitOf = exitTasks.get(operand.task);
+        const inner = places.get(operand.task)?.handler;
+        const message =
+          exitOf !== undefined
+            ? `task "${operand.task}" is the exit task of exit handler "${exitOf}": no condition can depend on it (kfp cannot compile that).`
+            : inner !== undefined && inner !== handler
+              ? `task "${operand.task}" is inside exit handler "${inner}" and this condition is not: only conditions in that handler can compare its outputs (kfp refuses a dependency out of a dsl.ExitHandler).`
+              : undefined;
+        if (!message) continue;
+        const path = [...(branch.yamlPath ?? []), 'if', side, 'task'];
+        const { line, column } = source.positionOf(path, 'value');
+        problems.push({ file: definition.file, line, column, field: path.slice(0, -1).join('.'), message });
+      }
+    }
   }
   for (const output of definition.outputs ?? []) {
     const handler = places.get(output.task)?.handler;

@@ -15,6 +15,8 @@ import { checkLoops, leavesLoopFirst } from './check-loops';
 import { isTaskFinalStatusType } from '../kfp/io-types';
 import { checkExitHandlers } from './check-exit-handlers';
 import { checkKubernetesOptions } from './check-kubernetes-options';
+import { checkImporters } from './check-importers';
+import { withImporters } from '../kfp/importer';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -80,7 +82,9 @@ function calleeOf(task: PipelineTask): string {
 }
 
 export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
-  return new PipelineChecker(options).check();
+  // an importer task is checked as a task of the component kfp builds for it: its output feeds others as any output does
+  const expanded = withImporters(options.definition, options.components, (component) => component.spec);
+  return [...new PipelineChecker({ ...options, ...expanded, definition: expanded.pipeline }).check(), ...checkImporters(options.definition, options.source)];
 }
 
 class PipelineChecker {
@@ -95,7 +99,8 @@ class PipelineChecker {
   check(): PipelineProblem[] {
     for (const task of this.options.definition.tasks) {
       const spec = this.componentOf(task);
-      this.checkArguments(task, spec);
+      // an importer's arguments (uri, metadata) are check-importers.ts' to check, where they are written
+      if (!task.importer) this.checkArguments(task, spec);
       this.checkAfter(task);
     }
     this.checkCycles();

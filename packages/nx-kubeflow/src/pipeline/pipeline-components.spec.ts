@@ -49,6 +49,22 @@ tasks:
     ).toEqual(['trainer', 'scorer', 'deployer', 'retrainer', 'gatherer']);
   });
 
+  it('names the exit task and the tasks of an exit handler, and nothing for an importer', () => {
+    expect(
+      componentNamesIn(`name: p
+tasks:
+  watch:
+    exit_task: {notify: {component: notifier}}
+    tasks:
+      data: {importer: {artifact_uri: gs://b/x, type: Dataset}}
+      train: {component: trainer}
+      gate:
+        if: {left: {task: train, output: accuracy}, operator: '>=', right: 0.9}
+        then: {deploy: {component: deployer}}
+`),
+    ).toEqual(['notifier', 'trainer', 'deployer']);
+  });
+
   it('names nothing for a file that does not parse or has no tasks mapping', () => {
     expect(componentNamesIn('name: [')).toEqual([]);
     expect(componentNamesIn('name: p\ntasks: [a]\n')).toEqual([]);

@@ -59,7 +59,7 @@ function examplePipelines(): string[] {
 
 /** The pipeline.yaml texts written out in the specs of the reader, checker, compile and kfp acceptance (those without interpolation). */
 function specExamples(): { label: string; text: string }[] {
-  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'read-exit-handlers.spec.ts', 'check-exit-handlers.spec.ts', 'compile-pipeline-project.spec.ts', 'nested-pipelines.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
+  const specs = ['read-pipeline.spec.ts', 'check-pipeline.spec.ts', 'read-exit-handlers.spec.ts', 'check-exit-handlers.spec.ts', 'read-importers.spec.ts', 'compile-pipeline-project.spec.ts', 'nested-pipelines.spec.ts', '../kfp/kfp-acceptance.spec.ts'];
   return specs.flatMap((spec) => {
     const source = readFileSync(join(__dirname, spec), 'utf8');
     return [...source.matchAll(/`(name: [^`]*)`/g)]
@@ -296,6 +296,42 @@ const CORPUS: Corpus[] = [
       '{exit_task: {notify: {component: c}}, tasks: {inner: {exit_task: {n2: {component: c}}, tasks: {d: {component: c}}}}}',
       '{exit_task: {notify: {component: c}}, tasks: [c]}',
     ],
+  },
+  {
+    path: ['tasks', 'imp'],
+    good: [
+      "{importer: {artifact_uri: 'gs://b/x.csv', type: Dataset}}",
+      "{importer: {artifact_uri: {parameter: rate}, type: Model, reimport: true, metadata: {a: 1, b: [x, {parameter: rate}], c: {d: {parameter: rate}}, e: true, f: {}}}, display_name: I, after: [b], caching: false}",
+      "{importer: {artifact_uri: /data/x, type: Artifact, reimport: false, metadata: {}}, display_name: null, after: null}",
+    ],
+    bad: [
+      '{importer: {type: Dataset}}',
+      "{importer: {artifact_uri: 'gs://b/x'}}",
+      "{importer: {artifact_uri: '', type: Dataset}}",
+      '{importer: {artifact_uri: 5, type: Dataset}}',
+      "{importer: {artifact_uri: {parameter: rate, x: 1}, type: Dataset}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Table}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, reimport: 'yes'}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, typo: 1}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset}, env: {A: b}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset}, retry: {max_retry_count: 1}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset}, component: c}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: null}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: [1]}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {parameter: rate}}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {a: null}}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {a: .inf}}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {a: {parameter: 1}}}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {a: {parameter: rate, b: 1}}}}",
+      "{importer: {artifact_uri: 'gs://b/x', type: Dataset, metadata: {a: [null]}}}",
+      '{importer: gs://b/x}',
+      '{importer: null}',
+    ],
+  },
+  {
+    path: ['tasks', 'watch'],
+    good: [],
+    bad: ["{exit_task: {notify: {importer: {artifact_uri: 'gs://b/x', type: Dataset}}}, tasks: {c: {component: c}}}"],
   },
   {
     path: ['tasks', 'gate'],

@@ -17,6 +17,7 @@ import {
   type ConditionOperand,
   type ConditionOperator,
   type ExitHandlerBlock,
+  type ImporterSpec,
   type PipelineNode,
   type ArtifactTypeName,
   type ParameterTypeName,
@@ -80,6 +81,9 @@ export const CONTAINER_ONLY_TASK_KEYS = TASK_KEYS.filter((key) => key !== 'compo
 export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
 export const ELIF_KEYS = ['if', 'then'] as const;
 export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks'] as const;
+/** An importer task: dsl.importer, and the options kfp has for any task that runs no container. */
+export const IMPORTER_TASK_KEYS = ['importer', 'display_name', 'after', 'caching'] as const;
+export const IMPORTER_KEYS = ['artifact_uri', 'type', 'reimport', 'metadata'] as const;
 export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
@@ -362,6 +366,9 @@ class PipelineReader {
         this.report(taskPath, `"${taskName}" is already the name of a ${earlier} (${formatField(this.taskPaths.get(taskName) ?? [])}): task and condition names are unique across the pipeline, nested ones included.`, { of: 'key' });
       } else if (isDict(spec) && !('component' in spec) && ('if' in spec || 'exit_task' in spec)) {
         this.report(taskPath, 'an exit task is one task with a component, not a condition or an exit handler.', { of: 'key' });
+      } else if (isDict(spec) && 'importer' in spec) {
+        // kfp: "Exit task ... is missing both container spec and pipeline spec."
+        this.report(taskPath, 'an exit task runs a component: kfp cannot compile an importer as an exit task.', { of: 'key' });
       } else {
         this.names.set(taskName, 'task');
         this.taskPaths.set(taskName, taskPath);
@@ -508,6 +515,7 @@ class PipelineReader {
       this.report(path, 'must be a mapping with at least component: <component project>.', { task: name });
       return undefined;
     }
+    if ('importer' in raw && !('component' in raw)) return this.readImporterTask(name, raw, path);
     this.unknownKeys(raw, path, TASK_KEYS, 'a task', name);
     const callsPipeline = raw.pipeline !== undefined && raw.component === undefined;
     let component = '';
@@ -581,6 +589,71 @@ class PipelineReader {
     const retry = this.readRetry(task.name, raw.retry);
     if (retry) task.retry = retry;
     return task;
+  }
+
+  /** {importer: {artifact_uri, type, reimport, metadata}, display_name, after, caching}: dsl.importer. */
+  private readImporterTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
+    this.unknownKeys(raw, path, IMPORTER_TASK_KEYS, 'an importer task (it runs no container)', name);
+    const task: PipelineTask = { name, component: '', arguments: {}, after: this.readAfter(name, raw.after) };
+    const displayName = this.optionalString(raw, path, 'display_name', name);
+    if (displayName !== undefined) task.display_name = displayName;
+    if (raw.caching !== undefined) {
+      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
+      else task.caching = raw.caching;
+    }
+    const importerPath = [...path, 'importer'];
+    const spec = raw.importer;
+    if (!isDict(spec)) {
+      this.report(importerPath, `must be a mapping such as {artifact_uri: gs://bucket/data.csv, type: Dataset}.`, { task: name });
+      return task;
+    }
+    this.unknownKeys(spec, importerPath, IMPORTER_KEYS, 'an importer', name);
+    const problemsBefore = this.problems.length;
+    let uri: ImporterSpec['artifact_uri'] | undefined;
+    const rawUri = spec.artifact_uri;
+    if (typeof rawUri === 'string' && rawUri !== '') uri = { kind: 'literal', value: rawUri };
+    else if (isDict(rawUri) && Object.keys(rawUri).length === 1 && typeof rawUri.parameter === 'string') uri = { kind: 'parameter', parameter: rawUri.parameter };
+    else {
+      this.report(rawUri === undefined ? importerPath : [...importerPath, 'artifact_uri'], 'needs artifact_uri: the URI of the artifact to import (gs://..., s3://..., file:///..., a local path), or {parameter: p}.', {
+        task: name,
+        field: 'importer.artifact_uri',
+      });
+    }
+    if (typeof spec.type !== 'string' || !isArtifactTypeName(spec.type)) {
+      this.report(spec.type === undefined ? importerPath : [...importerPath, 'type'], `needs type: the artifact class, one of ${ARTIFACT_TYPE_NAMES.join(', ')}${spec.type === undefined ? '' : ` (got ${JSON.stringify(spec.type)})`}.`, {
+        task: name,
+        field: 'importer.type',
+      });
+    }
+    if (spec.reimport !== undefined && typeof spec.reimport !== 'boolean') this.report([...importerPath, 'reimport'], 'must be true or false.', { task: name });
+    if (spec.metadata !== undefined && (!isDict(spec.metadata) || 'parameter' in spec.metadata)) {
+      this.report([...importerPath, 'metadata'], 'must be a mapping of the artifact\'s metadata: JSON values, {parameter: p} where a pipeline parameter goes.', { task: name });
+    } else if (spec.metadata !== undefined) {
+      this.checkMetadata(name, spec.metadata, [...importerPath, 'metadata']);
+    }
+    if (this.problems.length === problemsBefore && uri) {
+      task.importer = {
+        artifact_uri: uri,
+        type: spec.type as ArtifactTypeName,
+        ...(spec.reimport !== undefined ? { reimport: spec.reimport as boolean } : {}),
+        ...(spec.metadata !== undefined ? { metadata: spec.metadata as Record<string, unknown> } : {}),
+      };
+    }
+    return task;
+  }
+
+  /** Metadata is a protobuf Struct: no null, no NaN or infinity; {parameter: p} names a parameter. */
+  private checkMetadata(task: string, value: unknown, path: YamlPath): void {
+    if (value === null) this.report(path, 'is empty: give a value or remove the key (kfp cannot write null).', { task });
+    else if (typeof value === 'number' && !Number.isFinite(value)) this.report(path, 'must be a finite number.', { task });
+    else if (Array.isArray(value)) value.forEach((item, index) => this.checkMetadata(task, item, [...path, index]));
+    else if (isDict(value)) {
+      if ('parameter' in value && (Object.keys(value).length !== 1 || typeof value.parameter !== 'string')) {
+        this.report(path, 'a parameter reference is {parameter: <name>} and nothing else.', { task });
+        return;
+      }
+      for (const [key, item] of Object.entries(value)) this.checkMetadata(task, item, [...path, key]);
+    }
   }
 
   private readArguments(task: string, raw: unknown): Record<string, TaskArgument> {

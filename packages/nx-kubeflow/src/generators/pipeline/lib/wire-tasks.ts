@@ -13,6 +13,7 @@ import type { ComponentSpec, ParameterTypeName } from '../../../kfp/pipeline-mod
 import { makeNameUnique } from '../../../kfp/kfp-names';
 import { identifierFrom } from '../../../pipeline/pipeline-names';
 import { describeIoType, incompatibility, ioTypeOf, typedDefault } from '../../../pipeline/pipeline-types';
+import { isTaskFinalStatusType } from '../../../kfp/io-types';
 
 export interface WiredArgument {
   input: string;
@@ -56,6 +57,8 @@ export function wireTasks(components: readonly ComponentForWiring[]): WiringResu
     const name = makeNameUnique(component.name, new Set(tasks.map((task) => task.name)));
     const task: WiredTask = { name, component: component.name, componentRoot: component.root, arguments: [] };
     for (const input of component.spec.inputs) {
+      // KFP fills a PipelineTaskFinalStatus input (exit tasks): nothing to wire
+      if (isTaskFinalStatusType(input.type)) continue;
       const expected = ioTypeOf(input.type);
       const upstream = nearestUpstreamOutput(tasks, specs, input.name, expected);
       if (upstream) {
