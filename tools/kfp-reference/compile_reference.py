@@ -98,6 +98,28 @@ def pipeline_signature(pipeline):
     return params, parts
 
 
+def common_task_options(var, task):
+    """What kfp takes on every kind of task (a component's, a pipeline's, an importer's):
+    display name, after, caching (with its key), retry; the reader refuses those a kind does not take."""
+    lines = []
+    if task.get('display_name'):
+        lines.append(f"    {var}.set_display_name({task['display_name']!r})")
+    for upstream in task.get('after', []):
+        lines.append(f"    {var}.after({py_ident(upstream)})")
+    if task.get('cache_key'):
+        lines.append(f"    {var}.set_caching_options({task.get('caching') is not False!r}, cache_key={task['cache_key']!r})")
+    elif task.get('caching') is False:
+        lines.append(f"    {var}.set_caching_options(False)")
+    retry = task.get('retry')
+    if retry:
+        lines.append(
+            f"    {var}.set_retry(num_retries={retry['max_retry_count']!r}, "
+            f"backoff_duration={retry.get('backoff_duration')!r}, "
+            f"backoff_factor={retry.get('backoff_factor')!r}, "
+            f"backoff_max_duration={retry.get('backoff_max_duration')!r})")
+    return lines
+
+
 def nested_task_source(task, params, job):
     """A task that runs a pipeline: a call of the pipeline function made for it."""
     var = py_ident(task['name'])
@@ -111,21 +133,7 @@ def nested_task_source(task, params, job):
             return repr(float(literal) if types.get(name) == 'Float' and type(literal) is int else literal)
         return argument_source(arg, params, None, name)
     args = ', '.join(f'{name}={value(name, arg)}' for name, arg in task['arguments'].items())
-    lines = [f"    {var} = {job['_nested_functions'][task['name']]}({args})"]
-    if task.get('display_name'):
-        lines.append(f"    {var}.set_display_name({task['display_name']!r})")
-    for upstream in task.get('after', []):
-        lines.append(f"    {var}.after({py_ident(upstream)})")
-    if task.get('caching') is False:
-        lines.append(f"    {var}.set_caching_options(False)")
-    retry = task.get('retry')
-    if retry:
-        lines.append(
-            f"    {var}.set_retry(num_retries={retry['max_retry_count']!r}, "
-            f"backoff_duration={retry.get('backoff_duration')!r}, "
-            f"backoff_factor={retry.get('backoff_factor')!r}, "
-            f"backoff_max_duration={retry.get('backoff_max_duration')!r})")
-    return lines
+    return [f"    {var} = {job['_nested_functions'][task['name']]}({args})"] + common_task_options(var, task)
 
 
 def output_type_source(job, task_name, output):
@@ -216,35 +224,13 @@ def task_source(task, components, params, job):
     if task.get('importer'):
         # dsl.importer: a task of its own kind, with the options kfp gives every task
         var = py_ident(task['name'])
-        lines = [importer_source(task, params)]
-        if task.get('display_name'):
-            lines.append(f"    {var}.set_display_name({task['display_name']!r})")
-        for upstream in task.get('after', []):
-            lines.append(f"    {var}.after({py_ident(upstream)})")
-        if task.get('caching') is False:
-            lines.append(f"    {var}.set_caching_options(False)")
-        return lines
+        return [importer_source(task, params)] + common_task_options(var, task)
     project = task['component']
     var = py_ident(task['name'])
     args = ', '.join(
         f'{sanitize_input_name(name)}={argument_source(arg, params, project, sanitize_input_name(name))}'
         for name, arg in task['arguments'].items())
-    lines = [f"    {var} = _named(_components[{project!r}], {task['name']!r})({args})"]
-    if task.get('display_name'):
-        lines.append(f"    {var}.set_display_name({task['display_name']!r})")
-    for upstream in task.get('after', []):
-        lines.append(f"    {var}.after({py_ident(upstream)})")
-    if task.get('cache_key'):
-        lines.append(f"    {var}.set_caching_options({task.get('caching') is not False!r}, cache_key={task['cache_key']!r})")
-    elif task.get('caching') is False:
-        lines.append(f"    {var}.set_caching_options(False)")
-    retry = task.get('retry')
-    if retry:
-        lines.append(
-            f"    {var}.set_retry(num_retries={retry['max_retry_count']!r}, "
-            f"backoff_duration={retry.get('backoff_duration')!r}, "
-            f"backoff_factor={retry.get('backoff_factor')!r}, "
-            f"backoff_max_duration={retry.get('backoff_max_duration')!r})")
+    lines = [f"    {var} = _named(_components[{project!r}], {task['name']!r})({args})"] + common_task_options(var, task)
     res = task.get('resources') or {}
     for key, method in (('cpu_request', 'set_cpu_request'), ('cpu_limit', 'set_cpu_limit'),
                         ('memory_request', 'set_memory_request'),

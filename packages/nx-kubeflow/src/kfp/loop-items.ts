@@ -11,7 +11,7 @@
 import { Double } from './ir-values';
 import type { IrParameterType } from './io-types';
 import type { ParameterType } from './parameter-types';
-import { pyFloatRepr } from './py-json';
+import { pyFloatRepr, pyJsonString } from './py-json';
 
 export type StaticItem = string | number | boolean | Record<string, unknown>;
 
@@ -77,29 +77,12 @@ function dumps(value: unknown): string {
       '{' +
       Object.keys(value)
         .sort()
-        .map((key) => `${dumpString(key)}: ${dumps((value as Record<string, unknown>)[key])}`)
+        .map((key) => `${pyJsonString(key)}: ${dumps((value as Record<string, unknown>)[key])}`)
         .join(', ') +
       '}'
     );
   }
-  if (typeof value === 'string') return dumpString(value);
+  if (typeof value === 'string') return pyJsonString(value);
   return JSON.stringify(value);
 }
 
-/** json.dumps of a string: ensure_ascii. */
-function dumpString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (code >= 0x20 && code <= 0x7e) out += ch;
-    else for (let i = 0; i < ch.length; i++) out += '\\u' + ch.charCodeAt(i).toString(16).padStart(4, '0');
-  }
-  return out + '"';
-}

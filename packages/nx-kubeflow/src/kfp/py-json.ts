@@ -6,7 +6,8 @@
  */
 import { Double } from './ir-values';
 
-function escapeString(text: string): string {
+/** json.dumps of a string (ensure_ascii), as kfp writes it. */
+export function pyJsonString(text: string): string {
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
@@ -32,10 +33,10 @@ function utf16Escapes(ch: string): string {
 
 /** json.dumps(value) with Python's defaults. */
 export function pyJsonDumps(value: unknown): string {
-  if (typeof value === 'string') return escapeString(value);
+  if (typeof value === 'string') return pyJsonString(value);
   if (Array.isArray(value)) return '[' + value.map(pyJsonDumps).join(', ') + ']';
   if (value !== null && typeof value === 'object') {
-    return '{' + Object.entries(value).map(([k, v]) => `${escapeString(k)}: ${pyJsonDumps(v)}`).join(', ') + '}';
+    return '{' + Object.entries(value).map(([k, v]) => `${pyJsonString(k)}: ${pyJsonDumps(v)}`).join(', ') + '}';
   }
   return JSON.stringify(value);
 }

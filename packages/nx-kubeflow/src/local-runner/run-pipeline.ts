@@ -223,10 +223,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     }));
   }
   const loopRecords = new Map((record.loops ?? []).map((loop) => [loop.name, loop]));
-  const skipLoopRecord = (loopRecord: LoopRecord, message: string) => {
-    loopRecord.state = 'SKIPPED';
-    loopRecord.error = message;
-    groupReasons.set(loopRecord.name, message);
+  /** A group (loop, exit handler, condition) that never opened: its record, and the reason its tasks did not run. */
+  const skipGroupRecord = (groupRecord: { name: string; state: string; error?: string }, message: string) => {
+    groupRecord.state = 'SKIPPED';
+    groupRecord.error = message;
+    groupReasons.set(groupRecord.name, message);
     save();
   };
   /** The lists each loop that succeeded hands on (dsl.Collected), as if it were a task's outputs. */
@@ -358,7 +359,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         return loopRecord;
       },
       setLoopOutputs: (instance, outputs) => loopOutputs.set(instance, outputs),
-      skipLoop: skipLoopRecord,
+      skipLoop: skipGroupRecord,
       addCondition: (group) => {
         const condition: ConditionRecord = {
           name: group.name,
@@ -424,25 +425,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
-        const handler = exitHandlerRecords.get(name);
-        if (handler) {
-          handler.state = 'SKIPPED';
-          handler.error = message;
-          groupReasons.set(name, message);
-          save();
-          return;
-        }
-        const loopRecord = loopRecords.get(name);
-        if (loopRecord) {
-          skipLoopRecord(loopRecord, message);
-          return;
-        }
-        const condition = conditionRecords.get(name);
-        if (condition) {
-          condition.state = 'SKIPPED';
-          condition.error = message;
-          groupReasons.set(name, message);
-          save();
+        const group = exitHandlerRecords.get(name) ?? loopRecords.get(name) ?? conditionRecords.get(name);
+        if (group) {
+          skipGroupRecord(group, message);
           return;
         }
         const task = byName.get(name)!;
