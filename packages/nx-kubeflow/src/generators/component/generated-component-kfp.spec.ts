@@ -40,7 +40,8 @@ it('generates a component whose arguments and run.py speak KFP executor input an
   await componentGenerator(tree, {
     name: 'wide',
     description: 'Says "hi" to the input',
-    inputs: 'a_very_long_input_name_for_testing_purposes:Dataset,cfg:JsonObject,items:JsonArray,flag:Boolean=true,n:Integer,q:String=say "x"',
+    // status: what KFP's driver passes an exit task, parsed by component-runtime into a dict
+    inputs: 'a_very_long_input_name_for_testing_purposes:Dataset,cfg:JsonObject,items:JsonArray,flag:Boolean=true,n:Integer,q:String=say "x",status:PipelineTaskFinalStatus',
     outputs: 'a_very_long_output_name_for_the_artifact_x:Model,another_quite_long_output_name_here:Dataset,third_long_output_name_for_list:Dataset,p_long_output_parameter_name_abc:JsonObject',
   });
 
