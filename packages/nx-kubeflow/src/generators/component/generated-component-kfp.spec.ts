@@ -36,6 +36,9 @@ it('generates a component whose arguments and run.py speak KFP executor input an
   tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
   await componentGenerator(tree, { name: 'scorer', inputs: 'dataset:Dataset,threshold:Float=0.5', outputs: 'report:Metrics,score:Float,labels:JsonArray' });
   await componentGenerator(tree, { name: 'plain' }); // the defaults, as `nx g component plain` makes it
+  // descriptions too long for run.py's ArgumentParser line: ruff format puts the arguments on one line, or one per line
+  await componentGenerator(tree, { name: 'described', description: 'Explains a quality gate verdict: a measured value against its limit, as a Markdown report' });
+  await componentGenerator(tree, { name: 'verbose', description: `Does one thing and says so at length, ${'so that even the arguments alone overflow the line, '.repeat(2)}as some teams do` });
   // names long enough to make ruff format wrap lines, quotes in texts, every parameter type
   await componentGenerator(tree, {
     name: 'wide',

@@ -89,6 +89,18 @@ export function templateHelpers(options: NormalizedComponentOptions) {
       const indent = /^ */.exec(lineStart)![0];
       return `[\n${items.map((item) => `${indent}    ${pythonLiteral(item)},\n`).join('')}${indent}]`;
     },
+    /**
+     * A call whose opening `lineStart` (e.g. `    parser = f(`) ends the line as ruff format writes it:
+     * on one line when it fits; else the arguments on one indented line when they fit; else one per
+     * line, with a trailing comma (a long --description makes run.py's ArgumentParser call so).
+     */
+    pyCallEnding: (lineStart: string, args: string[]) => {
+      const joined = args.join(', ');
+      if (lineStart.length + joined.length + 1 <= RUFF_LINE_LENGTH) return `${joined})`;
+      const indent = `${/^ */.exec(lineStart)![0]}    `;
+      if (indent.length + joined.length <= RUFF_LINE_LENGTH) return `\n${indent}${joined}\n${indent.slice(4)})`;
+      return `\n${args.map((arg) => `${indent}${arg},\n`).join('')}${indent.slice(4)})`;
+    },
     /** A YAML single-quoted scalar. */
     yamlQuoted: (text: string) => `'${text.replace(/'/g, "''")}'`,
     pythonType: (io: ComponentIo) => (io.parameterType ? PYTHON_TYPES[io.parameterType] : 'Path'),
