@@ -26,13 +26,13 @@ from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
 __version__ = "0.2.0"  # as pyproject.toml says (tests/test_distribution.py checks)
 
 __all__ = [
+    "TASK_FINAL_STATUS_TYPE",
     "ExecutorIO",
     "ExecutorInputError",
     "JsonFormatter",
     "OutputArtifact",
     "PipelineSettingsError",
     "RunIdentity",
-    "TASK_FINAL_STATUS_TYPE",
     "__version__",
     "add_kfp_arguments",
     "ensure_parent_dir",
