@@ -5,7 +5,8 @@
 - :mod:`component_runtime.kfp_io`: reading parameters and writing outputs the way KFP expects;
 - :class:`ExecutorIO`: KFP's executor input, and the executor output file KFP reads back
   (output artifacts with their metadata, output parameters);
-- :func:`add_kfp_arguments` / :func:`run_identity`: the arguments KFP's executor passes.
+- :func:`add_kfp_arguments` / :func:`run_identity`: the arguments KFP's executor passes;
+- :func:`read_task_final_status`: the PipelineTaskFinalStatus KFP gives an exit task, as a dict.
 """
 
 from .executor_io import ExecutorInputError, ExecutorIO, OutputArtifact, is_unresolved_placeholder
@@ -20,10 +21,12 @@ from .kfp_io import (
     write_output_parameter,
 )
 from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
+from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
 
 __version__ = "0.2.0"  # as pyproject.toml says (tests/test_distribution.py checks)
 
 __all__ = [
+    "TASK_FINAL_STATUS_TYPE",
     "ExecutorIO",
     "ExecutorInputError",
     "JsonFormatter",
@@ -41,6 +44,7 @@ __all__ = [
     "parameter_parser",
     "parse_level",
     "read_parameter",
+    "read_task_final_status",
     "resolve_env",
     "run_identity",
     "settings_files",

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Union
 
+from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
+
 __all__ = [
     "PARAMETER_TYPES",
     "ensure_parent_dir",
@@ -52,6 +54,9 @@ PARAMETER_TYPES = {
     "number_integer": "Integer",
     "number_double": "Float",
     "struct": "JsonObject",
+    # what KFP gives an exit task, by value: a JSON object (task_final_status.py)
+    "pipelinetaskfinalstatus": TASK_FINAL_STATUS_TYPE,
+    "task_final_status": TASK_FINAL_STATUS_TYPE,
 }
 
 _TRUE = {"true", "1"}
@@ -75,7 +80,8 @@ def parameter_type(type_name: str) -> str:
     canonical = PARAMETER_TYPES.get(str(type_name).strip().lower())
     if canonical is None:
         raise ValueError(
-            f"{type_name!r} is not a KFP parameter type: use String, Integer, Float, Boolean, JsonObject or JsonArray"
+            f"{type_name!r} is not a KFP parameter type: use String, Integer, Float, Boolean, JsonObject, JsonArray"
+            " or PipelineTaskFinalStatus"
         )
     return canonical
 
@@ -84,7 +90,8 @@ def read_parameter(value: str, type_name: str) -> Any:
     """Parses a parameter value passed as text on the command line into its type.
 
     String -> str as given; Integer -> int; Float -> float; Boolean -> bool from
-    ``true``/``false`` (any case) or ``1``/``0``; JsonObject -> dict; JsonArray -> list.
+    ``true``/``false`` (any case) or ``1``/``0``; JsonObject -> dict; JsonArray -> list;
+    PipelineTaskFinalStatus -> dict with the proto's field names (:func:`read_task_final_status`).
     Raises ValueError naming the type and the value when the text does not parse.
     """
     kind = parameter_type(type_name)
@@ -92,6 +99,8 @@ def read_parameter(value: str, type_name: str) -> Any:
         raise ValueError(f"expected the {kind} parameter as text, got {type(value).__name__}")
     if kind == "String":
         return value
+    if kind == TASK_FINAL_STATUS_TYPE:
+        return read_task_final_status(value)
     text = value.strip()
     if kind == "Integer":
         try:

@@ -36,13 +36,27 @@ export interface FinalStatus {
   [key: string]: unknown;
 }
 
+/**
+ * The IR task a record runs: a loop iteration's copy (`<loop>/iteration-<i>/<task>`, run-loops.ts)
+ * runs its loop's task, which is what a handler's `tasks` lists (task names are one namespace).
+ */
+function irTaskName(recordName: string): string {
+  return recordName.slice(recordName.lastIndexOf('/') + 1);
+}
+
 /** How a group ended, from its tasks' and inner conditions' records; `opened` false: it never ran. */
 export function exitHandlerOutcome(handler: ExitHandlerRecord, tasks: TaskRecord[], conditions: ConditionRecord[], skipReason?: string): { state: ExitHandlerState; error?: string } {
-  const inside = tasks.filter((task) => handler.tasks.includes(task.name));
+  // a loop's iterations count: a fold that failed inside the handler fails it, as on KFP
+  const inside = tasks.filter((task) => handler.tasks.includes(task.name) || handler.tasks.includes(irTaskName(task.name)));
   const cancelled = inside.find((task) => task.state === 'CANCELLED');
   if (cancelled) return { state: 'CANCELLED', error: `task "${cancelled.name}" was cancelled` };
   const failed = inside.find((task) => task.state === 'FAILED');
-  if (failed) return { state: 'FAILED', error: `task "${failed.name}" failed: ${(failed.error ?? 'no message').split('\n')[0]}` };
+  if (failed) {
+    const reason = (failed.error ?? 'no message').split('\n')[0];
+    // a loop iteration's record already names its task (run-loops.ts): once is enough
+    const named = `task "${failed.name}" failed: `;
+    return { state: 'FAILED', error: reason.startsWith(named) ? reason : `${named}${reason}` };
+  }
   const condition = conditions.find((candidate) => candidate.state === 'FAILED' && candidate.tasks.some((task) => handler.tasks.includes(task)));
   if (condition) return { state: 'FAILED', error: condition.error ?? `condition "${condition.name}" failed` };
   if (skipReason !== undefined) return { state: 'FAILED', error: skipReason };

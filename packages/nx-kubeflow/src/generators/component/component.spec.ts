@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsTree } from 'nx/src/generators/tree';
 import { pluginPackage } from '../init/lib/plugin-package';
+import { parseComponentSpec } from '../../kfp/component-spec';
+import { ioTypeOf } from '../../kfp/io-types';
 import { componentGenerator } from './component';
 
 describe('component generator', () => {
@@ -90,6 +92,28 @@ describe('component generator', () => {
         },
       },
     });
+  });
+
+  it('takes a PipelineTaskFinalStatus input as KFP passes it: a JSON object by value, optional, no default', async () => {
+    await componentGenerator(tree, { name: 'notifier', inputs: 'message:String,status:PipelineTaskFinalStatus', outputs: 'report:Markdown' });
+    const spec = parseYaml(tree.read('components/notifier/component.yaml', 'utf-8')!);
+    // kfp's loader makes it optional anyway; written out so `nx g pipeline` leaves it unwired and readers see KFP fills it
+    expect(spec.inputs[1]).toEqual({ name: 'status', type: 'PipelineTaskFinalStatus', optional: true });
+    const args = spec.implementation.container.args;
+    expect(args.slice(args.indexOf('--status'), args.indexOf('--status') + 2)).toEqual(['--status', { inputValue: 'status' }]);
+    const { spec: loaded, problems } = parseComponentSpec(tree.read('components/notifier/component.yaml', 'utf-8')!, 'component.yaml');
+    expect(problems).toEqual([]);
+    // what the compiler makes of it: KFP's TASK_FINAL_STATUS parameter, not an artifact
+    expect(ioTypeOf(loaded!.inputs[1].type)).toMatchObject({ kind: 'parameter', irType: 'TASK_FINAL_STATUS' });
+
+    const run = tree.read('components/notifier/src/run.py', 'utf-8')!;
+    expect(run).toContain('type=parameter_parser("PipelineTaskFinalStatus"),\n        default=None,');
+    expect(run).toContain('status=args.status,');
+    expect(tree.read('components/notifier/src/lib/notifier.py', 'utf-8')).toContain('status: dict[str, Any] | None,');
+    // the generated test passes what KFP's driver gives an exit task (protojson names)
+    expect(tree.read('components/notifier/tests/test_run.py', 'utf-8')).toContain(
+      '\'{"state": "SUCCEEDED", "pipelineJobResourceName": "example-run", "pipelineTaskName": "exit-handler-1", "error": {}}\',',
+    );
   });
 
   it('parses every input in run.py and exercises every output in the test', async () => {
@@ -239,6 +263,18 @@ describe('component generator', () => {
       expect(message).toContain('"ok" is not name:Type');
       expect(message).toContain('outputs cannot have one');
       expect(tree.exists('components/trainer')).toBe(false);
+    });
+
+    it('a PipelineTaskFinalStatus as an output, with a default, or spelt otherwise', async () => {
+      const message = await componentGenerator(tree, {
+        name: 'notifier',
+        inputs: 'status:PipelineTaskFinalStatus={},other:pipelinetaskfinalstatus',
+        outputs: 'passed_on:PipelineTaskFinalStatus',
+      }).catch((e: Error) => e.message);
+      expect(message).toContain('"status" is a PipelineTaskFinalStatus: KFP fills it with the final status of the tasks it waited for, so it takes no default.');
+      expect(message).toContain('"other" has type "pipelinetaskfinalstatus": did you mean PipelineTaskFinalStatus?');
+      expect(message).toContain('"passed_on" is a PipelineTaskFinalStatus, which only KFP gives (to an exit task, as an input); a component cannot output one.');
+      expect(tree.exists('components/notifier')).toBe(false);
     });
 
     it('a directory outside components/ or not ending in the name', async () => {

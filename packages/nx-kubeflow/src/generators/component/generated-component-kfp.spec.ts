@@ -36,11 +36,15 @@ it('generates a component whose arguments and run.py speak KFP executor input an
   tree.write('packages/component-runtime/pyproject.toml', '[project]\nname = "component-runtime"\n');
   await componentGenerator(tree, { name: 'scorer', inputs: 'dataset:Dataset,threshold:Float=0.5', outputs: 'report:Metrics,score:Float,labels:JsonArray' });
   await componentGenerator(tree, { name: 'plain' }); // the defaults, as `nx g component plain` makes it
+  // descriptions too long for run.py's ArgumentParser line: ruff format puts the arguments on one line, or one per line
+  await componentGenerator(tree, { name: 'described', description: 'Explains a quality gate verdict: a measured value against its limit, as a Markdown report' });
+  await componentGenerator(tree, { name: 'verbose', description: `Does one thing and says so at length, ${'so that even the arguments alone overflow the line, '.repeat(2)}as some teams do` });
   // names long enough to make ruff format wrap lines, quotes in texts, every parameter type
   await componentGenerator(tree, {
     name: 'wide',
     description: 'Says "hi" to the input',
-    inputs: 'a_very_long_input_name_for_testing_purposes:Dataset,cfg:JsonObject,items:JsonArray,flag:Boolean=true,n:Integer,q:String=say "x"',
+    // status: what KFP's driver passes an exit task, parsed by component-runtime into a dict
+    inputs: 'a_very_long_input_name_for_testing_purposes:Dataset,cfg:JsonObject,items:JsonArray,flag:Boolean=true,n:Integer,q:String=say "x",status:PipelineTaskFinalStatus',
     outputs: 'a_very_long_output_name_for_the_artifact_x:Model,another_quite_long_output_name_here:Dataset,third_long_output_name_for_list:Dataset,p_long_output_parameter_name_abc:JsonObject',
   });
 

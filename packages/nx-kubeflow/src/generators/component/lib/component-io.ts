@@ -1,5 +1,12 @@
+import { isTaskFinalStatusType, TASK_FINAL_STATUS_TYPE } from '../../../kfp/io-types';
 import { isParameterType, parameterTypeOf, type ParameterType } from '../../../kfp/parameter-types';
 import { suggestKnownType } from '../../../kfp/type-suggestions';
+
+/**
+ * How a value reaches run.py: one of KFP's parameter types, or the final status
+ * KFP gives an exit task (a JSON object passed by value, as a JsonObject is).
+ */
+export type IoParameterType = ParameterType | typeof TASK_FINAL_STATUS_TYPE;
 
 /** One input or output of a component, as the templates need it. */
 export interface ComponentIo {
@@ -7,8 +14,14 @@ export interface ComponentIo {
   name: string;
   /** The type as written, e.g. Dataset or Float. */
   type: string;
-  /** Canonical parameter type, or undefined for an artifact. */
-  parameterType?: ParameterType;
+  /** Canonical parameter type (PipelineTaskFinalStatus included: passed by value), or undefined for an artifact. */
+  parameterType?: IoParameterType;
+  /**
+   * A PipelineTaskFinalStatus input: KFP's driver fills it on an exit task (or an
+   * ignore_upstream_failure task) with how the tasks it waited for ended; kfp makes it
+   * optional and it takes no argument and no default, so run.py does not require it.
+   */
+  optional?: boolean;
   /** Command-line flag run.py takes, e.g. --learning-rate. */
   flag: string;
   /** Default as component.yaml writes it (a string), inputs only. */
@@ -53,16 +66,24 @@ export function parseComponentIo(
         `${option}: "${name}" is not a valid name: use snake_case starting with a letter (it becomes a Python variable and a KFP input name), not a Python keyword or one of ${[...RESERVED_NAMES].join(', ')}.`,
       );
     }
-    const suggestion = suggestKnownType(type);
+    const finalStatus = isTaskFinalStatusType(type);
+    const suggestion = finalStatus ? undefined : suggestKnownType(type);
     if (!TYPE_NAME.test(type)) {
       errors.push(`${option}: "${name}" has type "${type}", which is not a type name (e.g. String, Float, Dataset, Model).`);
+    } else if (!finalStatus && type.toLowerCase() === TASK_FINAL_STATUS_TYPE.toLowerCase()) {
+      // kfp recognises this type by its exact name; any other spelling would be a generic artifact
+      errors.push(`${option}: "${name}" has type "${type}": did you mean ${TASK_FINAL_STATUS_TYPE}? (kfp knows it only spelt so.)`);
     } else if (suggestion) {
       errors.push(
         `${option}: "${name}" has type "${type}": did you mean ${suggestion}? (kfp takes a type it does not know as a generic Artifact; write Artifact for that.)`,
       );
     }
-    const parameterType = parameterTypeOf(type);
-    if (rawDefault !== undefined) {
+    const parameterType: IoParameterType | undefined = finalStatus ? TASK_FINAL_STATUS_TYPE : parameterTypeOf(type);
+    if (finalStatus && option === '--outputs') {
+      errors.push(`--outputs: "${name}" is a ${TASK_FINAL_STATUS_TYPE}, which only KFP gives (to an exit task, as an input); a component cannot output one.`);
+    } else if (finalStatus && rawDefault !== undefined) {
+      errors.push(`--inputs: "${name}" is a ${TASK_FINAL_STATUS_TYPE}: KFP fills it with the final status of the tasks it waited for, so it takes no default.`);
+    } else if (rawDefault !== undefined) {
       if (option === '--outputs') {
         errors.push(`--outputs: "${name}" has a default; outputs cannot have one.`);
       } else if (!parameterType) {
@@ -77,6 +98,7 @@ export function parseComponentIo(
         name,
         type,
         parameterType,
+        ...(finalStatus ? { optional: true } : {}),
         flag: `--${name.replace(/_/g, '-')}`,
         default: rawDefault === undefined ? undefined : rawDefault.trim(),
       });
@@ -96,7 +118,7 @@ export function duplicateNames(inputs: ComponentIo[], outputs: ComponentIo[]): s
   return errors;
 }
 
-function defaultProblem(value: string, type: ParameterType): string | undefined {
+function defaultProblem(value: string, type: IoParameterType): string | undefined {
   const text = value.trim();
   switch (type) {
     case 'Integer':

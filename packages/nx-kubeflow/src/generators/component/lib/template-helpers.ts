@@ -1,14 +1,16 @@
 import type { ParameterType } from '../../../kfp/parameter-types';
-import type { ComponentIo } from './component-io';
+import type { ComponentIo, IoParameterType } from './component-io';
 import type { NormalizedComponentOptions } from './normalize-options';
 
-const PYTHON_TYPES: Record<ParameterType, string> = {
+const PYTHON_TYPES: Record<IoParameterType, string> = {
   String: 'str',
   Integer: 'int',
   Float: 'float',
   Boolean: 'bool',
   JsonObject: 'dict',
   JsonArray: 'list',
+  // component-runtime's parse of it; None where KFP gave none (the task is no exit task)
+  PipelineTaskFinalStatus: 'dict[str, Any] | None',
 };
 
 /** What the generated starter logic returns for each output parameter. */
@@ -32,13 +34,15 @@ const STARTER_VALUE_CHECKS: Record<ParameterType, (expr: string) => string> = {
 };
 
 /** Command-line values the generated test passes, one per parameter type. */
-const SAMPLE_ARGUMENTS: Record<ParameterType, string> = {
+const SAMPLE_ARGUMENTS: Record<IoParameterType, string> = {
   String: 'example',
   Integer: '3',
   Float: '0.5',
   Boolean: 'true',
   JsonObject: '{"key": "value"}',
   JsonArray: '[1, 2, 3]',
+  // what KFP's driver passes an exit task: the proto's JSON form (protojson names), error empty on success
+  PipelineTaskFinalStatus: '{"state": "SUCCEEDED", "pipelineJobResourceName": "example-run", "pipelineTaskName": "exit-handler-1", "error": {}}',
 };
 
 /** The line length of the ruff.toml init and this repository write: generated code must pass `lint` as generated. */
@@ -85,11 +89,23 @@ export function templateHelpers(options: NormalizedComponentOptions) {
       const indent = /^ */.exec(lineStart)![0];
       return `[\n${items.map((item) => `${indent}    ${pythonLiteral(item)},\n`).join('')}${indent}]`;
     },
+    /**
+     * A call whose opening `lineStart` (e.g. `    parser = f(`) ends the line as ruff format writes it:
+     * on one line when it fits; else the arguments on one indented line when they fit; else one per
+     * line, with a trailing comma (a long --description makes run.py's ArgumentParser call so).
+     */
+    pyCallEnding: (lineStart: string, args: string[]) => {
+      const joined = args.join(', ');
+      if (lineStart.length + joined.length + 1 <= RUFF_LINE_LENGTH) return `${joined})`;
+      const indent = `${/^ */.exec(lineStart)![0]}    `;
+      if (indent.length + joined.length <= RUFF_LINE_LENGTH) return `\n${indent}${joined}\n${indent.slice(4)})`;
+      return `\n${args.map((arg) => `${indent}${arg},\n`).join('')}${indent.slice(4)})`;
+    },
     /** A YAML single-quoted scalar. */
     yamlQuoted: (text: string) => `'${text.replace(/'/g, "''")}'`,
     pythonType: (io: ComponentIo) => (io.parameterType ? PYTHON_TYPES[io.parameterType] : 'Path'),
-    starterValue: (io: ComponentIo) => STARTER_VALUES[io.parameterType!],
-    starterValueCheck: (io: ComponentIo, expr: string) => STARTER_VALUE_CHECKS[io.parameterType!](expr),
+    starterValue: (io: ComponentIo) => STARTER_VALUES[io.parameterType as ParameterType],
+    starterValueCheck: (io: ComponentIo, expr: string) => STARTER_VALUE_CHECKS[io.parameterType as ParameterType](expr),
     sampleArgument: (io: ComponentIo) => io.default ?? SAMPLE_ARGUMENTS[io.parameterType!],
     ioSummary: (items: ComponentIo[]) => items.map((io) => `${io.name} (${io.type})`).join(', ') || 'none',
   };

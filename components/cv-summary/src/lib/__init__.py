@@ -1,0 +1,1 @@
+"""The logic of the cv-summary component, kept apart from argument parsing."""

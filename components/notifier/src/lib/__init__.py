@@ -1,0 +1,1 @@
+"""The logic of the notifier component, kept apart from argument parsing."""

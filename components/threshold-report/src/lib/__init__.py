@@ -1,0 +1,1 @@
+"""The logic of the threshold-report component, kept apart from argument parsing."""
