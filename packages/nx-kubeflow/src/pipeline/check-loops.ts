@@ -12,7 +12,7 @@ import { describeIoType, ioTypeOf } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 
 /** A group around a task: a loop, or one branch of a condition block. */
-type Scope = { kind: 'loop'; id: string; loop: LoopBlock } | { kind: 'branch'; id: string; label: string };
+type Scope = { kind: 'loop'; id: string; loop: LoopBlock } | { kind: 'branch' | 'exit-handler'; id: string; label: string };
 
 export interface CheckLoopsOptions {
   definition: PipelineDefinition;
@@ -33,7 +33,7 @@ function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: {
       } else if (node.kind === 'exit-handler') {
         // the exit task sits beside its handler; the handler's body is a DAG of its own (exit-handler-N)
         tasks.set(node.block.exitTask, scopes);
-        walk(node.block.body, [...scopes, { kind: 'branch', id: `${node.block.name}#exit`, label: `exit handler ${node.block.name}` }]);
+        walk(node.block.body, [...scopes, { kind: 'exit-handler', id: `${node.block.name}#exit`, label: node.block.name }]);
       } else {
         blocks.push({ block: node.block, scopes });
         node.block.branches.forEach((branch, index) =>
@@ -136,7 +136,7 @@ export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
           // kfp 2.17 passes a field of a static item through no group but its own loop: inside a nested group it
           // fails to compile (AssertionError), and a loop inside a condition gets an input nothing feeds
           const nested = taskScopes.slice(index + 1);
-          const outerBranch = taskScopes.slice(0, index).find((scope) => scope.kind === 'branch');
+          const outerBranch = taskScopes.slice(0, index).find((scope) => scope.kind !== 'loop');
           if (nested.length > 0 || outerBranch) {
             at(
               [...path, 'field'],
@@ -253,5 +253,5 @@ export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
 }
 
 function describeScope(scope: Scope): string {
-  return scope.kind === 'loop' ? `loop "${scope.loop.name}"` : `condition "${scope.label}"`;
+  return scope.kind === 'loop' ? `loop "${scope.loop.name}"` : scope.kind === 'exit-handler' ? `exit handler "${scope.label}"` : `condition "${scope.label}"`;
 }

@@ -32,6 +32,7 @@ inputs:
 - {name: epochs, type: Integer, default: '200'}
 - {name: seed, type: Integer, default: '7'}
 - {name: notes, type: String, optional: true}
+- {name: pipeline_task_name, type: String, default: '{{$.pipeline_task_name}}'}
 outputs:
 - {name: model, type: Model}
 - {name: rmse, type: Float}
@@ -89,6 +90,7 @@ describe('pipeline generator', () => {
     }
   });
 
+  // trainer's pipeline_task_name (a KFP runtime placeholder as default) is no pipeline parameter: compile passes it per task
   it('wires artifacts from the nearest compatible upstream output and parameters from new pipeline parameters', async () => {
     await generate('data-loader,trainer,evaluator');
     expect(tree.read('pipelines/training/pipeline.yaml', 'utf-8')).toBe(`# yaml-language-server: $schema=../../node_modules/nx-kubeflow/src/pipeline/pipeline.schema.json

@@ -7,10 +7,15 @@
  *   component's). Parameters are matched by name as well as type so that,
  *   say, a trainer's `epochs` is not fed a loader's `row_count` just because
  *   both are Integers;
- * - optional inputs without a default are left out, as kfp allows.
+ * - optional inputs without a default are left out, as kfp allows;
+ * - inputs whose default is one of KFP's runtime placeholders
+ *   ({{$.pipeline_task_name}}, ...) are left out: KFP resolves them per task,
+ *   and compile passes them to each task itself (runtime-placeholder-arguments.ts).
+ *   A pipeline parameter with that default would hand every task one value.
  */
 import type { ComponentSpec, ParameterTypeName } from '../../../kfp/pipeline-model';
 import { makeNameUnique } from '../../../kfp/kfp-names';
+import { isRuntimePlaceholder } from '../../../kfp/runtime-placeholder-arguments';
 import { identifierFrom } from '../../../pipeline/pipeline-names';
 import { describeIoType, incompatibility, ioTypeOf, typedDefault } from '../../../pipeline/pipeline-types';
 import { isTaskFinalStatusType } from '../../../kfp/io-types';
@@ -59,6 +64,7 @@ export function wireTasks(components: readonly ComponentForWiring[]): WiringResu
     for (const input of component.spec.inputs) {
       // KFP fills a PipelineTaskFinalStatus input (exit tasks): nothing to wire
       if (isTaskFinalStatusType(input.type)) continue;
+      if (isRuntimePlaceholder(input.default)) continue;
       const expected = ioTypeOf(input.type);
       const upstream = nearestUpstreamOutput(tasks, specs, input.name, expected);
       if (upstream) {
