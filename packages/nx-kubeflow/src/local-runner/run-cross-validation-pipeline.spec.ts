@@ -81,7 +81,7 @@ it('trains each fold, summarises them and deploys when the mean rmse is low enou
     { item: { fold: 3, seed: 13 }, state: 'SUCCEEDED' },
   ]);
   // each fold drew its own sample: three different errors, collected in item order
-  const foldRmse = [0, 1, 2].map((index) => task(`${loop.name}/iteration-${index}/train-fold`).outputs.parameters.rmse as number);
+  const foldRmse = [0, 1, 2].map((index) => task(`${loop.name}-iteration-${index}/train-fold`).outputs.parameters.rmse as number);
   expect(new Set(foldRmse).size).toBe(3);
   const summary = task('summarise').outputs;
   // rounded to cv-summary's digits setting (6)
@@ -105,7 +105,7 @@ it('reports instead of deploying when the mean rmse is above max_rmse', async ()
   const { record, task } = await run('rejects', { max_rmse: 0.01 });
 
   expect(record.state).toBe('SUCCEEDED');
-  expect(task(`${record.loops![0].name}/iteration-0/train-fold`).state).toBe('CACHED'); // the same folds as before
+  expect(task(`${record.loops![0].name}-iteration-0/train-fold`).state).toBe('CACHED'); // the same folds as before
   expect(task('deploy').state).toBe('SKIPPED');
   expect(task('load-full').state).toBe('SKIPPED');
   expect(task('report-rejection').state).toBe('SUCCEEDED');
@@ -123,7 +123,7 @@ it('still notifies, with FAILED and the error, when the folds fail', async () =>
   expect(task('notify').state).toBe('SUCCEEDED');
   const text = report(task('notify'));
   expect(text).toMatch(/^# FAILED: cross-validation of the linear model\n/);
-  expect(text).toContain('| error | task "for-loop-2/iteration-0/train-fold" failed: exit code 1: ValueError: learning_rate must be a positive number, got -1.0 |');
+  expect(text).toContain('| error | task "for-loop-2-iteration-0/train-fold" failed: exit code 1: ValueError: learning_rate must be a positive number, got -1.0 |');
   // the notifier logged it at ERROR, with the state as a field
   const records = readFileSync(task('notify').logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   expect(records).toContainEqual(expect.objectContaining({ severity: 'ERROR', state: 'FAILED', task: 'notify' }));
