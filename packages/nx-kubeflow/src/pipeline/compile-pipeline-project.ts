@@ -186,6 +186,8 @@ class PipelineProjectLoader {
     const definition = read.definition;
 
     const nested = this.loadNestedPipelines(projectName, definition, read.source, [...callers, projectName]);
+    // each nested pipeline as its tasks see it, once: the checker and the compiler take the same interface
+    const interfaces = new Map([...nested.inputs].map(([name, input]) => [name, pipelineInterface(input)]));
     const named = new Set(definition?.tasks.filter((task) => task.calls !== 'pipeline').map((task) => task.component) ?? []);
     const components = loadComponents(workspaceRoot, projects, named);
     this.problems.push(...components.problems);
@@ -198,7 +200,7 @@ class PipelineProjectLoader {
           components: components.specs,
           brokenComponents: components.broken,
           componentNames: [...components.roots.keys()],
-          pipelines: new Map([...nested.inputs].map(([name, input]) => [name, pipelineInterface(input)])),
+          pipelines: interfaces,
           brokenPipelines: nested.broken,
           pipelineNames: nested.asked ? this.pipelineProjects().filter((name) => name !== projectName) : [],
         }),
@@ -213,7 +215,7 @@ class PipelineProjectLoader {
     }
     const resolved = resolveComponents(workspaceRoot, definition, components.specs, components.roots, this.problems, this.options.componentImages);
     for (const [name, input] of nested.inputs) {
-      resolved.set(name, { project: name, spec: pipelineInterface(input), image: '', usesComponentRuntime: false, nested: input });
+      resolved.set(name, { project: name, spec: interfaces.get(name)!, image: '', usesComponentRuntime: false, nested: input });
     }
     if (this.problems.length > problemsBefore) {
       this.prepared.set(projectName, null);
