@@ -11,14 +11,10 @@ export interface ProjectFacts {
   environments: string[];
 }
 
-/**
- * The files of a project folder the facts come from. The createNodes glob
- * (PROJECT_FILES_GLOB) names them all, so Nx's own file list says which
- * exist, and only the settings file is ever read.
- */
+/** The files of a project folder the facts come from; only the settings file is ever read. */
 export const FACT_FILES = { pyproject: PYTHON_PACKAGE_MARKER, dockerfile: 'Dockerfile', settings: 'config/settings.toml' } as const;
 
-/** Which files the workspace has, from the paths Nx matched against the glob (workspace-relative, `/`-separated). */
+/** Which marker files the workspace has, from the paths Nx matched against the glob (workspace-relative, `/`-separated). */
 export class MatchedFiles {
   private readonly present: Set<string>;
 
@@ -32,20 +28,19 @@ export class MatchedFiles {
 }
 
 /**
- * A project's facts: existence from the matched files (no disk access), the
- * environments from its settings file, kept in `environmentsCache` by the
- * file's path and identity on disk (size, modification and change times,
- * inode). Any write to a file changes its change time (which no tool sets
- * back), so a changed file is a new key, and reading it again is the only
- * work a changed project costs.
+ * A project's facts: pyproject.toml from the matched files (a marker, so in
+ * Nx's list), the Dockerfile from one stat, and the environments from its
+ * settings file, kept in `environmentsCache` by the file's path and identity
+ * on disk (size, modification and change times, inode; the same stat says
+ * whether it exists). Any write to a file changes its change time (which no
+ * tool sets back), so a changed file is a new key, and reading it again is
+ * the only work a changed project costs.
  *
  * Why not Nx's content hashes (hashMultiGlobWithWorkspaceContext, as @nx/jest
  * keys its cache): in a plugin worker without the daemon that builds a second
  * workspace context, and matching one glob group per project is quadratic
- * (1.3 to 2.3 s at 1,000 components). Why not stat every fact file, as this
- * did before: at 1,000 components three stats and a hash per project took
- * 100 to 120 ms of a cold graph build, and two existence checks more; one
- * stat and a plain string key cost a third of that (tools/bench/README.md).
+ * (1.3 to 2.3 s at 1,000 components). Why not widen the glob to the
+ * Dockerfile and settings file to spare the two stats: see PROJECT_FILES_GLOB.
  */
 export function projectFacts(
   workspaceRoot: string,
@@ -53,15 +48,16 @@ export function projectFacts(
   matched: MatchedFiles,
   environmentsCache: GraphCache<string[]>,
 ): ProjectFacts {
-  const hasSettings = matched.has(projectRoot, FACT_FILES.settings);
-  const settingsFile = join(workspaceRoot, projectRoot, FACT_FILES.settings);
+  const settingsKey = fileIdentityKey(join(workspaceRoot, projectRoot, FACT_FILES.settings));
   return {
     hasPyproject: matched.has(projectRoot, FACT_FILES.pyproject),
-    hasDockerfile: matched.has(projectRoot, FACT_FILES.dockerfile),
-    environments: hasSettings
-      ? environmentsCache.get(fileIdentityKey(settingsFile), () =>
+    hasDockerfile: statSync(join(workspaceRoot, projectRoot, FACT_FILES.dockerfile), { throwIfNoEntry: false })?.isFile() ?? false,
+    environments: settingsKey
+      ? environmentsCache.get(settingsKey, () =>
           // loaded on the first cache miss: with every project's environments cached, no TOML parser is loaded
-          (require('./settings-environments') as typeof import('./settings-environments')).settingsEnvironments(settingsFile),
+          (require('./settings-environments') as typeof import('./settings-environments')).settingsEnvironments(
+            join(workspaceRoot, projectRoot, FACT_FILES.settings),
+          ),
         )
       : [],
   };
