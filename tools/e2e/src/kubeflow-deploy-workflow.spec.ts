@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startKfpTestServer, type KfpTestServer } from '../../../packages/nx-kubeflow/src/backends/kfp-rest/testing/kfp-test-server';
 import { WorkspaceCopy } from './workspace-copy';
+import { removeImagesUnder } from '../../../packages/nx-kubeflow/src/testing/test-images';
 
 /**
  * Issues 5 and 6 end to end, on a fresh copy with the real nx CLI, real
@@ -64,6 +65,7 @@ describeWithEngines('affected deploys to Kubeflow (the KFP test server) with rea
   afterAll(async () => {
     workspace?.remove();
     await server?.close();
+    removeImagesUnder(`${registry}/`);
   });
 
   it('first deploy: builds and pushes both images, publishes one version of each pipeline, pinned by digest', async () => {
