@@ -362,6 +362,11 @@ def condition_source(condition, pipeline, params):
     return f"{left} {condition['operator']} {right}"
 
 
+def group_name(block):
+    """`, name=...` for a group with a display name (kfp: taskInfo.name = group.display_name or group.name)."""
+    return f", name={block['displayName']!r}" if block.get('displayName') is not None else ''
+
+
 def body_source(nodes, pipeline, job, params, indent):
     """Tasks, dsl.If/Elif/Else blocks and dsl.ExitHandlers in file order (fixtures list them in dependency order)."""
     lines = []
@@ -373,23 +378,23 @@ def body_source(nodes, pipeline, job, params, indent):
         if node['kind'] == 'loop':
             loop = node['loop']
             parallelism = f", parallelism={loop['parallelism']!r}" if loop.get('parallelism') is not None else ''
-            lines.append(indent + f"with dsl.ParallelFor({loop_items_source(loop['items'], params)}{parallelism}) as {loop_ident(loop['as'])}:")
+            lines.append(indent + f"with dsl.ParallelFor({loop_items_source(loop['items'], params)}{parallelism}{group_name(loop)}) as {loop_ident(loop['as'])}:")
             lines += body_source(loop['body'], pipeline, job, params, indent + '    ')
             continue
         if node['kind'] == 'exit-handler':
             # the exit task is made first, outside the handler, as a DSL author writes it
             exit_task = by_name[node['block']['exitTask']]
             lines += [indent + line[4:] for line in task_source(exit_task, job['components'], params, job)]
-            lines.append(indent + f"with dsl.ExitHandler({py_ident(exit_task['name'])}):")
+            lines.append(indent + f"with dsl.ExitHandler({py_ident(exit_task['name'])}{group_name(node['block'])}):")
             lines += body_source(node['block']['body'], pipeline, job, params, indent + '    ')
             continue
         for index, branch in enumerate(node['block']['branches']):
             if index == 0:
-                head = f"with dsl.If({condition_source(branch['condition'], pipeline, params)}):"
+                head = f"with dsl.If({condition_source(branch['condition'], pipeline, params)}{group_name(branch)}):"
             elif branch.get('condition'):
-                head = f"with dsl.Elif({condition_source(branch['condition'], pipeline, params)}):"
+                head = f"with dsl.Elif({condition_source(branch['condition'], pipeline, params)}{group_name(branch)}):"
             else:
-                head = 'with dsl.Else():'
+                head = f"with dsl.Else({group_name(branch).lstrip(', ')}):"
             lines.append(indent + head)
             lines += body_source(branch['body'], pipeline, job, params, indent + '    ')
     return lines

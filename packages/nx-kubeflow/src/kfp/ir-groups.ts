@@ -29,6 +29,8 @@ export interface IrGroup {
   conditions?: { condition: Condition; negate: boolean }[];
   /** A for-loop-N group (dsl.ParallelFor): its item and items channels. */
   loop?: IrLoop;
+  /** The group's `name=` in the DSL: kfp's taskInfo.name is `group.display_name or group.name`. */
+  displayName?: string;
 }
 
 /** A pipeline channel: a pipeline parameter or a task output, as a group input. */
@@ -62,6 +64,7 @@ interface Numbered {
   conditions?: IrGroup['conditions'];
   /** A loop and the id kfp drew for its static list (before the group's own). */
   loop?: { block: LoopBlock; argumentId?: number };
+  displayName?: string;
   children: (Numbered | string)[];
 }
 
@@ -75,17 +78,17 @@ function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
         // ParallelFor draws an id for a static list's loop argument, then the group takes the next
         const argumentId = node.loop.items.kind === 'static' ? ++counter : undefined;
         const id = ++counter;
-        return [{ name: `for-loop-${id}`, loop: { block: node.loop, argumentId }, children: walk(node.loop.body) }];
+        return [{ name: `for-loop-${id}`, loop: { block: node.loop, argumentId }, displayName: node.loop.displayName, children: walk(node.loop.body) }];
       }
       // dsl.ExitHandler: its exit task sits beside the group, in the parent DAG
       if (node.kind === 'exit-handler') {
         const exitTask = k8sName(node.block.exitTask);
-        return [exitTask, { name: `exit-handler-${++counter}`, exitTask, children: walk(node.block.body) }];
+        return [exitTask, { name: `exit-handler-${++counter}`, exitTask, displayName: node.block.displayName, children: walk(node.block.body) }];
       }
       const [first, ...rest] = node.block.branches;
       const firstCondition = first.condition!;
       const ifId = ++counter;
-      const ifGroup: Numbered = { name: '', conditions: [{ condition: firstCondition, negate: false }], children: walk(first.body) };
+      const ifGroup: Numbered = { name: '', conditions: [{ condition: firstCondition, negate: false }], displayName: first.displayName, children: walk(first.body) };
       if (rest.length === 0) {
         ifGroup.name = `condition-${ifId}`;
         return [ifGroup];
@@ -97,7 +100,7 @@ function numberGroups(body: PipelineNode[]): (Numbered | string)[] {
       for (const branch of rest) {
         const id = ++counter;
         const conditions = branch.condition ? [...negated, { condition: branch.condition, negate: false }] : [...negated];
-        wrapper.children.push({ name: `condition-${id}`, conditions, children: walk(branch.body) });
+        wrapper.children.push({ name: `condition-${id}`, conditions, displayName: branch.displayName, children: walk(branch.body) });
         if (branch.condition) negated.push({ condition: branch.condition, negate: true });
       }
       return [wrapper];
@@ -133,6 +136,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
         ...(node.conditions ? { conditions: node.conditions } : {}),
         ...(node.loop ? { loop: loopChannels(node.loop.block, node.loop.argumentId, ctx) } : {}),
         ...(node.exitTask ? { exitTask: node.exitTask } : {}),
+        ...(node.displayName !== undefined ? { displayName: node.displayName } : {}),
       });
       parentOf.set(node.name, parent);
       ancestors.set(node.name, [...chain, node.name]);
@@ -236,7 +240,7 @@ export function groupTaskSpec(group: IrGroup, layout: GroupLayout, parentTasks: 
       parameters[channel.inputName] = fromSibling ? { taskOutputParameter: { outputParameterKey: channel.output, producerTask: channel.task } } : { componentInputParameter: fromParent };
     }
   }
-  const spec: Record<string, unknown> = { componentRef: { name: `comp-${group.name}` }, taskInfo: { name: group.name } };
+  const spec: Record<string, unknown> = { componentRef: { name: `comp-${group.name}` }, taskInfo: { name: group.displayName || group.name } };
   const dependentTasks = layout.dependencies.get(group.name);
   if (dependentTasks && dependentTasks.length > 0) spec.dependentTasks = dependentTasks;
   const inputs: Record<string, unknown> = {};

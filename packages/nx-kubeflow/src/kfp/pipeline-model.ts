@@ -266,6 +266,8 @@ export interface Condition {
 export interface ConditionBranch {
   condition?: Condition;
   body: PipelineNode[];
+  /** dsl.If/Elif/Else(name=): the branch group's taskInfo.name, shown by the KFP UI (default: its condition-N). */
+  displayName?: string;
   /** Where it is written in pipeline.yaml (the if, an elif entry or else), for messages. */
   yamlPath?: readonly (string | number)[];
 }
@@ -299,6 +301,8 @@ export interface LoopBlock {
   /** iteratorPolicy.parallelismLimit; absent: unlimited (kfp's 0). */
   parallelism?: number;
   body: PipelineNode[];
+  /** dsl.ParallelFor(name=): the group's taskInfo.name (default: its for-loop-N). */
+  displayName?: string;
   yamlPath?: readonly (string | number)[];
 }
 
@@ -312,6 +316,8 @@ export interface ExitHandlerBlock {
   name: string;
   exitTask: string;
   body: PipelineNode[];
+  /** dsl.ExitHandler(name=): the group's taskInfo.name (default: its exit-handler-N). */
+  displayName?: string;
   yamlPath?: readonly (string | number)[];
 }
 

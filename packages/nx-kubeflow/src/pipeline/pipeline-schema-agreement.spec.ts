@@ -254,6 +254,9 @@ const CORPUS: Corpus[] = [
       "{if: {left: {parameter: rate}, operator: '==', right: x}, then: {c: {component: c}}, elif: [{if: {left: 1, operator: '<', right: {parameter: rate}}, then: {d: {component: c}}}], else: {e: {component: c}}}",
       "{if: {left: {parameter: rate}, operator: '!=', right: true}, then: {inner: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}}}}",
       "{if: {left: {task: b, output: o}, operator: '<=', right: {parameter: rate}}, then: {c: {component: c}}, elif: []}",
+      // group display names (dsl.If/Elif/Else(name=))
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, display_name: High rate, elif: [{if: {left: {parameter: rate}, operator: '>', right: 0}, then: {d: {component: c}}, display_name: Some}], else: {e: {component: c}}, else_display_name: None at all}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, display_name: null, else: {e: {component: c}}, else_display_name: ''}",
     ],
     bad: [
       "{if: {left: {parameter: rate}, operator: '=', right: 1}, then: {c: {component: c}}}",
@@ -270,6 +273,11 @@ const CORPUS: Corpus[] = [
       "{if: {left: {parameter: rate}, right: 1}, then: {c: {component: c}}}",
       "{if: {left: {parameter: rate}, operator: '==', right: 1}, then: {c: {component: c}}, component: c}",
       "{if: x, then: {c: {component: c}}}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, display_name: 1}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, else_display_name: Otherwise}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, else_display_name: null}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, elif: [{if: {left: {parameter: rate}, operator: '>', right: 0}, then: {d: {component: c}}, display_name: [x]}]}",
+      "{if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c}}, elif: [{if: {left: {parameter: rate}, operator: '>', right: 0}, then: {d: {component: c}}, else_display_name: x}], else: {e: {component: c}}}",
     ],
   },
   { path: [...TASK, 'ignore_upstream_failure'], good: ['true', 'false'], bad: ['null', "'yes'", '1', '[true]'] },
@@ -279,6 +287,7 @@ const CORPUS: Corpus[] = [
       '{exit_task: {notify: {component: c, arguments: {m: {parameter: rate}}}}, tasks: {c: {component: c}}}',
       "{exit_task: {notify: {component: c}}, tasks: {c: {component: c}, g: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {d: {component: c}}}}}",
       '{tasks: {c: {component: c}}, exit_task: {notify: {component: c, ignore_upstream_failure: true}}}',
+      '{exit_task: {notify: {component: c}}, tasks: {c: {component: c}}, display_name: Train then notify}',
     ],
     bad: [
       '{exit_task: {notify: {component: c}}}',
@@ -295,6 +304,7 @@ const CORPUS: Corpus[] = [
       "{exit_task: {notify: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {d: {component: c}}}}, tasks: {c: {component: c}}}",
       '{exit_task: {notify: {component: c}}, tasks: {inner: {exit_task: {n2: {component: c}}, tasks: {d: {component: c}}}}}',
       '{exit_task: {notify: {component: c}}, tasks: [c]}',
+      '{exit_task: {notify: {component: c}}, tasks: {c: {component: c}}, display_name: {a: b}}',
     ],
   },
   {
@@ -343,6 +353,7 @@ const CORPUS: Corpus[] = [
     path: ['tasks', 'each'],
     good: [
       '{for_each: [1, 2, 3], as: fold, tasks: {c: {component: c, arguments: {x: {item: fold}}}}}',
+      "{for_each: [1, 2, 3], as: fold, display_name: 'Per fold', tasks: {c: {component: c}}}",
       '{for_each: [a, 0.5, true, [1]], as: v, parallelism: 2, tasks: {c: {component: c}}}',
       '{for_each: [{lr: 0.1, tag: a}, {lr: 0.2, extra: [1, {k: v}]}], as: s, parallelism: null, tasks: {c: {component: c, arguments: {x: {item: s, field: lr}, y: {item: s}}}}}',
       '{for_each: [{a_1: 1}, {_b: 2}], as: s, tasks: {c: {component: c}}}',
@@ -353,6 +364,7 @@ const CORPUS: Corpus[] = [
     ],
     bad: [
       '{for_each: [], as: v, tasks: {c: {component: c}}}',
+      '{for_each: [1], as: v, display_name: true, tasks: {c: {component: c}}}',
       '{for_each: [1, {a: 1}], as: v, tasks: {c: {component: c}}}',
       '{for_each: [1, null], as: v, tasks: {c: {component: c}}}',
       '{for_each: [{a: [1, null]}], as: v, tasks: {c: {component: c}}}',

@@ -76,7 +76,7 @@ tasks:
       'pipelines/p/pipeline.yaml:13:5: tasks.missing-tasks.tasks: needs tasks: a mapping of the tasks (and conditions) the exit task waits for, e.g. tasks: {train: {component: trainer}}.',
       'pipelines/p/pipeline.yaml:15:17: tasks.reused.exit_task.a: "a" is already the name of a task (tasks.no-exit-task.tasks.a): task and condition names are unique across the pipeline, nested ones included.',
       'pipelines/p/pipeline.yaml:20:7: tasks.gate.then.nested: an exit handler must be an entry of the top-level tasks: kfp allows dsl.ExitHandler only in the outermost scope of a pipeline, not inside a condition or another exit handler.',
-      'pipelines/p/pipeline.yaml:26:5: tasks.handler-as-exit.extra: unknown key "extra" in an exit handler (exit_task, tasks); allowed: exit_task, tasks.',
+      'pipelines/p/pipeline.yaml:26:5: tasks.handler-as-exit.extra: unknown key "extra" in an exit handler; allowed: exit_task, tasks, display_name.',
       'pipelines/p/pipeline.yaml:24:17: tasks.handler-as-exit.exit_task.j: an exit task is one task with a component, not a condition or an exit handler.',
       'pipelines/p/pipeline.yaml:25:41: task "typo": must be a mapping with at least component: <component project>.',
       'pipelines/p/pipeline.yaml:27:49: task "m", ignore_upstream_failure: must be true or false.',

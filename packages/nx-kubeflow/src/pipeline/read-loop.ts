@@ -16,7 +16,7 @@ import { parameterNameProblem } from './pipeline-names';
 import { literalProblem } from './pipeline-types';
 import type { YamlPath } from './yaml-source';
 
-export const LOOP_BLOCK_KEYS = ['for_each', 'as', 'parallelism', 'tasks'] as const;
+export const LOOP_BLOCK_KEYS = ['for_each', 'as', 'parallelism', 'tasks', 'display_name'] as const;
 export const ITEM_KEYS = ['item', 'field'] as const;
 export const COLLECT_KEYS = ['task', 'output'] as const;
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatProblem } from './pipeline-problems';
 import { readPipeline } from './read-pipeline';
 
@@ -316,6 +318,30 @@ tasks:
     expect(gate?.kind === 'condition' && gate.block.branches[1].condition).toEqual({ left: { kind: 'literal', value: 0.5 }, operator: '<=', right: { kind: 'task-output', task: 'evaluate', output: 'accuracy' } });
   });
 
+  it('reads display names of groups (dsl.If/Elif/Else, ParallelFor, ExitHandler with name=) and refuses else_display_name without else', () => {
+    const fixture = join(__dirname, '../kfp/__fixtures__/differential/group_display_names/pipeline.yaml');
+    const { definition, problems } = readPipeline(readFileSync(fixture, 'utf8'), fixture);
+    expect(problems.map(formatProblem)).toEqual([]);
+    const watch = definition?.body?.[0];
+    expect(watch?.kind === 'exit-handler' && watch.block.displayName).toBe('Train and notify');
+    const [, gate, perSeed] = watch?.kind === 'exit-handler' ? watch.block.body : [];
+    expect(gate?.kind === 'condition' && gate.block.branches.map((branch) => branch.displayName)).toEqual(['Good enough', 'Close', undefined, 'Nothing learned']);
+    expect(perSeed?.kind === 'loop' && perSeed.loop.displayName).toBe('Per seed');
+    const unnamed = definition?.body?.[1];
+    expect(unnamed?.kind === 'loop' && 'displayName' in unnamed.loop).toBe(false);
+
+    const refused = readPipeline(
+      ['name: p', 'tasks:', '  gate:', "    if: {left: 1, operator: '==', right: {parameter: x}}", '    then: {a: {component: c}}', '    else_display_name: Otherwise', '    display_name: 7', ''].join('\n'),
+      FILE,
+    );
+    expect(refused.problems.map(formatProblem)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/pipeline\.yaml:6:\d+: .*else_display_name.*names the else branch, and this condition has no else/),
+        expect.stringMatching(/pipeline\.yaml:7:\d+: .*display_name.*must be a string/),
+      ]),
+    );
+  });
+
   it('refuses malformed conditions at their line and column, all at once, with the task fields below nested tasks', () => {
     expect(
   messages(`name: p
@@ -345,7 +371,7 @@ tasks:
   "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",
   "pipelines/p/pipeline.yaml:11:9: tasks.gate.elif[1]: must be a mapping {if: <comparison>, then: <tasks>}.",
   "pipelines/p/pipeline.yaml:12:11: tasks.gate.else: needs else: a mapping of the tasks (and conditions) that run when no condition above holds, e.g. else: {deploy: {component: deployer}}.",
-  "pipelines/p/pipeline.yaml:16:5: tasks.other.typo: unknown key "typo" in a condition (if, then, elif, else); allowed: if, then, elif, else.",
+  "pipelines/p/pipeline.yaml:16:5: tasks.other.typo: unknown key "typo" in a condition; allowed: if, then, elif, else, display_name, else_display_name.",
   "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).",
 ]
 `);

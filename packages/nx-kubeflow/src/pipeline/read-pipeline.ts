@@ -78,9 +78,9 @@ export const PIPELINE_TASK_KEYS = ['pipeline', 'display_name', 'arguments', 'aft
  * (cache_key, ignore_upstream_failure).
  */
 export const CONTAINER_ONLY_TASK_KEYS = TASK_KEYS.filter((key) => key !== 'component' && !(PIPELINE_TASK_KEYS as readonly string[]).includes(key));
-export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else'] as const;
-export const ELIF_KEYS = ['if', 'then'] as const;
-export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks'] as const;
+export const CONDITION_BLOCK_KEYS = ['if', 'then', 'elif', 'else', 'display_name', 'else_display_name'] as const;
+export const ELIF_KEYS = ['if', 'then', 'display_name'] as const;
+export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks', 'display_name'] as const;
 /** An importer task: dsl.importer, and the options kfp has for any task that runs no container. */
 export const IMPORTER_TASK_KEYS = ['importer', 'display_name', 'after', 'caching'] as const;
 export const IMPORTER_KEYS = ['artifact_uri', 'type', 'reimport', 'metadata'] as const;
@@ -324,7 +324,8 @@ class PipelineReader {
     const report = (at: YamlPath, message: string, options?: { task?: string; field?: string; of?: 'key' | 'value' }) => this.report(at, message, options);
     const nameProblem = taskNameProblem(name);
     if (nameProblem) this.report(path, nameProblem.replace('task name', 'loop name'), { of: 'key' });
-    this.unknownKeys(raw, path, LOOP_BLOCK_KEYS, 'a loop (for_each, as, parallelism, tasks)');
+    this.unknownKeys(raw, path, LOOP_BLOCK_KEYS, 'a loop');
+    const displayName = this.optionalString(raw, path, 'display_name');
     const items = readLoopItems(raw.for_each, path, report);
     const as = readLoopItemName(raw.as, path, this.loopItems, report);
     const parallelism = readParallelism(raw.parallelism, path, report);
@@ -341,7 +342,7 @@ class PipelineReader {
       this.loopItems.pop();
     }
     if (!items || as === undefined || !body || (raw.parallelism !== undefined && raw.parallelism !== null && parallelism === undefined)) return undefined;
-    return { name, items, as, ...(parallelism !== undefined ? { parallelism } : {}), body, yamlPath: path };
+    return { name, items, as, ...(parallelism !== undefined ? { parallelism } : {}), body, ...(displayName !== undefined ? { displayName } : {}), yamlPath: path };
   }
 
   // --------------------------------------------------------- exit handlers
@@ -350,7 +351,8 @@ class PipelineReader {
   private readExitHandler(name: string, raw: Dict, path: YamlPath, tasks: PipelineTask[], topLevel: boolean): ExitHandlerBlock | undefined {
     const nameProblem = taskNameProblem(name);
     if (nameProblem) this.report(path, nameProblem.replace('task name', 'exit handler name'), { of: 'key' });
-    this.unknownKeys(raw, path, EXIT_HANDLER_KEYS, 'an exit handler (exit_task, tasks)');
+    this.unknownKeys(raw, path, EXIT_HANDLER_KEYS, 'an exit handler');
+    const displayName = this.optionalString(raw, path, 'display_name');
     // kfp: "ExitHandler can only be used within the outermost scope of a pipeline function definition."
     if (!topLevel) this.report(path, 'an exit handler must be an entry of the top-level tasks: kfp allows dsl.ExitHandler only in the outermost scope of a pipeline, not inside a condition or another exit handler.', { of: 'key' });
     const exitPath = [...path, 'exit_task'];
@@ -389,7 +391,7 @@ class PipelineReader {
     } else {
       body = this.readBody(raw.tasks, [...path, 'tasks'], tasks);
     }
-    return exitTask !== undefined && body ? { name, exitTask, body, yamlPath: path } : undefined;
+    return exitTask !== undefined && body ? { name, exitTask, body, ...(displayName !== undefined ? { displayName } : {}), yamlPath: path } : undefined;
   }
 
   // ------------------------------------------------------------ conditions
@@ -398,7 +400,9 @@ class PipelineReader {
   private readConditionBlock(name: string, raw: Dict, path: YamlPath, tasks: PipelineTask[]): ConditionBlock | undefined {
     const nameProblem = taskNameProblem(name);
     if (nameProblem) this.report(path, nameProblem.replace('task name', 'condition name'), { of: 'key' });
-    this.unknownKeys(raw, path, CONDITION_BLOCK_KEYS, 'a condition (if, then, elif, else)');
+    this.unknownKeys(raw, path, CONDITION_BLOCK_KEYS, 'a condition');
+    const elseDisplayName = this.optionalString(raw, path, 'else_display_name');
+    if ('else_display_name' in raw && raw.else === undefined) this.report([...path, 'else_display_name'], 'names the else branch, and this condition has no else: remove it, or add else.');
     const branches: ConditionBranch[] = [];
     const ifBranch = this.readBranch(raw, path, tasks);
     if (ifBranch) branches.push(ifBranch);
@@ -421,7 +425,7 @@ class PipelineReader {
     if (raw.else !== undefined) {
       const elsePath = [...path, 'else'];
       const body = this.readBranchTasks(raw.else, elsePath, tasks, 'else');
-      if (body) branches.push({ body, yamlPath: elsePath });
+      if (body) branches.push({ body, ...(elseDisplayName !== undefined ? { displayName: elseDisplayName } : {}), yamlPath: elsePath });
     }
     return { name, branches, yamlPath: path };
   }
@@ -429,7 +433,8 @@ class PipelineReader {
   private readBranch(raw: Dict, path: YamlPath, tasks: PipelineTask[]): ConditionBranch | undefined {
     const condition = this.readCondition(raw.if, [...path, 'if']);
     const body = this.readBranchTasks(raw.then, [...path, 'then'], tasks, 'then', path);
-    return condition && body ? { condition, body, yamlPath: path } : undefined;
+    const displayName = this.optionalString(raw, path, 'display_name');
+    return condition && body ? { condition, body, ...(displayName !== undefined ? { displayName } : {}), yamlPath: path } : undefined;
   }
 
   private readBranchTasks(raw: unknown, path: YamlPath, tasks: PipelineTask[], key: string, parent?: YamlPath): PipelineNode[] | undefined {

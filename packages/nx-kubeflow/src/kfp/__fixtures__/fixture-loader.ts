@@ -85,6 +85,11 @@ function task(name: string, raw: Dict): PipelineTask {
 }
 
 /** Condition blocks ({if, then, elif, else}) as the reader makes them; tasks are collected flat. */
+/** A group's `display_name` (dsl.If/Elif/Else/ParallelFor/ExitHandler(name=)). */
+function displayName(value: unknown): { displayName?: string } {
+  return typeof value === 'string' ? { displayName: value } : {};
+}
+
 function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
   return Object.entries(raw).map(([name, spec]): PipelineNode => {
     if (spec.for_each !== undefined) {
@@ -94,12 +99,12 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
         : typeof each.parameter === 'string'
           ? { kind: 'parameter', parameter: each.parameter }
           : { kind: 'task-output', task: each.task, output: each.output };
-      return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks) } };
+      return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks), ...displayName(spec.display_name) } };
     }
     if (spec.exit_task !== undefined) {
       const [exitTask, exitSpec] = Object.entries(spec.exit_task as Dict)[0];
       tasks.push(task(exitTask, exitSpec));
-      return { kind: 'exit-handler', block: { name, exitTask, body: body(spec.tasks, tasks) } };
+      return { kind: 'exit-handler', block: { name, exitTask, body: body(spec.tasks, tasks), ...displayName(spec.display_name) } };
     }
     if (spec.if === undefined) {
       tasks.push(task(name, spec));
@@ -110,9 +115,9 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
       return argument_.kind === 'literal' ? { kind: 'literal', value: argument_.value as string } : (argument_ as ConditionOperand);
     };
     const condition = (c: Dict): Condition => ({ left: operand(c.left), operator: c.operator, right: operand(c.right) });
-    const branches: ConditionBranch[] = [{ condition: condition(spec.if), body: body(spec.then, tasks) }];
-    for (const elif of spec.elif ?? []) branches.push({ condition: condition(elif.if), body: body(elif.then, tasks) });
-    if (spec.else) branches.push({ body: body(spec.else, tasks) });
+    const branches: ConditionBranch[] = [{ condition: condition(spec.if), body: body(spec.then, tasks), ...displayName(spec.display_name) }];
+    for (const elif of spec.elif ?? []) branches.push({ condition: condition(elif.if), body: body(elif.then, tasks), ...displayName(elif.display_name) });
+    if (spec.else) branches.push({ body: body(spec.else, tasks), ...displayName(spec.else_display_name) });
     return { kind: 'condition', block: { name, branches } };
   });
 }
