@@ -18,8 +18,8 @@
  * that waits for everything inside to end (afterCompletionOf) and succeeds
  * when nothing inside failed (a false condition inside is no failure), as
  * KFP's DAG does: what waits for the task waits for it, and is skipped when
- * it failed. What reads one of its outputs reads the output of the inner
- * task that makes it (dag.outputs, followed through nested pipelines inside).
+ * it failed. Its outputs are those of the nodes inside that make them
+ * (dag.outputs), handed on by its node once it succeeded.
  */
 import {
   EXIT_HANDLER_NAME,
@@ -28,7 +28,6 @@ import {
   type IrConditionGroup,
   type IrLoopGroup,
   type IrPipelineOutput,
-  type IrTask,
   type ParameterSource,
   type ReadContext,
   type Scope,
@@ -190,48 +189,25 @@ function nestedOutputs(taskName: string, body: Dict, ctx: ReadContext): NestedPi
   return outputs;
 }
 
-interface Readings {
-  tasks?: IrTask[];
-  groups?: IrConditionGroup[];
-  loops?: IrLoopGroup[];
-  outputs?: Record<string, IrPipelineOutput>;
-}
-
 /**
- * Points every read of a nested pipeline's output (task inputs, condition inputs, loop items and
- * Collected lists, the nested pipelines' own outputs, the pipeline's outputs) at the node inside that
- * makes it, however deep. What reads it still waits for the nested pipeline's node (dependsOn).
+ * A loop collecting (dsl.Collected) an output of a nested pipeline in its iterations collects the
+ * output of the node inside that makes it, however deep: a task of the iteration, or a loop inside
+ * (a list per iteration). Everything else reads a nested pipeline's outputs from its node once it
+ * SUCCEEDED (run-nested-pipelines.ts), so a pipeline that failed hands on nothing, as on KFP.
  */
-export function resolveNestedOutputs<T extends Readings>(readings: T, nested: ReadonlyMap<string, NestedPipelineOutputs>): T {
-  if (nested.size === 0) return readings;
-  const resolve = (task: string, output: string, where: string): { task: string; output: string } => {
-    let current = { task, output };
-    while (nested.has(current.task)) {
-      const made = nested.get(current.task)![current.output];
-      if (!made) throw new IrReadError(`${where} reads output ${name(current.output)} of the nested pipeline of task ${name(current.task)}, which its dag.outputs do not name`);
-      current = { task: made.task, output: made.output };
-    }
-    return current;
-  };
-  const parameter = (source: ParameterSource, where: string): ParameterSource => (source.kind === 'task-output' ? { ...source, ...resolve(source.task, source.output, where) } : source);
-  for (const task of readings.tasks ?? []) {
-    for (const [input, source] of Object.entries(task.parameterInputs)) task.parameterInputs[input] = parameter(source, `task ${name(task.name)} input ${name(input)}`);
-    for (const [input, source] of Object.entries(task.artifactInputs)) task.artifactInputs[input] = resolve(source.task, source.output, `task ${name(task.name)} input artifact ${name(input)}`);
-  }
-  for (const group of readings.groups ?? []) {
-    for (const [input, source] of Object.entries(group.conditionInputs)) group.conditionInputs[input] = parameter(source, `group ${name(group.name)} input ${name(input)}`);
-    for (const [output, made] of Object.entries(group.outputs ?? {})) group.outputs![output] = { ...made, ...resolve(made.task, made.output, `nested pipeline ${name(group.name)} output ${name(output)}`) };
-  }
-  const loopNames = new Set((readings.loops ?? []).map((loop) => loop.name));
-  for (const loop of readings.loops ?? []) {
-    if ('source' in loop.items) loop.items = { source: parameter(loop.items.source, `loop ${name(loop.name)} items`) };
+export function resolveNestedOutputs(loops: IrLoopGroup[], nested: ReadonlyMap<string, NestedPipelineOutputs>): void {
+  if (nested.size === 0) return;
+  const loopNames = new Set(loops.map((loop) => loop.name));
+  for (const loop of loops) {
     for (const [output, from] of Object.entries(loop.outputs)) {
       if (!('task' in from)) continue;
-      const made = resolve(from.task, from.output, `loop ${name(loop.name)} output ${name(output)}`);
-      // a nested pipeline handing on a loop's list: a list per iteration, as a loop inside this one's
+      let made = { task: from.task, output: from.output };
+      while (nested.has(made.task)) {
+        const inner = nested.get(made.task)![made.output];
+        if (!inner) throw new IrReadError(`loop ${name(loop.name)} output ${name(output)} reads output ${name(made.output)} of the nested pipeline of task ${name(made.task)}, which its dag.outputs do not name`);
+        made = { task: inner.task, output: inner.output };
+      }
       loop.outputs[output] = loopNames.has(made.task) ? { loop: made.task, output: made.output } : made;
     }
   }
-  for (const [output, made] of Object.entries(readings.outputs ?? {})) readings.outputs![output] = { ...made, ...resolve(made.task, made.output, `pipeline output ${name(output)}`) };
-  return readings;
 }

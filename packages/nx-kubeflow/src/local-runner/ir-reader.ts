@@ -279,8 +279,8 @@ export function readIr(documents: IrDocuments): IrPipeline {
   };
   const nested = new Map<string, NestedPipelineOutputs>();
   readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set(), nested });
-  // what reads a nested pipeline's output reads the output of the task inside that makes it
-  resolveNestedOutputs({ tasks, groups, loops }, nested);
+  // a loop collecting a nested pipeline's output collects the output of the task inside that makes it
+  resolveNestedOutputs(loops, nested);
   waitForWholeGroups(tasks, groups);
   const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task) || nested.has(task)));
   return {
@@ -289,7 +289,7 @@ export function readIr(documents: IrDocuments): IrPipeline {
     tasks,
     groups,
     ...(loops.length > 0 ? { loops } : {}),
-    outputs: resolveNestedOutputs({ outputs: pipelineOutputs(dict(dag.outputs), rootTasks) }, nested).outputs!,
+    outputs: pipelineOutputs(dict(dag.outputs), rootTasks),
     ...(typeof spec.defaultPipelineRoot === 'string' && spec.defaultPipelineRoot !== '' ? { pipelineRoot: spec.defaultPipelineRoot } : {}),
   };
 }

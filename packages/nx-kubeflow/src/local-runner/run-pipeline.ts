@@ -264,6 +264,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const venvs = new VenvProvider(workspaceRoot, options.venv ?? {}, (message) => emit({ kind: 'info', message }));
   const succeededOutputs = (name: string): TaskOutputs | undefined => {
     if (loopOutputs.has(name)) return loopOutputs.get(name);
+    // a nested pipeline hands on its outputs once it succeeded (run-nested-pipelines.ts)
+    const nested = nestedRecords.get(name);
+    if (nested) return nested.state === 'SUCCEEDED' ? (nested.outputs ?? { parameters: {}, artifacts: {} }) : undefined;
     const task = byName.get(name);
     return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
   };
@@ -294,7 +297,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         nested: (name) => nestedRecords.get(name),
         outputsOf: succeededOutputs,
       }, options.signal?.aborted === true);
-      // what reads its outputs reads its tasks' (the reader traced them); its node hands on nothing itself
       if (outcome !== 'succeeded' && nested.error) groupReasons.set(group.name, `nested pipeline "${group.name}" did not succeed: ${nested.error}`);
       save();
       return outcome;
