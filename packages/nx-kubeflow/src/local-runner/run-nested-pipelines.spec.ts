@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localTaskModes } from '../deploy/task-modes';
-import { compileNestedWorkspace, NESTED_PROJECTS, NESTED_TASKS, OUTER_PIPELINE, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
+import { compileNestedWorkspace, NESTED_PROJECTS, NESTED_TASKS, OUTER_PIPELINE, PREPARE_PIPELINE, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
 import { runPipeline, type RunEvent } from './run-pipeline';
 import type { RunRecordData } from './run-record';
 
@@ -79,6 +79,7 @@ describe('runPipeline: nested pipelines', () => {
       'prepare/scaled/note': 'SUCCEEDED',
       use: 'SUCCEEDED',
       show: 'SUCCEEDED',
+      tidy: 'SUCCEEDED',
       total: 'SUCCEEDED',
       'big/double': 'SUCCEEDED',
       'big/note': 'SUCCEEDED',
@@ -93,6 +94,7 @@ describe('runPipeline: nested pipelines', () => {
     expect(task('prepare/plus-one').outputs.parameters).toEqual({ value: 6 });
     expect(task('prepare/scaled/double').outputs.parameters).toEqual({ value: 12 });
     expect(task('use').outputs.parameters).toEqual({ value: 112 });
+    expect(task('tidy').outputs.parameters).toEqual({ value: 12 });
     // the inner pipeline's default label; the artifact went in (start's) and came out (annotate's)
     expect(text(task('prepare/scaled/note').outputs.artifacts.result.path)).toBe('p:scaled\n');
     expect(text(task('show').outputs.artifacts.result.path)).toBe('p:start\np:inner\np:end\n');
@@ -137,8 +139,10 @@ describe('runPipeline: nested pipelines', () => {
     expect(prepare.outputs).toBeUndefined();
     expect(task('use').error).toMatch(/^nested pipeline "prepare" did not succeed: task "prepare\/scaled\/double" failed: /);
     expect(record.error).toBe(task('prepare/scaled/double').error!.split('\n')[0]);
-    // no output of a pipeline that failed
+    // no output of a pipeline that failed: not to the run, not to ignore_upstream_failure's task, which takes its default
     expect(record.outputs).toEqual({ parameters: {}, artifacts: {} });
+    expect(task('tidy')).toMatchObject({ state: 'SUCCEEDED', outputs: { parameters: { value: 0 } } });
+    expect(Date.parse(task('tidy').startedAt!)).toBeGreaterThanOrEqual(Date.parse(task('prepare/scaled/note').finishedAt!));
   });
 
   it('fails one iteration of the loop and the loop, and the exit handler around a failed pipeline, whose exit task still runs', async () => {
@@ -173,5 +177,56 @@ describe('runPipeline: nested pipelines', () => {
     ]);
   });
 
+  it('runs a loop inside a nested pipeline, its iterations named <task>/<loop>-iteration-<i>/<inner task>, its Collected list handed out', async () => {
+    const prepare = `name: prepare
+parameters:
+  seed: {type: Integer, default: 5}
+  source: {type: Dataset}
+tasks:
+  per-item:
+    for_each: [1, 2]
+    as: i
+    tasks:
+      add: {component: shell-output, arguments: {script: 'echo $(( $2 + 10 )) > "$1"', number: {item: i}}}
+  sum:
+    component: shell-lists
+    arguments:
+      script: 'echo "$3" | tr -d "[] " | tr "," "\\n" | awk "{s+=\\$1} END {print s}" > "$1"'
+      numbers: {collect: {task: add, output: value}}
+  annotate:
+    component: append-text
+    arguments: {text: inner, source: {parameter: source}}
+outputs:
+  value: {task: sum, output: value}
+  text: {task: annotate, output: result}
+`;
+    const outer = OUTER_PIPELINE.slice(0, OUTER_PIPELINE.indexOf('  per-count:')) + 'outputs:\n  value: {task: prepare, output: value}\n';
+    const { result, record, task, states } = await run({}, { pipelines: { outer, prepare } });
+    expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
+    const loop = record.loops![0].name;
+    expect(loop).toMatch(/^prepare\/for-loop-\d+$/);
+    expect(states).toMatchObject({ [`${loop}-iteration-0/add`]: 'SUCCEEDED', [`${loop}-iteration-1/add`]: 'SUCCEEDED', 'prepare/sum': 'SUCCEEDED' });
+    expect(existsSync(join(result.runDir, `${loop}-iteration-1/add/outputs/parameters/value`))).toBe(true);
+    expect(task('prepare/sum').outputs.parameters.value).toBe(23);
+    expect(task('use').outputs.parameters.value).toBe(123);
+    expect(record.outputs!.parameters).toEqual({ value: 23 });
+  });
+
+  it('stops the tasks inside on Ctrl-C: the running one CANCELLED, the waiting ones SKIPPED, the nested pipelines and the run CANCELLED', async () => {
+    const controller = new AbortController();
+    const prepare = PREPARE_PIPELINE.replace(`script: 'echo $(( $2 + 1 )) > "$1"'`, `script: 'sleep 30'`);
+    const outer = OUTER_PIPELINE.slice(0, OUTER_PIPELINE.indexOf('  per-count:'));
+    const { result, record, states, nested } = await run({}, {
+      pipelines: { outer, prepare },
+      onEvent: (event) => {
+        if (event.kind === 'task-state' && event.task === 'prepare/plus-one' && event.state === 'RUNNING') controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(result.state).toBe('CANCELLED');
+    expect(states).toMatchObject({ start: 'SUCCEEDED', 'prepare/plus-one': 'CANCELLED', 'prepare/scaled/double': 'SKIPPED', 'prepare/scaled/note': 'SKIPPED', use: 'SKIPPED', show: 'SKIPPED' });
+    expect(record.tasks.find((t) => t.name === 'prepare/scaled/double')!.error).toBe('the run was interrupted before it started');
+    expect(nested).toEqual({ prepare: 'CANCELLED', 'prepare/scaled': 'CANCELLED' });
+  });
 });
 

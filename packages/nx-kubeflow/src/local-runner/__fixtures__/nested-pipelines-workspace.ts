@@ -71,6 +71,10 @@ tasks:
   show:
     component: append-text
     arguments: {text: end, source: {task: prepare, output: text}}
+  tidy:
+    component: shell-output
+    arguments: {script: 'echo "$2" > "$1"', number: {task: prepare, output: value}}
+    ignore_upstream_failure: true
   per-count:
     for_each: {parameter: counts}
     as: n
@@ -115,6 +119,7 @@ export const NESTED_TASKS: Record<string, string> = {
   'prepare/annotate': 'append-text',
   use: 'shell-output',
   show: 'append-text',
+  tidy: 'shell-output',
   'scale-each/double': 'shell-output',
   'scale-each/note': 'append-text',
   total: 'shell-lists',
