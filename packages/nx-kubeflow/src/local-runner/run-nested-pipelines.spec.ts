@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatRunSummary } from '../deploy/run-summary';
 import { localTaskModes } from '../deploy/task-modes';
 import { compileNestedWorkspace, NESTED_PROJECTS, NESTED_TASKS, OUTER_PIPELINE, PREPARE_PIPELINE, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
 import { runPipeline, type RunEvent } from './run-pipeline';
@@ -69,7 +70,10 @@ describe('runPipeline: nested pipelines', () => {
   });
 
   it('runs the tasks inside as tasks of the run, each in its folder; inputs go in (defaults too), parameters and artifacts come out', async () => {
-    const { result, record, task, states, nested } = await run();
+    const { result, record, task, states, nested, events } = await run();
+    // progress lines and the summary name them as the run does
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'task-state', task: 'prepare/scaled/double', state: 'RUNNING' }));
+    expect(formatRunSummary({ runId: result.runId, state: result.state, tasks: result.tasks })).toMatch(/^prepare\/scaled\/double +SUCCEEDED /m);
     expect([result.state, record.error]).toEqual(['SUCCEEDED', undefined]);
     expect(states).toEqual({
       start: 'SUCCEEDED',
