@@ -145,7 +145,11 @@ function qualifiedDag(dag: Dict, prefix: string, components: Dict): Dict {
     const component = dict(components[String(ref.name ?? '')]);
     if (isDict(component.dag) && !isNestedPipelineTask(taskName, task)) {
       const qualifiedName = `${prefix}${String(ref.name)}`;
-      if (!Object.hasOwn(components, qualifiedName)) components[qualifiedName] = { ...component, dag: qualifiedDag(component.dag, prefix, components) };
+      if (!Object.hasOwn(components, qualifiedName)) {
+        // named before its dag is copied: a group that (wrongly) holds itself is read once, and refused as a task appearing twice
+        components[qualifiedName] = component;
+        components[qualifiedName] = { ...component, dag: qualifiedDag(component.dag, prefix, components) };
+      }
       task.componentRef = { ...ref, name: qualifiedName };
     }
     tasks[prefix + taskName] = task;
