@@ -232,5 +232,31 @@ outputs:
     expect(record.tasks.find((t) => t.name === 'prepare/scaled/double')!.error).toBe('the run was interrupted before it started');
     expect(nested).toEqual({ prepare: 'CANCELLED', 'prepare/scaled': 'CANCELLED' });
   });
+  it('runs an exit handler inside a nested pipeline: its exit task runs after a failure inside, and the nested pipeline fails', async () => {
+    const prepare = `name: prepare
+parameters:
+  seed: {type: Integer, default: 5}
+  source: {type: Dataset}
+tasks:
+  plus-one:
+    component: shell-output
+    arguments: {script: 'echo $(( $2 + 1 )) > "$1"', number: {parameter: seed}}
+  watch:
+    exit_task:
+      cleanup: {component: shell-output, arguments: {script: 'echo 2 > "$1"'}}
+    tasks:
+      scaled:
+        pipeline: scale
+        arguments: {number: {parameter: seed}}
+outputs:
+  value: {task: plus-one, output: value}
+`;
+    const outer = OUTER_PIPELINE.slice(0, OUTER_PIPELINE.indexOf('  show:'));
+    const { result, record, states, nested } = await run({ seed: 13 }, { pipelines: { outer, prepare } });
+    expect(result.state).toBe('FAILED');
+    expect(states).toMatchObject({ 'prepare/plus-one': 'SUCCEEDED', 'prepare/scaled/double': 'FAILED', 'prepare/cleanup': 'SUCCEEDED', use: 'SKIPPED' });
+    expect(record.exitHandlers).toMatchObject([{ name: expect.stringMatching(/^prepare\/exit-handler-\d+$/), exitTask: 'prepare/cleanup', state: 'FAILED' }]);
+    expect(nested).toEqual({ 'prepare/scaled': 'FAILED', prepare: 'FAILED' });
+  });
 });
 
