@@ -37,11 +37,12 @@ export interface FinalStatus {
 }
 
 /**
- * The IR task a record runs: a loop iteration's copy (`<loop>/iteration-<i>/<task>`, run-loops.ts)
- * runs its loop's task, which is what a handler's `tasks` lists (task names are one namespace).
+ * The IR task a record runs: a loop iteration's copy (`<loop>-iteration-<i>/<task>`, run-loops.ts)
+ * runs its loop's task, which is what a handler's `tasks` lists (task names are one namespace). A task
+ * of a nested pipeline keeps its task's prefix (`<task>/<inner>`, `<task>/<loop>-iteration-<i>/<inner>`).
  */
 function irTaskName(recordName: string): string {
-  return recordName.slice(recordName.lastIndexOf('/') + 1);
+  return recordName.replace(/[^/]*-iteration-\d+\//g, '');
 }
 
 /** How a group ended, from its tasks' and inner conditions' records; `opened` false: it never ran. */

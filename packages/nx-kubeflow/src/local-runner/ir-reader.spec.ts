@@ -106,7 +106,7 @@ describe('readIr: condition groups', () => {
     expect(group('condition-8').conditionInputs).toEqual({ 'pipelinechannel--evaluate-rounds': { kind: 'task-output', task: 'evaluate', output: 'rounds' } });
   });
 
-  it('refuses a condition in a form it does not evaluate, a loop, a nested pipeline and wiring into a group, naming the group', () => {
+  it('refuses a condition in a form it does not evaluate, a loop over artifacts, a nested pipeline with a triggerPolicy and wiring into a group, naming the group', () => {
     const edited = (edit: (spec: any) => void) => {
       const spec = JSON.parse(JSON.stringify(pipelineSpec));
       edit(spec);
@@ -130,9 +130,9 @@ describe('readIr: condition groups', () => {
         spec.root.dag.tasks.inner = spec.root.dag.tasks['condition-8'];
         delete spec.root.dag.tasks['condition-8'];
       }),
-    ).toThrow('task "inner" runs a nested DAG (comp-condition-8) that is not a condition group or an exit handler (a nested pipeline), which the local runner does not run');
+    ).toThrow(/^Cannot run this IR locally: task "inner" runs a nested pipeline with triggerPolicy \{"condition":.*\} \(an exit task or ignore_upstream_failure\), which the local runner does not run; put it on a task inside that pipeline$/);
     expect(edited((spec) => (spec.root.dag.tasks.evaluate.dependentTasks = ['condition-9']))).toThrow(
-      'task "evaluate" depends on "condition-9", a group (its outputs are dsl.OneOf or a nested pipeline\'s), which the local runner does not run',
+      'task "evaluate" depends on "condition-9", a condition group (its outputs are dsl.OneOf\'s), which the local runner does not run',
     );
     expect(edited((spec) => (spec.components['comp-condition-2'].dag.tasks['warm-cache'].inputs.parameters.text = { componentInputParameter: 'pipelinechannel--nope' }))).toThrow(
       'task "warm-cache" input "text" reads "pipelinechannel--nope", which group "condition-2" is not given',

@@ -13,14 +13,17 @@
  * upstream tasks to end, however they end (afterCompletionOf), the exit task
  * for every task inside its handler, and taskFinalStatus inputs name whose
  * final status they get.
+ * Nested pipelines (a pipeline run as a task) are flattened too, their tasks
+ * named <task>/<inner task> (ir-nested-pipelines.ts).
  * Only what kfp compiles from this plugin's pipelines (container executors,
- * condition groups, exit handlers) is accepted; anything else fails here, before a single
+ * condition groups, exit handlers, loops, nested pipelines) is accepted; anything else fails here, before a single
  * process starts, with a message naming the task and the construct.
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
 import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
+import { isNestedPipelineTask, readNestedPipeline, resolveNestedOutputs, type NestedPipelineOutputs } from './ir-nested-pipelines';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -148,8 +151,19 @@ export interface IrPipelineOutput {
 export interface IrConditionGroup {
   /** Its task name in the parent DAG. */
   name: string;
-  /** An exit handler (exit-handler-N): a gate without a condition, whose end its exit task waits for. */
-  kind?: 'exit-handler';
+  /**
+   * An exit handler (exit-handler-N): a gate without a condition, whose end its exit task waits for.
+   * A nested pipeline (a pipeline run as a task, ir-nested-pipelines.ts): no gate but the end of its
+   * tasks, which it waits for (afterCompletionOf); what waits for the task waits for it.
+   */
+  kind?: 'exit-handler' | 'nested-pipeline';
+  /** A nested pipeline's body: its tasks, groups, loops and nested pipelines scheduled beside it, which it waits for to end. */
+  afterCompletionOf?: string[];
+  /** A nested pipeline's component (comp-<task>) and its outputs (dag.outputs), traced to the tasks that make them. */
+  pipeline?: string;
+  outputs?: Record<string, { kind: 'parameter' | 'artifact'; task: string; output: string }>;
+  /** What KFP does not apply to a nested pipeline task (its retry, its caching option), said as a warning when the run starts. */
+  notes?: string[];
   /** The group it sits in; absent at the root DAG. */
   parent?: string;
   /** triggerPolicy.condition as the IR has it; absent for a group without one (condition-branches-N). */
@@ -244,7 +258,8 @@ export function readIr(documents: IrDocuments): IrPipeline {
   const root = dict(spec.root);
   const dag = root.dag;
   if (!isDict(dag) || !isDict(dag.tasks)) throw new IrReadError('root.dag.tasks is missing');
-  const components = dict(spec.components);
+  // a copy: the dags of groups inside nested pipelines are added to it, named after their task (ir-nested-pipelines.ts)
+  const components = { ...dict(spec.components) };
   const executors = dict(dict(spec.deploymentSpec).executors);
   const platformExecutors = dict(dict(dict(dict(dict(documents.platformSpec).platforms).kubernetes).deploymentSpec).executors);
   const rootArtifacts = Object.keys(dict(dict(root.inputDefinitions).artifacts));
@@ -262,9 +277,12 @@ export function readIr(documents: IrDocuments): IrPipeline {
       throw new IrReadError(`${where} comes from the pipeline's artifact input ${name(input)}, which the local runner cannot provide`);
     },
   };
-  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set() });
+  const nested = new Map<string, NestedPipelineOutputs>();
+  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set(), nested });
+  // a loop collecting a nested pipeline's output collects the output of the task inside that makes it
+  resolveNestedOutputs(loops, nested);
   waitForWholeGroups(tasks, groups);
-  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task)));
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task) || nested.has(task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
@@ -277,16 +295,20 @@ export function readIr(documents: IrDocuments): IrPipeline {
 }
 
 /** How a DAG's componentInputParameter/componentInputArtifact resolve: at the root, to the pipeline's inputs; in a group, to what its parent feeds it. */
-interface Scope {
+export interface Scope {
   group?: string;
   /** Inside a loop: its name, and the inputs that carry loop items in this DAG (this loop's and enclosing loops'), by input name. */
   loop?: string;
   loopItemInputs?: Record<string, string>;
+  /** Inside a nested pipeline given one field of a loop item: that field, by input name. */
+  loopItemFields?: Record<string, string>;
+  /** Inside a nested pipeline: what its task waits for (after, producers of its inputs), which every node inside waits for too. */
+  after?: string[];
   parameter: (input: string, where: string) => ParameterSource;
   artifact: (input: string, where: string) => ArtifactSource;
 }
 
-interface ReadContext {
+export interface ReadContext {
   components: Dict;
   executors: Dict;
   platformExecutors: Dict;
@@ -295,10 +317,13 @@ interface ReadContext {
   loops: IrLoopGroup[];
   /** Every task and group name so far: kfp keeps them unique across the pipeline, and the run's folders rely on it. */
   names: Set<string>;
+  /** The nested pipelines read so far and their outputs (ir-nested-pipelines.ts). */
+  nested?: Map<string, NestedPipelineOutputs>;
 }
 
-const GROUP_NAME = /^condition-(?:branches-)?\d+$/;
-const EXIT_HANDLER_NAME = /^exit-handler-\d+$/;
+// inside a nested pipeline, prefixed with its task's name (ir-nested-pipelines.ts)
+export const GROUP_NAME = /^(?:.+\/)?condition-(?:branches-)?\d+$/;
+export const EXIT_HANDLER_NAME = /^(?:.+\/)?exit-handler-\d+$/;
 const ALL_UPSTREAM_TASKS_COMPLETED = 'ALL_UPSTREAM_TASKS_COMPLETED';
 
 /** A task that waits for a group (an exit task for its handler) waits for the end of everything inside it. */
@@ -325,7 +350,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const where = `task ${name(taskName)}`;
     const sibling = (producer: string, what: string) => {
       if (!isGroup.has(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
-      if (isGroup.get(producer) && !isLoop.get(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, a group (its outputs are dsl.OneOf or a nested pipeline's), which the local runner does not run`);
+      if (isGroup.get(producer) && !isLoop.get(producer) && !isNestedPipelineTask(producer, dict(dict(dag.tasks)[producer]))) throw new IrReadError(`${where} ${what} ${name(producer)}, a condition group (its outputs are dsl.OneOf's), which the local runner does not run`);
       return producer;
     };
     const inputs = dict(task.inputs);
@@ -339,7 +364,8 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
       const at = `${where} input ${name(input)}`;
       const itemOf = typeof s.componentInputParameter === 'string' ? scope.loopItemInputs?.[s.componentInputParameter] : undefined;
       if (itemOf !== undefined) {
-        loopItems[input] = { loop: itemOf, ...loopItemRead(s.parameterExpressionSelector, at) };
+        const field = scope.loopItemFields?.[String(s.componentInputParameter)];
+        loopItems[input] = { loop: itemOf, ...(field !== undefined ? { field } : loopItemRead(s.parameterExpressionSelector, at)) };
         continue;
       }
       if (s.taskFinalStatus !== undefined) {
@@ -373,7 +399,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const dependentTasks = (Array.isArray(task.dependentTasks) ? task.dependentTasks.map(String) : []).map((d) =>
       completes && isGroup.get(d) && EXIT_HANDLER_NAME.test(d) ? d : sibling(d, 'depends on'),
     );
-    const dependsOn = [...new Set([...(scope.group ? [scope.group] : []), ...dependentTasks, ...producers])];
+    const dependsOn = [...new Set([...(scope.group ? [scope.group] : []), ...(scope.after ?? []), ...dependentTasks, ...producers])];
     return {
       parameters,
       artifacts,
@@ -408,6 +434,11 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     }
     for (const loop of ['parameterIterator', 'artifactIterator']) {
       if (task[loop] !== undefined) throw new IrReadError(`${where} uses ${loop} (a dsl.ParallelFor loop), which the local runner does not run yet`);
+    }
+    if (isNestedPipelineTask(taskName, task)) {
+      claim(taskName);
+      inside.push(...readNestedPipeline(taskName, task, sources(taskName, task), scope, ctx, readDag));
+      continue;
     }
     const exitHandler = EXIT_HANDLER_NAME.test(taskName);
     if (!GROUP_NAME.test(taskName) && !exitHandler) throw new IrReadError(`${where} runs a nested DAG (${componentName}) that is not a condition group or an exit handler (a nested pipeline), which the local runner does not run`);
@@ -520,7 +551,8 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
   // a Collected output of a task inside a condition is surfaced by the condition group first: follow it to the task
   const producerOf = (dag: Dict, producer: unknown, key: unknown): IrLoopGroup['outputs'][string] | undefined => {
     if (typeof producer !== 'string' || typeof key !== 'string') return undefined;
-    if (loop.tasks.includes(producer)) return { task: producer, output: key };
+    // a nested pipeline's output is traced to the task inside once all is read (resolveNestedOutputs)
+    if (loop.tasks.includes(producer) || ctx.nested?.has(producer)) return { task: producer, output: key };
     if (ctx.loops.some((inner) => inner.name === producer && inner.loop !== undefined)) return { loop: producer, output: key };
     const groupDag = dict(dict(ctx.components[String(dict(dict(dict(dag.tasks)[producer]).componentRef).name ?? '')]).dag);
     const from = dict(dict(dict(dict(groupDag.outputs).parameters)[key]).valueFromParameter);
@@ -567,7 +599,7 @@ function pipelineOutputs(outputs: Dict, tasks: Set<string>): Record<string, IrPi
 
 const name = (text: string) => JSON.stringify(text);
 
-interface TaskWiring {
+export interface TaskWiring {
   parameters: Record<string, ParameterSource>;
   artifacts: Record<string, ArtifactSource>;
   dependsOn: string[];

@@ -151,8 +151,13 @@ class IterationNames {
   qualify(name: string, indices: ReadonlyMap<string, number>): string {
     const chain: string[] = [];
     for (let loop = this.enclosing.get(name); loop !== undefined; loop = this.enclosing.get(loop)) chain.unshift(loop);
-    if (chain.some((loop) => !indices.has(loop))) return name;
-    return chain.map((loop) => `${loop}-iteration-${indices.get(loop)}/`).join('') + name;
+    if (chain.length === 0 || chain.some((loop) => !indices.has(loop))) return name;
+    // inside a nested pipeline names carry its task's (<task>/<inner>, ir-nested-pipelines.ts): the iteration
+    // goes after the loop's own name, <task>/<loop>-iteration-<i>/<inner>, not before the whole of it again
+    const loop = chain[chain.length - 1];
+    const scope = loop.slice(0, loop.lastIndexOf('/') + 1);
+    const rest = name.startsWith(scope) ? name.slice(scope.length) : name;
+    return `${this.qualify(loop, indices)}-iteration-${indices.get(loop)}/${rest}`;
   }
 }
 
@@ -192,6 +197,9 @@ function iterationGroup(template: IrConditionGroup, names: IterationNames, indic
     dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify),
     conditionInputs,
     tasks: template.tasks.map(qualify),
+    // a nested pipeline's node: what it waits for and what it hands on are this iteration's
+    ...(template.afterCompletionOf ? { afterCompletionOf: template.afterCompletionOf.map(qualify) } : {}),
+    ...(template.outputs ? { outputs: Object.fromEntries(Object.entries(template.outputs).map(([output, made]) => [output, { ...made, task: qualify(made.task) }])) } : {}),
   };
 }
 

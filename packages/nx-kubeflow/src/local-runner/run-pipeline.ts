@@ -37,6 +37,11 @@
  * a failed upstream did not produce takes its default. The run's state is
  * still FAILED when a task failed, whatever the exit task does, as on KFP.
  *
+ * Nested pipelines (a task that runs a pipeline) run as their tasks, named
+ * <task>/<inner task>, each with its folder, log, cache and record like any
+ * task; the task's own node waits for them and says how the pipeline went
+ * (run-nested-pipelines.ts); run.json's `nestedPipelines` says it too.
+ *
  * Importers (dsl.importer) take local paths and file:// URIs where they are
  * (importer-task.ts); any other scheme fails the task, naming it.
  *
@@ -60,6 +65,7 @@ import { runTask } from './task-runner';
 import { checkAcyclic, scheduleTasks, type TaskOutcome } from './task-scheduler';
 import { TaskWatchdog } from './task-watchdog';
 import { runLoop, Slots } from './run-loops';
+import { endNestedPipeline, nestedPipelineRecord, skipNestedPipeline, type NestedPipelineRecord } from './run-nested-pipelines';
 import type { IrTask } from './ir-reader';
 
 export type RunEvent =
@@ -169,6 +175,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     emit({ kind: 'warning', message: `run ${abandoned} was left RUNNING by a runner that is gone; marked CANCELLED` });
   }
 
+  for (const note of ir.groups.flatMap((group) => group.notes ?? [])) emit({ kind: 'warning', message: note });
   if (ir.pipelineRoot) emit({ kind: 'warning', message: `pipeline_root ${ir.pipelineRoot} is where KFP puts the run's artifacts; a local run keeps them in ${relative(workspaceRoot, runDir) || runDir}` });
 
   const started = Date.now();
@@ -192,7 +199,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     })),
   };
   // a loop's condition groups are recorded per iteration when the loop starts
-  const conditionGroups = ir.groups.filter((group) => group.kind !== 'exit-handler' && group.loop === undefined);
+  const conditionGroups = ir.groups.filter((group) => group.kind === undefined && group.loop === undefined);
+  // so are its nested pipelines
+  const nestedRecords = new Map<string, NestedPipelineRecord>(
+    ir.groups.filter((group) => group.kind === 'nested-pipeline' && group.loop === undefined).map((group) => [group.name, nestedPipelineRecord(group)]),
+  );
+  if (nestedRecords.size > 0) record.nestedPipelines = [...nestedRecords.values()];
   const exitHandlerRecords = new Map<string, ExitHandlerRecord>(
     ir.groups
       .filter((group) => group.kind === 'exit-handler')
@@ -252,6 +264,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const venvs = new VenvProvider(workspaceRoot, options.venv ?? {}, (message) => emit({ kind: 'info', message }));
   const succeededOutputs = (name: string): TaskOutputs | undefined => {
     if (loopOutputs.has(name)) return loopOutputs.get(name);
+    // a nested pipeline hands on its outputs once it succeeded (run-nested-pipelines.ts)
+    const nested = nestedRecords.get(name);
+    if (nested) return nested.state === 'SUCCEEDED' ? (nested.outputs ?? { parameters: {}, artifacts: {} }) : undefined;
     const task = byName.get(name);
     return task && (task.state === 'SUCCEEDED' || task.state === 'CACHED') ? task.outputs : undefined;
   };
@@ -260,6 +275,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   /** What a PipelineTaskFinalStatus input gets: how the task, or the exit handler group, ended. */
   const finalStatusOf = (producer: string): Record<string, unknown> => {
     const handler = exitHandlerRecords.get(producer);
+    const nested = nestedRecords.get(producer);
+    if (nested) return finalStatus(producer, nested.state, pipelineJobName, nested.error);
     if (!handler) return taskFinalStatus(byName.get(producer)!, pipelineJobName);
     const outcome = exitHandlerOutcome(handler, record.tasks, record.conditions ?? [], handler.state === 'SKIPPED' ? handler.error : undefined);
     if (handler.state !== 'SKIPPED') {
@@ -271,6 +288,19 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   };
 
   const openGroup = (group: IrConditionGroup): TaskOutcome => {
+    if (group.kind === 'nested-pipeline') {
+      const nested = nestedRecords.get(group.name)!;
+      const outcome = endNestedPipeline(group, nested, {
+        task: (name) => byName.get(name),
+        condition: (name) => conditionRecords.get(name),
+        loop: (name) => loopRecords.get(name),
+        nested: (name) => nestedRecords.get(name),
+        outputsOf: succeededOutputs,
+      }, options.signal?.aborted === true);
+      if (outcome !== 'succeeded' && nested.error) groupReasons.set(group.name, `nested pipeline "${group.name}" did not succeed: ${nested.error}`);
+      save();
+      return outcome;
+    }
     const handler = exitHandlerRecords.get(group.name);
     if (handler) {
       handler.state = 'RUNNING';
@@ -361,6 +391,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       setLoopOutputs: (instance, outputs) => loopOutputs.set(instance, outputs),
       skipLoop: skipGroupRecord,
       addCondition: (group) => {
+        if (group.kind === 'nested-pipeline') {
+          const nested = nestedPipelineRecord(group);
+          (record.nestedPipelines ??= []).push(nested);
+          nestedRecords.set(group.name, nested);
+          return;
+        }
         const condition: ConditionRecord = {
           name: group.name,
           ...(group.parent ? { parent: group.parent } : {}),
@@ -373,6 +409,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       },
       openCondition: (group) => openGroup(group),
       skipCondition: (group, message) => {
+        const nested = nestedRecords.get(group.name);
+        if (nested) {
+          skipNestedPipeline(nested, message, message === 'the run was interrupted before it started');
+          groupReasons.set(group.name, message);
+          save();
+          return;
+        }
         const condition = conditionRecords.get(group.name)!;
         condition.state = 'SKIPPED';
         condition.error = message;
@@ -425,6 +468,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
+        const nested = nestedRecords.get(name);
+        if (nested) {
+          skipNestedPipeline(nested, message, reason.interrupted === true);
+          groupReasons.set(name, message);
+          save();
+          return;
+        }
         const group = exitHandlerRecords.get(name) ?? loopRecords.get(name) ?? conditionRecords.get(name);
         if (group) {
           skipGroupRecord(group, message);

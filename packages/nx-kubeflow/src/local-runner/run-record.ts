@@ -8,6 +8,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactLocation } from './placeholder-resolver';
 import type { ExitHandlerRecord } from './exit-handler-status';
+import type { NestedPipelineRecord } from './run-nested-pipelines';
 
 export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
 export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -110,6 +111,8 @@ export interface RunRecordData {
   loops?: LoopRecord[];
   /** The IR's exit handler groups (exit-handler-N) and how each ended; absent when it has none. */
   exitHandlers?: ExitHandlerRecord[];
+  /** The tasks that run a pipeline (nested pipelines, run-nested-pipelines.ts) and how each ended; absent when it has none. */
+  nestedPipelines?: NestedPipelineRecord[];
   /**
    * The pipeline's outputs (pipeline.yaml's outputs:, root.dag.outputs), once the run has
    * ended: each the value or artifact of the task output it names, where that task succeeded.
