@@ -262,9 +262,10 @@ export function readIr(documents: IrDocuments): IrPipeline {
       throw new IrReadError(`${where} comes from the pipeline's artifact input ${name(input)}, which the local runner cannot provide`);
     },
   };
-  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set() });
+  const taskByName = new Map<string, IrTask>();
+  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set(), taskByName });
   waitForWholeGroups(tasks, groups);
-  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task)));
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
@@ -295,6 +296,8 @@ interface ReadContext {
   loops: IrLoopGroup[];
   /** Every task and group name so far: kfp keeps them unique across the pipeline, and the run's folders rely on it. */
   names: Set<string>;
+  /** ctx.tasks by name, kept with it: looking members up in the list made reading N tasks O(N²). */
+  taskByName: Map<string, IrTask>;
 }
 
 const GROUP_NAME = /^condition-(?:branches-)?\d+$/;
@@ -396,6 +399,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     if (scope.loop !== undefined) read.loop = scope.loop;
     if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
     ctx.tasks.push(read);
+    ctx.taskByName.set(taskName, read);
   }
   for (const [taskName, task] of entries) {
     if (!isGroup.get(taskName)) continue;
@@ -460,7 +464,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
         throw new IrReadError(`${at} reads ${name(input)}, which group ${name(taskName)} is not given`);
       },
     };
-    group.tasks = readDag(dict(component.dag), inner, ctx).filter((member) => ctx.tasks.some((t) => t.name === member));
+    group.tasks = readDag(dict(component.dag), inner, ctx).filter((member) => ctx.taskByName.has(member));
     inside.push(...group.tasks);
   }
   return inside;
@@ -513,7 +517,7 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
   };
   const inside = readDag(innerDag, inner, ctx);
   // its own tasks: those of loops inside it are theirs
-  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member && task.loop === taskName));
+  loop.tasks = inside.filter((member) => ctx.taskByName.get(member)?.loop === taskName);
   loop.groups = ctx.groups.filter((group) => group.loop === taskName).map((group) => group.name);
   const outputs = dict(innerDag.outputs);
   if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);
