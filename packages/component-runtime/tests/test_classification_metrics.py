@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from component_runtime import (
     ExecutorIO,
     log_confusion_matrix,
@@ -41,7 +40,11 @@ def executor_with(tmp_path: Path, **outputs: str) -> ExecutorIO:
             "outputs": {
                 "outputFile": str(tmp_path / "executor_output.json"),
                 "artifacts": {
-                    name: {"artifacts": [{"name": name, "uri": f"file://{tmp_path / name}", "type": {"schemaTitle": title}}]}
+                    name: {
+                        "artifacts": [
+                            {"name": name, "uri": f"file://{tmp_path / name}", "type": {"schemaTitle": title}}
+                        ]
+                    }
                     for name, title in outputs.items()
                 },
             }
@@ -52,7 +55,9 @@ def executor_with(tmp_path: Path, **outputs: str) -> ExecutorIO:
 def kfp_metadata(script: str) -> dict[str, Any]:
     """Runs `script` with kfp's classes in tmp/kfp-venv; it prints the artifact's metadata as JSON."""
     if not KFP_PYTHON.exists():
-        pytest.skip(f"needs kfp in {KFP_PYTHON.parent.parent} (python -m venv tmp/kfp-venv && tmp/kfp-venv/bin/pip install kfp==2.17.3)")
+        pytest.skip(
+            f"needs kfp in {KFP_PYTHON.parent.parent} (python -m venv tmp/kfp-venv && tmp/kfp-venv/bin/pip install kfp==2.17.3)"
+        )
     program = "import json\nfrom kfp import dsl\n" + textwrap.dedent(script)
     result = subprocess.run([str(KFP_PYTHON), "-c", program], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
@@ -66,9 +71,15 @@ def test_confusion_matrix_and_roc_curve_match_kfp_classification_metrics(tmp_pat
         artifact.log_confusion_matrix({CATEGORIES!r}, {MATRIX!r})
         artifact.log_roc_curve({FPR!r}, {TPR!r}, {THRESHOLDS!r})
         artifact.log_roc_data_point(0.5, 0.9, 0.1)
+        empty = dsl.ClassificationMetrics(name="empty")
+        empty.log_roc_curve([], [], [])
+        assert empty.metadata == {{}}, empty.metadata
         print(json.dumps(artifact.metadata))
         """
     )
+    empty: dict[str, Any] = {}
+    log_roc_curve(empty, [], [], [])
+    assert empty == {}
     executor = executor_with(tmp_path, classification="system.ClassificationMetrics")
     artifact = executor.output_artifact("classification")
     artifact.log_confusion_matrix(CATEGORIES, MATRIX)
@@ -117,12 +128,21 @@ def test_a_second_confusion_matrix_replaces_the_first_and_roc_points_add_up() ->
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda m: log_confusion_matrix(m, CATEGORIES, [[1, 2]]), r"Invalid matrix: \[\[1, 2\]\] passed for categories"),
+        (
+            lambda m: log_confusion_matrix(m, CATEGORIES, [[1, 2]]),
+            r"Invalid matrix: \[\[1, 2\]\] passed for categories",
+        ),
         (lambda m: log_confusion_matrix(m, CATEGORIES, [[1, 2], [3]]), "Invalid matrix"),
         (lambda m: log_confusion_matrix(m, ["a", "a"], [[1, 2], [3, 4]]), "categories must be distinct"),
-        (lambda m: log_confusion_matrix(m, CATEGORIES, [[1, float("nan")], [3, 4]]), r"cell \[below\]\[above\] must be a finite number"),
+        (
+            lambda m: log_confusion_matrix(m, CATEGORIES, [[1, float("nan")], [3, 4]]),
+            r"cell \[below\]\[above\] must be a finite number",
+        ),
         (lambda m: log_roc_curve(m, [0.0, 1.0], [0.0], [1.0, 0.0]), "Got lengths 2, 1 and 2"),
-        (lambda m: log_roc_curve(m, [0.0, "x"], [0.0, 1.0], [1.0, 0.0]), "ROC point 1: fpr must be a finite number, got 'x'"),
+        (
+            lambda m: log_roc_curve(m, [0.0, "x"], [0.0, 1.0], [1.0, 0.0]),
+            "ROC point 1: fpr must be a finite number, got 'x'",
+        ),
         (lambda m: log_roc_data_point(m, 0.0, True, 0.5), "tpr must be a finite number, got True"),
     ],
 )
@@ -135,7 +155,9 @@ def test_refuses_what_kfp_refuses_or_json_cannot_hold_and_changes_nothing(call: 
 
 def test_refuses_classification_calls_on_an_output_of_another_type(tmp_path: Path) -> None:
     artifact = executor_with(tmp_path, metrics="system.Metrics").output_artifact("metrics")
-    with pytest.raises(TypeError, match="log_confusion_matrix needs a ClassificationMetrics output; 'metrics' is system.Metrics"):
+    with pytest.raises(
+        TypeError, match="log_confusion_matrix needs a ClassificationMetrics output; 'metrics' is system.Metrics"
+    ):
         artifact.log_confusion_matrix(CATEGORIES, MATRIX)
     assert artifact.metadata == {}
     # without an executor input the type is unknown: kept, written nowhere

@@ -47,7 +47,9 @@ def log_roc_data_point(metadata: dict[str, Any], fpr: float, tpr: float, thresho
     metadata.setdefault("confidenceMetrics", []).append(point)
 
 
-def log_roc_curve(metadata: dict[str, Any], fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]) -> None:
+def log_roc_curve(
+    metadata: dict[str, Any], fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]
+) -> None:
     """As kfp's ``log_roc_curve``: the points in order; the three lists must be as long as each other."""
     if not len(fpr) == len(tpr) == len(threshold):
         raise ValueError(
@@ -61,10 +63,13 @@ def log_roc_curve(metadata: dict[str, Any], fpr: Sequence[float], tpr: Sequence[
             log_roc_data_point({"confidenceMetrics": points}, f, t, h)
         except ValueError as exc:
             raise ValueError(f"ROC point {index}: {exc}") from None
-    metadata.setdefault("confidenceMetrics", []).extend(points)
+    if points:  # kfp adds the key with the first point
+        metadata.setdefault("confidenceMetrics", []).extend(points)
 
 
-def log_confusion_matrix(metadata: dict[str, Any], categories: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:
+def log_confusion_matrix(
+    metadata: dict[str, Any], categories: Sequence[str], matrix: Sequence[Sequence[float]]
+) -> None:
     """As kfp's ``log_confusion_matrix``: ``matrix[i][j]`` counts rows of category i predicted as j.
 
     The matrix must be square, one row and one column per category; it replaces any

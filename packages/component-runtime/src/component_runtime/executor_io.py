@@ -74,9 +74,7 @@ class OutputArtifact:
     def _classification(self, method: str) -> dict[str, Any]:
         # a known type other than ClassificationMetrics is a wiring mistake the KFP UI would not show
         if self.schema_title not in (None, classification_metrics.CLASSIFICATION_METRICS_SCHEMA):
-            raise TypeError(
-                f"{method} needs a ClassificationMetrics output; {self.name!r} is {self.schema_title}"
-            )
+            raise TypeError(f"{method} needs a ClassificationMetrics output; {self.name!r} is {self.schema_title}")
         return self.metadata
 
     def log_confusion_matrix(self, categories: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .kfp_io import PathLike, output_artifact_path
 
-__all__ = ["MARKDOWN_SCHEMA", "HTML_SCHEMA", "write_html", "write_markdown"]
+__all__ = ["HTML_SCHEMA", "MARKDOWN_SCHEMA", "write_html", "write_markdown"]
 
 MARKDOWN_SCHEMA = "system.Markdown"
 HTML_SCHEMA = "system.HTML"
