@@ -163,7 +163,7 @@ const realClock: RunRecordWriterClock = {
 /**
  * Keeps run.json up to date without rewriting the whole record at every
  * change of a large run: each write is the whole record, so N tasks changing
- * state 2 to 3 times each would write O(N²) bytes (1,000 tasks: about 2 GB
+ * state 2 to 3 times each would write O(N²) bytes (1,000 tasks: about 1 GB
  * of JSON). A small run's record is written at every change, as a reader
  * may expect; a large one's at most every `entries` ms (the changes in
  * between wait for that write), so writing costs the same share of the
