@@ -71,6 +71,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         required=True,
         help="output artifact (Metrics): path to write",
     )
+    parser.add_argument(
+        "--classification",
+        dest="classification",
+        type=Path,
+        required=True,
+        help="output artifact (ClassificationMetrics): path to write",
+    )
+    parser.add_argument(
+        "--report",
+        dest="report",
+        type=Path,
+        required=True,
+        help="output artifact (Markdown): path to write",
+    )
     add_kfp_arguments(parser)
     return parser.parse_args(argv)
 
@@ -94,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             epochs=args.epochs,
             model=output_artifact_path(args.model),
             metrics=output_artifact_path(args.metrics),
+            classification=output_artifact_path(args.classification),
+            report=output_artifact_path(args.report),
         )
         write_output_parameter(args.rmse, outputs["rmse"])
         # KFP reads the executor output: the metrics as the Metrics artifact's metadata (the UI
@@ -101,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         executor.set_output_parameter("rmse", outputs["rmse"])
         for name, value in outputs["metrics"].items():
             executor.output_artifact("metrics").log_metric(name, value)
+        # the above-median confusion matrix and ROC curve, which the KFP UI draws (the report
+        # is its file alone: a Markdown artifact has no metadata)
+        classified = outputs["classification"]
+        classification = executor.output_artifact("classification")
+        classification.log_confusion_matrix(classified["categories"], classified["matrix"])
+        roc = classified["roc"]
+        classification.log_roc_curve(roc["fpr"], roc["tpr"], roc["thresholds"])
         executor.write()
     except Exception as error:
         logger.exception("%s failed: %s", COMPONENT_NAME, error)

@@ -27,6 +27,10 @@ def run_main(dataset: Path, outputs: Path, *extra: str) -> int:
             str(outputs / "rmse"),
             "--metrics",
             str(outputs / "metrics"),
+            "--classification",
+            str(outputs / "classification"),
+            "--report",
+            str(outputs / "report"),
         ]
     )
 
@@ -51,6 +55,10 @@ def test_run_writes_every_output(tmp_path: Path) -> None:
             str(outputs / "rmse"),
             "--metrics",
             str(outputs / "metrics"),
+            "--classification",
+            str(outputs / "classification"),
+            "--report",
+            str(outputs / "report"),
         ]
     )
 
@@ -76,6 +84,20 @@ def test_run_writes_every_output(tmp_path: Path) -> None:
     assert metrics["rmse"] == rmse
     assert 0.05 < metrics["train-rmse"] < 0.15
     assert metrics["r2"] > 0.99
+
+    # kfp's ClassificationMetrics metadata: a good fit sorts the 40 validation rows by the median well
+    classification = json.loads((outputs / "classification").read_text())
+    assert classification["confusionMatrix"]["annotationSpecs"] == [
+        {"displayName": "below median"},
+        {"displayName": "above median"},
+    ]
+    matrix = [row["row"] for row in classification["confusionMatrix"]["rows"]]
+    assert sum(map(sum, matrix)) == 40 and matrix[0][0] + matrix[1][1] >= 36
+    curve = classification["confidenceMetrics"]
+    assert (curve[0]["recall"], curve[0]["falsePositiveRate"]) == (0.0, 0.0)
+    assert (curve[-1]["recall"], curve[-1]["falsePositiveRate"]) == (1.0, 1.0)
+    report = (outputs / "report").read_text(encoding="utf-8")
+    assert report.startswith("# Linear regression\n") and f"| rmse | {rmse:.6g} |" in report
 
 
 def test_learning_rate_and_epochs_have_defaults(tmp_path: Path) -> None:
@@ -215,6 +237,10 @@ def test_entry_point_runs_as_kubeflow_runs_it(tmp_path: Path) -> None:
             str(tmp_path / "out" / "rmse"),
             "--metrics",
             str(tmp_path / "out" / "metrics"),
+            "--classification",
+            str(tmp_path / "out" / "classification"),
+            "--report",
+            str(tmp_path / "out" / "report"),
         ],
         cwd=COMPONENT_ROOT,
         check=False,
@@ -266,7 +292,12 @@ def kfp_executor_input(outputs: Path) -> dict:
         "inputs": {"parameterValues": {"learning_rate": 0.05, "epochs": 50}},
         "outputs": {
             "parameters": {"rmse": {"outputFile": str(outputs / "rmse")}},
-            "artifacts": {"model": artifact("model", "system.Model"), "metrics": artifact("metrics", "system.Metrics")},
+            "artifacts": {
+                "model": artifact("model", "system.Model"),
+                "metrics": artifact("metrics", "system.Metrics"),
+                "classification": artifact("classification", "system.ClassificationMetrics"),
+                "report": artifact("report", "system.Markdown"),
+            },
             "outputFile": str(outputs / "executor_output.json"),
         },
     }
@@ -299,16 +330,24 @@ def test_run_writes_the_executor_output_kfp_reads(tmp_path: Path, capsys, monkey
     written = json.loads((outputs / "executor_output.json").read_text())
     rmse = float((outputs / "rmse").read_text())
     metrics = json.loads((outputs / "metrics").read_text())
+    classification = json.loads((outputs / "classification").read_text())
     # kfp's Python executor's shape: every output artifact with its URI and metadata, the
     # metrics as the Metrics artifact's metadata (what the KFP UI shows), the parameter's value
     assert written == {
         "artifacts": {
             "model": {"artifacts": [{"name": "model", "uri": str(outputs / "model"), "metadata": {}}]},
             "metrics": {"artifacts": [{"name": "metrics", "uri": str(outputs / "metrics"), "metadata": metrics}]},
+            "classification": {
+                "artifacts": [
+                    {"name": "classification", "uri": str(outputs / "classification"), "metadata": classification}
+                ]
+            },
+            "report": {"artifacts": [{"name": "report", "uri": str(outputs / "report"), "metadata": {}}]},
         },
         "parameterValues": {"rmse": rmse},
     }
     assert set(metrics) == {"rmse", "train-rmse", "r2"} and metrics["rmse"] == rmse
+    assert set(classification) == {"confusionMatrix", "confidenceMetrics"}
     records = json_lines(capsys.readouterr().err)
     assert records and all(
         (record["run_name"], record["run_id"], record["task"])
@@ -336,6 +375,6 @@ def test_placeholders_left_unresolved_change_nothing(tmp_path: Path, capsys, mon
 
     assert run_main(dataset, outputs, *extra) == 0
 
-    assert sorted(path.name for path in outputs.iterdir()) == ["metrics", "model", "rmse"]
+    assert sorted(path.name for path in outputs.iterdir()) == ["classification", "metrics", "model", "report", "rmse"]
     records = json_lines(capsys.readouterr().err)
     assert records and all(record["run_id"] is None and record["task"] is None for record in records)

@@ -12,7 +12,18 @@ from component_runtime import load_settings
 
 from helpers import COMPONENT_ROOT, write_linear_dataset
 from lib import trainer
-from lib.trainer import Dataset, LinearModel, fit, metrics_metadata, r2, read_dataset, rmse, split_indices
+from lib.trainer import (
+    Dataset,
+    LinearModel,
+    above_median_classification,
+    classification_metadata,
+    fit,
+    metrics_metadata,
+    r2,
+    read_dataset,
+    rmse,
+    split_indices,
+)
 
 
 def test_read_dataset_takes_every_other_column_as_a_feature(tmp_path: Path) -> None:
@@ -183,6 +194,8 @@ def train(tmp_path: Path, settings, dataset: Path, **kwargs) -> tuple[dict, dict
         epochs=kwargs.get("epochs", 200),
         model=tmp_path / "model.json",
         metrics=tmp_path / "metrics.json",
+        classification=tmp_path / "classification.json",
+        report=tmp_path / "report.md",
     )
     model = json.loads((tmp_path / "model.json").read_text())
     metrics = json.loads((tmp_path / "metrics.json").read_text())
@@ -233,3 +246,50 @@ def test_run_rejects_bad_settings(tmp_path: Path, monkeypatch, key, value, probl
 
     with pytest.raises(ValueError, match=problem):
         train(tmp_path, load_settings(COMPONENT_ROOT, env="testing"), dataset)
+
+
+def test_above_median_classification_counts_and_sweeps_the_predictions() -> None:
+    # y = x; the model predicts x - 1.25: rows 3 and 4 are above the median 2.5, only row 4 predicted above
+    data = Dataset(["x"], "y", [[1.0], [2.0], [3.0], [4.0]], [1.0, 2.0, 3.0, 4.0])
+    model = LinearModel(features=["x"], target="y", weights=[1.0], intercept=-1.25)
+
+    classified = above_median_classification(model, data)
+
+    assert classified["median"] == 2.5
+    assert classified["categories"] == ["below median", "above median"]
+    assert classified["matrix"] == [[2, 0], [1, 1]]  # row 3 predicted 1.75: below
+    assert classified["roc"] == {
+        "thresholds": [3.75, 2.75, 1.75, 0.75, -0.25],
+        "tpr": [0.0, 0.5, 1.0, 1.0, 1.0],
+        "fpr": [0.0, 0.0, 0.0, 0.5, 1.0],
+    }
+    metadata = classification_metadata(classified)
+    assert metadata["confusionMatrix"]["rows"] == [{"row": [2, 0]}, {"row": [1, 1]}]
+    assert metadata["confidenceMetrics"][1] == {"confidenceThreshold": 2.75, "recall": 0.5, "falsePositiveRate": 0.0}
+
+
+def test_above_median_classification_of_one_category_has_no_curve() -> None:
+    data = Dataset(["x"], "y", [[1.0], [2.0]], [5.0, 5.0])
+    model = LinearModel(features=["x"], target="y", weights=[0.0], intercept=5.0)
+
+    classified = above_median_classification(model, data)
+
+    assert classified["matrix"] == [[2, 0], [0, 0]]
+    assert classified["roc"] == {"fpr": [], "tpr": [], "thresholds": []}
+    assert "confidenceMetrics" not in classification_metadata(classified)
+
+
+def test_run_writes_the_classification_file_and_the_markdown_report(tmp_path: Path) -> None:
+    dataset = write_linear_dataset(tmp_path / "ds.csv", coefficients=[3.0, -2.0], intercept=0.5, rows=100, noise=0.1)
+
+    outputs, _model, metrics = train(tmp_path, load_settings(COMPONENT_ROOT, env="testing"), dataset)
+
+    assert json.loads((tmp_path / "classification.json").read_text()) == classification_metadata(
+        outputs["classification"]
+    )
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report == outputs["report"]
+    assert f"| rmse | {metrics['rmse']:.6g} |" in report
+    assert "| x1 |" in report and "| intercept |" in report
+    (tn, fp), (fn, tp) = outputs["classification"]["matrix"]
+    assert f"| below median | {tn} | {fp} |" in report and f"| above median | {fn} | {tp} |" in report

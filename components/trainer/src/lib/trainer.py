@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from component_runtime import log_confusion_matrix, log_roc_curve, write_markdown
+
 logger = logging.getLogger(__name__)
 
 MODEL_TYPE = "linear_regression"
@@ -240,6 +242,73 @@ def fit(
     )
 
 
+ABOVE_MEDIAN_CATEGORIES = ["below median", "above median"]
+
+
+def above_median_classification(model: LinearModel, data: Dataset) -> dict[str, Any]:
+    """The regression read as a classifier: is a row's target above the median of ``data``'s?
+
+    A row is predicted "above median" when the model's prediction is above that median.
+    Returns the categories, the confusion matrix (``matrix[i][j]``: rows of category i
+    predicted as j) and the ROC curve of the predictions as scores (a point per distinct
+    prediction, highest first, after one above every prediction: nothing predicted
+    above), for a ClassificationMetrics artifact. The curve is empty when every row
+    falls in one category (no rate can be worked out).
+    """
+    targets = sorted(data.y)
+    middle = len(targets) // 2
+    median = targets[middle] if len(targets) % 2 else (targets[middle - 1] + targets[middle]) / 2
+    actual = [value > median for value in data.y]
+    scores = [model.predict(row) for row in data.x]
+    matrix = [[0, 0], [0, 0]]
+    for is_above, score in zip(actual, scores):
+        matrix[int(is_above)][int(score > median)] += 1
+    positives = sum(actual)
+    negatives = len(actual) - positives
+    fpr: list[float] = []
+    tpr: list[float] = []
+    thresholds: list[float] = []
+    if positives and negatives:
+        for threshold in [max(scores) + 1.0, *sorted(set(scores), reverse=True)]:
+            predicted = [score >= threshold for score in scores]
+            tpr.append(sum(p and a for p, a in zip(predicted, actual)) / positives)
+            fpr.append(sum(p and not a for p, a in zip(predicted, actual)) / negatives)
+            thresholds.append(threshold)
+    return {
+        "median": median,
+        "categories": list(ABOVE_MEDIAN_CATEGORIES),
+        "matrix": matrix,
+        "roc": {"fpr": fpr, "tpr": tpr, "thresholds": thresholds},
+    }
+
+
+def training_report(model: LinearModel, metrics: dict[str, float], classification: dict[str, Any]) -> str:
+    """A Markdown summary for the KFP UI (a Markdown artifact): metrics, model and the above-median matrix."""
+    lines = ["# Linear regression", "", "| metric | value |", "| --- | ---: |"]
+    lines += [f"| {name} | {value:.6g} |" for name, value in metrics.items()]
+    lines += [
+        "",
+        f"Predicting `{model.target}` from {len(model.features)} features:",
+        "",
+        "| term | weight |",
+        "| --- | ---: |",
+    ]
+    lines += [f"| {feature} | {weight:.6g} |" for feature, weight in zip(model.features, model.weights)]
+    lines += [f"| intercept | {model.intercept:.6g} |", ""]
+    below, above = classification["categories"]
+    (tn, fp), (fn, tp) = classification["matrix"]
+    lines += [
+        f"Rows above the median {model.target} ({classification['median']:.6g}), predicted by the model:",
+        "",
+        f"| actual / predicted | {below} | {above} |",
+        "| --- | ---: | ---: |",
+        f"| {below} | {tn} | {fp} |",
+        f"| {above} | {fn} | {tp} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def metrics_metadata(metrics: dict[str, float | None]) -> dict[str, float]:
     """The metrics as kfp v2 keeps them: ``{name: value}`` in the Metrics artifact's metadata
     (what ``dsl.Metrics.log_metric`` writes and the KFP UI shows); None values left out."""
@@ -265,11 +334,17 @@ def run(
     epochs: int,
     model: Path,
     metrics: Path,
+    classification: Path | None = None,
+    report: Path | None = None,
 ) -> dict[str, Any]:
-    """Reads ``dataset``, fits, writes the ``model`` JSON and the ``metrics`` file.
+    """Reads ``dataset``, fits, writes the ``model`` JSON and the ``metrics`` file, and,
+    when given, the ``classification`` file and the Markdown ``report``.
 
-    Returns ``{"rmse": ..., "metrics": {...}}``: the metrics are those in the file, for
-    run.py to put in the Metrics artifact's metadata, where KFP reads them.
+    Returns ``{"rmse": ..., "metrics": {...}, "classification": {...}, "report": "..."}``:
+    the metrics are those in the file, for run.py to put in the Metrics artifact's
+    metadata, where KFP reads them; the classification (above_median_classification,
+    on the rows rmse is measured on) for the ClassificationMetrics artifact's; the
+    classification file holds that metadata as kfp's ClassificationMetrics writes it.
 
     Settings: ``target`` (column to predict), ``validation_fraction``, ``split_seed``,
     ``standardize``, ``log_every`` (epochs between loss log lines).
@@ -309,11 +384,11 @@ def run(
             extra={"rows": len(data), "validation_fraction": validation_fraction},
         )
 
-    def report(epoch: int, loss: float) -> None:
+    def log_epoch(epoch: int, loss: float) -> None:
         if epoch == 1 or epoch % log_every == 0 or epoch == epochs:
             logger.info("epoch %d/%d: training loss %.6g", epoch, epochs, loss, extra={"epoch": epoch, "loss": loss})
 
-    fitted = fit(train, learning_rate=learning_rate, epochs=epochs, standardize=standardize, on_epoch=report)
+    fitted = fit(train, learning_rate=learning_rate, epochs=epochs, standardize=standardize, on_epoch=log_epoch)
     train_rmse = rmse(fitted, train.x, train.y)
     evaluation = validation if validation else train
     score = rmse(fitted, evaluation.x, evaluation.y)
@@ -331,6 +406,12 @@ def run(
     reported = metrics_metadata({"rmse": score, "train-rmse": train_rmse, "r2": determination})
     # The file holds what the artifact's metadata holds: KFP reads the metadata, a person the file.
     metrics.write_text(json.dumps(reported, indent=2) + "\n", encoding="utf-8")
+    classified = above_median_classification(fitted, evaluation)
+    summary = training_report(fitted, reported, classified)
+    if classification is not None:
+        classification.write_text(json.dumps(classification_metadata(classified), indent=2) + "\n", encoding="utf-8")
+    if report is not None:
+        write_markdown(report, summary)
     logger.info(
         "fitted %s: rmse %.6g",
         target,
@@ -345,4 +426,13 @@ def run(
             "model_path": str(model),
         },
     )
-    return {"rmse": score, "metrics": reported}
+    return {"rmse": score, "metrics": reported, "classification": classified, "report": summary}
+
+
+def classification_metadata(classified: dict[str, Any]) -> dict[str, Any]:
+    """The ClassificationMetrics metadata of above_median_classification's result, as kfp keeps it."""
+    metadata: dict[str, Any] = {}
+    log_confusion_matrix(metadata, classified["categories"], classified["matrix"])
+    roc = classified["roc"]
+    log_roc_curve(metadata, roc["fpr"], roc["tpr"], roc["thresholds"])
+    return metadata

@@ -6,9 +6,13 @@
 - :class:`ExecutorIO`: KFP's executor input, and the executor output file KFP reads back
   (output artifacts with their metadata, output parameters);
 - :func:`add_kfp_arguments` / :func:`run_identity`: the arguments KFP's executor passes;
-- :func:`read_task_final_status`: the PipelineTaskFinalStatus KFP gives an exit task, as a dict.
+- :func:`read_task_final_status`: the PipelineTaskFinalStatus KFP gives an exit task, as a dict;
+- :mod:`component_runtime.classification_metrics`: a ClassificationMetrics artifact's confusion
+  matrix and ROC curve, in kfp's metadata shape (also methods of :class:`OutputArtifact`);
+- :func:`write_markdown` / :func:`write_html`: Markdown and HTML report artifacts.
 """
 
+from .classification_metrics import log_confusion_matrix, log_roc_curve, log_roc_data_point
 from .executor_io import ExecutorInputError, ExecutorIO, OutputArtifact, is_unresolved_placeholder
 from .json_logging import JsonFormatter, parse_level, setup_logging
 from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
@@ -20,6 +24,7 @@ from .kfp_io import (
     read_parameter,
     write_output_parameter,
 )
+from .report_artifacts import write_html, write_markdown
 from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
 from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
 
@@ -40,6 +45,9 @@ __all__ = [
     "format_parameter",
     "is_unresolved_placeholder",
     "load_settings",
+    "log_confusion_matrix",
+    "log_roc_curve",
+    "log_roc_data_point",
     "output_artifact_path",
     "parameter_parser",
     "parse_level",
@@ -49,5 +57,7 @@ __all__ = [
     "run_identity",
     "settings_files",
     "setup_logging",
+    "write_html",
+    "write_markdown",
     "write_output_parameter",
 ]

@@ -23,10 +23,12 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import classification_metrics
 
 __all__ = [
     "ExecutorIO",
@@ -68,6 +70,24 @@ class OutputArtifact:
         if not math.isfinite(value):
             raise ValueError(f"metric {metric!r} must be a finite number, got {value!r}")
         self.metadata[metric] = value
+
+    def _classification(self, method: str) -> dict[str, Any]:
+        # a known type other than ClassificationMetrics is a wiring mistake the KFP UI would not show
+        if self.schema_title not in (None, classification_metrics.CLASSIFICATION_METRICS_SCHEMA):
+            raise TypeError(f"{method} needs a ClassificationMetrics output; {self.name!r} is {self.schema_title}")
+        return self.metadata
+
+    def log_confusion_matrix(self, categories: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:
+        """As kfp's ``ClassificationMetrics.log_confusion_matrix`` (classification_metrics.py)."""
+        classification_metrics.log_confusion_matrix(self._classification("log_confusion_matrix"), categories, matrix)
+
+    def log_roc_curve(self, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]) -> None:
+        """As kfp's ``ClassificationMetrics.log_roc_curve`` (classification_metrics.py)."""
+        classification_metrics.log_roc_curve(self._classification("log_roc_curve"), fpr, tpr, threshold)
+
+    def log_roc_data_point(self, fpr: float, tpr: float, threshold: float) -> None:
+        """As kfp's ``ClassificationMetrics.log_roc_data_point`` (classification_metrics.py)."""
+        classification_metrics.log_roc_data_point(self._classification("log_roc_data_point"), fpr, tpr, threshold)
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:

@@ -111,8 +111,9 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       const problem = outputNameProblem(output.name);
       if (problem) report('component', `component ${JSON.stringify(task.component)}: ${problem}`);
     }
-    const executorLabel = makeNameUnique(executorLabelFor(task.name), new Set(Object.keys(built.executors)));
-    const componentName = makeNameUnique(componentNameFor(task.name), new Set(Object.keys(built.components)));
+    // asked of the records as they stand: a Set of their keys made per task would make compiling quadratic
+    const executorLabel = makeNameUnique(executorLabelFor(task.name), { has: (name) => hasName(built.executors, name) });
+    const componentName = makeNameUnique(componentNameFor(task.name), { has: (name) => hasName(built.components, name) });
     built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report);
     built.components[componentName] = componentIr(component, executorLabel);
     tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);

@@ -16,6 +16,7 @@ import { artifactType, findByName } from './ir-io-definitions';
 import { pyFloatRepr } from './py-json';
 import type { ReportProblem } from './ir-compile-error';
 import { layoutLoops, loopChannels, loopTaskSpec, type IrLoop, type LoopLayout } from './ir-loops';
+import { pipelineTaskNamed } from './pipeline-task-index';
 
 export const ROOT = '';
 
@@ -204,7 +205,7 @@ export function channelOf(operand: ConditionOperand, ctx: GroupContext): Channel
     if (!parameter) return undefined;
     return { inputName: `pipelinechannel--${parameter.name}`, fullName: parameter.name, io: ioTypeOf(parameter.type) };
   }
-  const upstream = ctx.pipeline.tasks.find((task) => task.name === operand.task);
+  const upstream = pipelineTaskNamed(ctx.pipeline, operand.task);
   const output = upstream && findByName(ctx.components.get(upstream.component)?.spec.outputs ?? [], operand.output);
   if (!upstream || !output) return undefined;
   const task = k8sName(upstream.name);

@@ -23,6 +23,7 @@ import { k8sName, sanitizeInputName } from './kfp-names';
 import { findByName } from './ir-io-definitions';
 import { IR_TYPE_OF, rawLoopItems, staticItemType } from './loop-items';
 import type { Channel, GroupContext, IrGroup } from './ir-groups';
+import { pipelineTaskNamed } from './pipeline-task-index';
 
 /** What the group layout knows of a loop group. */
 export interface IrLoop {
@@ -48,7 +49,7 @@ export function loopChannels(block: LoopBlock, argumentId: number | undefined, c
   if (items.kind === 'parameter') {
     itemsChannel = { inputName: `pipelinechannel--${items.parameter}`, fullName: items.parameter, io: LIST };
   } else {
-    const upstream = ctx.pipeline.tasks.find((task) => task.name === items.task);
+    const upstream = pipelineTaskNamed(ctx.pipeline, items.task);
     const output = upstream && findByName(ctx.components.get(upstream.component)?.spec.outputs ?? [], items.output);
     const task = k8sName(items.task);
     const key = sanitizeInputName(output?.name ?? items.output);
@@ -150,7 +151,7 @@ function addItemChannels(task: string, loop: IrLoop, lc: LoopLayoutContext): voi
 
 /** Surfaces a Collected output from the producer's groups out to the consumer's level; returns the channel the consumer reads. */
 function surfaceCollected(consumer: string, argument: Extract<TaskArgument, { kind: 'collected' }>, lc: LoopLayoutContext, layout: LoopLayout): Channel | undefined {
-  const producerTask = lc.ctx.pipeline.tasks.find((candidate) => candidate.name === argument.task);
+  const producerTask = pipelineTaskNamed(lc.ctx.pipeline, argument.task);
   const output = producerTask && findByName(lc.ctx.components.get(producerTask.component)?.spec.outputs ?? [], argument.output);
   if (!producerTask || !output) return undefined;
   const producer = k8sName(producerTask.name);

@@ -12,6 +12,7 @@ import { artifactType, definitions, Definitions, findByName, outputDefinition } 
 import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
 import { hasName, namedRecord } from './named-records';
+import { pipelineTaskNamed } from './pipeline-task-index';
 
 export type { PipelineOutput };
 
@@ -66,7 +67,7 @@ export function rootOutputs(
   const defArtifacts = namedRecord<unknown>();
   const defParameters = namedRecord<unknown>();
   for (const out of outputs) {
-    const task = pipeline.tasks.find((t) => t.name === out.task);
+    const task = pipelineTaskNamed(pipeline, out.task);
     const output = task && findByName(components.get(task.component)?.spec.outputs ?? [], out.output);
     if (!output) {
       report(`outputs.${out.name}`, `no output ${JSON.stringify(out.output)} on task ${JSON.stringify(out.task)}`);

@@ -15,6 +15,7 @@ import type { ReportProblem } from './ir-compile-error';
 import { namedRecord } from './named-records';
 import type { Channel } from './ir-groups';
 import type { ItemRead } from './ir-loops';
+import { pipelineTaskNamed } from './pipeline-task-index';
 
 export interface TaskContext {
   pipeline: PipelineDefinition;
@@ -33,7 +34,7 @@ export interface TaskContext {
 type Inputs = { artifacts: Record<string, unknown>; parameters: Record<string, unknown> };
 
 function upstreamOutput(arg: Extract<TaskArgument, { kind: 'task-output' }>, ctx: TaskContext, field: string) {
-  const upstream = ctx.pipeline.tasks.find((t) => t.name === arg.task);
+  const upstream = pipelineTaskNamed(ctx.pipeline, arg.task);
   const component = upstream && ctx.components.get(upstream.component);
   const output = component && findByName(component.spec.outputs, arg.output);
   if (!output) ctx.report(field, `no output ${JSON.stringify(arg.output)} on task ${JSON.stringify(arg.task)}`);
@@ -133,7 +134,7 @@ function compactInputs(inputs: Inputs): Record<string, unknown> {
 export function taskSpec(task: PipelineTask, component: ResolvedComponent, componentName: string, ctx: TaskContext): Record<string, unknown> {
   const { inputs, producers } = taskInputs(task, component, ctx);
   for (const upstream of task.after) {
-    if (!ctx.pipeline.tasks.some((t) => t.name === upstream)) ctx.report('after', `no task ${JSON.stringify(upstream)} in this pipeline`);
+    if (!pipelineTaskNamed(ctx.pipeline, upstream)) ctx.report('after', `no task ${JSON.stringify(upstream)} in this pipeline`);
   }
   const dependentTasks = ctx.dependentTasks ?? [...new Set([...task.after.map(k8sName), ...producers])].sort();
   const spec: Record<string, unknown> = {

@@ -47,7 +47,7 @@ export function executorLabelFor(taskName: string): string {
 }
 
 /** make_name_unique_by_adding_index: name, else name-2, name-3, ... */
-export function makeNameUnique(name: string, taken: ReadonlySet<string>): string {
+export function makeNameUnique(name: string, taken: Pick<ReadonlySet<string>, 'has'>): string {
   if (!taken.has(name)) return name;
   for (let index = 2; ; index++) {
     const candidate = `${name}-${index}`;

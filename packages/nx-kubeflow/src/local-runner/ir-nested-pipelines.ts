@@ -85,7 +85,7 @@ export function readNestedPipeline(taskName: string, task: Dict, wiring: TaskWir
   const inside = [...new Set(readDag(body, inner, ctx))];
   // what it waits for: the nodes inside scheduled beside it (a loop inside stands for its iterations' tasks)
   const sameSchedule = (member: string) =>
-    ctx.tasks.some((t) => t.name === member && t.loop === scope.loop) ||
+    (ctx.taskByName.has(member) && ctx.taskByName.get(member)!.loop === scope.loop) ||
     ctx.groups.some((g) => g.name === member && g.loop === scope.loop) ||
     ctx.loops.some((l) => l.name === member && l.loop === scope.loop);
   const waitsFor = inside.filter(sameSchedule);
@@ -98,7 +98,7 @@ export function readNestedPipeline(taskName: string, task: Dict, wiring: TaskWir
       `task "${taskName}" runs a pipeline with retry (max_retry_count ${retries}), which is not applied: neither KFP (kubeflow/pipelines#11288) nor kfp.local retries a nested pipeline; the retry policies of the tasks inside apply`,
     );
   }
-  if (task.cachingOptions !== undefined && dict(task.cachingOptions).enableCache !== true && inside.some((member) => ctx.tasks.some((t) => t.name === member && t.cacheEnabled))) {
+  if (task.cachingOptions !== undefined && dict(task.cachingOptions).enableCache !== true && inside.some((member) => ctx.taskByName.get(member)?.cacheEnabled === true)) {
     notes.push(`task "${taskName}" runs a pipeline with caching off, which does not reach the tasks inside: as on KFP and kfp.local, each is cached by its own caching option`);
   }
   const group: IrConditionGroup = {
@@ -108,7 +108,7 @@ export function readNestedPipeline(taskName: string, task: Dict, wiring: TaskWir
     conditionInputs: {},
     dependsOn: [...new Set([...wiring.dependsOn, ...waitsFor])],
     afterCompletionOf: waitsFor,
-    tasks: inside.filter((member) => ctx.tasks.some((t) => t.name === member)),
+    tasks: inside.filter((member) => ctx.taskByName.has(member)),
     ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
     pipeline: componentName,
     outputs,

@@ -278,11 +278,12 @@ export function readIr(documents: IrDocuments): IrPipeline {
     },
   };
   const nested = new Map<string, NestedPipelineOutputs>();
-  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set(), nested });
+  const taskByName = new Map<string, IrTask>();
+  readDag(dag, rootScope, { components, executors, platformExecutors, tasks, groups, loops, names: new Set(), nested, taskByName });
   // a loop collecting a nested pipeline's output collects the output of the task inside that makes it
   resolveNestedOutputs(loops, nested);
   waitForWholeGroups(tasks, groups);
-  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => tasks.some((t) => t.name === task) || nested.has(task)));
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task) || nested.has(task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
@@ -319,6 +320,8 @@ export interface ReadContext {
   names: Set<string>;
   /** The nested pipelines read so far and their outputs (ir-nested-pipelines.ts). */
   nested?: Map<string, NestedPipelineOutputs>;
+  /** ctx.tasks by name, kept with it: looking members up in the list made reading N tasks O(N²). */
+  taskByName: Map<string, IrTask>;
 }
 
 // inside a nested pipeline, prefixed with its task's name (ir-nested-pipelines.ts)
@@ -422,6 +425,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     if (scope.loop !== undefined) read.loop = scope.loop;
     if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
     ctx.tasks.push(read);
+    ctx.taskByName.set(taskName, read);
   }
   for (const [taskName, task] of entries) {
     if (!isGroup.get(taskName)) continue;
@@ -491,7 +495,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
         throw new IrReadError(`${at} reads ${name(input)}, which group ${name(taskName)} is not given`);
       },
     };
-    group.tasks = readDag(dict(component.dag), inner, ctx).filter((member) => ctx.tasks.some((t) => t.name === member));
+    group.tasks = readDag(dict(component.dag), inner, ctx).filter((member) => ctx.taskByName.has(member));
     inside.push(...group.tasks);
   }
   return inside;
@@ -544,7 +548,7 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
   };
   const inside = readDag(innerDag, inner, ctx);
   // its own tasks: those of loops inside it are theirs
-  loop.tasks = inside.filter((member) => ctx.tasks.some((task) => task.name === member && task.loop === taskName));
+  loop.tasks = inside.filter((member) => ctx.taskByName.get(member)?.loop === taskName);
   loop.groups = ctx.groups.filter((group) => group.loop === taskName).map((group) => group.name);
   const outputs = dict(innerDag.outputs);
   if (Object.keys(dict(outputs.artifacts)).length > 0) throw new IrReadError(`loop ${name(taskName)} collects artifacts (dsl.Collected of artifacts), which the local runner does not run yet`);

@@ -66,6 +66,15 @@ it('runs the compiled example pipeline in the components venvs, then takes both 
   expect(metrics.rmse).toBe(trainer.outputs.parameters.rmse);
   expect(Object.keys(metrics).sort()).toEqual(['r2', 'rmse', 'train-rmse']);
   expect(loader.outputs.artifacts.dataset.metadata).toEqual({ rows: 50 });
+  // ClassificationMetrics through component-runtime: kfp's metadata shape in the executor output, the same in its file
+  const classification = JSON.parse(readFileSync(trainer.outputs.artifacts.classification.path, 'utf8'));
+  expect(trainer.outputs.artifacts.classification.metadata).toEqual(classification);
+  expect(classification.confusionMatrix.annotationSpecs).toEqual([{ displayName: 'below median' }, { displayName: 'above median' }]);
+  expect(classification.confusionMatrix.rows.flatMap((row: { row: number[] }) => row.row).reduce((a: number, b: number) => a + b, 0)).toBe(10); // the 10 validation rows of 50
+  expect(classification.confidenceMetrics.at(-1)).toMatchObject({ recall: 1, falsePositiveRate: 1 });
+  // a Markdown report: the file is the artifact, no metadata
+  expect(readFileSync(trainer.outputs.artifacts.report.path, 'utf8')).toContain('# Linear regression');
+  expect(trainer.outputs.artifacts.report.metadata).toEqual({});
   // component logs stay JSON lines, with the run's identity from KFP's placeholders
   const logLines = readFileSync(trainer.logFile, 'utf8').trim().split('\n');
   const records = logLines.map((line) => JSON.parse(line));
@@ -79,6 +88,7 @@ it('runs the compiled example pipeline in the components venvs, then takes both 
   expect(second.tasks[1].outputs.parameters.rmse).toBe(trainer.outputs.parameters.rmse);
   expect(existsSync(second.tasks[1].outputs.artifacts.model.path)).toBe(true);
   expect(second.tasks[1].outputs.artifacts.metrics.metadata).toEqual(trainer.outputs.artifacts.metrics.metadata);
+  expect(second.tasks[1].outputs.artifacts.classification.metadata).toEqual(trainer.outputs.artifacts.classification.metadata);
   // the venvs were ready: nothing was installed for the second run
   expect(events.filter((event) => event.kind === 'info')).toEqual([]);
 });

@@ -58,7 +58,7 @@ import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecor
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
-import { RUN_RECORD_FILE, writeRunRecord, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { RUN_RECORD_FILE, RunRecordWriter, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
@@ -245,11 +245,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   /** The lists each loop that succeeded hands on (dsl.Collected), as if it were a task's outputs. */
   const loopOutputs = new Map<string, TaskOutputs>();
   const byName = new Map(record.tasks.map((task) => [task.name, task]));
+  const irTasks = new Map(ir.tasks.map((task) => [task.name, task]));
   const groups = new Map(ir.groups.map((group) => [group.name, group]));
   const conditionRecords = new Map((record.conditions ?? []).map((condition) => [condition.name, condition]));
   /** Why a group's tasks did not run, by group: its own condition, or what made it skip. */
   const groupReasons = new Map<string, string>();
-  const save = () => writeRunRecord(runDir, record);
+  const recordWriter = new RunRecordWriter(runDir, record);
+  const save = () => recordWriter.save();
   mkdirSync(runDir, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
   save();
@@ -464,7 +466,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
           ? Promise.resolve(openGroup(groups.get(name)!))
           : loops.has(name)
             ? runLoopNode(name)
-            : startTask(ir.tasks.find((task) => task.name === name)!, options.tasks[name], byName.get(name)!),
+            : startTask(irTasks.get(name)!, options.tasks[name], byName.get(name)!),
       skip: (name, reason) => {
         if (reason.interrupted) interrupted = true;
         const message = reason.interrupted ? 'the run was interrupted before it started' : skipReason(reason.upstream!);
@@ -488,6 +490,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   } finally {
     // every task process has ended and was reported: the watchdog exits without touching anything
     watchdog.close();
+    recordWriter.flush(); // a change a large run's writer was holding back, even if the scheduler threw
   }
 
   // how each exit handler ended, where no final status input asked already
@@ -509,6 +512,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   record.finishedAt = new Date(finished).toISOString();
   record.durationMs = finished - started;
   delete record.owner;
-  save();
+  recordWriter.flush();
   return { ...record, state: record.state as RunResult['state'], runDir, recordFile: resolve(runDir, 'run.json') };
 }

@@ -1,7 +1,8 @@
 /**
  * run.json: the run as it stands - its state, parameters and every task's
  * state, timings, attempts, cache use and outputs. It is rewritten after
- * every state change and at the end, each time to a temporary file renamed
+ * every state change (in runs of over 200 tasks, at most once per 1 ms per task:
+ * RunRecordWriter) and at the end, each time to a temporary file renamed
  * over the old one, so a reader (or a crash) never sees half of it.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -139,5 +140,64 @@ export function writeRunRecord(runDir: string, record: RunRecordData): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Records of up to this many tasks and conditions are written at every state change. */
+export const RECORD_WRITTEN_AT_EVERY_CHANGE_UP_TO = 200;
+/** Above that, a write at most every this many ms per task: a 1,000-task run.json at most once a second. */
+const THROTTLE_MS_PER_ENTRY = 1;
+
+export interface RunRecordWriterClock {
+  now: () => number;
+  /** Runs `callback` after `ms`, without keeping the process alive for it. */
+  later: (callback: () => void, ms: number) => { cancel: () => void };
+}
+
+const realClock: RunRecordWriterClock = {
+  now: () => Date.now(),
+  later: (callback, ms) => {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+/**
+ * Keeps run.json up to date without rewriting the whole record at every
+ * change of a large run: each write is the whole record, so N tasks changing
+ * state 2 to 3 times each would write O(N²) bytes (1,000 tasks: about 1 GB
+ * of JSON). A small run's record is written at every change, as a reader
+ * may expect; a large one's at most every `entries` ms (the changes in
+ * between wait for that write), so writing costs the same share of the
+ * run's time whatever its size. flush() writes at once (the run's end).
+ */
+export class RunRecordWriter {
+  private lastWrite = Number.NEGATIVE_INFINITY;
+  private pending?: { cancel: () => void };
+
+  constructor(
+    private readonly runDir: string,
+    private readonly record: RunRecordData,
+    private readonly clock: RunRecordWriterClock = realClock,
+    private readonly write: (runDir: string, record: RunRecordData) => void = writeRunRecord,
+  ) {}
+
+  save(): void {
+    const entries = this.record.tasks.length + (this.record.conditions?.length ?? 0);
+    if (entries <= RECORD_WRITTEN_AT_EVERY_CHANGE_UP_TO) return this.flush();
+    const wait = this.lastWrite + entries * THROTTLE_MS_PER_ENTRY - this.clock.now();
+    if (wait <= 0) return this.flush();
+    this.pending ??= this.clock.later(() => {
+      this.pending = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  flush(): void {
+    this.pending?.cancel();
+    this.pending = undefined;
+    this.write(this.runDir, this.record);
+    this.lastWrite = this.clock.now();
   }
 }
