@@ -73,8 +73,8 @@ describe('component READMEs in sync with component.yaml (nx sync, nx sync:check)
     expect(stale.output).toContain('components/trainer/README.md');
     expect(readme()).toBe(before);
 
-    // outside CI, running the test target with a stale README stops before any test (Nx asks in a terminal)
-    const test = spawnSync(join(workspace.root, 'node_modules/.bin/nx'), ['run', 'trainer:test', '--outputStyle=static'], {
+    // outside CI, running the lint target (the sync generator's) with a stale README stops before ruff (Nx asks in a terminal)
+    const test = spawnSync(join(workspace.root, 'node_modules/.bin/nx'), ['run', 'trainer:lint', '--outputStyle=static'], {
       cwd: workspace.root,
       encoding: 'utf8',
       env: { ...process.env, CI: 'false', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },

@@ -9,6 +9,8 @@ export interface PublishRequest {
   description?: string;
   /** The compiled IR file's text, as written by compile. */
   irYaml: string;
+  /** irYaml's documents as the compiler built them, when the caller has them: a backend that reads the IR takes these instead of parsing the text again. */
+  irDocuments?: readonly object[];
   /** sha256 of irYaml: the version's name, so an unchanged pipeline publishes nothing. */
   contentHash: string;
   /** e.g. git sha and branch, where the backend keeps them. */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startKfpTestServer, type KfpTestServer } from '../backends/kfp-rest/testing/kfp-test-server';
+import { compilePipeline } from '../kfp/ir-compiler';
 import { deployPipeline, DeployError, type DeployPipelineOptions } from './deploy-pipeline';
 import { DeploySettingsError } from './deploy-settings';
 
@@ -227,5 +228,58 @@ describe('deploy as GitOps resources (kfp.mode = "crd" or --output crd)', () => 
     await deploy({ dryRun: true });
     expect(existsSync(join(workspaceRoot, 'dist/pipelines/p/production/kubeflow-resources.yaml'))).toBe(false);
     expect((await deploy()).backend).toBe('crd');
+  });
+});
+
+describe('deploy compiles once', () => {
+  // the real compiler, counted: deploy used to compile to check, then again to publish, and parse its own IR text for --param and a run
+  const counted = () => jest.fn(compilePipeline);
+
+  it('to the local backend, publishing and running from the one compile', async () => {
+    const compile = counted();
+    const result = await deploy({ env: 'development', run: true, params: ['text=once'], compile });
+    expect(compile).toHaveBeenCalledTimes(1);
+    expect(result.backend).toBe('local');
+    expect(result.outcome?.state).toBe('SUCCEEDED');
+    // the IR file is the compile's text, and the stored version is the same text
+    const ir = readFileSync(join(workspaceRoot, 'dist/pipelines/p/development/pipeline.yaml'), 'utf8');
+    expect(ir).toBe(compile.mock.results[0].value.yaml);
+    expect(readFileSync(join(workspaceRoot, 'dist/kfp-local/p/versions', result.published.versionName, 'pipeline.yaml'), 'utf8')).toBe(ir);
+  });
+
+  it('to Kubeflow, and for a dry run', async () => {
+    const compile = counted();
+    await deploy({ run: true, wait: true, compile });
+    expect(compile).toHaveBeenCalledTimes(1);
+    await deploy({ dryRun: true, run: true, compile });
+    expect(compile).toHaveBeenCalledTimes(2);
+  });
+
+  it('a second time only when a build gives a component another image than the one it was compiled with', async () => {
+    const registry = createServer((request, response) => {
+      response.writeHead(request.url === '/v2/' ? 200 : 404, { 'content-type': 'application/json' });
+      response.end(request.url === '/v2/' ? '{}' : '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+      write('components/echo/Dockerfile', 'FROM scratch\nRUN false\n');
+      write('pipelines/p/config/settings.toml', settings(`image.registry = "${address}/ml"`));
+      // no image.json yet: compiled with component.yaml's image, then with the tag a build would give
+      const before = counted();
+      await deploy({ dryRun: true, compile: before });
+      expect(before).toHaveBeenCalledTimes(2);
+      const tag = lines.join('\n').match(new RegExp(`would build (${address}/ml/echo:[0-9a-f]{16})`))![1];
+      expect(before.mock.results[1].value.yaml).toContain(tag);
+      // image.json names that image already: one compile
+      write('dist/components/echo/image.json', JSON.stringify({ reference: tag }));
+      const after = counted();
+      const result = await deploy({ dryRun: true, compile: after });
+      expect(after).toHaveBeenCalledTimes(1);
+      expect(after.mock.results[0].value.yaml).toContain(tag);
+      expect(result.published.versionName).toBe(before.mock.results[1].value.contentHash.slice(0, 12));
+    } finally {
+      await new Promise((resolve) => registry.close(resolve));
+    }
   });
 });

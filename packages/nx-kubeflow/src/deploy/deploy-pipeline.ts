@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { PipelineBackend, PublishResult, RunOutcome, ScheduleResult } from '../backends/pipeline-backend';
 import { selectEngine, type ContainerEngine } from '../images/index';
 import { BuildahLauncher, DockerLauncher, type ContainerLauncher } from '../local-runner/index';
 import { executorLabelFor } from '../kfp/kfp-names';
-import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { compilePipelineProject, removeStaleOutput, writeFileAtomically, type CompilePipelineProjectOptions, type CompiledPipelineProject } from '../pipeline/compile-pipeline-project';
 import { readPipeline } from '../pipeline/read-pipeline';
 import { runProcess } from '../process/run-process';
 import { backendKindFor, createBackend, DeployError, type BackendKind } from './deploy-backend';
 import { readDeploySettings, type DeploySettings } from './deploy-settings';
 import { checkEnvironmentDeclared, localBackendWarning } from './deploy-environment';
-import { mutableImages } from './image-references';
+import { mutableImagesOf } from './image-references';
 import { buildPipelineImages, componentsWithImages, planPipelineImages } from './pipeline-images';
 import { parseRunParameters } from './run-parameters';
 import { formatRunSummary, formatTaskStateChange } from './run-summary';
@@ -50,6 +49,8 @@ export interface DeployPipelineOptions {
   log: (line: string) => void;
   signal?: AbortSignal;
   environ?: Record<string, string | undefined>;
+  /** The IR compiler (compilePipelineProject's option); replaceable in tests. */
+  compile?: CompilePipelineProjectOptions['compile'];
 }
 
 export interface DeployPipelineResult {
@@ -85,28 +86,34 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
 
   // Everything that can refuse this deploy is checked before an image is built or pushed:
   // the pipeline itself, --param values, the connection settings, the registry, the images not built here.
-  const checked = compilePipelineProject({ ...options, env: settings.env, environ: options.environ, write: false });
+  // Compiled once, with the images recorded so far, and written only at the end: a build that gives a component
+  // another image than that (new content) is the one case compiled again, with the images it built.
+  const compileWith = (componentImages?: ReadonlyMap<string, string>) =>
+    compilePipelineProject({ ...options, env: settings.env, environ: options.environ, write: false, ...(componentImages ? { componentImages } : {}) });
+  const checked = compileWith();
   for (const warning of checked.warnings) log(`warning: ${warning}`);
-  const parameters = run && kind !== 'crd' ? parseRunParameters(options.params ?? [], rootParameters(checked.yaml)) : {};
+  const parameters = run && kind !== 'crd' ? parseRunParameters(options.params ?? [], rootParameters(checked)) : {};
   const remoteBackend = kind === 'local' ? undefined : createBackend({ kind, settings, workspaceRoot, projectName, pipelineRoot, tasks: () => ({}), dryRun, environ: options.environ, log });
   const builtHere = componentsWithImages({ workspaceRoot, pipelineRoot, projects: options.projects });
   if (kind !== 'local') {
     requireRegistry(builtHere, settings, projectName);
-    checkImagesArePinned(checked.yaml, options, settings, new Set(builtHere.map((component) => component.name)));
+    checkImagesArePinned(checked, options, settings, new Set(builtHere.map((component) => component.name)));
   }
 
   const images = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun, components: builtHere }) : undefined;
   const engine = images?.engine;
 
-  const compiled = compilePipelineProject({
-    ...options,
-    env: settings.env,
-    environ: options.environ,
-    write: !dryRun,
-    ...(images?.references ? { componentImages: images.references } : {}),
-  });
+  const compiled = images?.references && imagesDiffer(checked, images.references) ? compileWith(images.references) : checked;
+  if (!dryRun) {
+    try {
+      writeFileAtomically(join(workspaceRoot, compiled.outputFile), compiled.yaml);
+    } catch (error) {
+      removeStaleOutput(workspaceRoot, compiled.outputFile);
+      throw error;
+    }
+  }
   const irYaml = compiled.yaml;
-  if (kind !== 'local') checkImagesArePinned(irYaml, options, settings);
+  if (kind !== 'local') checkImagesArePinned(compiled, options, settings);
 
   const backend =
     remoteBackend ??
@@ -131,6 +138,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   const published = await backend.publish({
     pipelineName: projectName,
     irYaml,
+    irDocuments: compiled.documents,
     contentHash: compiled.contentHash,
     description: `nx-kubeflow: ${projectName} (${settings.env})`,
     tags: await gitTags(workspaceRoot),
@@ -225,9 +233,9 @@ async function selectEngineFor(options: DeployPipelineOptions): Promise<Containe
  * content hash. `builtHere` (component names) are left out of the check made
  * before the build: their references are only known after it.
  */
-function checkImagesArePinned(irYaml: string, options: DeployPipelineOptions, settings: DeploySettings, builtHere: ReadonlySet<string> = new Set()): void {
+function checkImagesArePinned(compiled: CompiledPipelineProject, options: DeployPipelineOptions, settings: DeploySettings, builtHere: ReadonlySet<string> = new Set()): void {
   const builtExecutors = new Set(tasksUsing(options, builtHere).map(executorLabelFor));
-  const mutable = mutableImages(irYaml).filter(({ executor }) => !builtExecutors.has(executor));
+  const mutable = mutableImagesOf(compiled.documents[0]).filter(({ executor }) => !builtExecutors.has(executor));
   if (mutable.length === 0) return;
   const list = mutable.map(({ executor, image }) => `  ${executor}: ${image}`).join('\n');
   if (options.allowMutableImages) {
@@ -306,7 +314,12 @@ async function gitTags(workspaceRoot: string): Promise<Record<string, string>> {
 }
 
 /** The compiled pipeline's root parameters and their IR types, for typing --param values. */
-function rootParameters(irYaml: string): Record<string, { parameterType: string }> {
-  const [spec] = parseAllDocuments(irYaml).map((document) => document.toJSON() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+function rootParameters(compiled: CompiledPipelineProject): Record<string, { parameterType: string }> {
+  const spec = compiled.documents[0] as { root?: { inputDefinitions?: { parameters?: Record<string, { parameterType: string }> } } } | undefined;
   return spec?.root?.inputDefinitions?.parameters ?? {};
+}
+
+/** Whether the images deploy built or planned differ from those the IR was compiled with. */
+function imagesDiffer(compiled: CompiledPipelineProject, references: ReadonlyMap<string, string>): boolean {
+  return [...references].some(([component, reference]) => compiled.componentImages.has(component) && compiled.componentImages.get(component) !== reference);
 }

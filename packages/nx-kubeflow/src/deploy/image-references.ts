@@ -28,6 +28,12 @@ export function isPinnedImageReference(reference: string): boolean {
 /** Every container image of the IR that is neither digest-pinned nor content-hash-tagged. */
 export function mutableImages(irYaml: string): MutableImage[] {
   const [spec] = parseAllDocuments(irYaml).map((document) => document.toJSON() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  return mutableImagesOf(spec);
+}
+
+/** mutableImages of a PipelineSpec already parsed (the compiler's own documents). */
+export function mutableImagesOf(pipelineSpec: object | undefined): MutableImage[] {
+  const spec = pipelineSpec as { deploymentSpec?: { executors?: Record<string, { container?: { image?: unknown } }> } } | undefined;
   const executors: Record<string, { container?: { image?: unknown } }> = spec?.deploymentSpec?.executors ?? {};
   return Object.entries(executors)
     .map(([executor, definition]) => ({ executor, image: String(definition.container?.image ?? '') }))

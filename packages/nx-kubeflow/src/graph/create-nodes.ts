@@ -47,8 +47,8 @@ export function projectNode(
   const targets: Record<string, TargetConfiguration> = {};
   if (isPython) {
     targets[VENV_TARGET_NAME] = venvTarget(name, VENV_TARGET_NAME);
-    targets[options.testTargetName] = testTarget(name, options.testTargetName, { syncComponentReadme: kind === 'component', upstreamInput });
-    targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root);
+    targets[options.testTargetName] = testTarget(name, options.testTargetName, { upstreamInput });
+    targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root, { syncComponentReadme: kind === 'component' });
   }
   if (kind !== 'python-package') targets[options.settingsTargetName] = settingsTarget(name, options.settingsTargetName, environments);
   if (kind === 'component' && facts.hasDockerfile) {

@@ -75,12 +75,14 @@ describe('project graph inference with plugin options', () => {
     expect(Object.keys(projects['component-runtime'].targets!)).toEqual(['venv', 'pytest', 'ruff']);
     expect(projects.trainer.root).toBe('ml/steps/trainer');
     expect(Object.keys(projects.trainer.targets!)).toEqual(['venv', 'pytest', 'ruff', 'config', 'image']);
-    expect(projects.trainer.targets!.pytest).toMatchObject({
-      executor: 'nx-kubeflow:test',
+    expect(projects.trainer.targets!.pytest).toMatchObject({ executor: 'nx-kubeflow:test', dependsOn: ['venv'] });
+    // on lint, not test: a task's sync generators cost a second graph build per daemon-off run
+    expect(projects.trainer.targets!.pytest.syncGenerators).toBeUndefined();
+    expect(projects.trainer.targets!.ruff).toMatchObject({
+      executor: 'nx-kubeflow:lint',
       dependsOn: ['venv'],
       syncGenerators: ['nx-kubeflow:component-readme'],
     });
-    expect(projects.trainer.targets!.ruff).toMatchObject({ executor: 'nx-kubeflow:lint', dependsOn: ['venv'] });
     expect(projects.trainer.targets!.venv).toMatchObject({ executor: 'nx-kubeflow:venv', cache: false });
     expect(projects.trainer.targets!.image).toMatchObject({ executor: 'nx-kubeflow:docker-build', configurations: { production: { env: 'production' } } });
     expect(Object.keys(projects.training.targets!)).toEqual(['config', 'ir', 'publish', 'go']);

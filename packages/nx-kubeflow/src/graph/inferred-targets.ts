@@ -51,7 +51,7 @@ export function venvTarget(projectName: string, targetName: string): TargetConfi
 export function testTarget(
   projectName: string,
   targetName: string,
-  { syncComponentReadme = false, upstreamInput = '^production' }: { syncComponentReadme?: boolean; upstreamInput?: UpstreamInput } = {},
+  { upstreamInput = '^production' }: { upstreamInput?: UpstreamInput } = {},
 ): TargetConfiguration {
   return {
     executor: `${PLUGIN_NAME}:test`,
@@ -66,10 +66,8 @@ export function testTarget(
     ],
     outputs: [`{workspaceRoot}/dist/test-results/${projectName}`],
     options: {},
-    // A component's README carries its interface from component.yaml: `nx sync`
-    // rewrites it, `nx sync:check` fails while it is stale, and running the
-    // tests outside CI offers to sync first.
-    ...(syncComponentReadme ? { syncGenerators: [COMPONENT_README_SYNC_GENERATOR] } : {}),
+    // The component-readme sync generator is registered on lint, not here (see lintTarget): a task
+    // sync generator makes every daemon-off run of its target build the project graph a second time.
     metadata: {
       description: 'Run pytest in the project venv (ENV_FOR_DYNACONF=testing)',
       technologies: ['python'],
@@ -91,7 +89,12 @@ const RUFF_CONFIG_FILES = ['ruff.toml', '.ruff.toml', 'pyproject.toml'];
  * prints the ruff commands that fix what it found rather than fixing files
  * itself, which a cache hit would replay without doing.
  */
-export function lintTarget(projectName: string, targetName: string, projectRoot: string): TargetConfiguration {
+export function lintTarget(
+  projectName: string,
+  targetName: string,
+  projectRoot: string,
+  { syncComponentReadme = false }: { syncComponentReadme?: boolean } = {},
+): TargetConfiguration {
   const ancestors: string[] = [];
   for (let folder = posix.dirname(projectRoot); folder !== '.' && folder !== '/' && folder !== ''; folder = posix.dirname(folder)) {
     ancestors.push(folder);
@@ -106,6 +109,12 @@ export function lintTarget(projectName: string, targetName: string, projectRoot:
     inputs: ['default', ...configFiles],
     outputs: [],
     options: {},
+    // A component's README carries its interface from component.yaml: `nx sync` rewrites it,
+    // `nx sync:check` fails while it is stale, and running lint outside CI offers to sync first.
+    // On lint rather than test: Nx runs a task's sync generators before the task, which with the
+    // daemon off builds the project graph again (about 1 s of CPU here), and test is the target
+    // run over and over while working (tools/bench/README.md, target overhead).
+    ...(syncComponentReadme ? { syncGenerators: [COMPONENT_README_SYNC_GENERATOR] } : {}),
     metadata: {
       description: 'ruff check and ruff format --check, with a pinned ruff in the project venv',
       technologies: ['python'],

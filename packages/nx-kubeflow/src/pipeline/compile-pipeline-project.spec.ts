@@ -94,7 +94,10 @@ describe('compilePipelineProject', () => {
     expect(result).toEqual({
       outputFile: 'dist/pipelines/p/production/pipeline.yaml',
       yaml: '# compiled p\n',
+      documents: [],
       contentHash: 'abc',
+      // neither component has a Dockerfile: none is deploy's to build
+      componentImages: new Map(),
       env: 'production',
       parameterDefaults: { rows: 100000, epochs: 50 },
       warnings: [],

@@ -62,7 +62,11 @@ export interface CompiledPipelineProject {
   outputFile: string;
   /** The IR's text. */
   yaml: string;
+  /** The IR's documents as the compiler built them (the PipelineSpec, then the platform spec when there is one): for readers that would otherwise parse `yaml` again. */
+  documents: object[];
   contentHash: string;
+  /** The image each component with a Dockerfile was compiled with (given, from image.json, or component.yaml's), nested pipelines' included. */
+  componentImages: ReadonlyMap<string, string>;
   env: string;
   /** Parameter defaults the environment's settings overrode. */
   parameterDefaults: Record<string, unknown>;
@@ -141,7 +145,16 @@ function compileAndWrite(options: CompilePipelineProjectOptions, env: string, ou
   }
   if (options.write !== false) writeFileAtomically(join(workspaceRoot, outputFile), compiled.yaml);
   const warnings = loader.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
-  return { outputFile, yaml: compiled.yaml, contentHash: compiled.contentHash, env, parameterDefaults: prepared.input.parameterDefaults ?? {}, warnings };
+  return {
+    outputFile,
+    yaml: compiled.yaml,
+    documents: compiled.documents,
+    contentHash: compiled.contentHash,
+    componentImages: loader.componentImages,
+    env,
+    parameterDefaults: prepared.input.parameterDefaults ?? {},
+    warnings,
+  };
 }
 
 interface PreparedPipeline {
@@ -160,6 +173,8 @@ interface PreparedPipeline {
 class PipelineProjectLoader {
   readonly problems: PipelineProblem[] = [];
   readonly warnings: SpecWarning[] = [];
+  /** Component name -> the image its tasks run, for components with a Dockerfile (the ones deploy builds). */
+  readonly componentImages = new Map<string, string>();
   private readonly prepared = new Map<string, PreparedPipeline | null>();
   private readonly sources = new Map<string, YamlSource>();
   private pipelineProjectNames?: string[];
@@ -214,6 +229,9 @@ class PipelineProjectLoader {
       return undefined;
     }
     const resolved = resolveComponents(workspaceRoot, definition, components.specs, components.roots, this.problems, this.options.componentImages);
+    for (const [name, component] of resolved) {
+      if (existsSync(join(workspaceRoot, components.roots.get(name)!, 'Dockerfile'))) this.componentImages.set(name, component.image);
+    }
     for (const [name, input] of nested.inputs) {
       resolved.set(name, { project: name, spec: interfaces.get(name)!, image: '', usesComponentRuntime: false, nested: input });
     }

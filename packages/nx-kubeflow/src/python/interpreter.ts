@@ -1,4 +1,5 @@
 import { runProcess } from '../process/run-process';
+import { interpreterCacheKey, readCachedInterpreter, writeCachedInterpreter } from './interpreter-cache';
 
 export interface PythonInterpreter {
   /** The command as it was found (option, $PYTHON or python3). */
@@ -22,13 +23,24 @@ export class PythonNotFoundError extends Error {}
 export async function findPythonInterpreter(
   option: string | undefined,
   environ: NodeJS.ProcessEnv = process.env,
+  { cacheFile }: { cacheFile?: string } = {},
 ): Promise<PythonInterpreter> {
   const [command, source] = option
     ? [option, 'the executor option "python"']
     : environ.PYTHON
       ? [environ.PYTHON, 'the PYTHON environment variable']
       : ['python3', 'python3 on PATH'];
+  // The probe spawns Python (a pyenv shim is a bash script on top): its answer is kept by interpreter path and mtime.
+  // Keyed on this process's environment, the one the probe runs in (PATH, PYENV_VERSION).
+  const cacheKey = cacheFile ? interpreterCacheKey(command) : undefined;
+  const cached = cacheFile && cacheKey ? readCachedInterpreter(cacheFile, cacheKey) : undefined;
+  if (cached) return { command, ...cached };
+  const probed = await probeInterpreter(command, source);
+  if (cacheFile && cacheKey) writeCachedInterpreter(cacheFile, cacheKey, probed);
+  return { command, ...probed };
+}
 
+async function probeInterpreter(command: string, source: string): Promise<Omit<PythonInterpreter, 'command'>> {
   const probe = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
   let lines: string[];
   try {
@@ -53,5 +65,5 @@ export async function findPythonInterpreter(
       `Python ${version} at ${executable} (from ${source}) is too old: components need ${MINIMUM_PYTHON.join('.')}+.`,
     );
   }
-  return { command, executable, version };
+  return { executable, version };
 }

@@ -7,6 +7,7 @@
  * that always runs, every line it prints happened in this run.
  */
 import { join } from 'node:path';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { findPythonInterpreter } from './interpreter';
 import { readPyproject } from './pyproject';
 import { ensureProjectVenv, type ProjectVenv } from './venv';
@@ -33,6 +34,13 @@ export interface PrepareProjectVenvOptions extends VenvOptions {
   verbose: boolean;
   log: (message: string) => void;
   environ?: NodeJS.ProcessEnv;
+  /** Where the interpreter probe's answer is kept between runs; default in Nx's workspace data folder (`nx reset` clears it). */
+  interpreterCacheFile?: string;
+}
+
+/** The interpreter probe cache of a workspace (interpreter-cache.ts). */
+export function interpreterCacheFile(workspaceRoot: string): string {
+  return join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-kubeflow-python-interpreters.json');
 }
 
 /**
@@ -42,7 +50,9 @@ export interface PrepareProjectVenvOptions extends VenvOptions {
  * when the venv target made it.
  */
 export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Promise<ProjectVenv> {
-  const interpreter = await findPythonInterpreter(options.python, options.environ);
+  const interpreter = await findPythonInterpreter(options.python, options.environ, {
+    cacheFile: options.interpreterCacheFile ?? interpreterCacheFile(options.workspaceRoot),
+  });
   const pyproject = readPyproject(options.workspaceRoot, join(options.projectRoot, 'pyproject.toml'));
   const venv = await ensureProjectVenv({
     workspaceRoot: options.workspaceRoot,

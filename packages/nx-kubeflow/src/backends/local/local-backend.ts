@@ -41,6 +41,8 @@ export class LocalBackend implements PipelineBackend {
   readonly description = 'local (dist/kfp-local)';
   private readonly store: LocalVersionStore;
   private readonly runs = new Map<string, PendingRun>();
+  /** The documents of each version published by this process, by pipeline and version name: a run reads them, not the file again. */
+  private readonly publishedDocuments = new Map<string, readonly object[]>();
 
   constructor(private readonly options: LocalBackendOptions) {
     this.store = new LocalVersionStore(join(options.workspaceRoot, 'dist/kfp-local'));
@@ -48,6 +50,7 @@ export class LocalBackend implements PipelineBackend {
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     const result = this.options.dryRun ? this.store.wouldPublish(request) : await this.store.publish(request);
+    if (request.irDocuments?.[0]) this.publishedDocuments.set(versionKey(request.pipelineName, result.versionName), request.irDocuments);
     return { ...result, location: relative(this.options.workspaceRoot, result.location) };
   }
 
@@ -63,8 +66,12 @@ export class LocalBackend implements PipelineBackend {
     const pending = this.runs.get(handle.runId);
     if (!pending) throw new Error(`no local run ${handle.runId} was started by this process`);
     const { request, runDir } = pending;
+    // A version's name is its content hash, so the documents published here are those of the stored file.
+    const documents = this.publishedDocuments.get(versionKey(request.pipelineName, request.version.versionName));
     const result = await runPipeline({
-      ir: { irFile: this.store.versionFile(request.pipelineName, request.version.versionName) },
+      ir: documents
+        ? { pipelineSpec: documents[0], ...(documents[1] ? { platformSpec: documents[1] } : {}) }
+        : { irFile: this.store.versionFile(request.pipelineName, request.version.versionName) },
       runDir,
       runId: handle.runId,
       pipelineName: request.pipelineName,
@@ -95,6 +102,10 @@ export class LocalBackend implements PipelineBackend {
       error: result.error,
     };
   }
+}
+
+function versionKey(pipelineName: string, versionName: string): string {
+  return `${pipelineName}\0${versionName}`;
 }
 
 /** Sortable by start time, unique enough for one machine: 20261128-021500-3fa9c1. */
