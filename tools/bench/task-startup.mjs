@@ -53,12 +53,12 @@ function kfpVenv() {
   return python;
 }
 
-/** Runs a side once in a fresh process and returns the seconds it reports. */
+/** Runs a side once in a fresh process and returns {seconds, cpuSeconds} as it reports them. */
 function timeSide(program, args) {
   const result = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   const last = result.stdout.trim().split('\n').pop();
-  return JSON.parse(last).seconds;
+  return JSON.parse(last);
 }
 
 const median = (values) => {
@@ -150,26 +150,32 @@ try {
     const times = {};
     for (const side of order) times[side] = side === 'runner' ? ours(round) : theirs(round);
     if (round >= settings.warmup) for (const side of order) chainRows[side].push(times[side]);
-    process.stdout.write(`round ${round + 1}: runner ${times.runner.toFixed(3)} s, kfp.local ${times.kfp.toFixed(3)} s\n`);
+    process.stdout.write(
+      `round ${round + 1}: runner ${times.runner.seconds.toFixed(3)} s (CPU ${times.runner.cpuSeconds.toFixed(3)} s), kfp.local ${times.kfp.seconds.toFixed(3)} s (CPU ${times.kfp.cpuSeconds.toFixed(3)} s)\n`,
+    );
   }
   const after = loadAverage();
 
   console.log(`\nOne task's start-up, ${settings.runs} runs each after ${settings.warmup} warm-up\n`);
   console.log(markdownTable(startupRows));
-  const ratios = chainRows.runner.map((seconds, i) => chainRows.kfp[i] / seconds);
+  const ratios = chainRows.runner.map((run, i) => chainRows.kfp[i].seconds / run.seconds);
+  const cpuRatios = chainRows.runner.map((run, i) => chainRows.kfp[i].cpuSeconds / run.cpuSeconds);
   console.log(`\n${TASKS}-task chain, one task at a time, ${settings.runs} rounds after ${settings.warmup} warm-up, sides alternating\n`);
-  console.log('| side | median (s) | mean (s) | min … max (s) | per task, median (ms) |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| side | median (s) | mean (s) | min … max (s) | per task, median (ms) | CPU, median (s) | CPU per task (ms) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [side, name] of [
     ['runner', 'nx-kubeflow local runner (built), venv mode'],
     ['kfp', `kfp.local SubprocessRunner(use_venv=False), install_kfp_package=False (kfp ${KFP_VERSION})`],
   ]) {
-    const values = chainRows[side];
+    const values = chainRows[side].map((run) => run.seconds);
+    const cpu = median(chainRows[side].map((run) => run.cpuSeconds));
     console.log(
-      `| ${name} | ${median(values).toFixed(3)} | ${mean(values).toFixed(3)} | ${Math.min(...values).toFixed(3)} … ${Math.max(...values).toFixed(3)} | ${((median(values) / TASKS) * 1000).toFixed(1)} |`,
+      `| ${name} | ${median(values).toFixed(3)} | ${mean(values).toFixed(3)} | ${Math.min(...values).toFixed(3)} … ${Math.max(...values).toFixed(3)} | ${((median(values) / TASKS) * 1000).toFixed(1)} | ${cpu.toFixed(3)} | ${((cpu / TASKS) * 1000).toFixed(1)} |`,
     );
   }
-  console.log(`\nkfp.local / runner, median of the paired rounds: ${median(ratios).toFixed(2)}x (goal: at least 2x)`);
+  console.log(
+    `\nkfp.local / runner, median of the paired rounds: wall ${median(ratios).toFixed(2)}x, CPU ${median(cpuRatios).toFixed(2)}x (goal: at least 2x)`,
+  );
   console.log(`after timing: ${after}`);
 
   if (flags.diagnose) {

@@ -3,8 +3,9 @@
 // runner, in the component's own venv, one at a time, and prints the wall
 // time of runPipeline alone as JSON (Node start-up, requiring the runner and
 // compiling the IR are outside the figure, as kfp.local's imports are on the
-// other side).
+// other side), and the CPU time of this process and its task processes meanwhile.
 // Usage: node run-component-chain.cjs <dist> <workspace> <component-project-root> <work-dir> <tasks>
+const { execFileSync } = require('node:child_process');
 const { mkdirSync, readFileSync } = require('node:fs');
 const { basename, join } = require('node:path');
 
@@ -34,8 +35,17 @@ const { documents } = compilePipeline({
   pipelineSettingsToml: '[default]\nlog_level = "INFO"\n\n[development]\nrows = 100\n',
 });
 
+// CPU seconds of the task processes this process has waited for (Linux: /proc/self/stat cutime + cstime).
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+function childrenCpuSeconds() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / TICKS; // fields 16 and 17 of stat(5)
+}
+
 async function main() {
   mkdirSync(workDir, { recursive: true });
+  const cpuStarted = process.cpuUsage();
+  const childrenStarted = childrenCpuSeconds();
   const started = process.hrtime.bigint();
   const result = await runPipeline({
     ir: { pipelineSpec: documents[0], platformSpec: documents[1] },
@@ -51,10 +61,12 @@ async function main() {
     },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const own = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (own.user + own.system) / 1e6 + (childrenCpuSeconds() - childrenStarted);
   if (result.state !== 'SUCCEEDED') {
     throw new Error(`the chain ended ${result.state}: ${result.error ?? ''} (run folder ${join(workDir, 'run')})`);
   }
-  console.log(JSON.stringify({ seconds }));
+  console.log(JSON.stringify({ seconds, cpuSeconds }));
 }
 main().catch((error) => {
   console.error(error);
