@@ -1,4 +1,7 @@
-"""Layered settings for a component, read by dynaconf itself.
+"""Layered settings for a component, with dynaconf's semantics.
+
+Plain top-level values are read without importing dynaconf (settings_fast_read.py,
+lazy_settings.py); everything else is dynaconf itself.
 
 Files, in the order dynaconf is given them (later wins per top-level key):
 
@@ -17,18 +20,17 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from dynaconf import Dynaconf
+from .lazy_settings import LayeredSettings
+from .settings_fast_read import toml_parser
 
-try:  # Python >= 3.11
-    import tomllib as _tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10: the parser dynaconf itself uses
-    from dynaconf.vendor import tomllib as _tomllib  # type: ignore[no-redef]
+# dynaconf is imported where settings are read that the fast path leaves to it
+# (lazy_settings.py): importing it costs ~35 ms of every task's start-up.
+if TYPE_CHECKING:
+    from dynaconf import Dynaconf
 
 __all__ = [
     "DEFAULT_ENV",
@@ -69,6 +71,10 @@ def resolve_env(env: str | None = None) -> str:
 
 
 def _cleanup_pipeline_text_dirs() -> None:
+    if not _pipeline_text_dirs:
+        return
+    import shutil  # here: a task without PIPELINE_SETTINGS_TOML does not pay for it
+
     for folder in _pipeline_text_dirs.values():
         shutil.rmtree(folder, ignore_errors=True)
     _pipeline_text_dirs.clear()
@@ -79,6 +85,7 @@ atexit.register(_cleanup_pipeline_text_dirs)
 
 def _pipeline_settings_from_text(text: str) -> Path:
     """Checks ``text`` as TOML and writes it to ``<fresh private dir>/settings.toml``."""
+    _tomllib = toml_parser()  # the parser dynaconf reads the file with
     try:
         _tomllib.loads(text)
     except _tomllib.TOMLDecodeError as exc:
@@ -90,6 +97,8 @@ def _pipeline_settings_from_text(text: str) -> Path:
     folder = _pipeline_text_dirs.get(text)
     if folder is not None and (folder / "settings.toml").is_file():
         return folder / "settings.toml"
+
+    import tempfile  # here: only a task given PIPELINE_SETTINGS_TOML pays for it
 
     folder = Path(tempfile.mkdtemp(prefix="component-runtime-pipeline-"))  # mode 0700
     path = folder / "settings.toml"
@@ -144,7 +153,9 @@ def load_settings(
     over ENV_FOR_DYNACONF (dynaconf alone would let the variable win).
 
     Raises :class:`PipelineSettingsError` when PIPELINE_SETTINGS_TOML is not valid TOML.
-    The component's own files are read lazily by dynaconf, on first access.
+    The component's own files are read lazily, on first access. The object returned
+    answers as the Dynaconf object would (and passes ``isinstance(..., Dynaconf)``);
+    dynaconf itself is imported only for what the fast path leaves to it.
     """
     files = settings_files(component_root, pipeline_root=pipeline_root)
     for name in _DYNACONF_FILE_OVERRIDES:
@@ -159,12 +170,21 @@ def load_settings(
         # dynaconf reads ENV_FOR_DYNACONF after its keyword arguments, so env= alone
         # would lose to the variable; force_env is what dynaconf's from_env() uses.
         options["force_env"] = env
-    return Dynaconf(
-        settings_files=files,
-        environments=True,
-        env=resolve_env(env),
-        envvar_prefix="DYNACONF",
-        merge_enabled=False,
-        load_dotenv=False,
-        **options,
-    )
+    selected = resolve_env(env)
+
+    def make_dynaconf() -> Dynaconf:
+        from dynaconf import Dynaconf
+
+        return Dynaconf(
+            settings_files=files,
+            environments=True,
+            env=selected,
+            envvar_prefix="DYNACONF",
+            merge_enabled=False,
+            load_dotenv=False,
+            **options,
+        )
+
+    # Plain values come from the TOML layers read as dynaconf reads them, without
+    # importing it; anything else builds the Dynaconf object above (lazy_settings.py).
+    return LayeredSettings(make_dynaconf, files, selected)  # type: ignore[return-value]
