@@ -173,8 +173,9 @@ describe('the run view API', () => {
   });
 
   it('serves an HTML artifact under a sandboxing CSP, and the page under its own', async () => {
-    const page = await get(`/api/file?${q({ path: 'evaluate/outputs/artifacts/page' })}`);
+    const page = await get(`/api/file?${q({ path: 'evaluate/outputs/artifacts/page', as: 'html' })}`);
     expect(page.status).toBe(200);
+    expect(page.type).toContain('text/html');
     expect(String(page.headers['content-security-policy'])).toMatch(/^sandbox/);
     const index = await get('/');
     expect(index.type).toContain('text/html');

@@ -10,7 +10,7 @@
  *   GET /api/run?pipeline=&run=                   run.json and the laid-out graph of the IR it ran
  *   GET /api/task?pipeline=&run=&task=            one task: inputs, outputs, artifacts, command, env
  *   GET /api/log?pipeline=&run=&path=             a log of the run as records (task-log.ts)
- *   GET /api/file?pipeline=&run=&path=            a file of the run, as it is (HTML sandboxed by CSP)
+ *   GET /api/file?pipeline=&run=&path=[&as=html]  a file of the run, as it is (HTML sandboxed by CSP)
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -102,7 +102,8 @@ export function createUiServer(options: UiServerOptions): Server {
   const api = async (path: string, query: URLSearchParams): Promise<unknown> => {
     if (path === '/api/runs') {
       const asked = query.get('pipeline')?.split(',').filter(Boolean);
-      const pipelines = asked ?? options.pipelines ?? store.pipelines();
+      const shown = options.pipelines ?? store.pipelines();
+      const pipelines = asked ? asked.filter((name) => shown.includes(name)) : shown;
       return { pipelines, runs: store.runs(pipelines) };
     }
     const { pipeline, run, dir, record } = runOf(query);
@@ -152,7 +153,8 @@ export function createUiServer(options: UiServerOptions): Server {
       const { dir } = runOf(url.searchParams);
       const file = fileIn(dir, url.searchParams.get('path') ?? '');
       if (!statSync(file).isFile()) throw new HttpError(403, 'refused: not a file');
-      const type = FILE_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      // an HTML artifact's file has no extension (outputs/artifacts/<name>): the page says what it is
+      const type = url.searchParams.get('as') === 'html' ? FILE_TYPES['.html'] : (FILE_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
       const bytes = readFileSync(file);
       // an artifact's HTML runs no script and reaches nothing, even opened on its own
       const headers = { 'Content-Security-Policy': 'sandbox; default-src \'none\'; img-src data:; style-src \'unsafe-inline\'' };

@@ -199,8 +199,8 @@ function drawGraph(graph, pipeline, run, selected) {
     const open = () => target && (location.hash = runLink(pipeline, run, target));
     const node = svg(
       'g',
-      { class: `node state-${task.state}${selected && (selected === task.name || (task.iterations && task.iterations.names.includes(selected))) ? ' selected' : ''}`, tabindex: 0, role: 'link', 'aria-label': `${task.name}: ${facts}`, 'data-task': task.name, 'data-state': task.state },
-      svg('title', {}, task.error || `${task.name} (${task.componentName}): ${facts}`),
+      // its accessible name is its text (name, then the facts), as a sighted user reads it
+      { class: `node state-${task.state}${selected && (selected === task.name || (task.iterations && task.iterations.names.includes(selected))) ? ' selected' : ''}`, tabindex: 0, role: 'link', 'data-task': task.name, 'data-state': task.state },
       svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height }),
       svg('text', { x: box.x + 10, y: box.y + 22 }, task.name.length > 26 ? `${task.name.slice(0, 25)}…` : task.name),
       svg('text', { x: box.x + 10, y: box.y + 42, class: 'sub' }, facts),
@@ -311,9 +311,15 @@ function artifactSection(artifact, pipeline, run) {
     const host = el('div', { class: 'markdown' });
     // sanitised: a report may carry any HTML a component chose to write
     host.innerHTML = window.DOMPurify.sanitize(window.marked.parse(preview.text));
+    // its headings sit under the artifact's (h4): an h1 in a report must not outrank the page's own
+    for (const heading of host.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+      const demoted = document.createElement(`h${Math.min(6, Number(heading.tagName[1]) + 4)}`);
+      demoted.append(...heading.childNodes);
+      heading.replaceWith(demoted);
+    }
     body.push(host);
   } else if (preview.kind === 'html') {
-    body.push(el('iframe', { class: 'report', sandbox: '', title: `HTML artifact ${artifact.name}`, src: fileUrl(pipeline, run, artifact.relativePath) }));
+    body.push(el('iframe', { class: 'report', sandbox: '', title: `HTML artifact ${artifact.name}`, src: `${fileUrl(pipeline, run, artifact.relativePath)}&as=html` }));
   } else if (preview.kind === 'table') {
     body.push(table(preview.columns, preview.rows.map((row) => el('tr', {}, row.map((cell) => el('td', {}, show(cell))))), { class: 'dataset', 'aria-label': `First rows of ${artifact.name}` }));
     if (preview.truncated) body.push(el('p', { class: 'muted' }, 'First rows only.'));
