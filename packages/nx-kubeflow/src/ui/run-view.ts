@@ -29,10 +29,17 @@ export interface RunView {
   close(): Promise<void>;
 }
 
-export async function startRunView(options: RunViewOptions): Promise<RunView> {
+/** The store and the mask a view of the workspace uses, for a server or a static report. */
+export function runViewSources(options: Pick<RunViewOptions, 'workspaceRoot' | 'settingsFolders' | 'runsDir'>): { store: RunStore; secrets: ServedSecrets } {
   const root = options.workspaceRoot;
-  const store = new RunStore(options.runsDir ?? join(root, RUNS_DIR), join(root, LOCAL_VERSIONS_DIR));
-  const secrets = servedSecrets(localSettingsFiles((options.settingsFolders ?? ['pipelines', 'components', 'packages']).map((folder) => join(root, folder))));
+  return {
+    store: new RunStore(options.runsDir ?? join(root, RUNS_DIR), join(root, LOCAL_VERSIONS_DIR)),
+    secrets: servedSecrets(localSettingsFiles((options.settingsFolders ?? ['pipelines', 'components', 'packages']).map((folder) => join(root, folder)))),
+  };
+}
+
+export async function startRunView(options: RunViewOptions): Promise<RunView> {
+  const { store, secrets } = runViewSources(options);
   const server = createUiServer({ store, secrets, ...(options.pipelines ? { pipelines: options.pipelines } : {}) });
   const { url, port } = await listenUi(server, options.port);
   return {

@@ -15,7 +15,8 @@ import type { RunRecordData } from '../local-runner/run-record';
 import type { RunResult } from '../local-runner/run-pipeline';
 import { requireOrSkip } from '../testing/suite-requirements';
 import { compileUiFixture, runUiFixture, UI_FIXTURE_TASKS } from './__fixtures__/ui-fixture-pipeline';
-import { startRunView, type RunView } from './run-view';
+import { runViewSources, startRunView, type RunView } from './run-view';
+import { writeStaticReport } from './static-report';
 
 jest.setTimeout(180_000);
 
@@ -150,6 +151,31 @@ if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no
     await page.keyboard.press('Enter');
     await page.waitForSelector('#task-name:text("evaluate")');
     expect(page.url()).toContain('/evaluate');
+  });
+
+  it('opens the static report of a run from disk, with no server: graph, metrics, HTML report', async () => {
+    const { store, secrets } = runViewSources({ workspaceRoot: join(scratch, 'workspace') });
+    const { file } = await writeStaticReport({ store, secrets, pipeline: 'ui-fixture', run: 'live', folder: join(scratch, 'report') });
+    const requests: string[] = [];
+    const offline = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+    offline.on('request', (request) => requests.push(request.url()));
+    try {
+      await offline.goto(`file://${file}`);
+      await offline.waitForSelector('#run-state .state-SUCCEEDED');
+      for (const task of UI_FIXTURE_TASKS) expect(await offline.getAttribute(`.node[data-task="${task}"]`, 'data-state')).toBe('SUCCEEDED');
+      await offline.click('.node[data-task="evaluate"]');
+      await offline.waitForSelector('[data-artifact="metrics"] tr[data-metric="accuracy"]');
+      expect(await offline.textContent('[data-artifact="metrics"] tr[data-metric="accuracy"] td:nth-child(2)')).toBe('0.875');
+      expect(await offline.frameLocator('[data-artifact="page"] iframe').locator('#rows').textContent()).toBe('12 rows');
+      await offline.click('.node[data-task="make-data"]');
+      await offline.waitForSelector('table.log tbody tr');
+      expect(await offline.locator('table.log tbody tr td:nth-child(3)').allTextContents()).toContain('making the dataset');
+      expect(await offline.content()).not.toContain(TOKEN);
+      expect(requests.filter((url) => !url.startsWith('file://') && !url.startsWith('about:'))).toEqual([]);
+      await offline.screenshot({ path: join(SCREENSHOTS, 'static-report.png'), fullPage: true });
+    } finally {
+      await offline.close();
+    }
   });
 
   it('passes axe-core on the runs list and on a task page (labels, contrast, roles)', async () => {

@@ -16,13 +16,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { isSecretKey } from '../settings/redact-secrets';
-import { layoutRunGraph, runGraph, type LaidOutRunGraph } from './run-graph';
-import { RunFileRefused, runFile } from './run-files';
-import { RunStore } from './run-store';
+import { createRunApi, HttpError } from './run-api';
+import type { RunStore } from './run-store';
 import type { ServedSecrets } from './served-secrets';
-import { readTaskLog } from './task-log';
-import { taskDetails } from './task-details';
 
 export const LOOPBACK = '127.0.0.1';
 export const DEFAULT_UI_PORT = 4300;
@@ -58,79 +54,12 @@ const FILE_TYPES: Record<string, string> = {
 };
 const TEXT_TYPE = /^(text\/|application\/json|image\/svg)/;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The page's own resources may come only from this server; artifacts' HTML is shown in a sandboxed frame. */
 const PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'none'";
 
 export function createUiServer(options: UiServerOptions): Server {
   const { store, secrets } = options;
-  const layouts = new Map<string, { key: string; graph: Promise<LaidOutRunGraph> }>();
-
-  const runOf = (query: URLSearchParams) => {
-    const pipeline = query.get('pipeline') ?? '';
-    const run = query.get('run') ?? '';
-    if (options.pipelines && !options.pipelines.includes(pipeline)) throw new HttpError(404, `pipeline "${pipeline}" is not shown by this view`);
-    const dir = store.runDir(pipeline, run);
-    const record = store.record(pipeline, run);
-    if (!dir || !record) throw new HttpError(404, `no run "${run}" of pipeline "${pipeline}" under ${store.runsRoot}`);
-    if ('unreadable' in record) throw new HttpError(500, record.unreadable);
-    return { pipeline, run, dir, record };
-  };
-
-  const graphOf = (pipeline: string, run: string, dir: string, record: ReturnType<typeof runOf>['record']) => {
-    const ir = store.ir(pipeline, run);
-    if (!ir) return { graphError: `the IR this run executed is not in ${dir} (pipeline.yaml), nor among the published versions` };
-    if ('unreadable' in ir) return { graphError: ir.unreadable };
-    // a laid-out graph is kept while run.json stays the same
-    const stat = statSync(join(dir, 'run.json'));
-    const key = `${stat.mtimeMs}:${stat.size}`;
-    const cached = layouts.get(dir);
-    if (cached?.key === key) return { graph: cached.graph };
-    const graph = layoutRunGraph(runGraph(ir.ir, record));
-    layouts.set(dir, { key, graph });
-    return { graph };
-  };
-
-  const api = async (path: string, query: URLSearchParams): Promise<unknown> => {
-    if (path === '/api/runs') {
-      const asked = query.get('pipeline')?.split(',').filter(Boolean);
-      const shown = options.pipelines ?? store.pipelines();
-      const pipelines = asked ? asked.filter((name) => shown.includes(name)) : shown;
-      return { pipelines, runs: store.runs(pipelines) };
-    }
-    const { pipeline, run, dir, record } = runOf(query);
-    if (path === '/api/run') {
-      const { graph, graphError } = graphOf(pipeline, run, dir, record);
-      return { record, ...(graph ? { graph: await graph } : { graphError }) };
-    }
-    if (path === '/api/task') {
-      const ir = store.ir(pipeline, run);
-      if (!ir || 'unreadable' in ir) throw new HttpError(404, 'the IR this run executed is not available');
-      const task = query.get('task') ?? '';
-      const details = taskDetails(ir.ir, record, dir, task);
-      if (!details) throw new HttpError(404, `no task "${task}" in run ${run}`);
-      return { ...details, env: details.env.map(({ name, value }) => ({ name, value: isSecretKey(name) ? '***' : value })) };
-    }
-    if (path === '/api/log') return readTaskLog(fileIn(dir, query.get('path') ?? ''));
-    throw new HttpError(404, `no such API: ${path}`);
-  };
-
-  const fileIn = (dir: string, requested: string): string => {
-    try {
-      return runFile(dir, requested);
-    } catch (error) {
-      if (error instanceof RunFileRefused) throw new HttpError(403, `refused: ${error.message}`);
-      throw error;
-    }
-  };
+  const api = createRunApi({ store, ...(options.pipelines ? { pipelines: options.pipelines } : {}) });
 
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
     response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
@@ -150,8 +79,7 @@ export function createUiServer(options: UiServerOptions): Server {
     const page = PAGE_FILES[url.pathname];
     if (page) return send(response, 200, page.type, readFileSync(page.file()), url.pathname === '/' ? { 'Content-Security-Policy': PAGE_CSP } : {});
     if (url.pathname === '/api/file') {
-      const { dir } = runOf(url.searchParams);
-      const file = fileIn(dir, url.searchParams.get('path') ?? '');
+      const file = api.file(url.searchParams);
       if (!statSync(file).isFile()) throw new HttpError(403, 'refused: not a file');
       // an HTML artifact's file has no extension (outputs/artifacts/<name>): the page says what it is
       const type = url.searchParams.get('as') === 'html' ? FILE_TYPES['.html'] : (FILE_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
@@ -161,7 +89,7 @@ export function createUiServer(options: UiServerOptions): Server {
       return send(response, 200, type, TEXT_TYPE.test(type) ? secrets.redactText(bytes.toString('utf8')) : bytes, headers);
     }
     if (url.pathname.startsWith('/api/')) {
-      const body = secrets.redactValue(await api(url.pathname, url.searchParams));
+      const body = secrets.redactValue(await api.call(url.pathname, url.searchParams));
       return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(body));
     }
     throw new HttpError(404, `not found: ${url.pathname}`);

@@ -3,4 +3,8 @@ export interface UiExecutorSchema {
   port?: number;
   /** Every pipeline's runs, not only this project's. */
   all?: boolean;
+  /** Write one run's view as a self-contained HTML file into this folder instead of serving. */
+  static?: string;
+  /** With static: the run id; default the newest. */
+  run?: string;
 }

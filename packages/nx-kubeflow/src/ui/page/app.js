@@ -52,10 +52,18 @@ function when(iso) {
 function runLink(pipeline, run, task) {
   return `#/run/${encodeURIComponent(pipeline)}/${encodeURIComponent(run)}${task ? `/${encodeURIComponent(task)}` : ''}`;
 }
+// A static report (static-report.ts) carries every answer with it, and no files: links to them are left out.
+const REPORT = window.RUN_REPORT;
 function fileUrl(pipeline, run, path) {
-  return `api/file?${new URLSearchParams({ pipeline, run, path })}`;
+  return REPORT ? undefined : `api/file?${new URLSearchParams({ pipeline, run, path })}`;
+}
+function fromReport(path, query) {
+  const answer = path === 'runs' ? REPORT.runs : path === 'run' ? REPORT.run : path === 'task' ? REPORT.tasks[query.task] : path === 'log' ? REPORT.logs[query.path] : undefined;
+  if (answer === undefined) throw new Error(`this report does not hold ${path} ${JSON.stringify(query)}`);
+  return answer;
 }
 async function api(path, query) {
+  if (REPORT) return fromReport(path, query);
   const response = await fetch(`api/${path}?${new URLSearchParams(query)}`);
   const body = await response.json();
   if (!response.ok) throw new Error(body.error || `${response.status}`);
@@ -69,6 +77,12 @@ function setLive(text) {
 function route() {
   clearTimeout(timer);
   const token = ++routeToken;
+  // a report opens on its run
+  if (REPORT && !location.hash) {
+    const only = REPORT.runs.runs[0];
+    location.replace(runLink(only.pipelineName, only.runId));
+    return;
+  }
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const main = document.getElementById('main');
   const render = parts[0] === 'run' && parts.length >= 3 ? () => renderRun(main, parts[1], parts[2], parts.slice(3).join('/') || undefined, token) : () => renderRuns(main, token);
@@ -319,7 +333,8 @@ function artifactSection(artifact, pipeline, run) {
     }
     body.push(host);
   } else if (preview.kind === 'html') {
-    body.push(el('iframe', { class: 'report', sandbox: '', title: `HTML artifact ${artifact.name}`, src: `${fileUrl(pipeline, run, artifact.relativePath)}&as=html` }));
+    const source = REPORT ? { srcdoc: REPORT.html[artifact.relativePath] || '' } : { src: `${fileUrl(pipeline, run, artifact.relativePath)}&as=html` };
+    body.push(el('iframe', { class: 'report', sandbox: '', title: `HTML artifact ${artifact.name}`, ...source }));
   } else if (preview.kind === 'table') {
     body.push(table(preview.columns, preview.rows.map((row) => el('tr', {}, row.map((cell) => el('td', {}, show(cell))))), { class: 'dataset', 'aria-label': `First rows of ${artifact.name}` }));
     if (preview.truncated) body.push(el('p', { class: 'muted' }, 'First rows only.'));
