@@ -11,6 +11,7 @@ import type { ArtifactView } from './artifact-preview';
 import { createRunApi } from './run-api';
 import type { RunStore } from './run-store';
 import type { ServedSecrets } from './served-secrets';
+import { VENDOR_FILES } from './vendor-files';
 import type { TaskDetails } from './task-details';
 
 const PAGE_DIR = join(__dirname, 'page');
@@ -73,8 +74,10 @@ export async function writeStaticReport(options: StaticReportOptions): Promise<{
   const read = (file: string) => readFileSync(file, 'utf8');
   const html = read(join(PAGE_DIR, 'index.html'))
     .replace('<link rel="stylesheet" href="app.css">', () => `<style>\n${read(join(PAGE_DIR, 'app.css'))}\n</style>`)
-    .replace('<script src="vendor/marked.js" defer></script>', () => `<script>${inlineScript(read(require.resolve('marked/lib/marked.umd.js')))}</script>`)
-    .replace('<script src="vendor/purify.js" defer></script>', () => `<script>${inlineScript(read(require.resolve('dompurify/dist/purify.min.js')))}</script>`)
+    .replace('<script src="vendor/marked.js" defer></script>', () => `<script>${inlineScript(read(VENDOR_FILES.marked()))}</script>`)
+    .replace('<script src="vendor/purify.js" defer></script>', () => `<script>${inlineScript(read(VENDOR_FILES.purify()))}</script>`)
+    .replace('<script src="vendor/uplot.js" defer></script>', () => `<script>${inlineScript(read(VENDOR_FILES.uplot()))}</script>`)
+    .replace('<link rel="stylesheet" href="vendor/uplot.css">', () => `<style>\n${read(VENDOR_FILES.uplotCss())}\n</style>`)
     .replace(
       '<script src="app.js" defer></script>',
       () => `<script>window.RUN_REPORT = ${scriptJson(masked)};</script>\n<script>${inlineScript(read(join(PAGE_DIR, 'app.js')))}</script>`,

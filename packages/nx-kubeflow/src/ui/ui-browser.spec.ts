@@ -92,7 +92,9 @@ if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no
     await page.waitForSelector('#task-name:text("make-data")');
     const messages = () => page.locator('table.log tbody tr td:nth-child(3)').allTextContents();
     expect(await messages()).toEqual(expect.arrayContaining(['arguments parsed', 'making the dataset', 'labels are unbalanced', 'plain text line from print()']));
-    expect(await page.locator('table.log tbody tr.level-INFO td:nth-child(4)').first().textContent()).toContain('rows=12');
+    expect(await page.locator('table.log tbody tr.level-INFO td:nth-child(4)').first().textContent()).toBe('rows=12');
+    // the fields every line has are said once above the table
+    expect(await page.textContent('.log-context')).toBe('On every line: logger=make-data  component=make-data');
     await page.selectOption('#log-level', 'WARNING');
     expect(await messages()).toEqual(['labels are unbalanced']);
     await page.selectOption('#log-level', 'ALL');
@@ -121,12 +123,18 @@ if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no
       expect(await page.textContent(`[data-artifact="metrics"] tr[data-metric="${name}"] td:nth-child(2)`)).toBe(String(value));
     }
     expect(await page.locator('[data-artifact="classification"] table.matrix tbody td').allTextContents()).toEqual(['6', '2', '1', '3']);
+    // the ROC curve is drawn: uPlot's canvas, with pixels on it
+    await page.waitForSelector('[data-artifact="classification"] figure.roc canvas');
+    const inked = await page.evaluate(
+      `(() => { const c = document.querySelector('[data-artifact="classification"] figure.roc canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
+    );
+    expect(inked).toBeGreaterThan(500);
     const frame = page.locator('[data-artifact="page"] iframe');
     expect(await frame.getAttribute('sandbox')).toBe('');
     expect(await page.frameLocator('[data-artifact="page"] iframe').locator('#rows').textContent()).toBe('12 rows');
     expect(await page.title()).not.toBe('escaped');
     await page.screenshot({ path: join(SCREENSHOTS, 'run-page.png'), fullPage: true });
-    await page.locator('[data-artifact="classification"]').screenshot({ path: join(SCREENSHOTS, 'confusion-matrix.png') });
+    await page.locator('[data-artifact="classification"]').screenshot({ path: join(SCREENSHOTS, 'classification-metrics.png') });
   });
 
   it('shows a failed run: the failed task in the graph, and its error', async () => {

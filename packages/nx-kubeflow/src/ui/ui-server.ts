@@ -1,6 +1,6 @@
 /**
- * The run view's HTTP server (node:http): the page (page/), the two browser
- * libraries it uses (marked, DOMPurify, from node_modules), and a JSON API
+ * The run view's HTTP server (node:http): the page (page/), the browser
+ * libraries it uses (marked, DOMPurify, uPlot, from node_modules), and a JSON API
  * over the run folders (run-store.ts). Loopback only; requests naming
  * another host are refused (a web page elsewhere cannot reach it through DNS
  * rebinding). Every answer passes through the secret mask (served-secrets.ts);
@@ -19,6 +19,7 @@ import { extname, join } from 'node:path';
 import { createRunApi, HttpError } from './run-api';
 import type { RunStore } from './run-store';
 import type { ServedSecrets } from './served-secrets';
+import { VENDOR_FILES } from './vendor-files';
 
 export const LOOPBACK = '127.0.0.1';
 export const DEFAULT_UI_PORT = 4300;
@@ -35,8 +36,10 @@ const PAGE_FILES: Record<string, { file: () => string; type: string }> = {
   '/': { file: () => join(PAGE_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
   '/app.js': { file: () => join(PAGE_DIR, 'app.js'), type: 'text/javascript; charset=utf-8' },
   '/app.css': { file: () => join(PAGE_DIR, 'app.css'), type: 'text/css; charset=utf-8' },
-  '/vendor/marked.js': { file: () => require.resolve('marked/lib/marked.umd.js'), type: 'text/javascript; charset=utf-8' },
-  '/vendor/purify.js': { file: () => require.resolve('dompurify/dist/purify.min.js'), type: 'text/javascript; charset=utf-8' },
+  '/vendor/marked.js': { file: VENDOR_FILES.marked, type: 'text/javascript; charset=utf-8' },
+  '/vendor/purify.js': { file: VENDOR_FILES.purify, type: 'text/javascript; charset=utf-8' },
+  '/vendor/uplot.js': { file: VENDOR_FILES.uplot, type: 'text/javascript; charset=utf-8' },
+  '/vendor/uplot.css': { file: VENDOR_FILES.uplotCss, type: 'text/css; charset=utf-8' },
 };
 
 const FILE_TYPES: Record<string, string> = {

@@ -318,6 +318,7 @@ function artifactSection(artifact, pipeline, run) {
         ),
       );
     }
+    if (preview.confidenceMetrics && preview.confidenceMetrics.length) body.push(rocChart(preview.confidenceMetrics, artifact.name));
     if (preview.confidenceMetrics) {
       body.push(el('details', {}, el('summary', {}, `ROC points (${preview.confidenceMetrics.length})`), table(['Threshold', 'Recall', 'False positive rate'], preview.confidenceMetrics.map((point) => el('tr', {}, el('td', {}, show(point.confidenceThreshold)), el('td', {}, show(point.recall)), el('td', {}, show(point.falsePositiveRate)))))));
     }
@@ -350,9 +351,40 @@ function artifactSection(artifact, pipeline, run) {
   return el('section', { class: 'artifact', 'data-artifact': artifact.name, 'data-type': artifact.type }, heading, where, body);
 }
 
+// The ROC curve: recall against false positive rate, by uPlot, with the chance line for reference.
+function rocChart(points, name) {
+  const sorted = points
+    .map((point) => [Number(point.falsePositiveRate), Number(point.recall)])
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const xs = [0, ...sorted.map(([x]) => x), 1];
+  const ys = [0, ...sorted.map(([, y]) => y), 1];
+  const figure = el('figure', { class: 'roc', role: 'img', 'aria-label': `ROC curve of ${name}: ${sorted.length} points` });
+  const host = el('div');
+  figure.append(host, el('figcaption', { class: 'muted' }, 'ROC: recall (true positive rate) against false positive rate'));
+  new window.uPlot(
+    {
+      width: 360,
+      height: 300,
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+      axes: [{ label: 'false positive rate' }, { label: 'recall' }],
+      legend: { show: false },
+      cursor: { show: false },
+      series: [{}, { label: 'ROC', stroke: '#2e6fa7', width: 2, points: { show: true } }, { label: 'chance', stroke: '#9aa0a6', dash: [4, 4], points: { show: false } }],
+    },
+    [xs, ys, xs],
+    host,
+  );
+  return figure;
+}
+
 async function logSection(details, pipeline, run) {
   const host = el('div', { class: 'log-host' });
   const log = await api('log', { pipeline, run, path: details.logs[0].path });
+  // fields with one value on every structured line (the run's context: pipeline, run_id, task, ...) are said once
+  const structured = log.records.filter((record) => record.structured);
+  const common = structured.length < 2 ? [] : Object.keys(structured[0].extra).filter((name) => structured.every((record) => Object.hasOwn(record.extra, name) && JSON.stringify(record.extra[name]) === JSON.stringify(structured[0].extra[name])));
+  const extraOf = (record) => Object.entries(record.extra).filter(([name]) => !common.includes(name));
   const levelSelect = el('select', { id: 'log-level' }, el('option', { value: 'ALL' }, 'all levels'), LEVELS.map((level) => el('option', { value: level }, `${level} and above`)));
   levelSelect.value = view.logFilter.level;
   const search = el('input', { id: 'log-search', type: 'search', placeholder: 'search the log', value: view.logFilter.search });
@@ -375,7 +407,7 @@ async function logSection(details, pipeline, run) {
           el('td', {}, record.time || ''),
           el('td', {}, record.level || ''),
           el('td', {}, record.structured ? record.message : el('code', {}, record.message)),
-          el('td', { class: 'extra' }, Object.entries(record.extra).map(([name, value]) => `${name}=${show(value)}`).join('  ')),
+          el('td', { class: 'extra' }, extraOf(record).map(([name, value]) => `${name}=${show(value)}`).join('  ')),
         ),
       ),
     );
@@ -387,6 +419,7 @@ async function logSection(details, pipeline, run) {
   host.append(
     el('div', { class: 'controls' }, el('label', { for: 'log-level' }, 'Level'), levelSelect, el('label', { for: 'log-search' }, 'Search'), search, count, others.length ? el('span', {}, 'earlier attempts: ', others) : ''),
     log.skippedBytes ? el('p', { class: 'muted' }, `The first ${log.skippedBytes} bytes are left out.`) : '',
+    common.length ? el('p', { class: 'muted log-context' }, 'On every line: ', el('code', {}, common.map((name) => `${name}=${show(structured[0].extra[name])}`).join('  '))) : '',
     el('table', { class: 'log', 'aria-label': 'Task log' }, el('thead', {}, el('tr', {}, ['Time', 'Level', 'Message', 'Extra fields'].map((name) => el('th', { scope: 'col' }, name)))), body),
   );
   fill();
