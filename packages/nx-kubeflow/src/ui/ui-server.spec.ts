@@ -3,7 +3,8 @@
  * fixture pipeline here): what the API answers, that it serves nothing
  * outside a run folder, and that no secret value reaches an answer.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,4 +188,11 @@ describe('the run view API', () => {
     expect((await get('/api/runs', 'evil.example:80')).status).toBe(403);
     expect((await get('/api/runs', `localhost:${view.port}`)).status).toBe(200);
   });
+});
+
+it('finds the browser libraries under plain node, whose resolver honours package exports (jest lets subpaths through)', () => {
+  const script = `const { VENDOR_FILES } = require(${JSON.stringify(join(__dirname, 'vendor-files.ts'))}); console.log(JSON.stringify(Object.values(VENDOR_FILES).map((file) => file())))`;
+  const files = JSON.parse(execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { encoding: 'utf8' })) as string[];
+  expect(files).toHaveLength(4);
+  for (const file of files) expect(existsSync(file)).toBe(true);
 });
