@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSecretKey } from '../settings/redact-secrets';
 import { layoutRunGraph, runGraph, type LaidOutRunGraph } from './run-graph';
+import { compareRuns } from './run-comparison';
 import { RunFileRefused, runFile } from './run-files';
 import type { RunStore } from './run-store';
 import { readTaskLog } from './task-log';
@@ -64,6 +65,17 @@ export function createRunApi(options: { store: RunStore; pipelines?: string[] })
       const shown = options.pipelines ?? store.pipelines();
       const pipelines = asked ? asked.filter((name) => shown.includes(name)) : shown;
       return { pipelines, runs: store.runs(pipelines) };
+    }
+    if (path === '/api/compare') {
+      // runs=<pipeline>/<run>,<pipeline>/<run>,...
+      const runs = (query.get('runs') ?? '').split(',').filter(Boolean).map((entry) => {
+        const [pipeline = '', run = ''] = entry.split('/');
+        const { record } = runOf(new URLSearchParams({ pipeline, run }));
+        const ir = store.ir(pipeline, run);
+        return { record, ...(ir && !('unreadable' in ir) ? { ir: ir.ir } : {}) };
+      });
+      if (runs.length < 2) throw new HttpError(400, 'name two runs or more to compare: runs=<pipeline>/<run>,<pipeline>/<run>');
+      return compareRuns(runs);
     }
     const { pipeline, run, dir, record } = runOf(query);
     if (path === '/api/run') {

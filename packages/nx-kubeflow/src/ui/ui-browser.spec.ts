@@ -124,9 +124,9 @@ if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no
     }
     expect(await page.locator('[data-artifact="classification"] table.matrix tbody td').allTextContents()).toEqual(['6', '2', '1', '3']);
     // the ROC curve is drawn: uPlot's canvas, with pixels on it
-    await page.waitForSelector('[data-artifact="classification"] figure.roc canvas');
+    await page.waitForSelector('[data-artifact="classification"] div.roc canvas');
     const inked = await page.evaluate(
-      `(() => { const c = document.querySelector('[data-artifact="classification"] figure.roc canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
+      `(() => { const c = document.querySelector('[data-artifact="classification"] div.roc canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
     );
     expect(inked).toBeGreaterThan(500);
     const frame = page.locator('[data-artifact="page"] iframe');
@@ -186,15 +186,43 @@ if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no
     }
   });
 
+  it('compares two runs side by side, their different parameters and metrics highlighted', async () => {
+    const second = await runUiFixture(runsRoot, 'second', irFile, { parameters: { rows: 7 } });
+    expect(second.state).toBe('SUCCEEDED');
+    await page.goto(view.url);
+    await page.waitForSelector('table.runs');
+    await page.check('input.pick[value="ui-fixture/live"]');
+    await page.check('input.pick[value="ui-fixture/second"]');
+    await page.click('#compare');
+    await page.waitForSelector('table.compare-parameter');
+    const differs = async (row: string) => page.getAttribute(`tr[data-row="${row}"]`, 'data-differs');
+    expect(await differs('rows')).toBe('true');
+    expect(await differs('pause')).toBe('true');
+    expect(await differs('fail')).toBe('false');
+    // the runs list is newest first, so the columns are second, live
+    expect(await page.locator('table.compare-parameter thead th').allTextContents()).toEqual(['Name', 'ui-fixture second', 'ui-fixture live']);
+    expect(await page.locator('tr.differs[data-row="rows"] td').allTextContents()).toEqual(['7', '12']);
+    expect(await differs('evaluate · metrics · rows')).toBe('true');
+    expect(await differs('evaluate · metrics · accuracy')).toBe('false');
+    expect(await page.locator('tr[data-row="evaluate · metrics · accuracy"] td').allTextContents()).toEqual(['0.875', '0.875']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-runs.png'), fullPage: true });
+  });
+
   it('passes axe-core on the runs list and on a task page (labels, contrast, roles)', async () => {
     const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     // the page's CSP allows only its own scripts: axe goes in through a context that bypasses it
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1500, height: 1100 } });
     const checked = await context.newPage();
     try {
-      for (const url of [view.url, runUrl('live', 'make-data')]) {
+      const pages: [string, string][] = [
+        [view.url, 'table.runs'],
+        [runUrl('live', 'make-data'), '#task-name'],
+        [runUrl('live', 'evaluate'), 'div.roc canvas'],
+        [`${view.url}#/compare/ui-fixture%2Flive,ui-fixture%2Fsecond`, 'table.compare-metric'],
+      ];
+      for (const [url, ready] of pages) {
         await checked.goto(url);
-        await checked.waitForSelector(url === view.url ? 'table.runs' : '#task-name');
+        await checked.waitForSelector(ready);
         await checked.addScriptTag({ content: axeSource });
         const violations = await checked.evaluate(
           'axe.run(document).then((results) => results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })))',

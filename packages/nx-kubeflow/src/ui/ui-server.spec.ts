@@ -144,6 +144,17 @@ describe('the run view API', () => {
     expect(view.secrets.redactText('a pw-local-77aa b plain-visible')).toBe('a *** b plain-visible');
   });
 
+  it('compares runs: parameters and Metrics values side by side, differences marked; a metric one run lacks differs', async () => {
+    const { runs, rows } = await json('/api/compare?runs=ui-fixture%2Fok,ui-fixture%2Ffailed');
+    expect(runs.map((run: { runId: string }) => run.runId)).toEqual(['ok', 'failed']);
+    const row = (name: string) => rows.find((candidate: { name: string }) => candidate.name === name);
+    expect(row('rows')).toEqual({ name: 'rows', kind: 'parameter', values: [12, 4], differs: true });
+    expect(row('pause')).toEqual({ name: 'pause', kind: 'parameter', values: [0, 0], differs: false });
+    expect(row('evaluate · metrics · accuracy')).toEqual({ name: 'evaluate · metrics · accuracy', kind: 'metric', values: [0.875, null], differs: true });
+    expect((await get('/api/compare?runs=ui-fixture%2Fok')).status).toBe(400);
+    expect((await get('/api/compare?runs=ui-fixture%2Fok,ui-fixture%2F..')).status).toBe(404);
+  });
+
   it.each([
     ['a relative path up', '../failed/run.json'],
     ['deep', '../../../../../../etc/passwd'],

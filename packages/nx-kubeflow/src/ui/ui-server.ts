@@ -10,6 +10,7 @@
  *   GET /api/run?pipeline=&run=                   run.json and the laid-out graph of the IR it ran
  *   GET /api/task?pipeline=&run=&task=            one task: inputs, outputs, artifacts, command, env
  *   GET /api/log?pipeline=&run=&path=             a log of the run as records (task-log.ts)
+ *   GET /api/compare?runs=<pipeline>/<run>,...    runs side by side: parameters and metrics, differences marked
  *   GET /api/file?pipeline=&run=&path=[&as=html]  a file of the run, as it is (HTML sandboxed by CSP)
  */
 import { readFileSync, statSync } from 'node:fs';

@@ -85,6 +85,10 @@ function route() {
   }
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const main = document.getElementById('main');
+  if (parts[0] === 'compare' && parts[1]) {
+    renderComparison(main, parts[1], token).catch((error) => token === routeToken && main.replaceChildren(el('h1', {}, 'Cannot compare'), el('p', { class: 'error' }, error.message)));
+    return;
+  }
   const render = parts[0] === 'run' && parts.length >= 3 ? () => renderRun(main, parts[1], parts[2], parts.slice(3).join('/') || undefined, token) : () => renderRuns(main, token);
   render().catch((error) => {
     if (token !== routeToken) return;
@@ -104,6 +108,7 @@ async function renderRuns(main, token) {
       el(
         'tr',
         { 'data-run': run.runId },
+        REPORT ? undefined : el('td', {}, el('input', { type: 'checkbox', class: 'pick', value: `${pipeline}/${run.runId}`, 'aria-label': `Compare run ${run.runId}` })),
         el('td', {}, el('a', { href: runLink(pipeline, run.runId) }, run.runId)),
         el('td', {}, stateBadge(run.state)),
         el('td', {}, when(run.startedAt)),
@@ -117,13 +122,53 @@ async function renderRuns(main, token) {
       'section',
       { 'aria-labelledby': `pipeline-${pipeline}` },
       el('h2', { id: `pipeline-${pipeline}` }, pipeline),
-      mine.length ? table(['Run', 'State', 'Started', 'Duration', 'Version', 'Parameters', 'Tasks'], rows, { class: 'runs' }) : el('p', { class: 'muted' }, 'No runs yet.'),
+      mine.length ? table([...(REPORT ? [] : ['Compare']), 'Run', 'State', 'Started', 'Duration', 'Version', 'Parameters', 'Tasks'], rows, { class: 'runs' }) : el('p', { class: 'muted' }, 'No runs yet.'),
     );
   });
-  main.replaceChildren(el('h1', {}, 'Runs'), ...(sections.length ? sections : [el('p', {}, 'No runs under dist/runs yet: run a pipeline (nx run <pipeline>:run).')]));
+  const compare = el('button', { type: 'button', id: 'compare' }, 'Compare selected runs');
+  compare.addEventListener('click', () => {
+    const picked = [...main.querySelectorAll('input.pick:checked')].map((box) => box.value);
+    if (picked.length >= 2) location.hash = `#/compare/${picked.map(encodeURIComponent).join(',')}`;
+    else compare.nextSibling.textContent = 'Select two runs or more.';
+  });
+  main.replaceChildren(
+    el('h1', {}, 'Runs'),
+    ...(runs.length > 1 && !REPORT ? [el('div', { class: 'controls' }, compare, el('span', { class: 'muted', 'aria-live': 'polite' }))] : []),
+    ...(sections.length ? sections : [el('p', {}, 'No runs under dist/runs yet: run a pipeline (nx run <pipeline>:run).')]),
+  );
   const running = runs.some((run) => run.state === 'RUNNING');
   setLive(running ? 'following running runs…' : '');
   if (running) timer = setTimeout(() => token === routeToken && renderRuns(main, token).catch(() => undefined), POLL_MS * 2);
+}
+
+// ---- runs side by side ----
+async function renderComparison(main, list, token) {
+  const runs = list.split(',').map(decodeURIComponent);
+  const { runs: compared, rows } = await api('compare', { runs: runs.join(',') });
+  if (token !== routeToken) return;
+  const header = ['Name', ...compared.map((run) => `${run.pipelineName} ${run.runId}`)];
+  const body = rows.map((row) =>
+    el(
+      'tr',
+      { class: row.differs ? 'differs' : undefined, 'data-row': row.name, 'data-differs': String(row.differs) },
+      el('th', { scope: 'row' }, row.name, row.differs ? el('span', { class: 'differs-mark' }, ' (differs)') : ''),
+      row.values.map((value) => el('td', {}, value === undefined ? el('span', { class: 'muted' }, '—') : el('code', {}, show(value)))),
+    ),
+  );
+  const section = (kind, title) => {
+    const mine = body.filter((_, i) => rows[i].kind === kind);
+    return [el('h2', {}, title), mine.length ? table(header, mine, { class: `compare compare-${kind}` }) : el('p', { class: 'muted' }, 'None.')];
+  };
+  main.replaceChildren(
+    el('h1', {}, `Compare ${compared.length} runs`),
+    table(
+      ['Run', 'State', 'Started', 'Duration', 'Version'],
+      compared.map((run) => el('tr', {}, el('td', {}, el('a', { href: runLink(run.pipelineName, run.runId) }, `${run.pipelineName} ${run.runId}`)), el('td', {}, stateBadge(run.state)), el('td', {}, when(run.startedAt)), el('td', {}, duration(run.durationMs)), el('td', {}, run.version || ''))),
+    ),
+    ...section('parameter', 'Parameters'),
+    ...section('metric', 'Metrics'),
+  );
+  setLive('');
 }
 
 // ---- a run ----
@@ -359,9 +404,8 @@ function rocChart(points, name) {
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const xs = [0, ...sorted.map(([x]) => x), 1];
   const ys = [0, ...sorted.map(([, y]) => y), 1];
-  const figure = el('figure', { class: 'roc', role: 'img', 'aria-label': `ROC curve of ${name}: ${sorted.length} points` });
-  const host = el('div');
-  figure.append(host, el('figcaption', { class: 'muted' }, 'ROC: recall (true positive rate) against false positive rate'));
+  const host = el('div', { role: 'img', 'aria-label': `ROC curve of ${name}: ${sorted.length} points` });
+  const figure = el('div', { class: 'roc' }, host, el('p', { class: 'muted' }, 'ROC: recall (true positive rate) against false positive rate'));
   new window.uPlot(
     {
       width: 360,
