@@ -46,14 +46,14 @@ export function createRunApi(options: { store: RunStore; pipelines?: string[] })
   };
 
   const graphOf = (pipeline: string, run: string, dir: string, record: ReturnType<typeof runOf>['record']) => {
+    // a laid-out graph is kept while run.json stays the same
+    const stat = statSync(join(dir, 'run.json'));
+    const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    const cached = layouts.get(dir);
+    if (cached?.key === key) return { graph: cached.graph };
     const ir = store.ir(pipeline, run);
     if (!ir) return { graphError: `the IR this run executed is not in ${dir} (pipeline.yaml), nor among the published versions` };
     if ('unreadable' in ir) return { graphError: ir.unreadable };
-    // a laid-out graph is kept while run.json stays the same
-    const stat = statSync(join(dir, 'run.json'));
-    const key = `${stat.mtimeMs}:${stat.size}`;
-    const cached = layouts.get(dir);
-    if (cached?.key === key) return { graph: cached.graph };
     const graph = layoutRunGraph(runGraph(ir.ir, record));
     layouts.set(dir, { key, graph });
     return { graph };

@@ -39,7 +39,17 @@ function subfolders(dir: string): string[] {
     .map((entry) => entry.name);
 }
 
+/** A file's identity for a cache: it is read again once it was rewritten (run.json is replaced by rename on every change). */
+function stamp(file: string): string {
+  const stat = statSync(file);
+  return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+}
+
 export class RunStore {
+  /** Parsed IRs and run summaries, by file, kept while the file is unchanged: the page asks every second. */
+  private readonly irs = new Map<string, { stamp: string; ir: IrPipeline }>();
+  private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
+
   /** runsRoot: absolute, e.g. <workspace>/dist/runs. */
   constructor(
     readonly runsRoot: string,
@@ -74,8 +84,20 @@ export class RunStore {
     for (const pipelineName of pipelineNames) {
       if (!isSafeName(pipelineName)) continue;
       for (const runId of subfolders(join(this.runsRoot, pipelineName))) {
+        const dir = this.runDir(pipelineName, runId);
+        if (!dir) continue;
+        const file = join(dir, RUN_RECORD_FILE);
+        const current = stamp(file);
+        const known = this.summaries.get(file);
+        if (known?.stamp === current) {
+          summaries.push(known.summary);
+          continue;
+        }
         const record = this.record(pipelineName, runId);
-        if (record) summaries.push(summarize(pipelineName, runId, record));
+        if (!record) continue;
+        const summary = summarize(pipelineName, runId, record);
+        this.summaries.set(file, { stamp: current, summary });
+        summaries.push(summary);
       }
     }
     return summaries.sort((a, b) => (b.startedAt ?? b.runId).localeCompare(a.startedAt ?? a.runId));
@@ -96,7 +118,12 @@ export class RunStore {
     const file = candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
     if (!file) return undefined;
     try {
-      return { ir: readIr(readIrFile(file)), file };
+      const current = stamp(file);
+      const known = this.irs.get(file);
+      if (known?.stamp === current) return { ir: known.ir, file };
+      const ir = readIr(readIrFile(file));
+      this.irs.set(file, { stamp: current, ir });
+      return { ir, file };
     } catch (error) {
       return { unreadable: (error as Error).message };
     }
