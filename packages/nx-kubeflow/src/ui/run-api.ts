@@ -4,8 +4,6 @@
  * alike. Values come unmasked: each caller passes them through the secret
  * mask before they leave the process.
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { isSecretKey } from '../settings/redact-secrets';
 import { layoutRunGraph, runGraph, type LaidOutRunGraph } from './run-graph';
 import { compareRuns } from './run-comparison';
@@ -32,7 +30,7 @@ export interface RunApi {
 
 export function createRunApi(options: { store: RunStore; pipelines?: string[] }): RunApi {
   const { store } = options;
-  const layouts = new Map<string, { key: string; graph: Promise<LaidOutRunGraph> }>();
+  const layouts = new Map<string, Promise<LaidOutRunGraph>>();
 
   const runOf = (query: URLSearchParams) => {
     const pipeline = query.get('pipeline') ?? '';
@@ -45,18 +43,21 @@ export function createRunApi(options: { store: RunStore; pipelines?: string[] })
     return { pipeline, run, dir, record };
   };
 
+  // The layout depends on the IR alone (states only colour it): one per IR text, shared by every run of that version
+  // and kept while a run changes state, so following a large run live does not lay it out again each second.
   const graphOf = (pipeline: string, run: string, dir: string, record: ReturnType<typeof runOf>['record']) => {
-    // a laid-out graph is kept while run.json stays the same
-    const stat = statSync(join(dir, 'run.json'));
-    const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-    const cached = layouts.get(dir);
-    if (cached?.key === key) return { graph: cached.graph };
     const ir = store.ir(pipeline, run);
     if (!ir) return { graphError: `the IR this run executed is not in ${dir} (pipeline.yaml), nor among the published versions` };
     if ('unreadable' in ir) return { graphError: ir.unreadable };
-    const graph = layoutRunGraph(runGraph(ir.ir, record));
-    layouts.set(dir, { key, graph });
-    return { graph };
+    const graph = runGraph(ir.ir, record);
+    let layout = layouts.get(ir.contentHash);
+    if (!layout) {
+      layout = layoutRunGraph(graph);
+      layouts.set(ir.contentHash, layout);
+      // a failed layout is not kept: the next request tries again
+      layout.catch(() => layouts.delete(ir.contentHash));
+    }
+    return { graph: layout.then(({ width, height, boxes, paths }): LaidOutRunGraph => ({ ...graph, width, height, boxes, paths })) };
   };
 
   const call = async (path: string, query: URLSearchParams): Promise<unknown> => {

@@ -4,6 +4,7 @@
  * Read fresh on every call: a run in progress rewrites run.json after every
  * state change (atomically), and the view follows it by asking again.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIr, readIrFile, type IrPipeline } from '../local-runner/ir-reader';
@@ -47,7 +48,7 @@ function stamp(file: string): string {
 
 export class RunStore {
   /** Parsed IRs and run summaries, by file, kept while the file is unchanged: the page asks every second. */
-  private readonly irs = new Map<string, { stamp: string; ir: IrPipeline }>();
+  private readonly irs = new Map<string, { stamp: string; ir: IrPipeline; contentHash: string }>();
   private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
 
   /** runsRoot: absolute, e.g. <workspace>/dist/runs. */
@@ -107,7 +108,8 @@ export class RunStore {
    * The IR the run executed: its own copy (pipeline.yaml in the run folder),
    * else the published version run.json names. undefined when neither is there.
    */
-  ir(pipelineName: string, runId: string): { ir: IrPipeline; file: string } | { unreadable: string } | undefined {
+  /** contentHash: of the IR's text, so runs of one version share what is worked out from it (the graph's layout). */
+  ir(pipelineName: string, runId: string): { ir: IrPipeline; file: string; contentHash: string } | { unreadable: string } | undefined {
     const dir = this.runDir(pipelineName, runId);
     if (!dir) return undefined;
     const candidates = [join(dir, RUN_IR_FILE)];
@@ -120,10 +122,11 @@ export class RunStore {
     try {
       const current = stamp(file);
       const known = this.irs.get(file);
-      if (known?.stamp === current) return { ir: known.ir, file };
+      if (known?.stamp === current) return { ir: known.ir, file, contentHash: known.contentHash };
+      const contentHash = createHash('sha256').update(readFileSync(file)).digest('hex');
       const ir = readIr(readIrFile(file));
-      this.irs.set(file, { stamp: current, ir });
-      return { ir, file };
+      this.irs.set(file, { stamp: current, ir, contentHash });
+      return { ir, file, contentHash };
     } catch (error) {
       return { unreadable: (error as Error).message };
     }

@@ -4,17 +4,19 @@
  * outside a run folder, and that no secret value reaches an answer.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileUiFixture, runUiFixture, UI_FIXTURE_TASKS } from './__fixtures__/ui-fixture-pipeline';
+import * as runGraphModule from './run-graph';
 import { startRunView, type RunView } from './run-view';
 
 jest.setTimeout(120_000);
 
 const TOKEN = 'tok-4f1c9e2a7b';
 let scratch: string;
+let runsRoot: string;
 let view: RunView;
 
 function get(path: string, host?: string): Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }> {
@@ -44,7 +46,7 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'pipelines/p/config/settings.local.toml'), '[default]\nwarehouse_password = "pw-local-77aa"\nregion = "plain-visible"\n');
   const irFile = join(scratch, 'ir.yaml');
   writeFileSync(irFile, compileUiFixture());
-  const runsRoot = join(workspace, 'dist/runs');
+  runsRoot = join(workspace, 'dist/runs');
   const ok = await runUiFixture(runsRoot, 'ok', irFile, { env: { FIXTURE_TOKEN: TOKEN } });
   expect(ok.state).toBe('SUCCEEDED');
   const failed = await runUiFixture(runsRoot, 'failed', irFile, { parameters: { fail: true, rows: 4 } });
@@ -132,6 +134,25 @@ describe('the run view API', () => {
     const evaluate = graph.tasks.find((task: { name: string }) => task.name === 'evaluate');
     expect(evaluate.state).toBe('FAILED');
     expect(evaluate.error).toMatch(/exit code 1: the model diverged/);
+  });
+
+  it('lays an IR out once for all its runs, and colours each run by its own states', async () => {
+    const layout = jest.spyOn(runGraphModule, 'layoutRunGraph');
+    try {
+      await json(`/api/run?${q({})}`);
+      // both records rewritten, as a run in progress rewrites its own at each state change: nothing to lay out again
+      const later = new Date(Date.now() + 60_000);
+      for (const run of ['ok', 'failed']) utimesSync(join(runsRoot, 'ui-fixture', run, 'run.json'), later, later);
+      layout.mockClear();
+      const ok = await json(`/api/run?${q({})}`);
+      const failed = await json(`/api/run?${new URLSearchParams({ pipeline: 'ui-fixture', run: 'failed' })}`);
+      expect(layout).not.toHaveBeenCalled();
+      expect(failed.graph.boxes).toEqual(ok.graph.boxes);
+      const stateOf = (answer: { graph: { tasks: { name: string; state: string }[] } }) => answer.graph.tasks.find((task) => task.name === 'evaluate')!.state;
+      expect([stateOf(ok), stateOf(failed)]).toEqual(['SUCCEEDED', 'FAILED']);
+    } finally {
+      layout.mockRestore();
+    }
   });
 
   it('masks every secret value of .secrets.* and secret keys of settings.local.toml, wherever a task wrote it', async () => {
