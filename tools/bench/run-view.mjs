@@ -2,7 +2,7 @@
 // The run view at scale: 200 runs of a 500-task pipeline (run.json and the IR
 // as the local runner writes them, the tasks' states made up), served by the
 // built plugin. Times the API answers the page asks for (the runs list, a run
-// with its graph laid out by elkjs: first and repeated, a task) and, where
+// with its graph laid out by elkjs: the first run, then runs of the same IR, a task) and, where
 // chromium is installed, the page itself until every task node is drawn.
 //
 //   node tools/bench/run-view.mjs      # BENCH_TASKS=500 BENCH_RUN_COUNT=200 BENCH_RUNS=5
@@ -89,7 +89,7 @@ const measure = async (name, pathOf) => {
 const runPath = (i) => `/api/run?pipeline=wide&run=20261130-${String(100000 + i)}-bench`;
 console.log(`\n${RUN_COUNT} runs of a ${TASKS}-task pipeline, ${RUNS} samples each; ${loadAverage()}\n`);
 await measure('GET /api/runs (every run summarised)', () => '/api/runs');
-await measure('GET /api/run, first time for the run (graph laid out by elkjs)', (i) => runPath(i));
+await measure('GET /api/run, first run (graph laid out by elkjs), then other runs of the same IR', (i) => runPath(i));
 await measure('GET /api/run again (layout kept while run.json is unchanged)', (i) => runPath(i));
 await measure('GET /api/task (one task)', (i) => `/api/task?pipeline=wide&run=20261130-${String(100000 + i)}-bench&task=step-${i * 7}`);
 
@@ -117,7 +117,7 @@ if (chromium) {
   }
   await browser.close();
   rows.push(['page: the runs list, until every run row is drawn', listSamples, 0]);
-  rows.push(['page: a run, until every task node is drawn (first layout)', pageSamples, 0]);
+  rows.push(['page: a run, until every task node is drawn', pageSamples, 0]);
 } else {
   console.log('(no chromium on PATH: page rows left out)\n');
 }

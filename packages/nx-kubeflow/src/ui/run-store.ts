@@ -49,6 +49,7 @@ function stamp(file: string): string {
 export class RunStore {
   /** Parsed IRs and run summaries, by file, kept while the file is unchanged: the page asks every second. */
   private readonly irs = new Map<string, { stamp: string; ir: IrPipeline; contentHash: string }>();
+  private readonly irsByHash = new Map<string, IrPipeline>();
   private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
 
   /** runsRoot: absolute, e.g. <workspace>/dist/runs. */
@@ -124,7 +125,9 @@ export class RunStore {
       const known = this.irs.get(file);
       if (known?.stamp === current) return { ir: known.ir, file, contentHash: known.contentHash };
       const contentHash = createHash('sha256').update(readFileSync(file)).digest('hex');
-      const ir = readIr(readIrFile(file));
+      // every run of a version holds the same text: parsed once
+      const ir = this.irsByHash.get(contentHash) ?? readIr(readIrFile(file));
+      this.irsByHash.set(contentHash, ir);
       this.irs.set(file, { stamp: current, ir, contentHash });
       return { ir, file, contentHash };
     } catch (error) {
