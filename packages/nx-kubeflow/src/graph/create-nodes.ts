@@ -14,6 +14,7 @@ import {
   lintTarget,
   runTarget,
   settingsTarget,
+  uiTarget,
   testTarget,
   VENV_TARGET_NAME,
   venvTarget,
@@ -58,6 +59,7 @@ export function projectNode(
     targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments, upstreamInput);
     targets[options.deployTargetName] = deployTarget(name, options.deployTargetName, environments);
     targets[options.runTargetName] = runTarget(name, options.runTargetName, environments);
+    targets[options.uiTargetName] = uiTarget(name, options.uiTargetName);
   }
   return {
     projects: {

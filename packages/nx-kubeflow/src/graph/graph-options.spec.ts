@@ -16,6 +16,7 @@ const RENAMED: NxKubeflowPluginOptions = {
   compileTargetName: 'ir',
   deployTargetName: 'publish',
   runTargetName: 'go',
+  uiTargetName: 'view',
   componentsDir: './ml/steps/',
   pipelinesDir: 'ml/flows',
   packagesDir: 'libs',
@@ -85,16 +86,17 @@ describe('project graph inference with plugin options', () => {
     });
     expect(projects.trainer.targets!.venv).toMatchObject({ executor: 'nx-kubeflow:venv', cache: false });
     expect(projects.trainer.targets!.image).toMatchObject({ executor: 'nx-kubeflow:docker-build', configurations: { production: { env: 'production' } } });
-    expect(Object.keys(projects.training.targets!)).toEqual(['config', 'ir', 'publish', 'go']);
+    expect(Object.keys(projects.training.targets!)).toEqual(['config', 'ir', 'publish', 'go', 'view']);
     expect(projects.training.targets!.ir.executor).toBe('nx-kubeflow:compile');
     expect(projects.training.targets!.publish.executor).toBe('nx-kubeflow:deploy');
     expect(projects.training.targets!.go.executor).toBe('nx-kubeflow:run');
+    expect(projects.training.targets!.view.executor).toBe('nx-kubeflow:ui');
   });
 
   it('infers the default folders and names without options', async () => {
     const projects = await inferNodes(undefined, files);
     expect(Object.keys(projects).sort()).toEqual(['stray', 'stray-package', 'stray-pipeline']);
-    expect(Object.keys(projects['stray-pipeline'].targets!)).toEqual(['settings', 'compile', 'deploy', 'run']);
+    expect(Object.keys(projects['stray-pipeline'].targets!)).toEqual(['settings', 'compile', 'deploy', 'run', 'ui']);
   });
 
   it('describes every inferred target: description, technologies and a help command naming the renamed target', async () => {

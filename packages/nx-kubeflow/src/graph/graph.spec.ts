@@ -189,7 +189,9 @@ describe('project graph inference', () => {
     const projects = await inferNodes();
     const training = projects['pipelines/training'];
     expect(training).toMatchObject({ name: 'training', projectType: 'application', tags: ['kubeflow:pipeline'] });
-    expect(Object.keys(training.targets!)).toEqual(['settings', 'compile', 'deploy', 'run']);
+    expect(Object.keys(training.targets!)).toEqual(['settings', 'compile', 'deploy', 'run', 'ui']);
+    // the run view serves until stopped: a continuous task, never cached
+    expect(training.targets!.ui).toMatchObject({ executor: 'nx-kubeflow:ui', cache: false, continuous: true });
     // deploy and run change the world and read settings.local.toml: never cached.
     expect(training.targets!.deploy).toMatchObject({ executor: 'nx-kubeflow:deploy', cache: false });
     expect(training.targets!.run).toMatchObject({ executor: 'nx-kubeflow:run', cache: false });

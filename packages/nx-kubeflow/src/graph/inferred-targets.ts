@@ -250,6 +250,25 @@ export function runTarget(projectName: string, targetName: string, environments:
 }
 
 /**
+ * The web view of the pipeline's local runs (dist/runs/<pipeline>), served
+ * until stopped. Never cached: it serves, it builds nothing; continuous, so
+ * Nx treats it as the long-running task it is.
+ */
+export function uiTarget(projectName: string, targetName: string): TargetConfiguration {
+  return {
+    executor: `${PLUGIN_NAME}:ui`,
+    cache: false,
+    continuous: true,
+    options: {},
+    metadata: {
+      description: 'Serve a web view of the local runs on 127.0.0.1 (graph, logs, artifacts; --port, --all for every pipeline)',
+      technologies: ['kubeflow'],
+      help: helpFor(projectName, targetName, { port: 4300 }),
+    },
+  };
+}
+
+/**
  * One configuration per settings environment of the workspace (see
  * createNodesV2), so `-c production` means `--env production` on every
  * target that takes an environment; `--env` works as well.

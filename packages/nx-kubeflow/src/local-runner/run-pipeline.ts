@@ -6,6 +6,7 @@
  *
  * Files of a run (runDir = e.g. dist/runs/<pipeline>/<run-id>):
  *   run.json                                  the run record (run-record.ts)
+ *   pipeline.yaml                             the IR the run executed, as it was (the run view draws its graph from it)
  *   <task>/log.txt                            stdout + stderr of the last attempt
  *   <task>/log.attempt-<n>.txt                earlier attempts' logs
  *   <task>/outputs/artifacts/<name>           output artifact (a file or folder the component writes)
@@ -49,7 +50,8 @@
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
@@ -58,7 +60,7 @@ import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecor
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
 import { currentOwner, markAbandonedRuns } from './run-owner';
-import { RUN_RECORD_FILE, RunRecordWriter, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
+import { RUN_IR_FILE, RUN_RECORD_FILE, RunRecordWriter, type ConditionRecord, type LoopRecord, type RunRecordData, type RunState, type TaskOutputs, type TaskRecord, type TaskState } from './run-record';
 import { VenvProvider, type TaskMode, type VenvSettings } from './task-environment';
 import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
@@ -107,6 +109,8 @@ export interface RunPipelineOptions {
   defaultTimeoutSeconds?: number;
   /** Told each task process's pid as it starts. */
   onProcessStart?: (task: string, pid: number) => void;
+  /** The published version it runs (the local backend's content-hash name), kept in run.json. */
+  version?: string;
 }
 
 export interface RunResult extends RunRecordData {
@@ -117,6 +121,11 @@ export interface RunResult extends RunRecordData {
 }
 
 export class RunSetupError extends Error {}
+
+/** IR documents given as objects, written as compile writes a pipeline.yaml: the PipelineSpec, then the platform spec. */
+function irYaml(documents: IrDocuments): string {
+  return [documents.pipelineSpec, ...(documents.platformSpec ? [documents.platformSpec] : [])].map((document) => stringify(document)).join('---\n');
+}
 
 /**
  * The run's pipeline outputs, as kfp.local returns them: each the value (or
@@ -162,7 +171,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const workspaceRoot = resolve(options.workspaceRoot);
   const runDir = resolve(workspaceRoot, options.runDir);
   const cacheDir = resolve(workspaceRoot, options.cacheDir);
-  const ir = readIr('irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir);
+  const irDocuments = 'irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir;
+  const ir = readIr(irDocuments);
   // an importer runs no process (importer-task.ts): it needs no run mode
   const missing = ir.tasks.filter((task) => !task.importer && !options.tasks[task.name]).map((task) => task.name);
   if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
@@ -184,6 +194,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     runId: options.runId,
     state: 'RUNNING',
     startedAt: new Date(started).toISOString(),
+    ...(options.version ? { version: options.version } : {}),
     parameters: rootParameters,
     owner: currentOwner(),
     // a loop's tasks get a record per iteration when the loop starts
@@ -254,6 +265,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const save = () => recordWriter.save();
   mkdirSync(runDir, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
+  // the IR as executed, beside the record: a later compile or publish does not change what this run was
+  writeFileSync(resolve(runDir, RUN_IR_FILE), 'irFile' in options.ir ? readFileSync(resolve(workspaceRoot, options.ir.irFile), 'utf8') : irYaml(irDocuments));
   save();
   const killGraceMs = options.killGraceMs ?? 5000;
   const watchdog = new TaskWatchdog(resolve(runDir, RUN_RECORD_FILE), killGraceMs);

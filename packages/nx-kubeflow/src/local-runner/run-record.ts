@@ -103,6 +103,8 @@ export interface RunRecordData {
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;
+  /** The published version it ran (the local backend's content-hash name), where it was given one. */
+  version?: string;
   /** Root parameter values the run used (defaults and overrides). */
   parameters: Record<string, unknown>;
   tasks: TaskRecord[];
@@ -126,6 +128,8 @@ export interface RunRecordData {
 }
 
 export const RUN_RECORD_FILE = 'run.json';
+/** The IR the run executed, copied into its folder as it started. */
+export const RUN_IR_FILE = 'pipeline.yaml';
 
 let writes = 0;
 

@@ -21,6 +21,8 @@ export interface NxKubeflowPluginOptions {
   deployTargetName?: string;
   /** deploy --run --wait. */
   runTargetName?: string;
+  /** Serve the web view of a pipeline's local runs. */
+  uiTargetName?: string;
   /** Folder (workspace-relative) whose component.yaml files are components. */
   componentsDir?: string;
   /** Folder whose pipeline.yaml files are pipelines. */
@@ -52,6 +54,7 @@ export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = Object.freeze({
   compileTargetName: 'compile',
   deployTargetName: 'deploy',
   runTargetName: 'run',
+  uiTargetName: 'ui',
   componentsDir: 'components',
   pipelinesDir: 'pipelines',
   packagesDir: 'packages',

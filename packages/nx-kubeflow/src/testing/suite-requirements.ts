@@ -23,7 +23,9 @@ export type SuiteRequirement =
   /** docker and buildah with the base image. */
   | 'engines'
   /** A registry: NX_KUBEFLOW_TEST_REGISTRY, the docker-registry binary. */
-  | 'registry';
+  | 'registry'
+  /** Debian's chromium (or NX_KUBEFLOW_CHROMIUM), driven by playwright-core, for the run view's browser specs. */
+  | 'browser';
 
 const ENGINE_REQUIREMENTS: ReadonlySet<SuiteRequirement> = new Set(['engines', 'registry']);
 

@@ -76,6 +76,7 @@ export class LocalBackend implements PipelineBackend {
       runId: handle.runId,
       pipelineName: request.pipelineName,
       parameters: request.parameters,
+      version: request.version.versionName,
       tasks: this.options.tasks,
       workspaceRoot: this.options.workspaceRoot,
       parallel: this.options.parallel,
