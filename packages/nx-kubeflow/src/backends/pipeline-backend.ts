@@ -62,6 +62,8 @@ export interface RunOutcome {
   tasks: TaskSummary[];
   /** The failure in one message: task, exit code, last log lines. */
   error?: string;
+  /** Where to see the run (embedded backend): its page on a serving run view, else a one-file report. */
+  view?: { page: string } | { report: string };
 }
 
 export interface TaskStateChange {

@@ -15,6 +15,7 @@ import { startKfpTestServer, type KfpTestServer } from '../backends/kfp-rest/tes
 import { compilePipeline } from '../kfp/ir-compiler';
 import { deployPipeline, DeployError, type DeployPipelineOptions } from './deploy-pipeline';
 import { DeploySettingsError } from './deploy-settings';
+import { registerServingView } from '../ui/serving-views';
 
 jest.setTimeout(60_000);
 
@@ -228,6 +229,46 @@ describe('deploy as GitOps resources (kfp.mode = "crd" or --output crd)', () => 
     await deploy({ dryRun: true });
     expect(existsSync(join(workspaceRoot, 'dist/pipelines/p/production/kubeflow-resources.yaml'))).toBe(false);
     expect((await deploy()).backend).toBe('crd');
+  });
+});
+
+describe('deploy --run on the local backend says where to see the run', () => {
+  it('a one-file report in the run folder when no run view serves the pipeline', async () => {
+    const result = await deploy({ env: 'development', run: true });
+    const runId = result.outcome!.runId;
+    expect(result.outcome?.view).toEqual({ report: join('dist/runs/p', runId, `p-${runId}.html`) });
+    const report = readFileSync(join(workspaceRoot, 'dist/runs/p', runId, `p-${runId}.html`), 'utf8');
+    expect(report).toContain(runId);
+    expect(report).toContain('say');
+    expect(lines).toContain(`Report: dist/runs/p/${runId}/p-${runId}.html (opens from disk; \`nx run p:ui\` serves every run)`);
+  });
+
+  it("the run's page when `nx run p:ui` serves it (or every pipeline), and no report", async () => {
+    for (const pipelines of [['p'], undefined]) {
+      lines = [];
+      const unregister = registerServingView(workspaceRoot, { url: 'http://127.0.0.1:4399/', ...(pipelines ? { pipelines } : {}) });
+      try {
+        const result = await deploy({ env: 'development', run: true });
+        const runId = result.outcome!.runId;
+        const page = `http://127.0.0.1:4399/#/run/p/${runId}`;
+        expect(result.outcome?.view).toEqual({ page });
+        expect(lines).toContain(`Run ${runId} started (${join('dist/runs/p', runId)}; follow it live: ${page})`);
+        expect(lines).toContain(`Run page: ${page}`);
+        expect(existsSync(join(workspaceRoot, 'dist/runs/p', runId, `p-${runId}.html`))).toBe(false);
+      } finally {
+        unregister();
+      }
+    }
+  });
+
+  it("a report when the serving view shows other pipelines only", async () => {
+    const unregister = registerServingView(workspaceRoot, { url: 'http://127.0.0.1:4399/', pipelines: ['other'] });
+    try {
+      const result = await deploy({ env: 'development', run: true });
+      expect(result.outcome?.view).toEqual({ report: expect.stringMatching(/^dist\/runs\/p\/.+\.html$/) });
+    } finally {
+      unregister();
+    }
   });
 });
 

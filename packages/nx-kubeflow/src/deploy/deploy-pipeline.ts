@@ -169,6 +169,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
     onTaskStateChange: (change) => log(formatTaskStateChange(handle.runId, change)),
   });
   log(`\n${formatRunSummary(outcome)}`);
+  if (outcome.view) log('page' in outcome.view ? `Run page: ${outcome.view.page}` : `Report: ${outcome.view.report} (opens from disk; \`nx run ${projectName}:ui\` serves every run)`);
   return { settings, backend: kind, published, ...(schedule ? { schedule } : {}), outcome };
 }
 

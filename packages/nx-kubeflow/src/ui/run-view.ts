@@ -4,6 +4,7 @@
  * server on 127.0.0.1. The `ui` executor is a thin shell over this.
  */
 import type { Server } from 'node:http';
+import { registerServingView } from './serving-views';
 import { join } from 'node:path';
 import { LOCAL_VERSIONS_DIR, RUNS_DIR, RunStore } from './run-store';
 import { localSettingsFiles, servedSecrets, type ServedSecrets } from './served-secrets';
@@ -42,6 +43,8 @@ export async function startRunView(options: RunViewOptions): Promise<RunView> {
   const { store, secrets } = runViewSources(options);
   const server = createUiServer({ store, secrets, ...(options.pipelines ? { pipelines: options.pipelines } : {}) });
   const { url, port } = await listenUi(server, options.port);
+  // so that `deploy --run` on this machine can print the run's page (serving-views.ts)
+  const unregister = registerServingView(options.workspaceRoot, { url, ...(options.pipelines ? { pipelines: options.pipelines } : {}) });
   return {
     url,
     port,
@@ -49,6 +52,7 @@ export async function startRunView(options: RunViewOptions): Promise<RunView> {
     secrets,
     close: () =>
       new Promise<void>((resolve) => {
+        unregister();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

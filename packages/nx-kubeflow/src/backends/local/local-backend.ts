@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runPageUrl } from '../../ui/serving-views';
 import { join, relative } from 'node:path';
 import { runPipeline, type RunEvent, type TaskMode } from '../../local-runner/index';
 import type {
@@ -24,6 +25,8 @@ export interface LocalBackendOptions {
   dryRun?: boolean;
   /** A task's time limit where its IR sets no set_timeout (deploy.task_timeout_seconds). */
   taskTimeoutSeconds?: number;
+  /** Write a one-file HTML report of each run when no run view serves it (default true). */
+  writeReports?: boolean;
 }
 
 interface PendingRun {
@@ -59,7 +62,8 @@ export class LocalBackend implements PipelineBackend {
     const runId = newRunId();
     const runDir = join('dist/runs', request.pipelineName, runId);
     this.runs.set(runId, { request, runDir });
-    return { runId, location: runDir };
+    const page = runPageUrl(this.options.workspaceRoot, request.pipelineName, runId);
+    return { runId, location: page ? `${runDir}; follow it live: ${page}` : runDir };
   }
 
   async followRun(handle: RunHandle, follow: FollowRunOptions = {}): Promise<RunOutcome> {
@@ -89,8 +93,10 @@ export class LocalBackend implements PipelineBackend {
       },
     });
     this.runs.delete(handle.runId);
+    const view = await this.whereToSee(request.pipelineName, handle.runId, runDir);
     return {
       runId: handle.runId,
+      ...(view ? { view } : {}),
       state: result.state,
       tasks: result.tasks.map((task) => ({
         name: task.name,
@@ -102,6 +108,27 @@ export class LocalBackend implements PipelineBackend {
       })),
       error: result.error,
     };
+  }
+
+  /**
+   * The run's page when a run view (`nx run <p>:ui`) serves this pipeline,
+   * else a one-file HTML report of it in the run folder (the view's
+   * `--static`). A report that cannot be written is a warning, never a failed run.
+   */
+  private async whereToSee(pipelineName: string, runId: string, runDir: string): Promise<RunOutcome['view']> {
+    const page = runPageUrl(this.options.workspaceRoot, pipelineName, runId);
+    if (page) return { page };
+    if (this.options.writeReports === false) return undefined;
+    try {
+      // loaded only here: the view's libraries (layout, markdown) are no cost to a deploy that runs nothing
+      const { runViewSources, writeStaticReport } = require('../../ui/index') as typeof import('../../ui/index');
+      const { store, secrets } = runViewSources({ workspaceRoot: this.options.workspaceRoot });
+      const { file } = await writeStaticReport({ store, secrets, pipeline: pipelineName, run: runId, folder: join(this.options.workspaceRoot, runDir) });
+      return { report: relative(this.options.workspaceRoot, file) };
+    } catch (error) {
+      this.options.onMessage?.(`warning: no report of run ${runId} written: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 }
 

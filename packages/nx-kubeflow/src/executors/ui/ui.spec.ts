@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileUiFixture, runUiFixture } from '../../ui/__fixtures__/ui-fixture-pipeline';
+import { runPageUrl } from '../../ui/serving-views';
 import uiExecutor from './ui.impl';
 
 jest.setTimeout(120_000);
@@ -41,8 +42,12 @@ it('serves on 127.0.0.1, prints the address, answers for the project, and stops 
   const answer = (await (await fetch(`${url}api/runs`)).json()) as { pipelines: string[]; runs: { runId: string }[] };
   expect(answer.pipelines).toEqual(['ui-fixture']);
   expect(answer.runs.map((run) => run.runId)).toEqual(['r1']);
+  // while it serves, deploy --run on this machine finds the run's page; once stopped, it does not
+  expect(runPageUrl(workspace, 'ui-fixture', 'r2')).toBe(`${url}#/run/ui-fixture/r2`);
+  expect(runPageUrl(workspace, 'another-pipeline', 'r2')).toBeUndefined();
   process.emit('SIGTERM');
   await expect(serving).resolves.toEqual({ success: true });
+  expect(runPageUrl(workspace, 'ui-fixture', 'r2')).toBeUndefined();
 });
 
 it('fails, saying so, when the port asked for is in use', async () => {
