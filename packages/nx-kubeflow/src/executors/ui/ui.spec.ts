@@ -32,6 +32,9 @@ afterEach(() => jest.restoreAllMocks());
 it('serves on 127.0.0.1, prints the address, answers for the project, and stops on SIGTERM', async () => {
   const lines: string[] = [];
   jest.spyOn(logger, 'info').mockImplementation((line: unknown) => void lines.push(String(line)));
+  // only the executor's own SIGTERM listener is called below: a process-wide signal would also reach the
+  // test runner's listeners (jest runs in band under Nx in CI, in the Nx task process)
+  const listenersBefore = process.listeners('SIGTERM');
   const serving = uiExecutor({ port: 0 }, context());
   let url: string | undefined;
   for (let i = 0; i < 100 && !url; i++) {
@@ -45,7 +48,9 @@ it('serves on 127.0.0.1, prints the address, answers for the project, and stops 
   // while it serves, deploy --run on this machine finds the run's page; once stopped, it does not
   expect(runPageUrl(workspace, 'ui-fixture', 'r2')).toBe(`${url}#/run/ui-fixture/r2`);
   expect(runPageUrl(workspace, 'another-pipeline', 'r2')).toBeUndefined();
-  process.emit('SIGTERM');
+  const executorListeners = process.listeners('SIGTERM').filter((listener) => !listenersBefore.includes(listener));
+  expect(executorListeners).toHaveLength(1);
+  for (const listener of executorListeners) (listener as (signal: NodeJS.Signals) => void)('SIGTERM');
   await expect(serving).resolves.toEqual({ success: true });
   expect(runPageUrl(workspace, 'ui-fixture', 'r2')).toBeUndefined();
 });
