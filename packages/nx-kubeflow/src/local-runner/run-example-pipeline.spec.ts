@@ -5,19 +5,11 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
-import { WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import { runPipeline, type RunEvent } from './run-pipeline';
+import { join } from 'node:path';
+import { compileExamplePipeline } from './__fixtures__/example-pipeline';
+import type { RunEvent } from './run-pipeline';
 
 jest.setTimeout(15 * 60_000);
-
-const projects = {
-  'training-pipeline': { root: 'pipelines/training-pipeline' },
-  'data-loader': { root: 'components/data-loader' },
-  trainer: { root: 'components/trainer' },
-  'component-runtime': { root: 'packages/component-runtime' },
-};
 
 let scratch: string;
 beforeAll(() => {
@@ -26,29 +18,10 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 it('runs the compiled example pipeline in the components venvs, then takes both tasks from the cache', async () => {
-  const compiled = compilePipelineProject({
-    workspaceRoot: WORKSPACE_ROOT,
-    projectName: 'training-pipeline',
-    projects,
-    env: 'development',
-    outputPath: relative(WORKSPACE_ROOT, join(scratch, 'pipeline')),
-  });
+  const runExample = compileExamplePipeline(scratch);
   const runOnce = async (runId: string) => {
     const events: RunEvent[] = [];
-    const result = await runPipeline({
-      ir: { irFile: compiled.outputFile },
-      runDir: join(scratch, 'runs', runId),
-      runId,
-      pipelineName: 'training-pipeline',
-      parameters: { rows: 50, epochs: 20 },
-      tasks: {
-        'data-loader': { mode: 'venv', projectRoot: 'components/data-loader' },
-        trainer: { mode: 'venv', projectRoot: 'components/trainer' },
-      },
-      workspaceRoot: WORKSPACE_ROOT,
-      cacheDir: join(scratch, 'cache'),
-      onEvent: (event) => events.push(event),
-    });
+    const result = await runExample({ runId, runDir: join(scratch, 'runs', runId), parameters: { rows: 50, epochs: 20 }, onEvent: (event) => events.push(event) });
     return { result, events };
   };
 

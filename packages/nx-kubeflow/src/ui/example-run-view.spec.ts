@@ -9,32 +9,21 @@
  * (docs/run-view.png is copied from dist/test-results/ui/example-run-page.png).
  * Needs the package index the first time (the venvs) and chromium.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { compileExamplePipeline } from '../local-runner/__fixtures__/example-pipeline';
 import { WORKSPACE_ROOT } from '../local-runner/__fixtures__/fixture-pipeline';
-import { runPipeline } from '../local-runner/run-pipeline';
-import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { chromiumMissing, findChromium } from '../testing/chromium';
 import { requireOrSkip } from '../testing/suite-requirements';
 import { startRunView, type RunView } from './run-view';
 
 jest.setTimeout(15 * 60_000);
 
-function findChromium(): string | undefined {
-  const given = process.env['NX_KUBEFLOW_CHROMIUM'];
-  if (given) return existsSync(given) ? given : undefined;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const CHROMIUM = findChromium();
 const SCREENSHOTS = join(WORKSPACE_ROOT, 'dist/test-results/ui');
-const describeWithBrowser = requireOrSkip('the example run in the run view', 'browser', CHROMIUM ? undefined : 'no chromium on PATH (apt-get install chromium) and NX_KUBEFLOW_CHROMIUM unset') ? describe : describe.skip;
+const describeWithBrowser = requireOrSkip('the example run in the run view', 'browser', chromiumMissing(CHROMIUM)) ? describe : describe.skip;
 
 describeWithBrowser('the example pipeline in the run view', () => {
   let scratch: string;
@@ -50,34 +39,9 @@ describeWithBrowser('the example pipeline in the run view', () => {
   });
 
   it('shows the run graph, the trainer log, its Metrics and its classification pictures', async () => {
-    const projects = {
-      'training-pipeline': { root: 'pipelines/training-pipeline' },
-      'data-loader': { root: 'components/data-loader' },
-      trainer: { root: 'components/trainer' },
-      'component-runtime': { root: 'packages/component-runtime' },
-    };
-    const compiled = compilePipelineProject({
-      workspaceRoot: WORKSPACE_ROOT,
-      projectName: 'training-pipeline',
-      projects,
-      env: 'development',
-      outputPath: relative(WORKSPACE_ROOT, join(scratch, 'pipeline')),
-    });
     const runsRoot = join(scratch, 'dist/runs');
     const runId = '20261130-000000-exampl';
-    const result = await runPipeline({
-      ir: { irFile: compiled.outputFile },
-      runDir: join(runsRoot, 'training-pipeline', runId),
-      runId,
-      pipelineName: 'training-pipeline',
-      parameters: { rows: 60, epochs: 30 },
-      tasks: {
-        'data-loader': { mode: 'venv', projectRoot: 'components/data-loader' },
-        trainer: { mode: 'venv', projectRoot: 'components/trainer' },
-      },
-      workspaceRoot: WORKSPACE_ROOT,
-      cacheDir: join(scratch, 'cache'),
-    });
+    const result = await compileExamplePipeline(scratch)({ runId, runDir: join(runsRoot, 'training-pipeline', runId), parameters: { rows: 60, epochs: 30 } });
     expect(result.error).toBeUndefined();
     expect(result.state).toBe('SUCCEEDED');
     const trainer = result.tasks.find((task) => task.name === 'trainer')!;

@@ -5,7 +5,6 @@
  * artifacts by type; a failed run; keyboard use and axe-core's checks. The
  * screenshots land in dist/test-results/ui/ (a CI artifact).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { WORKSPACE_ROOT } from '../local-runner/__fixtures__/fixture-pipeline';
 import type { RunRecordData } from '../local-runner/run-record';
 import type { RunResult } from '../local-runner/run-pipeline';
+import { chromiumMissing, findChromium } from '../testing/chromium';
 import { requireOrSkip } from '../testing/suite-requirements';
 import { compileUiFixture, runUiFixture, UI_FIXTURE_TASKS } from './__fixtures__/ui-fixture-pipeline';
 import { runViewSources, startRunView, type RunView } from './run-view';
@@ -20,24 +20,11 @@ import { writeStaticReport } from './static-report';
 
 jest.setTimeout(180_000);
 
-function findChromium(): string | undefined {
-  const given = process.env['NX_KUBEFLOW_CHROMIUM'];
-  if (given) return existsSync(given) ? given : undefined;
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      return execFileSync('which', [name], { encoding: 'utf8' }).trim() || undefined;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
-
 const CHROMIUM = findChromium();
 const SCREENSHOTS = join(WORKSPACE_ROOT, 'dist/test-results/ui');
 const TOKEN = 'tok-b9e8d7c6a5';
 
-if (requireOrSkip('run view in a browser', 'browser', CHROMIUM ? undefined : 'no chromium on PATH (apt-get install chromium) and NX_KUBEFLOW_CHROMIUM unset')) {
+if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))) {
   let scratch: string;
   let runsRoot: string;
   let irFile: string;
