@@ -261,6 +261,16 @@ describe('deploy --run on the local backend says where to see the run', () => {
     }
   });
 
+  it('nothing more for a run stopped by Ctrl-C: no report, no page', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    const result = await deploy({ env: 'development', run: true, signal: stopped.signal });
+    expect(result.outcome?.state).toBe('CANCELLED');
+    expect(result.outcome?.view).toBeUndefined();
+    expect(existsSync(join(workspaceRoot, 'dist/runs/p', result.outcome!.runId, `p-${result.outcome!.runId}.html`))).toBe(false);
+    expect(lines.filter((line) => /^(Report|Run page): /.test(line))).toEqual([]);
+  });
+
   it("a report when the serving view shows other pipelines only", async () => {
     const unregister = registerServingView(workspaceRoot, { url: 'http://127.0.0.1:4399/', pipelines: ['other'] });
     try {

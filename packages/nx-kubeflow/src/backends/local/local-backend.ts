@@ -93,7 +93,8 @@ export class LocalBackend implements PipelineBackend {
       },
     });
     this.runs.delete(handle.runId);
-    const view = await this.whereToSee(request.pipelineName, handle.runId, runDir);
+    // stopped by Ctrl-C: say nothing more and write nothing more, the user asked to stop
+    const view = follow.signal?.aborted ? undefined : await this.whereToSee(request.pipelineName, handle.runId, runDir);
     return {
       runId: handle.runId,
       ...(view ? { view } : {}),
