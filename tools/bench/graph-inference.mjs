@@ -18,7 +18,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAverage, markdownTable, quote, timeCommand } from './lib/timing.mjs';
+import { median, timeInRounds } from './lib/rounds.mjs';
+import { loadAverage, markdownTable, quote } from './lib/timing.mjs';
 import {
   buildPlugin,
   copyMinimalWorkspace,
@@ -170,45 +171,6 @@ try {
 } finally {
   for (const tree of [sourceTree, installedTree, plainTree]) removeUnlessKept(tree);
   rmSync(packDir, { recursive: true, force: true });
-}
-
-/**
- * Times the cases in rounds: each round runs every case once, in order
- * (after `warmup` untimed rounds). Rows as timeCommand gives them, plus
- * `times` (seconds, one per round) for paired comparisons.
- */
-function timeInRounds(cases, { runs, warmup }) {
-  const samples = cases.map(() => ({ times: [], cpu: [] }));
-  for (let round = 0; round < warmup + runs; round++) {
-    cases.forEach((testCase, index) => {
-      const { mean, cpu } = timeCommand(testCase, { runs: 1, warmup: 0 });
-      if (round < warmup) return;
-      samples[index].times.push(mean);
-      if (cpu !== undefined) samples[index].cpu.push(cpu);
-    });
-  }
-  return cases.map(({ name }, index) => {
-    const { times, cpu } = samples[index];
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    const stdev = times.length > 1 ? Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / (times.length - 1)) : 0;
-    return {
-      name,
-      runs: times.length,
-      mean,
-      stdev,
-      median: median(times),
-      min: Math.min(...times),
-      max: Math.max(...times),
-      cpu: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
-      times,
-    };
-  });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** `npm pack` of the built package, as `npm publish` would upload it; returns the tarball. */

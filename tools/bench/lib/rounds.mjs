@@ -1,6 +1,6 @@
 // Cases timed in turn: each round runs every case once, so a change in the
 // machine's load (other work on the same 2 vCPUs) falls on all of them alike,
-// and each round gives paired differences. (graph-inference.mjs keeps its own copy.)
+// and each round gives paired differences. Used by graph-inference.mjs and target-overhead.mjs.
 import { timeCommand } from './timing.mjs';
 
 /**
