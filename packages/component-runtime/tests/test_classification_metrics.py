@@ -58,7 +58,8 @@ def kfp_metadata(script: str) -> dict[str, Any]:
     if not KFP_PYTHON.exists():
         why = f"needs kfp in {KFP_PYTHON.parent.parent} (python -m venv tmp/kfp-venv && tmp/kfp-venv/bin/pip install kfp==2.17.3)"
         # CI requires every suite's outside resources (NX_KUBEFLOW_REQUIRE_ALL=1): a skip there would hide this check
-        if os.environ.get("NX_KUBEFLOW_REQUIRE_ALL") == "1":
+        # only in the plugin's own repository: init copies these tests into teams' workspaces, which have no kfp venv
+        if os.environ.get("NX_KUBEFLOW_REQUIRE_ALL") == "1" and (REPO_ROOT / "tools" / "kfp-reference").is_dir():
             pytest.fail(f"{why}; CI creates it before the tests (.ci/run)")
         pytest.skip(why)
     program = "import json\nfrom kfp import dsl\n" + textwrap.dedent(script)
