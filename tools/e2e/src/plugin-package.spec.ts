@@ -164,7 +164,8 @@ describe('the nx-kubeflow package', () => {
       expect(listed).toMatch(new RegExp(`^\\s*${name} : \\S`, 'm'));
     }
     const alpha = JSON.parse(ok('npx', 'nx', 'show', 'project', 'alpha', '--json'));
-    expect(alpha.targets.test.executor).toBe('nx-kubeflow:test');
+    // the installed package's compiled command, by a path relative to the workspace, without swc
+    expect(alpha.targets.test).toMatchObject({ executor: 'nx:run-commands', options: { command: 'node node_modules/nx-kubeflow/src/python/python-cli.js test alpha components/alpha' } });
 
     const compiled = ok('npx', 'nx', 'run', 'flow:compile', '--outputStyle=static');
     expect(compiled).toContain('Successfully ran target compile');

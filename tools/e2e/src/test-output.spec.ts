@@ -42,7 +42,12 @@ function taskOutput(output: string, task: string): string | undefined {
   if (start < 0) return undefined;
   const isNxLine = (line: string) => /^(> nx run |NX\s)/.test(stripAnsi(line).trim()) || (line.includes(ESC) && stripAnsi(line).trim() === '');
   const end = lines.findIndex((line, index) => index > start && isNxLine(line));
-  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+  // Nx echoes a run-commands target's command ("> node …python-cli.js test …") under its header: Nx's line, coloured as Nx likes
+  const isCommandEcho = (line: string) => /^> \S/.test(stripAnsi(line).trim());
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .filter((line) => !isCommandEcho(line))
+    .join('\n');
 }
 
 function taskHeader(output: string, task: string): string | undefined {

@@ -15,6 +15,7 @@ import {
   runTarget,
   settingsTarget,
   uiTarget,
+  pythonCommandLauncher,
   testTarget,
   VENV_TARGET_NAME,
   venvTarget,
@@ -37,6 +38,7 @@ export function projectNode(
   facts: ProjectFacts,
   workspaceEnvironments: readonly string[],
   upstreamInput: UpstreamInput = '^production',
+  pythonLauncher = 'node node_modules/nx-kubeflow/src/python/python-cli.js',
 ): CreateNodesResult {
   const kind = projectKindOf(markerFile, options);
   if (!kind) return {};
@@ -47,8 +49,8 @@ export function projectNode(
 
   const targets: Record<string, TargetConfiguration> = {};
   if (isPython) {
-    targets[VENV_TARGET_NAME] = venvTarget(name, VENV_TARGET_NAME);
-    targets[options.testTargetName] = testTarget(name, options.testTargetName, { upstreamInput });
+    targets[VENV_TARGET_NAME] = venvTarget(name, VENV_TARGET_NAME, root, { launcher: pythonLauncher });
+    targets[options.testTargetName] = testTarget(name, options.testTargetName, root, { upstreamInput, launcher: pythonLauncher });
     targets[options.lintTargetName] = lintTarget(name, options.lintTargetName, root, { syncComponentReadme: kind === 'component' });
   }
   if (kind !== 'python-package') targets[options.settingsTargetName] = settingsTarget(name, options.settingsTargetName, environments);
@@ -103,8 +105,9 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
           facts.flatMap((projectFacts, index) => (kinds[index] === 'python-package' ? [] : projectFacts.environments)),
         ),
       ].sort();
+      const pythonLauncher = pythonCommandLauncher(context.workspaceRoot);
       return await createNodesFromFiles(
-        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments, upstreamInputOf(context)),
+        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments, upstreamInputOf(context), pythonLauncher),
         markers,
         rawOptions ?? {},
         context,

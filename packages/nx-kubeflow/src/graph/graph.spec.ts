@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
-import { BUILT_IMAGE_REFERENCES_COMMAND } from './inferred-targets';
+import { BUILT_IMAGE_REFERENCES_COMMAND, pythonCommandLauncher } from './inferred-targets';
 import { projectMarkerFiles } from './project-kinds';
 import { filesMatchingTheGlob } from './testing/matched-files';
 import { normalizePluginOptions } from '../plugin/plugin-options';
@@ -90,15 +90,23 @@ describe('project graph inference', () => {
     expect(scorer.name).toBe('scorer');
     expect(scorer.tags).toEqual(['kubeflow:component']);
     expect(Object.keys(scorer.targets!)).toEqual(['venv', 'test', 'lint', 'settings']);
+    // commands Nx runs in its own process, not forked executors (python/python-cli.ts)
     expect(scorer.targets!.test).toMatchObject({
-      executor: 'nx-kubeflow:test',
+      executor: 'nx:run-commands',
       cache: true,
       inputs: expect.arrayContaining(['default', '^production']),
       outputs: ['{workspaceRoot}/dist/test-results/scorer'],
       dependsOn: ['venv'],
     });
+    // relative to the workspace (the command is hashed), running this checkout's command on the project
+    expect(scorer.targets!.test.options.command).toBe(`${pythonCommandLauncher(workspaceRoot)} test scorer components/eval/scorer`);
+    expect(scorer.targets!.test.options.command).not.toContain(workspaceRoot);
     // the venv is made by a target that always runs, so a cached test or lint replays no venv lines
-    expect(scorer.targets!.venv).toMatchObject({ executor: 'nx-kubeflow:venv', cache: false });
+    expect(scorer.targets!.venv).toMatchObject({
+      executor: 'nx:run-commands',
+      cache: false,
+      options: { command: `${pythonCommandLauncher(workspaceRoot)} venv scorer components/eval/scorer` },
+    });
     expect(scorer.targets!.lint).toMatchObject({ executor: 'nx-kubeflow:lint', cache: true, dependsOn: ['venv'], outputs: [] });
     expect(scorer.targets!.lint.inputs).toEqual([
       'default',
@@ -146,7 +154,7 @@ describe('project graph inference', () => {
     expect(projects['packages/component-runtime']).toMatchObject({
       name: 'component-runtime',
       projectType: 'library',
-      targets: { test: { executor: 'nx-kubeflow:test' } },
+      targets: { test: { executor: 'nx:run-commands', options: { command: expect.stringMatching(/python-cli\.ts test component-runtime packages\/component-runtime$/) } } },
     });
   });
 

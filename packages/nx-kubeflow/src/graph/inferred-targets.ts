@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { posix } from 'node:path';
+import { dirname, extname, join, posix, relative, sep } from 'node:path';
+import { PYTHON_COMMAND_FILE } from '../python/python-target-lookup';
 
 /** The named input of upstream projects a target hashes: ^production where nx.json defines it (create-nodes.ts, upstreamInputOf). */
 export type UpstreamInput = '^production' | '^default';
@@ -24,37 +25,65 @@ function helpFor(projectName: string, targetName: string, exampleOptions: Record
 export const VENV_TARGET_NAME = 'venv';
 
 /**
- * Make or update the project's venv. Never cached: the venv lives outside
- * Nx's cache, and a cached task's output is replayed as it was, so the venv
- * lines of a cached test or lint would claim work that did not happen; this
- * target prints only what it did in this run.
+ * How a workspace starts the venv and test command (python/python-cli): plain `node`
+ * for the built plugin, as teams install it; through @swc-node/register for
+ * this repository, which loads the plugin from its TypeScript source. The
+ * path is relative to the workspace root, as the command runs there and its
+ * text is part of the task's hash, which must not name this machine's folders.
  */
-export function venvTarget(projectName: string, targetName: string): TargetConfiguration {
+export function pythonCommandLauncher(workspaceRoot: string, pluginSourceFile: string = __filename): string {
+  const extension = extname(pluginSourceFile);
+  const cliFile = join(dirname(pluginSourceFile), '..', 'python', `${PYTHON_COMMAND_FILE}${extension}`);
+  const cli = shellWord(relative(workspaceRoot, cliFile).split(sep).join('/'));
+  if (extension !== '.ts') return `node ${cli}`;
+  const tsconfig = relative(workspaceRoot, join(dirname(pluginSourceFile), '..', '..', 'tsconfig.lib.json')).split(sep).join('/');
+  return `SWC_NODE_PROJECT=${shellWord(tsconfig)} node -r @swc-node/register ${cli}`;
+}
+
+/** A word for the shell run-commands starts: as it is when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Make or update the project's venv, after the settings and component.yaml
+ * checks: `<launcher> venv <project> <root>` (python/python-cli.ts) as an
+ * `nx:run-commands` target, which Nx runs in its own process where an
+ * executor would cost a forked Nx process per run. Never cached: the venv
+ * lives outside Nx's cache, and a cached task's output is replayed as it
+ * was, so the venv lines of a cached test or lint would claim work that did
+ * not happen; this target prints only what it did in this run. Its options
+ * (python, extras as "a,b", indexUrl, showInstallOutput) say what the venv holds.
+ */
+export function venvTarget(projectName: string, targetName: string, projectRoot: string, { launcher }: { launcher: string }): TargetConfiguration {
   return {
-    executor: `${PLUGIN_NAME}:venv`,
+    executor: 'nx:run-commands',
     cache: false,
-    options: {},
+    options: { command: `${launcher} venv ${shellWord(projectName)} ${shellWord(projectRoot)}` },
     metadata: {
       description: "Make or update the project's venv (<project>/.venv), with its test extras and local path dependencies",
       technologies: ['python'],
-      help: helpFor(projectName, targetName, { showInstallOutput: true }),
+      help: { command: `${launcher} --help`, example: { options: { extras: 'test,gpu', showInstallOutput: true } } },
     },
   };
 }
 
 /**
- * pytest in the project's venv. Inputs: the project's own files and the
- * production files of what it depends on (component-runtime), plus the
+ * pytest in the project's venv: `<launcher> test <project> <root>`, a
+ * command as the venv target is. Options are the command's `--name=value`
+ * flags; other arguments go to pytest. Inputs: the project's own files and
+ * the production files of what it depends on (component-runtime), plus the
  * environment that picks the interpreter or the index. Files git ignores
  * (.venv, settings.local.toml, .secrets.*) never enter the hash.
  */
 export function testTarget(
   projectName: string,
   targetName: string,
-  { upstreamInput = '^production' }: { upstreamInput?: UpstreamInput } = {},
+  projectRoot: string,
+  { upstreamInput = '^production', launcher }: { upstreamInput?: UpstreamInput; launcher: string },
 ): TargetConfiguration {
   return {
-    executor: `${PLUGIN_NAME}:test`,
+    executor: 'nx:run-commands',
     dependsOn: [VENV_TARGET_NAME],
     cache: true,
     inputs: [
@@ -65,13 +94,14 @@ export function testTarget(
       { env: 'PIP_EXTRA_INDEX_URL' },
     ],
     outputs: [`{workspaceRoot}/dist/test-results/${projectName}`],
-    options: {},
+    options: { command: `${launcher} test ${shellWord(projectName)} ${shellWord(projectRoot)}` },
     // The component-readme sync generator is registered on lint, not here (see lintTarget): a task
     // sync generator makes every daemon-off run of its target build the project graph a second time.
     metadata: {
       description: 'Run pytest in the project venv (ENV_FOR_DYNACONF=testing)',
       technologies: ['python'],
-      help: helpFor(projectName, targetName, { pytestArgs: ['-k', 'settings'] }),
+      // `nx run x:test --help` would print run-commands' options: the command's own help says what it takes
+      help: { command: `${launcher} --help`, example: { options: { settingsEnv: 'ci' }, args: ['-k', 'settings', '-x'] } },
     },
   };
 }

@@ -37,9 +37,10 @@ export interface LintPythonProjectResult {
 const RUFF_FINDINGS = 1;
 
 export async function lintPythonProject(options: LintPythonProjectOptions): Promise<LintPythonProjectResult> {
-  // Made already by the venv target this one depends on (then this logs nothing), with the
-  // test target's options, so the three share one venv and never reinstall it in turn.
+  // Made already by the venv target this one depends on (then this logs nothing): taken as that
+  // target made it, so the three share one venv and never reinstall it in turn.
   const venv = await prepareProjectVenv({
+    acceptInstalledOptions: true,
     workspaceRoot: options.workspaceRoot,
     projectRoot: options.projectRoot,
     python: options.python,

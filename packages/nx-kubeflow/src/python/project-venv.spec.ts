@@ -13,4 +13,8 @@ describe('venvOptionsFor', () => {
     expect(venvOptionsFor({ extras: [] }, { extras: ['test', 'dev'] })).toEqual({ python: undefined, extras: [], indexUrl: undefined });
     expect(venvOptionsFor({}, undefined)).toEqual({ python: undefined, extras: DEFAULT_VENV_EXTRAS, indexUrl: undefined });
   });
+
+  it("reads the inferred venv command's comma-separated extras as the command does", () => {
+    expect(venvOptionsFor({}, { command: 'node python-cli.js venv t components/t', extras: 'test, gpu' })).toMatchObject({ extras: ['test', 'gpu'] });
+  });
 });

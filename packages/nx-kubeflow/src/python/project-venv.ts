@@ -6,8 +6,8 @@
  * ("Creating venv… Installing…" for a venv nobody made). Printed by a target
  * that always runs, every line it prints happened in this run.
  */
-import { join } from 'node:path';
-import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { findPythonInterpreter } from './interpreter';
 import { readPyproject } from './pyproject';
 import { ensureProjectVenv, type ProjectVenv } from './venv';
@@ -36,11 +36,29 @@ export interface PrepareProjectVenvOptions extends VenvOptions {
   environ?: NodeJS.ProcessEnv;
   /** Where the interpreter probe's answer is kept between runs; default in Nx's workspace data folder (`nx reset` clears it). */
   interpreterCacheFile?: string;
+  /** See EnsureVenvOptions.acceptInstalledOptions. */
+  acceptInstalledOptions?: boolean;
 }
 
-/** The interpreter probe cache of a workspace (interpreter-cache.ts). */
-export function interpreterCacheFile(workspaceRoot: string): string {
-  return join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-kubeflow-python-interpreters.json');
+/** The interpreter probe cache of a workspace (interpreter-cache.ts), in Nx's workspace data folder (`nx reset` clears it). */
+export function interpreterCacheFile(workspaceRoot: string, environ: NodeJS.ProcessEnv = process.env): string {
+  return join(workspaceDataDirectory(workspaceRoot, environ), 'nx-kubeflow-python-interpreters.json');
+}
+
+/**
+ * Nx's workspace data folder, found as nx/src/utils/cache-directory finds it
+ * (workspaceDataDirectoryForWorkspace). Not imported from there: that module
+ * loads Nx's native binding, 40 ms of the test command's start-up in a
+ * process that has no other use for Nx (python/test-cli.ts). cache-directory.spec.ts holds the two equal.
+ */
+export function workspaceDataDirectory(workspaceRoot: string, environ: NodeJS.ProcessEnv = process.env): string {
+  const configured = environ.NX_WORKSPACE_DATA_DIRECTORY ?? environ.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
+  if (configured) return isAbsolute(configured) ? configured : join(workspaceRoot, configured);
+  // Nx's own special case: a Lerna repository without nx.json keeps it under node_modules/.cache.
+  if (existsSync(join(workspaceRoot, 'lerna.json')) && !existsSync(join(workspaceRoot, 'nx.json'))) {
+    return join(workspaceRoot, 'node_modules', '.cache', 'nx-workspace-data');
+  }
+  return join(workspaceRoot, '.nx', 'workspace-data');
 }
 
 /**
@@ -51,7 +69,7 @@ export function interpreterCacheFile(workspaceRoot: string): string {
  */
 export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Promise<ProjectVenv> {
   const interpreter = await findPythonInterpreter(options.python, options.environ, {
-    cacheFile: options.interpreterCacheFile ?? interpreterCacheFile(options.workspaceRoot),
+    cacheFile: options.interpreterCacheFile ?? interpreterCacheFile(options.workspaceRoot, options.environ),
   });
   const pyproject = readPyproject(options.workspaceRoot, join(options.projectRoot, 'pyproject.toml'));
   const venv = await ensureProjectVenv({
@@ -63,6 +81,7 @@ export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Pr
     log: options.log,
     verbose: options.verbose,
     environ: options.environ,
+    acceptInstalledOptions: options.acceptInstalledOptions,
   });
   return venv;
 }
@@ -75,9 +94,11 @@ export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Pr
 export function venvOptionsFor(own: Partial<VenvOptions>, testTarget: Partial<Record<string, unknown>> | undefined): VenvOptions {
   const pick = <K extends (typeof VENV_OPTION_NAMES)[number]>(name: K): VenvOptions[K] | undefined =>
     (own[name] ?? (testTarget?.[name] as VenvOptions[K] | undefined)) as VenvOptions[K] | undefined;
+  const extras = pick('extras') as string[] | string | undefined;
   return {
     python: pick('python'),
-    extras: pick('extras') ?? DEFAULT_VENV_EXTRAS,
+    // The inferred test target is a command, whose options are scalars: there, extras are comma-separated.
+    extras: typeof extras === 'string' ? extras.split(',').map((extra) => extra.trim()).filter(Boolean) : (extras ?? DEFAULT_VENV_EXTRAS),
     indexUrl: pick('indexUrl'),
   };
 }

@@ -15,6 +15,7 @@ export interface TestPythonProjectOptions {
   /** Lines of the venv step, printed only when this call makes or updates the venv (the venv target did not run first). */
   log: (message: string) => void;
   environ?: NodeJS.ProcessEnv;
+  acceptInstalledOptions?: boolean;
 }
 
 export interface TestPythonProjectResult {
@@ -34,6 +35,8 @@ export async function testPythonProject(options: TestPythonProjectOptions): Prom
     verbose: options.verbose,
     log: options.log,
     environ: options.environ,
+    // the venv target made it with its own options: take it as made (a different extras list would reinstall in turn)
+    acceptInstalledOptions: options.acceptInstalledOptions,
   });
   const result = await runPytest({
     workspaceRoot: options.workspaceRoot,

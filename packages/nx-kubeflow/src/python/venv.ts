@@ -32,6 +32,13 @@ export interface EnsureVenvOptions {
   verbose?: boolean;
   /** The environment pip runs in (its index settings, proxies); default: this process's. */
   environ?: NodeJS.ProcessEnv;
+  /**
+   * Take a venv made from the same pyproject.toml files as it is, whatever
+   * interpreter, extras and pip arguments made it: for a step that needs a
+   * venv but does not own its options (the test target after the venv target,
+   * lint), so that the two never reinstall in turn.
+   */
+  acceptInstalledOptions?: boolean;
 }
 
 export class VenvInstallError extends Error {}
@@ -56,6 +63,13 @@ export function installFingerprint(options: EnsureVenvOptions, localDependencies
   const hash = createHash('sha256');
   hash.update(`${options.interpreter.executable}\0${options.interpreter.version}\0`);
   hash.update(JSON.stringify({ extras: options.extras ?? [], pipArgs: options.pipArgs ?? [] }));
+  hash.update(sourcesFingerprint(options, localDependencies));
+  return hash.digest('hex');
+}
+
+/** The part of the fingerprint that is the project's: the pyproject.toml of the project and of every local path dependency. */
+function sourcesFingerprint(options: Pick<EnsureVenvOptions, 'workspaceRoot' | 'projectRoot'>, localDependencies: string[]): string {
+  const hash = createHash('sha256');
   for (const root of [options.projectRoot, ...localDependencies]) {
     hash.update(`\0${root}\0`);
     hash.update(readFileSync(resolve(options.workspaceRoot, root, 'pyproject.toml')));
@@ -80,9 +94,10 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
   const stampFile = join(dir, INSTALL_STAMP);
   const localDependencies = localDependencyClosure(options.workspaceRoot, options.projectRoot);
   const fingerprint = installFingerprint(options, localDependencies);
+  const sources = sourcesFingerprint(options, localDependencies);
 
   const stamp = existsSync(stampFile) ? safeReadJson(stampFile) : undefined;
-  if (stamp?.fingerprint === fingerprint && existsSync(python)) {
+  if (existsSync(python) && (stamp?.fingerprint === fingerprint || (options.acceptInstalledOptions && stamp?.sources === sources))) {
     return { dir, python, installed: false };
   }
 
@@ -139,7 +154,7 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
   log(`Installed ${options.projectRoot}${extras} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   writeFileSync(
     stampFile,
-    JSON.stringify({ fingerprint, interpreter: options.interpreter.executable, localDependencies }, null, 2) + '\n',
+    JSON.stringify({ fingerprint, sources, interpreter: options.interpreter.executable, localDependencies }, null, 2) + '\n',
   );
   return { dir, python, installed: true };
 }

@@ -2,22 +2,22 @@ import { ExecutorContext, logger } from '@nx/devkit';
 import { lintPythonProject } from '../../lint/lint-python-project';
 import { RUFF_VERSION } from '../../lint/ruff';
 import { venvOptionsFor } from '../../python/project-venv';
+import { findTestTarget, findVenvTarget } from '../../python/python-target-lookup';
 import { LintExecutorSchema } from './schema';
-
-/** The executor of the project's test target, whose venv options this target shares. */
-const TEST_EXECUTOR = 'nx-kubeflow:test';
 
 export default async function lintExecutor(options: LintExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectName = context.projectName!;
   const project = context.projectsConfigurations!.projects[projectName];
-  // the venv options of the project's test target unless set here, as the venv target takes them
-  const testTarget = Object.values(project.targets ?? {}).find((target) => target.executor === TEST_EXECUTOR);
+  // the venv options of the inferred venv target (what the venv holds is its to say), or with the
+  // executors of a project.json, of the test target, as the venv executor takes them; unless set here
+  const venvTarget = findVenvTarget(project.targets);
+  const venvOptionsSource = venvTarget?.executor === 'nx:run-commands' ? venvTarget : findTestTarget(project.targets);
   try {
     const result = await lintPythonProject({
       workspaceRoot: context.root,
       projectRoot: project.root,
       projectName,
-      ...venvOptionsFor(options, testTarget?.options),
+      ...venvOptionsFor(options, venvOptionsSource?.options),
       ruffVersion: options.ruffVersion ?? RUFF_VERSION,
       verbose: options.showInstallOutput ?? false,
       log: (message) => logger.info(`[${projectName}] ${message}`),
