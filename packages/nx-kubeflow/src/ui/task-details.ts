@@ -43,7 +43,7 @@ export function irTaskOf(ir: IrPipeline, recordName: string): IrTask | undefined
   return ir.tasks.find((task) => task.name === recordName) ?? ir.tasks.find((task) => task.name === basename(recordName));
 }
 
-export function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: string, recordName: string): TaskDetails | undefined {
+export async function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: string, recordName: string): Promise<TaskDetails | undefined> {
   const taskRecord = record.tasks.find((task) => task.name === recordName);
   const irTask = irTaskOf(ir, recordName);
   if (!taskRecord || !irTask) return undefined;
@@ -86,7 +86,9 @@ export function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: strin
     });
   }
 
-  const artifacts = Object.entries(taskRecord.outputs.artifacts).map(([name, location]) => artifactView(runDir, name, irTask.outputArtifactTypes[name]?.schemaTitle, location));
+  const artifacts = await Promise.all(
+    Object.entries(taskRecord.outputs.artifacts).map(([name, location]) => artifactView(runDir, name, irTask.outputArtifactTypes[name]?.schemaTitle, location)),
+  );
   const logs: TaskDetails['logs'] = [{ attempt: 'last', path: relativeToRun(taskRecord.logFile) }];
   for (let attempt = 1; attempt < taskRecord.attempts; attempt++) {
     const file = join(dirname(taskRecord.logFile), `log.attempt-${attempt}.txt`);
