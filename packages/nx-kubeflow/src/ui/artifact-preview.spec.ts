@@ -68,6 +68,10 @@ describe('JSON lines datasets', () => {
     const good = join(dir, 'rows.jsonl');
     writeFileSync(good, '{"a": 1, "b": "x"}\n\n{"a": 2, "c": true}\n7\n');
     expect(await preview(good)).toEqual({ kind: 'table', format: 'jsonl', columns: ['a', 'b', 'c', 'value'], rows: [[1, 'x', undefined, undefined], [2, undefined, true, undefined], [undefined, undefined, undefined, 7]], truncated: false });
+    // a KFP output path has no extension: known by its first line
+    const bare = join(dir, 'records');
+    writeFileSync(bare, '{"a": 1, "b": "x,y"}\n');
+    expect(await preview(bare)).toMatchObject({ kind: 'table', format: 'jsonl', columns: ['a', 'b'], rows: [[1, 'x,y']] });
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"a": 1}\n{"a": \n');
     const shown = await preview(bad);

@@ -105,6 +105,17 @@ function jsonLinesPreview(file: string): ArtifactPreview {
   return { kind: 'table', format: 'jsonl', columns, rows: records.map((record) => columns.map((column) => record[column])), truncated: truncated || records.length >= PREVIEW_ROWS };
 }
 
+/** A first line that is a JSON object: JSON lines (a CSV line is never one). */
+function looksLikeJsonLines(file: string): boolean {
+  const first = head(file, 4096).text.split('\n').find((line) => line.trim());
+  if (!first?.trimStart().startsWith('{')) return false;
+  try {
+    return isDict(JSON.parse(first));
+  } catch {
+    return false;
+  }
+}
+
 function looksLikeCsv(file: string): boolean {
   const { text } = head(file, 4096);
   const lines = text.split('\n').slice(0, 3);
@@ -137,9 +148,11 @@ async function parquetPreview(file: string): Promise<ArtifactPreview> {
 
 async function datasetPreview(file: string): Promise<ArtifactPreview> {
   try {
-    if (/\.parquet$/i.test(file) || (!/\.\w+$/.test(file) && startsAsParquet(file))) return await parquetPreview(file);
-    if (/\.csv$/i.test(file) || (!/\.\w+$/.test(file) && looksLikeCsv(file))) return csvPreview(file);
-    if (/\.(jsonl|ndjson)$/i.test(file)) return jsonLinesPreview(file);
+    // KFP's output paths have no extension: a file without one is known by its content
+    const bare = !/\.\w+$/.test(file);
+    if (/\.parquet$/i.test(file) || (bare && startsAsParquet(file))) return await parquetPreview(file);
+    if (/\.(jsonl|ndjson)$/i.test(file) || (bare && looksLikeJsonLines(file))) return jsonLinesPreview(file);
+    if (/\.csv$/i.test(file) || (bare && looksLikeCsv(file))) return csvPreview(file);
   } catch (error) {
     return { kind: 'none', reason: `no preview: ${(error as Error).message.split('\n')[0]}` };
   }
