@@ -61,6 +61,11 @@ describe('Parquet datasets', () => {
     }
     expect(await preview(SAMPLE)).toMatchObject({ kind: 'table', rowCount: 30 });
   });
+
+  it('names a compression it does not read', async () => {
+    const shown = await preview(join(__dirname, '__fixtures__/make-data/sample-gzip.parquet'));
+    expect(shown).toEqual({ kind: 'none', reason: 'not a readable Parquet file: it is compressed with GZIP, which the view does not read (it reads snappy and uncompressed files)' });
+  });
 });
 
 describe('JSON lines datasets', () => {

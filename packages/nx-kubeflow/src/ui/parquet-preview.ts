@@ -40,9 +40,12 @@ const typeOf = (element) => {
   return logical || element.converted_type || element.type || 'GROUP';
 };
 // what hyparquet says of a broken file, in terms of what the user can do
-const why = (message) => /footer != PAR1/.test(message)
-  ? "it does not end with Parquet's footer (PAR1): cut short, still being written, or not Parquet"
-  : message;
+const why = (message) => {
+  if (/footer != PAR1/.test(message)) return "it does not end with Parquet's footer (PAR1): cut short, still being written, or not Parquet";
+  const codec = /unsupported compression codec: (\\w+)/.exec(message);
+  if (codec) return 'it is compressed with ' + codec[1] + ', which the view does not read (it reads snappy and uncompressed files)';
+  return message;
+};
 try {
   const buffer = await asyncBufferFromFile(file);
   // magic, footer length and magic again: less is not Parquet (hyparquet would read past the end)

@@ -1,5 +1,6 @@
 """Writes sample.parquet beside this file with pyarrow (a real writer, snappy as pyarrow's default):
-30 rows of int64, string (one null), double, timestamp and bool columns. The fixture component
+30 rows of int64, string (one null), double, timestamp and bool columns; and sample-gzip.parquet,
+3 of them gzip-compressed. The fixture component
 copies it as its `table` output; the view's specs read it and cut-short copies of it.
 
     python3 -m venv tmp/pq-venv && tmp/pq-venv/bin/pip install pyarrow
@@ -23,3 +24,5 @@ table = pa.table(
     }
 )
 pq.write_table(table, Path(__file__).with_name("sample.parquet"))
+# a codec hyparquet does not read on its own: the view says so
+pq.write_table(table.slice(0, 3), Path(__file__).with_name("sample-gzip.parquet"), compression="gzip")
