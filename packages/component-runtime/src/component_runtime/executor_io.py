@@ -71,7 +71,9 @@ class OutputArtifact:
             raise ValueError(f"metric {metric!r} must be a finite number, got {value!r}")
         self.metadata[metric] = value
 
-    def _classification(self, method: str, schema: str = classification_metrics.CLASSIFICATION_METRICS_SCHEMA) -> dict[str, Any]:
+    def _classification(
+        self, method: str, schema: str = classification_metrics.CLASSIFICATION_METRICS_SCHEMA
+    ) -> dict[str, Any]:
         # a known type other than the one the call writes is a wiring mistake the KFP UI would not show
         if self.schema_title not in (None, schema):
             kind = schema.removeprefix("system.")
@@ -94,14 +96,18 @@ class OutputArtifact:
         self, slice_name: str, categories: Sequence[str], matrix: Sequence[Sequence[float]]
     ) -> None:
         """A SlicedClassificationMetrics slice's confusion matrix (classification_metrics.py)."""
-        sliced = self._classification("log_slice_confusion_matrix", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA)
+        sliced = self._classification(
+            "log_slice_confusion_matrix", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
+        )
         classification_metrics.log_slice_confusion_matrix(sliced, slice_name, categories, matrix)
 
     def log_slice_roc_curve(
         self, slice_name: str, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]
     ) -> None:
         """A SlicedClassificationMetrics slice's ROC points (classification_metrics.py)."""
-        sliced = self._classification("log_slice_roc_curve", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA)
+        sliced = self._classification(
+            "log_slice_roc_curve", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
+        )
         classification_metrics.log_slice_roc_curve(sliced, slice_name, fpr, tpr, threshold)
 
 

@@ -80,35 +80,35 @@ export function summarizeClassification(preview: ClassificationPreview): Classif
   return summary;
 }
 
+/** Every output artifact of the run's tasks with its IR type, named <task> · <artifact> (a loop iteration's task under its iteration name). */
+function typedArtifacts(record: RunRecordData, ir: IrPipeline | undefined): { name: string; type?: string; metadata: Record<string, unknown> }[] {
+  if (!ir) return [];
+  return record.tasks.flatMap((task) => {
+    const irTask = irTaskOf(ir, task.name);
+    return Object.entries(task.outputs.artifacts).map(([artifact, location]) => ({
+      name: `${task.name} · ${artifact}`,
+      type: irTask?.outputArtifactTypes[artifact]?.schemaTitle,
+      metadata: location.metadata ?? {},
+    }));
+  });
+}
+
 /** The run's ClassificationMetrics by <task> · <artifact>, and a SlicedClassificationMetrics' by <task> · <artifact> · <slice>. */
 export function runClassifications(record: RunRecordData, ir: IrPipeline | undefined): Record<string, ClassificationSummary> {
   const found: Record<string, ClassificationSummary> = {};
-  if (!ir) return found;
-  for (const task of record.tasks) {
-    const irTask = irTaskOf(ir, task.name);
-    for (const [artifact, location] of Object.entries(task.outputs.artifacts)) {
-      const type = irTask?.outputArtifactTypes[artifact]?.schemaTitle;
-      if (type === 'system.ClassificationMetrics') found[`${task.name} · ${artifact}`] = summarizeClassification(classificationOf(location.metadata));
-      if (type === 'system.SlicedClassificationMetrics') {
-        for (const slice of slicesOf(location.metadata)) found[`${task.name} · ${artifact} · ${slice.slice}`] = summarizeClassification(slice);
-      }
-    }
+  for (const { name, type, metadata } of typedArtifacts(record, ir)) {
+    if (type === 'system.ClassificationMetrics') found[name] = summarizeClassification(classificationOf(metadata));
+    if (type === 'system.SlicedClassificationMetrics') for (const slice of slicesOf(metadata)) found[`${name} · ${slice.slice}`] = summarizeClassification(slice);
   }
   return found;
 }
 
-/** The run's Metrics values by <task> · <artifact> · <metric> (a loop iteration's task under its iteration name). */
+/** The run's Metrics values by <task> · <artifact> · <metric>. */
 export function runMetrics(record: RunRecordData, ir: IrPipeline | undefined): Record<string, unknown> {
   const metrics: Record<string, unknown> = {};
-  if (!ir) return metrics;
-  for (const task of record.tasks) {
-    const irTask = irTaskOf(ir, task.name);
-    for (const [artifact, location] of Object.entries(task.outputs.artifacts)) {
-      if (irTask?.outputArtifactTypes[artifact]?.schemaTitle !== 'system.Metrics') continue;
-      for (const [metric, value] of Object.entries(location.metadata ?? {})) {
-        if (metric !== 'display_name') metrics[`${task.name} · ${artifact} · ${metric}`] = value;
-      }
-    }
+  for (const { name, type, metadata } of typedArtifacts(record, ir)) {
+    if (type !== 'system.Metrics') continue;
+    for (const [metric, value] of Object.entries(metadata)) if (metric !== 'display_name') metrics[`${name} · ${metric}`] = value;
   }
   return metrics;
 }

@@ -1,10 +1,10 @@
 /**
  * One task as the page's task view shows it: its record from run.json, where
  * each input came from and the value it had, its outputs (artifacts with a
- * preview by type), the command its executor runs (as the IR has it: the
- * runner does not record the resolved command line) and the environment the
- * IR gives it (the pipeline's settings among it, for a component built on
- * component-runtime). The caller masks secrets in all of it (served-secrets.ts).
+ * preview by type), the command its executor runs and the environment as the
+ * IR has them (the page prefers the record's: the command line as it ran and
+ * the settings environment, which the runner records masked, where the task
+ * started). The caller masks secrets in all of it (served-secrets.ts).
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
