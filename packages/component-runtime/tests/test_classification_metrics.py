@@ -20,6 +20,8 @@ from component_runtime import (
     log_confusion_matrix,
     log_roc_curve,
     log_roc_data_point,
+    log_slice_confusion_matrix,
+    log_slice_roc_curve,
     write_html,
     write_markdown,
 )
@@ -177,3 +179,57 @@ def test_markdown_and_html_reports_are_the_file_at_the_output_path(tmp_path: Pat
     assert html.read_bytes() == "<h1>Training – done</h1>".encode()
     with pytest.raises(TypeError, match="a Markdown report is text, got bytes"):
         write_markdown(tmp_path / "bytes", b"# no")  # type: ignore[arg-type]
+
+
+def test_sliced_classification_metrics_match_kfp_sliced_classification_metrics(tmp_path: Path) -> None:
+    # kfp 2.17's SlicedClassificationMetrics has no __init__ for its slices and its load_* methods call
+    # methods ClassificationMetrics lacks: each slice is built by kfp's working ClassificationMetrics
+    # calls, and the artifact's metadata by kfp's own _update_metadata, which is what the KFP UI reads.
+    expected = kfp_metadata(
+        f"""
+        artifact = dsl.SlicedClassificationMetrics(name="sliced")
+        artifact._sliced_metrics = {{}}
+        north = dsl.ClassificationMetrics()
+        north.log_confusion_matrix({CATEGORIES!r}, {MATRIX!r})
+        north.log_roc_curve({FPR!r}, {TPR!r}, {THRESHOLDS!r})
+        south = dsl.ClassificationMetrics()
+        south.log_roc_curve({FPR[:2]!r}, {TPR[:2]!r}, {THRESHOLDS[:2]!r})
+        artifact._sliced_metrics["north"] = north
+        artifact._sliced_metrics["south"] = south
+        artifact._update_metadata("south")
+        print(json.dumps(artifact.metadata))
+        """
+    )
+    executor = executor_with(tmp_path, sliced="system.SlicedClassificationMetrics")
+    artifact = executor.output_artifact("sliced")
+    artifact.log_slice_roc_curve("north", FPR, TPR, THRESHOLDS)
+    artifact.log_slice_roc_curve("south", FPR[:2], TPR[:2], THRESHOLDS[:2])
+    # a matrix logged later for a slice goes into that slice, which keeps its place
+    artifact.log_slice_confusion_matrix("north", CATEGORIES, MATRIX)
+    assert artifact.metadata == expected
+    executor.write()
+    written = json.loads((tmp_path / "executor_output.json").read_text())
+    assert written["artifacts"]["sliced"]["artifacts"][0]["metadata"] == expected
+
+
+def test_a_refused_slice_call_adds_no_slice_and_changes_none() -> None:
+    metadata: dict[str, Any] = {}
+    log_slice_confusion_matrix(metadata, "north", CATEGORIES, MATRIX)
+    before = json.loads(json.dumps(metadata))
+    with pytest.raises(ValueError, match="Invalid matrix"):
+        log_slice_confusion_matrix(metadata, "south", CATEGORIES, [[1, 2]])
+    with pytest.raises(ValueError, match="ROC point 1: tpr must be a finite number"):
+        log_slice_roc_curve(metadata, "north", [0.0, 1.0], [0.0, float("inf")], [1.0, 0.0])
+    with pytest.raises(ValueError, match="a slice is named by a non-empty string, got ''"):
+        log_slice_roc_curve(metadata, "", FPR, TPR, THRESHOLDS)
+    assert metadata == before
+
+
+def test_refuses_slice_calls_on_a_classification_metrics_output(tmp_path: Path) -> None:
+    artifact = executor_with(tmp_path, roc="system.ClassificationMetrics").output_artifact("roc")
+    with pytest.raises(
+        TypeError,
+        match="log_slice_roc_curve needs a SlicedClassificationMetrics output; 'roc' is system.ClassificationMetrics",
+    ):
+        artifact.log_slice_roc_curve("north", FPR, TPR, THRESHOLDS)
+    assert artifact.metadata == {}

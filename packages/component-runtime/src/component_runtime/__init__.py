@@ -8,11 +8,18 @@
 - :func:`add_kfp_arguments` / :func:`run_identity`: the arguments KFP's executor passes;
 - :func:`read_task_final_status`: the PipelineTaskFinalStatus KFP gives an exit task, as a dict;
 - :mod:`component_runtime.classification_metrics`: a ClassificationMetrics artifact's confusion
-  matrix and ROC curve, in kfp's metadata shape (also methods of :class:`OutputArtifact`);
+  matrix and ROC curve, and a SlicedClassificationMetrics artifact's per slice, in kfp's
+  metadata shapes (also methods of :class:`OutputArtifact`);
 - :func:`write_markdown` / :func:`write_html`: Markdown and HTML report artifacts.
 """
 
-from .classification_metrics import log_confusion_matrix, log_roc_curve, log_roc_data_point
+from .classification_metrics import (
+    log_confusion_matrix,
+    log_roc_curve,
+    log_roc_data_point,
+    log_slice_confusion_matrix,
+    log_slice_roc_curve,
+)
 from .executor_io import ExecutorInputError, ExecutorIO, OutputArtifact, is_unresolved_placeholder
 from .json_logging import JsonFormatter, parse_level, setup_logging
 from .kfp_arguments import RunIdentity, add_kfp_arguments, executor_io, run_identity
@@ -48,6 +55,8 @@ __all__ = [
     "log_confusion_matrix",
     "log_roc_curve",
     "log_roc_data_point",
+    "log_slice_confusion_matrix",
+    "log_slice_roc_curve",
     "output_artifact_path",
     "parameter_parser",
     "parse_level",

@@ -8,6 +8,11 @@ to KFP, whose UI draws them::
                          "rows": [{"row": [3, 1]}, ...]},
      "confidenceMetrics": [{"confidenceThreshold": 0.5, "recall": 0.9, "falsePositiveRate": 0.1}, ...]}
 
+kfp's ``dsl.SlicedClassificationMetrics`` keeps one such metadata per slice, in the order
+the slices were first logged::
+
+    {"evaluationSlices": [{"slice": "north", "sliceClassificationMetrics": {<as above>}}, ...]}
+
 These functions write the same keys from a plain component (no kfp installed), and check
 what kfp checks (lengths, categories), plus what the executor output's JSON needs
 (finite numbers): a mistake is an error naming the value at the call, not at the end.
@@ -23,12 +28,16 @@ from typing import Any
 
 __all__ = [
     "CLASSIFICATION_METRICS_SCHEMA",
+    "SLICED_CLASSIFICATION_METRICS_SCHEMA",
     "log_confusion_matrix",
     "log_roc_curve",
     "log_roc_data_point",
+    "log_slice_confusion_matrix",
+    "log_slice_roc_curve",
 ]
 
 CLASSIFICATION_METRICS_SCHEMA = "system.ClassificationMetrics"
+SLICED_CLASSIFICATION_METRICS_SCHEMA = "system.SlicedClassificationMetrics"
 
 
 def _number(value: Any, what: str) -> float | int:
@@ -85,3 +94,44 @@ def log_confusion_matrix(
         for i, row in enumerate(matrix)
     ]
     metadata["confusionMatrix"] = {"annotationSpecs": [{"displayName": name} for name in names], "rows": rows}
+
+
+def _slice_metadata(metadata: dict[str, Any], slice_name: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    if not isinstance(slice_name, str) or not slice_name:
+        raise ValueError(f"a slice is named by a non-empty string, got {slice_name!r}")
+    slices = metadata.get("evaluationSlices", [])
+    for entry in slices:
+        if entry.get("slice") == slice_name:
+            return slices, entry["sliceClassificationMetrics"]
+    return slices, None
+
+
+def _log_for_slice(metadata: dict[str, Any], slice_name: str, log: Any) -> None:
+    slices, known = _slice_metadata(metadata, slice_name)
+    # logged into a copy first: a refused call leaves the artifact as it was, no empty slice added
+    updated = dict(known or {})
+    log(updated)
+    if known is not None:
+        known.clear()
+        known.update(updated)
+        return
+    slices.append({"slice": slice_name, "sliceClassificationMetrics": updated})
+    metadata["evaluationSlices"] = slices
+
+
+def log_slice_confusion_matrix(
+    metadata: dict[str, Any], slice_name: str, categories: Sequence[str], matrix: Sequence[Sequence[float]]
+) -> None:
+    """A slice's confusion matrix, as :func:`log_confusion_matrix` writes it, in kfp's sliced shape.
+
+    kfp 2.17's ``SlicedClassificationMetrics.load_confusion_matrix`` cannot be called (it passes
+    its arguments to the wrong method); the metadata is the one its ``_update_metadata`` builds.
+    """
+    _log_for_slice(metadata, slice_name, lambda inner: log_confusion_matrix(inner, categories, matrix))
+
+
+def log_slice_roc_curve(
+    metadata: dict[str, Any], slice_name: str, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]
+) -> None:
+    """A slice's ROC points, as :func:`log_roc_curve` adds them, in kfp's sliced shape."""
+    _log_for_slice(metadata, slice_name, lambda inner: log_roc_curve(inner, fpr, tpr, threshold))

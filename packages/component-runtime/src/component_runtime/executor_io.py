@@ -71,10 +71,13 @@ class OutputArtifact:
             raise ValueError(f"metric {metric!r} must be a finite number, got {value!r}")
         self.metadata[metric] = value
 
-    def _classification(self, method: str) -> dict[str, Any]:
-        # a known type other than ClassificationMetrics is a wiring mistake the KFP UI would not show
-        if self.schema_title not in (None, classification_metrics.CLASSIFICATION_METRICS_SCHEMA):
-            raise TypeError(f"{method} needs a ClassificationMetrics output; {self.name!r} is {self.schema_title}")
+    def _classification(
+        self, method: str, schema: str = classification_metrics.CLASSIFICATION_METRICS_SCHEMA
+    ) -> dict[str, Any]:
+        # a known type other than the one the call writes is a wiring mistake the KFP UI would not show
+        if self.schema_title not in (None, schema):
+            kind = schema.removeprefix("system.")
+            raise TypeError(f"{method} needs a {kind} output; {self.name!r} is {self.schema_title}")
         return self.metadata
 
     def log_confusion_matrix(self, categories: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:
@@ -88,6 +91,24 @@ class OutputArtifact:
     def log_roc_data_point(self, fpr: float, tpr: float, threshold: float) -> None:
         """As kfp's ``ClassificationMetrics.log_roc_data_point`` (classification_metrics.py)."""
         classification_metrics.log_roc_data_point(self._classification("log_roc_data_point"), fpr, tpr, threshold)
+
+    def log_slice_confusion_matrix(
+        self, slice_name: str, categories: Sequence[str], matrix: Sequence[Sequence[float]]
+    ) -> None:
+        """A SlicedClassificationMetrics slice's confusion matrix (classification_metrics.py)."""
+        sliced = self._classification(
+            "log_slice_confusion_matrix", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
+        )
+        classification_metrics.log_slice_confusion_matrix(sliced, slice_name, categories, matrix)
+
+    def log_slice_roc_curve(
+        self, slice_name: str, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]
+    ) -> None:
+        """A SlicedClassificationMetrics slice's ROC points (classification_metrics.py)."""
+        sliced = self._classification(
+            "log_slice_roc_curve", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
+        )
+        classification_metrics.log_slice_roc_curve(sliced, slice_name, fpr, tpr, threshold)
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:

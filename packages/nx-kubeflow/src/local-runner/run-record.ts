@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ArtifactLocation } from './placeholder-resolver';
 import type { ExitHandlerRecord } from './exit-handler-status';
 import type { NestedPipelineRecord } from './run-nested-pipelines';
+import type { TaskRunEnvironment } from './task-run-environment';
 
 export type TaskState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'CACHED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
 export type RunState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -40,6 +41,10 @@ export interface TaskRecord {
   warnings: string[];
   /** The cache key, when caching is on for it. */
   cacheKey?: string;
+  /** The command line its process ran, placeholders resolved, secrets masked (task-run-environment.ts); absent when none ran. */
+  command?: string[];
+  /** The variables it ran with, its settings environment and resolved settings, masked. */
+  environment?: TaskRunEnvironment;
 }
 
 export type ConditionState = 'PENDING' | 'TRUE' | 'FALSE' | 'SKIPPED' | 'FAILED';

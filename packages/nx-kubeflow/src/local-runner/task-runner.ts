@@ -28,6 +28,7 @@ import { localKubernetes, readLocalObjects, type LocalKubernetes } from './kuber
 import { pipelineJobName } from './executor-input';
 import { knownSecrets } from '../secrets/known-secrets';
 import { runTaskProcess } from './task-process';
+import { taskRunRecord } from './task-run-environment';
 import type { TaskOutcome } from './task-scheduler';
 import type { TaskWatchdog } from './task-watchdog';
 
@@ -244,6 +245,17 @@ async function runAttempts(
   const commandLine = resolveCommandLine([...task.container.command, ...task.container.args], io);
   if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
   for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
+  // for the run view, masked before run.json holds them: what ran, and the variables the runner set or changed
+  Object.assign(
+    record,
+    taskRunRecord({
+      argv: commandLine.argv,
+      env,
+      given: Object.keys(env).filter((name) => inContainer || env[name] !== process.env[name]),
+      ...(mode.projectRoot ? { componentRoot: resolve(ctx.workspaceRoot, mode.projectRoot) } : {}),
+      inContainer,
+    }),
+  );
   const timeoutSeconds = task.timeoutSeconds ?? (ctx.defaultTimeoutSeconds || undefined);
   // The IR's activeDeadlineSeconds is pipeline.yaml's timeout (compile writes it as set_timeout does): named where the user wrote it.
   const timeoutSource = task.timeoutSeconds ? 'its timeout in pipeline.yaml' : 'deploy.task_timeout_seconds in the settings';

@@ -2,22 +2,46 @@
  * What the page shows of an output artifact, by its type (the IR's
  * artifactType.schemaTitle): Metrics as a table of their metadata (kfp's
  * Metrics keeps name -> number there), ClassificationMetrics' confusion matrix
- * and ROC points from theirs, a Markdown text for the page to render (marked,
- * then DOMPurify, in the browser), an HTML report for a sandboxed iframe, a
- * Dataset's first rows when it is CSV or JSON lines, and for everything else
- * its metadata, path and size.
+ * and ROC points from theirs (SlicedClassificationMetrics': each slice's), a
+ * Markdown text for the page to render (marked, then DOMPurify, in the
+ * browser), an HTML report for a sandboxed iframe, a Dataset's first rows when
+ * it is CSV, JSON lines or Parquet (with its columns' types and row count), and
+ * for everything else its metadata, path and size. A file that cannot be read
+ * as its kind is said so in the preview; it never fails the task's answer.
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ArtifactLocation } from '../local-runner/placeholder-resolver';
+import { readParquetPreview } from './parquet-preview';
+
+export interface ConfusionMatrix {
+  categories: string[];
+  rows: number[][];
+}
+
+export interface ClassificationPreview {
+  confusionMatrix?: ConfusionMatrix;
+  confidenceMetrics?: Record<string, unknown>[];
+}
 
 export type ArtifactPreview =
   | { kind: 'metrics'; metrics: { name: string; value: unknown }[] }
-  | { kind: 'classification-metrics'; confusionMatrix?: { categories: string[]; rows: number[][] }; confidenceMetrics?: Record<string, unknown>[] }
+  | ({ kind: 'classification-metrics' } & ClassificationPreview)
+  | { kind: 'sliced-classification-metrics'; slices: ({ slice: string } & ClassificationPreview)[] }
   | { kind: 'markdown'; text: string; truncated: boolean }
   | { kind: 'html' }
-  | { kind: 'table'; format: 'csv' | 'jsonl'; columns: string[]; rows: unknown[][]; truncated: boolean }
+  | {
+      kind: 'table';
+      format: 'csv' | 'jsonl' | 'parquet';
+      columns: string[];
+      /** Parquet's: one per column. */
+      columnTypes?: string[];
+      rows: unknown[][];
+      /** Parquet's: the rows the file holds. */
+      rowCount?: number;
+      truncated: boolean;
+    }
   | { kind: 'text'; text: string; truncated: boolean }
   | { kind: 'folder'; files: { name: string; size: number }[] }
   | { kind: 'none'; reason?: string };
@@ -65,11 +89,31 @@ function jsonLinesPreview(file: string): ArtifactPreview {
   const { text, truncated } = head(file);
   const records = wholeLines(text, truncated)
     .split('\n')
-    .filter((line) => line.trim())
+    .map((line, index) => ({ line, number: index + 1 }))
+    .filter(({ line }) => line.trim())
     .slice(0, PREVIEW_ROWS)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map(({ line, number }) => {
+      try {
+        const record = JSON.parse(line) as unknown;
+        // a line holding a number or a list is a value, shown in one column
+        return isDict(record) ? record : { value: record };
+      } catch (error) {
+        throw new Error(`line ${number} is not JSON (${(error as Error).message})`);
+      }
+    });
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
   return { kind: 'table', format: 'jsonl', columns, rows: records.map((record) => columns.map((column) => record[column])), truncated: truncated || records.length >= PREVIEW_ROWS };
+}
+
+/** A first line that is a JSON object: JSON lines (a CSV line is never one). */
+function looksLikeJsonLines(file: string): boolean {
+  const first = head(file, 4096).text.split('\n').find((line) => line.trim());
+  if (!first?.trimStart().startsWith('{')) return false;
+  try {
+    return isDict(JSON.parse(first));
+  } catch {
+    return false;
+  }
 }
 
 function looksLikeCsv(file: string): boolean {
@@ -82,11 +126,33 @@ function isDict(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function datasetPreview(file: string): ArtifactPreview {
+/** Parquet files start (and end) with PAR1: a Dataset written without an extension is known by it. */
+function startsAsParquet(file: string): boolean {
+  const descriptor = openSync(file, 'r');
   try {
-    if (/\.csv$/i.test(file) || (!/\.\w+$/.test(file) && looksLikeCsv(file))) return csvPreview(file);
-    if (/\.(jsonl|ndjson)$/i.test(file)) return jsonLinesPreview(file);
-    if (/\.parquet$/i.test(file)) return { kind: 'none', reason: 'Parquet is not previewed yet' };
+    const magic = Buffer.alloc(4);
+    return readSync(descriptor, magic, 0, 4, 0) === 4 && magic.toString('latin1') === 'PAR1';
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+async function parquetPreview(file: string): Promise<ArtifactPreview> {
+  try {
+    const { columns, columnTypes, rows, rowCount, truncated } = await readParquetPreview(file, PREVIEW_ROWS);
+    return { kind: 'table', format: 'parquet', columns, columnTypes, rows, rowCount, truncated };
+  } catch (error) {
+    return { kind: 'none', reason: `not a readable Parquet file: ${(error as Error).message}` };
+  }
+}
+
+async function datasetPreview(file: string): Promise<ArtifactPreview> {
+  try {
+    // KFP's output paths have no extension: a file without one is known by its content
+    const bare = !/\.\w+$/.test(file);
+    if (/\.parquet$/i.test(file) || (bare && startsAsParquet(file))) return await parquetPreview(file);
+    if (/\.(jsonl|ndjson)$/i.test(file) || (bare && looksLikeJsonLines(file))) return jsonLinesPreview(file);
+    if (/\.csv$/i.test(file) || (bare && looksLikeCsv(file))) return csvPreview(file);
   } catch (error) {
     return { kind: 'none', reason: `no preview: ${(error as Error).message.split('\n')[0]}` };
   }
@@ -95,7 +161,7 @@ function datasetPreview(file: string): ArtifactPreview {
 }
 
 /** kfp's shape ({annotationSpecs: [{displayName}], rows: [{row}]}), or plain {categories, rows: number[][]}. */
-function confusionMatrixOf(matrix: unknown): { categories: string[]; rows: number[][] } | undefined {
+function confusionMatrixOf(matrix: unknown): ConfusionMatrix | undefined {
   if (!isDict(matrix) || !Array.isArray(matrix.rows)) return undefined;
   const specs = Array.isArray(matrix.annotationSpecs) ? matrix.annotationSpecs : Array.isArray(matrix.categories) ? matrix.categories : undefined;
   if (!specs) return undefined;
@@ -105,7 +171,21 @@ function confusionMatrixOf(matrix: unknown): { categories: string[]; rows: numbe
   };
 }
 
-export function artifactView(runDir: string, name: string, type: string | undefined, location: ArtifactLocation): ArtifactView {
+/** kfp's ClassificationMetrics metadata: {confusionMatrix, confidenceMetrics}, either may be absent. */
+export function classificationOf(metadata: unknown): ClassificationPreview {
+  if (!isDict(metadata)) return {};
+  const matrix = confusionMatrixOf(metadata.confusionMatrix);
+  const confidence = metadata.confidenceMetrics;
+  return { ...(matrix ? { confusionMatrix: matrix } : {}), ...(Array.isArray(confidence) ? { confidenceMetrics: confidence.filter(isDict) } : {}) };
+}
+
+/** kfp's SlicedClassificationMetrics metadata: {evaluationSlices: [{slice, sliceClassificationMetrics}]}, in its order. */
+export function slicesOf(metadata: unknown): ({ slice: string } & ClassificationPreview)[] {
+  const slices = isDict(metadata) && Array.isArray(metadata.evaluationSlices) ? metadata.evaluationSlices : [];
+  return slices.filter(isDict).map((entry, index) => ({ slice: typeof entry.slice === 'string' ? entry.slice : `slice ${index + 1}`, ...classificationOf(entry.sliceClassificationMetrics) }));
+}
+
+export async function artifactView(runDir: string, name: string, type: string | undefined, location: ArtifactLocation): Promise<ArtifactView> {
   const path = location.path;
   const relativePath = path.startsWith(runDir + '/') ? path.slice(runDir.length + 1) : path;
   const metadata = location.metadata ?? {};
@@ -124,15 +204,8 @@ export function artifactView(runDir: string, name: string, type: string | undefi
   if (schemaTitle === 'system.Metrics') {
     return view({ kind: 'metrics', metrics: Object.entries(metadata).filter(([key]) => key !== 'display_name').map(([metric, value]) => ({ name: metric, value })) });
   }
-  if (schemaTitle === 'system.ClassificationMetrics') {
-    const matrix = metadata.confusionMatrix;
-    const confidence = metadata.confidenceMetrics;
-    return view({
-      kind: 'classification-metrics',
-      ...(confusionMatrixOf(matrix) ? { confusionMatrix: confusionMatrixOf(matrix) } : {}),
-      ...(Array.isArray(confidence) ? { confidenceMetrics: confidence.filter(isDict) } : {}),
-    });
-  }
+  if (schemaTitle === 'system.ClassificationMetrics') return view({ kind: 'classification-metrics', ...classificationOf(metadata) });
+  if (schemaTitle === 'system.SlicedClassificationMetrics') return view({ kind: 'sliced-classification-metrics', slices: slicesOf(metadata) });
   if (!exists) return view({ kind: 'none', reason: 'the task wrote no file here' });
   if (stat!.isDirectory()) {
     const files = readdirSync(path, { withFileTypes: true })
@@ -143,6 +216,6 @@ export function artifactView(runDir: string, name: string, type: string | undefi
   }
   if (schemaTitle === 'system.Markdown') return view({ kind: 'markdown', ...head(path) });
   if (schemaTitle === 'system.HTML') return view({ kind: 'html' });
-  if (schemaTitle === 'system.Dataset') return view(datasetPreview(path));
+  if (schemaTitle === 'system.Dataset') return view(await datasetPreview(path));
   return view({ kind: 'none' });
 }

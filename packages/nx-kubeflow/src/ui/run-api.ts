@@ -87,7 +87,7 @@ export function createRunApi(options: { store: RunStore; pipelines?: string[] })
       const ir = store.ir(pipeline, run);
       if (!ir || 'unreadable' in ir) throw new HttpError(404, 'the IR this run executed is not available');
       const task = query.get('task') ?? '';
-      const details = taskDetails(ir.ir, record, dir, task);
+      const details = await taskDetails(ir.ir, record, dir, task);
       if (!details) throw new HttpError(404, `no task "${task}" in run ${run}`);
       return { ...details, env: details.env.map(({ name, value }) => ({ name, value: isSecretKey(name) ? '***' : value })) };
     }

@@ -1,10 +1,10 @@
 /**
  * One task as the page's task view shows it: its record from run.json, where
  * each input came from and the value it had, its outputs (artifacts with a
- * preview by type), the command its executor runs (as the IR has it: the
- * runner does not record the resolved command line) and the environment the
- * IR gives it (the pipeline's settings among it, for a component built on
- * component-runtime). The caller masks secrets in all of it (served-secrets.ts).
+ * preview by type), the command its executor runs and the environment as the
+ * IR has them (the page prefers the record's: the command line as it ran and
+ * the settings environment, which the runner records masked, where the task
+ * started). The caller masks secrets in all of it (served-secrets.ts).
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -43,7 +43,7 @@ export function irTaskOf(ir: IrPipeline, recordName: string): IrTask | undefined
   return ir.tasks.find((task) => task.name === recordName) ?? ir.tasks.find((task) => task.name === basename(recordName));
 }
 
-export function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: string, recordName: string): TaskDetails | undefined {
+export async function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: string, recordName: string): Promise<TaskDetails | undefined> {
   const taskRecord = record.tasks.find((task) => task.name === recordName);
   const irTask = irTaskOf(ir, recordName);
   if (!taskRecord || !irTask) return undefined;
@@ -86,7 +86,9 @@ export function taskDetails(ir: IrPipeline, record: RunRecordData, runDir: strin
     });
   }
 
-  const artifacts = Object.entries(taskRecord.outputs.artifacts).map(([name, location]) => artifactView(runDir, name, irTask.outputArtifactTypes[name]?.schemaTitle, location));
+  const artifacts = await Promise.all(
+    Object.entries(taskRecord.outputs.artifacts).map(([name, location]) => artifactView(runDir, name, irTask.outputArtifactTypes[name]?.schemaTitle, location)),
+  );
   const logs: TaskDetails['logs'] = [{ attempt: 'last', path: relativeToRun(taskRecord.logFile) }];
   for (let attempt = 1; attempt < taskRecord.attempts; attempt++) {
     const file = join(dirname(taskRecord.logFile), `log.attempt-${attempt}.txt`);

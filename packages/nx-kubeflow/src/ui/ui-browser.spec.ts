@@ -23,6 +23,9 @@ jest.setTimeout(180_000);
 const CHROMIUM = findChromium();
 const SCREENSHOTS = join(WORKSPACE_ROOT, 'dist/test-results/ui');
 const TOKEN = 'tok-b9e8d7c6a5';
+const SETTINGS_PASSWORD = 'pw-browser-8d2e';
+// the settings hand-over the compiler gives a component-runtime component, here given to the runner
+const SETTINGS_ENV = { ENV_FOR_DYNACONF: 'testing', PIPELINE_SETTINGS_TOML: `[testing]\nregion = "eu-test"\nwarehouse_password = "${SETTINGS_PASSWORD}"\n` };
 
 if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))) {
   let scratch: string;
@@ -57,7 +60,7 @@ if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))
 
   it('follows a run live: a running task turns SUCCEEDED on the page without a reload, and every task shows its final state', async () => {
     // make-data waits 4 s in its process: long enough to see it RUNNING
-    const running: Promise<RunResult> = runUiFixture(runsRoot, 'live', irFile, { parameters: { pause: 4 }, env: { FIXTURE_TOKEN: TOKEN } });
+    const running: Promise<RunResult> = runUiFixture(runsRoot, 'live', irFile, { parameters: { pause: 4 }, env: { FIXTURE_TOKEN: TOKEN, ...SETTINGS_ENV } });
     while (!existsSync(join(runsRoot, 'ui-fixture/live/run.json'))) await new Promise((resolve) => setTimeout(resolve, 100));
     await page.goto(runUrl('live'));
     await page.waitForSelector('.node[data-task="make-data"][data-state="RUNNING"]', { timeout: 20_000 });
@@ -100,6 +103,34 @@ if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))
     await page.screenshot({ path: join(SCREENSHOTS, 'task-log.png'), fullPage: true });
   });
 
+  it("previews a Parquet dataset (columns with types, row count, size, path) and JSON lines", async () => {
+    await page.goto(runUrl('live', 'make-data'));
+    const table = '[data-artifact="table"]';
+    await page.waitForSelector(`${table} table.dataset`);
+    expect(await page.locator(`${table} table.dataset thead th`).allTextContents()).toEqual(['idINT64', 'citySTRING', 'scoreDOUBLE', 'seenTIMESTAMP', 'okBOOLEAN']);
+    expect(await page.textContent(`${table} .dataset-facts`)).toBe('Parquet · 30 rows · 5 columns');
+    expect(await page.locator(`${table} table.dataset tbody tr`).count()).toBe(20);
+    expect(await page.locator(`${table} table.dataset tbody tr:nth-child(4) td`).allTextContents()).toEqual(['3', 'null', '0.75', '2026-01-01T03:00:00.000Z', 'false']);
+    const size = readFileSync(join(__dirname, '__fixtures__/make-data/sample.parquet')).length;
+    expect(await page.textContent(`${table} p.muted`)).toBe(`make-data/outputs/artifacts/table · ${size} bytes`);
+    expect(await page.getAttribute(`${table} p.muted a`, 'href')).toContain('path=make-data%2Foutputs%2Fartifacts%2Ftable');
+    expect(await page.locator('[data-artifact="records"] table.dataset thead th').allTextContents()).toEqual(['x', 'label', 'tags']);
+    await page.locator(table).screenshot({ path: join(SCREENSHOTS, 'parquet-preview.png') });
+  });
+
+  it('shows the command a task ran and the settings environment it ran with, secrets masked', async () => {
+    await page.goto(runUrl('live', 'make-data'));
+    await page.waitForSelector('#task-command');
+    const command = (await page.textContent('#task-command'))!;
+    expect(command).toContain(JSON.stringify(join(runsRoot, 'ui-fixture/live/make-data/outputs/artifacts/table')));
+    expect(await page.textContent('#settings-env')).toBe('Settings environment (ENV_FOR_DYNACONF): testing');
+    expect(JSON.parse((await page.textContent('#task-settings'))!)).toEqual({ REGION: 'eu-test', WAREHOUSE_PASSWORD: '***' });
+    expect(await page.textContent('tr[data-variable="FIXTURE_TOKEN"] td:nth-child(2)')).toBe('***');
+    expect(await page.textContent('tr[data-variable="NX_KUBEFLOW_TASK"] td:nth-child(2)')).toBe('make-data');
+    const content = await page.content();
+    for (const secret of [TOKEN, SETTINGS_PASSWORD]) expect(content).not.toContain(secret);
+  });
+
   it('shows the Metrics values the component wrote, the confusion matrix, and the HTML report in a sandbox', async () => {
     await page.goto(runUrl('live'));
     await page.click('.node[data-task="evaluate"]');
@@ -116,6 +147,16 @@ if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))
       `(() => { const c = document.querySelector('[data-artifact="classification"] div.roc canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`,
     );
     expect(inked).toBeGreaterThan(500);
+    // a SlicedClassificationMetrics: one slice at a time, picked from a list, drawn as the ClassificationMetrics above
+    const sliced = '[data-artifact="sliced"]';
+    expect(await page.locator(`${sliced} select.slice-picker option`).allTextContents()).toEqual(['north', 'south']);
+    expect(await page.locator(`${sliced} table.matrix tbody td`).allTextContents()).toEqual(['6', '1', '0', '2']);
+    await page.selectOption(`${sliced} select.slice-picker`, { label: 'south' });
+    await page.waitForSelector(`${sliced} .slice[data-slice="south"]`);
+    expect(await page.locator(`${sliced} table.matrix tbody td`).allTextContents()).toEqual(['2', '2', '1', '4']);
+    await page.waitForSelector(`${sliced} div.roc canvas`);
+    expect(await page.getAttribute(`${sliced} div.roc [role="img"]`, 'aria-label')).toBe('ROC curve of sliced, slice south: 2 points');
+    await page.locator(sliced).screenshot({ path: join(SCREENSHOTS, 'sliced-classification-metrics.png') });
     const frame = page.locator('[data-artifact="page"] iframe');
     expect(await frame.getAttribute('sandbox')).toBe('');
     expect(await page.frameLocator('[data-artifact="page"] iframe').locator('#rows').textContent()).toBe('12 rows');
@@ -192,6 +233,15 @@ if (requireOrSkip('run view in a browser', 'browser', chromiumMissing(CHROMIUM))
     expect(await differs('evaluate · metrics · rows')).toBe('true');
     expect(await differs('evaluate · metrics · accuracy')).toBe('false');
     expect(await page.locator('tr[data-row="evaluate · metrics · accuracy"] td').allTextContents()).toEqual(['0.875', '0.875']);
+    // ClassificationMetrics: accuracy and ROC AUC rows, the matrices side by side; the north slice counts the run's rows
+    expect(await differs('evaluate · classification · accuracy')).toBe('false');
+    expect(await differs('evaluate · sliced · north · accuracy')).toBe('true');
+    expect(await page.locator('tr[data-row="evaluate · sliced · north · accuracy"] td').allTextContents()).toEqual(['0.8333', '0.8889']);
+    const north = '[data-classification="evaluate · sliced · north"]';
+    expect(await page.locator(`${north} figure`).count()).toBe(2);
+    expect(await page.locator(`${north} figure[data-run="second"] table.matrix tbody td`).allTextContents()).toEqual(['3', '1', '0', '2']);
+    expect(await page.locator(`${north} figure[data-run="live"] table.matrix tbody td`).allTextContents()).toEqual(['6', '1', '0', '2']);
+    expect(await page.getAttribute(north, 'class')).toContain('differs');
     await page.screenshot({ path: join(SCREENSHOTS, 'compare-runs.png'), fullPage: true });
   });
 

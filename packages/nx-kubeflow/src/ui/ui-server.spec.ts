@@ -4,7 +4,7 @@
  * outside a run folder, and that no secret value reaches an answer.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,9 @@ import { startRunView, type RunView } from './run-view';
 jest.setTimeout(120_000);
 
 const TOKEN = 'tok-4f1c9e2a7b';
+const SETTINGS_PASSWORD = 'pw-settings-31c7';
+// the settings hand-over the compiler gives a component-runtime component, here given to the runner
+const SETTINGS_ENV = { ENV_FOR_DYNACONF: 'testing', PIPELINE_SETTINGS_TOML: `[default]\nregion = "eu"\n\n[testing]\nregion = "eu-test"\nwarehouse_password = "${SETTINGS_PASSWORD}"\n` };
 let scratch: string;
 let runsRoot: string;
 let view: RunView;
@@ -47,7 +50,7 @@ beforeAll(async () => {
   const irFile = join(scratch, 'ir.yaml');
   writeFileSync(irFile, compileUiFixture());
   runsRoot = join(workspace, 'dist/runs');
-  const ok = await runUiFixture(runsRoot, 'ok', irFile, { env: { FIXTURE_TOKEN: TOKEN } });
+  const ok = await runUiFixture(runsRoot, 'ok', irFile, { env: { FIXTURE_TOKEN: TOKEN, ...SETTINGS_ENV } });
   expect(ok.state).toBe('SUCCEEDED');
   const failed = await runUiFixture(runsRoot, 'failed', irFile, { parameters: { fail: true, rows: 4 } });
   expect(failed.state).toBe('FAILED');
@@ -103,6 +106,13 @@ describe('the run view API', () => {
     expect(byName.metrics.preview).toEqual({ kind: 'metrics', metrics: [{ name: 'accuracy', value: 0.875 }, { name: 'rmse', value: 0.3125 }, { name: 'rows', value: 12 }] });
     expect(byName.classification.preview.confusionMatrix).toEqual({ categories: ['cat', 'dog'], rows: [[6, 2], [1, 3]] });
     expect(byName.page.preview).toEqual({ kind: 'html' });
+    expect(byName.sliced.preview).toEqual({
+      kind: 'sliced-classification-metrics',
+      slices: [
+        expect.objectContaining({ slice: 'north', confusionMatrix: { categories: ['cat', 'dog'], rows: [[6, 1], [0, 2]] } }),
+        expect.objectContaining({ slice: 'south', confusionMatrix: { categories: ['cat', 'dog'], rows: [[2, 2], [1, 4]] } }),
+      ],
+    });
     expect(details.command[0]).toBe('python3');
 
     const maker = await json(`/api/task?${q({ task: 'make-data' })}`);
@@ -111,6 +121,28 @@ describe('the run view API', () => {
     expect(data.preview.rows[2]).toEqual(['2', '4', 'cat']);
     expect(maker.artifacts.find((artifact: { name: string }) => artifact.name === 'report').preview.text).toContain('**12 rows**');
     expect(maker.outputParameters).toEqual({ row_count: 12 });
+    // Parquet and JSON lines at KFP's extension-less output paths, known by their content
+    const table = maker.artifacts.find((artifact: { name: string }) => artifact.name === 'table');
+    expect(table.preview).toMatchObject({ kind: 'table', format: 'parquet', columns: ['id', 'city', 'score', 'seen', 'ok'], columnTypes: ['INT64', 'STRING', 'DOUBLE', 'TIMESTAMP', 'BOOLEAN'], rowCount: 30, truncated: true });
+    expect(table.size).toBe(readFileSync(join(__dirname, '__fixtures__/make-data/sample.parquet')).length);
+    expect(table.relativePath).toBe('make-data/outputs/artifacts/table');
+    const records = maker.artifacts.find((artifact: { name: string }) => artifact.name === 'records');
+    expect(records.preview).toMatchObject({ kind: 'table', format: 'jsonl', columns: ['x', 'label', 'tags'] });
+    expect(records.preview.rows[0]).toEqual([0, 'dog', ['even']]);
+  });
+
+  it('gives the command line a task ran and the settings environment it ran with, masked in run.json itself', async () => {
+    const { record } = await json(`/api/task?${q({ task: 'make-data' })}`);
+    // resolved: the output paths are this run's
+    expect(record.command.slice(0, 3)).toEqual(['python3', 'run.py', '--rows']);
+    expect(record.command).toContain(join(runsRoot, 'ui-fixture/ok/make-data/outputs/artifacts/table'));
+    expect(record.environment.settingsEnv).toBe('testing');
+    expect(record.environment.settings).toEqual({ REGION: 'eu-test', WAREHOUSE_PASSWORD: '***' });
+    const variables = Object.fromEntries(record.environment.variables.map(({ name, value }: { name: string; value: string }) => [name, value]));
+    expect(variables).toMatchObject({ ENV_FOR_DYNACONF: 'testing', FIXTURE_TOKEN: '***', NX_KUBEFLOW_TASK: 'make-data', NX_KUBEFLOW_RUN_ID: 'ok' });
+    const written = readFileSync(join(runsRoot, 'ui-fixture/ok/run.json'), 'utf8');
+    expect(written).toContain('"settingsEnv": "testing"');
+    for (const secret of [TOKEN, SETTINGS_PASSWORD]) expect(written).not.toContain(secret);
   });
 
   it('reads JSON-line logs into records, with other lines as text', async () => {
@@ -166,12 +198,16 @@ describe('the run view API', () => {
   });
 
   it('compares runs: parameters and Metrics values side by side, differences marked; a metric one run lacks differs', async () => {
-    const { runs, rows } = await json('/api/compare?runs=ui-fixture%2Fok,ui-fixture%2Ffailed');
+    const { runs, rows, classifications } = await json('/api/compare?runs=ui-fixture%2Fok,ui-fixture%2Ffailed');
+    expect(classifications.map((entry: { name: string }) => entry.name)).toEqual(['evaluate · classification', 'evaluate · sliced · north', 'evaluate · sliced · south']);
+    expect(classifications[0].values[0].confusionMatrix.rows).toEqual([[6, 2], [1, 3]]);
     expect(runs.map((run: { runId: string }) => run.runId)).toEqual(['ok', 'failed']);
     const row = (name: string) => rows.find((candidate: { name: string }) => candidate.name === name);
     expect(row('rows')).toEqual({ name: 'rows', kind: 'parameter', values: [12, 4], differs: true });
     expect(row('pause')).toEqual({ name: 'pause', kind: 'parameter', values: [0, 0], differs: false });
     expect(row('evaluate · metrics · accuracy')).toEqual({ name: 'evaluate · metrics · accuracy', kind: 'metric', values: [0.875, null], differs: true });
+    expect(row('evaluate · classification · accuracy')).toEqual({ name: 'evaluate · classification · accuracy', kind: 'classification', values: [0.75, null], differs: true });
+    expect(row('evaluate · sliced · north · accuracy')).toMatchObject({ kind: 'classification', values: [0.8889, null], differs: true });
     expect((await get('/api/compare?runs=ui-fixture%2Fok')).status).toBe(400);
     expect((await get('/api/compare?runs=ui-fixture%2Fok,ui-fixture%2F..')).status).toBe(404);
   });

@@ -144,7 +144,7 @@ async function renderRuns(main, token) {
 // ---- runs side by side ----
 async function renderComparison(main, list, token) {
   const runs = list.split(',').map(decodeURIComponent);
-  const { runs: compared, rows } = await api('compare', { runs: runs.join(',') });
+  const { runs: compared, rows, classifications } = await api('compare', { runs: runs.join(',') });
   if (token !== routeToken) return;
   const header = ['Name', ...compared.map((run) => `${run.pipelineName} ${run.runId}`)];
   const body = rows.map((row) =>
@@ -167,8 +167,33 @@ async function renderComparison(main, list, token) {
     ),
     ...section('parameter', 'Parameters'),
     ...section('metric', 'Metrics'),
+    ...section('classification', 'Classification metrics'),
+    ...classifications.map((entry) =>
+      el(
+        'section',
+        { class: `compare-matrices${entry.differs ? ' differs' : ''}`, 'data-classification': entry.name, 'aria-label': `Confusion matrices of ${entry.name}` },
+        el('h3', {}, entry.name, entry.differs ? el('span', { class: 'differs-mark' }, ' (differs)') : ''),
+        el(
+          'div',
+          { class: 'side-by-side' },
+          entry.values.map((summary, i) =>
+            el(
+              'figure',
+              { 'data-run': compared[i].runId },
+              el('figcaption', {}, `${compared[i].pipelineName} ${compared[i].runId}`, summary ? classificationFigures(summary) : ''),
+              summary && summary.confusionMatrix ? confusionMatrixTable(summary.confusionMatrix, `${entry.name}, run ${compared[i].runId}`) : el('p', { class: 'muted' }, summary ? 'No confusion matrix.' : 'Not in this run.'),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
   setLive('');
+}
+
+function classificationFigures(summary) {
+  const figures = [summary.accuracy !== undefined ? `accuracy ${summary.accuracy}` : '', summary.rocAuc !== undefined ? `ROC AUC ${summary.rocAuc}` : ''].filter(Boolean);
+  return figures.length ? el('span', { class: 'muted' }, ` · ${figures.join(' · ')}`) : '';
 }
 
 // ---- a run ----
@@ -321,9 +346,85 @@ async function taskPanel(details, pipeline, run) {
     for (const artifact of details.artifacts) parts.push(artifactSection(artifact, pipeline, run));
   }
   parts.push(el('h3', {}, 'Log'), await logSection(details, pipeline, run));
-  parts.push(el('h3', {}, 'Command'), el('p', { class: 'muted' }, details.image ? `image ${details.image}; placeholders as the IR has them` : 'placeholders as the IR has them'), el('pre', { id: 'task-command' }, details.command.map((part) => JSON.stringify(part)).join(' ')));
-  if (details.env.length) parts.push(el('h3', {}, 'Environment'), table(['Variable', 'Value'], details.env.map(({ name, value }) => el('tr', {}, el('td', {}, el('code', {}, name)), el('td', {}, el('pre', {}, value)))), { class: 'env' }));
+  // what ran (the runner records it, masked) where it did; else what the IR says, placeholders unresolved
+  const ran = record.command && record.command.length;
+  const commandNote = [details.image ? `image ${details.image}` : '', ran ? 'as it ran, placeholders resolved' : 'placeholders as the IR has them'].filter(Boolean).join('; ');
+  parts.push(el('h3', {}, 'Command'), el('p', { class: 'muted' }, commandNote), el('pre', { id: 'task-command' }, (ran ? record.command : details.command).map((part) => JSON.stringify(part)).join(' ')));
+  parts.push(...environmentSection(record.environment, details.env));
   return parts;
+}
+
+function variablesTable(variables, label) {
+  return table(['Variable', 'Value'], variables.map(({ name, value }) => el('tr', { 'data-variable': name }, el('td', {}, el('code', {}, name)), el('td', {}, el('pre', {}, value === undefined ? '' : value)))), { class: 'env', 'aria-label': label });
+}
+
+// The settings environment the task ran with (run.json's, masked by the runner), else the IR's env.
+function environmentSection(environment, irEnv) {
+  if (!environment) return irEnv.length ? [el('h3', {}, 'Environment'), el('p', { class: 'muted' }, 'as the IR gives it'), variablesTable(irEnv, 'Environment from the IR')] : [];
+  const parts = [el('h3', {}, 'Environment')];
+  parts.push(el('p', { id: 'settings-env' }, 'Settings environment (ENV_FOR_DYNACONF): ', environment.settingsEnv ? el('code', {}, environment.settingsEnv) : el('span', { class: 'muted' }, 'none given')));
+  if (environment.settings) {
+    parts.push(el('h4', {}, 'Settings it resolved'), el('pre', { id: 'task-settings' }, JSON.stringify(environment.settings, null, 2)));
+  }
+  if (environment.settingsNote) parts.push(el('p', { class: 'muted', id: 'settings-note' }, `Settings: ${environment.settingsNote}`));
+  parts.push(el('h4', {}, 'Variables the runner set'), variablesTable(environment.variables, 'Variables the task ran with'));
+  return parts;
+}
+
+function confusionMatrixTable(matrix, label) {
+  const { categories, rows } = matrix;
+  const max = Math.max(1, ...rows.flat());
+  return el(
+    'table',
+    { class: 'matrix', 'aria-label': `Confusion matrix${label ? ` of ${label}` : ''} (rows: actual, columns: predicted)` },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'actual \\ predicted'), categories.map((category) => el('th', { scope: 'col' }, category)))),
+    el(
+      'tbody',
+      {},
+      rows.map((row, i) =>
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'row' }, categories[i]),
+          row.map((count) => {
+            const cell = el('td', {}, String(count));
+            const strength = count / max;
+            cell.style.background = `rgba(46, 111, 167, ${0.08 + 0.6 * strength})`;
+            if (strength > 0.6) cell.style.color = '#fff';
+            return cell;
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+// A confusion matrix and an ROC curve, as kfp's ClassificationMetrics (or one slice of a SlicedClassificationMetrics) holds them.
+function classificationParts(metrics, name) {
+  const parts = [];
+  if (metrics.confusionMatrix) parts.push(confusionMatrixTable(metrics.confusionMatrix));
+  if (metrics.confidenceMetrics && metrics.confidenceMetrics.length) parts.push(rocChart(metrics.confidenceMetrics, name));
+  if (metrics.confidenceMetrics) {
+    parts.push(el('details', {}, el('summary', {}, `ROC points (${metrics.confidenceMetrics.length})`), table(['Threshold', 'Recall', 'False positive rate'], metrics.confidenceMetrics.map((point) => el('tr', {}, el('td', {}, show(point.confidenceThreshold)), el('td', {}, show(point.recall)), el('td', {}, show(point.falsePositiveRate)))))));
+  }
+  if (!parts.length) parts.push(el('p', { class: 'muted' }, 'No confusion matrix or ROC points.'));
+  return parts;
+}
+
+// One slice at a time, picked from a list: a model sliced by region may have dozens.
+function slicedClassification(preview, artifactName) {
+  if (!preview.slices.length) return [el('p', { class: 'muted' }, 'No slices.')];
+  const id = `slice-${artifactName}`;
+  const picker = el('select', { id, class: 'slice-picker' }, preview.slices.map((slice, i) => el('option', { value: String(i) }, slice.slice)));
+  const panel = el('div', { class: 'slice', 'aria-live': 'polite' });
+  const draw = () => {
+    const slice = preview.slices[Number(picker.value)];
+    panel.dataset.slice = slice.slice;
+    panel.replaceChildren(...classificationParts(slice, `${artifactName}, slice ${slice.slice}`));
+  };
+  picker.addEventListener('change', draw);
+  draw();
+  return [el('div', { class: 'controls' }, el('label', { for: id }, `Slice (${preview.slices.length})`), picker), panel];
 }
 
 function artifactSection(artifact, pipeline, run) {
@@ -334,39 +435,9 @@ function artifactSection(artifact, pipeline, run) {
   if (preview.kind === 'metrics') {
     body.push(table(['Metric', 'Value'], preview.metrics.map((metric) => el('tr', { 'data-metric': metric.name }, el('td', {}, metric.name), el('td', {}, show(metric.value)))), { class: 'metrics', 'aria-label': `Metrics of ${artifact.name}` }));
   } else if (preview.kind === 'classification-metrics') {
-    if (preview.confusionMatrix) {
-      const { categories, rows } = preview.confusionMatrix;
-      const max = Math.max(1, ...rows.flat());
-      body.push(
-        el(
-          'table',
-          { class: 'matrix', 'aria-label': 'Confusion matrix (rows: actual, columns: predicted)' },
-          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'actual \\ predicted'), categories.map((category) => el('th', { scope: 'col' }, category)))),
-          el(
-            'tbody',
-            {},
-            rows.map((row, i) =>
-              el(
-                'tr',
-                {},
-                el('th', { scope: 'row' }, categories[i]),
-                row.map((count) => {
-                  const cell = el('td', {}, String(count));
-                  const strength = count / max;
-                  cell.style.background = `rgba(46, 111, 167, ${0.08 + 0.6 * strength})`;
-                  if (strength > 0.6) cell.style.color = '#fff';
-                  return cell;
-                }),
-              ),
-            ),
-          ),
-        ),
-      );
-    }
-    if (preview.confidenceMetrics && preview.confidenceMetrics.length) body.push(rocChart(preview.confidenceMetrics, artifact.name));
-    if (preview.confidenceMetrics) {
-      body.push(el('details', {}, el('summary', {}, `ROC points (${preview.confidenceMetrics.length})`), table(['Threshold', 'Recall', 'False positive rate'], preview.confidenceMetrics.map((point) => el('tr', {}, el('td', {}, show(point.confidenceThreshold)), el('td', {}, show(point.recall)), el('td', {}, show(point.falsePositiveRate)))))));
-    }
+    body.push(...classificationParts(preview, artifact.name));
+  } else if (preview.kind === 'sliced-classification-metrics') {
+    body.push(...slicedClassification(preview, artifact.name));
   } else if (preview.kind === 'markdown') {
     const host = el('div', { class: 'markdown' });
     // sanitised: a report may carry any HTML a component chose to write
@@ -382,8 +453,11 @@ function artifactSection(artifact, pipeline, run) {
     const source = REPORT ? { srcdoc: REPORT.html[artifact.relativePath] || '' } : { src: `${fileUrl(pipeline, run, artifact.relativePath)}&as=html` };
     body.push(el('iframe', { class: 'report', sandbox: '', title: `HTML artifact ${artifact.name}`, ...source }));
   } else if (preview.kind === 'table') {
-    body.push(table(preview.columns, preview.rows.map((row) => el('tr', {}, row.map((cell) => el('td', {}, show(cell))))), { class: 'dataset', 'aria-label': `First rows of ${artifact.name}` }));
-    if (preview.truncated) body.push(el('p', { class: 'muted' }, 'First rows only.'));
+    const facts = [preview.format === 'jsonl' ? 'JSON lines' : preview.format === 'csv' ? 'CSV' : 'Parquet', preview.rowCount !== undefined ? `${preview.rowCount} rows` : '', `${preview.columns.length} columns`];
+    body.push(el('p', { class: 'dataset-facts' }, facts.filter(Boolean).join(' · ')));
+    const headers = preview.columns.map((column, i) => (preview.columnTypes ? el('span', {}, column, el('br'), el('span', { class: 'column-type' }, preview.columnTypes[i])) : column));
+    body.push(table(headers, preview.rows.map((row) => el('tr', {}, row.map((cell) => el('td', {}, cell === null ? el('span', { class: 'muted' }, 'null') : show(cell))))), { class: 'dataset', 'aria-label': `First rows of ${artifact.name}` }));
+    if (preview.truncated) body.push(el('p', { class: 'muted' }, `First ${preview.rows.length} rows only.`));
   } else if (preview.kind === 'text') {
     body.push(el('pre', {}, preview.text));
   } else if (preview.kind === 'folder') {
@@ -391,7 +465,7 @@ function artifactSection(artifact, pipeline, run) {
   } else if (preview.reason) {
     body.push(el('p', { class: 'muted' }, preview.reason));
   }
-  const metadata = Object.entries(artifact.metadata).filter(() => preview.kind !== 'metrics' && preview.kind !== 'classification-metrics');
+  const metadata = Object.entries(artifact.metadata).filter(() => !['metrics', 'classification-metrics', 'sliced-classification-metrics'].includes(preview.kind));
   if (metadata.length) body.push(el('details', {}, el('summary', {}, 'Metadata'), el('pre', {}, JSON.stringify(artifact.metadata, null, 2))));
   return el('section', { class: 'artifact', 'data-artifact': artifact.name, 'data-type': artifact.type }, heading, where, body);
 }
