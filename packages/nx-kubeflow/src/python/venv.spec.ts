@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { findPythonInterpreter, type PythonInterpreter } from './interpreter';
 import { ensureProjectVenv, VenvInstallError } from './venv';
 
@@ -42,6 +42,11 @@ describe('ensureProjectVenv', () => {
     const first = await ensure();
     expect(first.installed).toBe(true);
     expect(existsSync(first.python)).toBe(true);
+    // editable installs as path entries, not setuptools' import hook, which every task's Python would import at start-up
+    const sitePackages = readdirSync(join(first.dir, 'lib')).map((python) => join(first.dir, 'lib', python, 'site-packages'));
+    const pthFiles = sitePackages.flatMap((folder) => readdirSync(folder).filter((name) => name.endsWith('.pth')).map((name) => join(folder, name)));
+    expect(pthFiles.map((file) => basename(file))).toEqual(expect.arrayContaining(['__editable__.demo_component-0.1.0.pth', '__editable__.helper_lib-0.1.0.pth']));
+    expect(pthFiles.filter((file) => /^import __editable__/m.test(readFileSync(file, 'utf8'))).map((file) => basename(file))).toEqual([]);
 
     expect((await ensure()).installed).toBe(false);
 

@@ -122,6 +122,11 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
   const extras = options.extras?.length ? `[${options.extras.join(',')}]` : '';
   const installArgs = [
     '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input',
+    // setuptools' default editable install puts an import hook in a .pth file, which every start of
+    // the venv's Python imports (pathlib, importlib.util, urllib.parse: ~10 ms CPU per task process,
+    // tools/bench/README.md, task start-up); compat mode writes a plain path entry instead. Other
+    // build backends (flit_core for component-runtime) ignore the setting.
+    '--config-settings', 'editable_mode=compat',
     ...(options.pipArgs ?? []),
     ...localDependencies.flatMap((root) => ['-e', resolve(options.workspaceRoot, root)]),
     '-e', `${resolve(options.workspaceRoot, options.projectRoot)}${extras}`,
