@@ -63,7 +63,7 @@ def argument_source(arg, params, project, input_name):
         return f"{py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}]"
     if kind == 'loop-item':
         # the loop variable of `with dsl.ParallelFor(...) as <item>`, or one field of it (item.lr)
-        return loop_ident(arg['item']) + (f".{arg['field']}" if arg.get('field') else '')
+        return loop_item_source(arg)
     if kind == 'collected':
         return f"dsl.Collected({py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}])"
     return f"_literal({project!r}, {input_name!r}, {arg['value']!r})"
@@ -73,10 +73,18 @@ def loop_ident(name):
     return '_i_' + name
 
 
+def loop_item_source(ref):
+    """An enclosing loop's item, or one field of it: `item` or `item.field`."""
+    return loop_ident(ref['item']) + (f".{ref['field']}" if ref.get('field') else '')
+
+
 def loop_items_source(items, params):
     kind = items['kind']
     if kind == 'parameter':
         return params[items['parameter']]
+    if kind == 'loop-item':
+        # dsl.ParallelFor(outer) / dsl.ParallelFor(outer.field)
+        return loop_item_source(items)
     if kind == 'task-output':
         return f"{py_ident(items['task'])}.outputs[{sanitize_input_name(items['output'])!r}]"
     return f"_loop_items({items['items']!r})"
@@ -342,6 +350,8 @@ def operand_source(operand, other, pipeline, params):
         return params[operand['parameter']]
     if kind == 'task-output':
         return f"{py_ident(operand['task'])}.outputs[{sanitize_input_name(operand['output'])!r}]"
+    if kind == 'loop-item':
+        return loop_item_source(operand)
     # YAML cannot tell 1 from 1.0: beside a Float, a DSL author writes 1.0
     return f"_condition_literal({operand['value']!r}, {operand_type(other, pipeline)})"
 
@@ -353,6 +363,9 @@ def operand_type(operand, pipeline):
     if operand['kind'] == 'task-output':
         project = task_project(pipeline, operand['task'])
         return f"_components[{project!r}].component_spec.outputs[{sanitize_input_name(operand['output'])!r}].type"
+    if operand['kind'] == 'loop-item':
+        # the type kfp gave the item (or field) channel: float for a listed 0.5
+        return f"{loop_item_source(operand)}.channel_type"
     return 'None'
 
 

@@ -249,10 +249,11 @@ export interface Toleration {
 export type ConditionOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export const CONDITION_OPERATORS: readonly ConditionOperator[] = ['==', '!=', '<', '<=', '>', '>='];
 
-/** One side of a comparison: a pipeline parameter, an upstream output or a constant. */
+/** One side of a comparison: a pipeline parameter, an upstream output, an enclosing loop's item (or a field of it) or a constant. */
 export type ConditionOperand =
   | { kind: 'parameter'; parameter: string }
   | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'loop-item'; item: string; field?: string }
   | { kind: 'literal'; value: string | number | boolean };
 
 /** dsl.If(left <operator> right). */
@@ -283,11 +284,15 @@ export interface ConditionBlock {
   yamlPath?: readonly (string | number)[];
 }
 
-/** What a loop iterates over: a static list (dsl.ParallelFor([...])), a JsonArray pipeline parameter, or a JsonArray task output. */
+/**
+ * What a loop iterates over: a static list (dsl.ParallelFor([...])), a JsonArray pipeline parameter, a JsonArray
+ * task output, or an enclosing loop's item or one field of it (dsl.ParallelFor(outer) / dsl.ParallelFor(outer.values)).
+ */
 export type LoopItems =
   | { kind: 'static'; items: (string | number | boolean | Record<string, unknown>)[] }
   | { kind: 'parameter'; parameter: string }
-  | { kind: 'task-output'; task: string; output: string };
+  | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'loop-item'; item: string; field?: string };
 
 /**
  * dsl.ParallelFor: its body runs once per item, `as` naming the item for the

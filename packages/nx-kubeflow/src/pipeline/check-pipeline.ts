@@ -11,7 +11,7 @@ import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
-import { checkLoops, leavesLoopFirst } from './check-loops';
+import { checkLoops, conditionItemType, leavesLoopFirst } from './check-loops';
 import { isTaskFinalStatusType } from '../kfp/io-types';
 import { checkExitHandlers } from './check-exit-handlers';
 import { checkKubernetesOptions } from './check-kubernetes-options';
@@ -174,7 +174,14 @@ class PipelineChecker {
     let type: string;
     let what: string;
     let artifact: boolean;
-    if (operand.kind === 'parameter') {
+    if (operand.kind === 'loop-item') {
+      // a loop item is a parameter value; check-loops.ts reports a reference it refuses
+      const itemType = conditionItemType(this.options.definition.body ?? [], block, operand);
+      if (itemType === undefined) return undefined;
+      type = itemType;
+      artifact = false;
+      what = `loop item "${operand.item}${operand.field !== undefined ? `.${operand.field}` : ''}"`;
+    } else if (operand.kind === 'parameter') {
       const parameter = this.options.definition.parameters.find((candidate) => candidate.name === operand.parameter);
       if (!parameter) {
         this.reportAt([...path, 'parameter'], field, this.unknownParameterMessage(operand.parameter));

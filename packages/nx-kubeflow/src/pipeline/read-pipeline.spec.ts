@@ -372,7 +372,7 @@ tasks:
   "pipelines/p/pipeline.yaml:11:9: tasks.gate.elif[1]: must be a mapping {if: <comparison>, then: <tasks>}.",
   "pipelines/p/pipeline.yaml:12:11: tasks.gate.else: needs else: a mapping of the tasks (and conditions) that run when no condition above holds, e.g. else: {deploy: {component: deployer}}.",
   "pipelines/p/pipeline.yaml:16:5: tasks.other.typo: unknown key "typo" in a condition; allowed: if, then, elif, else, display_name, else_display_name.",
-  "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).",
+  "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} / {item: x, field: f} or a constant: text, a number, true or false (no lists or mappings).",
 ]
 `);
   });

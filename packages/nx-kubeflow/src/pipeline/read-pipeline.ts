@@ -326,7 +326,7 @@ class PipelineReader {
     if (nameProblem) this.report(path, nameProblem.replace('task name', 'loop name'), { of: 'key' });
     this.unknownKeys(raw, path, LOOP_BLOCK_KEYS, 'a loop');
     const displayName = this.optionalString(raw, path, 'display_name');
-    const items = readLoopItems(raw.for_each, path, report);
+    const items = readLoopItems(raw.for_each, path, report, this.loopItems);
     const as = readLoopItemName(raw.as, path, this.loopItems, report);
     const parallelism = readParallelism(raw.parallelism, path, report);
     const tasksPath = [...path, 'tasks'];
@@ -475,7 +475,7 @@ class PipelineReader {
     const value = raw[side];
     const operandPath = [...path, side];
     if (value === undefined || value === null) {
-      this.report(value === null ? operandPath : path, `needs ${side}: {parameter: p}, {task: t, output: o} or a constant (text, number, true/false).`, { field: formatField(operandPath) });
+      this.report(value === null ? operandPath : path, `needs ${side}: {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} (or {item: x, field: f}) or a constant (text, number, true/false).`, { field: formatField(operandPath) });
       return undefined;
     }
     if (isDict(value) && 'parameter' in value) {
@@ -483,6 +483,10 @@ class PipelineReader {
       if (typeof value.parameter === 'string') return { kind: 'parameter', parameter: value.parameter };
       this.report([...operandPath, 'parameter'], 'must name a pipeline parameter.');
       return undefined;
+    }
+    if (isDict(value) && 'item' in value) {
+      // an enclosing loop's item, or a field of it: dsl.If(item == 'a'), dsl.If(item.lr > 0.1)
+      return readItemArgument(value, operandPath, this.loopItems, undefined, (at, message, options) => this.report(at, message, options));
     }
     if (isDict(value) && ('task' in value || 'output' in value)) {
       this.unknownKeys(value, operandPath, ['task', 'output'], 'an output reference');
@@ -504,7 +508,7 @@ class PipelineReader {
       }
       return { kind: 'literal', value };
     }
-    this.report(operandPath, 'must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).');
+    this.report(operandPath, "must be {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} / {item: x, field: f} or a constant: text, a number, true or false (no lists or mappings).");
     return undefined;
   }
 

@@ -98,7 +98,9 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
         ? { kind: 'static', items: each }
         : typeof each.parameter === 'string'
           ? { kind: 'parameter', parameter: each.parameter }
-          : { kind: 'task-output', task: each.task, output: each.output };
+          : typeof each.item === 'string'
+            ? { kind: 'loop-item', item: each.item, ...(typeof each.field === 'string' ? { field: each.field } : {}) }
+            : { kind: 'task-output', task: each.task, output: each.output };
       return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks), ...displayName(spec.display_name) } };
     }
     if (spec.exit_task !== undefined) {
