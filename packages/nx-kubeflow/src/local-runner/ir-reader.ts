@@ -171,6 +171,8 @@ export interface IrConditionGroup {
   expression?: CelExpression;
   /** The pipeline-channel inputs the condition reads, traced back to root parameters, constants and task outputs. */
   conditionInputs: Record<string, ParameterSource>;
+  /** Those that read an enclosing loop's item or a field of it (dsl.If(item), dsl.If(item.f)): each iteration's value, set when the loop runs. */
+  conditionItemInputs?: Record<string, LoopItemRead>;
   /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
   dependsOn: string[];
   /** Every task inside it, inner groups' included. */
@@ -197,8 +199,8 @@ export interface IrLoopGroup {
   dependsOn: string[];
   /** parameterIterator.itemInput: the input its tasks read the item from. */
   itemInput: string;
-  /** items.raw (JSON text) or where items.inputParameter comes from. */
-  items: { raw: string } | { source: ParameterSource };
+  /** items.raw (JSON text), where items.inputParameter comes from, or an enclosing loop's item (or a field of it) that is a list. */
+  items: { raw: string } | { source: ParameterSource } | { item: LoopItemRead };
   /** iteratorPolicy.parallelismLimit; absent or 0: no limit. */
   parallelism?: number;
   /** Its tasks (run once per item), those in its condition groups included. */
@@ -368,6 +370,8 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
       const itemOf = typeof s.componentInputParameter === 'string' ? scope.loopItemInputs?.[s.componentInputParameter] : undefined;
       if (itemOf !== undefined) {
         const field = scope.loopItemFields?.[String(s.componentInputParameter)];
+        // kfp selects a field from the whole item, never from a field already selected
+        if (field !== undefined && s.parameterExpressionSelector !== undefined) throw new IrReadError(`${at} selects ${JSON.stringify(s.parameterExpressionSelector)} from field "${field}" of a loop item; the local runner reads one field of an item only`);
         loopItems[input] = { loop: itemOf, ...(field !== undefined ? { field } : loopItemRead(s.parameterExpressionSelector, at)) };
         continue;
       }
@@ -470,20 +474,22 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
         throw error;
       }
       for (const input of conditionInputs(group.expression)) {
+        const item = wiring.loopItems?.[input];
+        if (item !== undefined) {
+          group.conditionItemInputs = { ...group.conditionItemInputs, [input]: item };
+          continue;
+        }
         if (!Object.hasOwn(wiring.parameters, input)) throw new IrReadError(`${where}: triggerPolicy.condition reads ${name(input)}, which is not one of the group's input parameters`);
         group.conditionInputs[input] = wiring.parameters[input];
       }
     }
     ctx.groups.push(group);
     const component = dict(ctx.components[componentName]);
-    // inside a loop, the group may be handed the loop's item: its tasks read it under the name the group takes it by
-    const itemInputs = Object.entries(wiring.loopItems ?? {});
-    if (itemInputs.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of the loop's item, which the local runner does not pass into a group`);
-    const innerItems = Object.fromEntries(itemInputs.map(([input, read]) => [input, read.loop]));
+    // inside a loop, the group may be handed a loop's item or a field of it: its tasks read it under the name the group takes it by
     const inner: Scope = {
       group: taskName,
       ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
-      ...(itemInputs.length > 0 ? { loopItemInputs: innerItems } : {}),
+      ...innerItemScope(wiring),
       parameter: (input, at) => {
         if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
         const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
@@ -504,17 +510,14 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
 /** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
 function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
   const where = `task ${name(taskName)}`;
-  const outerItems = Object.entries(wiring.loopItems ?? {});
-  if (outerItems.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of an enclosing loop's item, which the local runner does not pass into a loop`);
   const iterator = dict(task.parameterIterator);
   const items = dict(iterator.items);
   const itemInput = String(iterator.itemInput ?? '');
   let source: IrLoopGroup['items'];
   if (typeof items.raw === 'string') source = { raw: items.raw };
   else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.parameters, items.inputParameter)) source = { source: wiring.parameters[items.inputParameter] };
-  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) {
-    throw new IrReadError(`${where} loops over an enclosing loop's item, which the local runner does not run yet`);
-  }
+  // dsl.ParallelFor(item) or dsl.ParallelFor(item.field): a list each iteration of an enclosing loop has
+  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) source = { item: wiring.loopItems![items.inputParameter] };
   else throw new IrReadError(`${where}: parameterIterator.items is neither raw nor one of the loop's input parameters`);
   const parallelism = Number(dict(task.iteratorPolicy).parallelismLimit ?? 0);
   const componentName = String(dict(task.componentRef).name);
@@ -533,10 +536,12 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     outputs: {},
   };
   ctx.loops.push(loop);
+  const outer = innerItemScope(wiring);
   const inner: Scope = {
     group: taskName,
     loop: taskName,
-    loopItemInputs: { ...Object.fromEntries(outerItems.map(([input, read]) => [input, read.loop])), [itemInput]: taskName },
+    ...outer,
+    loopItemInputs: { ...outer.loopItemInputs, [itemInput]: taskName },
     parameter: (input, at) => {
       if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
@@ -569,6 +574,16 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     loop.outputs[output] = producer;
   }
   return inside;
+}
+
+/** What a group's DAG reads loop items by: the inputs its task is handed items (or fields of them) on. */
+export function innerItemScope(wiring: TaskWiring): Pick<Scope, 'loopItemInputs' | 'loopItemFields'> {
+  const items = Object.entries(wiring.loopItems ?? {});
+  const fields = items.filter(([, read]) => read.field !== undefined);
+  return {
+    ...(items.length > 0 ? { loopItemInputs: Object.fromEntries(items.map(([input, read]) => [input, read.loop])) } : {}),
+    ...(fields.length > 0 ? { loopItemFields: Object.fromEntries(fields.map(([input, read]) => [input, read.field!])) } : {}),
+  };
 }
 
 /** parameterExpressionSelector on a loop item: none (the whole item), or kfp's parseJson(string_value)["field"]. */

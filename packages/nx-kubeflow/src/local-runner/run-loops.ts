@@ -76,6 +76,10 @@ export class LoopItemsError extends Error {}
 export function loopItems(loop: IrLoopGroup, rootParameters: Record<string, unknown>, outputsOf: (task: string) => TaskOutputs | undefined): unknown[] {
   let value: unknown;
   let what: string;
+  if ('item' in loop.items) {
+    // an iteration's copy of the loop holds the outer item as a constant (iterationLoop); a template never runs
+    throw new LoopItemsError(`the item of enclosing loop "${loop.items.item.loop}" is not known here`);
+  }
   if ('raw' in loop.items) {
     what = 'items.raw';
     try {
@@ -182,14 +186,17 @@ function iterationTask(template: IrTask, names: IterationNames, indices: Readonl
   };
 }
 
-/** A copy of a condition group inside the loop for one iteration, named as its tasks are. */
-function iterationGroup(template: IrConditionGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrConditionGroup {
+/** A copy of a condition group inside the loop for one iteration, named as its tasks are, the loop items its condition reads as constants. */
+function iterationGroup(template: IrConditionGroup, names: IterationNames, indices: ReadonlyMap<string, number>, items: ReadonlyMap<string, unknown>, loop: string): IrConditionGroup {
   const qualify = (name: string) => names.qualify(name, indices);
   const conditionInputs: Record<string, ParameterSource> = {};
   for (const [input, source] of Object.entries(template.conditionInputs)) {
     conditionInputs[input] = source.kind === 'task-output' ? { ...source, task: qualify(source.task) } : source;
   }
-  const { parent, ...rest } = template;
+  for (const [input, read] of Object.entries(template.conditionItemInputs ?? {})) {
+    conditionInputs[input] = { kind: 'constant', value: itemValue(items.get(read.loop), read.field, `condition of group "${template.name}" input "${input}"`) };
+  }
+  const { parent, conditionItemInputs: _items, ...rest } = template;
   return {
     ...rest,
     name: qualify(template.name),
@@ -203,10 +210,15 @@ function iterationGroup(template: IrConditionGroup, names: IterationNames, indic
   };
 }
 
-/** A copy of a loop inside the loop for one iteration: its items read from this iteration's tasks. */
-function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrLoopGroup {
+/** A copy of a loop inside the loop for one iteration: its items read from this iteration's tasks, or this iteration's item (or a field of it). */
+function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: ReadonlyMap<string, number>, itemsByLoop: ReadonlyMap<string, unknown>, loop: string): IrLoopGroup {
   const qualify = (name: string) => names.qualify(name, indices);
-  const items = 'source' in template.items && template.items.source.kind === 'task-output' ? { source: { ...template.items.source, task: qualify(template.items.source.task) } } : template.items;
+  const items: IrLoopGroup['items'] =
+    'item' in template.items
+      ? { source: { kind: 'constant', value: itemValue(itemsByLoop.get(template.items.item.loop), template.items.item.field, `loop "${template.name}"`) } }
+      : 'source' in template.items && template.items.source.kind === 'task-output'
+        ? { source: { ...template.items.source, task: qualify(template.items.source.task) } }
+        : template.items;
   return { ...template, items, dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify) };
 }
 
@@ -235,8 +247,8 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
     const itemsByLoop = new Map(ctx.outer.items).set(loop.name, item);
     try {
       const tasks = taskTemplates.map((template) => ({ template, task: iterationTask(template, names, indices, itemsByLoop, loop.name) }));
-      const groups = groupTemplates.map((template) => iterationGroup(template, names, indices, loop.name));
-      const loops = loopTemplates.map((template) => ({ template: iterationLoop(template, names, indices, loop.name), instance: names.qualify(template.name, indices) }));
+      const groups = groupTemplates.map((template) => iterationGroup(template, names, indices, itemsByLoop, loop.name));
+      const loops = loopTemplates.map((template) => ({ template: iterationLoop(template, names, indices, itemsByLoop, loop.name), instance: names.qualify(template.name, indices) }));
       return { index, item, indices, itemsByLoop, tasks, groups, loops };
     } catch (error) {
       if (!(error instanceof LoopItemsError)) throw error;
