@@ -9,7 +9,8 @@
  * (compiler_utils.get_inputs_for_all_groups, get_dependencies,
  * pipeline_spec_builder._single_binary_operation_to_cel_condition).
  */
-import type { Condition, ConditionOperand, ConditionOperator, LoopBlock, PipelineDefinition, PipelineNode, ResolvedComponent } from './pipeline-model';
+import type { Condition, ConditionOperand, ConditionOperator, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask, ResolvedComponent } from './pipeline-model';
+import { OneOfNumbering } from './ir-one-of';
 import { ioTypeOf, type IoType } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { artifactType, findByName } from './ir-io-definitions';
@@ -66,8 +67,10 @@ export interface GroupLayout {
   inputs: Map<string, Map<string, Channel>>;
   /** dependentTasks of every task and group (IR names), sorted. */
   dependencies: Map<string, string[]>;
-  /** Loop items and Collected outputs: how tasks read them, what groups surface (ir-loops.ts). */
+  /** Loop items, Collected outputs and dsl.OneOf: how tasks read them, what groups surface (ir-loops.ts, ir-one-of.ts). */
   loops: LoopLayout;
+  /** Pipeline outputs that are a dsl.OneOf: the condition-branches group's output each names. */
+  oneOfOutputs: Map<string, Channel>;
 }
 
 interface Numbered {
@@ -171,10 +174,20 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     return [up.slice(common), down.slice(common)];
   };
   const lc = { groups, ancestors, uncommon, inputs, ctx };
+  const oneOfs = new OneOfNumbering(ctx, parentOf, loops.outputs);
   for (const task of pipeline.tasks) {
     const name = k8sName(task.name);
+    // a dsl.OneOf is read as an output of its condition-branches group, surfaced as Collected is (loops.collected)
+    for (const [argName, argument] of Object.entries(task.arguments)) {
+      if (argument.kind !== 'one-of') continue;
+      const channel = oneOfs.channel(argument.of);
+      if (!channel) continue; // reported by the checker
+      const reads = loops.collected.get(name) ?? new Map<string, Channel>();
+      reads.set(argName, channel);
+      loops.collected.set(name, reads);
+    }
     const arguments_ = Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output') as ConditionOperand[];
-    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? [])];
+    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops)];
     const upstreams = new Set(task.after.map(k8sName));
     for (const upstream of layoutLoops(task, lc, loops)) upstreams.add(upstream);
     for (const channel of used) {
@@ -200,6 +213,11 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     if (group.loop.items) own.set(group.loop.items.inputName, group.loop.items);
     own.set(group.loop.item.inputName, group.loop.item);
   }
+  const oneOfOutputs = new Map<string, Channel>();
+  for (const output of pipeline.outputs ?? []) {
+    const channel = 'oneOf' in output ? oneOfs.channel(output.oneOf) : undefined;
+    if (channel) oneOfOutputs.set(output.name, channel);
+  }
   // kfp's build_task_spec_for_exit_task: the exit task depends on its exit handler group alone
   for (const group of groups) if (group.exitTask) dependencies.set(group.exitTask, new Set([group.name]));
   return {
@@ -207,8 +225,15 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     parentOf,
     inputs,
     loops,
+    oneOfOutputs,
     dependencies: new Map([...dependencies].map(([name, set]) => [name, [...set].sort()])),
   };
+}
+
+/** The dsl.OneOf channels a task reads (condition-branches outputs: they travel into groups as task outputs do). */
+function oneOfReads(task: PipelineTask, loops: LoopLayout): Channel[] {
+  const name = k8sName(task.name);
+  return Object.entries(task.arguments).flatMap(([argName, argument]) => (argument.kind === 'one-of' ? (loops.collected.get(name)?.get(argName) ?? []) : []));
 }
 
 /** The channels a condition group compares (its own and, for an Elif/Else, the earlier ones it negates). */

@@ -115,7 +115,20 @@ export interface LoopLayout {
   /** Collected channels each task reads, by argument name (the outermost surfacing group's output). */
   collected: Map<string, Map<string, Channel>>;
   /** Outputs of each group: surfaced name -> where it comes from. */
-  outputs: Map<string, Map<string, { producer: string; key: string; io: IoType }>>;
+  outputs: Map<string, Map<string, SurfacedOutput>>;
+}
+
+/**
+ * An output a group surfaces: a Collected list of one of its tasks' (or inner groups') outputs, or for dsl.OneOf
+ * (ir-one-of.ts, `single`: the value itself, not a list) a branch task's output, or on the condition-branches group
+ * the output of whichever branch ran (`oneOf`: the branch groups' surfaced outputs, in the order written).
+ */
+export interface SurfacedOutput {
+  producer: string;
+  key: string;
+  io: IoType;
+  single?: boolean;
+  oneOf?: { producer: string; key: string }[];
 }
 
 /**
@@ -254,12 +267,15 @@ export function groupOutputs(group: string, layout: LoopLayout): { dagOutputs?: 
   const dagArtifacts: Record<string, unknown> = {};
   const defParameters: Record<string, unknown> = {};
   const defArtifacts: Record<string, unknown> = {};
-  for (const [name, { producer, key, io }] of outputs) {
+  for (const [name, { producer, key, io, single, oneOf }] of outputs) {
+    const selectors = oneOf ?? [{ producer, key }];
     if (io.kind === 'artifact') {
-      dagArtifacts[name] = { artifactSelectors: [{ outputArtifactKey: key, producerSubtask: producer }] };
-      defArtifacts[name] = { artifactType: { schemaTitle: io.schemaTitle, schemaVersion: io.schemaVersion }, isArtifactList: true };
+      dagArtifacts[name] = { artifactSelectors: selectors.map((selector) => ({ outputArtifactKey: selector.key, producerSubtask: selector.producer })) };
+      defArtifacts[name] = { artifactType: { schemaTitle: io.schemaTitle, schemaVersion: io.schemaVersion }, ...(single ? {} : { isArtifactList: true }) };
     } else {
-      dagParameters[name] = { valueFromParameter: { outputParameterKey: key, producerSubtask: producer } };
+      dagParameters[name] = oneOf
+        ? { valueFromOneof: { parameterSelectors: oneOf.map((selector) => ({ outputParameterKey: selector.key, producerSubtask: selector.producer })) } }
+        : { valueFromParameter: { outputParameterKey: key, producerSubtask: producer } };
       defParameters[name] = { parameterType: io.irType };
     }
   }

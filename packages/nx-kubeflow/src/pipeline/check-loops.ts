@@ -5,14 +5,14 @@
  * leave a loop without it. Each refusal is one kfp makes (or an IR kfp
  * writes that cannot run), reported at its line and column, all at once.
  */
-import type { ComponentSpec, ConditionBlock, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
+import { taskPipelineOutputs, type ComponentSpec, type ConditionBlock, type LoopBlock, type PipelineDefinition, type PipelineNode, type PipelineTask } from '../kfp/pipeline-model';
 import { staticFieldType, staticItemType } from '../kfp/loop-items';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, ioTypeOf } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 
 /** A group around a task: a loop, or one branch of a condition block. */
-type Scope = { kind: 'loop'; id: string; loop: LoopBlock } | { kind: 'branch' | 'exit-handler'; id: string; label: string; block?: ConditionBlock };
+export type Scope = { kind: 'loop'; id: string; loop: LoopBlock } | { kind: 'branch' | 'exit-handler'; id: string; label: string; block?: ConditionBlock };
 
 export interface CheckLoopsOptions {
   definition: PipelineDefinition;
@@ -20,7 +20,7 @@ export interface CheckLoopsOptions {
   components: ReadonlyMap<string, ComponentSpec>;
 }
 
-function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: { loop: LoopBlock; scopes: Scope[] }[]; blocks: { block: ConditionBlock; scopes: Scope[] }[] } {
+export function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: { loop: LoopBlock; scopes: Scope[] }[]; blocks: { block: ConditionBlock; scopes: Scope[] }[] } {
   const tasks = new Map<string, Scope[]>();
   const loops: { loop: LoopBlock; scopes: Scope[] }[] = [];
   const blocks: { block: ConditionBlock; scopes: Scope[] }[] = [];
@@ -47,7 +47,7 @@ function scopesOf(body: PipelineNode[]): { tasks: Map<string, Scope[]>; loops: {
 }
 
 /** The producer's scopes the consumer is not in (get_uncommon_ancestors, groups only). */
-function uncommon(producer: Scope[], consumer: Scope[]): Scope[] {
+export function uncommon(producer: Scope[], consumer: Scope[]): Scope[] {
   let common = 0;
   while (common < producer.length && common < consumer.length && producer[common].id === consumer[common].id) common++;
   return producer.slice(common);
@@ -359,7 +359,7 @@ export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
     }
   }
 
-  for (const output of definition.outputs ?? []) {
+  for (const output of taskPipelineOutputs(definition.outputs)) {
     const around = scopes.get(output.task) ?? [];
     const loop = around.find((scope) => scope.kind === 'loop');
     if (loop) {

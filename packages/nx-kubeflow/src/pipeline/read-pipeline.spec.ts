@@ -264,7 +264,7 @@ outputs:
       `${FILE}:6:9: outputs.rmse: needs output: that task's output name.`,
       `${FILE}:7:35: outputs.score.typo: unknown key "typo" in a pipeline output; allowed: task, output.`,
       `${FILE}:8:3: outputs.class: "class" is not a valid pipeline output name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`,
-      `${FILE}:8:10: outputs.class: must be an output reference {task: t, output: o}.`,
+      `${FILE}:8:10: outputs.class: must be an output reference {task: t, output: o}, or {one_of: [...]} of the branches of an if/elif/else.`,
     ]);
     expect(
       messages(`name: p

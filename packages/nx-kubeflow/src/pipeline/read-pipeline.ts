@@ -3,6 +3,7 @@
  * file's own shape (keys, value types, names, parameter defaults); what needs
  * the components is in check-pipeline.ts. Problems are collected, never thrown.
  */
+import { readOneOf } from './read-one-of';
 import { closestName } from '../kfp/type-suggestions';
 import { parameterTypeOf } from '../kfp/parameter-types';
 import { durationToSeconds } from '../kfp/retry-policy';
@@ -193,7 +194,12 @@ class PipelineReader {
       const nameProblem = parameterNameProblem(name);
       if (nameProblem) this.report(path, nameProblem.replace('parameter name', 'pipeline output name').replace('a pipeline parameter', 'a pipeline output'), { of: 'key' });
       if (!isDict(spec)) {
-        this.report(path, 'must be an output reference {task: t, output: o}.');
+        this.report(path, 'must be an output reference {task: t, output: o}, or {one_of: [...]} of the branches of an if/elif/else.');
+        continue;
+      }
+      if ('one_of' in spec) {
+        const oneOf = readOneOf(spec, path, undefined, (at, message, options) => this.report(at, message, options));
+        if (oneOf) outputs.push({ name, oneOf });
         continue;
       }
       this.unknownKeys(spec, path, OUTPUT_KEYS, 'a pipeline output');
@@ -688,6 +694,10 @@ class PipelineReader {
     }
     if (isDict(value) && 'item' in value) return readItemArgument(value, path, this.loopItems, task, (at, message, options) => this.report(at, message, options));
     if (isDict(value) && 'collect' in value) return readCollectArgument(value, path, task, (at, message, options) => this.report(at, message, options));
+    if (isDict(value) && 'one_of' in value) {
+      const of = readOneOf(value, path, task, (at, message, options) => this.report(at, message, options));
+      return of ? { kind: 'one-of', of } : undefined;
+    }
     if (isDict(value) && 'parameter' in value) {
       this.unknownKeys(value, path, ['parameter'], 'a parameter reference', task);
       if (typeof value.parameter !== 'string') {
