@@ -24,6 +24,7 @@ import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
 import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
 import { isNestedPipelineTask, readNestedPipeline, resolveNestedOutputs, type NestedPipelineOutputs } from './ir-nested-pipelines';
+import { oneOfCandidatesRead, OneOfReadError, readOneOfOutputs, type OneOfOutput } from './one-of-outputs';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -179,6 +180,8 @@ export interface IrConditionGroup {
   tasks: string[];
   /** The loop it sits in (it is then opened once per iteration); absent outside loops. */
   loop?: string;
+  /** A condition-branches group's dsl.OneOf outputs (dag.outputs), by output name: the branch tasks each is one of (one-of-outputs.ts). */
+  oneOfOutputs?: Record<string, OneOfOutput>;
 }
 
 /** An input that takes the item of the loop `loop` (this one or an enclosing one), or one field of it. */
@@ -197,6 +200,8 @@ export interface IrLoopGroup {
   parent?: string;
   /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
   dependsOn: string[];
+  /** Those of dependsOn it waits for only to end: the branch tasks of a dsl.OneOf a task inside it reads (one-of-outputs.ts). */
+  afterCompletionOf?: string[];
   /** parameterIterator.itemInput: the input its tasks read the item from. */
   itemInput: string;
   /** items.raw (JSON text), where items.inputParameter comes from, or an enclosing loop's item (or a field of it) that is a list. */
@@ -285,7 +290,28 @@ export function readIr(documents: IrDocuments): IrPipeline {
   // a loop collecting a nested pipeline's output collects the output of the task inside that makes it
   resolveNestedOutputs(loops, nested);
   waitForWholeGroups(tasks, groups);
-  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task) || nested.has(task)));
+  // a task reading a dsl.OneOf waits for the branch tasks to end, however they end: one of them gives the value
+  const oneOfGroups = new Map(groups.filter((group) => group.oneOfOutputs).map((group) => [group.name, group]));
+  const loopByName = new Map(loops.map((loop) => [loop.name, loop]));
+  const loopChain = (loop: string | undefined) => {
+    const chain: string[] = [];
+    for (let at = loop; at !== undefined; at = loopByName.get(at)?.loop) chain.push(at);
+    return chain;
+  };
+  const waitFor = (node: { dependsOn: string[]; afterCompletionOf?: string[] }, candidate: string) => {
+    node.dependsOn = [...new Set([...node.dependsOn, candidate])];
+    node.afterCompletionOf = [...new Set([...(node.afterCompletionOf ?? []), candidate])];
+  };
+  for (const task of tasks) {
+    for (const candidate of oneOfCandidatesRead(task, oneOfGroups)) {
+      waitFor(task, candidate);
+      // an iteration waits only for its own nodes: the outermost loop around the task that is not around the branch task waits for it
+      const around = new Set(loopChain(taskByName.get(candidate)?.loop));
+      const outermost = loopChain(task.loop).filter((loop) => !around.has(loop)).pop();
+      if (outermost !== undefined) waitFor(loopByName.get(outermost)!, candidate);
+    }
+  }
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task) || nested.has(task) || oneOfGroups.has(task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
@@ -328,6 +354,7 @@ export interface ReadContext {
 
 // inside a nested pipeline, prefixed with its task's name (ir-nested-pipelines.ts)
 export const GROUP_NAME = /^(?:.+\/)?condition-(?:branches-)?\d+$/;
+const CONDITION_BRANCHES_NAME = /^(?:.+\/)?condition-branches-\d+$/;
 export const EXIT_HANDLER_NAME = /^(?:.+\/)?exit-handler-\d+$/;
 const ALL_UPSTREAM_TASKS_COMPLETED = 'ALL_UPSTREAM_TASKS_COMPLETED';
 
@@ -355,7 +382,10 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const where = `task ${name(taskName)}`;
     const sibling = (producer: string, what: string) => {
       if (!isGroup.has(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
-      if (isGroup.get(producer) && !isLoop.get(producer) && !isNestedPipelineTask(producer, dict(dict(dag.tasks)[producer]))) throw new IrReadError(`${where} ${what} ${name(producer)}, a condition group (its outputs are dsl.OneOf's), which the local runner does not run`);
+      const producerTask = dict(dict(dag.tasks)[producer]);
+      // a condition-branches group's outputs are dsl.OneOf's (one-of-outputs.ts); kfp gives other condition groups none to read
+      const oneOf = CONDITION_BRANCHES_NAME.test(producer) && isDict(dict(dict(ctx.components[String(dict(producerTask.componentRef).name ?? '')]).dag).outputs);
+      if (isGroup.get(producer) && !isLoop.get(producer) && !isNestedPipelineTask(producer, producerTask) && !oneOf) throw new IrReadError(`${where} ${what} ${name(producer)}, a condition group without outputs (kfp has a task wait for a condition group only to read its dsl.OneOf outputs), which the local runner does not run`);
       return producer;
     };
     const inputs = dict(task.inputs);
@@ -485,6 +515,16 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     }
     ctx.groups.push(group);
     const component = dict(ctx.components[componentName]);
+    if (CONDITION_BRANCHES_NAME.test(taskName)) {
+      try {
+        // inside a nested pipeline the branch tasks are named <task>/<inner>, as this group is
+        const oneOf = readOneOfOutputs(component, ctx.components, (inner) => `${taskName.slice(0, taskName.lastIndexOf('/') + 1)}${inner}`, where);
+        if (oneOf) group.oneOfOutputs = oneOf;
+      } catch (error) {
+        if (error instanceof OneOfReadError) throw new IrReadError(error.message);
+        throw error;
+      }
+    }
     // inside a loop, the group may be handed a loop's item or a field of it: its tasks read it under the name the group takes it by
     const inner: Scope = {
       group: taskName,

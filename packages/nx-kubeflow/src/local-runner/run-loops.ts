@@ -181,6 +181,7 @@ function iterationTask(template: IrTask, names: IterationNames, indices: Readonl
     name: qualify(template.name),
     // what the loop waited for has succeeded; inside an iteration only its own nodes are waited for
     dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify),
+    ...(template.afterCompletionOf ? { afterCompletionOf: template.afterCompletionOf.filter((name) => names.loopOf(name) === loop).map(qualify) } : {}),
     parameterInputs,
     artifactInputs,
   };
@@ -207,6 +208,10 @@ function iterationGroup(template: IrConditionGroup, names: IterationNames, indic
     // a nested pipeline's node: what it waits for and what it hands on are this iteration's
     ...(template.afterCompletionOf ? { afterCompletionOf: template.afterCompletionOf.map(qualify) } : {}),
     ...(template.outputs ? { outputs: Object.fromEntries(Object.entries(template.outputs).map(([output, made]) => [output, { ...made, task: qualify(made.task) }])) } : {}),
+    // a dsl.OneOf takes this iteration's branch tasks' outputs
+    ...(template.oneOfOutputs
+      ? { oneOfOutputs: Object.fromEntries(Object.entries(template.oneOfOutputs).map(([output, oneOf]) => [output, { ...oneOf, candidates: oneOf.candidates.map((candidate) => ({ ...candidate, task: qualify(candidate.task) })) }])) }
+      : {}),
   };
 }
 
@@ -219,7 +224,8 @@ function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: Re
       : 'source' in template.items && template.items.source.kind === 'task-output'
         ? { source: { ...template.items.source, task: qualify(template.items.source.task) } }
         : template.items;
-  return { ...template, items, dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify) };
+  const own = (list: string[]) => list.filter((name) => names.loopOf(name) === loop).map(qualify);
+  return { ...template, items, dependsOn: own(template.dependsOn), ...(template.afterCompletionOf ? { afterCompletionOf: own(template.afterCompletionOf) } : {}) };
 }
 
 /** Runs every iteration; returns the loop's outcome and, when it succeeded, its collected outputs. */
@@ -290,7 +296,7 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
         await scheduleTasks({
           tasks: [
             ...iteration.groups,
-            ...iteration.loops.map(({ template, instance }) => ({ name: instance, dependsOn: template.dependsOn })),
+            ...iteration.loops.map(({ template, instance }) => ({ name: instance, dependsOn: template.dependsOn, afterCompletionOf: template.afterCompletionOf })),
             ...iteration.tasks.map(({ task }) => task),
           ],
           // the run's slots bound the processes; the iteration starts whatever is ready
