@@ -4,19 +4,10 @@
  * by the differential fixture loop_items_in_conditions), then the local runner with the sh-based
  * shell-lists component.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadComponentSpec } from '../kfp/component-spec';
-import { compilePipeline } from '../kfp/ir-compiler';
-import type { ResolvedComponent } from '../kfp/pipeline-model';
-import { checkPipeline } from '../pipeline/check-pipeline';
-import { formatProblem } from '../pipeline/pipeline-problems';
-import { readPipeline } from '../pipeline/read-pipeline';
-import { FIXTURES_DIR, fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import type { IrDocuments } from './ir-reader';
-import { runPipeline } from './run-pipeline';
-import type { RunRecordData } from './run-record';
+import { runYaml } from './__fixtures__/yaml-run';
 
 jest.setTimeout(90_000);
 
@@ -27,33 +18,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-function compile(text: string): IrDocuments {
-  const { definition, source, problems } = readPipeline(text, 'loop-items/pipeline.yaml');
-  const spec = loadComponentSpec(join(FIXTURES_DIR, 'shell-lists', 'component.yaml'));
-  expect(problems.map(formatProblem)).toEqual([]);
-  expect(checkPipeline({ definition: definition!, source, components: new Map([['shell-lists', spec]]) }).map(formatProblem)).toEqual([]);
-  const components = new Map<string, ResolvedComponent>([['shell-lists', { project: 'shell-lists', spec, image: spec.implementation.container.image, usesComponentRuntime: false }]]);
-  return { pipelineSpec: compilePipeline({ pipeline: definition!, components }).documents[0] };
-}
-
 async function run(text: string, tasks: string[], parameters: Record<string, unknown> = {}) {
-  const runId = `run-${++runs}`;
-  const result = await runPipeline({
-    ir: compile(text),
-    runDir: join(scratch, 'runs', runId),
-    runId,
-    pipelineName: 'loop-items',
-    parameters,
-    tasks: Object.fromEntries(tasks.map((task) => [task, { mode: 'command' as const, projectRoot: fixtureRoot('shell-lists') }])),
-    workspaceRoot: WORKSPACE_ROOT,
-    cacheDir: join(scratch, 'cache', runId),
-    parallel: 4,
-  });
-  const record: RunRecordData = JSON.parse(readFileSync(result.recordFile, 'utf8'));
-  const states = Object.fromEntries(record.tasks.map((task) => [task.name, task.state]));
-  const values = Object.fromEntries(record.tasks.filter((task) => task.state === 'SUCCEEDED').map((task) => [task.name, task.outputs.parameters.value]));
-  const lists = Object.fromEntries(record.tasks.filter((task) => task.state === 'SUCCEEDED').map((task) => [task.name, task.outputs.parameters.list]));
-  return { result, record, states, values, lists };
+  const { result, record, states, outputs } = await runYaml({ text, tasks: Object.fromEntries(tasks.map((task) => [task, 'shell-lists'])), scratch, runId: `run-${++runs}`, parameters });
+  return { result, record, states, values: outputs('value'), lists: outputs('list') };
 }
 
 const ECHO = 'echo "$2" > "$1"; echo "$3" > "$4"';

@@ -7,16 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadComponentSpec } from '../kfp/component-spec';
-import { compilePipeline } from '../kfp/ir-compiler';
-import type { ComponentSpec, ResolvedComponent } from '../kfp/pipeline-model';
-import { checkPipeline } from '../pipeline/check-pipeline';
-import { formatProblem } from '../pipeline/pipeline-problems';
-import { readPipeline } from '../pipeline/read-pipeline';
-import { FIXTURES_DIR, fixtureRoot, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import type { IrDocuments } from './ir-reader';
-import { runPipeline } from './run-pipeline';
-import type { RunRecordData } from './run-record';
+import { FIXTURES_DIR, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
+import { runYaml } from './__fixtures__/yaml-run';
 
 jest.setTimeout(90_000);
 
@@ -27,34 +19,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-const PROJECTS = ['shell-lists', 'read-artifact'];
-
-function compile(text: string): IrDocuments {
-  const { definition, source, problems } = readPipeline(text, 'one-of/pipeline.yaml');
-  const specs = new Map<string, ComponentSpec>(PROJECTS.map((project) => [project, loadComponentSpec(join(FIXTURES_DIR, project, 'component.yaml'))]));
-  expect(problems.map(formatProblem)).toEqual([]);
-  expect(checkPipeline({ definition: definition!, source, components: specs }).map(formatProblem)).toEqual([]);
-  const components = new Map<string, ResolvedComponent>([...specs].map(([project, spec]) => [project, { project, spec, image: spec.implementation.container.image, usesComponentRuntime: false }]));
-  return { pipelineSpec: compilePipeline({ pipeline: definition!, components }).documents[0] };
-}
-
 async function run(text: string, tasks: Record<string, string>, parameters: Record<string, unknown> = {}) {
-  const runId = `run-${++runs}`;
-  const result = await runPipeline({
-    ir: compile(text),
-    runDir: join(scratch, 'runs', runId),
-    runId,
-    pipelineName: 'one-of',
-    parameters,
-    tasks: Object.fromEntries(Object.entries(tasks).map(([task, project]) => [task, { mode: 'command' as const, projectRoot: fixtureRoot(project) }])),
-    workspaceRoot: WORKSPACE_ROOT,
-    cacheDir: join(scratch, 'cache', runId),
-    parallel: 4,
-  });
-  const record: RunRecordData = JSON.parse(readFileSync(result.recordFile, 'utf8'));
-  const states = Object.fromEntries(record.tasks.map((task) => [task.name, task.state]));
-  const values = Object.fromEntries(record.tasks.filter((task) => task.state === 'SUCCEEDED').map((task) => [task.name, task.outputs.parameters.value ?? task.outputs.parameters.text]));
-  return { result, record, states, values };
+  const { result, record, states, outputs } = await runYaml({ text, tasks, scratch, runId: `run-${++runs}`, parameters });
+  return { result, record, states, values: { ...outputs('value'), ...outputs('text') } };
 }
 
 const ONE_OF = '{one_of: [{task: big, output: value}, {task: middle, output: value}, {task: small, output: value}]}';
