@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIXTURES_DIR, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import { runYaml } from './__fixtures__/yaml-run';
+import { compileYaml, runYaml } from './__fixtures__/yaml-run';
+import { readIr } from './ir-reader';
 
 jest.setTimeout(90_000);
 
@@ -72,6 +73,22 @@ describe('runPipeline: one_of (dsl.OneOf)', () => {
     const use = record.tasks.find((task) => task.name === 'use')!;
     expect(use.error).toBe('upstream task "big" did not succeed (the branch of "condition-branches-1" that ran; its output is this task\'s dsl.OneOf input)');
     expect(record.outputs?.parameters ?? {}).toEqual({});
+  });
+
+  it('reads each dsl.OneOf output to its branch tasks, and refuses one it cannot trace, naming the group and the output', () => {
+    const documents = compileYaml(PIPELINE, ['shell-lists']);
+    const ir = readIr(documents);
+    const candidates = [{ task: 'big', output: 'value' }, { task: 'middle', output: 'value' }, { task: 'small', output: 'value' }];
+    expect(ir.groups.find((group) => group.name === 'condition-branches-1')!.oneOfOutputs).toEqual({ 'pipelinechannel--condition-branches-1-oneof-1': { kind: 'parameter', candidates } });
+    const use = ir.tasks.find((task) => task.name === 'use')!;
+    expect([use.dependsOn, use.afterCompletionOf]).toEqual([['condition-branches-1', 'big', 'middle', 'small'], ['big', 'middle', 'small']]);
+    expect(ir.loops!.find((loop) => loop.name === 'for-loop-6')!.afterCompletionOf).toEqual(['big', 'middle', 'small']);
+    expect(ir.outputs.chosen).toEqual({ kind: 'parameter', task: 'condition-branches-1', output: 'pipelinechannel--condition-branches-1-oneof-1' });
+    const broken = JSON.parse(JSON.stringify(documents.pipelineSpec));
+    delete broken.components['comp-condition-3'].dag.outputs;
+    expect(() => readIr({ pipelineSpec: broken })).toThrow(
+      'Cannot run this IR locally: task "condition-branches-1" output "pipelinechannel--condition-branches-1-oneof-1": branch "condition-3" does not surface "pipelinechannel--middle-value" from one of its tasks',
+    );
   });
 
   it('takes the artifact of the branch that ran, inside a loop per iteration', async () => {
