@@ -63,20 +63,59 @@ def argument_source(arg, params, project, input_name):
         return f"{py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}]"
     if kind == 'loop-item':
         # the loop variable of `with dsl.ParallelFor(...) as <item>`, or one field of it (item.lr)
-        return loop_ident(arg['item']) + (f".{arg['field']}" if arg.get('field') else '')
+        return loop_item_source(arg)
     if kind == 'collected':
         return f"dsl.Collected({py_ident(arg['task'])}.outputs[{sanitize_input_name(arg['output'])!r}])"
+    if kind == 'one-of':
+        # made once after its if/elif/else (body_source), as oneof_variables names it
+        return _ONE_OFS[one_of_key(arg['of'])]
     return f"_literal({project!r}, {input_name!r}, {arg['value']!r})"
+
+
+# the dsl.OneOf of each distinct entry list, by one_of_key: its variable, made after its block (body_source)
+_ONE_OFS = {}
+
+
+def one_of_key(entries):
+    return tuple((e['task'], e['output']) for e in entries)
+
+
+def collect_one_ofs(pipeline):
+    """Every distinct one_of in the order of first use (tasks in order, their arguments in order, then the
+    pipeline outputs): kfp numbers a block's OneOfs (condition-branches-N-oneof-K) in the order they are made,
+    and the plugin's compiler (ir-one-of.ts) numbers them in this order."""
+    _ONE_OFS.clear()
+    uses = [a['of'] for t in pipeline['tasks'] for a in t['arguments'].values() if a['kind'] == 'one-of']
+    uses += [o['oneOf'] for o in pipeline.get('outputs') or [] if 'oneOf' in o]
+    ordered = []
+    for entries in uses:
+        key = one_of_key(entries)
+        if key not in _ONE_OFS:
+            _ONE_OFS[key] = f'_oneof_{len(_ONE_OFS) + 1}'
+            ordered.append(entries)
+    return ordered
+
+
+def one_of_source(entries):
+    return 'dsl.OneOf(' + ', '.join(f"{py_ident(e['task'])}.outputs[{sanitize_input_name(e['output'])!r}]" for e in entries) + ')'
 
 
 def loop_ident(name):
     return '_i_' + name
 
 
+def loop_item_source(ref):
+    """An enclosing loop's item, or one field of it: `item` or `item.field`."""
+    return loop_ident(ref['item']) + (f".{ref['field']}" if ref.get('field') else '')
+
+
 def loop_items_source(items, params):
     kind = items['kind']
     if kind == 'parameter':
         return params[items['parameter']]
+    if kind == 'loop-item':
+        # dsl.ParallelFor(outer) / dsl.ParallelFor(outer.field)
+        return loop_item_source(items)
     if kind == 'task-output':
         return f"{py_ident(items['task'])}.outputs[{sanitize_input_name(items['output'])!r}]"
     return f"_loop_items({items['items']!r})"
@@ -172,9 +211,14 @@ def pipeline_function_source(job, function, name=None, parameter_defaults=None):
     params, signature = pipeline_signature(pipeline)
     outputs = pipeline.get('outputs') or []
     outputs_type = f'{function}_Outputs'
+    job['_one_of_order'] = collect_one_ofs(pipeline)
+
+    def typed_by(o):
+        # a dsl.OneOf is typed as its entries are (all one type)
+        return o['oneOf'][0] if 'oneOf' in o else o
     lines += [
         f'{outputs_type} = NamedTuple(' + repr('Outputs') + ', [' + ', '.join(
-            f"({o['name']!r}, {output_type_source(job, o['task'], o['output'])})" for o in outputs) + '])',
+            f"({o['name']!r}, {output_type_source(job, typed_by(o)['task'], typed_by(o)['output'])})" for o in outputs) + '])',
         '',
         '',
         f"@dsl.pipeline(name={name or pipeline['name']!r}, description={pipeline.get('description')!r}, "
@@ -189,6 +233,7 @@ def pipeline_function_source(job, function, name=None, parameter_defaults=None):
             lines += task_source(task, job['components'], params, job)
     if outputs:
         fields = ', '.join(
+            f"{o['name']}={_ONE_OFS[one_of_key(o['oneOf'])]}" if 'oneOf' in o else
             f"{o['name']}={py_ident(o['task'])}.outputs[{sanitize_input_name(o['output'])!r}]" for o in outputs)
         lines.append(f'    return {outputs_type}({fields})')
     lines += ['', '']
@@ -342,6 +387,8 @@ def operand_source(operand, other, pipeline, params):
         return params[operand['parameter']]
     if kind == 'task-output':
         return f"{py_ident(operand['task'])}.outputs[{sanitize_input_name(operand['output'])!r}]"
+    if kind == 'loop-item':
+        return loop_item_source(operand)
     # YAML cannot tell 1 from 1.0: beside a Float, a DSL author writes 1.0
     return f"_condition_literal({operand['value']!r}, {operand_type(other, pipeline)})"
 
@@ -353,6 +400,9 @@ def operand_type(operand, pipeline):
     if operand['kind'] == 'task-output':
         project = task_project(pipeline, operand['task'])
         return f"_components[{project!r}].component_spec.outputs[{sanitize_input_name(operand['output'])!r}].type"
+    if operand['kind'] == 'loop-item':
+        # the type kfp gave the item (or field) channel: float for a listed 0.5
+        return f"{loop_item_source(operand)}.channel_type"
     return 'None'
 
 
@@ -397,6 +447,10 @@ def body_source(nodes, pipeline, job, params, indent):
                 head = f"with dsl.Else({group_name(branch).lstrip(', ')}):"
             lines.append(indent + head)
             lines += body_source(branch['body'], pipeline, job, params, indent + '    ')
+        direct = {n['task'] for branch in node['block']['branches'] for n in branch['body'] if n['kind'] == 'task'}
+        for entries in job.get('_one_of_order', []):
+            if entries[0]['task'] in direct:
+                lines.append(indent + f"{_ONE_OFS[one_of_key(entries)]} = {one_of_source(entries)}")
     return lines
 
 

@@ -14,7 +14,7 @@ import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputName
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
-import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT } from './ir-groups';
+import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT, type Channel } from './ir-groups';
 import { groupOutputs } from './ir-loops';
 import { applyCompletionTrigger } from './ir-completion-trigger';
 import { importerExecutor, restoreImporterInputNames, withImporters } from './importer';
@@ -50,6 +50,8 @@ export interface CompiledPipeline {
 }
 
 export interface Built {
+  /** dsl.OneOf pipeline outputs: the condition-branches output each names. */
+  oneOfOutputs?: ReadonlyMap<string, Channel>;
   components: Record<string, unknown>;
   executors: Record<string, unknown>;
   tasks: Record<string, unknown>;
@@ -63,6 +65,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
   // condition blocks: each group a sub-DAG component (comp-condition-N) holding its tasks
   const grouped = pipeline.body?.some((node) => node.kind !== 'task') === true;
   const layout = grouped ? groupLayout({ pipeline, components: options.components, report: (field, message) => problems.push({ file: pipeline.file, field, message }) }) : undefined;
+  if (layout) built.oneOfOutputs = layout.oneOfOutputs;
   const dagTasks = new Map<string, Record<string, unknown>>([[ROOT, built.tasks]]);
   const exitGroupOf = new Map((layout?.groups ?? []).flatMap((group) => (group.exitTask ? [[group.exitTask, group.name] as const] : [])));
   for (const group of layout?.groups ?? []) dagTasks.set(group.name, namedRecord());
@@ -156,9 +159,10 @@ function componentIr(component: ResolvedComponent, executorLabel: string): Recor
   return ir;
 }
 
-function rootIr(options: CompilePipelineOptions, tasks: Record<string, unknown>, problems: IrProblem[]): Record<string, unknown> {
+function rootIr(options: CompilePipelineOptions, built: Built, problems: IrProblem[]): Record<string, unknown> {
+  const { tasks } = built;
   const report = (field: string, message: string) => problems.push({ file: options.pipeline.file, field, message });
-  const { dagOutputs, outputDefinitions } = rootOutputs(options.pipeline.outputs ?? [], options.pipeline, options.components, report);
+  const { dagOutputs, outputDefinitions } = rootOutputs(options.pipeline.outputs ?? [], options.pipeline, options.components, report, built.oneOfOutputs);
   const dag: Record<string, unknown> = { tasks };
   if (dagOutputs) dag.outputs = dagOutputs;
   const root: Record<string, unknown> = { dag };
@@ -174,7 +178,7 @@ export function compilePipelineTrees(given: CompilePipelineOptions): { spec: Rec
   const options = { ...given, ...withImporters(given.pipeline, given.components, (component) => component) };
   const problems: IrProblem[] = [];
   const built = buildTasks(options, problems);
-  const root = rootIr(options, built.tasks, problems);
+  const root = rootIr(options, built, problems);
   if (problems.length > 0) throw new IrCompileError(problems);
   const { pipeline } = options;
   const pipelineInfo: Record<string, unknown> = { name: pipeline.name };

@@ -9,13 +9,15 @@
  * (compiler_utils.get_inputs_for_all_groups, get_dependencies,
  * pipeline_spec_builder._single_binary_operation_to_cel_condition).
  */
-import type { Condition, ConditionOperand, ConditionOperator, LoopBlock, PipelineDefinition, PipelineNode, ResolvedComponent } from './pipeline-model';
+import type { Condition, ConditionOperand, ConditionOperator, LoopBlock, PipelineDefinition, PipelineNode, PipelineTask, ResolvedComponent } from './pipeline-model';
+import { OneOfNumbering } from './ir-one-of';
 import { ioTypeOf, type IoType } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { artifactType, findByName } from './ir-io-definitions';
 import { pyFloatRepr } from './py-json';
 import type { ReportProblem } from './ir-compile-error';
-import { layoutLoops, loopChannels, loopTaskSpec, type IrLoop, type LoopLayout } from './ir-loops';
+import { addGroupInputs, fieldSelector, keepInLoopGroup, layoutLoops, loopChannels, loopTaskSpec, subvarChannel, type IrLoop, type LoopLayout } from './ir-loops';
+import type { StaticItem } from './loop-items';
 import { pipelineTaskNamed } from './pipeline-task-index';
 
 export const ROOT = '';
@@ -28,6 +30,8 @@ export interface IrGroup {
   exitTask?: string;
   /** dsl.If/Elif/Else conditions, joined with && (Elif and Else carry the earlier ones negated). */
   conditions?: { condition: Condition; negate: boolean }[];
+  /** The loops around the group, outermost first: where its conditions find the items they compare. */
+  enclosingLoops?: IrLoop[];
   /** A for-loop-N group (dsl.ParallelFor): its item and items channels. */
   loop?: IrLoop;
   /** The group's `name=` in the DSL: kfp's taskInfo.name is `group.display_name or group.name`. */
@@ -45,6 +49,14 @@ export interface Channel {
   /** The output key, for task outputs. */
   output?: string;
   io: IoType;
+  /**
+   * A loop's channels: its argument (the item; `items` what it iterates over, none for a static list, whose
+   * items kfp keeps as `staticItems`) or a subvariable of one (a field of the item). withItems: kfp's
+   * is_with_items_loop_argument, a static list's argument and its fields.
+   */
+  loop?:
+    | { kind: 'argument'; withItems: boolean; items?: Channel; staticItems?: readonly StaticItem[] }
+    | { kind: 'subvar'; field: string; argument: Channel; withItems: boolean };
 }
 
 export interface GroupLayout {
@@ -55,8 +67,10 @@ export interface GroupLayout {
   inputs: Map<string, Map<string, Channel>>;
   /** dependentTasks of every task and group (IR names), sorted. */
   dependencies: Map<string, string[]>;
-  /** Loop items and Collected outputs: how tasks read them, what groups surface (ir-loops.ts). */
+  /** Loop items, Collected outputs and dsl.OneOf: how tasks read them, what groups surface (ir-loops.ts, ir-one-of.ts). */
   loops: LoopLayout;
+  /** Pipeline outputs that are a dsl.OneOf: the condition-branches group's output each names. */
+  oneOfOutputs: Map<string, Channel>;
 }
 
 interface Numbered {
@@ -121,31 +135,33 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
   const parentOf = new Map<string, string>();
   /** [root, ..., itself] for every task and group, as kfp's get_parent_groups. */
   const ancestors = new Map<string, string[]>();
-  /** Condition channels of each task: the operands of every condition around it. */
-  const conditionOperands = new Map<string, ConditionOperand[]>();
-  const place = (nodes: (Numbered | string)[], parent: string, chain: string[], operands: ConditionOperand[]) => {
+  /** Condition channels of each task: the operands of every condition around it (kfp's get_condition_channels_for_tasks). */
+  const conditionChannels = new Map<string, Channel[]>();
+  const place = (nodes: (Numbered | string)[], parent: string, chain: string[], channels: Channel[], loops: IrLoop[]) => {
     for (const node of nodes) {
       if (typeof node === 'string') {
         parentOf.set(node, parent);
         ancestors.set(node, [...chain, node]);
-        conditionOperands.set(node, operands);
+        conditionChannels.set(node, channels);
         continue;
       }
-      groups.push({
+      const enclosing = (item: string) => [...loops].reverse().find((loop) => loop.block.as === item);
+      const group: IrGroup = {
         name: node.name,
         parent,
-        ...(node.conditions ? { conditions: node.conditions } : {}),
-        ...(node.loop ? { loop: loopChannels(node.loop.block, node.loop.argumentId, ctx) } : {}),
+        ...(node.conditions ? { conditions: node.conditions, enclosingLoops: loops } : {}),
+        ...(node.loop ? { loop: loopChannels(node.loop.block, node.loop.argumentId, ctx, enclosing) } : {}),
         ...(node.exitTask ? { exitTask: node.exitTask } : {}),
         ...(node.displayName !== undefined ? { displayName: node.displayName } : {}),
-      });
+      };
+      groups.push(group);
       parentOf.set(node.name, parent);
       ancestors.set(node.name, [...chain, node.name]);
-      const inner = [...operands, ...(node.conditions ?? []).flatMap(({ condition }) => [condition.left, condition.right])];
-      place(node.children, node.name, [...chain, node.name], inner);
+      const own = conditionChannelsOf(group, ctx);
+      place(node.children, node.name, [...chain, node.name], [...channels, ...own], group.loop ? [...loops, group.loop] : loops);
     }
   };
-  place(numberGroups(pipeline.body ?? pipeline.tasks.map((task) => ({ kind: 'task' as const, task: task.name }))), ROOT, [ROOT], []);
+  place(numberGroups(pipeline.body ?? pipeline.tasks.map((task) => ({ kind: 'task' as const, task: task.name }))), ROOT, [ROOT], [], []);
 
   const inputs = new Map<string, Map<string, Channel>>(groups.map((group) => [group.name, new Map()]));
   const loops: LoopLayout = { itemReads: new Map(), collected: new Map(), outputs: new Map() };
@@ -157,20 +173,27 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     while (common < up.length && common < down.length && up[common] === down[common]) common++;
     return [up.slice(common), down.slice(common)];
   };
+  const lc = { groups, ancestors, uncommon, inputs, ctx };
+  const oneOfs = new OneOfNumbering(ctx, parentOf, loops.outputs);
   for (const task of pipeline.tasks) {
     const name = k8sName(task.name);
-    const used: ConditionOperand[] = [...Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output'), ...(conditionOperands.get(name) ?? [])] as ConditionOperand[];
+    // a dsl.OneOf is read as an output of its condition-branches group, surfaced as Collected is (loops.collected)
+    for (const [argName, argument] of Object.entries(task.arguments)) {
+      if (argument.kind !== 'one-of') continue;
+      const channel = oneOfs.channel(argument.of);
+      if (!channel) continue; // reported by the checker
+      const reads = loops.collected.get(name) ?? new Map<string, Channel>();
+      reads.set(argName, channel);
+      loops.collected.set(name, reads);
+    }
+    const arguments_ = Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output') as ConditionOperand[];
+    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops)];
     const upstreams = new Set(task.after.map(k8sName));
-    for (const upstream of layoutLoops(task, { groups, ancestors, uncommon, inputs, ctx }, loops)) upstreams.add(upstream);
-    for (const operand of used) {
-      const channel = channelOf(operand, ctx);
+    for (const upstream of layoutLoops(task, lc, loops)) upstreams.add(upstream);
+    for (const channel of used) {
       if (!channel) continue;
-      if (channel.task) {
-        upstreams.add(channel.task);
-        for (const group of uncommon(channel.task, name)[1]) inputs.get(group)?.set(channel.inputName, channel);
-      } else {
-        for (const group of ancestors.get(name) ?? []) inputs.get(group)?.set(channel.inputName, channel);
-      }
+      if (channel.task) upstreams.add(channel.task);
+      addGroupInputs(name, channel, lc);
     }
     for (const upstream of upstreams) {
       const [up, down] = uncommon(upstream, name);
@@ -180,11 +203,20 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
       dependencies.set(down[0], set);
     }
   }
-  // a loop takes its items' channel and its item (kfp's loop_subgroup_channels)
   for (const group of groups) {
+    // a condition takes the channels it compares (kfp's condition_subgroup_channels)
+    for (const channel of conditionChannelsOf(group, ctx)) inputs.get(group.name)!.set(channel.inputName, channel);
     if (!group.loop) continue;
-    if (group.loop.items) inputs.get(group.name)!.set(group.loop.items.inputName, group.loop.items);
-    inputs.get(group.name)!.set(group.loop.item.inputName, group.loop.item);
+    // a loop takes its items' channel and its item (kfp's loop_subgroup_channels), not an inner static list's
+    const own = inputs.get(group.name)!;
+    for (const [inputName, channel] of own) if (!keepInLoopGroup(channel, group.name, lc)) own.delete(inputName);
+    if (group.loop.items) own.set(group.loop.items.inputName, group.loop.items);
+    own.set(group.loop.item.inputName, group.loop.item);
+  }
+  const oneOfOutputs = new Map<string, Channel>();
+  for (const output of pipeline.outputs ?? []) {
+    const channel = 'oneOf' in output ? oneOfs.channel(output.oneOf) : undefined;
+    if (channel) oneOfOutputs.set(output.name, channel);
   }
   // kfp's build_task_spec_for_exit_task: the exit task depends on its exit handler group alone
   for (const group of groups) if (group.exitTask) dependencies.set(group.exitTask, new Set([group.name]));
@@ -193,13 +225,33 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     parentOf,
     inputs,
     loops,
+    oneOfOutputs,
     dependencies: new Map([...dependencies].map(([name, set]) => [name, [...set].sort()])),
   };
 }
 
-/** The channel an operand or argument names, or undefined for a constant (or a reference the checker reports). */
-export function channelOf(operand: ConditionOperand, ctx: GroupContext): Channel | undefined {
+/** The dsl.OneOf channels a task reads (condition-branches outputs: they travel into groups as task outputs do). */
+function oneOfReads(task: PipelineTask, loops: LoopLayout): Channel[] {
+  const name = k8sName(task.name);
+  return Object.entries(task.arguments).flatMap(([argName, argument]) => (argument.kind === 'one-of' ? (loops.collected.get(name)?.get(argName) ?? []) : []));
+}
+
+/** The channels a condition group compares (its own and, for an Elif/Else, the earlier ones it negates). */
+function conditionChannelsOf(group: IrGroup, ctx: GroupContext): Channel[] {
+  return (group.conditions ?? []).flatMap(({ condition }) => [condition.left, condition.right]).flatMap((operand) => channelOf(operand, ctx, group.enclosingLoops) ?? []);
+}
+
+/**
+ * The channel an operand or argument names, or undefined for a constant (or a reference the checker reports).
+ * A loop item is found among `loops` (the enclosing ones, outermost first), a field of it as kfp's subvariable.
+ */
+export function channelOf(operand: ConditionOperand, ctx: GroupContext, loops: readonly IrLoop[] = []): Channel | undefined {
   if (operand.kind === 'literal') return undefined;
+  if (operand.kind === 'loop-item') {
+    const loop = [...loops].reverse().find((candidate) => candidate.block.as === operand.item);
+    if (!loop) return undefined;
+    return operand.field !== undefined ? subvarChannel(loop.item, operand.field) : loop.item;
+  }
   if (operand.kind === 'parameter') {
     const parameter = ctx.pipeline.parameters.find((candidate) => candidate.name === operand.parameter);
     if (!parameter) return undefined;
@@ -234,6 +286,12 @@ export function groupTaskSpec(group: IrGroup, layout: GroupLayout, parentTasks: 
   const parameters: Record<string, unknown> = {};
   for (const channel of layout.inputs.get(group.name)?.values() ?? []) {
     const fromSibling = channel.task !== undefined && parentTasks.has(channel.task);
+    if (channel.loop?.kind === 'subvar') {
+      // a field of an item: the item, with kfp's selector (build_task_spec_for_group)
+      const { argument, field } = channel.loop;
+      parameters[channel.inputName] = { componentInputParameter: atRoot ? argument.fullName : argument.inputName, parameterExpressionSelector: fieldSelector(field) };
+      continue;
+    }
     const fromParent = atRoot ? channel.fullName : channel.inputName;
     if (channel.io.kind === 'artifact') {
       artifacts[channel.inputName] = fromSibling ? { taskOutputArtifact: { outputArtifactKey: channel.output, producerTask: channel.task } } : { componentInputArtifact: fromParent };
@@ -249,7 +307,7 @@ export function groupTaskSpec(group: IrGroup, layout: GroupLayout, parentTasks: 
   if (Object.keys(parameters).length > 0) inputs.parameters = parameters;
   if (Object.keys(inputs).length > 0) spec.inputs = inputs;
   if (group.loop) loopTaskSpec(spec, group.loop);
-  if (group.conditions) spec.triggerPolicy = { condition: group.conditions.map(({ condition, negate }) => celCondition(condition, negate, ctx)).join(' && ') };
+  if (group.conditions) spec.triggerPolicy = { condition: group.conditions.map(({ condition, negate }) => celCondition(condition, negate, ctx, group.enclosingLoops)).join(' && ') };
   return spec;
 }
 
@@ -258,11 +316,11 @@ const MIRRORED: Record<ConditionOperator, ConditionOperator> = { '==': '==', '!=
 type CelType = 'STRING' | 'BOOLEAN' | 'NUMBER_DOUBLE' | 'NUMBER_INTEGER';
 
 /** One comparison in kfp's CEL: int() around Integer channels, operands of two types promoted (String > Boolean > Double > Integer). */
-function celCondition(written: Condition, negate: boolean, ctx: GroupContext): string {
+function celCondition(written: Condition, negate: boolean, ctx: GroupContext, loops: readonly IrLoop[] = []): string {
   // `0.5 < x` in Python is x.__gt__(0.5): kfp's operation has the channel on the left
   const condition = written.left.kind === 'literal' && written.right.kind !== 'literal' ? { left: written.right, operator: MIRRORED[written.operator], right: written.left } : written;
   const sides = [condition.left, condition.right].map((operand) => {
-    const channel = channelOf(operand, ctx);
+    const channel = channelOf(operand, ctx, loops);
     if (channel) {
       const type = (channel.io.kind === 'parameter' ? channel.io.irType : 'STRING') as CelType;
       const value = `inputs.parameter_values['${channel.inputName}']`;

@@ -21,7 +21,7 @@ import type { LoopBlock, PipelineTask, TaskArgument } from './pipeline-model';
 import { ioTypeOf, type IoType } from './io-types';
 import { k8sName, sanitizeInputName } from './kfp-names';
 import { findByName } from './ir-io-definitions';
-import { IR_TYPE_OF, rawLoopItems, staticItemType } from './loop-items';
+import { IR_TYPE_OF, rawLoopItems, staticFieldType, staticItemType } from './loop-items';
 import type { Channel, GroupContext, IrGroup } from './ir-groups';
 import { pipelineTaskNamed } from './pipeline-task-index';
 
@@ -37,17 +37,27 @@ export interface IrLoop {
 const LIST: IoType = { kind: 'parameter', parameterType: 'JsonArray', irType: 'LIST' };
 const STRING: IoType = { kind: 'parameter', parameterType: 'String', irType: 'STRING' };
 
-/** The loop argument and items channels (for_loop.LoopParameterArgument). `argumentId` is the id kfp drew for a static list. */
-export function loopChannels(block: LoopBlock, argumentId: number | undefined, ctx: GroupContext): IrLoop {
+/**
+ * The loop argument and items channels (for_loop.LoopParameterArgument). `argumentId` is the id kfp drew for a
+ * static list; `enclosing` finds the IrLoop of an enclosing loop by its item name (a loop over an outer item).
+ */
+export function loopChannels(block: LoopBlock, argumentId: number | undefined, ctx: GroupContext, enclosing: (item: string) => IrLoop | undefined): IrLoop {
   const { items } = block;
   if (items.kind === 'static') {
     const name = `loop-item-param-${argumentId}`;
     const type = staticItemType(items.items);
-    return { block, item: { inputName: `pipelinechannel--${name}`, fullName: name, io: { kind: 'parameter', parameterType: type, irType: IR_TYPE_OF[type] } } };
+    return {
+      block,
+      item: { inputName: `pipelinechannel--${name}`, fullName: name, io: { kind: 'parameter', parameterType: type, irType: IR_TYPE_OF[type] }, loop: { kind: 'argument', withItems: true, staticItems: items.items } },
+    };
   }
-  let itemsChannel: Channel;
+  let itemsChannel: Channel | undefined;
   if (items.kind === 'parameter') {
     itemsChannel = { inputName: `pipelinechannel--${items.parameter}`, fullName: items.parameter, io: LIST };
+  } else if (items.kind === 'loop-item') {
+    // dsl.ParallelFor(outer) or dsl.ParallelFor(outer.field): from_pipeline_channel over the outer loop's argument or a subvariable of it
+    const outer = enclosing(items.item);
+    itemsChannel = outer && (items.field !== undefined ? subvarChannel(outer.item, items.field) : outer.item);
   } else {
     const upstream = pipelineTaskNamed(ctx.pipeline, items.task);
     const output = upstream && findByName(ctx.components.get(upstream.component)?.spec.outputs ?? [], items.output);
@@ -55,14 +65,33 @@ export function loopChannels(block: LoopBlock, argumentId: number | undefined, c
     const key = sanitizeInputName(output?.name ?? items.output);
     itemsChannel = { inputName: `pipelinechannel--${task}-${key}`, fullName: `${task}-${key}`, task, output: key, io: output ? ioTypeOf(output.type) : LIST };
   }
+  if (!itemsChannel) itemsChannel = { inputName: 'pipelinechannel--unknown', fullName: 'unknown', io: LIST }; // reported by the checker
   // kfp types an item of a channel 'String' (the list's element type is unknown)
   const item: Channel = {
     inputName: `${itemsChannel.inputName}-loop-item`,
     fullName: `${itemsChannel.fullName}-loop-item`,
     ...(itemsChannel.task ? { task: itemsChannel.task, output: `${itemsChannel.output}-loop-item` } : {}),
     io: STRING,
+    loop: { kind: 'argument', withItems: false, items: itemsChannel },
   };
   return { block, item, items: itemsChannel };
+}
+
+/**
+ * A field of a loop item (for_loop.LoopArgumentVariable, item.<field>): named <argument>-subvar-<field>, typed as
+ * kfp's _get_subvar_type reads the argument's type (for a static list of mappings the first mapping's first value,
+ * else String), and read from the argument with parseJson(string_value)["<field>"].
+ */
+export function subvarChannel(argument: Channel, field: string): Channel {
+  const staticItems = argument.loop?.kind === 'argument' ? argument.loop.staticItems : undefined;
+  const type = (staticItems && staticFieldType(staticItems)) || 'String';
+  return {
+    inputName: `${argument.inputName}-subvar-${field}`,
+    fullName: `${argument.fullName}-subvar-${field}`,
+    ...(argument.task ? { task: argument.task, output: `${argument.output}-subvar-${field}` } : {}),
+    io: type === 'String' ? STRING : { kind: 'parameter', parameterType: type, irType: IR_TYPE_OF[type] },
+    loop: { kind: 'subvar', field, argument, withItems: argument.loop?.withItems === true },
+  };
 }
 
 /** How a task input reads a loop item: the item's channel and, for a field, kfp's selector. */
@@ -86,7 +115,20 @@ export interface LoopLayout {
   /** Collected channels each task reads, by argument name (the outermost surfacing group's output). */
   collected: Map<string, Map<string, Channel>>;
   /** Outputs of each group: surfaced name -> where it comes from. */
-  outputs: Map<string, Map<string, { producer: string; key: string; io: IoType }>>;
+  outputs: Map<string, Map<string, SurfacedOutput>>;
+}
+
+/**
+ * An output a group surfaces: a Collected list of one of its tasks' (or inner groups') outputs, or for dsl.OneOf
+ * (ir-one-of.ts, `single`: the value itself, not a list) a branch task's output, or on the condition-branches group
+ * the output of whichever branch ran (`oneOf`: the branch groups' surfaced outputs, in the order written).
+ */
+export interface SurfacedOutput {
+  producer: string;
+  key: string;
+  io: IoType;
+  single?: boolean;
+  oneOf?: { producer: string; key: string }[];
 }
 
 /**
@@ -105,10 +147,12 @@ export function layoutLoops(task: PipelineTask, lc: LoopLayoutContext, layout: L
       const loop = group ? loopOf(group) : undefined;
       if (!group || !loop) continue; // reported by the checker
       const reads = layout.itemReads.get(name) ?? new Map<string, ItemRead>();
-      reads.set(argName, { channel: loop.item, ...(argument.field !== undefined ? { selector: `parseJson(string_value)["${argument.field}"]` } : {}) });
+      reads.set(argName, { channel: loop.item, ...(argument.field !== undefined ? { selector: fieldSelector(argument.field) } : {}) });
       layout.itemReads.set(name, reads);
-      addItemChannels(name, loop, lc);
-      if (loop.items?.task) upstreams.push(loop.items.task);
+      // kfp's channel is the item's subvariable for a field (item.lr), the item itself otherwise
+      const channel = argument.field !== undefined ? subvarChannel(loop.item, argument.field) : loop.item;
+      addGroupInputs(name, channel, lc);
+      if (channel.task) upstreams.push(channel.task);
     } else if (argument.kind === 'collected') {
       const channel = surfaceCollected(name, argument, lc, layout);
       if (!channel) continue;
@@ -122,31 +166,56 @@ export function layoutLoops(task: PipelineTask, lc: LoopLayoutContext, layout: L
   return upstreams;
 }
 
-/** The item (and items) channels into the groups between the loop and the task, as kfp adds them. */
-function addItemChannels(task: string, loop: IrLoop, lc: LoopLayoutContext): void {
+export const fieldSelector = (field: string) => `parseJson(string_value)["${field}"]`;
+
+/**
+ * A channel a task uses (an argument, or an operand of a condition around it)
+ * into the inputs of the groups between its source and the task, as
+ * compiler_utils.get_inputs_for_all_groups sends it: a loop channel travels as
+ * the chain item-field -> item -> items (-> the outer item ...), the groups
+ * nearest the source taking its outer end; a loop drops the end its argument's
+ * name holds (kfp's substring test) and passes the next one on. A task output
+ * goes from the first group below its producer down, a static list's item from
+ * the task up, anything else from the root down.
+ */
+export function addGroupInputs(task: string, channel: Channel, lc: Pick<LoopLayoutContext, 'groups' | 'ancestors' | 'uncommon' | 'inputs'>): void {
+  const pending: Channel[] = [];
+  for (let link: Channel | undefined = channel; link; link = link.loop?.kind === 'subvar' ? link.loop.argument : link.loop?.items) pending.push(link);
   const loopArgumentOf = (group: string) => lc.groups.find((candidate) => candidate.name === group)?.loop?.item.fullName;
   const chain = lc.ancestors.get(task) ?? [];
-  if (!loop.items) {
-    // a static list: bottom-up, from the task's group out to the loop
-    for (const group of [...chain.slice(0, -1)].reverse()) {
-      lc.inputs.get(group)?.set(loop.item.inputName, loop.item);
+  if (!channel.task && channel.loop?.withItems) {
+    for (const group of [...chain].reverse()) {
+      lc.inputs.get(group)?.set(pending[0].inputName, pending[0]);
       const argumentName = loopArgumentOf(group);
-      if (argumentName !== undefined && argumentName.includes(loop.item.fullName)) break;
+      if (argumentName !== undefined && argumentName.includes(pending[0].fullName)) {
+        pending.shift();
+        if (pending.length === 0) break;
+      }
     }
     return;
   }
-  const pending: Channel[] = [loop.item, loop.items];
-  // top-down: from the first group below the producer (or the root) to the task
-  const groups = loop.items.task ? lc.uncommon(loop.items.task, task)[1].slice(0, -1) : chain.slice(1, -1);
+  const groups = channel.task ? lc.uncommon(channel.task, task)[1] : chain;
   for (const group of groups) {
-    const channel = pending[pending.length - 1];
-    lc.inputs.get(group)?.set(channel.inputName, channel);
+    const end = pending[pending.length - 1];
+    lc.inputs.get(group)?.set(end.inputName, end);
     const argumentName = loopArgumentOf(group);
-    if (argumentName !== undefined && argumentName.includes(channel.fullName)) {
+    if (argumentName !== undefined && argumentName.includes(end.fullName)) {
       pending.pop();
       if (pending.length === 0) break;
     }
   }
+}
+
+/**
+ * pipeline_spec_builder's loop group inputs: a channel of a static list is kept only where the loop's own
+ * argument or an enclosing loop's holds its name ("skip withItems loop arguments from an inner loop").
+ */
+export function keepInLoopGroup(channel: Channel, group: string, lc: Pick<LoopLayoutContext, 'groups' | 'ancestors'>): boolean {
+  if (channel.task || !channel.loop?.withItems) return true;
+  return [...(lc.ancestors.get(group) ?? [])].reverse().some((name) => {
+    const argument = lc.groups.find((candidate) => candidate.name === name)?.loop?.item.fullName;
+    return argument !== undefined && argument.includes(channel.fullName);
+  });
 }
 
 /** Surfaces a Collected output from the producer's groups out to the consumer's level; returns the channel the consumer reads. */
@@ -198,12 +267,15 @@ export function groupOutputs(group: string, layout: LoopLayout): { dagOutputs?: 
   const dagArtifacts: Record<string, unknown> = {};
   const defParameters: Record<string, unknown> = {};
   const defArtifacts: Record<string, unknown> = {};
-  for (const [name, { producer, key, io }] of outputs) {
+  for (const [name, { producer, key, io, single, oneOf }] of outputs) {
+    const selectors = oneOf ?? [{ producer, key }];
     if (io.kind === 'artifact') {
-      dagArtifacts[name] = { artifactSelectors: [{ outputArtifactKey: key, producerSubtask: producer }] };
-      defArtifacts[name] = { artifactType: { schemaTitle: io.schemaTitle, schemaVersion: io.schemaVersion }, isArtifactList: true };
+      dagArtifacts[name] = { artifactSelectors: selectors.map((selector) => ({ outputArtifactKey: selector.key, producerSubtask: selector.producer })) };
+      defArtifacts[name] = { artifactType: { schemaTitle: io.schemaTitle, schemaVersion: io.schemaVersion }, ...(single ? {} : { isArtifactList: true }) };
     } else {
-      dagParameters[name] = { valueFromParameter: { outputParameterKey: key, producerSubtask: producer } };
+      dagParameters[name] = oneOf
+        ? { valueFromOneof: { parameterSelectors: oneOf.map((selector) => ({ outputParameterKey: selector.key, producerSubtask: selector.producer })) } }
+        : { valueFromParameter: { outputParameterKey: key, producerSubtask: producer } };
       defParameters[name] = { parameterType: io.irType };
     }
   }

@@ -11,6 +11,7 @@ import { k8sName, KFP_CHANNEL_NAME, sanitizeInputName } from './kfp-names';
 import { artifactType, definitions, Definitions, findByName, outputDefinition } from './ir-io-definitions';
 import { containsNull, protobufValue } from './ir-values';
 import type { ReportProblem } from './ir-compile-error';
+import type { Channel } from './ir-groups';
 import { hasName, namedRecord } from './named-records';
 import { pipelineTaskNamed } from './pipeline-task-index';
 
@@ -61,21 +62,30 @@ export function rootOutputs(
   pipeline: PipelineDefinition,
   components: Map<string, ResolvedComponent>,
   report: ReportProblem,
+  /** dsl.OneOf outputs: the condition-branches group's output each names (ir-one-of.ts). */
+  oneOfOutputs: ReadonlyMap<string, Channel> = new Map(),
 ): { dagOutputs?: Definitions; outputDefinitions?: Definitions } {
   const dagArtifacts = namedRecord<unknown>();
   const dagParameters = namedRecord<unknown>();
   const defArtifacts = namedRecord<unknown>();
   const defParameters = namedRecord<unknown>();
   for (const out of outputs) {
-    const task = pipelineTaskNamed(pipeline, out.task);
-    const output = task && findByName(components.get(task.component)?.spec.outputs ?? [], out.output);
+    // a dsl.OneOf is typed as its entries (all one type: the checker sees to it)
+    const from = 'oneOf' in out ? out.oneOf[0] : out;
+    const task = pipelineTaskNamed(pipeline, from.task);
+    const output = task && findByName(components.get(task.component)?.spec.outputs ?? [], from.output);
     if (!output) {
-      report(`outputs.${out.name}`, `no output ${JSON.stringify(out.output)} on task ${JSON.stringify(out.task)}`);
+      report(`outputs.${out.name}`, `no output ${JSON.stringify(from.output)} on task ${JSON.stringify(from.task)}`);
       continue;
     }
     const { io, body } = outputDefinition(output);
-    const key = sanitizeInputName(output.name);
-    const producerSubtask = k8sName(out.task);
+    const oneOf = oneOfOutputs.get(out.name);
+    if ('oneOf' in out && !oneOf) {
+      report(`outputs.${out.name}`, 'one_of needs an output of a task directly under each branch of one if/elif/else block at the top level');
+      continue;
+    }
+    const key = oneOf ? oneOf.output! : sanitizeInputName(output.name);
+    const producerSubtask = oneOf ? oneOf.task! : k8sName(from.task);
     if (io.kind === 'artifact') {
       dagArtifacts[out.name] = { artifactSelectors: [{ outputArtifactKey: key, producerSubtask }] };
       defArtifacts[out.name] = body;

@@ -51,10 +51,16 @@ function addInput(inputs: Inputs, name: string, isArtifact: boolean, arg: TaskAr
     inputs.parameters[name] = { componentInputParameter: read.channel.inputName, ...(read.selector ? { parameterExpressionSelector: read.selector } : {}) };
     return undefined;
   }
-  if (arg.kind === 'collected') {
+  if (arg.kind === 'collected' || arg.kind === 'one-of') {
+    // both are read as an output a group surfaces (ir-loops.ts, ir-one-of.ts)
     const channel = ctx.collected?.get(argName);
     if (!channel) {
-      ctx.report(field, `task ${JSON.stringify(arg.task)} is not inside a loop this task is outside of: nothing to collect`);
+      ctx.report(
+        field,
+        arg.kind === 'collected'
+          ? `task ${JSON.stringify(arg.task)} is not inside a loop this task is outside of: nothing to collect`
+          : 'one_of needs an output of a task directly under each branch of one if/elif/else block',
+      );
       return undefined;
     }
     const section = channel.io.kind === 'artifact' ? inputs.artifacts : inputs.parameters;

@@ -127,7 +127,15 @@ export type TaskArgument =
   /** The current item of an enclosing loop (`as`), or one field of it when the items are mappings. */
   | { kind: 'loop-item'; item: string; field?: string }
   /** dsl.Collected: every iteration's value of an output of a task inside a loop, as one list. */
-  | { kind: 'collected'; task: string; output: string };
+  | { kind: 'collected'; task: string; output: string }
+  /** dsl.OneOf: the output of whichever branch of one if/elif/else ran, one output reference per branch, in branch order as written. */
+  | { kind: 'one-of'; of: OutputReference[] };
+
+/** {task: t, output: o}: one output of one task. */
+export interface OutputReference {
+  task: string;
+  output: string;
+}
 
 export interface RetryPolicy {
   max_retry_count: number;
@@ -249,10 +257,11 @@ export interface Toleration {
 export type ConditionOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export const CONDITION_OPERATORS: readonly ConditionOperator[] = ['==', '!=', '<', '<=', '>', '>='];
 
-/** One side of a comparison: a pipeline parameter, an upstream output or a constant. */
+/** One side of a comparison: a pipeline parameter, an upstream output, an enclosing loop's item (or a field of it) or a constant. */
 export type ConditionOperand =
   | { kind: 'parameter'; parameter: string }
   | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'loop-item'; item: string; field?: string }
   | { kind: 'literal'; value: string | number | boolean };
 
 /** dsl.If(left <operator> right). */
@@ -283,11 +292,15 @@ export interface ConditionBlock {
   yamlPath?: readonly (string | number)[];
 }
 
-/** What a loop iterates over: a static list (dsl.ParallelFor([...])), a JsonArray pipeline parameter, or a JsonArray task output. */
+/**
+ * What a loop iterates over: a static list (dsl.ParallelFor([...])), a JsonArray pipeline parameter, a JsonArray
+ * task output, or an enclosing loop's item or one field of it (dsl.ParallelFor(outer) / dsl.ParallelFor(outer.values)).
+ */
 export type LoopItems =
   | { kind: 'static'; items: (string | number | boolean | Record<string, unknown>)[] }
   | { kind: 'parameter'; parameter: string }
-  | { kind: 'task-output'; task: string; output: string };
+  | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'loop-item'; item: string; field?: string };
 
 /**
  * dsl.ParallelFor: its body runs once per item, `as` naming the item for the
@@ -371,11 +384,15 @@ export interface ImporterSpec {
   metadata?: Record<string, unknown>;
 }
 
-/** A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return value). */
-export interface PipelineOutput {
-  name: string;
-  task: string;
-  output: string;
+/**
+ * A pipeline output: an output of one of its tasks, published under a name of its own (kfp's pipeline function return
+ * value), or the output of whichever branch of an if/elif/else ran (a dsl.OneOf returned).
+ */
+export type PipelineOutput = { name: string; task: string; output: string } | { name: string; oneOf: OutputReference[] };
+
+/** The pipeline outputs that name one task output (not a dsl.OneOf). */
+export function taskPipelineOutputs(outputs: readonly PipelineOutput[] | undefined): { name: string; task: string; output: string }[] {
+  return (outputs ?? []).filter((output): output is Extract<PipelineOutput, { task: string }> => !('oneOf' in output));
 }
 
 export interface PipelineDefinition {

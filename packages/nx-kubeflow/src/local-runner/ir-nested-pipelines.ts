@@ -24,6 +24,7 @@
 import {
   EXIT_HANDLER_NAME,
   GROUP_NAME,
+  innerItemScope,
   IrReadError,
   type IrConditionGroup,
   type IrLoopGroup,
@@ -62,13 +63,10 @@ export function readNestedPipeline(taskName: string, task: Dict, wiring: TaskWir
   const component = dict(ctx.components[componentName]);
   const prefix = `${taskName}/`;
   const body = qualifiedDag(dict(component.dag), prefix, ctx.components);
-  const items = Object.entries(wiring.loopItems ?? {});
-  const fields = items.filter(([, read]) => read.field !== undefined);
   const inner: Scope = {
     ...(scope.group ? { group: scope.group } : {}),
     ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
-    ...(items.length > 0 ? { loopItemInputs: Object.fromEntries(items.map(([input, read]) => [input, read.loop])) } : {}),
-    ...(fields.length > 0 ? { loopItemFields: Object.fromEntries(fields.map(([input, read]) => [input, read.field!])) } : {}),
+    ...innerItemScope(wiring),
     // its group is every inner node's group already
     after: wiring.dependsOn.filter((dependency) => dependency !== scope.group),
     parameter: (input, at): ParameterSource => {

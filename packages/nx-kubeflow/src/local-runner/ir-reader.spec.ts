@@ -132,7 +132,7 @@ describe('readIr: condition groups', () => {
       }),
     ).toThrow(/^Cannot run this IR locally: task "inner" runs a nested pipeline with triggerPolicy \{"condition":.*\} \(an exit task or ignore_upstream_failure\), which the local runner does not run; put it on a task inside that pipeline$/);
     expect(edited((spec) => (spec.root.dag.tasks.evaluate.dependentTasks = ['condition-9']))).toThrow(
-      'task "evaluate" depends on "condition-9", a condition group (its outputs are dsl.OneOf\'s), which the local runner does not run',
+      'task "evaluate" depends on "condition-9", a condition group without outputs (kfp has a task wait for a condition group only to read its dsl.OneOf outputs), which the local runner does not run',
     );
     expect(edited((spec) => (spec.components['comp-condition-2'].dag.tasks['warm-cache'].inputs.parameters.text = { componentInputParameter: 'pipelinechannel--nope' }))).toThrow(
       'task "warm-cache" input "text" reads "pipelinechannel--nope", which group "condition-2" is not given',

@@ -24,6 +24,7 @@ import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
 import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
 import { isNestedPipelineTask, readNestedPipeline, resolveNestedOutputs, type NestedPipelineOutputs } from './ir-nested-pipelines';
+import { oneOfCandidatesRead, OneOfReadError, readOneOfOutputs, type OneOfOutput } from './one-of-outputs';
 
 export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
 const PARAMETER_TYPES: readonly string[] = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'];
@@ -171,12 +172,16 @@ export interface IrConditionGroup {
   expression?: CelExpression;
   /** The pipeline-channel inputs the condition reads, traced back to root parameters, constants and task outputs. */
   conditionInputs: Record<string, ParameterSource>;
+  /** Those that read an enclosing loop's item or a field of it (dsl.If(item), dsl.If(item.f)): each iteration's value, set when the loop runs. */
+  conditionItemInputs?: Record<string, LoopItemRead>;
   /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
   dependsOn: string[];
   /** Every task inside it, inner groups' included. */
   tasks: string[];
   /** The loop it sits in (it is then opened once per iteration); absent outside loops. */
   loop?: string;
+  /** A condition-branches group's dsl.OneOf outputs (dag.outputs), by output name: the branch tasks each is one of (one-of-outputs.ts). */
+  oneOfOutputs?: Record<string, OneOfOutput>;
 }
 
 /** An input that takes the item of the loop `loop` (this one or an enclosing one), or one field of it. */
@@ -195,10 +200,12 @@ export interface IrLoopGroup {
   parent?: string;
   /** Its parent group first (when it has one), then dependentTasks and the producers of its inputs. */
   dependsOn: string[];
+  /** Those of dependsOn it waits for only to end: the branch tasks of a dsl.OneOf a task inside it reads (one-of-outputs.ts). */
+  afterCompletionOf?: string[];
   /** parameterIterator.itemInput: the input its tasks read the item from. */
   itemInput: string;
-  /** items.raw (JSON text) or where items.inputParameter comes from. */
-  items: { raw: string } | { source: ParameterSource };
+  /** items.raw (JSON text), where items.inputParameter comes from, or an enclosing loop's item (or a field of it) that is a list. */
+  items: { raw: string } | { source: ParameterSource } | { item: LoopItemRead };
   /** iteratorPolicy.parallelismLimit; absent or 0: no limit. */
   parallelism?: number;
   /** Its tasks (run once per item), those in its condition groups included. */
@@ -283,7 +290,28 @@ export function readIr(documents: IrDocuments): IrPipeline {
   // a loop collecting a nested pipeline's output collects the output of the task inside that makes it
   resolveNestedOutputs(loops, nested);
   waitForWholeGroups(tasks, groups);
-  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task) || nested.has(task)));
+  // a task reading a dsl.OneOf waits for the branch tasks to end, however they end: one of them gives the value
+  const oneOfGroups = new Map(groups.filter((group) => group.oneOfOutputs).map((group) => [group.name, group]));
+  const loopByName = new Map(loops.map((loop) => [loop.name, loop]));
+  const loopChain = (loop: string | undefined) => {
+    const chain: string[] = [];
+    for (let at = loop; at !== undefined; at = loopByName.get(at)?.loop) chain.push(at);
+    return chain;
+  };
+  const waitFor = (node: { dependsOn: string[]; afterCompletionOf?: string[] }, candidate: string) => {
+    node.dependsOn = [...new Set([...node.dependsOn, candidate])];
+    node.afterCompletionOf = [...new Set([...(node.afterCompletionOf ?? []), candidate])];
+  };
+  for (const task of tasks) {
+    for (const candidate of oneOfCandidatesRead(task, oneOfGroups)) {
+      waitFor(task, candidate);
+      // an iteration waits only for its own nodes: the outermost loop around the task that is not around the branch task waits for it
+      const around = new Set(loopChain(taskByName.get(candidate)?.loop));
+      const outermost = loopChain(task.loop).filter((loop) => !around.has(loop)).pop();
+      if (outermost !== undefined) waitFor(loopByName.get(outermost)!, candidate);
+    }
+  }
+  const rootTasks = new Set(Object.keys(dag.tasks).filter((task) => taskByName.has(task) || nested.has(task) || oneOfGroups.has(task)));
   return {
     name: String(dict(spec.pipelineInfo).name ?? 'pipeline'),
     rootParameters: parameterDefinitions(dict(root.inputDefinitions).parameters, 'root.inputDefinitions'),
@@ -326,6 +354,7 @@ export interface ReadContext {
 
 // inside a nested pipeline, prefixed with its task's name (ir-nested-pipelines.ts)
 export const GROUP_NAME = /^(?:.+\/)?condition-(?:branches-)?\d+$/;
+const CONDITION_BRANCHES_NAME = /^(?:.+\/)?condition-branches-\d+$/;
 export const EXIT_HANDLER_NAME = /^(?:.+\/)?exit-handler-\d+$/;
 const ALL_UPSTREAM_TASKS_COMPLETED = 'ALL_UPSTREAM_TASKS_COMPLETED';
 
@@ -353,7 +382,10 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const where = `task ${name(taskName)}`;
     const sibling = (producer: string, what: string) => {
       if (!isGroup.has(producer)) throw new IrReadError(`${where} ${what} ${name(producer)}, which is not a task of ${scope.group ? `group ${name(scope.group)}` : 'root.dag'}`);
-      if (isGroup.get(producer) && !isLoop.get(producer) && !isNestedPipelineTask(producer, dict(dict(dag.tasks)[producer]))) throw new IrReadError(`${where} ${what} ${name(producer)}, a condition group (its outputs are dsl.OneOf's), which the local runner does not run`);
+      const producerTask = dict(dict(dag.tasks)[producer]);
+      // a condition-branches group's outputs are dsl.OneOf's (one-of-outputs.ts); kfp gives other condition groups none to read
+      const oneOf = CONDITION_BRANCHES_NAME.test(producer) && isDict(dict(dict(ctx.components[String(dict(producerTask.componentRef).name ?? '')]).dag).outputs);
+      if (isGroup.get(producer) && !isLoop.get(producer) && !isNestedPipelineTask(producer, producerTask) && !oneOf) throw new IrReadError(`${where} ${what} ${name(producer)}, a condition group without outputs (kfp has a task wait for a condition group only to read its dsl.OneOf outputs), which the local runner does not run`);
       return producer;
     };
     const inputs = dict(task.inputs);
@@ -368,6 +400,8 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
       const itemOf = typeof s.componentInputParameter === 'string' ? scope.loopItemInputs?.[s.componentInputParameter] : undefined;
       if (itemOf !== undefined) {
         const field = scope.loopItemFields?.[String(s.componentInputParameter)];
+        // kfp selects a field from the whole item, never from a field already selected
+        if (field !== undefined && s.parameterExpressionSelector !== undefined) throw new IrReadError(`${at} selects ${JSON.stringify(s.parameterExpressionSelector)} from field "${field}" of a loop item; the local runner reads one field of an item only`);
         loopItems[input] = { loop: itemOf, ...(field !== undefined ? { field } : loopItemRead(s.parameterExpressionSelector, at)) };
         continue;
       }
@@ -470,20 +504,32 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
         throw error;
       }
       for (const input of conditionInputs(group.expression)) {
+        const item = wiring.loopItems?.[input];
+        if (item !== undefined) {
+          group.conditionItemInputs = { ...group.conditionItemInputs, [input]: item };
+          continue;
+        }
         if (!Object.hasOwn(wiring.parameters, input)) throw new IrReadError(`${where}: triggerPolicy.condition reads ${name(input)}, which is not one of the group's input parameters`);
         group.conditionInputs[input] = wiring.parameters[input];
       }
     }
     ctx.groups.push(group);
     const component = dict(ctx.components[componentName]);
-    // inside a loop, the group may be handed the loop's item: its tasks read it under the name the group takes it by
-    const itemInputs = Object.entries(wiring.loopItems ?? {});
-    if (itemInputs.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of the loop's item, which the local runner does not pass into a group`);
-    const innerItems = Object.fromEntries(itemInputs.map(([input, read]) => [input, read.loop]));
+    if (CONDITION_BRANCHES_NAME.test(taskName)) {
+      try {
+        // inside a nested pipeline the branch tasks are named <task>/<inner>, as this group is
+        const oneOf = readOneOfOutputs(component, ctx.components, (inner) => `${taskName.slice(0, taskName.lastIndexOf('/') + 1)}${inner}`, where);
+        if (oneOf) group.oneOfOutputs = oneOf;
+      } catch (error) {
+        if (error instanceof OneOfReadError) throw new IrReadError(error.message);
+        throw error;
+      }
+    }
+    // inside a loop, the group may be handed a loop's item or a field of it: its tasks read it under the name the group takes it by
     const inner: Scope = {
       group: taskName,
       ...(scope.loop !== undefined ? { loop: scope.loop } : {}),
-      ...(itemInputs.length > 0 ? { loopItemInputs: innerItems } : {}),
+      ...innerItemScope(wiring),
       parameter: (input, at) => {
         if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
         const definition = dict(dict(dict(component.inputDefinitions).parameters)[input]);
@@ -504,17 +550,14 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
 /** A for-loop-N group: its iterator, its tasks (read with the item input marked) and the lists it surfaces. */
 function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope, ctx: ReadContext): string[] {
   const where = `task ${name(taskName)}`;
-  const outerItems = Object.entries(wiring.loopItems ?? {});
-  if (outerItems.some(([, read]) => read.field !== undefined)) throw new IrReadError(`${where} is given a field of an enclosing loop's item, which the local runner does not pass into a loop`);
   const iterator = dict(task.parameterIterator);
   const items = dict(iterator.items);
   const itemInput = String(iterator.itemInput ?? '');
   let source: IrLoopGroup['items'];
   if (typeof items.raw === 'string') source = { raw: items.raw };
   else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.parameters, items.inputParameter)) source = { source: wiring.parameters[items.inputParameter] };
-  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) {
-    throw new IrReadError(`${where} loops over an enclosing loop's item, which the local runner does not run yet`);
-  }
+  // dsl.ParallelFor(item) or dsl.ParallelFor(item.field): a list each iteration of an enclosing loop has
+  else if (typeof items.inputParameter === 'string' && Object.hasOwn(wiring.loopItems ?? {}, items.inputParameter)) source = { item: wiring.loopItems![items.inputParameter] };
   else throw new IrReadError(`${where}: parameterIterator.items is neither raw nor one of the loop's input parameters`);
   const parallelism = Number(dict(task.iteratorPolicy).parallelismLimit ?? 0);
   const componentName = String(dict(task.componentRef).name);
@@ -533,10 +576,12 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     outputs: {},
   };
   ctx.loops.push(loop);
+  const outer = innerItemScope(wiring);
   const inner: Scope = {
     group: taskName,
     loop: taskName,
-    loopItemInputs: { ...Object.fromEntries(outerItems.map(([input, read]) => [input, read.loop])), [itemInput]: taskName },
+    ...outer,
+    loopItemInputs: { ...outer.loopItemInputs, [itemInput]: taskName },
     parameter: (input, at) => {
       if (Object.hasOwn(wiring.parameters, input)) return wiring.parameters[input];
       throw new IrReadError(`${at} reads ${name(input)}, which loop ${name(taskName)} is not given`);
@@ -569,6 +614,16 @@ function readLoop(taskName: string, task: Dict, wiring: TaskWiring, scope: Scope
     loop.outputs[output] = producer;
   }
   return inside;
+}
+
+/** What a group's DAG reads loop items by: the inputs its task is handed items (or fields of them) on. */
+export function innerItemScope(wiring: TaskWiring): Pick<Scope, 'loopItemInputs' | 'loopItemFields'> {
+  const items = Object.entries(wiring.loopItems ?? {});
+  const fields = items.filter(([, read]) => read.field !== undefined);
+  return {
+    ...(items.length > 0 ? { loopItemInputs: Object.fromEntries(items.map(([input, read]) => [input, read.loop])) } : {}),
+    ...(fields.length > 0 ? { loopItemFields: Object.fromEntries(fields.map(([input, read]) => [input, read.field!])) } : {}),
+  };
 }
 
 /** parameterExpressionSelector on a loop item: none (the whole item), or kfp's parseJson(string_value)["field"]. */

@@ -76,6 +76,10 @@ export class LoopItemsError extends Error {}
 export function loopItems(loop: IrLoopGroup, rootParameters: Record<string, unknown>, outputsOf: (task: string) => TaskOutputs | undefined): unknown[] {
   let value: unknown;
   let what: string;
+  if ('item' in loop.items) {
+    // an iteration's copy of the loop holds the outer item as a constant (iterationLoop); a template never runs
+    throw new LoopItemsError(`the item of enclosing loop "${loop.items.item.loop}" is not known here`);
+  }
   if ('raw' in loop.items) {
     what = 'items.raw';
     try {
@@ -177,19 +181,23 @@ function iterationTask(template: IrTask, names: IterationNames, indices: Readonl
     name: qualify(template.name),
     // what the loop waited for has succeeded; inside an iteration only its own nodes are waited for
     dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify),
+    ...(template.afterCompletionOf ? { afterCompletionOf: template.afterCompletionOf.filter((name) => names.loopOf(name) === loop).map(qualify) } : {}),
     parameterInputs,
     artifactInputs,
   };
 }
 
-/** A copy of a condition group inside the loop for one iteration, named as its tasks are. */
-function iterationGroup(template: IrConditionGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrConditionGroup {
+/** A copy of a condition group inside the loop for one iteration, named as its tasks are, the loop items its condition reads as constants. */
+function iterationGroup(template: IrConditionGroup, names: IterationNames, indices: ReadonlyMap<string, number>, items: ReadonlyMap<string, unknown>, loop: string): IrConditionGroup {
   const qualify = (name: string) => names.qualify(name, indices);
   const conditionInputs: Record<string, ParameterSource> = {};
   for (const [input, source] of Object.entries(template.conditionInputs)) {
     conditionInputs[input] = source.kind === 'task-output' ? { ...source, task: qualify(source.task) } : source;
   }
-  const { parent, ...rest } = template;
+  for (const [input, read] of Object.entries(template.conditionItemInputs ?? {})) {
+    conditionInputs[input] = { kind: 'constant', value: itemValue(items.get(read.loop), read.field, `condition of group "${template.name}" input "${input}"`) };
+  }
+  const { parent, conditionItemInputs: _items, ...rest } = template;
   return {
     ...rest,
     name: qualify(template.name),
@@ -200,14 +208,24 @@ function iterationGroup(template: IrConditionGroup, names: IterationNames, indic
     // a nested pipeline's node: what it waits for and what it hands on are this iteration's
     ...(template.afterCompletionOf ? { afterCompletionOf: template.afterCompletionOf.map(qualify) } : {}),
     ...(template.outputs ? { outputs: Object.fromEntries(Object.entries(template.outputs).map(([output, made]) => [output, { ...made, task: qualify(made.task) }])) } : {}),
+    // a dsl.OneOf takes this iteration's branch tasks' outputs
+    ...(template.oneOfOutputs
+      ? { oneOfOutputs: Object.fromEntries(Object.entries(template.oneOfOutputs).map(([output, oneOf]) => [output, { ...oneOf, candidates: oneOf.candidates.map((candidate) => ({ ...candidate, task: qualify(candidate.task) })) }])) }
+      : {}),
   };
 }
 
-/** A copy of a loop inside the loop for one iteration: its items read from this iteration's tasks. */
-function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: ReadonlyMap<string, number>, loop: string): IrLoopGroup {
+/** A copy of a loop inside the loop for one iteration: its items read from this iteration's tasks, or this iteration's item (or a field of it). */
+function iterationLoop(template: IrLoopGroup, names: IterationNames, indices: ReadonlyMap<string, number>, itemsByLoop: ReadonlyMap<string, unknown>, loop: string): IrLoopGroup {
   const qualify = (name: string) => names.qualify(name, indices);
-  const items = 'source' in template.items && template.items.source.kind === 'task-output' ? { source: { ...template.items.source, task: qualify(template.items.source.task) } } : template.items;
-  return { ...template, items, dependsOn: template.dependsOn.filter((name) => names.loopOf(name) === loop).map(qualify) };
+  const items: IrLoopGroup['items'] =
+    'item' in template.items
+      ? { source: { kind: 'constant', value: itemValue(itemsByLoop.get(template.items.item.loop), template.items.item.field, `loop "${template.name}"`) } }
+      : 'source' in template.items && template.items.source.kind === 'task-output'
+        ? { source: { ...template.items.source, task: qualify(template.items.source.task) } }
+        : template.items;
+  const own = (list: string[]) => list.filter((name) => names.loopOf(name) === loop).map(qualify);
+  return { ...template, items, dependsOn: own(template.dependsOn), ...(template.afterCompletionOf ? { afterCompletionOf: own(template.afterCompletionOf) } : {}) };
 }
 
 /** Runs every iteration; returns the loop's outcome and, when it succeeded, its collected outputs. */
@@ -235,8 +253,8 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
     const itemsByLoop = new Map(ctx.outer.items).set(loop.name, item);
     try {
       const tasks = taskTemplates.map((template) => ({ template, task: iterationTask(template, names, indices, itemsByLoop, loop.name) }));
-      const groups = groupTemplates.map((template) => iterationGroup(template, names, indices, loop.name));
-      const loops = loopTemplates.map((template) => ({ template: iterationLoop(template, names, indices, loop.name), instance: names.qualify(template.name, indices) }));
+      const groups = groupTemplates.map((template) => iterationGroup(template, names, indices, itemsByLoop, loop.name));
+      const loops = loopTemplates.map((template) => ({ template: iterationLoop(template, names, indices, itemsByLoop, loop.name), instance: names.qualify(template.name, indices) }));
       return { index, item, indices, itemsByLoop, tasks, groups, loops };
     } catch (error) {
       if (!(error instanceof LoopItemsError)) throw error;
@@ -278,7 +296,7 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
         await scheduleTasks({
           tasks: [
             ...iteration.groups,
-            ...iteration.loops.map(({ template, instance }) => ({ name: instance, dependsOn: template.dependsOn })),
+            ...iteration.loops.map(({ template, instance }) => ({ name: instance, dependsOn: template.dependsOn, afterCompletionOf: template.afterCompletionOf })),
             ...iteration.tasks.map(({ task }) => task),
           ],
           // the run's slots bound the processes; the iteration starts whatever is ready

@@ -50,6 +50,7 @@
  * warning event), resources and accelerators (ignored), images (a task runs
  * as a subprocess: in its component's venv or as its command stands).
  */
+import { oneOfGap, oneOfGroupOutputs } from './one-of-outputs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { availableParallelism } from 'node:os';
@@ -277,8 +278,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     emit({ kind: 'task-state', task: task.name, ...event });
   };
   const venvs = new VenvProvider(workspaceRoot, options.venv ?? {}, (message) => emit({ kind: 'info', message }));
+  /** condition-branches groups with dsl.OneOf outputs, the run's and each iteration's, by name. */
+  const oneOfGroups = new Map(ir.groups.filter((group) => group.oneOfOutputs).map((group) => [group.name, group]));
   const succeededOutputs = (name: string): TaskOutputs | undefined => {
     if (loopOutputs.has(name)) return loopOutputs.get(name);
+    const oneOf = oneOfGroups.get(name);
+    if (oneOf) return oneOfGroupOutputs(oneOf, (task) => byName.get(task));
     // a nested pipeline hands on its outputs once it succeeded (run-nested-pipelines.ts)
     const nested = nestedRecords.get(name);
     if (nested) return nested.state === 'SUCCEEDED' ? (nested.outputs ?? { parameters: {}, artifacts: {} }) : undefined;
@@ -379,6 +384,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   // with loops, tasks run inside loop nodes too: the run's slots bound every task process, wherever it is scheduled
   const slots = loops.size > 0 ? new Slots(parallel) : undefined;
   const startTask = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord) => {
+    // a dsl.OneOf input whose branch task failed: skipped, as what waits for a failed task is
+    const gap = oneOfGap(task, (name) => oneOfGroups.get(name), (name) => byName.get(name));
+    if (gap !== undefined) {
+      taskRecord.error = gap;
+      changed(taskRecord, { state: 'SKIPPED', message: gap });
+      return Promise.resolve<TaskOutcome>('skipped');
+    }
     const start = () => {
       if (options.signal?.aborted && slots) {
         interrupted = true;
@@ -406,6 +418,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       setLoopOutputs: (instance, outputs) => loopOutputs.set(instance, outputs),
       skipLoop: skipGroupRecord,
       addCondition: (group) => {
+        if (group.oneOfOutputs) oneOfGroups.set(group.name, group);
         if (group.kind === 'nested-pipeline') {
           const nested = nestedPipelineRecord(group);
           (record.nestedPipelines ??= []).push(nested);

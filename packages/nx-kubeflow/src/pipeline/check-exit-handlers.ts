@@ -13,7 +13,7 @@
  *    (kfp's ValueError), and every input is given (kfp 2.17.3 raises KeyError otherwise).
  */
 import { isTaskFinalStatusType } from '../kfp/io-types';
-import type { ConditionBlock, PipelineNode, PipelineTask } from '../kfp/pipeline-model';
+import { taskPipelineOutputs, type ConditionBlock, type PipelineNode, type PipelineTask } from '../kfp/pipeline-model';
 import { hasName } from '../kfp/named-records';
 import type { CheckPipelineOptions } from './check-pipeline';
 import type { PipelineProblem } from './pipeline-problems';
@@ -70,6 +70,7 @@ export function checkExitHandlers(options: CheckPipelineOptions): PipelineProble
     const uses: { upstream: string; path: YamlPath; field: string }[] = [];
     for (const [input, argument] of Object.entries(task.arguments)) {
       if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
+      if (argument.kind === 'one-of') argument.of.forEach((entry, index) => uses.push({ upstream: entry.task, path: ['arguments', input, 'one_of', index, 'task'], field: `arguments.${input}` }));
     }
     task.after.forEach((upstream, index) => uses.push({ upstream, path: ['after', index], field: `after[${index}]` }));
     const ownHandler = exitTasks.get(task.name);
@@ -112,7 +113,7 @@ export function checkExitHandlers(options: CheckPipelineOptions): PipelineProble
       }
     }
   }
-  for (const output of definition.outputs ?? []) {
+  for (const output of taskPipelineOutputs(definition.outputs)) {
     const handler = places.get(output.task)?.handler;
     if (!tasks.has(output.task) || handler === undefined) continue;
     const { line, column } = source.positionOf(['outputs', output.name, 'task'], 'value');

@@ -118,7 +118,7 @@ tasks:
   d: {component: trainer, arguments: {fold: {item: v}, lr: {collect: train}}}
 `),
     ).toEqual([
-      `${FILE}:4:15: tasks.empty.for_each: is empty: a loop needs at least one item (a list of values or of mappings ([1, 2, 3], [{lr: 0.1}, {lr: 0.2}]), {parameter: p} or {task: t, output: o}).`,
+      `${FILE}:4:15: tasks.empty.for_each: is empty: a loop needs at least one item (a list of values or of mappings ([1, 2, 3], [{lr: 0.1}, {lr: 0.2}]), {parameter: p}, {task: t, output: o} or an enclosing loop's {item: x} / {item: x, field: f}).`,
       `${FILE}:9:15: tasks.mixed.for_each: mixes mappings with other values: use a list of values or a list of mappings with the same fields.`,
       `${FILE}:9:28: tasks.mixed.for_each[2]: is empty: kfp cannot write null into the IR; give a value.`,
       `${FILE}:10:9: tasks.mixed.as: "2x" is not a valid loop item name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`,

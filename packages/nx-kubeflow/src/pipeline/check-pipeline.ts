@@ -5,15 +5,16 @@
  * collected; nothing stops at the first.
  */
 import { outputNameProblem } from '../kfp/kfp-names';
-import type { ComponentSpec, ConditionBlock, ConditionOperand, PipelineDefinition, PipelineNode, PipelineTask, TaskArgument } from '../kfp/pipeline-model';
+import { taskPipelineOutputs, type ComponentSpec, type ConditionBlock, type ConditionOperand, type PipelineDefinition, type PipelineNode, type PipelineTask, type TaskArgument } from '../kfp/pipeline-model';
 import { findCycles, type DependencyEdge } from './pipeline-graph';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, incompatibility, ioTypeOf, literalProblem, parameterValueProblem } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
 import { hasName } from '../kfp/named-records';
-import { checkLoops, leavesLoopFirst } from './check-loops';
+import { checkLoops, conditionItemType, leavesLoopFirst } from './check-loops';
 import { isTaskFinalStatusType } from '../kfp/io-types';
 import { checkExitHandlers } from './check-exit-handlers';
+import { checkOneOf } from './check-one-of';
 import { checkKubernetesOptions } from './check-kubernetes-options';
 import { checkImporters } from './check-importers';
 import { withImporters } from '../kfp/importer';
@@ -108,6 +109,7 @@ class PipelineChecker {
     this.checkPipelineOutputs();
     this.problems.push(...checkLoops({ definition: this.options.definition, source: this.options.source, components: this.options.components }));
     this.problems.push(...checkExitHandlers(this.options));
+    this.problems.push(...checkOneOf({ definition: this.options.definition, source: this.options.source, specOf: (task) => this.specOf(task) }));
     checkKubernetesOptions(this.options.definition, (task, path, message, of) => this.report(task, [...path], message, of));
     return this.problems;
   }
@@ -142,7 +144,7 @@ class PipelineChecker {
         );
       }
     }
-    for (const output of this.options.definition.outputs ?? []) {
+    for (const output of taskPipelineOutputs(this.options.definition.outputs)) {
       const chain = chainOf(output.task);
       if (this.tasks.has(output.task) && chain.length > 0) {
         this.reportAt(
@@ -174,7 +176,14 @@ class PipelineChecker {
     let type: string;
     let what: string;
     let artifact: boolean;
-    if (operand.kind === 'parameter') {
+    if (operand.kind === 'loop-item') {
+      // a loop item is a parameter value; check-loops.ts reports a reference it refuses
+      const itemType = conditionItemType(this.options.definition.body ?? [], block, operand);
+      if (itemType === undefined) return undefined;
+      type = itemType;
+      artifact = false;
+      what = `loop item "${operand.item}${operand.field !== undefined ? `.${operand.field}` : ''}"`;
+    } else if (operand.kind === 'parameter') {
       const parameter = this.options.definition.parameters.find((candidate) => candidate.name === operand.parameter);
       if (!parameter) {
         this.reportAt([...path, 'parameter'], field, this.unknownParameterMessage(operand.parameter));
@@ -223,7 +232,7 @@ class PipelineChecker {
 
   /** Each pipeline output names a task of this pipeline and one of its outputs. */
   private checkPipelineOutputs(): void {
-    for (const output of this.options.definition.outputs ?? []) {
+    for (const output of taskPipelineOutputs(this.options.definition.outputs)) {
       const path = ['outputs', output.name];
       const task = this.tasks.get(output.task);
       if (!task) {
@@ -328,6 +337,7 @@ class PipelineChecker {
   private checkArgument(task: PipelineTask, inputName: string, argument: TaskArgument, expected: ReturnType<typeof ioTypeOf>): void {
     const path = ['arguments', inputName];
     if (argument.kind === 'loop-item' || argument.kind === 'collected') return; // check-loops.ts
+    if (argument.kind === 'one-of') return; // check-one-of.ts
     if (argument.kind === 'literal') {
       if (expected.kind === 'artifact') {
         this.report(task, path, `input "${inputName}" is an artifact (${expected.schemaTitle}): wire it from an upstream output ({task: t, output: o}), not a literal.`);
@@ -394,6 +404,12 @@ class PipelineChecker {
   }
 
   private recordEdge(task: PipelineTask, inputName: string, argument: TaskArgument): void {
+    if (argument.kind === 'one-of') {
+      argument.of.forEach((entry, index) => {
+        if (this.tasks.has(entry.task)) this.edges.push({ from: task.name, to: entry.task, path: ['arguments', inputName, 'one_of', index, 'task'], field: `arguments.${inputName}` });
+      });
+      return;
+    }
     if (argument.kind !== 'task-output' || !this.tasks.has(argument.task)) return;
     this.edges.push({ from: task.name, to: argument.task, path: ['arguments', inputName, 'task'], field: `arguments.${inputName}` });
   }

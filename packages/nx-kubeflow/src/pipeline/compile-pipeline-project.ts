@@ -319,9 +319,11 @@ export function pipelineInterface(input: PipelineCompileInput): ComponentSpec {
       };
     }),
     outputs: (pipeline.outputs ?? []).map((output) => {
-      const task = pipeline.tasks.find((candidate) => candidate.name === output.task);
+      // a dsl.OneOf's entries all have one type (check-one-of.ts): the first one's
+      const from = 'oneOf' in output ? output.oneOf[0] : output;
+      const task = pipeline.tasks.find((candidate) => candidate.name === from.task);
       const spec = task && components.get(task.component)?.spec;
-      const type = spec?.outputs.find((candidate) => candidate.name === output.output)?.type;
+      const type = spec?.outputs.find((candidate) => candidate.name === from.output)?.type;
       return { name: output.name, ...(type !== undefined ? { type } : {}) };
     }),
     implementation: { container: { image: '' } },

@@ -405,10 +405,26 @@ const CORPUS: Corpus[] = [
     ],
   },
   { path: [...TASK, 'arguments'], good: ['{x: {collect: {task: b, output: o}}}'], bad: ["{x: {collect: {task: '', output: o}}}", '{x: {collect: {task: b, output: o, extra: 1}}}'] },
+  // dsl.OneOf (the shape; where its tasks sit and their types are the checker's)
+  {
+    path: [...TASK, 'arguments'],
+    good: ['{x: {one_of: [{task: a, output: o}, {task: b, output: o}]}}', '{x: {one_of: [{task: a, output: o}, {task: b, output: p}, {task: c, output: q}]}}'],
+    bad: [
+      '{x: {one_of: []}}',
+      '{x: {one_of: [{task: a, output: o}]}}',
+      '{x: {one_of: {task: a, output: o}}}',
+      '{x: {one_of: [{task: a, output: o}, {task: b}]}}',
+      "{x: {one_of: [{task: a, output: o}, {task: '', output: o}]}}",
+      '{x: {one_of: [{task: a, output: o}, {task: b, output: o, extra: 1}]}}',
+      '{x: {one_of: [{task: a, output: o}, b.o]}}',
+      '{x: {one_of: [{task: a, output: o}, {task: b, output: o}], task: a}}',
+      '{x: {one_of: null}}',
+    ],
+  },
   {
     path: ['outputs'],
-    good: ['null', '{}', '{model: {task: b, output: o}}', '{Out_1: {task: a, output: x}, o2: {task: a, output: y}}'],
-    bad: ['[]', 'x', '{m: null}', '{m: b.o}', '{m: {task: b}}', '{m: {output: o}}', '{m: {task: b, output: o, extra: 1}}', "{m: {task: '', output: o}}", '{m: {task: 1, output: o}}', '{m: {task: b, output: [o]}}'],
+    good: ['null', '{}', '{model: {task: b, output: o}}', '{Out_1: {task: a, output: x}, o2: {task: a, output: y}}', '{m: {one_of: [{task: a, output: x}, {task: b, output: y}]}}'],
+    bad: ['[]', 'x', '{m: null}', '{m: b.o}', '{m: {task: b}}', '{m: {output: o}}', '{m: {task: b, output: o, extra: 1}}', "{m: {task: '', output: o}}", '{m: {task: 1, output: o}}', '{m: {task: b, output: [o]}}', '{m: {one_of: [{task: a, output: x}]}}', '{m: {one_of: [{task: a, output: x}, {task: b, output: y}], task: a}}', '{m: {one_of: [{task: a, output: x}, {output: y}]}}'],
   },
   { path: [...TASK, 'tolerations'], good: ['[{key: k, toleration_seconds: -5}]', '[{key: k, toleration_seconds: 9007199254740991}]'], bad: ['[{key: k, toleration_seconds: 9007199254740992}]', '[{key: k, toleration_seconds: 1.5}]', "[{key: k, toleration_seconds: '5'}]", '[{key: k, typo: 1}]', '[k]', '{key: k}'] },
   // kfp-kubernetes options (issue 14): each what Kubernetes takes

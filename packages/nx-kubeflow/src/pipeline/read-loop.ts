@@ -47,6 +47,12 @@ export const RESERVED_FIELD_NAMES: readonly string[] = [
   'value',
 ];
 
+/**
+ * Fields a reference cannot read (item.<field> in the DSL): the loop argument's own attributes, which Python
+ * finds before kfp's __getattr__ makes a field of the name (and dunder names). pipeline.schema.json lists them too.
+ */
+export const UNREADABLE_FIELD_NAMES: readonly string[] = [...RESERVED_FIELD_NAMES, '_abc_impl', '_referenced_subvars'];
+
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -59,10 +65,14 @@ export function isLoopBlock(spec: unknown): spec is Dict {
   return isDict(spec) && 'for_each' in spec && !('component' in spec);
 }
 
-/** for_each: a static list, {parameter: p} or {task: t, output: o}. */
-export function readLoopItems(raw: unknown, path: YamlPath, report: LoopReport): LoopItems | undefined {
+/** for_each: a static list, {parameter: p}, {task: t, output: o} or an enclosing loop's {item: x} / {item: x, field: f}; `outer` are the enclosing loops' item names. */
+export function readLoopItems(raw: unknown, path: YamlPath, report: LoopReport, outer: readonly string[] = []): LoopItems | undefined {
   const itemsPath = [...path, 'for_each'];
-  const shapes = 'a list of values or of mappings ([1, 2, 3], [{lr: 0.1}, {lr: 0.2}]), {parameter: p} or {task: t, output: o}';
+  const shapes = 'a list of values or of mappings ([1, 2, 3], [{lr: 0.1}, {lr: 0.2}]), {parameter: p}, {task: t, output: o} or an enclosing loop\'s {item: x} / {item: x, field: f}';
+  if (isDict(raw) && 'item' in raw) {
+    const read = readItemArgument(raw, itemsPath, outer, undefined, report);
+    return read?.kind === 'loop-item' ? { kind: 'loop-item', item: read.item, ...(read.field !== undefined ? { field: read.field } : {}) } : undefined;
+  }
   if (Array.isArray(raw)) {
     // kfp: "Got an empty item list for loop argument."
     if (raw.length === 0) {
@@ -167,8 +177,8 @@ export function readParallelism(raw: unknown, path: YamlPath, report: LoopReport
   return raw as number;
 }
 
-/** {item: x} / {item: x, field: f}: the enclosing loop's item; `loops` are the item names in scope, innermost last. */
-export function readItemArgument(value: Dict, path: YamlPath, loops: readonly string[], task: string, report: LoopReport): TaskArgument | undefined {
+/** {item: x} / {item: x, field: f}: the enclosing loop's item (in an argument, a condition or for_each); `loops` are the item names in scope, innermost last. */
+export function readItemArgument(value: Dict, path: YamlPath, loops: readonly string[], task: string | undefined, report: LoopReport): Extract<TaskArgument, { kind: 'loop-item' }> | undefined {
   let valid = true;
   for (const key of Object.keys(value)) {
     if (!(ITEM_KEYS as readonly string[]).includes(key)) {
@@ -184,7 +194,7 @@ export function readItemArgument(value: Dict, path: YamlPath, loops: readonly st
     report(
       [...path, 'item'],
       loops.length === 0
-        ? `"${value.item}" is no loop item here: this task is not inside a loop; {item: ...} is for tasks under a loop's tasks:.`
+        ? `"${value.item}" is no loop item here: ${task !== undefined ? "this task is not inside a loop; {item: ...} is for tasks under a loop's tasks:." : "this is not inside a loop; {item: ...} is for what is under a loop's tasks:."}`
         : `"${value.item}" is no loop item here: the enclosing loops name their items ${loops.map((name) => `"${name}"`).join(', ')}; a loop's item is used only inside that loop.`,
       { task },
     );
@@ -192,6 +202,10 @@ export function readItemArgument(value: Dict, path: YamlPath, loops: readonly st
   }
   if (value.field !== undefined && (typeof value.field !== 'string' || !FIELD_NAME.test(value.field))) {
     report([...path, 'field'], 'must be the name of a field of the items (letters, digits and "_", not starting with a digit).', { task });
+    valid = false;
+  } else if (typeof value.field === 'string' && (value.field.startsWith('__') || UNREADABLE_FIELD_NAMES.includes(value.field))) {
+    // item.name in the DSL is the loop argument's own attribute, not the field: kfp compiles the channel's name as a constant
+    report([...path, 'field'], `"${value.field}" cannot be read as a field: kfp's loop argument has an attribute of that name, which item.${value.field} reads instead of the field; rename the field.`, { task });
     valid = false;
   }
   if (!valid) return undefined;

@@ -264,7 +264,7 @@ outputs:
       `${FILE}:6:9: outputs.rmse: needs output: that task's output name.`,
       `${FILE}:7:35: outputs.score.typo: unknown key "typo" in a pipeline output; allowed: task, output.`,
       `${FILE}:8:3: outputs.class: "class" is not a valid pipeline output name: use a Python identifier (letters, digits and "_", not starting with a digit, not a keyword), e.g. learning_rate.`,
-      `${FILE}:8:10: outputs.class: must be an output reference {task: t, output: o}.`,
+      `${FILE}:8:10: outputs.class: must be an output reference {task: t, output: o}, or {one_of: [...]} of the branches of an if/elif/else.`,
     ]);
     expect(
       messages(`name: p
@@ -372,7 +372,7 @@ tasks:
   "pipelines/p/pipeline.yaml:11:9: tasks.gate.elif[1]: must be a mapping {if: <comparison>, then: <tasks>}.",
   "pipelines/p/pipeline.yaml:12:11: tasks.gate.else: needs else: a mapping of the tasks (and conditions) that run when no condition above holds, e.g. else: {deploy: {component: deployer}}.",
   "pipelines/p/pipeline.yaml:16:5: tasks.other.typo: unknown key "typo" in a condition; allowed: if, then, elif, else, display_name, else_display_name.",
-  "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).",
+  "pipelines/p/pipeline.yaml:14:54: tasks.other.if.right: must be {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} / {item: x, field: f} or a constant: text, a number, true or false (no lists or mappings).",
 ]
 `);
   });

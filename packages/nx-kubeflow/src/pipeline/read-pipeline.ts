@@ -3,6 +3,7 @@
  * file's own shape (keys, value types, names, parameter defaults); what needs
  * the components is in check-pipeline.ts. Problems are collected, never thrown.
  */
+import { readOneOf } from './read-one-of';
 import { closestName } from '../kfp/type-suggestions';
 import { parameterTypeOf } from '../kfp/parameter-types';
 import { durationToSeconds } from '../kfp/retry-policy';
@@ -193,7 +194,12 @@ class PipelineReader {
       const nameProblem = parameterNameProblem(name);
       if (nameProblem) this.report(path, nameProblem.replace('parameter name', 'pipeline output name').replace('a pipeline parameter', 'a pipeline output'), { of: 'key' });
       if (!isDict(spec)) {
-        this.report(path, 'must be an output reference {task: t, output: o}.');
+        this.report(path, 'must be an output reference {task: t, output: o}, or {one_of: [...]} of the branches of an if/elif/else.');
+        continue;
+      }
+      if ('one_of' in spec) {
+        const oneOf = readOneOf(spec, path, undefined, (at, message, options) => this.report(at, message, options));
+        if (oneOf) outputs.push({ name, oneOf });
         continue;
       }
       this.unknownKeys(spec, path, OUTPUT_KEYS, 'a pipeline output');
@@ -326,7 +332,7 @@ class PipelineReader {
     if (nameProblem) this.report(path, nameProblem.replace('task name', 'loop name'), { of: 'key' });
     this.unknownKeys(raw, path, LOOP_BLOCK_KEYS, 'a loop');
     const displayName = this.optionalString(raw, path, 'display_name');
-    const items = readLoopItems(raw.for_each, path, report);
+    const items = readLoopItems(raw.for_each, path, report, this.loopItems);
     const as = readLoopItemName(raw.as, path, this.loopItems, report);
     const parallelism = readParallelism(raw.parallelism, path, report);
     const tasksPath = [...path, 'tasks'];
@@ -475,7 +481,7 @@ class PipelineReader {
     const value = raw[side];
     const operandPath = [...path, side];
     if (value === undefined || value === null) {
-      this.report(value === null ? operandPath : path, `needs ${side}: {parameter: p}, {task: t, output: o} or a constant (text, number, true/false).`, { field: formatField(operandPath) });
+      this.report(value === null ? operandPath : path, `needs ${side}: {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} (or {item: x, field: f}) or a constant (text, number, true/false).`, { field: formatField(operandPath) });
       return undefined;
     }
     if (isDict(value) && 'parameter' in value) {
@@ -483,6 +489,10 @@ class PipelineReader {
       if (typeof value.parameter === 'string') return { kind: 'parameter', parameter: value.parameter };
       this.report([...operandPath, 'parameter'], 'must name a pipeline parameter.');
       return undefined;
+    }
+    if (isDict(value) && 'item' in value) {
+      // an enclosing loop's item, or a field of it: dsl.If(item == 'a'), dsl.If(item.lr > 0.1)
+      return readItemArgument(value, operandPath, this.loopItems, undefined, (at, message, options) => this.report(at, message, options));
     }
     if (isDict(value) && ('task' in value || 'output' in value)) {
       this.unknownKeys(value, operandPath, ['task', 'output'], 'an output reference');
@@ -504,7 +514,7 @@ class PipelineReader {
       }
       return { kind: 'literal', value };
     }
-    this.report(operandPath, 'must be {parameter: p}, {task: t, output: o} or a constant: text, a number, true or false (no lists or mappings).');
+    this.report(operandPath, "must be {parameter: p}, {task: t, output: o}, an enclosing loop's {item: x} / {item: x, field: f} or a constant: text, a number, true or false (no lists or mappings).");
     return undefined;
   }
 
@@ -684,6 +694,10 @@ class PipelineReader {
     }
     if (isDict(value) && 'item' in value) return readItemArgument(value, path, this.loopItems, task, (at, message, options) => this.report(at, message, options));
     if (isDict(value) && 'collect' in value) return readCollectArgument(value, path, task, (at, message, options) => this.report(at, message, options));
+    if (isDict(value) && 'one_of' in value) {
+      const of = readOneOf(value, path, task, (at, message, options) => this.report(at, message, options));
+      return of ? { kind: 'one-of', of } : undefined;
+    }
     if (isDict(value) && 'parameter' in value) {
       this.unknownKeys(value, path, ['parameter'], 'a parameter reference', task);
       if (typeof value.parameter !== 'string') {

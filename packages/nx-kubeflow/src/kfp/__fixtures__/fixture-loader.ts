@@ -43,6 +43,7 @@ function argument(value: unknown): TaskArgument {
     if (typeof dict.task === 'string' && typeof dict.output === 'string') return { kind: 'task-output', task: dict.task, output: dict.output };
     if (typeof dict.item === 'string') return { kind: 'loop-item', item: dict.item, ...(typeof dict.field === 'string' ? { field: dict.field } : {}) };
     if (dict.collect && typeof dict.collect === 'object') return { kind: 'collected', task: dict.collect.task, output: dict.collect.output };
+    if (Array.isArray(dict.one_of)) return { kind: 'one-of', of: dict.one_of.map((entry: Dict) => ({ task: entry.task, output: entry.output })) };
   }
   return { kind: 'literal', value: value as never };
 }
@@ -98,7 +99,9 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
         ? { kind: 'static', items: each }
         : typeof each.parameter === 'string'
           ? { kind: 'parameter', parameter: each.parameter }
-          : { kind: 'task-output', task: each.task, output: each.output };
+          : typeof each.item === 'string'
+            ? { kind: 'loop-item', item: each.item, ...(typeof each.field === 'string' ? { field: each.field } : {}) }
+            : { kind: 'task-output', task: each.task, output: each.output };
       return { kind: 'loop', loop: { name, items, as: spec.as, ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}), body: body(spec.tasks, tasks), ...displayName(spec.display_name) } };
     }
     if (spec.exit_task !== undefined) {
@@ -122,12 +125,16 @@ function body(raw: Dict, tasks: PipelineTask[]): PipelineNode[] {
   });
 }
 
+function pipelineOutput(name: string, o: Dict): PipelineOutput {
+  return Array.isArray(o.one_of) ? { name, oneOf: o.one_of.map((entry: Dict) => ({ task: entry.task, output: entry.output })) } : { name, task: o.task, output: o.output };
+}
+
 function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefined): PipelineDefinition {
   const raw = parse(readFileSync(file, 'utf8')) as Dict;
   if (Object.values(raw.tasks ?? {}).some((spec) => (spec as Dict).if !== undefined || (spec as Dict).for_each !== undefined || (spec as Dict).exit_task !== undefined)) {
     const tasks: PipelineTask[] = [];
     const nodes = body(raw.tasks, tasks);
-    const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
+    const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => pipelineOutput(name, o));
     return {
       file,
       name: raw.name,
@@ -140,7 +147,7 @@ function pipelineDefinition(file: string, caseOutputs: PipelineOutput[] | undefi
       ...(outputs.length > 0 ? { outputs } : {}),
     };
   }
-  const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => ({ name, task: o.task, output: o.output }));
+  const outputs = caseOutputs ?? Object.entries((raw.outputs ?? {}) as Record<string, Dict>).map(([name, o]) => pipelineOutput(name, o));
   return {
     file,
     name: raw.name,
