@@ -33,31 +33,16 @@ import { compileEnvironment, compilePipelineProject, isFolderName, pipelineOutpu
 import { PipelineCheckError } from './pipeline-problems';
 import { SETTINGS_ENV_OPTION } from './pipeline-cli-lookup';
 import { pipelineProjects, type ProjectRoots } from './pipeline-cli-projects';
+import type { CompileExecutorSchema } from '../executors/compile/schema';
+import type { DeployExecutorSchema } from '../executors/deploy/schema';
 
 export type PipelineCommand = 'compile' | 'deploy' | 'run';
 export const PIPELINE_COMMANDS: readonly PipelineCommand[] = ['compile', 'deploy', 'run'];
 
 
-/** Options of deploy and run, as the deploy executor's schema.json has them (schema.d.ts). */
-export interface DeployCommandOptions {
-  env?: string;
-  run?: boolean;
-  wait?: boolean;
-  param?: string | string[];
-  maxParallelTasks?: number;
-  parallel?: number;
-  mode?: 'subprocess' | 'container';
-  output?: 'api' | 'crd';
-  dryRun?: boolean;
-  engine?: 'docker' | 'podman' | 'buildah';
-  force?: boolean;
-  allowMutableImages?: boolean;
-}
-
-export interface CompileCommandOptions {
-  env?: string;
-  outputPath?: string;
-}
+/** Options of deploy and run, and of compile: the executors' (schema.json, typed in schema.d.ts). */
+export type DeployCommandOptions = DeployExecutorSchema;
+export type CompileCommandOptions = CompileExecutorSchema;
 
 export interface ParsedPipelineCommand {
   command: PipelineCommand;
