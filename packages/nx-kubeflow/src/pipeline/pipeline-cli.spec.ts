@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipelineCommandLauncher } from '../graph/inferred-targets';
-import { main, parsePipelineCommand, PipelineCommandUsageError, runDeployCommand, type InterruptSource, type PipelineCommandOutput } from './pipeline-cli';
+import { main, parsePipelineCommand, PipelineCommandUsageError, type PipelineCommandOutput } from './pipeline-cli';
+import { runDeployCommand, type InterruptSource } from './pipeline-cli-deploy';
 import { cachedProjectRoots, pipelineProjects, projectRootsFromFolders } from './pipeline-cli-projects';
 
 jest.setTimeout(60_000);
@@ -130,7 +131,7 @@ describe('the project roots of a pipeline command', () => {
 });
 
 describe('the pipeline command', () => {
-  it('compiles with no part of Nx loaded', () => {
+  it('compiles with no part of Nx loaded, nor the deploy stack', () => {
     const repoRoot = resolve(__dirname, '../../../..');
     write('pipelines/p/pipeline.yaml', pipelineUsing('p', 'echo'));
     write('components/echo/component.yaml', component('echo'));
@@ -142,14 +143,15 @@ describe('the pipeline command', () => {
         `const m = require(${JSON.stringify(resolve(__dirname, 'pipeline-cli.ts'))});
          m.main(process.argv.slice(1), ${JSON.stringify(workspaceRoot)}).then((code) => {
            const nx = Object.keys(require.cache).filter((file) => /node_modules\\/(nx|@nx)\\//.test(file));
-           console.log('exit', code, 'nx modules', nx.length);
+           const deploy = Object.keys(require.cache).filter((file) => /\\/src\\/(deploy|local-runner|backends|images)\\//.test(file));
+           console.log('exit', code, 'nx modules', nx.length, 'deploy modules', deploy.length);
          });`,
         'compile', 'p', 'pipelines/p', '--settingsEnv=production',
       ],
       { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, SWC_NODE_PROJECT: join(repoRoot, 'packages/nx-kubeflow/tsconfig.lib.json') } },
     );
     expect(direct.stderr).toBe('');
-    expect(direct.stdout).toMatch(/\[p\] compiled \(production\) to dist\/pipelines\/p\/production\/pipeline\.yaml, sha256 [0-9a-f]{12}\nexit 0 nx modules 0\n$/);
+    expect(direct.stdout).toMatch(/\[p\] compiled \(production\) to dist\/pipelines\/p\/production\/pipeline\.yaml, sha256 [0-9a-f]{12}\nexit 0 nx modules 0 deploy modules 0\n$/);
     expect(readFileSync(join(workspaceRoot, 'dist/pipelines/p/production/pipeline.yaml'), 'utf8')).toContain('exec-say');
   });
 

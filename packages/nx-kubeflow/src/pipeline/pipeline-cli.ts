@@ -11,7 +11,7 @@
  * cached project graph, checked, else from the folders (pipeline-cli-projects.ts).
  *
  * The executors stay, for project.json users, as shells over runCompileCommand
- * and runDeployCommand: one implementation. Options are the executors'
+ * and runDeployCommand (pipeline-cli-deploy.ts, loaded only for deploy and run): one implementation. Options are the executors'
  * schema.json properties, read from those files and parsed by their types;
  * one more, settingsEnv, names the environment as --env does, because Nx's
  * run-commands owns `env` (environment variables): `nx run p:deploy --env x`
@@ -20,15 +20,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployPipeline, DeployError } from '../deploy/deploy-pipeline';
-import { DeploySettingsError } from '../deploy/deploy-settings';
-import { RunParameterError } from '../deploy/run-parameters';
-import { KfpApiError } from '../backends/kfp-rest/index';
-import { ImageBuildError } from '../images/index';
-import { IrReadError, RunSetupError } from '../local-runner/index';
 import { checkSettingsFilesReadBy } from '../settings/settings-check';
 import { SettingsError } from '../settings/settings-errors';
-import { redactedErrorMessage, redactedLine, redactingLog, registerEnvironmentSecrets } from '../secrets/index';
 import { compileEnvironment, compilePipelineProject, isFolderName, pipelineOutputFile, removeStaleOutput } from './compile-pipeline-project';
 import { PipelineCheckError } from './pipeline-problems';
 import { SETTINGS_ENV_OPTION } from './pipeline-cli-lookup';
@@ -40,8 +33,7 @@ export type PipelineCommand = 'compile' | 'deploy' | 'run';
 export const PIPELINE_COMMANDS: readonly PipelineCommand[] = ['compile', 'deploy', 'run'];
 
 
-/** Options of deploy and run, and of compile: the executors' (schema.json, typed in schema.d.ts). */
-export type DeployCommandOptions = DeployExecutorSchema;
+/** Options of compile: the executor's (schema.json, typed in schema.d.ts); deploy's are in pipeline-cli-deploy.ts. */
 export type CompileCommandOptions = CompileExecutorSchema;
 
 export interface ParsedPipelineCommand {
@@ -196,7 +188,7 @@ export interface PipelineCommandContext {
 }
 
 /** Every settings file the pipeline and its components read, named file:line:column before anything runs. */
-function settingsFilesAreValid(context: PipelineCommandContext, output: PipelineCommandOutput): boolean {
+export function settingsFilesAreValid(context: PipelineCommandContext, output: PipelineCommandOutput): boolean {
   try {
     checkSettingsFilesReadBy({ workspaceRoot: context.workspaceRoot, projects: context.projects, projectName: context.projectName });
     return true;
@@ -228,90 +220,6 @@ export function runCompileCommand(options: CompileCommandOptions, context: Pipel
   }
 }
 
-/** Errors that are the user's to fix: their message is the whole story. */
-const EXPECTED_DEPLOY_ERRORS = [DeployError, DeploySettingsError, ImageBuildError, KfpApiError, IrReadError, PipelineCheckError, RunParameterError, RunSetupError, SettingsError];
-
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** What delivers Ctrl-C: the process, or a stand-in in specs (which must send no process-wide signal). */
-export interface InterruptSource {
-  on(signal: (typeof INTERRUPTS)[number], listener: () => void): unknown;
-  off(signal: (typeof INTERRUPTS)[number], listener: () => void): unknown;
-}
-
-/**
- * deploy (and run, which is deploy --run --wait): the executor's work.
- * Ctrl-C stops the run's task processes (they run in their own process
- * groups) before this process ends, and no report is written for a run so
- * stopped. Resolves to the exit code.
- */
-export async function runDeployCommand(
-  options: DeployCommandOptions,
-  context: PipelineCommandContext,
-  output: PipelineCommandOutput,
-  { environ = process.env, interrupts = process }: { environ?: NodeJS.ProcessEnv; interrupts?: InterruptSource } = {},
-): Promise<number> {
-  const { projectName } = context;
-  // Before anything is read or printed: a settings error or a child's output may quote a credential the environment holds.
-  registerEnvironmentSecrets(environ);
-  if (!settingsFilesAreValid(context, output)) return 1;
-  const controller = new AbortController();
-  // Ctrl-C reaches this process (the terminal's whole foreground group), then Nx sends SIGTERM to its task's
-  // process tree (run-commands' tree-kill; the forked executor's the same), more than once, and exits without
-  // waiting: every such signal is held here (a second one with no listener would end this process before its
-  // tasks), and output to an Nx that is gone is dropped, until the run's tasks have stopped.
-  const interrupt = () => {
-    if (controller.signal.aborted) return;
-    ignoreClosedOutput();
-    output.warn(`[${projectName}] interrupted: stopping the run's tasks`);
-    controller.abort();
-  };
-  for (const signal of INTERRUPTS) interrupts.on(signal, interrupt);
-  try {
-    const result = await deployPipeline({
-      workspaceRoot: context.workspaceRoot,
-      projectName,
-      projects: context.projects,
-      env: options.env,
-      run: options.run,
-      wait: options.wait,
-      params: options.param === undefined ? [] : ([] as string[]).concat(options.param),
-      maxParallelTasks: options.maxParallelTasks ?? options.parallel,
-      mode: options.mode,
-      output: options.output,
-      dryRun: options.dryRun,
-      engine: options.engine,
-      forceBuild: options.force,
-      allowMutableImages: options.allowMutableImages,
-      signal: controller.signal,
-      environ,
-      // Every line from the library and the backends, a server's words included, loses the credentials this process holds.
-      log: redactingLog((line) => output.info(line)),
-    });
-    if (result.outcome && result.outcome.state !== 'SUCCEEDED') {
-      output.error(redactedLine(`[${projectName}] run ${result.outcome.runId} ${result.outcome.state}${result.outcome.error ? `: ${result.outcome.error}` : ''}`));
-      return 1;
-    }
-    return 0;
-  } catch (error) {
-    output.error(`[${projectName}] cannot deploy: ${redactedErrorMessage(error)}`);
-    // A user's problem is its message; anything else is ours, and its stack helps with --verbose.
-    if (!EXPECTED_DEPLOY_ERRORS.some((kind) => error instanceof kind) && error instanceof Error && environ.NX_VERBOSE_LOGGING === 'true') {
-      output.error(redactedErrorMessage(error, true));
-    }
-    return 1;
-  } finally {
-    for (const signal of INTERRUPTS) interrupts.off(signal, interrupt);
-  }
-}
-
-/** Writes to a closed stdout/stderr (EPIPE once Nx has exited) must not throw out of the interrupted run. */
-function ignoreClosedOutput(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
-  }
-}
-
 const consoleOutput: PipelineCommandOutput = {
   info: (line) => process.stdout.write(`${line}\n`),
   warn: (line) => process.stderr.write(`${line}\n`),
@@ -337,7 +245,9 @@ export async function main(argv: readonly string[], workspaceRoot: string = proc
   if (found.reason && process.env.NX_VERBOSE_LOGGING === 'true') output.info(`[${projectName}] project roots from the folders: ${found.reason}`);
   const context = { workspaceRoot, projectName, projects: found.projects };
   if (command === 'compile') return runCompileCommand(options as CompileCommandOptions, context, output);
-  return runDeployCommand(command === 'run' ? { ...(options as DeployCommandOptions), run: true, wait: true } : (options as DeployCommandOptions), context, output);
+  // Loaded here, not above: compile has no use for the backends, the runner and the image builder.
+  const { runDeployCommand } = await import('./pipeline-cli-deploy');
+  return runDeployCommand(command === 'run' ? { ...(options as DeployExecutorSchema), run: true, wait: true } : (options as DeployExecutorSchema), context, output);
 }
 
 if (require.main === module) {
@@ -347,7 +257,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`nx-kubeflow: ${redactedErrorMessage(error, true)}\n`);
+      // the deploy command's own errors are caught and redacted there; this is what escaped it
+      process.stderr.write(`nx-kubeflow: ${(error as Error)?.stack ?? String(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { loggerOutput } from './logger-output';
-import { runDeployCommand } from '../../pipeline/pipeline-cli';
+import { runDeployCommand } from '../../pipeline/pipeline-cli-deploy';
 import type { DeployExecutorSchema } from './schema';
 
 /**
