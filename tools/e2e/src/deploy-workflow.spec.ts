@@ -45,7 +45,8 @@ describe('deploy and run the example pipeline locally', () => {
 
   it('only publishes in production, where deploy.run is not set', () => {
     const before = readdirSync(runsDir()).length;
-    const result = workspace.nx('run', 'training-pipeline:deploy', '--env', 'production', '--outputStyle=static');
+    // -c production passes --settingsEnv=production: run-commands keeps --env for its environment variables
+    const result = workspace.nx('run', 'training-pipeline:deploy', '-c', 'production', '--outputStyle=static');
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/Compiled training-pipeline \(production\)/);
     // its [production] leaves kfp.host at "local": said before anything happens
@@ -54,7 +55,8 @@ describe('deploy and run the example pipeline locally', () => {
   });
 
   it('refuses an environment the pipeline\'s settings never declare, instead of deploying [default] locally', () => {
-    const result = workspace.nx('run', 'training-pipeline:deploy', '--env', 'prodution', '--outputStyle=static');
+    // -c names only declared environments (Nx drops an unknown one); --settingsEnv names any
+    const result = workspace.nx('run', 'training-pipeline:deploy', '--settingsEnv', 'prodution', '--outputStyle=static');
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('the environment "prodution" is declared in no settings file of pipelines/training-pipeline');
     expect(result.output).toContain('they declare: development, production');

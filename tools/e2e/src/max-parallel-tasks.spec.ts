@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBE_PIPELINE, writeProbePipeline } from './probe-pipeline';
 import { WorkspaceCopy } from './workspace-copy';
@@ -54,13 +54,20 @@ describe('deploy --max-parallel-tasks through the nx CLI', () => {
     expect(readdirSync(markers()).sort()).toEqual(['ended-first', 'ended-second', 'started-first', 'started-second']);
   });
 
-  it("the old form that got past Nx, '-- --parallel=1', still works, with a note to use the new name", () => {
+  it("the old form that got past Nx, '-- --parallel=1', still works on a project.json target running the deploy executor, with a note to use the new name", () => {
     rmSync(markers(), { recursive: true, force: true });
     writeProbePipeline(workspace.root, markers());
-    // After `--` Nx passes only what follows it, so the other options go there too.
-    const result = workspace.nx('run', `${PROBE_PIPELINE}:deploy`, '--outputStyle=static', '--', '--run', '--wait', '--parallel=1');
-    expect(result.status === 0 ? '' : result.output).toBe('');
-    expect(result.output).toContain('Use --max-parallel-tasks');
-    expect(readdirSync(markers()).sort()).toEqual(['ended-first', 'ended-second', 'started-first', 'started-second']);
+    // The inferred deploy is a run-commands target, and run-commands takes --parallel for itself:
+    // the old name reaches only the executor, kept for project.json targets (a shell over the same command).
+    writeFileSync(join(workspace.root, 'pipelines', PROBE_PIPELINE, 'project.json'), JSON.stringify({ targets: { 'deploy-executor': { executor: 'nx-kubeflow:deploy' } } }));
+    try {
+      // After `--` Nx passes only what follows it, so the other options go there too.
+      const result = workspace.nx('run', `${PROBE_PIPELINE}:deploy-executor`, '--outputStyle=static', '--', '--run', '--wait', '--parallel=1');
+      expect(result.status === 0 ? '' : result.output).toBe('');
+      expect(result.output).toContain('Use --max-parallel-tasks');
+      expect(readdirSync(markers()).sort()).toEqual(['ended-first', 'ended-second', 'started-first', 'started-second']);
+    } finally {
+      rmSync(join(workspace.root, 'pipelines', PROBE_PIPELINE, 'project.json'), { force: true });
+    }
   });
 });

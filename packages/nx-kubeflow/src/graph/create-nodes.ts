@@ -15,6 +15,7 @@ import {
   runTarget,
   settingsTarget,
   uiTarget,
+  pipelineCommandLauncher,
   pythonCommandLauncher,
   testTarget,
   VENV_TARGET_NAME,
@@ -39,6 +40,7 @@ export function projectNode(
   workspaceEnvironments: readonly string[],
   upstreamInput: UpstreamInput = '^production',
   pythonLauncher = 'node node_modules/nx-kubeflow/src/python/python-cli.js',
+  pipelineLauncher = 'node node_modules/nx-kubeflow/src/pipeline/pipeline-cli.js',
 ): CreateNodesResult {
   const kind = projectKindOf(markerFile, options);
   if (!kind) return {};
@@ -58,9 +60,10 @@ export function projectNode(
     targets[options.dockerBuildTargetName] = dockerBuildTarget(name, options.dockerBuildTargetName, environments);
   }
   if (kind === 'pipeline') {
-    targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments, upstreamInput);
-    targets[options.deployTargetName] = deployTarget(name, options.deployTargetName, environments);
-    targets[options.runTargetName] = runTarget(name, options.runTargetName, environments);
+    const command = { launcher: pipelineLauncher, projectRoot: root };
+    targets[options.compileTargetName] = compileTarget(name, options.compileTargetName, environments, upstreamInput, command);
+    targets[options.deployTargetName] = deployTarget(name, options.deployTargetName, environments, command);
+    targets[options.runTargetName] = runTarget(name, options.runTargetName, environments, command);
     targets[options.uiTargetName] = uiTarget(name, options.uiTargetName);
   }
   return {
@@ -106,8 +109,10 @@ export const createNodesV2: CreateNodesV2<NxKubeflowPluginOptions> = [
         ),
       ].sort();
       const pythonLauncher = pythonCommandLauncher(context.workspaceRoot);
+      const pipelineLauncher = pipelineCommandLauncher(context.workspaceRoot);
       return await createNodesFromFiles(
-        (marker, _options, _context, index) => projectNode(marker, options, facts[index], environments, upstreamInputOf(context), pythonLauncher),
+        (marker, _options, _context, index) =>
+          projectNode(marker, options, facts[index], environments, upstreamInputOf(context), pythonLauncher, pipelineLauncher),
         markers,
         rawOptions ?? {},
         context,

@@ -87,9 +87,11 @@ describe('project graph inference with plugin options', () => {
     expect(projects.trainer.targets!.venv).toMatchObject({ executor: 'nx:run-commands', cache: false });
     expect(projects.trainer.targets!.image).toMatchObject({ executor: 'nx-kubeflow:docker-build', configurations: { production: { env: 'production' } } });
     expect(Object.keys(projects.training.targets!)).toEqual(['config', 'ir', 'publish', 'go', 'view']);
-    expect(projects.training.targets!.ir.executor).toBe('nx-kubeflow:compile');
-    expect(projects.training.targets!.publish.executor).toBe('nx-kubeflow:deploy');
-    expect(projects.training.targets!.go.executor).toBe('nx-kubeflow:run');
+    // renamed targets run the same command (pipeline/pipeline-cli.ts), whatever the target is called
+    expect(projects.training.targets!.ir.options.command).toMatch(/pipeline-cli\.ts compile training ml\/flows\/training$/);
+    expect(projects.training.targets!.publish.options.command).toMatch(/pipeline-cli\.ts deploy training ml\/flows\/training$/);
+    expect(projects.training.targets!.go.options.command).toMatch(/pipeline-cli\.ts run training ml\/flows\/training$/);
+    expect(projects.training.targets!.go).toMatchObject({ executor: 'nx:run-commands', configurations: { production: { settingsEnv: 'production' } } });
     expect(projects.training.targets!.view.executor).toBe('nx-kubeflow:ui');
   });
 
@@ -103,10 +105,12 @@ describe('project graph inference with plugin options', () => {
     const projects = await inferNodes(RENAMED, files);
     for (const project of Object.values(projects)) {
       for (const [targetName, target] of Object.entries(project.targets!)) {
-        // venv and test are a command (python/python-cli.ts): `nx run x:pytest --help` would print run-commands' options, so their help is its own
+        // venv and test (python/python-cli.ts), compile, deploy and run (pipeline/pipeline-cli.ts) are commands:
+        // `nx run x:pytest --help` would print run-commands' options, so their help is the command's own
+        const cli = { pytest: 'python-cli', venv: 'python-cli', ir: 'pipeline-cli', publish: 'pipeline-cli', go: 'pipeline-cli' }[targetName];
         const help =
-          target.executor === 'nx:run-commands' && (targetName === 'pytest' || targetName === 'venv')
-            ? { command: expect.stringMatching(/python-cli\.ts --help$/), example: expect.objectContaining({ options: expect.any(Object) }) }
+          target.executor === 'nx:run-commands' && cli
+            ? { command: expect.stringMatching(new RegExp(`${cli}\\.ts --help$`)), example: expect.objectContaining({ options: expect.any(Object) }) }
             : { command: `npx nx run ${project.name}:${targetName} --help`, example: { options: expect.any(Object) } };
         expect(target.metadata).toEqual({
           description: expect.stringMatching(/\w{3}/),

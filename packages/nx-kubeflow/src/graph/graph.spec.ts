@@ -201,11 +201,13 @@ describe('project graph inference', () => {
     // the run view serves until stopped: a continuous task, never cached
     expect(training.targets!.ui).toMatchObject({ executor: 'nx-kubeflow:ui', cache: false, continuous: true });
     // deploy and run change the world and read settings.local.toml: never cached.
-    expect(training.targets!.deploy).toMatchObject({ executor: 'nx-kubeflow:deploy', cache: false });
-    expect(training.targets!.run).toMatchObject({ executor: 'nx-kubeflow:run', cache: false });
+    // commands Nx runs in its own process, not forked executors (pipeline/pipeline-cli.ts), by the plugin's path from the workspace
+    const command = (name: string) => expect.stringMatching(new RegExp(`^SWC_NODE_PROJECT=\\S+ node -r @swc-node/register \\S+/pipeline/pipeline-cli\\.ts ${name} training pipelines/training$`));
+    expect(training.targets!.deploy).toMatchObject({ executor: 'nx:run-commands', cache: false, options: { command: command('deploy') } });
+    expect(training.targets!.run).toMatchObject({ executor: 'nx:run-commands', cache: false, options: { command: command('run') } });
     expect(training.targets!.deploy.configurations).toBeUndefined();
     expect(training.targets!.compile).toEqual({
-      executor: 'nx-kubeflow:compile',
+      executor: 'nx:run-commands',
       cache: true,
       inputs: [
         'default',
@@ -213,9 +215,10 @@ describe('project graph inference', () => {
         '^production',
         { runtime: BUILT_IMAGE_REFERENCES_COMMAND },
       ],
-      outputs: ['{workspaceRoot}/dist/pipelines/training/{options.env}/pipeline.yaml', '{options.outputPath}/pipeline.yaml'],
+      // settingsEnv, not env: run-commands reads an `env` option as the command's environment variables
+      outputs: ['{workspaceRoot}/dist/pipelines/training/{options.settingsEnv}/pipeline.yaml', '{options.outputPath}/pipeline.yaml'],
       // an environment in every run, so the output is always declared and a cache hit restores the file
-      options: { env: 'development' },
+      options: { command: command('compile'), settingsEnv: 'development' },
       metadata: expect.objectContaining({ technologies: ['kubeflow'] }),
     });
   });
@@ -227,17 +230,17 @@ describe('project graph inference', () => {
     write('components/trainer/Dockerfile', 'FROM scratch\n');
     write('components/trainer/config/settings.toml', '[staging]\nx = 1\n');
     const projects = await inferNodes();
-    const both = { production: { env: 'production' }, staging: { env: 'staging' } };
-    expect(projects['pipelines/training'].targets!.deploy.configurations).toEqual(both);
-    expect(projects['components/trainer'].targets!['docker-build'].configurations).toEqual(both);
+    expect(projects['pipelines/training'].targets!.deploy.configurations).toEqual({ production: { settingsEnv: 'production' }, staging: { settingsEnv: 'staging' } });
+    expect(projects['components/trainer'].targets!['docker-build'].configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
   });
 
-  it('gives pipeline targets a configuration per settings environment, so -c production means --env production', async () => {
+  it('gives pipeline targets a configuration per settings environment, so -c production means --env production (--settingsEnv on the commands)', async () => {
     write('pipelines/training/pipeline.yaml', 'name: training\n');
     write('pipelines/training/config/settings.toml', '[default]\nkfp.host = "local"\n[production]\nkfp.host = "https://kf"\n[staging]\n');
     const training = (await inferNodes())['pipelines/training'];
-    for (const target of ['settings', 'compile', 'deploy', 'run']) {
-      expect(training.targets![target].configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
+    expect(training.targets!.settings.configurations).toEqual({ production: { env: 'production' }, staging: { env: 'staging' } });
+    for (const target of ['compile', 'deploy', 'run']) {
+      expect(training.targets![target].configurations).toEqual({ production: { settingsEnv: 'production' }, staging: { settingsEnv: 'staging' } });
     }
   });
 

@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { dirname, extname, join, posix, relative, sep } from 'node:path';
+import { PIPELINE_COMMAND_FILE, SETTINGS_ENV_OPTION } from '../pipeline/pipeline-cli-lookup';
 import { PYTHON_COMMAND_FILE } from '../python/python-target-lookup';
 
 /** The named input of upstream projects a target hashes: ^production where nx.json defines it (create-nodes.ts, upstreamInputOf). */
@@ -25,19 +26,30 @@ function helpFor(projectName: string, targetName: string, exampleOptions: Record
 export const VENV_TARGET_NAME = 'venv';
 
 /**
- * How a workspace starts the venv and test command (python/python-cli): plain `node`
- * for the built plugin, as teams install it; through @swc-node/register for
- * this repository, which loads the plugin from its TypeScript source. The
- * path is relative to the workspace root, as the command runs there and its
- * text is part of the task's hash, which must not name this machine's folders.
+ * How a workspace starts one of the plugin's commands (python/python-cli,
+ * pipeline/pipeline-cli): plain `node` for the built plugin, as teams
+ * install it; through @swc-node/register for this repository, which loads
+ * the plugin from its TypeScript source. The path is relative to the
+ * workspace root, as the command runs there and its text is part of the
+ * task's hash, which must not name this machine's folders.
  */
-export function pythonCommandLauncher(workspaceRoot: string, pluginSourceFile: string = __filename): string {
+function pluginCommandLauncher(workspaceRoot: string, folder: string, file: string, pluginSourceFile: string): string {
   const extension = extname(pluginSourceFile);
-  const cliFile = join(dirname(pluginSourceFile), '..', 'python', `${PYTHON_COMMAND_FILE}${extension}`);
+  const cliFile = join(dirname(pluginSourceFile), '..', folder, `${file}${extension}`);
   const cli = shellWord(relative(workspaceRoot, cliFile).split(sep).join('/'));
   if (extension !== '.ts') return `node ${cli}`;
   const tsconfig = relative(workspaceRoot, join(dirname(pluginSourceFile), '..', '..', 'tsconfig.lib.json')).split(sep).join('/');
   return `SWC_NODE_PROJECT=${shellWord(tsconfig)} node -r @swc-node/register ${cli}`;
+}
+
+/** The venv and test command (python/python-cli). */
+export function pythonCommandLauncher(workspaceRoot: string, pluginSourceFile: string = __filename): string {
+  return pluginCommandLauncher(workspaceRoot, 'python', PYTHON_COMMAND_FILE, pluginSourceFile);
+}
+
+/** The compile, deploy and run command (pipeline/pipeline-cli). */
+export function pipelineCommandLauncher(workspaceRoot: string, pluginSourceFile: string = __filename): string {
+  return pluginCommandLauncher(workspaceRoot, 'pipeline', PIPELINE_COMMAND_FILE, pluginSourceFile);
 }
 
 /** A word for the shell run-commands starts: as it is when plain, else single-quoted. */
@@ -183,26 +195,37 @@ export const BUILT_IMAGE_REFERENCES_COMMAND =
   'node -e "const fs=require(\'fs\'),d=\'dist/components\';if(fs.existsSync(d))for(const n of fs.readdirSync(d).sort())' +
   '{try{console.log(n,JSON.parse(fs.readFileSync(d+\'/\'+n+\'/image.json\',\'utf8\')).reference)}catch(e){}}"';
 
-/**
- * pipeline.yaml + its components -> KFP IR. Inputs: the pipeline's own files
- * except settings.local.toml (git ignores it and compile never reads it) and
- * the production files of the components it uses (their component.yaml,
- * pyproject.toml, settings). The environment is an option, development unless
- * -c/--env names another, so every run declares the one file it writes and a
- * cache hit restores it (ENV_FOR_DYNACONF, which Nx cannot put in a path,
- * does not choose it here).
- */
-/** The environment `nx run <p>:compile` compiles for when -c/--env names none (dynaconf's default). */
+/** The environment `nx run <p>:compile` compiles for when -c/--settingsEnv names none (dynaconf's default). */
 export const DEFAULT_COMPILE_ENV = 'development';
 
+/** What the inferred compile, deploy and run targets run: the pipeline command, and where it says what it takes. */
+export interface PipelineCommandTarget {
+  /** How to start pipeline/pipeline-cli (pipelineCommandLauncher). */
+  launcher: string;
+  projectRoot: string;
+}
+
+/**
+ * pipeline.yaml + its components -> KFP IR: `<launcher> compile <project>
+ * <root>` (pipeline/pipeline-cli.ts) as an `nx:run-commands` target, which
+ * Nx runs in its own process where an executor costs a forked Nx process per
+ * run. Inputs: the pipeline's own files except settings.local.toml (git
+ * ignores it and compile never reads it) and the production files of the
+ * components it uses (their component.yaml, pyproject.toml, settings). The
+ * environment is an option, development unless -c/--settingsEnv names
+ * another, so every run declares the one file it writes and a cache hit
+ * restores it (ENV_FOR_DYNACONF, which Nx cannot put in a path, does not
+ * choose it here). The option is settingsEnv, not env: run-commands owns env.
+ */
 export function compileTarget(
   projectName: string,
   targetName: string,
   environments: readonly string[],
   upstreamInput: UpstreamInput = '^production',
+  { launcher, projectRoot }: PipelineCommandTarget,
 ): TargetConfiguration {
   return {
-    executor: `${PLUGIN_NAME}:compile`,
+    executor: 'nx:run-commands',
     cache: true,
     inputs: [
       'default',
@@ -212,16 +235,21 @@ export function compileTarget(
     ],
     // The IR file, not a folder: deploy's GitOps output lives under dist/pipelines/<project>, and a
     // folder output would archive that into compile's cache and delete it on every cache restore.
-    // One file per environment (compile-pipeline-project.ts, pipelineOutputFile), named by the env option.
-    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/{options.env}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
-    options: { env: DEFAULT_COMPILE_ENV },
-    ...environmentConfigurations(environments),
+    // One file per environment (compile-pipeline-project.ts, pipelineOutputFile), named by the option.
+    outputs: [`{workspaceRoot}/dist/pipelines/${projectName}/{options.${SETTINGS_ENV_OPTION}}/pipeline.yaml`, `{options.outputPath}/pipeline.yaml`],
+    options: { command: pipelineCommand(launcher, 'compile', projectName, projectRoot), [SETTINGS_ENV_OPTION]: DEFAULT_COMPILE_ENV },
+    ...environmentConfigurations(environments, SETTINGS_ENV_OPTION),
     metadata: {
-      description: 'Check pipeline.yaml and compile it to KFP v2 IR (--env selects [<env>.parameters])',
+      description: 'Check pipeline.yaml and compile it to KFP v2 IR (-c <env> or --settingsEnv selects [<env>.parameters])',
       technologies: ['kubeflow'],
-      help: helpFor(projectName, targetName, { env: 'production' }),
+      // `nx run p:compile --help` would print run-commands' options: the command's own help says what it takes
+      help: { command: `${launcher} --help`, example: { options: { [SETTINGS_ENV_OPTION]: 'production' } } },
     },
   };
+}
+
+function pipelineCommand(launcher: string, command: 'compile' | 'deploy' | 'run', projectName: string, projectRoot: string): string {
+  return `${launcher} ${command} ${shellWord(projectName)} ${shellWord(projectRoot)}`;
 }
 
 /**
@@ -245,36 +273,39 @@ export function dockerBuildTarget(projectName: string, targetName: string, envir
 }
 
 /**
- * Publish (and, as the environment's settings say, run) the pipeline. Never
- * cached: it changes the world, and it reads settings.local.toml. Outside the
- * local backend it builds its components' images first, itself (see
- * src/deploy/pipeline-images.ts for why not through dependsOn).
+ * Publish (and, as the environment's settings say, run) the pipeline:
+ * `<launcher> deploy <project> <root>`, a command as compile is. Never
+ * cached: it changes the world, and it reads settings.local.toml. Outside
+ * the local backend it builds its components' images first, itself (see
+ * src/deploy/pipeline-images.ts for why not through dependsOn). Ctrl-C
+ * reaches the command (Nx signals its process tree), which stops the run's
+ * tasks before it ends.
  */
-export function deployTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
+export function deployTarget(projectName: string, targetName: string, environments: readonly string[], { launcher, projectRoot }: PipelineCommandTarget): TargetConfiguration {
   return {
-    executor: `${PLUGIN_NAME}:deploy`,
+    executor: 'nx:run-commands',
     cache: false,
-    options: {},
-    ...environmentConfigurations(environments),
+    options: { command: pipelineCommand(launcher, 'deploy', projectName, projectRoot) },
+    ...environmentConfigurations(environments, SETTINGS_ENV_OPTION),
     metadata: {
       description: 'Compile and publish to the environment\'s backend; --run/--wait or deploy.run/deploy.wait also run it',
       technologies: ['kubeflow'],
-      help: helpFor(projectName, targetName, { env: 'production', run: true, wait: true }),
+      help: { command: `${launcher} --help`, example: { options: { [SETTINGS_ENV_OPTION]: 'production', run: true, wait: true } } },
     },
   };
 }
 
-/** deploy --run --wait. */
-export function runTarget(projectName: string, targetName: string, environments: readonly string[]): TargetConfiguration {
+/** deploy --run --wait: `<launcher> run <project> <root>`. */
+export function runTarget(projectName: string, targetName: string, environments: readonly string[], { launcher, projectRoot }: PipelineCommandTarget): TargetConfiguration {
   return {
-    executor: `${PLUGIN_NAME}:run`,
+    executor: 'nx:run-commands',
     cache: false,
-    options: {},
-    ...environmentConfigurations(environments),
+    options: { command: pipelineCommand(launcher, 'run', projectName, projectRoot) },
+    ...environmentConfigurations(environments, SETTINGS_ENV_OPTION),
     metadata: {
       description: 'Compile, publish, run and follow the pipeline (local backend: dist/runs/<pipeline>/<run-id>)',
       technologies: ['kubeflow'],
-      help: helpFor(projectName, targetName, { param: ['epochs=5'], maxParallelTasks: 2 }),
+      help: { command: `${launcher} --help`, example: { options: { param: 'epochs=5', maxParallelTasks: 2 } } },
     },
   };
 }
@@ -301,9 +332,10 @@ export function uiTarget(projectName: string, targetName: string): TargetConfigu
 /**
  * One configuration per settings environment of the workspace (see
  * createNodesV2), so `-c production` means `--env production` on every
- * target that takes an environment; `--env` works as well.
+ * target that takes an environment (`--settingsEnv production` on the
+ * command targets, whose `env` is run-commands' own).
  */
-function environmentConfigurations(environments: readonly string[]): Pick<TargetConfiguration, 'configurations'> {
+function environmentConfigurations(environments: readonly string[], option = 'env'): Pick<TargetConfiguration, 'configurations'> {
   if (environments.length === 0) return {};
-  return { configurations: Object.fromEntries(environments.map((env) => [env, { env }])) };
+  return { configurations: Object.fromEntries(environments.map((env) => [env, { [option]: env }])) };
 }

@@ -1,39 +1,20 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
-import { compileEnvironment, compilePipelineProject, isFolderName, pipelineOutputFile, removeStaleOutput } from '../../pipeline/compile-pipeline-project';
-import { PipelineCheckError } from '../../pipeline/pipeline-problems';
-import { settingsFilesAreValid } from '../settings/settings-preflight';
+import type { ExecutorContext } from '@nx/devkit';
+import { loggerOutput } from '../deploy/logger-output';
+import { runCompileCommand } from '../../pipeline/pipeline-cli';
 import type { CompileExecutorSchema } from './schema';
 
 /**
- * `nx run <pipeline>:compile [--env E]`: the library does the work
- * (src/pipeline/compile-pipeline-project.ts). Named compile.impl.ts: Nx 22
- * mis-resolves extensionless implementation paths that collide with src/ folders.
+ * `nx run <pipeline>:compile [--env E]` for a project.json that names this
+ * executor; inferred compile targets run the same work as a command
+ * (src/pipeline/pipeline-cli.ts), without a forked Nx process. Named
+ * compile.impl.ts: Nx 22 mis-resolves extensionless implementation paths
+ * that collide with src/ folders.
  */
-export default async function compileExecutor(
-  options: CompileExecutorSchema,
-  context: ExecutorContext,
-): Promise<{ success: boolean }> {
-  const projectName = context.projectName ?? '';
-  if (!settingsFilesAreValid(context)) {
-    // a failed compile leaves no IR of an earlier one behind (compile-pipeline-project.ts)
-    const env = compileEnvironment(options.env);
-    if (isFolderName(env)) removeStaleOutput(context.root, pipelineOutputFile(projectName, env, options.outputPath));
-    return { success: false };
-  }
-  try {
-    const result = compilePipelineProject({
-      workspaceRoot: context.root,
-      projectName,
-      projects: context.projectsConfigurations?.projects ?? {},
-      env: options.env,
-      outputPath: options.outputPath,
-    });
-    for (const warning of result.warnings) logger.warn(`[${projectName}] warning: ${warning}`);
-    logger.info(`[${projectName}] compiled (${result.env}) to ${result.outputFile}, sha256 ${result.contentHash.slice(0, 12)}`);
-    return { success: true };
-  } catch (error) {
-    if (!(error instanceof PipelineCheckError)) throw error;
-    logger.error(`[${projectName}] cannot compile: ${error.message}`);
-    return { success: false };
-  }
+export default async function compileExecutor(options: CompileExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const code = runCompileCommand(
+    options,
+    { workspaceRoot: context.root, projectName: context.projectName ?? '', projects: context.projectsConfigurations?.projects ?? {} },
+    loggerOutput,
+  );
+  return { success: code === 0 };
 }
