@@ -28,6 +28,7 @@ import { SETTINGS_ENV_OPTION } from './pipeline-cli-lookup';
 import { pipelineProjects, type ProjectRoots } from './pipeline-cli-projects';
 import type { CompileExecutorSchema } from '../executors/compile/schema';
 import type { DeployExecutorSchema } from '../executors/deploy/schema';
+import { runCommandMain } from '../process/command-main';
 
 export type PipelineCommand = 'compile' | 'deploy' | 'run';
 export const PIPELINE_COMMANDS: readonly PipelineCommand[] = ['compile', 'deploy', 'run'];
@@ -250,16 +251,4 @@ export async function main(argv: readonly string[], workspaceRoot: string = proc
   return runDeployCommand(command === 'run' ? { ...(options as DeployExecutorSchema), run: true, wait: true } : (options as DeployExecutorSchema), context, output);
 }
 
-if (require.main === module) {
-  // Nx runs the command from the workspace root (run-commands' default cwd).
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // the deploy command's own errors are caught and redacted there; this is what escaped it
-      process.stderr.write(`nx-kubeflow: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommandMain(main);

@@ -28,6 +28,7 @@ import { SettingsError } from '../settings/settings-errors';
 import { componentFileProblems } from '../kfp/component-file-check';
 import { prepareProjectVenv } from './project-venv';
 import { testPythonProject } from './test-python-project';
+import { runCommandMain } from '../process/command-main';
 
 export type PythonCommand = 'venv' | 'test';
 
@@ -228,14 +229,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return options.command === 'venv' ? runVenvCommand(options, process.cwd()) : runTestCommand(options, process.cwd());
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`nx-kubeflow: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommandMain(main);
