@@ -411,7 +411,7 @@ tasks:
 [
   "pipelines/p/pipeline.yaml:5:29: tasks.gate.if.operator: needs operator: one of == != < <= > >= (quote it in YAML: '>=').",
   "pipelines/p/pipeline.yaml:5:9: tasks.gate.if: compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).",
-  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, pipeline, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
+  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, pipeline, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, image, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
   "pipelines/p/pipeline.yaml:8:7: tasks.gate.then.a: "a" is already the name of a task (tasks.a): task and condition names are unique across the pipeline, nested ones included.",
   "pipelines/p/pipeline.yaml:10:59: tasks.gate.elif[0].if.right: cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.",
   "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",
