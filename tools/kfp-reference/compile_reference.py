@@ -276,6 +276,9 @@ def task_source(task, components, params, job):
         f'{sanitize_input_name(name)}={argument_source(arg, params, project, sanitize_input_name(name))}'
         for name, arg in task['arguments'].items())
     lines = [f"    {var} = _named(_components[{project!r}], {task['name']!r})({args})"] + common_task_options(var, task)
+    if task.get('image') is not None:
+        # pipeline.yaml's image: replaces the executor's image only (a constant; kfp also takes a channel)
+        lines.append(f"    {var}.set_container_image({task['image']!r})")
     res = task.get('resources') or {}
     for key, method in (('cpu_request', 'set_cpu_request'), ('cpu_limit', 'set_cpu_limit'),
                         ('memory_request', 'set_memory_request'),

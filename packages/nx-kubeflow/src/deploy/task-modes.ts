@@ -38,9 +38,11 @@ function pipelineTaskModes(
       if (!reading.has(projectRoot)) Object.assign(modes, pipelineTaskModes(options, projectRoot, `${prefix}${task.name}/`, new Set([...reading, pipelineRoot])));
       continue;
     }
+    // image: (set_container_image) goes with the task, so that a local process can say it does not run in it
+    const imageOverride = task.image ? { imageOverride: task.image } : {};
     modes[prefix + task.name] = existsSync(join(options.workspaceRoot, projectRoot, 'pyproject.toml'))
-      ? { mode: 'venv', projectRoot }
-      : { mode: 'command', projectRoot };
+      ? { mode: 'venv', projectRoot, ...imageOverride }
+      : { mode: 'command', projectRoot, ...imageOverride };
   }
   return modes;
 }

@@ -39,7 +39,8 @@ export function executorSpec(
   report: ReportProblem,
 ): Record<string, unknown> {
   const { spec } = component;
-  const container: Record<string, unknown> = { image: component.image };
+  // set_container_image replaces only the image: command, args and env stay the component's
+  const container: Record<string, unknown> = { image: task.image ?? component.image };
   const command = commandLineToStrings(spec.implementation.container.command, spec);
   const args = commandLineToStrings(spec.implementation.container.args, spec);
   if (command.length > 0) container.command = command;

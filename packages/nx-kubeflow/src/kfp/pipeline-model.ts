@@ -362,6 +362,8 @@ export interface PipelineTask {
   env?: Record<string, string>;
   secrets?: SecretAsEnv[];
   tolerations?: Toleration[];
+  /** set_container_image(image): the image this task's executor runs instead of its component's (the reader keeps it to a constant reference). */
+  image?: string;
   /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
   timeout_seconds?: number;
   /** The other kfp-kubernetes options (volumes, config maps, node selector, pod metadata, ...). */

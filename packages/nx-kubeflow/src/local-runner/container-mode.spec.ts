@@ -106,6 +106,26 @@ describe.each(engines)('the container task mode with $name', ({ name, launcher }
     }
   });
 
+  test("runs a task in the image its pipeline.yaml image: names (set_container_image), not its component's", async () => {
+    // compiled as is: only the task's image: points at the fixture image; the component's python:3.11-slim has no /app/run.py
+    const ir = fixtureIr([{ ...tasks[0], image: IMAGE }]);
+    const executors = (ir.pipelineSpec as { deploymentSpec: { executors: Record<string, { container: { image: string } }> } }).deploymentSpec.executors;
+    expect(Object.values(executors).map((executor) => executor.container.image)).toEqual([IMAGE]);
+    const result = await runPipeline({
+      ir,
+      runDir: join(scratch, 'runs', 'own-image'),
+      runId: 'own-image',
+      pipelineName: 'fixture',
+      tasks: { first: { mode: 'container', launcher: launcher() } },
+      workspaceRoot: WORKSPACE_ROOT,
+      cacheDir: join(scratch, 'cache-own-image'),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.state).toBe('SUCCEEDED');
+    expect(result.tasks[0].warnings).not.toContainEqual(expect.stringContaining('is not used here'));
+    expect(JSON.parse(readFileSync(result.tasks[0].outputs.artifacts.received.path, 'utf8')).greeting).toBe('from the IR');
+  });
+
   test('keeps this machine\'s environment out of the container', async () => {
     // run.py records API_TOKEN; a subprocess would inherit this one, a container must not.
     process.env.API_TOKEN = 'from this machine';

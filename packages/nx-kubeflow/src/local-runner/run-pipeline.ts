@@ -48,7 +48,8 @@
  *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
- * as a subprocess: in its component's venv or as its command stands).
+ * as a subprocess: in its component's venv or as its command stands; a task
+ * whose pipeline.yaml gives it its own image: says that image is not used).
  */
 import { oneOfGap, oneOfGroupOutputs } from './one-of-outputs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

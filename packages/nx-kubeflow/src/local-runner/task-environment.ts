@@ -17,10 +17,14 @@ import type { ContainerLauncher } from './container-launch';
 import { pipelineJobName } from './executor-input';
 import type { IrContainer, IrSecretEnv } from './ir-reader';
 
-/** How to run a task: in its component's venv from the component folder, its command as it stands, or in its image. */
+/**
+ * How to run a task: in its component's venv from the component folder, its command as it stands, or in its image.
+ * imageOverride: the image pipeline.yaml's `image:` (set_container_image) gives the task. A local process runs in
+ * no image, so the runner warns that it is not used; in a container the IR's executor image already is that one.
+ */
 export type TaskMode =
-  | { mode: 'venv'; /** Workspace-relative component folder. */ projectRoot: string }
-  | { mode: 'command'; /** Workspace-relative folder to run in and to digest for the cache; default: the workspace root, no source digest. */ projectRoot?: string }
+  | { mode: 'venv'; /** Workspace-relative component folder. */ projectRoot: string; imageOverride?: string }
+  | { mode: 'command'; /** Workspace-relative folder to run in and to digest for the cache; default: the workspace root, no source digest. */ projectRoot?: string; imageOverride?: string }
   | {
       mode: 'container';
       /** Starts the IR's image with an engine; the image reference (a content hash or digest) is the cache's source digest. */

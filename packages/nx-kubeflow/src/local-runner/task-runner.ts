@@ -208,6 +208,13 @@ async function prepareVenv(projectRoot: string, ctx: TaskRunContext): Promise<Pr
   }
 }
 
+/** pipeline.yaml's image: names an image a local process does not run in: said, not dropped unsaid. */
+function imageNotUsed(mode: TaskMode): string[] {
+  if (mode.mode === 'container' || !mode.imageOverride) return [];
+  const how = mode.mode === 'venv' ? "in its component's venv" : 'with its command as it stands';
+  return [`image ${mode.imageOverride} (pipeline.yaml image:, kfp's set_container_image) is not used here: the task runs as a local process ${how}; --mode container runs it in that image`];
+}
+
 async function runAttempts(
   task: IrTask,
   mode: TaskMode,
@@ -231,7 +238,7 @@ async function runAttempts(
     // A container gets the task's environment only, as a pod would; this machine's stays out.
     ...(inContainer ? { base: {} } : {}),
   });
-  for (const warning of [...warnings, ...(kubernetes?.warnings ?? [])]) ctx.warn(record, warning);
+  for (const warning of [...warnings, ...(kubernetes?.warnings ?? []), ...imageNotUsed(mode)]) ctx.warn(record, warning);
   const outputFile = executorOutputFile(layout.outputsDir);
   const io: ExecutorIo = {
     // as the driver resolves task input constants; the cache key above kept the IR's text

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV_VAR_NAME, FIELD_PATH, LABEL_VALUE, MOUNT_PATH, OBJECT_NAME, QUALIFIED_NAME, QUANTITY, SUB_PATH, VOLUME_NAME, EMPTY_DIR_MEDIUM } from './kubernetes-names';
+import { ENV_VAR_NAME, FIELD_PATH, LABEL_VALUE, MOUNT_PATH, OBJECT_NAME, QUALIFIED_NAME, QUANTITY, SUB_PATH, VOLUME_NAME, EMPTY_DIR_MEDIUM, IMAGE_REFERENCE } from './kubernetes-names';
 
 const schema = JSON.parse(readFileSync(join(__dirname, 'pipeline.schema.json'), 'utf8'));
 const task = schema.definitions.task.properties;
@@ -21,6 +21,12 @@ describe('Kubernetes name rules', () => {
     ['sub path', SUB_PATH, ['a', 'runs/one', 'a..b', '.x'], ['', '/a', '..', '../a', 'a/../b', 'a/..']],
     ['quantity', QUANTITY, ['1Gi', '500Mi', '1', '0.5G', '1e3', '.5'], ['', 'Gi', '1GB', '1gi', '-1Gi', '1 Gi']],
     ['field path', FIELD_PATH, ['metadata.name', 'spec.nodeName', "metadata.labels['team']", "metadata.annotations['example.com/x']", 'status.podIPs'], ['metadata.labels', 'metadata.labels[team]', 'spec.containers', 'status.phase', '']],
+    [
+      'image reference',
+      IMAGE_REFERENCE,
+      ['python', 'python:3.12-slim', 'library/python:3', 'ghcr.io/acme/ml/trainer:1.4', 'localhost/x', 'localhost:5000/x:T_1', 'registry:5000/a/b', 'my-registry.local:443/a__b/c--d', `a@sha256:${'0'.repeat(64)}`, `a:t@sha256:${'F'.repeat(64)}`, `x:${'t'.repeat(128)}`],
+      ['', 'Python', 'a/B', 'a:', 'a:-t', `x:${'t'.repeat(129)}`, 'a@sha256:abc', 'docker://a', 'a b', '/a', 'a/', 'a//b', 'a..b', 'a_-b', 'Registry/a', 'a:1:2', 'http://r.io/a'],
+    ],
     ['emptyDir medium', EMPTY_DIR_MEDIUM, ['Memory', 'HugePages', 'HugePages-2Mi'], ['memory', '', 'Disk']],
   ])('%s', (_what, rule, good, bad) => {
     expect(good.filter((value) => !rule.test(value))).toEqual([]);
@@ -51,6 +57,7 @@ describe('Kubernetes name rules', () => {
       annotationKey: task.pod_annotations.propertyNames.pattern,
       fieldPathEnv: task.field_path_env.propertyNames.pattern,
       fieldPath: task.field_path_env.additionalProperties.pattern,
+      image: task.image.pattern,
     }).toEqual({
       env: ENV_VAR_NAME.source,
       secretKeyEnv: ENV_VAR_NAME.source,
@@ -73,6 +80,7 @@ describe('Kubernetes name rules', () => {
       annotationKey: QUALIFIED_NAME.source,
       fieldPathEnv: ENV_VAR_NAME.source,
       fieldPath: FIELD_PATH.source,
+      image: IMAGE_REFERENCE.source,
     });
   });
 });

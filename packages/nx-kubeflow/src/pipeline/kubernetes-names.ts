@@ -50,6 +50,17 @@ export const SUB_PATH = /^(?!\/)(?!(.*\/)?\.\.(\/|$)).+$/;
 export const QUANTITY = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE]|[eE][-+]?[0-9]+)?$/;
 
 export const IMAGE_PULL_POLICIES = ['Always', 'Never', 'IfNotPresent'] as const;
+
+/**
+ * A container image reference as the image is pulled by (distribution/reference's
+ * grammar, which the kubelet's pull parses): an optional registry (with a "."
+ * or a port, or localhost), lowercase path components, an optional tag and an
+ * optional digest. A reference the kubelet cannot parse fails the pod with
+ * InvalidImageName after the pipeline has been submitted; here the file and
+ * line can be named instead.
+ */
+export const IMAGE_REFERENCE =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+(?::[0-9]+)?|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9]+|localhost)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
 /** kfp-kubernetes' empty_dir_mount: "Must be one of `Memory` or `HugePages`"; Kubernetes also takes HugePages-<size>. */
 export const EMPTY_DIR_MEDIUM = /^(Memory|HugePages(-[0-9]+(Ki|Mi|Gi))?)$/;
 
@@ -83,4 +94,12 @@ export function mountPathProblem(path: unknown): string | undefined {
   return typeof path === 'string' && MOUNT_PATH.test(path)
     ? undefined
     : `must be an absolute path in the container without ":", e.g. /mnt/data (got ${JSON.stringify(path)}).`;
+}
+
+/** A task's image (set_container_image): a reference the kubelet can pull. */
+export function imageReferenceProblem(image: unknown): string | undefined {
+  if (typeof image !== 'string' || image === '') return `must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got ${JSON.stringify(image)}).`;
+  return IMAGE_REFERENCE.test(image)
+    ? undefined
+    : `${JSON.stringify(image)} is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`;
 }

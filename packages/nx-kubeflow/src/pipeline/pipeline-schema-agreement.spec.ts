@@ -521,6 +521,11 @@ const CORPUS: Corpus[] = [
     good: ['null', '[]', '[regcred]', '[a.b, c-d]', '[regcred, {parameter: rate}]'],
     bad: ['regcred', '[Regcred]', '[1]', '[null]', "['']", '[a_b]', '[{parameter: 1}]', "[{parameter: ''}]", '[{parameter: p, x: 1}]', '[{}]'],
   },
+  {
+    path: [...TASK, 'image'],
+    good: ['python:3.12-slim', 'null', 'ghcr.io/acme/trainer:1.4', `'localhost:5000/a/b@sha256:${'a'.repeat(64)}'`, 'a__b/c--d'],
+    bad: ["''", '1', '[python]', '{image: python}', 'Python', "'python 3'", "'docker://python'", 'a@sha256:abc', "'a:'", 'a/B'],
+  },
   { path: [...TASK, 'image_pull_policy'], good: ['Always', 'Never', 'IfNotPresent', 'null'], bad: ['always', "''", '1', '[Always]'] },
   {
     path: [...TASK, 'field_path_env'],
@@ -579,7 +584,7 @@ describe('pipeline.schema.json and readPipeline agree', () => {
       ['with a component too', pipelineTask('    component: c\n'), 'invalid'],
       ['a bad retry', pipelineTask('    retry: {max_retry_count: -1}\n'), 'invalid'],
       ['an unknown key', pipelineTask('    colour: red\n'), 'invalid'],
-      ...['resources: {cpu_limit: "1"}', 'env: {A: b}', 'secrets: [{secret_name: s, keys: {k: K}}]', 'tolerations: [{key: k}]', 'timeout: 60'].map(
+      ...['resources: {cpu_limit: "1"}', 'env: {A: b}', 'secrets: [{secret_name: s, keys: {k: K}}]', 'tolerations: [{key: k}]', 'timeout: 60', 'image: python:3.12'].map(
         (line) => [`with ${line}`, pipelineTask(`    ${line}\n`), 'invalid'] as const,
       ),
     ]);

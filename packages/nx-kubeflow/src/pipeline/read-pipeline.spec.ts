@@ -233,6 +233,52 @@ tasks:
     ]);
   });
 
+  it("reads a task's image (set_container_image) as written, registry, tag and digest included", () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const { definition, problems } = readPipeline(
+      `name: p
+tasks:
+  a: {component: c, image: python:3.12-slim}
+  b: {component: c, image: ghcr.io/acme/ml/trainer@${digest}}
+  c: {component: c, image: 'localhost:5000/trainer:0123456789abcdef'}
+  d: {component: c, image: null}
+  e: {component: c}
+`,
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(definition!.tasks.map((task) => task.image)).toEqual(['python:3.12-slim', `ghcr.io/acme/ml/trainer@${digest}`, 'localhost:5000/trainer:0123456789abcdef', undefined, undefined]);
+  });
+
+  it('refuses an image that is no reference a node can pull, and one on a pipeline task or an importer, all at once at their line and column', () => {
+    const text = `name: p
+tasks:
+  number: {component: c, image: 3}
+  empty: {component: c, image: ''}
+  upper: {component: c, image: Python:3.12}
+  spaced: {component: c, image: 'python 3.12'}
+  scheme: {component: c, image: 'docker://python:3.12'}
+  short-digest: {component: c, image: 'python@sha256:abc'}
+  listed: {component: c, image: [python]}
+  nested: {pipeline: inner, image: python:3.12}
+  imported: {importer: {artifact_uri: gs://b/x, type: Dataset}, image: python:3.12}
+`;
+    const problems = messages(text);
+    expect(problems.slice(0, 7)).toEqual([
+      'pipelines/p/pipeline.yaml:3:33: task "number", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got 3).',
+      'pipelines/p/pipeline.yaml:4:32: task "empty", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got "").',
+      ...([['upper', 5, 32, 'Python:3.12'], ['spaced', 6, 33, 'python 3.12'], ['scheme', 7, 33, 'docker://python:3.12'], ['short-digest', 8, 39, 'python@sha256:abc']] as const).map(
+        ([task, line, column, image]) =>
+          `pipelines/p/pipeline.yaml:${line}:${column}: task "${task}", image: "${image}" is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`,
+      ),
+      'pipelines/p/pipeline.yaml:9:33: task "listed", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got ["python"]).',
+    ]);
+    expect(problems.slice(7)).toEqual([
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:10:\d+: task "nested", image: applies to a component's container, and a task that runs a pipeline has none/),
+      expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:11:\d+: task "imported".*unknown key "image"/),
+    ]);
+  });
+
   it('reads pipeline outputs in file order and refuses bad ones at their line and column, all at once', () => {
     const { definition, problems } = readPipeline(
       `name: p
@@ -365,7 +411,7 @@ tasks:
 [
   "pipelines/p/pipeline.yaml:5:29: tasks.gate.if.operator: needs operator: one of == != < <= > >= (quote it in YAML: '>=').",
   "pipelines/p/pipeline.yaml:5:9: tasks.gate.if: compares two constants: at least one side must be a pipeline parameter ({parameter: p}) or an upstream output ({task: t, output: o}).",
-  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, pipeline, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
+  "pipelines/p/pipeline.yaml:7:25: task "b", typo: unknown key "typo" in a task; allowed: component, pipeline, display_name, arguments, after, caching, cache_key, retry, resources, env, secrets, tolerations, timeout, ignore_upstream_failure, image, config_maps, volumes, node_selector, node_affinity, image_pull_secrets, image_pull_policy, pod_labels, pod_annotations, field_path_env.",
   "pipelines/p/pipeline.yaml:8:7: tasks.gate.then.a: "a" is already the name of a task (tasks.a): task and condition names are unique across the pipeline, nested ones included.",
   "pipelines/p/pipeline.yaml:10:59: tasks.gate.elif[0].if.right: cannot hold ', \\ or a line break: kfp writes text constants into the condition unescaped.",
   "pipelines/p/pipeline.yaml:10:9: tasks.gate.elif[0].then: needs then: a mapping of the tasks (and conditions) that run when the condition holds, e.g. then: {deploy: {component: deployer}}.",

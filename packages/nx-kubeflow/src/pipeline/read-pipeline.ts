@@ -40,7 +40,7 @@ import { YamlSource, type YamlPath } from './yaml-source';
 import { namedRecord } from '../kfp/named-records';
 import { isLoopBlock, LOOP_BLOCK_KEYS, readCollectArgument, readItemArgument, readLoopItemName, readLoopItems, readParallelism } from './read-loop';
 import type { LoopBlock } from '../kfp/pipeline-model';
-import { ENV_VAR_NAME } from './kubernetes-names';
+import { ENV_VAR_NAME, imageReferenceProblem } from './kubernetes-names';
 import { KUBERNETES_TASK_KEYS, readKubernetesOptions, readObjectReferences } from './read-kubernetes-options';
 
 export interface ReadPipelineResult {
@@ -68,6 +68,7 @@ export const TASK_KEYS = [
   'tolerations',
   'timeout',
   'ignore_upstream_failure',
+  'image',
   ...KUBERNETES_TASK_KEYS,
 ] as const;
 /** The keys of a task that runs a pipeline (`pipeline:`): what kfp takes on a pipeline used as a component. */
@@ -586,6 +587,11 @@ class PipelineReader {
       const timeout = taskTimeout(raw.timeout);
       if ('problem' in timeout) this.report([...path, 'timeout'], timeout.problem, { task: name });
       else task.timeout_seconds = timeout.seconds;
+    }
+    if (raw.image !== undefined && raw.image !== null) {
+      const problem = imageReferenceProblem(raw.image);
+      if (problem) this.report([...path, 'image'], problem, { task: name });
+      else task.image = raw.image as string;
     }
     const kubernetes = readKubernetesOptions(raw, path, (at, message, of) => this.report(at, message, { task: name, of }));
     if (this.secretVolumes.has(name)) task.kubernetes = { secret_volumes: this.secretVolumes.get(name)!, ...kubernetes };

@@ -56,7 +56,7 @@ function task(name: string, raw: Dict): PipelineTask {
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
-  for (const key of ['display_name', 'caching', 'cache_key', 'retry', 'resources', 'env', 'tolerations', 'ignore_upstream_failure'] as const) {
+  for (const key of ['display_name', 'caching', 'cache_key', 'retry', 'resources', 'env', 'tolerations', 'ignore_upstream_failure', 'image'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
   }
   if (raw.importer !== undefined) {
