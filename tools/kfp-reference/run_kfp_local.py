@@ -13,7 +13,7 @@ and called with the given arguments after ``kfp.local.init(runner=..., pipeline_
 The tasks' own output (e.g. the components' JSON log lines) goes to stdout as kfp.local streams it.
 
 RESULT_JSON gets
-  {"job": "<pipeline>-<timestamp>",
+  {"job": "<pipeline>-<timestamp>" | null (no task ran),
    "tasks": {"<folder>": {"executor_output": {...} | null, "files": {"<name>": "<text>"}}},
    "outputs": {"<pipeline output>": <value> | {"text": "<artifact text>"} | {"path": "<artifact path>"}},
    "error": "<exception>" (when kfp.local raised)}
@@ -89,13 +89,13 @@ def main(argv):
         print(error, file=sys.stderr)
 
     pipeline_root = options.pipeline_root
+    # kfp.local makes the job folder with its first task's: a run whose conditions were all false has none
     jobs = sorted(os.listdir(pipeline_root)) if os.path.isdir(pipeline_root) else []
-    if len(jobs) != 1:
-        print(f'expected one job folder under {pipeline_root}, found {jobs}', file=sys.stderr)
+    if len(jobs) > 1:
+        print(f'expected at most one job folder under {pipeline_root}, found {jobs}', file=sys.stderr)
         return 1
-    job_dir = os.path.join(pipeline_root, jobs[0])
     tasks = {}
-    for task, folder, names in task_folders(job_dir, options.runner):
+    for task, folder, names in task_folders(os.path.join(pipeline_root, jobs[0]), options.runner) if jobs else []:
         executor_output = None
         files = {}
         for name in names:
@@ -106,7 +106,7 @@ def main(argv):
                 files[name] = text
         tasks[task] = {'executor_output': executor_output, 'files': files}
     with open(options.result_file, 'w', encoding='utf-8') as handle:
-        json.dump({'job': jobs[0], 'tasks': tasks, 'outputs': outputs, **({'error': error} if error else {})}, handle)
+        json.dump({'job': jobs[0] if jobs else None, 'tasks': tasks, 'outputs': outputs, **({'error': error} if error else {})}, handle)
     return 1 if error else 0
 
 

@@ -29,7 +29,7 @@ import { localTaskModes } from '../deploy/task-modes';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
 import { requireOrSkip } from '../testing/suite-requirements';
 import { FIXTURES_DIR } from './__fixtures__/fixture-pipeline';
-import { kfpSubprocessPython, plain, runKfpLocalSubprocess, runnerEnv } from './__fixtures__/kfp-local-subprocess';
+import { kfpLocalFolder, kfpSubprocessPython, plain, runKfpLocalSubprocess, runnerEnv } from './__fixtures__/kfp-local-subprocess';
 import { runPipeline } from './run-pipeline';
 
 jest.setTimeout(10 * 60_000);
@@ -86,28 +86,6 @@ const PROJECTS = {
 };
 
 type Tree = Record<string, any>;
-
-/** kfp.local's folder (below its job folder) for a task this runner names <loop>-iteration-<i>/<task>/<inner task>. */
-function kfpLocalFolder(spec: Tree, task: string): string {
-  // a task under a condition is in its group's dag (the run names it without the group)
-  const find = (dag: Tree, name: string): Tree | undefined =>
-    dag.tasks[name] ??
-    Object.entries<Tree>(dag.tasks)
-      .filter(([group]) => /^condition-/.test(group))
-      .map(([, group]) => find(spec.components[group.componentRef.name].dag, name))
-      .find(Boolean);
-  let dag: Tree = spec.root.dag;
-  const folders: string[] = [];
-  for (const segment of task.split('/')) {
-    const iteration = /^(.+)-iteration-\d+$/.exec(segment);
-    const child: Tree = find(dag, iteration ? iteration[1] : segment)!;
-    const component: Tree = spec.components[child.componentRef.name];
-    if (iteration) folders.push(segment);
-    if (component.dag) dag = component.dag;
-    else folders.push(String(child.componentRef.name).replace(/^comp-/, ''));
-  }
-  return folders.join('/');
-}
 
 let scratch: string;
 let irFile: string;

@@ -61,3 +61,27 @@ export function runnerEnv(python: string, scratch: string): Record<string, strin
 /** kfp.local prints its messages with ANSI colours; without them, for comparing. */
 // eslint-disable-next-line no-control-regex
 export const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
+
+type Tree = Record<string, any>;
+
+/** kfp.local's folder (below its job folder) for a task this runner names <loop>-iteration-<i>/<task>/<inner task>. */
+export function kfpLocalFolder(spec: Tree, task: string): string {
+  // a task under a condition is in its group's dag (the run names it without the group)
+  const find = (dag: Tree, name: string): Tree | undefined =>
+    dag.tasks[name] ??
+    Object.entries<Tree>(dag.tasks)
+      .filter(([group]) => /^condition-/.test(group))
+      .map(([, group]) => find(spec.components[group.componentRef.name].dag, name))
+      .find(Boolean);
+  let dag: Tree = spec.root.dag;
+  const folders: string[] = [];
+  for (const segment of task.split('/')) {
+    const iteration = /^(.+)-iteration-\d+$/.exec(segment);
+    const child: Tree = find(dag, iteration ? iteration[1] : segment)!;
+    const component: Tree = spec.components[child.componentRef.name];
+    if (iteration) folders.push(segment);
+    if (component.dag) dag = component.dag;
+    else folders.push(String(child.componentRef.name).replace(/^comp-/, ''));
+  }
+  return folders.join('/');
+}
