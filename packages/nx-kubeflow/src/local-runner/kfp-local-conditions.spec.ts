@@ -63,7 +63,7 @@ const CASES: { parameters: Record<string, unknown>; runs: string[] }[] = [
     const resultFile = join(scratch, `kfp-local-${index}.json`);
     const args = Object.entries(parameters).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
     const output: string[] = [];
-    const theirs = await runProcess(kfp.python, [RUN_KFP_LOCAL, irFile, root, resultFile, ...args], { tailLines: 60, onLine: (line) => output.push(line) });
+    const theirs = await runProcess(kfp.python, [RUN_KFP_LOCAL, '--runner', 'docker', irFile, root, resultFile, ...args], { tailLines: 60, onLine: (line) => output.push(line) });
     if (theirs.exitCode !== 0) throw new Error(`kfp.local failed (exit ${theirs.exitCode}):\n${theirs.tail.join('\n')}`);
     const kfpTasks = (JSON.parse(readFileSync(resultFile, 'utf8')) as { tasks: Record<string, { files: Record<string, string> }> }).tasks;
 

@@ -113,7 +113,7 @@ afterAll(async () => {
   const stdout: string[] = [];
   const kfpRun = await runProcess(
     python,
-    [RUN_KFP_LOCAL, compiled.outputFile, root, resultFile, ...Object.entries(PARAMETERS).map(([name, value]) => `${name}=${JSON.stringify(value)}`)],
+    [RUN_KFP_LOCAL, '--runner', 'docker', compiled.outputFile, root, resultFile, ...Object.entries(PARAMETERS).map(([name, value]) => `${name}=${JSON.stringify(value)}`)],
     { tailLines: 60, onLine: (line, stream) => stream === 'stdout' && stdout.push(line) },
   );
   if (kfpRun.exitCode !== 0) throw new Error(`kfp.local failed (exit ${kfpRun.exitCode}):\n${kfpRun.tail.join('\n')}`);

@@ -62,7 +62,7 @@ const CASES: { label: string; parameters: Record<string, unknown>; failed: strin
     const root = join(scratch, `kfp-local-${index}`);
     const resultFile = join(scratch, `kfp-local-${index}.json`);
     const args = Object.entries(parameters).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
-    const theirs = await runProcess(kfp.python, [RUN_KFP_LOCAL, irFile, root, resultFile, ...args], { tailLines: 60 });
+    const theirs = await runProcess(kfp.python, [RUN_KFP_LOCAL, '--runner', 'docker', irFile, root, resultFile, ...args], { tailLines: 60 });
     const kfpResult = JSON.parse(readFileSync(resultFile, 'utf8')) as { error?: string; tasks: Record<string, { files: Record<string, string> }> };
     expect({ label, kfpExit: theirs.exitCode }).toEqual({ label, kfpExit: failed.length > 0 ? 1 : 0 });
     if (failed.length > 0) expect(kfpResult.error).toContain(`Inner task failed: \u001b[96m'${failed[0]}'`);

@@ -19,7 +19,7 @@
  * renamed -2, -3 as compile renames them) inside its iteration's folder; the
  * spec maps this runner's <task>/<inner task> names onto those through the IR.
  *
- * Needs the kfp venv (tmp/kfp-local-venv, PyPI when it must be made).
+ * Needs the kfp venv (tmp/kfp-venv, the conformance suites'; PyPI when it must be made).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,18 +27,16 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { localTaskModes } from '../deploy/task-modes';
 import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
-import { runProcess } from '../process/run-process';
 import { requireOrSkip } from '../testing/suite-requirements';
-import { FIXTURES_DIR, WORKSPACE_ROOT } from './__fixtures__/fixture-pipeline';
-import { kfpLocalPython } from './__fixtures__/kfp-local-env';
+import { FIXTURES_DIR } from './__fixtures__/fixture-pipeline';
+import { kfpLocalFolder, kfpSubprocessPython, plain, runKfpLocalSubprocess, runnerEnv } from './__fixtures__/kfp-local-subprocess';
 import { runPipeline } from './run-pipeline';
 
 jest.setTimeout(10 * 60_000);
 
 const SUITE = "nested pipelines under kfp.local's SubprocessRunner";
-const kfp = kfpLocalPython();
+const kfp = kfpSubprocessPython();
 const canRun = requireOrSkip(SUITE, 'pypi', kfp.ok ? undefined : kfp.reason);
-const RUN_KFP_LOCAL_SUBPROCESS = join(WORKSPACE_ROOT, 'tools/kfp-reference/run_kfp_local_subprocess.py');
 
 const SCALE = `name: scale
 parameters:
@@ -89,28 +87,6 @@ const PROJECTS = {
 
 type Tree = Record<string, any>;
 
-/** kfp.local's folder (below its job folder) for a task this runner names <loop>-iteration-<i>/<task>/<inner task>. */
-function kfpLocalFolder(spec: Tree, task: string): string {
-  // a task under a condition is in its group's dag (the run names it without the group)
-  const find = (dag: Tree, name: string): Tree | undefined =>
-    dag.tasks[name] ??
-    Object.entries<Tree>(dag.tasks)
-      .filter(([group]) => /^condition-/.test(group))
-      .map(([, group]) => find(spec.components[group.componentRef.name].dag, name))
-      .find(Boolean);
-  let dag: Tree = spec.root.dag;
-  const folders: string[] = [];
-  for (const segment of task.split('/')) {
-    const iteration = /^(.+)-iteration-\d+$/.exec(segment);
-    const child: Tree = find(dag, iteration ? iteration[1] : segment)!;
-    const component: Tree = spec.components[child.componentRef.name];
-    if (iteration) folders.push(segment);
-    if (component.dag) dag = component.dag;
-    else folders.push(String(child.componentRef.name).replace(/^comp-/, ''));
-  }
-  return folders.join('/');
-}
-
 let scratch: string;
 let irFile: string;
 let spec: Tree;
@@ -138,18 +114,7 @@ afterAll(() => {
 
 async function both(name: string, parameters: Record<string, unknown>) {
   if (!kfp.ok) throw new Error('no kfp venv');
-  const root = join(scratch, `kfp-local-${name}`);
-  const resultFile = join(scratch, `kfp-local-${name}.json`);
-  const args = Object.entries(parameters).map(([parameter, value]) => `${parameter}=${JSON.stringify(value)}`);
-  // kfp's lightweight command makes a temporary folder per task (mktemp -d) and leaves it: in the scratch folder, for both runners
-  const temporary = join(scratch, 'tmp');
-  mkdirSync(temporary, { recursive: true });
-  const theirs = await runProcess(kfp.python, [RUN_KFP_LOCAL_SUBPROCESS, irFile, root, resultFile, ...args], { tailLines: 80, env: { ...process.env, TMPDIR: temporary } });
-  const kfpLocal = JSON.parse(readFileSync(resultFile, 'utf8')) as {
-    tasks: Record<string, { executor_output: Tree | null; files: Record<string, string> }>;
-    outputs: Record<string, unknown>;
-    error?: string;
-  };
+  const { result: kfpLocal, ...theirs } = await runKfpLocalSubprocess({ python: kfp.python, irFile, scratch, name, parameters });
   const ours = await runPipeline({
     ir: { irFile },
     runDir: join(scratch, 'runs', name),
@@ -159,8 +124,7 @@ async function both(name: string, parameters: Record<string, unknown>) {
     tasks: localTaskModes({ workspaceRoot: scratch, pipelineRoot: 'pipelines/outer', projects: PROJECTS }),
     workspaceRoot: scratch,
     cacheDir: join(scratch, 'cache', name),
-    // kfp's executor runs the components: python3 is the kfp venv's, as sys.executable is kfp.local's
-    env: { PATH: `${dirname(kfp.python)}:${process.env.PATH ?? ''}`, TMPDIR: temporary },
+    env: runnerEnv(kfp.python, scratch),
   });
   return { theirs, kfpLocal, ours };
 }
@@ -202,8 +166,7 @@ describe(SUITE, () => {
   (canRun ? it : it.skip)('fails both runs when a task fails inside a nested pipeline in a loop; the other iterations and tasks make the same outputs', async () => {
     const { theirs, kfpLocal, ours } = await both('unlucky', { counts: [1, 13] });
     expect(theirs.exitCode).toBe(1);
-    // eslint-disable-next-line no-control-regex
-    expect(kfpLocal.error!.replace(/\u001b\[\d+m/g, '')).toBe(
+    expect(plain(kfpLocal.error!)).toBe(
       "RuntimeError: Pipeline 'outer' finished with status FAILURE. Inner task failed: 'double' inside 'each' inside 'for-loop-1-iteration-1'.",
     );
     expect(ours.state).toBe('FAILED');
