@@ -32,11 +32,16 @@ NX_KUBEFLOW_* variables (see :func:`component_runtime.setup_logging`).
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
-from typing import Any
 
 from .executor_io import ExecutorIO, is_unresolved_placeholder
+
+# argparse and typing for annotations only (the parser is the caller's): importing typing
+# costs every task ~2 ms (type checkers take any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 __all__ = [
     "RunIdentity",

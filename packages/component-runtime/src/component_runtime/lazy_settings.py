@@ -15,10 +15,15 @@ by the reads that follow. The object passes ``isinstance(settings, Dynaconf)``
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from typing import Any
 
 from .settings_fast_read import ASK_DYNACONF, DYNACONF_OWN_KEYS, fast_settings_view
+
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = ["DYNACONF_ATTRIBUTES", "LayeredSettings"]
 

@@ -22,13 +22,14 @@ import atexit
 import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
 
 from .lazy_settings import LayeredSettings
 from .settings_fast_read import toml_parser
 
 # dynaconf is imported where settings are read that the fast path leaves to it
-# (lazy_settings.py): importing it costs ~35 ms of every task's start-up.
+# (lazy_settings.py): importing it costs ~35 ms of every task's start-up. typing is for
+# annotations only, ~2 ms (type checkers take any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dynaconf import Dynaconf
 
@@ -42,7 +43,8 @@ __all__ = [
     "settings_files",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
+#: What the path arguments take (``X | Y`` of types needs no typing import on Python >= 3.10).
+PathLike = str | os.PathLike[str]
 
 #: Environment used when neither the ``env`` argument nor ENV_FOR_DYNACONF is given.
 DEFAULT_ENV = "development"

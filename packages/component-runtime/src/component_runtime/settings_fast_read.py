@@ -41,7 +41,12 @@ import importlib.util
 import os
 import re
 import sys
-from typing import Any
+
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ASK_DYNACONF", "DYNACONF_OWN_KEYS", "fast_settings_view", "toml_parser"]
 
@@ -120,24 +125,6 @@ def toml_parser():
         import tomllib  # Python >= 3.11 (3.10 finds dynaconf's above)
 
         parser = tomllib
-    return parser
-    spec = importlib.util.find_spec("dynaconf")  # locates the package, does not import it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = os.path.join(next(iter(spec.submodule_search_locations)), "vendor", "tomllib")
-    init = os.path.join(folder, "__init__.py")
-    if not os.path.isfile(init):
-        return None
-    parser_spec = importlib.util.spec_from_file_location(_TOML_PARSER_NAME, init, submodule_search_locations=[folder])
-    if parser_spec is None or parser_spec.loader is None:
-        return None
-    parser = importlib.util.module_from_spec(parser_spec)
-    sys.modules[_TOML_PARSER_NAME] = parser
-    try:
-        parser_spec.loader.exec_module(parser)
-    except Exception:  # noqa: BLE001 - whatever stops it, dynaconf itself reads the files then
-        sys.modules.pop(_TOML_PARSER_NAME, None)
-        return None
     return parser
 
 
