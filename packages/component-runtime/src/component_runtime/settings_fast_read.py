@@ -46,9 +46,10 @@ import sys
 # any name TYPE_CHECKING as true)
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
-__all__ = ["ASK_DYNACONF", "DYNACONF_OWN_KEYS", "fast_settings_view", "toml_parser"]
+__all__ = ["ASK_DYNACONF", "DYNACONF_OWN_KEYS", "GLOB_CHARACTERS", "fast_settings_view", "toml_parser"]
 
 
 class _AskDynaconf:
@@ -71,7 +72,8 @@ DYNACONF_OWN_KEYS = frozenset({"LOAD_DOTENV", "PROJECT_ROOT", "RENAMED_VARS", "S
 # splits it on commas, and treats default/dynaconf/global as sections of their own.
 _PLAIN_ENV = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _NOT_PLAIN_ENVS = frozenset({"default", "dynaconf", "global", "true", "false", "inf", "nan"})
-_GLOB_CHARACTERS = re.compile(r"[*?[]")
+#: A path with one of these is a glob to dynaconf.
+GLOB_CHARACTERS = re.compile(r"[*?[]")
 _TOML_PARSER_NAME = "_component_runtime_dynaconf_tomllib"
 
 
@@ -140,18 +142,21 @@ def _env_named_files(path: str, env: str) -> list[str]:
     return [f"{head}.{env.lower()}_{tail}", f"{head}.global_{tail}"]
 
 
-def _existing_files(files: list[str], env: str) -> list[str] | None:
-    """The files dynaconf would read, in its order; None when unsure."""
+def _existing_files(files: list[str], env: str, texts: Mapping[str, str]) -> list[str] | None:
+    """The files dynaconf would read, in its order (layers given as text among them); None when unsure."""
     found: list[str] = []
     for path in files:
-        if not os.path.isabs(path) or _GLOB_CHARACTERS.search(path) or ".local." in path or not path.endswith(".toml"):
+        if path in texts:
+            continue  # its file will be alone in a fresh private folder: no sibling, no hooks
+        if not os.path.isabs(path) or GLOB_CHARACTERS.search(path) or ".local." in path or not path.endswith(".toml"):
             return None
         if not os.path.exists(path):
             continue
         if not os.path.isfile(path):
             return None
         found.append(path)
-    ordered = list(found)
+    # dynaconf reads every main file, in order, before any .local. sibling
+    ordered = [path for path in files if path in texts or path in found]
     for path in found:
         local = _local_sibling(path)
         if os.path.exists(local):
@@ -181,14 +186,17 @@ def _plain_key(key: str) -> bool:
     )
 
 
-def fast_settings_view(files: list[str], env: str) -> dict[str, Any] | None:
+def fast_settings_view(files: list[str], env: str, *, texts: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     """Upper-cased top-level key -> the value dynaconf would hold, or ASK_DYNACONF; None: ask dynaconf for all.
 
     ``files`` are the absolute paths load_settings gives dynaconf, ``env`` the environment it selects.
+    ``texts`` maps an entry of ``files`` to its TOML text: a layer dynaconf will read from a file
+    written alone into a fresh private folder (PIPELINE_SETTINGS_TOML), read here from the text.
     """
+    texts = texts or {}
     if not _environment_is_plain(env):
         return None
-    ordered = _existing_files(files, env)
+    ordered = _existing_files(files, env, texts)
     if ordered is None:
         return None
     parser = _dynaconf_toml_parser() if ordered else None
@@ -198,8 +206,11 @@ def fast_settings_view(files: list[str], env: str) -> dict[str, Any] | None:
     store: dict[str, Any] = {}
     for path in ordered:
         try:
-            with open(path, "rb") as handle:
-                document = parser.load(handle)
+            if path in texts:
+                document = parser.loads(texts[path])
+            else:
+                with open(path, "rb") as handle:
+                    document = parser.load(handle)
         except Exception:  # noqa: BLE001 - dynaconf raises (or tries its old toml parser): let it
             return None
         lowered = {name.lower(): value for name, value in document.items()}
