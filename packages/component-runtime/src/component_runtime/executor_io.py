@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from ._dataclass_compat import DataclassCompat, dataclass_compat
 
 # Annotations only (typing costs every task ~2 ms to import); classification_metrics is
 # imported by the methods that write those metrics, which most tasks never call.
@@ -58,14 +59,48 @@ def is_unresolved_placeholder(text: str | None) -> bool:
     return stripped.startswith("{{$") and stripped.endswith("}}")
 
 
-@dataclass
-class OutputArtifact:
-    """One output artifact as the executor input names it; ``metadata`` goes to the executor output."""
+class _NewDict:
+    """The default of a field made by a factory (a new dict each time), shown as dataclasses show it."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_NEW_DICT: Any = _NewDict()
+
+
+@dataclass_compat()
+class OutputArtifact(DataclassCompat):
+    """One output artifact as the executor input names it; ``metadata`` goes to the executor output.
+
+    A dataclass to the outside (``dataclasses.asdict``, ``replace``...), without importing
+    dataclasses on every task's start-up (_dataclass_compat.py).
+    """
 
     name: str
     uri: str
     schema_title: str | None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any]
+    _fields = ("name", "uri", "schema_title", "metadata")
+
+    def __init__(self, name: str, uri: str, schema_title: str | None, metadata: dict[str, Any] = _NEW_DICT) -> None:
+        self.name = name
+        self.uri = uri
+        self.schema_title = schema_title
+        self.metadata = {} if metadata is _NEW_DICT else metadata
+
+    @staticmethod
+    def _dataclass_twin() -> type:
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class OutputArtifact:
+            name: str
+            uri: str
+            schema_title: str | None
+            metadata: dict[str, Any] = field(default_factory=dict)
+
+        return OutputArtifact
 
     def log_metric(self, metric: str, value: float) -> None:
         """As kfp's ``Metrics.log_metric``: a number in the metadata, under its name."""
