@@ -3,11 +3,14 @@
 // start, and a chain of such tasks run by nx-kubeflow's local runner against the
 // same chain run by kfp.local's SubprocessRunner (install_kfp_package=False).
 //
-//   node tools/bench/task-startup.mjs [--runs 10] [--warmup 1] [--tasks 20] [--diagnose]
+//   node tools/bench/task-startup.mjs [--runs 10] [--warmup 1] [--tasks 20] [--diagnose] [--baseline <git rev>]
 //   (or BENCH_RUNS / BENCH_WARMUP / BENCH_TASKS; BENCH_KEEP=1 keeps the tree;
 //    BENCH_CACHE: where the kfp venv is kept between runs, default ~/.cache/nx-kubeflow-bench)
 //
 // --diagnose adds `python -X importtime` of the task's start-up, largest imports first.
+// --baseline adds the start-up rows with component-runtime's Python sources as they were at
+// that revision (before/after in one session, the same venv and load; PYTHONPATH puts them
+// ahead of the editable install).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -22,6 +25,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
     tasks: { type: 'string', default: process.env.BENCH_TASKS ?? '20' },
     diagnose: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const settings = { runs: Number(flags.runs), warmup: Number(flags.warmup) };
@@ -51,6 +55,18 @@ function kfpVenv() {
     if (!hasKfp()) throw new Error(`${dir} does not import kfp ${KFP_VERSION} after pip install`);
   }
   return python;
+}
+
+/** component-runtime's package folder as it was at `revision`, written under `dir` (git show, no checkout). */
+function baselineRuntime(revision, dir) {
+  const git = (...args) => execFileSync('git', ['-C', SOURCE_WORKSPACE, ...args], { encoding: 'utf8' });
+  const folder = 'packages/component-runtime/src/component_runtime';
+  const short = git('rev-parse', '--short', `${revision}^{commit}`).trim();
+  mkdirSync(join(dir, 'component_runtime'), { recursive: true });
+  for (const path of git('ls-tree', '--name-only', `${short}:${folder}`).split('\n').filter(Boolean)) {
+    writeFileSync(join(dir, 'component_runtime', path), git('show', `${short}:${folder}/${path}`));
+  }
+  return { dir, revision: short };
 }
 
 /** Runs a side once in a fresh process and returns {seconds, cpuSeconds} as it reports them. */
@@ -126,6 +142,16 @@ try {
     { name: 'python -c "import component_runtime"', command: inComponent(`${quote(python)} -c 'import component_runtime'`) },
     { name: `python src/run.py (one task of ${COMPONENT})`, command: inComponent(`${quote(python)} ${runArgs.map(quote).join(' ')}`) },
   ];
+  if (flags.baseline) {
+    const baseline = baselineRuntime(flags.baseline, join(root, 'baseline'));
+    const withBaseline = (args) => inComponent(`PYTHONPATH=${quote(baseline.dir)} ${quote(python)} ${args}`);
+    const loaded = execFileSync('sh', ['-c', withBaseline(`-c 'import component_runtime; print(component_runtime.__file__)'`)], { encoding: 'utf8' }).trim();
+    if (!loaded.startsWith(baseline.dir)) throw new Error(`the baseline run imported ${loaded}, not the sources in ${baseline.dir}`);
+    startupCases.push(
+      { name: `python -c "import component_runtime", component-runtime at ${baseline.revision} (baseline)`, command: withBaseline(`-c 'import component_runtime'`) },
+      { name: `python src/run.py, component-runtime at ${baseline.revision} (baseline)`, command: withBaseline(runArgs.map(quote).join(' ')) },
+    );
+  }
   if (flags.diagnose) {
     startupCases.push(
       { name: 'python -c "import dynaconf"', command: inComponent(`${quote(python)} -c 'import dynaconf'`) },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -308,6 +310,22 @@ def test_pipeline_settings_text_written_to_private_temp_file(component: Path, mo
     assert sorted(p.name for p in first.parent.iterdir()) == ["settings.toml"]
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
+
+
+def test_pipeline_settings_temp_folder_removed_at_exit(component: Path) -> None:
+    script = (
+        "from pathlib import Path\n"
+        "from component_runtime import settings_files\n"
+        f"folder = Path(settings_files({str(component)!r})[0]).parent\n"
+        "assert (folder / 'settings.toml').is_file()\n"
+        "import atexit\n"
+        "atexit.register(print, folder)\n"  # atexit runs the last registered first: after this, the cleanup
+    )
+    environ = {**os.environ, "PIPELINE_SETTINGS_TOML": PIPELINE_TEXT}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=True)
+    folder = Path(result.stdout.strip())
+    assert folder.name.startswith("component-runtime-pipeline-")
+    assert not folder.exists()
 
 
 def test_pipeline_settings_text_not_as_dynaconf_vars(component: Path, write, monkeypatch: pytest.MonkeyPatch) -> None:

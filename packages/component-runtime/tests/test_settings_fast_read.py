@@ -31,7 +31,7 @@ from unittest import mock
 import pytest
 from component_runtime import load_settings, settings_files
 from component_runtime.lazy_settings import DYNACONF_ATTRIBUTES
-from component_runtime.settings_fast_read import ASK_DYNACONF, DYNACONF_OWN_KEYS, fast_settings_view
+from component_runtime.settings_fast_read import ASK_DYNACONF, DYNACONF_OWN_KEYS, fast_settings_view, toml_parser
 from dynaconf import Dynaconf
 
 SEEDS = 120
@@ -185,6 +185,22 @@ class Case:
         if odd and rng.random() < 0.1:
             self.environ["MERGE_ENABLED_FOR_DYNACONF"] = "true"
         self.env_argument = rng.choice(ENVS) if rng.random() < 0.3 else None
+        # Every other case with pipeline settings hands them over as text, as a task on Kubeflow
+        # or in the local runner gets them (PIPELINE_SETTINGS_TOML; its .local. sibling then stays
+        # behind). Decided by the seed alone, so the cases drawn above stay what they were.
+        pipeline_file = self.pipeline / "config" / "settings.toml"
+        self.pipeline_as_text = self.use_pipeline and seed % 2 == 0 and is_toml(pipeline_file)
+        if self.pipeline_as_text:
+            self.environ["PIPELINE_SETTINGS_TOML"] = pipeline_file.read_text(encoding="utf-8")
+
+
+def is_toml(path: Path) -> bool:
+    """An existing file that parses (load_settings refuses PIPELINE_SETTINGS_TOML text that does not)."""
+    try:
+        toml_parser().loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # TOMLDecodeError is a ValueError
+        return False
+    return True
 
 
 def keys_to_read(real_keys) -> list[str]:
@@ -197,7 +213,7 @@ def check_case(case: Case, *, reads: bool = True) -> dict[str, int]:
     """Compares the fast view (and, with reads, load_settings' reads) with dynaconf; counts what the view answered."""
     counts = {"answered": 0, "left": 0, "gave_up": 0}
     with mock.patch.dict(os.environ, case.environ):
-        pipeline_root = case.pipeline if case.use_pipeline else None
+        pipeline_root = case.pipeline if case.use_pipeline and not case.pipeline_as_text else None
         files = settings_files(case.component, pipeline_root=pipeline_root)
         env = case.env_argument or os.environ.get("ENV_FOR_DYNACONF") or "development"
         real = reference(files, env, forced=case.env_argument is not None)
@@ -250,10 +266,13 @@ def test_random_layered_cases_match_dynaconf(seed: int, tmp_path: Path) -> None:
 
 def test_the_random_cases_exercise_the_fast_path(tmp_path: Path) -> None:
     """Not a vacuous comparison: most cases are answered by the fast view, some left to dynaconf."""
-    totals = {"answered": 0, "left": 0, "gave_up": 0}
+    totals = {"answered": 0, "left": 0, "gave_up": 0, "pipeline_as_text": 0}
     for seed in range(SEEDS):
-        for name, count in check_case(Case(seed, tmp_path / str(seed)), reads=False).items():
+        case = Case(seed, tmp_path / str(seed))
+        totals["pipeline_as_text"] += case.pipeline_as_text
+        for name, count in check_case(case, reads=False).items():
             totals[name] += count
+    assert totals["pipeline_as_text"] > SEEDS / 10, totals
     assert totals["answered"] > SEEDS, totals
     assert totals["left"] > SEEDS / 4, totals
     assert SEEDS / 10 < totals["gave_up"] < SEEDS / 2, totals
@@ -423,16 +442,20 @@ def test_a_generated_components_reads_do_not_import_dynaconf(tmp_path: Path) -> 
     write(component / "config" / "settings.toml", '[default]\nlog_level = "INFO"\n[development]\nlog_level = "DEBUG"\n')
     write(component / "config" / "settings.local.toml", '[development]\nlog_level = "WARNING"\nepochs = 3\n')
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "from component_runtime import load_settings\n"
         f"settings = load_settings({str(component)!r})\n"
         "print(settings.get('log_level'), settings.EPOCHS, settings['rows'], settings.get('absent', 'dflt'))\n"
-        "print('dynaconf' in sys.modules)\n"
+        "print('dynaconf' in sys.modules, 'tempfile' in sys.modules)\n"
+        "print(os.listdir(os.environ['TMPDIR']))\n"  # before exit, which removes such a file
     )
     environ = {key: value for key, value in os.environ.items() if "DYNACONF" not in key.upper()}
     environ["PIPELINE_SETTINGS_TOML"] = '[default]\nrows = 100\nlog_level = "ERROR"\n'
+    environ["TMPDIR"] = str(tmp_path / "temporary")
+    (tmp_path / "temporary").mkdir()
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=True)
-    assert result.stdout.split("\n")[:2] == ["WARNING 3 100 dflt", "False"]
+    # the pipeline's text is read as it is: no temporary file, nor tempfile (~3 ms) to write one
+    assert result.stdout.split("\n")[:3] == ["WARNING 3 100 dflt", "False False", "[]"]
 
 
 def test_dates_and_times_keep_their_types(component: Path) -> None:
@@ -443,3 +466,35 @@ def test_dates_and_times_keep_their_types(component: Path) -> None:
     settings = load_settings(component)
     assert settings.get("day") == datetime.date(1979, 5, 27)
     same_reads(component, ["day", "at", "clock"])
+
+
+def test_pipeline_text_read_by_dynaconf_from_the_file_written_then(
+    component: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the fast view leaves to dynaconf, with the pipeline's settings as text: the same file list as before."""
+    write(component / "config" / "settings.toml", '[default]\nname = "component"\n')
+    monkeypatch.setenv("PIPELINE_SETTINGS_TOML", '[default]\nname = "pipeline"\nrows = 7\ntags = ["a"]\n')
+    settings = load_settings(component)
+    assert (settings.get("name"), settings.ROWS) == ("component", 7)  # the fast view: no dynaconf yet
+    assert settings.TAGS == ["a"]  # a list: dynaconf, built now
+    files = list(settings.SETTINGS_FILE_FOR_DYNACONF)
+    assert files == settings_files(component)
+    assert Path(files[0]).read_text(encoding="utf-8") == os.environ["PIPELINE_SETTINGS_TOML"]
+
+
+@pytest.mark.parametrize("folder", ["odd[folder", "odd.local.folder"])
+def test_pipeline_text_under_a_temporary_folder_dynaconf_reads_otherwise(
+    component: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    """A glob character or .local. in the temporary folder: the file is written first, the reads are dynaconf's."""
+    import tempfile
+
+    temporary = tmp_path / folder
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # what gettempdir() answers from now on
+    write(component / "config" / "settings.toml", '[default]\nname = "component"\n')
+    # a text of its own: a text seen before in this process reuses its file
+    monkeypatch.setenv("PIPELINE_SETTINGS_TOML", f'[default]\nrows = 7\nname = "pipeline"\nfolder = "{folder}"\n')
+    load_settings(component)
+    assert [path.name for path in temporary.iterdir()] != []  # written at load, as before the deferral
+    same_reads(component, ["rows", "name", "folder", "missing"])

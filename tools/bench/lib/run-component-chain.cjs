@@ -5,7 +5,6 @@
 // compiling the IR are outside the figure, as kfp.local's imports are on the
 // other side), and the CPU time of this process and its task processes meanwhile.
 // Usage: node run-component-chain.cjs <dist> <workspace> <component-project-root> <work-dir> <tasks>
-const { execFileSync } = require('node:child_process');
 const { mkdirSync, readFileSync } = require('node:fs');
 const { basename, join } = require('node:path');
 
@@ -36,11 +35,7 @@ const { documents } = compilePipeline({
 });
 
 // CPU seconds of the task processes this process has waited for (Linux: /proc/self/stat cutime + cstime).
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-function childrenCpuSeconds() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / TICKS; // fields 16 and 17 of stat(5)
-}
+const { childrenCpuSeconds } = require('./children-cpu.cjs');
 
 async function main() {
   mkdirSync(workDir, { recursive: true });

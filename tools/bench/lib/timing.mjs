@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import childrenCpu from './children-cpu.cjs';
+
+const { childrenCpuSeconds } = childrenCpu;
 
 export const quote = (text) => `'${String(text).replace(/'/g, `'\\''`)}'`;
 
@@ -15,8 +18,9 @@ export function hasHyperfine() {
 /**
  * @param {{name: string, command: string, prepare?: string}} testCase shell commands
  * @param {{runs: number, warmup: number}} settings
- * @returns {{name, runs, mean, stdev, median, min, max, cpu}} seconds; cpu (user + system,
- *   mean) only with hyperfine: it moves less than wall time when other work shares the machine
+ * @returns {{name, runs, mean, stdev, median, min, max, cpu}} seconds; cpu: user + system,
+ *   mean per run, which moves less than wall time when other work shares the machine (hyperfine's;
+ *   without it, the loop's from /proc/self/stat, `sh -c` included; undefined where there is no /proc)
  */
 export function timeCommand(testCase, { runs, warmup }) {
   const { times, cpu } = hasHyperfine() ? withHyperfine(testCase, runs, warmup) : withLoop(testCase, runs, warmup);
@@ -42,15 +46,21 @@ function withLoop({ name, command, prepare }, runs, warmup) {
     if (result.status !== 0) throw new Error(`"${name}" failed (exit ${result.status}): ${script}\n${result.stderr}`);
   };
   const times = [];
+  let cpuTotal = 0;
   for (let i = 0; i < warmup + runs; i++) {
     if (prepare) sh(prepare);
+    const cpuBefore = childrenCpuSeconds();
     const start = process.hrtime.bigint();
     sh(command);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (i >= warmup) times.push(seconds);
+    if (i >= warmup) {
+      times.push(seconds);
+      cpuTotal += childrenCpuSeconds() - cpuBefore;
+    }
   }
+  const cpu = Number.isNaN(cpuTotal) ? undefined : cpuTotal / runs;
   console.log(`${name}: ${runs} runs, mean ${summarize(times).mean.toFixed(3)} s`);
-  return { times, cpu: undefined };
+  return { times, cpu };
 }
 
 function summarize(times) {

@@ -23,12 +23,17 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import classification_metrics
+from ._dataclass_compat import DataclassCompat, dataclass_compat
+
+# Annotations only (typing costs every task ~2 ms to import); classification_metrics is
+# imported by the methods that write those metrics, which most tasks never call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import ModuleType
+    from typing import Any
 
 __all__ = [
     "ExecutorIO",
@@ -54,14 +59,48 @@ def is_unresolved_placeholder(text: str | None) -> bool:
     return stripped.startswith("{{$") and stripped.endswith("}}")
 
 
-@dataclass
-class OutputArtifact:
-    """One output artifact as the executor input names it; ``metadata`` goes to the executor output."""
+class _NewDict:
+    """The default of a field made by a factory (a new dict each time), shown as dataclasses show it."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_NEW_DICT: Any = _NewDict()
+
+
+@dataclass_compat()
+class OutputArtifact(DataclassCompat):
+    """One output artifact as the executor input names it; ``metadata`` goes to the executor output.
+
+    A dataclass to the outside (``dataclasses.asdict``, ``replace``...), without importing
+    dataclasses on every task's start-up (_dataclass_compat.py).
+    """
 
     name: str
     uri: str
     schema_title: str | None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any]
+    _fields = ("name", "uri", "schema_title", "metadata")
+
+    def __init__(self, name: str, uri: str, schema_title: str | None, metadata: dict[str, Any] = _NEW_DICT) -> None:
+        self.name = name
+        self.uri = uri
+        self.schema_title = schema_title
+        self.metadata = {} if metadata is _NEW_DICT else metadata
+
+    @staticmethod
+    def _dataclass_twin() -> type:
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class OutputArtifact:
+            name: str
+            uri: str
+            schema_title: str | None
+            metadata: dict[str, Any] = field(default_factory=dict)
+
+        return OutputArtifact
 
     def log_metric(self, metric: str, value: float) -> None:
         """As kfp's ``Metrics.log_metric``: a number in the metadata, under its name."""
@@ -71,44 +110,49 @@ class OutputArtifact:
             raise ValueError(f"metric {metric!r} must be a finite number, got {value!r}")
         self.metadata[metric] = value
 
-    def _classification(
-        self, method: str, schema: str = classification_metrics.CLASSIFICATION_METRICS_SCHEMA
-    ) -> dict[str, Any]:
+    def _classification(self, method: str, *, sliced: bool = False) -> tuple[ModuleType, dict[str, Any]]:
+        """classification_metrics (imported here, on first use) and the metadata ``method`` writes into."""
+        from . import classification_metrics
+
+        schema = (
+            classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
+            if sliced
+            else classification_metrics.CLASSIFICATION_METRICS_SCHEMA
+        )
         # a known type other than the one the call writes is a wiring mistake the KFP UI would not show
         if self.schema_title not in (None, schema):
             kind = schema.removeprefix("system.")
             raise TypeError(f"{method} needs a {kind} output; {self.name!r} is {self.schema_title}")
-        return self.metadata
+        return classification_metrics, self.metadata
 
     def log_confusion_matrix(self, categories: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:
         """As kfp's ``ClassificationMetrics.log_confusion_matrix`` (classification_metrics.py)."""
-        classification_metrics.log_confusion_matrix(self._classification("log_confusion_matrix"), categories, matrix)
+        metrics, metadata = self._classification("log_confusion_matrix")
+        metrics.log_confusion_matrix(metadata, categories, matrix)
 
     def log_roc_curve(self, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]) -> None:
         """As kfp's ``ClassificationMetrics.log_roc_curve`` (classification_metrics.py)."""
-        classification_metrics.log_roc_curve(self._classification("log_roc_curve"), fpr, tpr, threshold)
+        metrics, metadata = self._classification("log_roc_curve")
+        metrics.log_roc_curve(metadata, fpr, tpr, threshold)
 
     def log_roc_data_point(self, fpr: float, tpr: float, threshold: float) -> None:
         """As kfp's ``ClassificationMetrics.log_roc_data_point`` (classification_metrics.py)."""
-        classification_metrics.log_roc_data_point(self._classification("log_roc_data_point"), fpr, tpr, threshold)
+        metrics, metadata = self._classification("log_roc_data_point")
+        metrics.log_roc_data_point(metadata, fpr, tpr, threshold)
 
     def log_slice_confusion_matrix(
         self, slice_name: str, categories: Sequence[str], matrix: Sequence[Sequence[float]]
     ) -> None:
         """A SlicedClassificationMetrics slice's confusion matrix (classification_metrics.py)."""
-        sliced = self._classification(
-            "log_slice_confusion_matrix", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
-        )
-        classification_metrics.log_slice_confusion_matrix(sliced, slice_name, categories, matrix)
+        metrics, metadata = self._classification("log_slice_confusion_matrix", sliced=True)
+        metrics.log_slice_confusion_matrix(metadata, slice_name, categories, matrix)
 
     def log_slice_roc_curve(
         self, slice_name: str, fpr: Sequence[float], tpr: Sequence[float], threshold: Sequence[float]
     ) -> None:
         """A SlicedClassificationMetrics slice's ROC points (classification_metrics.py)."""
-        sliced = self._classification(
-            "log_slice_roc_curve", classification_metrics.SLICED_CLASSIFICATION_METRICS_SCHEMA
-        )
-        classification_metrics.log_slice_roc_curve(sliced, slice_name, fpr, tpr, threshold)
+        metrics, metadata = self._classification("log_slice_roc_curve", sliced=True)
+        metrics.log_slice_roc_curve(metadata, slice_name, fpr, tpr, threshold)
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:

@@ -10,9 +10,14 @@ import logging
 import os
 import sys
 from datetime import datetime, timezone
-from typing import IO, Any
 
 from .executor_io import is_unresolved_placeholder
+
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 __all__ = [
     "CONTEXT_ENV_VARS",

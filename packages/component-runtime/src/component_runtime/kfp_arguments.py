@@ -32,11 +32,15 @@ NX_KUBEFLOW_* variables (see :func:`component_runtime.setup_logging`).
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import dataclass
-from typing import Any
-
+from ._dataclass_compat import DataclassCompat, dataclass_compat
 from .executor_io import ExecutorIO, is_unresolved_placeholder
+
+# argparse and typing for annotations only (the parser is the caller's): importing typing
+# costs every task ~2 ms (type checkers take any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 __all__ = [
     "RunIdentity",
@@ -61,13 +65,35 @@ def add_kfp_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
-@dataclass(frozen=True)
-class RunIdentity:
-    """Which run and task this is, as the executor said; None where it did not."""
+@dataclass_compat(frozen=True)
+class RunIdentity(DataclassCompat):
+    """Which run and task this is, as the executor said; None where it did not.
 
-    run_name: str | None = None
-    run_id: str | None = None
-    task: str | None = None
+    A frozen dataclass to the outside (``dataclasses.replace``, ``asdict``...), without
+    importing dataclasses on every task's start-up (_dataclass_compat.py).
+    """
+
+    run_name: str | None
+    run_id: str | None
+    task: str | None
+    _fields = ("run_name", "run_id", "task")
+
+    def __init__(self, run_name: str | None = None, run_id: str | None = None, task: str | None = None) -> None:
+        object.__setattr__(self, "run_name", run_name)
+        object.__setattr__(self, "run_id", run_id)
+        object.__setattr__(self, "task", task)
+
+    @staticmethod
+    def _dataclass_twin() -> type:
+        from dataclasses import dataclass
+
+        @dataclass(frozen=True)
+        class RunIdentity:
+            run_name: str | None = None
+            run_id: str | None = None
+            task: str | None = None
+
+        return RunIdentity
 
     def logging_context(self) -> dict[str, str | None]:
         """Keyword arguments for :func:`component_runtime.setup_logging`."""

@@ -13,14 +13,18 @@ ParseBool, JsonObject/JsonArray as JSON.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Union
 
 from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
+
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -33,7 +37,8 @@ __all__ = [
     "write_output_parameter",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
+#: What the path arguments take (``X | Y`` of types needs no typing import on Python >= 3.10).
+PathLike = str | os.PathLike[str]
 
 #: Parameter type names kfp accepts in component.yaml (lower-cased) -> canonical name.
 PARAMETER_TYPES = {
@@ -135,6 +140,8 @@ def read_parameter(value: str, type_name: str) -> Any:
 def parameter_parser(type_name: str) -> Callable[[str], Any]:
     """An argparse ``type=`` for a KFP parameter: ``read_parameter`` whose errors
     argparse shows as they are (it hides a plain ValueError's message)."""
+    import argparse  # here: reading a parameter without a command line does not need it
+
     kind = parameter_type(type_name)
 
     def parse(value: str) -> Any:

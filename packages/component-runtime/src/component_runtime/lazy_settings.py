@@ -15,10 +15,15 @@ by the reads that follow. The object passes ``isinstance(settings, Dynaconf)``
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from typing import Any
 
 from .settings_fast_read import ASK_DYNACONF, DYNACONF_OWN_KEYS, fast_settings_view
+
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 __all__ = ["DYNACONF_ATTRIBUTES", "LayeredSettings"]
 
@@ -99,12 +104,18 @@ def _to_dynaconf(method: Callable[..., Any]) -> Callable[..., Any]:
 class LayeredSettings:
     """A component's layered settings: dynaconf's answers, dynaconf imported only when needed."""
 
-    __slots__ = ("_env", "_factory", "_files", "_view", "_wrapped")
+    __slots__ = ("_env", "_factory", "_files", "_texts", "_view", "_wrapped")
 
-    def __init__(self, factory: Callable[[], Any], files: list[str], env: str) -> None:
-        """``factory()`` makes the Dynaconf object; ``files`` and ``env`` are what it is given."""
+    def __init__(
+        self, factory: Callable[[], Any], files: list[str], env: str, texts: Mapping[str, str] | None = None
+    ) -> None:
+        """``factory()`` makes the Dynaconf object; ``files`` and ``env`` are what it is given.
+
+        ``texts``: the content of layers in ``files`` that are not written to a file yet (fast_settings_view).
+        """
         object.__setattr__(self, "_factory", factory)
         object.__setattr__(self, "_files", files)
+        object.__setattr__(self, "_texts", texts)
         object.__setattr__(self, "_env", env)
         object.__setattr__(self, "_view", _UNSET)
         object.__setattr__(self, "_wrapped", None)
@@ -127,7 +138,11 @@ class LayeredSettings:
             return ASK_DYNACONF
         view = object.__getattribute__(self, "_view")
         if view is _UNSET:
-            view = fast_settings_view(object.__getattribute__(self, "_files"), object.__getattribute__(self, "_env"))
+            view = fast_settings_view(
+                object.__getattribute__(self, "_files"),
+                object.__getattribute__(self, "_env"),
+                texts=object.__getattribute__(self, "_texts"),
+            )
             object.__setattr__(self, "_view", view)
         if view is None:
             return ASK_DYNACONF

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
 
 from .lazy_settings import LayeredSettings
-from .settings_fast_read import toml_parser
+from .settings_fast_read import GLOB_CHARACTERS, toml_parser
 
 # dynaconf is imported where settings are read that the fast path leaves to it
-# (lazy_settings.py): importing it costs ~35 ms of every task's start-up.
+# (lazy_settings.py): importing it costs ~35 ms of every task's start-up. typing is for
+# annotations only, ~2 ms (type checkers take any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dynaconf import Dynaconf
 
@@ -42,7 +44,8 @@ __all__ = [
     "settings_files",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
+#: What the path arguments take (``X | Y`` of types needs no typing import on Python >= 3.10).
+PathLike = str | os.PathLike[str]
 
 #: Environment used when neither the ``env`` argument nor ENV_FOR_DYNACONF is given.
 DEFAULT_ENV = "development"
@@ -53,6 +56,9 @@ ENV_PIPELINE_SETTINGS_TOML = "PIPELINE_SETTINGS_TOML"
 
 # dynaconf's own variables that replace the files list given to it.
 _DYNACONF_FILE_OVERRIDES = ("SETTINGS_FILE_FOR_DYNACONF", "SETTINGS_FILES_FOR_DYNACONF")
+
+# Where the fast view finds PIPELINE_SETTINGS_TOML's text in load_settings' layers (not a path).
+PIPELINE_TEXT_LAYER = f"<{ENV_PIPELINE_SETTINGS_TOML}>"
 
 # Temporary folders holding PIPELINE_SETTINGS_TOML, keyed by the text they hold.
 # They live until the process exits: dynaconf reads files lazily and again on reload().
@@ -83,8 +89,8 @@ def _cleanup_pipeline_text_dirs() -> None:
 atexit.register(_cleanup_pipeline_text_dirs)
 
 
-def _pipeline_settings_from_text(text: str) -> Path:
-    """Checks ``text`` as TOML and writes it to ``<fresh private dir>/settings.toml``."""
+def _check_pipeline_text(text: str) -> str:
+    """``text`` when it is TOML; PipelineSettingsError naming the variable when not."""
     _tomllib = toml_parser()  # the parser dynaconf reads the file with
     try:
         _tomllib.loads(text)
@@ -93,7 +99,11 @@ def _pipeline_settings_from_text(text: str) -> Path:
             f"{ENV_PIPELINE_SETTINGS_TOML} does not hold valid TOML "
             f"(it should be the text of the pipeline's config/settings.toml): {exc}"
         ) from exc
+    return text
 
+
+def _pipeline_settings_from_text(text: str) -> Path:
+    """Writes ``text`` (checked already) to ``<fresh private dir>/settings.toml``, once per text."""
     folder = _pipeline_text_dirs.get(text)
     if folder is not None and (folder / "settings.toml").is_file():
         return folder / "settings.toml"
@@ -109,8 +119,8 @@ def _pipeline_settings_from_text(text: str) -> Path:
     return path
 
 
-def _pipeline_settings_file(pipeline_root: PathLike | None) -> Path | None:
-    """The pipeline's settings.toml: argument, NX_KUBEFLOW_PIPELINE_DIR, PIPELINE_SETTINGS_TOML."""
+def _pipeline_settings(pipeline_root: PathLike | None) -> Path | str | None:
+    """The pipeline's settings.toml (argument, NX_KUBEFLOW_PIPELINE_DIR), else PIPELINE_SETTINGS_TOML's text."""
     if pipeline_root is not None:
         return Path(pipeline_root).resolve() / "config" / "settings.toml"
     pipeline_dir = os.environ.get(ENV_PIPELINE_DIR)
@@ -118,8 +128,27 @@ def _pipeline_settings_file(pipeline_root: PathLike | None) -> Path | None:
         return Path(pipeline_dir).resolve() / "config" / "settings.toml"
     text = os.environ.get(ENV_PIPELINE_SETTINGS_TOML)
     if text is not None and text.strip():
-        return _pipeline_settings_from_text(text)
+        return _check_pipeline_text(text)
     return None
+
+
+def _component_files(component_root: PathLike) -> list[str]:
+    component_config = Path(component_root).resolve() / "config"
+    return [str(component_config / "settings.toml"), str(component_config / ".secrets.toml")]
+
+
+def _temporary_folder_is_plain() -> bool:
+    """Whether the folder tempfile.mkdtemp would write under holds nothing the fast view checks a path for.
+
+    tempfile picks TMPDIR, TEMP or TMP, else /tmp, /var/tmp or /usr/tmp, else the working
+    directory (or what a program set tempfile.tempdir to). A glob character or ``.local.``
+    in the file's path makes the fast view leave it to dynaconf, so such a folder gets the
+    file written first, as before.
+    """
+    tempfile = sys.modules.get("tempfile")  # imported already: its choice may be made
+    candidates = [os.environ.get(name) or "" for name in ("TMPDIR", "TEMP", "TMP")]
+    candidates += [os.getcwd(), str(getattr(tempfile, "tempdir", None) or "")]
+    return not any(GLOB_CHARACTERS.search(folder) or ".local." in folder for folder in candidates)
 
 
 def settings_files(component_root: PathLike, *, pipeline_root: PathLike | None = None) -> list[str]:
@@ -130,14 +159,10 @@ def settings_files(component_root: PathLike, *, pipeline_root: PathLike | None =
     each of these that exists. When the pipeline's settings come from
     PIPELINE_SETTINGS_TOML, the temporary file holding them is written here.
     """
-    component_config = Path(component_root).resolve() / "config"
-    files: list[Path] = []
-    pipeline_file = _pipeline_settings_file(pipeline_root)
-    if pipeline_file is not None:
-        files.append(pipeline_file)
-    files.append(component_config / "settings.toml")
-    files.append(component_config / ".secrets.toml")
-    return [str(path) for path in files]
+    pipeline = _pipeline_settings(pipeline_root)
+    if isinstance(pipeline, str):
+        pipeline = _pipeline_settings_from_text(pipeline)
+    return ([str(pipeline)] if pipeline is not None else []) + _component_files(component_root)
 
 
 def load_settings(
@@ -157,7 +182,18 @@ def load_settings(
     answers as the Dynaconf object would (and passes ``isinstance(..., Dynaconf)``);
     dynaconf itself is imported only for what the fast path leaves to it.
     """
-    files = settings_files(component_root, pipeline_root=pipeline_root)
+    pipeline = _pipeline_settings(pipeline_root)
+    component_files = _component_files(component_root)
+    texts: dict[str, str] = {}
+    if isinstance(pipeline, str) and _temporary_folder_is_plain():
+        # PIPELINE_SETTINGS_TOML: the fast view reads the text itself, and its temporary file
+        # is written only when dynaconf is built (tempfile costs a task ~3 ms to import).
+        texts[PIPELINE_TEXT_LAYER] = pipeline
+        files = [PIPELINE_TEXT_LAYER, *component_files]
+    else:
+        if isinstance(pipeline, str):
+            pipeline = _pipeline_settings_from_text(pipeline)
+        files = ([str(pipeline)] if pipeline is not None else []) + component_files
     for name in _DYNACONF_FILE_OVERRIDES:
         if os.environ.get(name):
             warnings.warn(
@@ -176,7 +212,10 @@ def load_settings(
         from dynaconf import Dynaconf
 
         return Dynaconf(
-            settings_files=files,
+            # the same list settings_files() gives: the text's file, written now when it was deferred
+            settings_files=[
+                str(_pipeline_settings_from_text(texts[path])) if path in texts else path for path in files
+            ],
             environments=True,
             env=selected,
             envvar_prefix="DYNACONF",
@@ -187,4 +226,4 @@ def load_settings(
 
     # Plain values come from the TOML layers read as dynaconf reads them, without
     # importing it; anything else builds the Dynaconf object above (lazy_settings.py).
-    return LayeredSettings(make_dynaconf, files, selected)  # type: ignore[return-value]
+    return LayeredSettings(make_dynaconf, files, selected, texts)  # type: ignore[return-value]

@@ -41,9 +41,15 @@ import importlib.util
 import os
 import re
 import sys
-from typing import Any
 
-__all__ = ["ASK_DYNACONF", "DYNACONF_OWN_KEYS", "fast_settings_view", "toml_parser"]
+# typing for annotations only: importing it costs every task ~2 ms (type checkers take
+# any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+__all__ = ["ASK_DYNACONF", "DYNACONF_OWN_KEYS", "GLOB_CHARACTERS", "fast_settings_view", "toml_parser"]
 
 
 class _AskDynaconf:
@@ -66,7 +72,8 @@ DYNACONF_OWN_KEYS = frozenset({"LOAD_DOTENV", "PROJECT_ROOT", "RENAMED_VARS", "S
 # splits it on commas, and treats default/dynaconf/global as sections of their own.
 _PLAIN_ENV = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _NOT_PLAIN_ENVS = frozenset({"default", "dynaconf", "global", "true", "false", "inf", "nan"})
-_GLOB_CHARACTERS = re.compile(r"[*?[]")
+#: A path with one of these is a glob to dynaconf.
+GLOB_CHARACTERS = re.compile(r"[*?[]")
 _TOML_PARSER_NAME = "_component_runtime_dynaconf_tomllib"
 
 
@@ -121,24 +128,6 @@ def toml_parser():
 
         parser = tomllib
     return parser
-    spec = importlib.util.find_spec("dynaconf")  # locates the package, does not import it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = os.path.join(next(iter(spec.submodule_search_locations)), "vendor", "tomllib")
-    init = os.path.join(folder, "__init__.py")
-    if not os.path.isfile(init):
-        return None
-    parser_spec = importlib.util.spec_from_file_location(_TOML_PARSER_NAME, init, submodule_search_locations=[folder])
-    if parser_spec is None or parser_spec.loader is None:
-        return None
-    parser = importlib.util.module_from_spec(parser_spec)
-    sys.modules[_TOML_PARSER_NAME] = parser
-    try:
-        parser_spec.loader.exec_module(parser)
-    except Exception:  # noqa: BLE001 - whatever stops it, dynaconf itself reads the files then
-        sys.modules.pop(_TOML_PARSER_NAME, None)
-        return None
-    return parser
 
 
 def _local_sibling(path: str) -> str:
@@ -153,18 +142,21 @@ def _env_named_files(path: str, env: str) -> list[str]:
     return [f"{head}.{env.lower()}_{tail}", f"{head}.global_{tail}"]
 
 
-def _existing_files(files: list[str], env: str) -> list[str] | None:
-    """The files dynaconf would read, in its order; None when unsure."""
+def _existing_files(files: list[str], env: str, texts: Mapping[str, str]) -> list[str] | None:
+    """The files dynaconf would read, in its order (layers given as text among them); None when unsure."""
     found: list[str] = []
     for path in files:
-        if not os.path.isabs(path) or _GLOB_CHARACTERS.search(path) or ".local." in path or not path.endswith(".toml"):
+        if path in texts:
+            continue  # its file will be alone in a fresh private folder: no sibling, no hooks
+        if not os.path.isabs(path) or GLOB_CHARACTERS.search(path) or ".local." in path or not path.endswith(".toml"):
             return None
         if not os.path.exists(path):
             continue
         if not os.path.isfile(path):
             return None
         found.append(path)
-    ordered = list(found)
+    # dynaconf reads every main file, in order, before any .local. sibling
+    ordered = [path for path in files if path in texts or path in found]
     for path in found:
         local = _local_sibling(path)
         if os.path.exists(local):
@@ -194,14 +186,17 @@ def _plain_key(key: str) -> bool:
     )
 
 
-def fast_settings_view(files: list[str], env: str) -> dict[str, Any] | None:
+def fast_settings_view(files: list[str], env: str, *, texts: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     """Upper-cased top-level key -> the value dynaconf would hold, or ASK_DYNACONF; None: ask dynaconf for all.
 
     ``files`` are the absolute paths load_settings gives dynaconf, ``env`` the environment it selects.
+    ``texts`` maps an entry of ``files`` to its TOML text: a layer dynaconf will read from a file
+    written alone into a fresh private folder (PIPELINE_SETTINGS_TOML), read here from the text.
     """
+    texts = texts or {}
     if not _environment_is_plain(env):
         return None
-    ordered = _existing_files(files, env)
+    ordered = _existing_files(files, env, texts)
     if ordered is None:
         return None
     parser = _dynaconf_toml_parser() if ordered else None
@@ -211,8 +206,11 @@ def fast_settings_view(files: list[str], env: str) -> dict[str, Any] | None:
     store: dict[str, Any] = {}
     for path in ordered:
         try:
-            with open(path, "rb") as handle:
-                document = parser.load(handle)
+            if path in texts:
+                document = parser.loads(texts[path])
+            else:
+                with open(path, "rb") as handle:
+                    document = parser.load(handle)
         except Exception:  # noqa: BLE001 - dynaconf raises (or tries its old toml parser): let it
             return None
         lowered = {name.lower(): value for name, value in document.items()}
