@@ -186,6 +186,21 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
     expect(existsSync(join(workspaceRoot, 'dist/components'))).toBe(false);
   });
 
+  it("refuses a task's own mutable image before building, though its component is one it builds", async () => {
+    write('components/built/component.yaml', component(PINNED).replace('name: echo', 'name: built'));
+    write('components/built/Dockerfile', 'FROM scratch\nRUN false\n');
+    write('pipelines/p/pipeline.yaml', 'name: p\ntasks:\n  build:\n    component: built\n    image: python:3.12\n');
+    write('pipelines/p/config/settings.toml', settings('image.registry = "127.0.0.1:1/nowhere"'));
+    const projects = { ...PROJECTS, built: { root: 'components/built' } };
+    const error: unknown = await deploy({ projects }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect((error as Error)?.message).toMatch(/exec-build: python:3\.12/);
+    // refused before the build: nothing built, nothing pushed
+    expect(existsSync(join(workspaceRoot, 'dist/components'))).toBe(false);
+  });
+
   it('needs image.registry for components it builds: a cluster cannot pull images of this machine', async () => {
     write('components/echo/Dockerfile', 'FROM scratch\n');
     await expect(deploy()).rejects.toThrow(/image.registry is empty in the production settings of p, so the images of echo would exist on this machine only/);

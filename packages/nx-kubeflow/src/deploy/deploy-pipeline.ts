@@ -250,13 +250,17 @@ function checkImagesArePinned(compiled: CompiledPipelineProject, options: Deploy
   );
 }
 
-/** The pipeline's tasks whose component is one of `components`. */
+/**
+ * The pipeline's tasks whose component is one of `components` and whose image
+ * is that component's: a task with its own `image:` runs that reference, known
+ * before any build, so it is checked with the images nothing builds.
+ */
 function tasksUsing(options: DeployPipelineOptions, components: ReadonlySet<string>): string[] {
   if (components.size === 0) return [];
   const root = options.projects[options.projectName].root;
   const file = join(root, 'pipeline.yaml');
   const { definition } = readPipeline(readFileSync(join(options.workspaceRoot, file), 'utf8'), file);
-  return (definition?.tasks ?? []).filter((task) => components.has(task.component)).map((task) => task.name);
+  return (definition?.tasks ?? []).filter((task) => components.has(task.component) && task.image === undefined).map((task) => task.name);
 }
 
 function taskModes(options: DeployPipelineOptions, pipelineRoot: string, mode: TaskRunMode, engine: ContainerEngine | undefined) {
