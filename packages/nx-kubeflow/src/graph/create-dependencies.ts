@@ -1,4 +1,6 @@
-import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, CreateDependenciesContext, RawProjectGraphDependency } from '@nx/devkit';
+// Not from @nx/devkit's index, which loads ~100 ms of Nx the plugin worker has no other use for (graph-cache.ts).
+import { DependencyType } from 'nx/src/config/project-graph';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { normalizePluginOptions, type NormalizedPluginOptions, type NxKubeflowPluginOptions } from '../plugin/plugin-options';

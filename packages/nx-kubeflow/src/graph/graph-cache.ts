@@ -1,8 +1,10 @@
-import { readJsonFile, writeJsonFile } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+// Not from @nx/devkit: graph inference runs in Nx's plugin worker, which has these modules loaded
+// already, while @nx/devkit's index loads ~100 ms more of Nx (tools/bench/README.md, graph inference).
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
+import { readJsonFile, writeJsonFile } from 'nx/src/utils/fileutils';
 
 /**
  * What the plugin worked out from files on earlier graph builds, by a key
