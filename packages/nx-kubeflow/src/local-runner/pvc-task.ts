@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IrTask } from './ir-reader';
 import { pipelineJobName } from './executor-input';
+import { startTaskWithoutProcess } from './importer-task';
 import { LOCAL_VOLUMES_DIR } from './kubernetes-locally';
 import type { TaskOutputs, TaskRecord, TaskState } from './run-record';
 import type { TaskOutcome } from './task-scheduler';
@@ -60,17 +61,7 @@ function claimFolder(name: unknown, ctx: PvcRunContext): { name: string; folder:
 }
 
 export function runPvcTask(task: IrTask, record: TaskRecord, ctx: PvcRunContext): TaskOutcome {
-  const started = Date.now();
-  record.startedAt = new Date(started).toISOString();
-  ctx.changed(record, { state: 'RUNNING' });
-  const finish = (state: TaskState, outcome: TaskOutcome, message?: string): TaskOutcome => {
-    const ended = Date.now();
-    record.finishedAt = new Date(ended).toISOString();
-    record.durationMs = ended - started;
-    if (message) record.error = message;
-    ctx.changed(record, { state, ...(message ? { message } : {}) });
-    return outcome;
-  };
+  const finish = startTaskWithoutProcess(record, ctx.changed);
   const operation = pvcOperation(task.container.image)!;
   try {
     if (operation === 'create') {

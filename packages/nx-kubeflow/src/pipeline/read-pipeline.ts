@@ -616,11 +616,8 @@ class PipelineReader {
     return task;
   }
 
-  /** {create_pvc: {...}} or {delete_pvc: {pvc: {task, output}}}, with display_name, after, caching: kubernetes.CreatePVC / DeletePVC. */
-  private readPvcTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
-    const creates = 'create_pvc' in raw;
-    if (creates && 'delete_pvc' in raw) this.report([...path, 'delete_pvc'], 'a task creates a PVC or deletes one: give create_pvc and delete_pvc to two tasks.', { task: name, of: 'key' });
-    this.unknownKeys(raw, path, creates ? CREATE_PVC_TASK_KEYS : DELETE_PVC_TASK_KEYS, `a ${creates ? 'create_pvc' : 'delete_pvc'} task (it runs kfp-kubernetes' own component)`, name);
+  /** What a task of a component kfp builds (an importer's, CreatePVC's, DeletePVC's) takes besides: display_name, after, caching. */
+  private readBuiltInTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
     const task: PipelineTask = { name, component: '', arguments: {}, after: this.readAfter(name, raw.after) };
     const displayName = this.optionalString(raw, path, 'display_name', name);
     if (displayName !== undefined) task.display_name = displayName;
@@ -628,6 +625,15 @@ class PipelineReader {
       if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
       else task.caching = raw.caching;
     }
+    return task;
+  }
+
+  /** {create_pvc: {...}} or {delete_pvc: {pvc: {task, output}}}, with display_name, after, caching: kubernetes.CreatePVC / DeletePVC. */
+  private readPvcTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
+    const creates = 'create_pvc' in raw;
+    if (creates && 'delete_pvc' in raw) this.report([...path, 'delete_pvc'], 'a task creates a PVC or deletes one: give create_pvc and delete_pvc to two tasks.', { task: name, of: 'key' });
+    this.unknownKeys(raw, path, creates ? CREATE_PVC_TASK_KEYS : DELETE_PVC_TASK_KEYS, `a ${creates ? 'create_pvc' : 'delete_pvc'} task (it runs kfp-kubernetes' own component)`, name);
+    const task = this.readBuiltInTask(name, raw, path);
     const report = (at: YamlPath, message: string, of?: 'key' | 'value') => this.report(at, message, { task: name, of });
     if (creates) {
       const spec = readCreatePvc(raw.create_pvc, [...path, 'create_pvc'], report);
@@ -642,13 +648,7 @@ class PipelineReader {
   /** {importer: {artifact_uri, type, reimport, metadata}, display_name, after, caching}: dsl.importer. */
   private readImporterTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
     this.unknownKeys(raw, path, IMPORTER_TASK_KEYS, 'an importer task (it runs no container)', name);
-    const task: PipelineTask = { name, component: '', arguments: {}, after: this.readAfter(name, raw.after) };
-    const displayName = this.optionalString(raw, path, 'display_name', name);
-    if (displayName !== undefined) task.display_name = displayName;
-    if (raw.caching !== undefined) {
-      if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
-      else task.caching = raw.caching;
-    }
+    const task = this.readBuiltInTask(name, raw, path);
     const importerPath = [...path, 'importer'];
     const spec = raw.importer;
     if (!isDict(spec)) {
