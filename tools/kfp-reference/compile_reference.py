@@ -263,9 +263,30 @@ def importer_source(task, params):
     return f"    {py_ident(task['name'])} = _importer({task['name']!r}, {', '.join(kwargs)})"
 
 
+# create_pvc's pipeline.yaml keys -> kubernetes.CreatePVC's arguments
+CREATE_PVC_ARGUMENTS = (('name', 'pvc_name'), ('name_suffix', 'pvc_name_suffix'), ('access_modes', 'access_modes'),
+                        ('size', 'size'), ('storage_class_name', 'storage_class_name'),
+                        ('volume_name', 'volume_name'), ('annotations', 'annotations'))
+
+
+def pvc_task_source(task):
+    """kubernetes.CreatePVC / DeletePVC, renamed to the pipeline.yaml's task name as _named renames components."""
+    var = py_ident(task['name'])
+    if task.get('create_pvc'):
+        spec = task['create_pvc']
+        kwargs = ', '.join(f'{arg}={spec[key]!r}' for key, arg in CREATE_PVC_ARGUMENTS if key in spec)
+        line = f"    {var} = _renamed(_kubernetes.CreatePVC, {task['name']!r})({kwargs})"
+    else:
+        ref = task['delete_pvc']['pvc']
+        line = f"    {var} = _renamed(_kubernetes.DeletePVC, {task['name']!r})(pvc_name={py_ident(ref['task'])}.outputs[{ref['output']!r}])"
+    return [line] + common_task_options(var, task)
+
+
 def task_source(task, components, params, job):
     if task.get('calls') == 'pipeline':
         return nested_task_source(task, params, job)
+    if task.get('create_pvc') or task.get('delete_pvc'):
+        return pvc_task_source(task)
     if task.get('importer'):
         # dsl.importer: a task of its own kind, with the options kfp gives every task
         var = py_ident(task['name'])
@@ -337,7 +358,8 @@ def kubernetes_source(var, options, params):
                      f"mount_path={volume['mount_path']!r}{optional(volume)})")
     for mount in options.get('pvc_mounts', []):
         name = mount['pvc_name']
-        source = repr(name['name']) if name['kind'] == 'constant' else params[name['parameter']]
+        source = (repr(name['name']) if name['kind'] == 'constant' else params[name['parameter']] if name['kind'] == 'parameter'
+                  else f"{py_ident(name['task'])}.outputs[{name['output']!r}]")
         sub_path = f", sub_path={mount['sub_path']!r}" if 'sub_path' in mount else ''
         lines.append(f"    {k}.mount_pvc({var}, pvc_name={source}, mount_path={mount['mount_path']!r}{sub_path})")
     for mount in options.get('empty_dirs', []):
@@ -370,6 +392,11 @@ def topological(tasks):
         deps = set(task.get('after', []))
         # an importer's uri and metadata come from parameters only
         deps.update(a['task'] for a in task['arguments'].values() if a['kind'] == 'task-output')
+        # a claim a create_pvc task makes: what delete_pvc deletes and what a task mounts
+        if task.get('delete_pvc'):
+            deps.add(task['delete_pvc']['pvc']['task'])
+        deps.update(m['pvc_name']['task'] for m in (task.get('kubernetes') or {}).get('pvc_mounts', [])
+                    if m['pvc_name']['kind'] == 'task-output')
         return deps
     done, ordered, pending = set(), [], list(tasks)
     while pending:
@@ -522,6 +549,15 @@ def generate_source(job):
         '    clone.component_spec.name = task_name',
         '    clone.name = task_name',
         '    clone.component_spec.implementation.container.image = _images[project]',
+        '    return clone',
+        '',
+        '',
+        'def _renamed(component, task_name):',
+        '    # kfp-kubernetes\' CreatePVC/DeletePVC name their tasks createpvc/deletepvc; the pipeline.yaml names them',
+        '    import copy',
+        '    clone = copy.deepcopy(component)',
+        '    clone.component_spec.name = task_name',
+        '    clone.name = task_name',
         '    return clone',
         '',
         '',

@@ -18,6 +18,7 @@ import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT, type Channel }
 import { groupOutputs } from './ir-loops';
 import { applyCompletionTrigger } from './ir-completion-trigger';
 import { importerExecutor, restoreImporterInputNames, withImporters } from './importer';
+import { addPvcInputDescriptions, withPvcTasks } from './kubernetes-pvc';
 import { rootInputDefinitions, rootOutputs } from './ir-root';
 import { activeDeadlineSeconds, platformDocument, secretAsEnvEntries, tolerationEntries } from './platform-spec';
 import { taskTimeout } from './task-timeout';
@@ -122,6 +123,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
     applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);
     if (task.importer) restoreImporterInputNames(built.components[componentName] as Record<string, unknown>, tasksOfDag[key] as Record<string, unknown>);
+    if (task.create_pvc || task.delete_pvc) addPvcInputDescriptions(task, built.components[componentName] as Record<string, unknown>);
     const platform: Record<string, unknown> = {};
     if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
@@ -175,7 +177,9 @@ function rootIr(options: CompilePipelineOptions, built: Built, problems: IrProbl
 /** The IR trees, before they are written: the PipelineSpec and the kubernetes executor configs by executor label. Throws IrCompileError. */
 export function compilePipelineTrees(given: CompilePipelineOptions): { spec: Record<string, unknown>; platformExecutors: Record<string, Record<string, unknown>> } {
   // importer tasks compile as tasks of the component kfp builds for them
-  const options = { ...given, ...withImporters(given.pipeline, given.components, (component) => component) };
+  // and so do kfp-kubernetes' CreatePVC and DeletePVC tasks
+  const importers = withImporters(given.pipeline, given.components, (component) => component);
+  const options = { ...given, ...withPvcTasks(importers.pipeline, importers.components, (component) => component) };
   const problems: IrProblem[] = [];
   const built = buildTasks(options, problems);
   const root = rootIr(options, built, problems);

@@ -188,9 +188,9 @@ export interface ConfigMapAsEnv {
   name_parameter?: string;
 }
 
-/** An existing PersistentVolumeClaim mounted into the task (mount_pvc): its name given, or a pipeline parameter's value. */
+/** A PersistentVolumeClaim mounted into the task (mount_pvc): its name given, a pipeline parameter's value, or the `name` output of a create_pvc task. */
 export interface PvcMount {
-  pvc_name: { kind: 'constant'; name: string } | { kind: 'parameter'; parameter: string };
+  pvc_name: { kind: 'constant'; name: string } | { kind: 'parameter'; parameter: string } | { kind: 'task-output'; task: string; output: string };
   mount_path: string;
   sub_path?: string;
   at?: SourcePath;
@@ -372,6 +372,27 @@ export interface PipelineTask {
   ignore_upstream_failure?: boolean;
   /** dsl.importer instead of a component (component is then ''): its one output is `artifact` (src/kfp/importer.ts). */
   importer?: ImporterSpec;
+  /** kfp-kubernetes' CreatePVC instead of a component (component is then ''): its one output is `name` (src/kfp/kubernetes-pvc.ts). */
+  create_pvc?: CreatePvcSpec;
+  /** kfp-kubernetes' DeletePVC instead of a component (component is then ''): deletes the claim a create_pvc task made. */
+  delete_pvc?: { pvc: OutputReference };
+}
+
+/**
+ * kubernetes.CreatePVC's arguments (pvc_name, pvc_name_suffix, access_modes,
+ * size, storage_class_name, volume_name, annotations); only those given are
+ * written, as kfp writes only the arguments passed.
+ */
+export interface CreatePvcSpec {
+  access_modes: string[];
+  size: string;
+  /** pvc_name: the claim's whole name. */
+  name?: string;
+  /** pvc_name_suffix: the claim is named <run's workflow name><suffix>. */
+  name_suffix?: string;
+  storage_class_name?: string;
+  volume_name?: string;
+  annotations?: Record<string, string>;
 }
 
 /**

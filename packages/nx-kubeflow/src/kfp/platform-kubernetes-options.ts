@@ -10,6 +10,7 @@
  */
 import type { KubernetesTaskOptions, NodeSelectorRequirement, PvcMount } from './pipeline-model';
 import { Double } from './ir-values';
+import { k8sName } from './kfp-names';
 
 const constantParameter = (name: string) => ({ runtimeValue: { constant: name } });
 
@@ -80,11 +81,21 @@ function requirement(entry: NodeSelectorRequirement): Record<string, unknown> {
   return { key: entry.key, operator: entry.operator, ...(entry.values?.length ? { values: [...entry.values] } : {}) };
 }
 
-/** mount_pvc: a pipeline parameter is the root DAG's input of that name (the checker keeps it to root tasks). */
+/**
+ * mount_pvc: a pipeline parameter is the root DAG's input of that name, a
+ * create_pvc task's output its taskOutputParameter (the checker keeps both to
+ * root tasks), each also in the deprecated oneof as kfp-kubernetes writes it.
+ */
 function pvcMountEntry(mount: PvcMount): Record<string, unknown> {
+  const { pvc_name: pvc } = mount;
   const name =
-    mount.pvc_name.kind === 'constant'
-      ? { constant: mount.pvc_name.name, pvcNameParameter: constantParameter(mount.pvc_name.name) }
-      : { componentInputParameter: mount.pvc_name.parameter, pvcNameParameter: { componentInputParameter: mount.pvc_name.parameter } };
+    pvc.kind === 'constant'
+      ? { constant: pvc.name, pvcNameParameter: constantParameter(pvc.name) }
+      : pvc.kind === 'parameter'
+        ? { componentInputParameter: pvc.parameter, pvcNameParameter: { componentInputParameter: pvc.parameter } }
+        : (() => {
+            const output = { outputParameterKey: pvc.output, producerTask: k8sName(pvc.task) };
+            return { taskOutputParameter: output, pvcNameParameter: { taskOutputParameter: { ...output } } };
+          })();
   return { ...name, mountPath: mount.mount_path, ...(mount.sub_path ? { subPath: mount.sub_path } : {}) };
 }

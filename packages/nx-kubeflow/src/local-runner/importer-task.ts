@@ -69,18 +69,26 @@ function resolveMetadata(value: unknown, task: IrTask, ctx: ImporterRunContext):
   return value;
 }
 
-export function runImporter(task: IrTask, record: TaskRecord, ctx: ImporterRunContext): TaskOutcome {
+/**
+ * A task that runs no process (an importer, a CreatePVC or DeletePVC task) starts now: it is
+ * RUNNING, and the function returned ends it, with its times and, when it did not succeed, why.
+ */
+export function startTaskWithoutProcess(record: TaskRecord, changed: ImporterRunContext['changed']): (state: TaskState, outcome: TaskOutcome, message?: string) => TaskOutcome {
   const started = Date.now();
   record.startedAt = new Date(started).toISOString();
-  ctx.changed(record, { state: 'RUNNING' });
-  const finish = (state: TaskState, outcome: TaskOutcome, message?: string): TaskOutcome => {
+  changed(record, { state: 'RUNNING' });
+  return (state, outcome, message) => {
     const ended = Date.now();
     record.finishedAt = new Date(ended).toISOString();
     record.durationMs = ended - started;
     if (message) record.error = message;
-    ctx.changed(record, { state, ...(message ? { message } : {}) });
+    changed(record, { state, ...(message ? { message } : {}) });
     return outcome;
   };
+}
+
+export function runImporter(task: IrTask, record: TaskRecord, ctx: ImporterRunContext): TaskOutcome {
+  const finish = startTaskWithoutProcess(record, ctx.changed);
   try {
     const importer = task.importer!;
     const given = 'constant' in importer.artifactUri ? importer.artifactUri.constant : inputValue(task, importer.artifactUri.runtimeParameter, ctx);

@@ -3,8 +3,8 @@
  * beyond secretAsEnv and activeDeadlineSeconds (ir-reader.ts reads those),
  * as the local runner needs them to say, or do, what each means on this
  * machine (kubernetes-locally.ts). A name given as a parameter is read as
- * the root parameter it names; any other source (a task output) is kept as
- * unknown, and the local meaning says so.
+ * the root parameter it names, one a CreatePVC task made as that task's
+ * output; any other source is kept as unknown, and the local meaning says so.
  */
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -12,7 +12,12 @@ const dict = (value: unknown): Dict => (isDict(value) ? value : {});
 const list = (value: unknown): Dict[] => (Array.isArray(value) ? value.map(dict) : []);
 
 /** A Secret, ConfigMap or PVC name: a constant, a root parameter's value, or something only the cluster knows. */
-export type IrObjectName = { kind: 'constant'; name: string } | { kind: 'parameter'; parameter: string } | { kind: 'unknown'; text: string };
+export type IrObjectName =
+  | { kind: 'constant'; name: string }
+  | { kind: 'parameter'; parameter: string }
+  /** A claim a CreatePVC task made: its name output. */
+  | { kind: 'task-output'; task: string; output: string }
+  | { kind: 'unknown'; text: string };
 
 export interface IrObjectEnv {
   kind: 'secret' | 'config map';
@@ -47,6 +52,8 @@ function objectName(entry: Dict, nameField: string, parameterField: string): IrO
   const constant = dict(parameter.runtimeValue).constant;
   if (typeof constant === 'string') return { kind: 'constant', name: constant };
   if (typeof parameter.componentInputParameter === 'string') return { kind: 'parameter', parameter: parameter.componentInputParameter };
+  const output = dict(parameter.taskOutputParameter);
+  if (typeof output.producerTask === 'string' && typeof output.outputParameterKey === 'string') return { kind: 'task-output', task: output.producerTask, output: output.outputParameterKey };
   if (typeof entry[nameField] === 'string' && entry[nameField] !== '') return { kind: 'constant', name: entry[nameField] as string };
   if (typeof entry.componentInputParameter === 'string') return { kind: 'parameter', parameter: entry.componentInputParameter };
   return { kind: 'unknown', text: JSON.stringify(entry[parameterField] ?? entry) };
@@ -99,7 +106,7 @@ export function readKubernetesConfig(platformExecutor: Dict): IrKubernetesConfig
   const tolerations = list(platformExecutor.tolerations);
   if (tolerations.length > 0) clusterOnly.push(`${tolerations.length} toleration${tolerations.length > 1 ? 's' : ''}`);
   const pullSecrets = list(platformExecutor.imagePullSecret).map((entry) => objectName(entry, 'secretName', 'secretNameParameter'));
-  if (pullSecrets.length > 0) clusterOnly.push(`image pull secrets ${pullSecrets.map((name) => (name.kind === 'constant' ? name.name : name.kind === 'parameter' ? `{parameter: ${name.parameter}}` : name.text)).join(', ')}`);
+  if (pullSecrets.length > 0) clusterOnly.push(`image pull secrets ${pullSecrets.map((name) => (name.kind === 'constant' ? name.name : name.kind === 'parameter' ? `{parameter: ${name.parameter}}` : name.kind === 'task-output' ? `{task: ${name.task}, output: ${name.output}}` : name.text)).join(', ')}`);
   if (typeof platformExecutor.imagePullPolicy === 'string' && platformExecutor.imagePullPolicy !== '') clusterOnly.push(`image pull policy ${platformExecutor.imagePullPolicy}`);
   if (Object.keys(podLabels).length > 0) clusterOnly.push(`pod labels ${pairs(podLabels)}`);
   if (Object.keys(podAnnotations).length > 0) clusterOnly.push(`pod annotations ${pairs(podAnnotations)}`);

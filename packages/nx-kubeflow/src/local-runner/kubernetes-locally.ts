@@ -7,7 +7,8 @@
  *   git-ignored LOCAL_OBJECTS_FILE at the workspace root; a warning names
  *   where it came from, or says it is not set;
  * - a PersistentVolumeClaim is the folder dist/kfp-local/volumes/<claim>,
- *   shared by every task and run that mounts it; an emptyDir is a fresh
+ *   shared by every task and run that mounts it (one a CreatePVC task made
+ *   is named by that task's output, pvc-task.ts); an emptyDir is a fresh
  *   folder of the task in the run; a Secret or ConfigMap volume is its keys
  *   from LOCAL_OBJECTS_FILE written as files into a private temporary folder,
  *   removed when the task ends. In a container (--mode container) each is
@@ -77,6 +78,8 @@ export interface LocalKubernetesOptions {
   inContainer: boolean;
   /** The run's root parameter values, for names given as {parameter: p}. */
   rootParameters: Record<string, unknown>;
+  /** Upstream tasks' output parameters, for a claim a CreatePVC task made (pvc-task.ts); absent: such names are unknown. */
+  outputParametersOf?: (task: string) => Record<string, unknown> | undefined;
   /** The env given to the runner, then this machine's: where object values may come from. */
   given: Record<string, string>;
   environ: NodeJS.ProcessEnv;
@@ -134,7 +137,7 @@ export function localKubernetes(options: LocalKubernetesOptions): LocalKubernete
   }
 
   for (const mount of config.pvcMounts) {
-    const name = resolveName(mount.name, options.rootParameters);
+    const name = resolveName(mount.name, options.rootParameters, options.outputParametersOf);
     if (name === undefined || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
       warnings.push(`PVC ${describe(mount.name, name)} is mounted at ${mount.mountPath} on Kubeflow; its name is not known here, so nothing is mounted`);
       continue;
@@ -217,8 +220,12 @@ function objectsOf(objects: LocalObjects, kind: ObjectKind): Record<string, Reco
   return kind === 'secret' ? objects.secrets : objects.configMaps;
 }
 
-function resolveName(name: IrObjectName, rootParameters: Record<string, unknown>): string | undefined {
+function resolveName(name: IrObjectName, rootParameters: Record<string, unknown>, outputParametersOf?: LocalKubernetesOptions['outputParametersOf']): string | undefined {
   if (name.kind === 'constant') return name.name;
+  if (name.kind === 'task-output') {
+    const value = outputParametersOf?.(name.task)?.[name.output];
+    return typeof value === 'string' ? value : undefined;
+  }
   if (name.kind === 'parameter') {
     const value = rootParameters[name.parameter];
     return typeof value === 'string' ? value : undefined;
@@ -229,6 +236,7 @@ function resolveName(name: IrObjectName, rootParameters: Record<string, unknown>
 function describe(name: IrObjectName, resolved: string | undefined): string {
   if (name.kind === 'constant') return `"${name.name}"`;
   if (name.kind === 'parameter') return resolved === undefined ? `named by parameter ${name.parameter}` : `"${resolved}" (parameter ${name.parameter})`;
+  if (name.kind === 'task-output') return resolved === undefined ? `made by task ${name.task}` : `"${resolved}" (made by task ${name.task})`;
   return `named at run time (${name.text})`;
 }
 

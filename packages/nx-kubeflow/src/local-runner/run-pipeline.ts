@@ -45,6 +45,8 @@
  *
  * Importers (dsl.importer) take local paths and file:// URIs where they are
  * (importer-task.ts); any other scheme fails the task, naming it.
+ * kfp-kubernetes' CreatePVC and DeletePVC tasks make and remove a claim's
+ * folder under dist/kfp-local/volumes (pvc-task.ts).
  *
  * Not available locally: cluster secrets (the variable stays unset, with a
  * warning event), resources and accelerators (ignored), images (a task runs
@@ -58,6 +60,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { CelError, evaluateCondition } from './cel-condition';
 import { runImporter } from './importer-task';
+import { isPvcTask, runPvcTask } from './pvc-task';
 import { exitHandlerOutcome, finalStatus, taskFinalStatus, type ExitHandlerRecord } from './exit-handler-status';
 import { readIr, readIrFile, type IrConditionGroup, type IrDocuments, type IrPipeline } from './ir-reader';
 import { resolveRootParameters } from './parameter-values';
@@ -176,7 +179,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const irDocuments = 'irFile' in options.ir ? readIrFile(resolve(workspaceRoot, options.ir.irFile)) : options.ir;
   const ir = readIr(irDocuments);
   // an importer runs no process (importer-task.ts): it needs no run mode
-  const missing = ir.tasks.filter((task) => !task.importer && !options.tasks[task.name]).map((task) => task.name);
+  // nor does a CreatePVC or DeletePVC task (pvc-task.ts)
+  const missing = ir.tasks.filter((task) => !task.importer && !isPvcTask(task) && !options.tasks[task.name]).map((task) => task.name);
   if (missing.length > 0) throw new RunSetupError(`no run mode given for task(s) ${missing.join(', ')} (tasks of the IR: ${ir.tasks.map((t) => t.name).join(', ')})`);
   checkAcyclic([...ir.groups, ...ir.tasks]);
   const rootParameters = resolveRootParameters(ir.rootParameters, options.parameters);
@@ -355,9 +359,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
 
   let interrupted = false;
   // an importer runs no process: it takes a local file where it is (importer-task.ts)
+  const warnTask = (task: TaskRecord, message: string) => {
+    task.warnings.push(message);
+    emit({ kind: 'warning', task: task.name, message });
+  };
   const runOne = (task: IrTask, mode: TaskMode, taskRecord: TaskRecord): Promise<TaskOutcome> =>
     task.importer
       ? Promise.resolve(runImporter(task, taskRecord, { workspaceRoot, rootParameters, changed }))
+      : isPvcTask(task)
+        ? Promise.resolve(runPvcTask(task, taskRecord, { workspaceRoot, pipelineName: options.pipelineName, runId: options.runId, rootParameters, outputsOf: succeededOutputs, changed, warn: warnTask }))
       : runTask(task, mode, taskRecord, {
       workspaceRoot,
       runDir,
@@ -374,10 +384,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       defaultTimeoutSeconds: options.defaultTimeoutSeconds,
       watchdog,
       changed,
-      warn: (task, message) => {
-        task.warnings.push(message);
-        emit({ kind: 'warning', task: task.name, message });
-      },
+      warn: warnTask,
       onProcessStart: options.onProcessStart,
       finalStatusOf,
     });

@@ -136,6 +136,7 @@ function kubernetesHere(task: IrTask, mode: TaskMode, ctx: TaskRunContext): Loca
     taskDir: resolve(ctx.workspaceRoot, taskLayout(ctx.runDir, task.name).dir),
     inContainer: mode.mode === 'container',
     rootParameters: ctx.rootParameters,
+    outputParametersOf: (name) => ctx.outputsOf(name)?.parameters,
     given: ctx.extraEnv,
     environ: process.env,
     objects: readLocalObjects(ctx.workspaceRoot),

@@ -32,6 +32,40 @@ export function checkKubernetesOptions(definition: PipelineDefinition, report: T
     checkMountPaths(task, report);
     checkEnvNames(task, report);
     checkNameParameters(task, definition, report);
+    checkCreatedPvcs(task, definition, report);
+  }
+}
+
+/**
+ * A claim named {task: t, output: name} (a mount, or what delete_pvc deletes)
+ * is the name output of a create_pvc task. A task that mounts one, and the
+ * task that creates it, sit outside conditions, loops and exit handlers: kfp
+ * would reach the name through a group's pipelinechannel input, which this
+ * compiler does not write for mounts yet.
+ */
+function checkCreatedPvcs(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
+  const nested = (candidate: PipelineTask) => (candidate.yamlPath?.length ?? 2) > 2;
+  const refs: { ref: { task: string; output: string }; path: SourcePath; mount: boolean }[] = [
+    ...(task.kubernetes?.pvc_mounts ?? []).flatMap((mount) =>
+      mount.pvc_name.kind === 'task-output' ? [{ ref: mount.pvc_name, path: [...(mount.at ?? ['volumes']), 'pvc'], mount: true }] : [],
+    ),
+    ...(task.delete_pvc ? [{ ref: task.delete_pvc.pvc, path: ['delete_pvc', 'pvc'], mount: false }] : []),
+  ];
+  for (const { ref, path, mount } of refs) {
+    const creator = definition.tasks.find((candidate) => candidate.name === ref.task);
+    if (!creator || !creator.create_pvc) {
+      const creators = definition.tasks.filter((candidate) => candidate.create_pvc).map((candidate) => candidate.name);
+      const what = creator ? `task "${ref.task}" runs ${creator.importer ? 'an importer' : creator.delete_pvc ? 'delete_pvc' : `component "${creator.component}"`}, it creates no PVC` : `no task "${ref.task}" in this pipeline`;
+      report(task, [...path, 'task'], `${what}: ${mount ? 'a claim mounted from a task' : 'delete_pvc deletes a claim that'} is the name output of a create_pvc task (${creators.length > 0 ? `here: ${creators.join(', ')}` : 'there is none; add one, or name an existing claim'}).`);
+      continue;
+    }
+    if (ref.output !== 'name') {
+      report(task, [...path, 'output'], `create_pvc task "${ref.task}" has one output, name (the claim's name), not ${JSON.stringify(ref.output)}.`);
+      continue;
+    }
+    if (mount && (nested(task) || nested(creator))) {
+      report(task, path, `a claim made by create_pvc can be mounted by tasks outside conditions, loops and exit handlers only, for now, and made by such a task (${nested(task) ? `task "${task.name}"` : `task "${creator.name}"`} is inside one): move it to the top level, or name an existing claim.`);
+    }
   }
 }
 
@@ -43,7 +77,12 @@ function checkMountPaths(task: PipelineTask, report: TaskReport): void {
     ...(options.pvc_mounts ?? []).map((mount) => ({
       path: mount.mount_path,
       at: mount.at,
-      what: mount.pvc_name.kind === 'constant' ? `PVC ${mount.pvc_name.name}` : `the PVC of parameter ${mount.pvc_name.parameter}`,
+      what:
+        mount.pvc_name.kind === 'constant'
+          ? `PVC ${mount.pvc_name.name}`
+          : mount.pvc_name.kind === 'parameter'
+            ? `the PVC of parameter ${mount.pvc_name.parameter}`
+            : `the PVC task ${mount.pvc_name.task} creates`,
     })),
     ...(options.empty_dirs ?? []).map((mount) => ({ path: mount.mount_path, at: mount.at, what: `emptyDir ${mount.volume_name}` })),
   ];

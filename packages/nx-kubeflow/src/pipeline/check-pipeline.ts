@@ -18,6 +18,7 @@ import { checkOneOf } from './check-one-of';
 import { checkKubernetesOptions } from './check-kubernetes-options';
 import { checkImporters } from './check-importers';
 import { withImporters } from '../kfp/importer';
+import { withPvcTasks } from '../kfp/kubernetes-pvc';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -84,7 +85,9 @@ function calleeOf(task: PipelineTask): string {
 
 export function checkPipeline(options: CheckPipelineOptions): PipelineProblem[] {
   // an importer task is checked as a task of the component kfp builds for it: its output feeds others as any output does
-  const expanded = withImporters(options.definition, options.components, (component) => component.spec);
+  const importers = withImporters(options.definition, options.components, (component) => component.spec);
+  // so is a create_pvc or delete_pvc task, of the component kfp-kubernetes defines
+  const expanded = withPvcTasks(importers.pipeline, importers.components, (component) => component.spec);
   return [...new PipelineChecker({ ...options, ...expanded, definition: expanded.pipeline }).check(), ...checkImporters(options.definition, options.source)];
 }
 
@@ -101,7 +104,8 @@ class PipelineChecker {
     for (const task of this.options.definition.tasks) {
       const spec = this.componentOf(task);
       // an importer's arguments (uri, metadata) are check-importers.ts' to check, where they are written
-      if (!task.importer) this.checkArguments(task, spec);
+      // and a create_pvc / delete_pvc task's, read-kubernetes-options.ts and check-kubernetes-options.ts'
+      if (!task.importer && !task.create_pvc && !task.delete_pvc) this.checkArguments(task, spec);
       this.checkAfter(task);
     }
     this.checkCycles();

@@ -18,7 +18,7 @@ export function componentNamesIn(pipelineYaml: string): string[] {
 }
 
 /** Keys of a block entry that hold values, never tasks (a literal there may well say `component:`). */
-const NOT_TASKS = new Set(['if', 'arguments', 'for_each', 'items', 'importer']);
+const NOT_TASKS = new Set(['if', 'arguments', 'for_each', 'items', 'importer', 'create_pvc', 'delete_pvc']);
 
 /**
  * The components (`component:`) and pipelines (`pipeline:`) the tasks of a

@@ -9,7 +9,7 @@
  */
 import { closestName } from '../kfp/type-suggestions';
 import { namedRecord } from '../kfp/named-records';
-import type { ConfigMapAsEnv, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
+import type { ConfigMapAsEnv, CreatePvcSpec, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
 import {
   EMPTY_DIR_MEDIUM,
   envVarNameProblem,
@@ -222,6 +222,15 @@ function readVolumes(raw: unknown, path: YamlPath, report: Report): { pvc: PvcMo
 }
 
 function readPvcName(raw: unknown, path: YamlPath, report: Report): PvcMount['pvc_name'] | undefined {
+  if (isDict(raw) && 'task' in raw) {
+    // the claim a create_pvc task makes: check-kubernetes-options.ts checks that the task is one
+    unknownKeys(raw, path, ['task', 'output'], 'a task output reference', report);
+    if (typeof raw.task !== 'string' || raw.task === '' || typeof raw.output !== 'string' || raw.output === '') {
+      report(path, 'must be {task: t, output: name}: the name output of a create_pvc task.');
+      return undefined;
+    }
+    return { kind: 'task-output', task: raw.task, output: raw.output };
+  }
   if (isDict(raw) && 'parameter' in raw) {
     unknownKeys(raw, path, ['parameter'], 'a parameter reference', report);
     if (typeof raw.parameter === 'string' && raw.parameter !== '') return { kind: 'parameter', parameter: raw.parameter };
@@ -229,7 +238,7 @@ function readPvcName(raw: unknown, path: YamlPath, report: Report): PvcMount['pv
     return undefined;
   }
   if (typeof raw !== 'string' || raw === '') {
-    report(path, 'must be the name of an existing PersistentVolumeClaim, or {parameter: p} for a pipeline parameter that holds it.');
+    report(path, 'must be the name of an existing PersistentVolumeClaim, {parameter: p} for a pipeline parameter that holds it, or {task: t, output: name} for the claim a create_pvc task makes.');
     return undefined;
   }
   const problem = objectNameProblem(raw, 'persistent volume claim');
@@ -392,4 +401,92 @@ function readFieldPathEnv(raw: unknown, path: YamlPath, report: Report): Record<
     if (!nameProblem && !fieldProblem) env[name] = fieldPath as string;
   }
   return env;
+}
+
+export const CREATE_PVC_KEYS = ['access_modes', 'size', 'name', 'name_suffix', 'storage_class_name', 'volume_name', 'annotations'] as const;
+/** What Kubernetes takes in PersistentVolumeClaim.spec.accessModes. */
+export const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
+/** A suffix of a claim name: what may end a DNS-1123 subdomain (the run's name comes first). */
+export const PVC_NAME_SUFFIX = /^[-a-z0-9.]*[a-z0-9]$/;
+
+/**
+ * create_pvc: {access_modes, size, name | name_suffix, storage_class_name,
+ * volume_name, annotations}, kubernetes.CreatePVC's arguments. kfp requires
+ * access_modes and size (no defaults); the KFP driver needs exactly one of
+ * pvc_name and pvc_name_suffix to name the claim.
+ */
+export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): CreatePvcSpec | undefined {
+  if (!isDict(raw)) {
+    report(path, "must be a mapping such as {name_suffix: '-scratch', access_modes: [ReadWriteOnce], size: 5Gi}.");
+    return undefined;
+  }
+  let problems = 0;
+  const problem: Report = (at, message, of) => {
+    problems += 1;
+    report(at, message, of);
+  };
+  unknownKeys(raw, path, CREATE_PVC_KEYS, 'create_pvc', problem);
+  const modes = raw.access_modes;
+  if (modes === undefined) problem(path, `needs access_modes: a list of ${ACCESS_MODES.join(', ')} (kfp's CreatePVC has no default).`);
+  else if (!Array.isArray(modes) || modes.length === 0) problem([...path, 'access_modes'], `must be a list of at least one of ${ACCESS_MODES.join(', ')}, e.g. [ReadWriteOnce].`);
+  else {
+    modes.forEach((mode, index) => {
+      if (typeof mode !== 'string' || !(ACCESS_MODES as readonly string[]).includes(mode)) problem([...path, 'access_modes', index], `${JSON.stringify(mode)} is not an access mode: use ${ACCESS_MODES.join(', ')}.`);
+    });
+  }
+  const size = raw.size;
+  if (size === undefined) problem(path, "needs size: the storage the claim requests, a Kubernetes quantity such as 5Gi (kfp's CreatePVC has no default).");
+  else if (typeof size !== 'string' || !QUANTITY.test(size)) {
+    problem([...path, 'size'], `must be a Kubernetes quantity such as 5Gi or 500Mi${typeof size === 'number' ? `, quoted: '${size}'` : ''} (got ${JSON.stringify(size)}).`);
+  }
+  if ((raw.name === undefined) === (raw.name_suffix === undefined)) {
+    problem(raw.name === undefined ? path : [...path, 'name_suffix'], "needs one of name (the claim's whole name) and name_suffix (added to the run's name, so each run has its own claim), not both: the KFP driver takes one.");
+  }
+  if (raw.name !== undefined) {
+    const nameProblem = typeof raw.name === 'string' && raw.name !== '' ? objectNameProblem(raw.name, 'persistent volume claim') : "must be the claim's name, e.g. shared-data.";
+    if (nameProblem) problem([...path, 'name'], nameProblem);
+  }
+  if (raw.name_suffix !== undefined && (typeof raw.name_suffix !== 'string' || !PVC_NAME_SUFFIX.test(raw.name_suffix) || raw.name_suffix.length > 200)) {
+    problem([...path, 'name_suffix'], `must be lower-case letters, digits, "-" and ".", ending in a letter or digit (the claim's name is the run's name followed by it), e.g. -scratch (got ${JSON.stringify(raw.name_suffix)}).`);
+  }
+  if (raw.storage_class_name !== undefined && typeof raw.storage_class_name !== 'string') problem([...path, 'storage_class_name'], `must be a StorageClass name, or '' for a statically provisioned volume (got ${JSON.stringify(raw.storage_class_name)}).`);
+  if (raw.volume_name !== undefined) {
+    const volumeProblem = typeof raw.volume_name === 'string' && raw.volume_name !== '' ? objectNameProblem(raw.volume_name, 'persistent volume claim')?.replace('persistent volume claim', 'persistent volume') : 'must be the name of an existing PersistentVolume.';
+    if (volumeProblem) problem([...path, 'volume_name'], volumeProblem);
+  }
+  const annotations = raw.annotations === undefined ? undefined : readStringMap(raw.annotations, [...path, 'annotations'], problem, 'annotation key', undefined, '{owner: data-team@example.com}');
+  if (problems > 0) return undefined;
+  return {
+    access_modes: modes as string[],
+    size: size as string,
+    ...(raw.name !== undefined ? { name: raw.name as string } : {}),
+    ...(raw.name_suffix !== undefined ? { name_suffix: raw.name_suffix as string } : {}),
+    ...(raw.storage_class_name !== undefined ? { storage_class_name: raw.storage_class_name as string } : {}),
+    ...(raw.volume_name !== undefined ? { volume_name: raw.volume_name as string } : {}),
+    ...(annotations !== undefined ? { annotations: { ...annotations } } : {}),
+  };
+}
+
+/** delete_pvc: {pvc: {task: t, output: name}}, kubernetes.DeletePVC of the claim a create_pvc task made (check-kubernetes-options.ts checks that it is one). */
+export function readDeletePvc(raw: unknown, path: YamlPath, report: Report): { pvc: { task: string; output: string } } | undefined {
+  const example = 'must be {pvc: {task: t, output: name}}: the name output of the create_pvc task whose claim to delete.';
+  if (!isDict(raw)) {
+    report(path, example);
+    return undefined;
+  }
+  let problems = 0;
+  unknownKeys(raw, path, ['pvc'], 'delete_pvc', (at, message, of) => {
+    problems += 1;
+    report(at, message, of);
+  });
+  const pvc = raw.pvc;
+  if (!isDict(pvc) || typeof pvc.task !== 'string' || pvc.task === '' || typeof pvc.output !== 'string' || pvc.output === '') {
+    report(pvc === undefined ? path : [...path, 'pvc'], pvc === undefined ? `needs pvc: ${example.replace('must be ', '')}` : example);
+    return undefined;
+  }
+  unknownKeys(pvc, [...path, 'pvc'], ['task', 'output'], 'a task output reference', (at, message, of) => {
+    problems += 1;
+    report(at, message, of);
+  });
+  return problems > 0 ? undefined : { pvc: { task: pvc.task, output: pvc.output } };
 }

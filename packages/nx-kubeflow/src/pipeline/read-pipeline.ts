@@ -41,7 +41,7 @@ import { namedRecord } from '../kfp/named-records';
 import { isLoopBlock, LOOP_BLOCK_KEYS, readCollectArgument, readItemArgument, readLoopItemName, readLoopItems, readParallelism } from './read-loop';
 import type { LoopBlock } from '../kfp/pipeline-model';
 import { ENV_VAR_NAME, imageReferenceProblem } from './kubernetes-names';
-import { KUBERNETES_TASK_KEYS, readKubernetesOptions, readObjectReferences } from './read-kubernetes-options';
+import { KUBERNETES_TASK_KEYS, readCreatePvc, readDeletePvc, readKubernetesOptions, readObjectReferences } from './read-kubernetes-options';
 
 export interface ReadPipelineResult {
   /** Present unless the file is not YAML or not a mapping; may be partial when there are problems. */
@@ -86,6 +86,9 @@ export const EXIT_HANDLER_KEYS = ['exit_task', 'tasks', 'display_name'] as const
 /** An importer task: dsl.importer, and the options kfp has for any task that runs no container. */
 export const IMPORTER_TASK_KEYS = ['importer', 'display_name', 'after', 'caching'] as const;
 export const IMPORTER_KEYS = ['artifact_uri', 'type', 'reimport', 'metadata'] as const;
+/** kfp-kubernetes' CreatePVC / DeletePVC tasks: tasks of its built-in components, with the options kfp has for any task. */
+export const CREATE_PVC_TASK_KEYS = ['create_pvc', 'display_name', 'after', 'caching'] as const;
+export const DELETE_PVC_TASK_KEYS = ['delete_pvc', 'display_name', 'after', 'caching'] as const;
 export const CONDITION_KEYS = ['left', 'operator', 'right'] as const;
 const RETRY_KEYS = ['max_retry_count', 'backoff_duration', 'backoff_factor', 'backoff_max_duration'] as const;
 const RESOURCE_KEYS = ['cpu_request', 'cpu_limit', 'memory_request', 'memory_limit', 'accelerator'] as const;
@@ -532,6 +535,7 @@ class PipelineReader {
       return undefined;
     }
     if ('importer' in raw && !('component' in raw)) return this.readImporterTask(name, raw, path);
+    if (('create_pvc' in raw || 'delete_pvc' in raw) && !('component' in raw)) return this.readPvcTask(name, raw, path);
     this.unknownKeys(raw, path, TASK_KEYS, 'a task', name);
     const callsPipeline = raw.pipeline !== undefined && raw.component === undefined;
     let component = '';
@@ -612,9 +616,8 @@ class PipelineReader {
     return task;
   }
 
-  /** {importer: {artifact_uri, type, reimport, metadata}, display_name, after, caching}: dsl.importer. */
-  private readImporterTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
-    this.unknownKeys(raw, path, IMPORTER_TASK_KEYS, 'an importer task (it runs no container)', name);
+  /** What a task of a component kfp builds (an importer's, CreatePVC's, DeletePVC's) takes besides: display_name, after, caching. */
+  private readBuiltInTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
     const task: PipelineTask = { name, component: '', arguments: {}, after: this.readAfter(name, raw.after) };
     const displayName = this.optionalString(raw, path, 'display_name', name);
     if (displayName !== undefined) task.display_name = displayName;
@@ -622,6 +625,30 @@ class PipelineReader {
       if (typeof raw.caching !== 'boolean') this.report([...path, 'caching'], 'must be true or false.', { task: name });
       else task.caching = raw.caching;
     }
+    return task;
+  }
+
+  /** {create_pvc: {...}} or {delete_pvc: {pvc: {task, output}}}, with display_name, after, caching: kubernetes.CreatePVC / DeletePVC. */
+  private readPvcTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
+    const creates = 'create_pvc' in raw;
+    if (creates && 'delete_pvc' in raw) this.report([...path, 'delete_pvc'], 'a task creates a PVC or deletes one: give create_pvc and delete_pvc to two tasks.', { task: name, of: 'key' });
+    this.unknownKeys(raw, path, creates ? CREATE_PVC_TASK_KEYS : DELETE_PVC_TASK_KEYS, `a ${creates ? 'create_pvc' : 'delete_pvc'} task (it runs kfp-kubernetes' own component)`, name);
+    const task = this.readBuiltInTask(name, raw, path);
+    const report = (at: YamlPath, message: string, of?: 'key' | 'value') => this.report(at, message, { task: name, of });
+    if (creates) {
+      const spec = readCreatePvc(raw.create_pvc, [...path, 'create_pvc'], report);
+      if (spec) task.create_pvc = spec;
+    } else {
+      const spec = readDeletePvc(raw.delete_pvc, [...path, 'delete_pvc'], report);
+      if (spec) task.delete_pvc = spec;
+    }
+    return task;
+  }
+
+  /** {importer: {artifact_uri, type, reimport, metadata}, display_name, after, caching}: dsl.importer. */
+  private readImporterTask(name: string, raw: Dict, path: YamlPath): PipelineTask {
+    this.unknownKeys(raw, path, IMPORTER_TASK_KEYS, 'an importer task (it runs no container)', name);
+    const task = this.readBuiltInTask(name, raw, path);
     const importerPath = [...path, 'importer'];
     const spec = raw.importer;
     if (!isDict(spec)) {

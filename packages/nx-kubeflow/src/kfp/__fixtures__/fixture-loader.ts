@@ -21,7 +21,7 @@ import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions } from '../ir-compiler';
 import type { Condition, ConditionBranch, ConditionOperand, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
-import { readKubernetesOptions, readObjectReferences, type Report } from '../../pipeline/read-kubernetes-options';
+import { readCreatePvc, readDeletePvc, readKubernetesOptions, readObjectReferences, type Report } from '../../pipeline/read-kubernetes-options';
 import { pipelineInterface } from '../../pipeline/compile-pipeline-project';
 
 type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,6 +67,15 @@ function task(name: string, raw: Dict): PipelineTask {
       ...(raw.importer.reimport !== undefined ? { reimport: raw.importer.reimport } : {}),
       ...(raw.importer.metadata !== undefined ? { metadata: raw.importer.metadata } : {}),
     };
+    t.component = '';
+  }
+  if (raw.create_pvc !== undefined || raw.delete_pvc !== undefined) {
+    // kfp-kubernetes' CreatePVC / DeletePVC through the reader's own functions, as the Kubernetes options below
+    const refusePvc: Report = (path, message) => {
+      throw new Error(`task ${name}: ${path.join('.')}: ${message}`);
+    };
+    if (raw.create_pvc !== undefined) t.create_pvc = readCreatePvc(raw.create_pvc, ['create_pvc'], refusePvc);
+    else t.delete_pvc = readDeletePvc(raw.delete_pvc, ['delete_pvc'], refusePvc);
     t.component = '';
   }
   if (raw.timeout !== undefined) {
