@@ -41,7 +41,7 @@ describe('Kubernetes name rules', () => {
       mountPath: task.secrets.items.properties.mount_path.pattern,
       configMapName: task.config_maps.items.properties.config_map_name.anyOf[0].pattern,
       configMapMount: task.config_maps.items.properties.mount_path.pattern,
-      pvcName: volume('pvc').pvc.anyOf[0].pattern,
+      pvcName: volume('pvc').pvc.anyOf.find((branch: { pattern?: string }) => branch.pattern).pattern,
       pvcMount: volume('pvc').mount_path.pattern,
       subPath: volume('pvc').sub_path.pattern,
       emptyDir: volume('empty_dir').empty_dir.pattern,
