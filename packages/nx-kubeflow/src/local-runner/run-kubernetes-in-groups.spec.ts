@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePipeline } from '../kfp/ir-compiler';
-import type { PipelineTask, ResolvedComponent } from '../kfp/pipeline-model';
+import type { PipelineTask } from '../kfp/pipeline-model';
+import { PYTHON_SCRIPT } from './__fixtures__/python-script-component';
 import type { IrDocuments } from './ir-reader';
 import { readIr } from './ir-reader';
 import { LOCAL_OBJECTS_FILE, LOCAL_VOLUMES_DIR } from './kubernetes-locally';
@@ -22,13 +23,6 @@ beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-k8s-groups-'));
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
-
-const PYTHON: ResolvedComponent = {
-  project: 'python',
-  image: 'python:3.12',
-  usesComponentRuntime: false,
-  spec: { name: 'python', inputs: [{ name: 'script', type: 'String' }], outputs: [], implementation: { container: { image: 'python:3.12', command: ['python3', '-c', { inputValue: 'script' }] } } },
-};
 
 const CLAIM = { kind: 'task-output' as const, task: 'make', output: 'name' };
 
@@ -81,7 +75,7 @@ function compiled(folder: string): IrDocuments {
         },
       ],
     },
-    components: new Map([['python', PYTHON]]),
+    components: new Map([['python', PYTHON_SCRIPT]]),
   });
   const [pipelineSpec, platformSpec] = documents;
   return { pipelineSpec, ...(platformSpec ? { platformSpec } : {}) };
