@@ -14,7 +14,7 @@ import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputName
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
 import { taskSpec } from './ir-task';
-import { groupInputDefinitions, groupLayout, groupTaskSpec, ROOT, type Channel } from './ir-groups';
+import { groupInputDefinitions, groupLayout, groupTaskSpec, platformNameSource, ROOT, type Channel } from './ir-groups';
 import { groupOutputs } from './ir-loops';
 import { applyCompletionTrigger } from './ir-completion-trigger';
 import { importerExecutor, restoreImporterInputNames, withImporters } from './importer';
@@ -125,7 +125,8 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     if (task.importer) restoreImporterInputNames(built.components[componentName] as Record<string, unknown>, tasksOfDag[key] as Record<string, unknown>);
     if (task.create_pvc || task.delete_pvc) addPvcInputDescriptions(task, built.components[componentName] as Record<string, unknown>);
     const platform: Record<string, unknown> = {};
-    if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets);
+    const nameSource = platformNameSource(key, layout, { pipeline, components: options.components, report });
+    if (task.secrets && task.secrets.length > 0) platform.secretAsEnv = secretAsEnvEntries(task.secrets, nameSource);
     if (task.tolerations && task.tolerations.length > 0) platform.tolerations = tolerationEntries(task.tolerations);
     if (task.timeout_seconds !== undefined) {
       // the reader has checked it; a definition built elsewhere gets the same rule
@@ -133,7 +134,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       if ('problem' in timeout) report('timeout', timeout.problem);
       else platform.activeDeadlineSeconds = activeDeadlineSeconds(timeout.seconds);
     }
-    Object.assign(platform, kubernetesOptionFields(task.kubernetes));
+    Object.assign(platform, kubernetesOptionFields(task.kubernetes, nameSource));
     if (Object.keys(platform).length > 0) built.platformExecutors[executorLabel] = platform;
   }
   for (const group of layout?.groups ?? []) {

@@ -19,6 +19,7 @@ import type { ReportProblem } from './ir-compile-error';
 import { addGroupInputs, fieldSelector, keepInLoopGroup, layoutLoops, loopChannels, loopTaskSpec, subvarChannel, type IrLoop, type LoopLayout } from './ir-loops';
 import type { StaticItem } from './loop-items';
 import { pipelineTaskNamed } from './pipeline-task-index';
+import { rootNameSource, type NameRef, type NameSource } from './platform-kubernetes-options';
 
 export const ROOT = '';
 
@@ -187,7 +188,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
       loops.collected.set(name, reads);
     }
     const arguments_ = Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output') as ConditionOperand[];
-    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops)];
+    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops), ...platformNameRefs(task).map((ref) => channelOf(ref, ctx))];
     const upstreams = new Set(task.after.map(k8sName));
     for (const upstream of layoutLoops(task, lc, loops)) upstreams.add(upstream);
     for (const channel of used) {
@@ -227,6 +228,36 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
     loops,
     oneOfOutputs,
     dependencies: new Map([...dependencies].map(([name, set]) => [name, [...set].sort()])),
+  };
+}
+
+/**
+ * The names a task's Kubernetes options take at run time (Secrets, ConfigMaps, claims, image pull
+ * secrets named by a pipeline parameter; claims a create_pvc task made): kfp-kubernetes holds them
+ * as PipelineChannels, which reach the task's groups as its arguments' channels do.
+ */
+export function platformNameRefs(task: PipelineTask): NameRef[] {
+  const options = task.kubernetes ?? {};
+  const parameters = [...(task.secrets ?? []), ...(options.secret_volumes ?? []), ...(options.config_maps_as_env ?? []), ...(options.config_map_volumes ?? [])].flatMap((entry) => entry.name_parameter ?? []);
+  const pullSecrets = (options.image_pull_secrets ?? []).flatMap((name) => (typeof name === 'string' ? [] : [name.parameter]));
+  const mounts = (options.pvc_mounts ?? []).flatMap((mount): NameRef[] => (mount.pvc_name.kind === 'constant' ? [] : [mount.pvc_name]));
+  return [...[...parameters, ...pullSecrets].map((parameter): NameRef => ({ kind: 'parameter', parameter })), ...mounts];
+}
+
+/**
+ * Where a task's platform config reads those names: kfp writes the channel as the task's DAG has it
+ * (a root input by its own name, a sibling's output as taskOutputParameter, else the group's
+ * pipelinechannel input), not as an input of the task.
+ */
+export function platformNameSource(task: string, layout: GroupLayout | undefined, ctx: GroupContext): NameSource {
+  const parent = layout?.parentOf.get(task) ?? ROOT;
+  return (ref) => {
+    const channel = channelOf(ref, ctx);
+    if (!channel) return rootNameSource(ref); // reported by the checker
+    if (channel.task !== undefined && (layout?.parentOf.get(channel.task) ?? ROOT) === parent) {
+      return { taskOutputParameter: { outputParameterKey: channel.output, producerTask: channel.task } };
+    }
+    return { componentInputParameter: parent === ROOT ? channel.fullName : channel.inputName };
   };
 }
 

@@ -6,7 +6,9 @@
  * written twice, as kfp-kubernetes does: the current *NameParameter and the
  * deprecated name field; one named by a pipeline parameter only by the
  * parameter (componentInputParameter), and mount_pvc repeats it in the
- * deprecated oneof.
+ * deprecated oneof. Where the parameter or a create_pvc task's output comes
+ * from depends on the task's group (a root input, a sibling's output, or the
+ * group's pipelinechannel input): the caller's NameSource says which.
  */
 import type { KubernetesTaskOptions, NodeSelectorRequirement, PvcMount } from './pipeline-model';
 import { Double } from './ir-values';
@@ -14,37 +16,51 @@ import { k8sName } from './kfp-names';
 
 const constantParameter = (name: string) => ({ runtimeValue: { constant: name } });
 
+/** A name given at run time: a pipeline parameter, or a create_pvc task's output. */
+export type NameRef = { kind: 'parameter'; parameter: string } | { kind: 'task-output'; task: string; output: string };
+
+/**
+ * Where a task's platform config reads a name from, as one TaskInputsSpec parameter
+ * ({componentInputParameter} or {taskOutputParameter}). At the top level (this default)
+ * a parameter is the root input of its name and a task output the producer's; ir-groups.ts'
+ * platformNameSource gives a task inside a group its group's pipelinechannel inputs.
+ */
+export type NameSource = (ref: NameRef) => Record<string, unknown>;
+
+export const rootNameSource: NameSource = (ref) =>
+  ref.kind === 'parameter' ? { componentInputParameter: ref.parameter } : { taskOutputParameter: { outputParameterKey: ref.output, producerTask: k8sName(ref.task) } };
+
 /** The deprecated name field and the current *NameParameter: a constant twice, a pipeline parameter once. */
-function objectName(field: 'secretName' | 'configMapName', name: string, parameter: string | undefined): Record<string, unknown> {
-  return parameter ? { [`${field}Parameter`]: { componentInputParameter: parameter } } : { [field]: name, [`${field}Parameter`]: constantParameter(name) };
+export function objectName(field: 'secretName' | 'configMapName', name: string, parameter: string | undefined, source: NameSource = rootNameSource): Record<string, unknown> {
+  return parameter ? { [`${field}Parameter`]: source({ kind: 'parameter', parameter }) } : { [field]: name, [`${field}Parameter`]: constantParameter(name) };
 }
 
 /** The fields to merge into the executor's config; empty when the task has no such options. */
-export function kubernetesOptionFields(options: KubernetesTaskOptions | undefined): Record<string, unknown> {
+export function kubernetesOptionFields(options: KubernetesTaskOptions | undefined, source: NameSource = rootNameSource): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   if (!options) return fields;
   if (options.secret_volumes?.length) {
     fields.secretAsVolume = options.secret_volumes.map((volume) => ({
       mountPath: volume.mount_path,
       optional: volume.optional ?? false,
-      ...objectName('secretName', volume.name, volume.name_parameter),
+      ...objectName('secretName', volume.name, volume.name_parameter, source),
     }));
   }
   if (options.config_maps_as_env?.length) {
     fields.configMapAsEnv = options.config_maps_as_env.map((configMap) => ({
-      ...objectName('configMapName', configMap.config_map_name, configMap.name_parameter),
+      ...objectName('configMapName', configMap.config_map_name, configMap.name_parameter, source),
       keyToEnv: Object.entries(configMap.keys).map(([configMapKey, envVar]) => ({ configMapKey, envVar })),
       optional: configMap.optional ?? false,
     }));
   }
   if (options.config_map_volumes?.length) {
     fields.configMapAsVolume = options.config_map_volumes.map((volume) => ({
-      ...objectName('configMapName', volume.name, volume.name_parameter),
+      ...objectName('configMapName', volume.name, volume.name_parameter, source),
       mountPath: volume.mount_path,
       optional: volume.optional ?? false,
     }));
   }
-  if (options.pvc_mounts?.length) fields.pvcMount = options.pvc_mounts.map(pvcMountEntry);
+  if (options.pvc_mounts?.length) fields.pvcMount = options.pvc_mounts.map((mount) => pvcMountEntry(mount, source));
   if (options.empty_dirs?.length) {
     fields.emptyDirMounts = options.empty_dirs.map((mount) => ({
       ...(mount.medium !== undefined ? { medium: mount.medium } : {}),
@@ -64,7 +80,7 @@ export function kubernetesOptionFields(options: KubernetesTaskOptions | undefine
   }
   if (options.image_pull_secrets?.length) {
     fields.imagePullSecret = options.image_pull_secrets.map((name) =>
-      typeof name === 'string' ? { secretName: name, secretNameParameter: constantParameter(name) } : { secretNameParameter: { componentInputParameter: name.parameter } },
+      typeof name === 'string' ? { secretName: name, secretNameParameter: constantParameter(name) } : { secretNameParameter: source({ kind: 'parameter', parameter: name.parameter }) },
     );
   }
   if (options.image_pull_policy !== undefined) fields.imagePullPolicy = options.image_pull_policy;
@@ -82,20 +98,16 @@ function requirement(entry: NodeSelectorRequirement): Record<string, unknown> {
 }
 
 /**
- * mount_pvc: a pipeline parameter is the root DAG's input of that name, a
- * create_pvc task's output its taskOutputParameter (the checker keeps both to
- * root tasks), each also in the deprecated oneof as kfp-kubernetes writes it.
+ * mount_pvc: a constant, or a pipeline parameter or create_pvc task's output
+ * read where the task's group has it (`source`), each also in the deprecated
+ * oneof (constant, componentInputParameter or taskOutputParameter) as
+ * kfp-kubernetes writes it.
  */
-function pvcMountEntry(mount: PvcMount): Record<string, unknown> {
+function pvcMountEntry(mount: PvcMount, source: NameSource): Record<string, unknown> {
   const { pvc_name: pvc } = mount;
-  const name =
-    pvc.kind === 'constant'
-      ? { constant: pvc.name, pvcNameParameter: constantParameter(pvc.name) }
-      : pvc.kind === 'parameter'
-        ? { componentInputParameter: pvc.parameter, pvcNameParameter: { componentInputParameter: pvc.parameter } }
-        : (() => {
-            const output = { outputParameterKey: pvc.output, producerTask: k8sName(pvc.task) };
-            return { taskOutputParameter: output, pvcNameParameter: { taskOutputParameter: { ...output } } };
-          })();
+  const name = pvc.kind === 'constant' ? { constant: pvc.name, pvcNameParameter: constantParameter(pvc.name) } : (() => {
+    const read = source(pvc);
+    return { ...read, pvcNameParameter: structuredClone(read) };
+  })();
   return { ...name, mountPath: mount.mount_path, ...(mount.sub_path ? { subPath: mount.sub_path } : {}) };
 }

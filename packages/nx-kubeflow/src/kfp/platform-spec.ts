@@ -7,15 +7,14 @@
  * activeDeadlineSeconds from set_timeout, an int64 too, so also text.
  */
 import type { SecretAsEnv, Toleration } from './pipeline-model';
+import { objectName, rootNameSource, type NameSource } from './platform-kubernetes-options';
 
-export function secretAsEnvEntries(secrets: SecretAsEnv[]): Record<string, unknown>[] {
+export function secretAsEnvEntries(secrets: SecretAsEnv[], source: NameSource = rootNameSource): Record<string, unknown>[] {
   return secrets.map((secret) => ({
     keyToEnv: Object.entries(secret.keys).map(([secretKey, envVar]) => ({ envVar, secretKey })),
     optional: secret.optional ?? false,
     // named by a pipeline parameter: only the parameter, as kfp-kubernetes writes it for a PipelineChannel
-    ...(secret.name_parameter
-      ? { secretNameParameter: { componentInputParameter: secret.name_parameter } }
-      : { secretName: secret.secret_name, secretNameParameter: { runtimeValue: { constant: secret.secret_name } } }),
+    ...objectName('secretName', secret.secret_name, secret.name_parameter, source),
   }));
 }
 

@@ -3,8 +3,10 @@
  * beyond secretAsEnv and activeDeadlineSeconds (ir-reader.ts reads those),
  * as the local runner needs them to say, or do, what each means on this
  * machine (kubernetes-locally.ts). A name given as a parameter is read as
- * the root parameter it names, one a CreatePVC task made as that task's
- * output; any other source is kept as unknown, and the local meaning says so.
+ * the input it names (ir-reader.ts follows a group's pipelinechannel input
+ * back to the root parameter or task output feeding it), one a CreatePVC
+ * task made as that task's output; any other source is kept as unknown, and
+ * the local meaning says so.
  */
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { CelError, conditionInputs, parseCondition, type CelExpression } from './cel-condition';
-import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig } from './ir-kubernetes';
+import { hasKubernetesConfig, readKubernetesConfig, type IrKubernetesConfig, type IrObjectName } from './ir-kubernetes';
 import { isNestedPipelineTask, readNestedPipeline, resolveNestedOutputs, type NestedPipelineOutputs } from './ir-nested-pipelines';
 import { oneOfCandidatesRead, OneOfReadError, readOneOfOutputs, type OneOfOutput } from './one-of-outputs';
 
@@ -456,6 +456,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     claim(taskName);
     const wiring = sources(taskName, task);
     const read = readTask(taskName, task, wiring, scope.group, ctx.components, ctx.executors, ctx.platformExecutors);
+    if (read.kubernetes) read.kubernetes = namesInScope(read.kubernetes, scope, `task ${name(taskName)}'s Kubernetes options`);
     if (scope.loop !== undefined) read.loop = scope.loop;
     if (wiring.loopItems) read.loopItemInputs = wiring.loopItems;
     ctx.tasks.push(read);
@@ -716,6 +717,27 @@ function readTask(taskName: string, task: Dict, wiring: TaskWiring, group: strin
     secretEnv: secretEnv(dict(platformExecutors[executorLabel])),
     ...timeout(dict(platformExecutors[executorLabel])),
     ...kubernetesConfig(dict(platformExecutors[executorLabel])),
+  };
+}
+
+/**
+ * A name the platform config reads from the task's DAG (componentInputParameter), as that DAG gets it:
+ * inside a group, kfp writes the group's pipelinechannel input, which the group is fed from a root
+ * parameter, a create_pvc task's output or a constant (a nested pipeline's argument).
+ */
+function namesInScope(config: IrKubernetesConfig, scope: Scope, where: string): IrKubernetesConfig {
+  const inScope = (objectName: IrObjectName): IrObjectName => {
+    if (objectName.kind !== 'parameter') return objectName;
+    const source = scope.parameter(objectName.parameter, where);
+    if (source.kind === 'root-parameter') return { kind: 'parameter', parameter: source.name };
+    if (source.kind === 'task-output') return { kind: 'task-output', task: source.task, output: source.output };
+    return typeof source.value === 'string' ? { kind: 'constant', name: source.value } : { kind: 'unknown', text: JSON.stringify(source.value) };
+  };
+  return {
+    ...config,
+    objectEnv: config.objectEnv.map((entry) => ({ ...entry, name: inScope(entry.name) })),
+    objectVolumes: config.objectVolumes.map((entry) => ({ ...entry, name: inScope(entry.name) })),
+    pvcMounts: config.pvcMounts.map((entry) => ({ ...entry, name: inScope(entry.name) })),
   };
 }
 

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePipeline } from '../kfp/ir-compiler';
-import type { PipelineTask, ResolvedComponent } from '../kfp/pipeline-model';
+import type { PipelineTask } from '../kfp/pipeline-model';
+import { PYTHON_SCRIPT } from './__fixtures__/python-script-component';
 import type { IrDocuments } from './ir-reader';
 import { LOCAL_VOLUMES_DIR } from './kubernetes-locally';
 import { runPipeline } from './run-pipeline';
@@ -22,15 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-const PYTHON: ResolvedComponent = {
-  project: 'python',
-  image: 'python:3.12',
-  usesComponentRuntime: false,
-  spec: { name: 'python', inputs: [{ name: 'script', type: 'String' }], outputs: [], implementation: { container: { image: 'python:3.12', command: ['python3', '-c', { inputValue: 'script' }] } } },
-};
-
 function compiled(tasks: PipelineTask[]): IrDocuments {
-  const { documents } = compilePipeline({ pipeline: { file: 'p/pipeline.yaml', name: 'kube', parameters: [], tasks }, components: new Map([['python', PYTHON]]) });
+  const { documents } = compilePipeline({ pipeline: { file: 'p/pipeline.yaml', name: 'kube', parameters: [], tasks }, components: new Map([['python', PYTHON_SCRIPT]]) });
   const [pipelineSpec, platformSpec] = documents;
   return { pipelineSpec, ...(platformSpec ? { platformSpec } : {}) };
 }

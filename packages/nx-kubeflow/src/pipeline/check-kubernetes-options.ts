@@ -2,10 +2,10 @@
  * The checks of a task's Kubernetes options that need more than one value:
  * what Kubernetes refuses when it creates the pod (two volumes on one mount
  * path, two emptyDir volumes of one name), environment variables set twice
- * (Kubernetes would keep the last silently), and a PVC named by a pipeline
- * parameter, which must be a declared String parameter of a task at the top
- * level (inside a condition kfp reaches it through the group's
- * pipelinechannel input, which this compiler does not write yet).
+ * (Kubernetes would keep the last silently), a Secret, ConfigMap or PVC named
+ * by a pipeline parameter, which must be a declared String parameter (inside
+ * a group the compiler passes it through the group's pipelinechannel input,
+ * as kfp does), and a claim a create_pvc task makes.
  */
 import { posix } from 'node:path';
 import type { PipelineDefinition, PipelineTask, SourcePath } from '../kfp/pipeline-model';
@@ -38,13 +38,11 @@ export function checkKubernetesOptions(definition: PipelineDefinition, report: T
 
 /**
  * A claim named {task: t, output: name} (a mount, or what delete_pvc deletes)
- * is the name output of a create_pvc task. A task that mounts one, and the
- * task that creates it, sit outside conditions, loops and exit handlers: kfp
- * would reach the name through a group's pipelinechannel input, which this
- * compiler does not write for mounts yet.
+ * is the name output of a create_pvc task. Where the two tasks sit is checked
+ * as any dependency is (a mount waits for the creator, as mount_pvc's .after):
+ * inside groups the name travels through the groups' pipelinechannel inputs.
  */
 function checkCreatedPvcs(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
-  const nested = (candidate: PipelineTask) => (candidate.yamlPath?.length ?? 2) > 2;
   const refs: { ref: { task: string; output: string }; path: SourcePath; mount: boolean }[] = [
     ...(task.kubernetes?.pvc_mounts ?? []).flatMap((mount) =>
       mount.pvc_name.kind === 'task-output' ? [{ ref: mount.pvc_name, path: [...(mount.at ?? ['volumes']), 'pvc'], mount: true }] : [],
@@ -61,10 +59,6 @@ function checkCreatedPvcs(task: PipelineTask, definition: PipelineDefinition, re
     }
     if (ref.output !== 'name') {
       report(task, [...path, 'output'], `create_pvc task "${ref.task}" has one output, name (the claim's name), not ${JSON.stringify(ref.output)}.`);
-      continue;
-    }
-    if (mount && (nested(task) || nested(creator))) {
-      report(task, path, `a claim made by create_pvc can be mounted by tasks outside conditions, loops and exit handlers only, for now, and made by such a task (${nested(task) ? `task "${task.name}"` : `task "${creator.name}"`} is inside one): move it to the top level, or name an existing claim.`);
     }
   }
 }
@@ -129,9 +123,8 @@ function checkEnvNames(task: PipelineTask, report: TaskReport): void {
   }
 }
 
-/** Claims, Secrets and ConfigMaps named by a pipeline parameter: a declared String parameter, of a task outside conditions. */
+/** Claims, Secrets and ConfigMaps named by a pipeline parameter: a declared String parameter. */
 function checkNameParameters(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
-  const nested = (task.yamlPath?.length ?? 2) > 2;
   const options = task.kubernetes ?? {};
   const uses: { parameter: string; path: SourcePath; what: string }[] = [
     ...(options.pvc_mounts ?? []).flatMap((mount) =>
@@ -159,8 +152,6 @@ function checkNameParameters(task: PipelineTask, definition: PipelineDefinition,
       message = `unknown pipeline parameter "${use.parameter}"; declared parameters: ${known.join(', ') || '(none: add it under parameters:)'}.`;
     } else if (parameter.type !== 'String') {
       message = `pipeline parameter "${parameter.name}" is ${parameter.type}: ${withArticle(use.what)} name is a String parameter.`;
-    } else if (nested) {
-      message = `${withArticle(use.what)} named by a pipeline parameter works for tasks outside conditions only, for now: give the name here, or move the task out of the condition.`;
     }
     if (message) {
       reported.add(key);

@@ -133,7 +133,13 @@ class PipelineChecker {
       for (const [input, argument] of Object.entries(task.arguments)) {
         if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
       }
-      task.after.forEach((upstream, index) => uses.push({ upstream, path: ['after', index], field: `after[${index}]` }));
+      // a mounted claim a create_pvc task makes: the mount is where the dependency is written (withPvcTasks adds the after)
+      (task.kubernetes?.pvc_mounts ?? []).forEach((mount, index) => {
+        if (mount.pvc_name.kind === 'task-output') uses.push({ upstream: mount.pvc_name.task, path: [...(mount.at ?? ['volumes', index]), 'pvc', 'task'], field: `volumes[${index}].pvc.task` });
+      });
+      task.after.forEach((upstream, index) => {
+        if (!uses.some((use) => use.upstream === upstream)) uses.push({ upstream, path: ['after', index], field: `after[${index}]` });
+      });
       for (const { upstream, path, field } of uses) {
         if (!this.tasks.has(upstream)) continue;
         const upstreamChain = chainOf(upstream);

@@ -66,7 +66,7 @@ tasks:
     ]);
   });
 
-  it('refuses deleting or mounting a claim no create_pvc task makes, another output, and a created claim mounted inside a condition', () => {
+  it('refuses deleting or mounting a claim no create_pvc task makes, another output, and a claim made inside a condition mounted outside it (one made outside is mounted inside)', () => {
     const { messages } = readAndCheck(`name: p
 parameters:
   n: {type: Integer, default: 1}
@@ -88,12 +88,17 @@ tasks:
       inner:
         component: step
         volumes: [{pvc: {task: make, output: name}, mount_path: /c}]
+      make-inner:
+        create_pvc: {name: e, access_modes: [ReadWriteOnce], size: 1Gi}
+  outer:
+    component: step
+    volumes: [{pvc: {task: make-inner, output: name}, mount_path: /e}]
 `);
     expect(messages).toEqual([
-      `${FILE}:10:20: task "step-a", volumes[0].pvc.task: task "step-b" runs component "step", it creates no PVC: a claim mounted from a task is the name output of a create_pvc task (here: make).`,
+      `${FILE}:26:28: task "outer", volumes[0].pvc.task: task "make-inner" is inside condition "gate (branch 1)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).`,
+      `${FILE}:10:20: task "step-a", volumes[0].pvc.task: task "step-b" runs component "step", it creates no PVC: a claim mounted from a task is the name output of a create_pvc task (here: make, make-inner).`,
       `${FILE}:11:34: task "step-a", volumes[1].pvc.output: create_pvc task "make" has one output, name (the claim's name), not "claim".`,
-      `${FILE}:15:30: task "drop", delete_pvc.pvc.task: no task "nowhere" in this pipeline: delete_pvc deletes a claim that is the name output of a create_pvc task (here: make).`,
-      `${FILE}:21:25: task "inner", volumes[0].pvc: a claim made by create_pvc can be mounted by tasks outside conditions, loops and exit handlers only, for now, and made by such a task (task "inner" is inside one): move it to the top level, or name an existing claim.`,
+      `${FILE}:15:30: task "drop", delete_pvc.pvc.task: no task "nowhere" in this pipeline: delete_pvc deletes a claim that is the name output of a create_pvc task (here: make, make-inner).`,
     ]);
   });
 });
