@@ -144,7 +144,8 @@ describe('the pipeline command', () => {
          m.main(process.argv.slice(1), ${JSON.stringify(workspaceRoot)}).then((code) => {
            const nx = Object.keys(require.cache).filter((file) => /node_modules\\/(nx|@nx)\\//.test(file));
            const deploy = Object.keys(require.cache).filter((file) => /\\/src\\/(deploy|local-runner|backends|images)\\//.test(file));
-           console.log('exit', code, 'nx modules', nx.length, 'deploy modules', deploy.length);
+           // one string: console.log colours number arguments under FORCE_COLOR (Nx sets it on its tasks)
+           console.log(\`exit \${code} nx modules \${nx.length} deploy modules \${deploy.length}\`);
          });`,
         'compile', 'p', 'pipelines/p', '--settingsEnv=production',
       ],

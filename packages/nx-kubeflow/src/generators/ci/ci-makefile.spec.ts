@@ -9,7 +9,7 @@
 import { type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { execFileSync, execSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
@@ -156,6 +156,12 @@ const pypiReady = requireOrSkip('make help and make test in a real workspace', '
     delete project.targets.test;
     writeFileSync(projectFile, JSON.stringify(project, null, 2));
     symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+    // npm puts the plugin's own versions (yaml 2 where the root has yaml 1) under packages/nx-kubeflow/node_modules,
+    // and the venv and test targets run the plugin's command from the copy's packages/nx-kubeflow
+    for (const name of readdirSync(join(WORKSPACE_ROOT, 'packages'))) {
+      const modules = join('packages', name, 'node_modules');
+      if (existsSync(join(WORKSPACE_ROOT, modules))) symlinkSync(join(WORKSPACE_ROOT, modules), join(root, modules), 'dir');
+    }
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
     execFileSync('git', ['add', '-A'], { cwd: root });
     execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'base'], { cwd: root });
