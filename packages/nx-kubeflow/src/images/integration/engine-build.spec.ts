@@ -111,13 +111,20 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     });
     await new Promise<void>((done) => index.listen(0, '127.0.0.1', done));
     const port = (index.address() as AddressInfo).port;
-    const secretsBefore = readdirSync(tmpdir()).filter((name) => name.startsWith('nx-kubeflow-secrets-'));
+    // The build's temporary folder is this test's own: suites running beside it (the e2e deploys) build
+    // images too, and their secret folders in the shared one would look like this build's leftovers.
+    // (os.tmpdir is spied on: jest gives the test its own process.env, which node's tmpdir does not read)
+    const buildTmp = mkdtempSync(join(tmpdir(), 'nx-kubeflow-engine-build-tmp-'));
+    // the module object itself (an `import * as` namespace has fixed properties), as build-secrets.ts reads it at each call
+    const tmpdirSpy = jest.spyOn(require('node:os') as typeof import('node:os'), 'tmpdir').mockReturnValue(buildTmp);
     try {
       dataLoader = await build('data-loader', {
         environ: { ...HOST_PIP, PIP_EXTRA_INDEX_URL: `http://nxkf:${SECRET_MARKER}@127.0.0.1:${port}/simple/` },
       });
+      expect(tmpdirSpy).toHaveBeenCalled(); // build-secrets.ts made its folder there
     } finally {
       index.close();
+      tmpdirSpy.mockRestore();
     }
     expect(dataLoader.skipped).toBeUndefined();
     expect(dataLoader.tag).toMatch(/^localhost\/data-loader:[0-9a-f]{16}$/);
@@ -146,8 +153,8 @@ describe.each(ENGINES)('docker-build with %s', (engineName) => {
     expect(logs.length).toBeGreaterThan(10);
     expect(logs.filter((line) => line.includes(SECRET_MARKER) || line.includes(basic))).toEqual([]);
     // The secret files are gone.
-    const secretsAfter = readdirSync(tmpdir()).filter((name) => name.startsWith('nx-kubeflow-secrets-'));
-    expect(secretsAfter).toEqual(secretsBefore);
+    expect(readdirSync(buildTmp).filter((name) => name.startsWith('nx-kubeflow-secrets-'))).toEqual([]);
+    rmSync(buildTmp, { recursive: true, force: true });
   });
 
   test('labels the image and leaves out settings.local.toml, .secrets.*, .env, .netrc, .pypirc, .venv, .git and what .dockerignore lists', async () => {
