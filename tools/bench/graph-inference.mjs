@@ -125,7 +125,11 @@ try {
     const name = componentName(COMPONENTS);
     const [fromInstalled, fromPlain, fromSource] = [installedTree, plainTree, sourceTree].map((tree) => {
       const { implicitDependencies, ...project } = JSON.parse(nx(tree, ['show', 'project', name, '--json']));
-      return JSON.stringify(project);
+      // the one intended difference: how the plugin's commands start (plain node for the built package,
+      // swc for the TypeScript source; graph/inferred-targets.ts, commandLauncher)
+      return JSON.stringify(project)
+        .replace(/SWC_NODE_PROJECT=\S+ node -r @swc-node\/register packages\/nx-kubeflow\/src\/(\w+)\/([\w-]+)\.ts/g, 'node <plugin>/src/$1/$2.js')
+        .replace(/node node_modules\/nx-kubeflow\/src\/(\w+)\/([\w-]+)\.js/g, 'node <plugin>/src/$1/$2.js');
     });
     if (fromInstalled !== fromPlain) throw new Error(`${name} differs between the installed and plain trees:\n${fromInstalled}\n${fromPlain}`);
     if (fromInstalled !== fromSource) throw new Error(`${name} differs between the installed and source trees:\n${fromInstalled}\n${fromSource}`);
