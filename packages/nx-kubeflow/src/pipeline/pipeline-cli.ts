@@ -20,8 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSettingsFilesReadBy } from '../settings/settings-check';
-import { SettingsError } from '../settings/settings-errors';
+import { settingsFileErrorLines } from '../settings/settings-check';
 import { compileEnvironment, compilePipelineProject, isFolderName, pipelineOutputFile, removeStaleOutput } from './compile-pipeline-project';
 import { PipelineCheckError } from './pipeline-problems';
 import { SETTINGS_ENV_OPTION } from './pipeline-cli-lookup';
@@ -190,14 +189,9 @@ export interface PipelineCommandContext {
 
 /** Every settings file the pipeline and its components read, named file:line:column before anything runs. */
 export function settingsFilesAreValid(context: PipelineCommandContext, output: PipelineCommandOutput): boolean {
-  try {
-    checkSettingsFilesReadBy({ workspaceRoot: context.workspaceRoot, projects: context.projects, projectName: context.projectName });
-    return true;
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    output.error(error.message.split('\n').map((line) => `[${context.projectName}] ${line}`).join('\n'));
-    return false;
-  }
+  const lines = settingsFileErrorLines({ workspaceRoot: context.workspaceRoot, projects: context.projects, projectName: context.projectName });
+  if (lines.length > 0) output.error(lines.join('\n'));
+  return lines.length === 0;
 }
 
 /** compile: the executor's work. Resolves to the exit code. */

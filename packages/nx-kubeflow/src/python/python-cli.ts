@@ -23,10 +23,9 @@
  * every other argument of `test` goes to pytest as given
  * (`nx run trainer:test -k settings -x`).
  */
-import { checkSettingsFilesReadBy } from '../settings/settings-check';
-import { SettingsError } from '../settings/settings-errors';
+import { settingsFileErrorLines } from '../settings/settings-check';
 import { componentFileProblems } from '../kfp/component-file-check';
-import { prepareProjectVenv } from './project-venv';
+import { DEFAULT_VENV_EXTRAS, prepareProjectVenv } from './project-venv';
 import { testPythonProject } from './test-python-project';
 import { runCommandMain } from '../process/command-main';
 
@@ -110,7 +109,7 @@ export function parsePythonCommand(argv: readonly string[]): PythonCommandOption
     projectName,
     projectRoot,
     python: own.python || undefined,
-    extras: own.extras === undefined ? ['test'] : own.extras.split(',').map((extra) => extra.trim()).filter(Boolean),
+    extras: own.extras === undefined ? [...DEFAULT_VENV_EXTRAS] : own.extras.split(',').map((extra) => extra.trim()).filter(Boolean),
     indexUrl: own.indexUrl || undefined,
     settingsEnv: own.settingsEnv || 'testing',
     junitFile: own.junitFile || `dist/test-results/${projectName}/junit.xml`,
@@ -136,18 +135,12 @@ const consoleOutput: CommandOutput = {
  */
 function projectFilesAreValid(options: PythonCommandOptions, workspaceRoot: string, output: CommandOutput, { showWarnings }: { showWarnings: boolean }): boolean {
   const prefix = (line: string) => `[${options.projectName}] ${line}`;
-  let valid = true;
-  try {
-    checkSettingsFilesReadBy({ workspaceRoot, projects: { [options.projectName]: { root: options.projectRoot } }, projectName: options.projectName });
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    for (const line of error.message.split('\n')) output.error(prefix(line));
-    valid = false;
-  }
+  const settingsErrors = settingsFileErrorLines({ workspaceRoot, projects: { [options.projectName]: { root: options.projectRoot } }, projectName: options.projectName });
+  for (const line of settingsErrors) output.error(line);
   const component = componentFileProblems(workspaceRoot, options.projectRoot);
   if (showWarnings) for (const line of component.warnings) output.info(prefix(line));
   for (const line of component.problems) output.error(prefix(line));
-  return valid && component.problems.length === 0;
+  return settingsErrors.length === 0 && component.problems.length === 0;
 }
 
 /** The venv target: checks, then the venv. Resolves to the exit code. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkSettingsFiles, checkSettingsFilesReadBy, settingsFilesReadBy } from './settings-check';
+import { checkSettingsFiles, checkSettingsFilesReadBy, settingsFileErrorLines, settingsFilesReadBy } from './settings-check';
 import { SettingsFileError } from './settings-errors';
 
 let workspace: string;
@@ -105,5 +105,16 @@ describe('checkSettingsFiles', () => {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, Buffer.from([0x61, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]));
     expect(problemsOf(() => checkSettingsFiles([file]))).toEqual([{ file, line: undefined, column: undefined }]);
+  });
+});
+
+describe('settingsFileErrorLines', () => {
+  it("gives every line of the check's message with the project's name in front, and none when all parse", () => {
+    expect(settingsFileErrorLines({ workspaceRoot: workspace, projects, projectName: 'data-loader' })).toEqual([]);
+    write('components/data-loader/config/settings.toml', '[default]\nx = \n');
+    const lines = settingsFileErrorLines({ workspaceRoot: workspace, projects, projectName: 'data-loader' });
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.startsWith('[data-loader] '))).toBe(true);
+    expect(lines.join('\n')).toMatch(/components\/data-loader\/config\/settings\.toml:2:\d+: /);
   });
 });

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { componentNamesIn } from '../pipeline/pipeline-components';
-import { SettingsFileError, SettingsFileProblem } from './settings-errors';
+import { SettingsError, SettingsFileError, SettingsFileProblem } from './settings-errors';
 import { settingsFilesFor, settingsFilesToLoad } from './settings-files';
 import { readTomlSettingsFile } from './toml-file';
 
@@ -72,3 +72,20 @@ export function checkSettingsFiles(mainFiles: readonly string[], displayRoot?: s
 export function checkSettingsFilesReadBy(options: SettingsFilesReadByOptions): void {
   checkSettingsFiles(settingsFilesReadBy(options), options.workspaceRoot);
 }
+
+/**
+ * The first step of every target that reads settings (venv, test, compile,
+ * docker-build, deploy, run): the lines naming every broken settings file
+ * file:line:column, each with the project's name in front; empty when all
+ * parse. For the executors (through Nx's logger) and the commands alike.
+ */
+export function settingsFileErrorLines(options: SettingsFilesReadByOptions): string[] {
+  try {
+    checkSettingsFilesReadBy(options);
+    return [];
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    return error.message.split('\n').map((line) => `[${options.projectName}] ${line}`);
+  }
+}
+

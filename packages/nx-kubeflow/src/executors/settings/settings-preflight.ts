@@ -1,24 +1,18 @@
 import { ExecutorContext, logger } from '@nx/devkit';
-import { checkSettingsFilesReadBy, SettingsError } from '../../settings/index';
+import { settingsFileErrorLines } from '../../settings/settings-check';
 
 /**
- * The first line of every executor that reads settings (test, compile,
- * docker-build, deploy, run): false, with every broken settings file named
- * file:line:column, before the target does anything else.
+ * The first line of the executors that read settings (docker-build): false,
+ * with every broken settings file named file:line:column, before the target
+ * does anything else (settings/settings-check.ts, settingsFileErrorLines).
  */
 export function settingsFilesAreValid(context: ExecutorContext, pipelineName?: string): boolean {
-  const projectName = context.projectName ?? '';
-  try {
-    checkSettingsFilesReadBy({
-      workspaceRoot: context.root,
-      projects: context.projectsConfigurations?.projects ?? {},
-      projectName,
-      pipelineName,
-    });
-    return true;
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    logger.error(error.message.split('\n').map((line) => `[${projectName}] ${line}`).join('\n'));
-    return false;
-  }
+  const lines = settingsFileErrorLines({
+    workspaceRoot: context.root,
+    projects: context.projectsConfigurations?.projects ?? {},
+    projectName: context.projectName ?? '',
+    pipelineName,
+  });
+  if (lines.length > 0) logger.error(lines.join('\n'));
+  return lines.length === 0;
 }
