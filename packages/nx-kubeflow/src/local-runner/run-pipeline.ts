@@ -71,6 +71,7 @@ import { taskLayout } from './task-layout';
 import { runTask } from './task-runner';
 import { checkAcyclic, scheduleTasks, type TaskOutcome } from './task-scheduler';
 import { TaskWatchdog } from './task-watchdog';
+import { forkServerEnabled, PythonForkServers } from './python-fork-server';
 import { runLoop, Slots } from './run-loops';
 import { endNestedPipeline, nestedPipelineRecord, skipNestedPipeline, type NestedPipelineRecord } from './run-nested-pipelines';
 import type { IrTask } from './ir-reader';
@@ -114,6 +115,11 @@ export interface RunPipelineOptions {
   defaultTimeoutSeconds?: number;
   /** Told each task process's pid as it starts. */
   onProcessStart?: (task: string, pid: number) => void;
+  /**
+   * Venv-mode Python tasks start as forks of a warm interpreter per venv (python-fork-server.ts);
+   * default: on, except on Windows or with NX_KUBEFLOW_PYTHON_FORK_SERVER=0.
+   */
+  forkServer?: boolean;
   /** The published version it runs (the local backend's content-hash name), kept in run.json. */
   version?: string;
 }
@@ -276,6 +282,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   save();
   const killGraceMs = options.killGraceMs ?? 5000;
   const watchdog = new TaskWatchdog(resolve(runDir, RUN_RECORD_FILE), killGraceMs);
+  const forkServers = (options.forkServer ?? forkServerEnabled()) ? new PythonForkServers((message) => emit({ kind: 'info', message })) : undefined;
 
   const changed = (task: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => {
     task.state = event.state;
@@ -383,6 +390,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       killGraceMs,
       defaultTimeoutSeconds: options.defaultTimeoutSeconds,
       watchdog,
+      forkServers,
       changed,
       warn: warnTask,
       onProcessStart: options.onProcessStart,
@@ -524,6 +532,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   } finally {
     // every task process has ended and was reported: the watchdog exits without touching anything
     watchdog.close();
+    forkServers?.close();
     recordWriter.flush(); // a change a large run's writer was holding back, even if the scheduler threw
   }
 

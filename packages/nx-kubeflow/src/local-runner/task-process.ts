@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TaskWatchdog } from './task-watchdog';
+import type { PythonForkServers } from './python-fork-server';
 import { setLongTimeout, type LongTimeout } from './long-timeout';
 
 export interface TaskProcessOptions {
@@ -25,6 +26,8 @@ export interface TaskProcessOptions {
   timeoutMs?: number;
   /** Told each process group, so that it ends with the runner whatever ends the runner. */
   watchdog?: TaskWatchdog;
+  /** Given where `command` is a venv's interpreter: the task may start as a fork of a warm one (python-fork-server.ts). */
+  forkServers?: PythonForkServers;
 }
 
 export interface TaskProcessResult {
@@ -37,73 +40,94 @@ export interface TaskProcessResult {
   timedOut?: boolean;
   /** It never started (command not found, cwd missing...). */
   spawnError?: string;
+  /** Its own exit status is unknown (the fork server it came from ended under it, and it was killed): why. */
+  lost?: string;
 }
 
-export function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcessResult> {
+export async function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcessResult> {
   mkdirSync(dirname(options.logFile), { recursive: true });
+  if (options.forkServers) {
+    closeSync(openSync(options.logFile, 'w')); // the forked child appends to it, as a spawned one writes from its start
+    const forked = await options.forkServers.start({ python: options.command, args: options.args, cwd: options.cwd, env: options.env, logFile: options.logFile });
+    if (forked && 'spawnError' in forked) return { exitCode: null, signal: null, cancelled: options.signal?.aborted === true, spawnError: forked.spawnError };
+    if (forked) {
+      options.watchdog?.started(forked.pid);
+      return supervise(options, forked.pid, forked.exited, (signal) => process.kill(-forked.pid, signal));
+    }
+  }
   const log = openSync(options.logFile, 'w');
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', log, log],
+    // its own process group: killing -pid reaches its children too
+    detached: process.platform !== 'win32',
+  });
+  closeSync(log); // the child holds its own copy
+  // Told at once, not on 'spawn' (a later tick): a runner killed in between would leave this group unknown to it.
+  if (child.pid !== undefined) options.watchdog?.started(child.pid);
+  const exited = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })));
   return new Promise((resolve) => {
-    let cancelled = false;
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    let timeoutTimer: LongTimeout | undefined;
-    const child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', log, log],
-      // its own process group: killing -pid reaches its children too
-      detached: process.platform !== 'win32',
+    child.once('error', (error) => {
+      if (child.pid === undefined) resolve({ exitCode: null, signal: null, cancelled: options.signal?.aborted === true, spawnError: error.message });
     });
-    closeSync(log); // the child holds its own copy
-    // Told at once, not on 'spawn' (a later tick): a runner killed in between would leave this group unknown to it.
-    if (child.pid !== undefined) options.watchdog?.started(child.pid);
-
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        if (process.platform === 'win32') child.kill(signal);
-        else process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const terminate = () => {
-      if (killTimer) return;
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), options.killGraceMs);
-    };
-    const stop = () => {
-      cancelled = true;
-      terminate();
-    };
-    let finished = false;
-    const finish = (result: TaskProcessResult) => {
-      if (finished) return;
-      finished = true;
-      timeoutTimer?.clear();
-      options.signal?.removeEventListener('abort', stop);
-      resolve(timedOut ? { ...result, timedOut } : result);
-    };
-
     child.once('spawn', () => {
-      if (child.pid !== undefined) options.onStart?.(child.pid);
-      if (options.signal?.aborted) stop();
-      if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
-        timeoutTimer = setLongTimeout(() => {
-          timedOut = true;
-          terminate();
-        }, options.timeoutMs);
-      }
+      const pid = child.pid!;
+      resolve(supervise(options, pid, exited, (signal) => (process.platform === 'win32' ? child.kill(signal) : process.kill(-pid, signal))));
     });
-    child.once('error', (error) => finish({ exitCode: null, signal: null, cancelled, spawnError: error.message }));
-    child.once('exit', (exitCode, signal) => {
-      // As when a container's main process ends: nothing it started outlives the task.
-      if (killTimer) clearTimeout(killTimer);
-      signalGroup('SIGKILL');
-      if (child.pid !== undefined) options.watchdog?.ended(child.pid);
-      finish({ exitCode, signal, cancelled });
-    });
-    options.signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/**
+ * A started task process to its end: stopped (SIGTERM to its group, SIGKILL after
+ * the grace period) on an abort or at its timeout, and its group killed once it
+ * has ended, as when a container's main process ends.
+ */
+function supervise(
+  options: TaskProcessOptions,
+  pid: number,
+  exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; lost?: string }>,
+  signalGroup: (signal: NodeJS.Signals) => void,
+): Promise<TaskProcessResult> {
+  let cancelled = false;
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let timeoutTimer: LongTimeout | undefined;
+  const sendToGroup = (signal: NodeJS.Signals) => {
+    try {
+      signalGroup(signal);
+    } catch {
+      // already gone
+    }
+  };
+  const terminate = () => {
+    if (killTimer) return;
+    sendToGroup('SIGTERM');
+    killTimer = setTimeout(() => sendToGroup('SIGKILL'), options.killGraceMs);
+  };
+  const stop = () => {
+    cancelled = true;
+    terminate();
+  };
+  options.onStart?.(pid);
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+    timeoutTimer = setLongTimeout(() => {
+      timedOut = true;
+      terminate();
+    }, options.timeoutMs);
+  }
+  return exited.then(({ exitCode, signal, lost }) => {
+    // As when a container's main process ends: nothing it started outlives the task.
+    if (killTimer) clearTimeout(killTimer);
+    sendToGroup('SIGKILL');
+    options.watchdog?.ended(pid);
+    timeoutTimer?.clear();
+    options.signal?.removeEventListener('abort', stop);
+    const result: TaskProcessResult = { exitCode, signal, cancelled };
+    if (lost) result.lost = lost;
+    return timedOut ? { ...result, timedOut } : result;
   });
 }
 

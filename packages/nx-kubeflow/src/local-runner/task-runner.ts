@@ -31,6 +31,7 @@ import { runTaskProcess } from './task-process';
 import { taskRunRecord } from './task-run-environment';
 import type { TaskOutcome } from './task-scheduler';
 import type { TaskWatchdog } from './task-watchdog';
+import type { PythonForkServers } from './python-fork-server';
 
 export interface TaskRunContext {
   workspaceRoot: string;
@@ -50,6 +51,8 @@ export interface TaskRunContext {
   defaultTimeoutSeconds?: number;
   /** Ends the task processes if the runner dies (task-watchdog.ts). */
   watchdog?: TaskWatchdog;
+  /** Warm interpreters venv-mode tasks are forked from (python-fork-server.ts); none: every task a fresh process. */
+  forkServers?: PythonForkServers;
   /** Record a state change (run.json and the caller's event). */
   changed: (record: TaskRecord, event: { state: TaskState; attempt?: number; message?: string }) => void;
   warn: (record: TaskRecord, message: string) => void;
@@ -279,8 +282,9 @@ async function runAttempts(
     delete record.exitCode;
     ctx.changed(record, { state: 'RUNNING', attempt });
     const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? [], importedPaths(inputs, ctx.runDir)) : undefined;
+    const program = launch?.command ?? programFor(commandLine.argv[0], venv);
     const result = await runTaskProcess({
-      command: launch?.command ?? programFor(commandLine.argv[0], venv),
+      command: program,
       args: launch?.args ?? commandLine.argv.slice(1),
       cwd: workingDirectory(ctx.workspaceRoot, mode),
       env: launch ? (launch.env ?? process.env) : env,
@@ -289,12 +293,15 @@ async function runAttempts(
       killGraceMs: ctx.killGraceMs,
       onStart: (pid) => ctx.onProcessStart?.(task.name, pid),
       watchdog: ctx.watchdog,
+      // the component's own interpreter: it may start as a fork of a warm one
+      ...(!launch && venv && program === venv.python && ctx.forkServers ? { forkServers: ctx.forkServers } : {}),
       ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}),
     }).finally(() => launch?.cleanup());
     if (result.cancelled || ctx.signal?.aborted) return 'cancelled';
     if (result.exitCode !== null) record.exitCode = result.exitCode;
     let failure: string | undefined;
     if (result.timedOut) failure = `timed out after ${timeoutSeconds}s (${timeoutSource}) and was stopped`;
+    else if (result.lost) failure = `was stopped, its exit status unknown: ${result.lost}`;
     else if (result.spawnError) failure = `could not start ${JSON.stringify(commandLine.argv[0])}: ${result.spawnError}`;
     else if (result.exitCode !== 0) failure = result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
     else {

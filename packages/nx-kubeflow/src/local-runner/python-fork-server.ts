@@ -1,0 +1,205 @@
+/**
+ * Venv-mode tasks started by forking a warm interpreter (python_fork_server.py
+ * says what the child becomes and why). One server per venv interpreter and
+ * run, started with the first task's start-up environment; a task whose
+ * start-up environment differs, a script form the server does not take
+ * (`-m`, `-c`, options), a platform without fork, or a server that cannot
+ * start or says it is unsafe falls back to a plain start: never an error.
+ *
+ * `NX_KUBEFLOW_PYTHON_FORK_SERVER=0` turns it off (every task a fresh
+ * interpreter, as before).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+
+export interface ForkedTaskRequest {
+  /** The venv's interpreter, absolute. */
+  python: string;
+  /** The script and its arguments, as `python` would get them. */
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The task's log file, created empty by the caller; the child appends stdout and stderr to it. */
+  logFile: string;
+}
+
+export interface ForkedTaskExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the exit is not the child's own (the server ended under it). */
+  lost?: string;
+}
+
+export type ForkedTask = { pid: number; exited: Promise<ForkedTaskExit> } | { spawnError: string };
+
+/** Read once by the interpreter as it starts: a forked child keeps the server's, so they must be equal. */
+const STARTUP_VARIABLE = /^(PYTHON|LC_|LD_|DYLD_)|^(LANG|LANGUAGE)$/;
+
+export function startupEnvironment(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(
+    Object.keys(env)
+      .filter((name) => STARTUP_VARIABLE.test(name))
+      .sort()
+      .map((name) => [name, env[name]]),
+  );
+}
+
+/** `python script.py ...`: the one form the server runs. */
+export function isScriptInvocation(args: string[]): boolean {
+  return args.length > 0 && !args[0].startsWith('-') && /\.py$/.test(args[0]);
+}
+
+export function forkServerEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return process.platform !== 'win32' && env.NX_KUBEFLOW_PYTHON_FORK_SERVER !== '0';
+}
+
+/** The server script: beside this module in the sources and in the built package. */
+export const FORK_SERVER_SCRIPT = join(__dirname, 'python_fork_server.py');
+
+export class PythonForkServers {
+  private readonly servers = new Map<string, ForkServer | undefined>();
+
+  constructor(private readonly onNotice: (message: string) => void = () => undefined) {}
+
+  /** A forked task, or undefined where the caller should start it as a plain process. */
+  async start(request: ForkedTaskRequest): Promise<ForkedTask | undefined> {
+    if (!isScriptInvocation(request.args) || !existsSync(FORK_SERVER_SCRIPT)) return undefined;
+    const startup = startupEnvironment(request.env);
+    const key = `${request.python}\n${startup}`;
+    if (!this.servers.has(key)) this.servers.set(key, await ForkServer.start(request.python, request.env, this.onNotice));
+    const server = this.servers.get(key);
+    if (!server) return undefined;
+    return server.run(request);
+  }
+
+  /** Ends every server (each exits once its stdin closes; running children are not theirs to stop). */
+  close(): void {
+    for (const server of this.servers.values()) server?.close();
+    this.servers.clear();
+  }
+}
+
+interface PendingTask {
+  started: (task: ForkedTask | undefined) => void;
+  exited?: (exit: ForkedTaskExit) => void;
+  pid?: number;
+}
+
+class ForkServer {
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingTask>();
+  private ended: string | undefined;
+  private buffered = '';
+
+  private constructor(private readonly process: ChildProcessWithoutNullStreams, private readonly onNotice: (message: string) => void) {}
+
+  static start(python: string, env: NodeJS.ProcessEnv, onNotice: (message: string) => void): Promise<ForkServer | undefined> {
+    return new Promise((resolve) => {
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        // Its own session: a terminal's Ctrl-C is the runner's to handle (it stops the tasks itself).
+        child = spawn(python, [FORK_SERVER_SCRIPT], { env, stdio: 'pipe', detached: true });
+      } catch {
+        resolve(undefined);
+        return;
+      }
+      const server = new ForkServer(child, onNotice);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      });
+      child.once('error', () => resolve(undefined));
+      child.once('exit', (code, signal) => {
+        server.serverEnded(`the fork server ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
+        resolve(undefined);
+      });
+      child.stdout.on('data', (chunk: Buffer) => {
+        server.buffered += chunk.toString('utf8');
+        const lines = server.buffered.split('\n');
+        server.buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          const message = JSON.parse(line) as Record<string, unknown>;
+          if (message.ready) {
+            server.idle();
+            resolve(server);
+          } else server.reply(message);
+        }
+      });
+    });
+  }
+
+  run(request: ForkedTaskRequest): Promise<ForkedTask | undefined> {
+    if (this.ended) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { started: resolve });
+      this.busy();
+      this.process.stdin.write(`${JSON.stringify({ id, argv: [request.python, ...request.args], cwd: request.cwd, env: request.env, log: request.logFile })}\n`);
+    });
+  }
+
+  close(): void {
+    this.process.stdin.end();
+    this.idle();
+  }
+
+  private reply(message: Record<string, unknown>): void {
+    const task = this.pending.get(message.id as number);
+    if (!task) return;
+    if (typeof message.pid === 'number') {
+      task.pid = message.pid;
+      task.started({ pid: message.pid, exited: new Promise((resolve) => (task.exited = resolve)) });
+    } else if (typeof message.error === 'string') {
+      this.pending.delete(message.id as number);
+      // a directory that is not there is the task's own failure to start, as spawn reports it; anything else is the server's
+      if (message.error.startsWith('no such directory')) task.started({ spawnError: message.error });
+      else {
+        this.onNotice(`tasks of this venv start as fresh interpreters from now on: ${message.error}`);
+        this.ended = message.error;
+        task.started(undefined);
+      }
+    } else {
+      this.pending.delete(message.id as number);
+      const signal = typeof message.signal === 'number' ? signalName(message.signal) : null;
+      task.exited?.({ exitCode: typeof message.exit === 'number' ? message.exit : null, signal });
+    }
+    if (this.pending.size === 0) this.idle();
+  }
+
+  /** The server died: tasks not yet started start as plain processes; running ones are stopped, their exit unknown. */
+  private serverEnded(reason: string): void {
+    this.ended = reason;
+    for (const task of this.pending.values()) {
+      if (task.pid === undefined) task.started(undefined);
+      else {
+        try {
+          process.kill(-task.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        task.exited?.({ exitCode: null, signal: 'SIGKILL', lost: reason });
+      }
+    }
+    this.pending.clear();
+  }
+
+  // While a task runs through it, the server's pipe keeps the runner alive; idle, it must not.
+  private busy(): void {
+    this.process.ref();
+    for (const stream of [this.process.stdout, this.process.stderr]) (stream as unknown as Socket).ref();
+  }
+
+  private idle(): void {
+    this.process.unref();
+    for (const stream of [this.process.stdin, this.process.stdout, this.process.stderr]) (stream as unknown as Socket).unref();
+  }
+}
+
+function signalName(signal: number): NodeJS.Signals | null {
+  const signals = constants.signals as Record<string, number>;
+  return (Object.keys(signals).find((name) => signals[name] === signal) as NodeJS.Signals | undefined) ?? null;
+}
