@@ -217,7 +217,7 @@ describe.each(CASES)('a new user: $label', ({ label, name, create, upgrade }) =>
   });
 
   if (upgrade) {
-    step('nx migrate from 0.1.0 finds the package\'s migration in the registry and renames parallel in project.json', () => {
+    step('nx migrate from 0.1.0 finds the package\'s migrations in the registry and renames parallel in project.json', () => {
       writeFileSync(
         join(workspace.root, 'pipelines/scoring/project.json'),
         JSON.stringify({ name: 'scoring', targets: { deploy: { options: { parallel: 1 } } } }, null, 2) + '\n',
@@ -228,7 +228,11 @@ describe.each(CASES)('a new user: $label', ({ label, name, create, upgrade }) =>
       const planned = workspace.nx(['migrate', `${PLUGIN_PACKAGE}@${publishedVersion}`, `--from=${PLUGIN_PACKAGE}@0.1.0`], { env });
       expect(planned).toContain('migrations.json');
       const migrations = JSON.parse(workspace.read('migrations.json')).migrations;
-      expect(migrations).toEqual([expect.objectContaining({ package: PLUGIN_PACKAGE, name: 'rename-parallel-to-max-parallel-tasks' })]);
+      // every migration above 0.1.0 (nx migrate runs them in version order): 0.3.0's finds the deploy target's options already in their 0.3.0 form
+      expect(migrations).toEqual([
+        expect.objectContaining({ package: PLUGIN_PACKAGE, name: 'rename-parallel-to-max-parallel-tasks', version: '0.2.0' }),
+        expect.objectContaining({ package: PLUGIN_PACKAGE, name: 'move-options-to-inferred-command-targets', version: '0.3.0' }),
+      ]);
       workspace.nx(['migrate', '--run-migrations'], { env });
       expect(JSON.parse(workspace.read('pipelines/scoring/project.json')).targets.deploy.options).toEqual({ maxParallelTasks: 1 });
       const project = JSON.parse(workspace.nx(['show', 'project', 'scoring', '--json']));

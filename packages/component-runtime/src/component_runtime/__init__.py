@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from .settings import PipelineSettingsError, load_settings, resolve_env, settings_files
     from .task_final_status import TASK_FINAL_STATUS_TYPE, read_task_final_status
 
-__version__ = "0.2.0"  # as pyproject.toml says (tests/test_distribution.py checks)
+__version__ = "0.3.0"  # as pyproject.toml says (tests/test_distribution.py checks)
 
 #: Public name -> the submodule that defines it (tests/test_lazy_imports.py checks it
 #: against __all__ and the TYPE_CHECKING imports above).

@@ -106,7 +106,7 @@ function hasOldName(target: Partial<TargetConfiguration>): boolean {
  * diff is one line; where `to` is already set it wins (as deploy reads them)
  * and `from` is dropped.
  */
-function renameKey(object: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
+export function renameKey(object: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
   const keepExisting = to in object;
   const renamed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object)) {
