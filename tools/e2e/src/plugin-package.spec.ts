@@ -68,6 +68,8 @@ describe('the nx-kubeflow package', () => {
     }
     expect(existsSync(join(dist, 'src/generators/component/files/src/run.py__tmpl__'))).toBe(true);
     expect(existsSync(join(dist, 'src/pipeline/pipeline.schema.json'))).toBe(true);
+    // the local runner's fork server, which venv-mode tasks start from (without it every task is a fresh interpreter)
+    expect(existsSync(join(dist, 'src/local-runner/python_fork_server.py'))).toBe(true);
   });
 
   it('carries the source of component-runtime, for init to write into a workspace, and nothing a checkout makes', () => {

@@ -155,7 +155,8 @@ describePosix('python fork server', () => {
   it('a server killed under a running task: the task is stopped and its exit is said to be unknown', async () => {
     writeFileSync(join(dir, 'orphan.py'), 'import os, time\nprint(os.getppid(), flush=True)\ntime.sleep(30)\n');
     const logFile = join(dir, 'orphan-log.txt');
-    const own = new PythonForkServers();
+    const told: string[] = [];
+    const own = new PythonForkServers((message) => told.push(message));
     const pending = runTaskProcess({ command: PYTHON, args: ['orphan.py'], cwd: dir, env: { PATH: process.env.PATH ?? '' }, logFile, killGraceMs: 500, forkServers: own });
     let server = 0;
     for (let i = 0; i < 100 && !server; i++) {
@@ -166,6 +167,7 @@ describePosix('python fork server', () => {
     const result = await pending;
     own.close();
     expect(result.lost).toMatch(/fork server ended \(SIGKILL\)/);
+    expect(told).toEqual([expect.stringMatching(/fork server ended \(SIGKILL\).*from now on tasks start as fresh interpreters/)]);
   });
 
   it('starts only `python script.py ...`, and keys servers by what the interpreter reads at start-up', () => {

@@ -66,10 +66,16 @@ export class PythonForkServers {
 
   /** A forked task, or undefined where the caller should start it as a plain process. */
   async start(request: ForkedTaskRequest): Promise<ForkedTask | undefined> {
-    if (!isScriptInvocation(request.args) || !existsSync(FORK_SERVER_SCRIPT)) return undefined;
+    if (!isScriptInvocation(request.args)) return undefined;
     const startup = startupEnvironment(request.env);
     const key = `${request.python}\n${startup}`;
-    if (!this.servers.has(key)) this.servers.set(key, await ForkServer.start(request.python, request.env, this.onNotice));
+    if (!this.servers.has(key)) {
+      // said once per venv when there is none: the tasks still run, each as a fresh interpreter, only slower
+      const server = existsSync(FORK_SERVER_SCRIPT)
+        ? await ForkServer.start(request.python, request.env, (reason) => this.onNotice(`tasks of ${request.python} start as fresh interpreters: ${reason}`))
+        : this.onNotice(`tasks start as fresh interpreters: the fork server ${FORK_SERVER_SCRIPT} is missing from the plugin`);
+      this.servers.set(key, server ?? undefined);
+    }
     const server = this.servers.get(key);
     if (!server) return undefined;
     return server.run(request);
@@ -93,6 +99,8 @@ class ForkServer {
   private readonly pending = new Map<number, PendingTask>();
   private ended: string | undefined;
   private buffered = '';
+  /** close() was called: its end is no news. */
+  closing = false;
 
   private constructor(private readonly process: ChildProcessWithoutNullStreams, private readonly onNotice: (message: string) => void) {}
 
@@ -111,9 +119,16 @@ class ForkServer {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-4000);
       });
-      child.once('error', () => resolve(undefined));
+      let ready = false;
+      child.once('error', (error) => {
+        onNotice(`the fork server did not start: ${error.message}`);
+        resolve(undefined);
+      });
       child.once('exit', (code, signal) => {
-        server.serverEnded(`the fork server ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`);
+        const reason = `the fork server ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+        if (!ready) onNotice(reason);
+        else if (!server.closing) onNotice(`${reason}; from now on tasks start as fresh interpreters`);
+        server.serverEnded(reason);
         resolve(undefined);
       });
       child.stdout.on('data', (chunk: Buffer) => {
@@ -124,6 +139,7 @@ class ForkServer {
           if (!line.trim()) continue;
           const message = JSON.parse(line) as Record<string, unknown>;
           if (message.ready) {
+            ready = true;
             server.idle();
             resolve(server);
           } else server.reply(message);
@@ -143,6 +159,7 @@ class ForkServer {
   }
 
   close(): void {
+    this.closing = true;
     this.process.stdin.end();
     this.idle();
   }
