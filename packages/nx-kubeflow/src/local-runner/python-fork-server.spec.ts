@@ -71,8 +71,8 @@ describePosix('python fork server', () => {
     writeFileSync(join(dir, 'probe.py'), PROBE);
     servers = new PythonForkServers((message) => notices.push(message));
   });
-  afterAll(() => {
-    servers.close();
+  afterAll(async () => {
+    await servers.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -114,6 +114,17 @@ describePosix('python fork server', () => {
     const { result, log } = await run(true, {}, {}, script);
     expect(result.exitCode).toBe(0);
     expect(Number(log.trim())).not.toBe(process.pid);
+  });
+
+  it('close() ends the servers and waits for them: nothing of a run outlives it', async () => {
+    const own = new PythonForkServers();
+    const logFile = join(dir, 'close-log.txt');
+    const result = await runTaskProcess({ command: PYTHON, args: ['parent.py'], cwd: dir, env: { PATH: process.env.PATH ?? '' }, logFile, killGraceMs: 500, forkServers: own });
+    expect(result.exitCode).toBe(0);
+    const server = Number(readFileSync(logFile, 'utf8').trim());
+    expect(processState(server)).not.toBe('gone');
+    await own.close();
+    expect(processState(server)).toBe('gone');
   });
 
   it('shares the standard modules earlier tasks imported, never the task folder\'s own modules, and reseeds random', async () => {
@@ -165,7 +176,7 @@ describePosix('python fork server', () => {
     }
     process.kill(server, 'SIGKILL');
     const result = await pending;
-    own.close();
+    await own.close();
     expect(result.lost).toMatch(/fork server ended \(SIGKILL\)/);
     expect(told).toEqual([expect.stringMatching(/fork server ended \(SIGKILL\).*from now on tasks start as fresh interpreters/)]);
   });

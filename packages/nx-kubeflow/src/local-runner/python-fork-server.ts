@@ -81,10 +81,15 @@ export class PythonForkServers {
     return server.run(request);
   }
 
-  /** Ends every server (each exits once its stdin closes; running children are not theirs to stop). */
-  close(): void {
-    for (const server of this.servers.values()) server?.close();
+  /**
+   * Ends every server (each exits once its stdin closes; running children are not
+   * theirs to stop) and waits for them: nothing of the run outlives it, and the
+   * runner has reaped them (their tasks' CPU time is in its own accounts).
+   */
+  async close(): Promise<void> {
+    const closing = [...this.servers.values()].map((server) => server?.close());
     this.servers.clear();
+    await Promise.all(closing);
   }
 }
 
@@ -158,10 +163,18 @@ class ForkServer {
     });
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.closing = true;
-    this.process.stdin.end();
-    this.idle();
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      // it exits at once when its stdin closes; one that does not within a second is killed
+      const kill = setTimeout(() => this.process.kill('SIGKILL'), 1000);
+      this.process.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      this.process.stdin.end();
+    });
   }
 
   private reply(message: Record<string, unknown>): void {

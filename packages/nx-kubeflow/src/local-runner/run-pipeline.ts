@@ -532,7 +532,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   } finally {
     // every task process has ended and was reported: the watchdog exits without touching anything
     watchdog.close();
-    forkServers?.close();
+    await forkServers?.close();
     recordWriter.flush(); // a change a large run's writer was holding back, even if the scheduler threw
   }
 
