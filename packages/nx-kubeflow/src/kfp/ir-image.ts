@@ -20,6 +20,14 @@ import { channelOf, type Channel, type GroupContext } from './ir-groups';
 /** The task input kfp adds for a run-time image (pipeline_spec_builder: task.inputs['base_image']). */
 export const BASE_IMAGE_INPUT = 'base_image';
 
+/** KFP's driver's test for an image given at run time (driver/util.go inputPipelineChannelPattern: anywhere in the text). */
+const RUN_TIME_IMAGE = /\$.inputs.parameters\['(.+?)'\]/;
+
+/** The task input a run-time executor image names (the first, as the driver takes it), or undefined for a reference. */
+export function runTimeImageInput(image: string): string | undefined {
+  return RUN_TIME_IMAGE.exec(image)?.[1];
+}
+
 /** The placeholder kfp writes for an input parameter of the task. */
 export function inputParameterPlaceholder(input: string): string {
   return `{{$.inputs.parameters['${input}']}}`;

@@ -65,8 +65,9 @@ tasks:
 parameters:
   rounds: {type: Integer, default: 2}
   data: {type: Dataset}
+  named: {type: String, default: Trainer}
 tasks:
-  pick: {component: picker}
+  pick: {component: picker, image: {parameter: named}}
   unknown-parameter: {component: c, image: {parameter: trainer_image}}
   integer-parameter: {component: c, image: {parameter: rounds}}
   artifact-parameter: {component: c, image: {parameter: data}}
@@ -96,20 +97,21 @@ tasks:
   second: {component: picker, image: {task: first, output: image}}
 `),
     ).toEqual([
-      `${FILE}:32:44: task "first", image.task: cycle: first -> second -> first (each task waits for the next, through data or after).`,
-      `${FILE}:19:44: task "after-gate", image.task: task "gated-pick" is inside condition "gate (branch 1)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).`,
-      `${FILE}:7:56: task "unknown-parameter", image.parameter: unknown pipeline parameter "trainer_image"; declared parameters: rounds, data.`,
-      `${FILE}:8:56: task "integer-parameter", image.parameter: pipeline parameter "rounds" is Integer: KFP's driver takes the image as text, and a value of another type starts the pod with an empty image; an image is a String parameter.`,
-      `${FILE}:9:57: task "artifact-parameter", image.parameter: pipeline parameter "data" is an artifact input (Dataset), which kfp cannot make an image of; an image is a String parameter.`,
-      `${FILE}:10:46: task "unknown-task", image.task: unknown task "pikc"; tasks in this pipeline: pick, unknown-parameter, integer-parameter, artifact-parameter, unknown-task, unknown-output, integer-output, artifact-output, clobbered, gated-pick, after-gate, looped-pick, from-number, after-loop, from-bad-name, first, second.`,
-      `${FILE}:11:62: task "unknown-output", image.output: unknown output "img" of task "pick"; its outputs: image, count, model, images.`,
-      `${FILE}:12:62: task "integer-output", image.output: output "pick.count" is Integer: KFP's driver takes the image as text, and a value of another type starts the pod with an empty image; an image is a String output.`,
-      `${FILE}:13:63: task "artifact-output", image.output: output "pick.model" is an artifact (system.Model), which kfp cannot make an image of (it writes the channel's own text as the image); an image is a String output.`,
-      `${FILE}:14:40: task "clobbered", image: component "based" has an input "base_image", and kfp sets a task input named base_image to a run-time image (set_container_image), in place of that input's argument: rename the input in its component.yaml, or give the image as a constant.`,
-      `${FILE}:25:49: task "from-number", image.item: item 1 of loop "per-round" is 1, not text: an image is a reference such as python:3.12-slim (KFP's driver would start the pod with an empty image).`,
-      `${FILE}:25:49: task "from-number", image.item: item 2 of loop "per-round" is 2, not text: an image is a reference such as python:3.12-slim (KFP's driver would start the pod with an empty image).`,
-      `${FILE}:26:44: task "after-loop", image.task: task "looped-pick" runs once per item of loop "per-round", which this task is outside of: there is no single image to take; move this task into the loop, or give it the image of a task outside it.`,
-      `${FILE}:31:51: task "from-bad-name", image.item: item 2 of loop "per-name": "Python:3.12" is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`,
+      `${FILE}:33:44: task "first", image.task: cycle: first -> second -> first (each task waits for the next, through data or after).`,
+      `${FILE}:20:44: task "after-gate", image.task: task "gated-pick" is inside condition "gate (branch 1)" and this task is not: only tasks in that branch can use it (kfp refuses a dependency into a condition from outside).`,
+      `${FILE}:7:48: task "pick", image.parameter: pipeline parameter "named" gives this task its image, and its default "Trainer" is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`,
+      `${FILE}:8:56: task "unknown-parameter", image.parameter: unknown pipeline parameter "trainer_image"; declared parameters: rounds, data, named.`,
+      `${FILE}:9:56: task "integer-parameter", image.parameter: pipeline parameter "rounds" is Integer: KFP's driver takes the image as text, and a value of another type starts the pod with an empty image; an image is a String parameter.`,
+      `${FILE}:10:57: task "artifact-parameter", image.parameter: pipeline parameter "data" is an artifact input (Dataset), which kfp cannot make an image of; an image is a String parameter.`,
+      `${FILE}:11:46: task "unknown-task", image.task: unknown task "pikc"; tasks in this pipeline: pick, unknown-parameter, integer-parameter, artifact-parameter, unknown-task, unknown-output, integer-output, artifact-output, clobbered, gated-pick, after-gate, looped-pick, from-number, after-loop, from-bad-name, first, second.`,
+      `${FILE}:12:62: task "unknown-output", image.output: unknown output "img" of task "pick"; its outputs: image, count, model, images.`,
+      `${FILE}:13:62: task "integer-output", image.output: output "pick.count" is Integer: KFP's driver takes the image as text, and a value of another type starts the pod with an empty image; an image is a String output.`,
+      `${FILE}:14:63: task "artifact-output", image.output: output "pick.model" is an artifact (system.Model), which kfp cannot make an image of (it writes the channel's own text as the image); an image is a String output.`,
+      `${FILE}:15:40: task "clobbered", image: component "based" has an input "base_image", and kfp sets a task input named base_image to a run-time image (set_container_image), in place of that input's argument: rename the input in its component.yaml, or give the image as a constant.`,
+      `${FILE}:26:49: task "from-number", image.item: item 1 of loop "per-round" is 1, not text: an image is a reference such as python:3.12-slim (KFP's driver would start the pod with an empty image).`,
+      `${FILE}:26:49: task "from-number", image.item: item 2 of loop "per-round" is 2, not text: an image is a reference such as python:3.12-slim (KFP's driver would start the pod with an empty image).`,
+      `${FILE}:27:44: task "after-loop", image.task: task "looped-pick" runs once per item of loop "per-round", which this task is outside of: there is no single image to take; move this task into the loop, or give it the image of a task outside it.`,
+      `${FILE}:32:51: task "from-bad-name", image.item: item 2 of loop "per-name": "Python:3.12" is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`,
     ]);
   });
 

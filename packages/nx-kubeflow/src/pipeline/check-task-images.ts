@@ -39,6 +39,10 @@ export function checkTaskImages(definition: PipelineDefinition, specOf: (task: P
       } else if (parameter.type !== 'String') {
         const what = isArtifactTypeName(parameter.type) ? `an artifact input (${parameter.type}), which kfp cannot make an image of` : `${parameter.type}: ${TEXT_ONLY}`;
         report(task, ['image', 'parameter'], `pipeline parameter "${parameter.name}" is ${what}; an image is a String parameter.`);
+      } else if (typeof parameter.default === 'string') {
+        // the run's value is unknown until it starts, but the default is the image of every run that gives none
+        const problem = imageReferenceProblem(parameter.default);
+        if (problem) report(task, ['image', 'parameter'], `pipeline parameter "${parameter.name}" gives this task its image, and its default ${problem}`);
       }
       continue;
     }
