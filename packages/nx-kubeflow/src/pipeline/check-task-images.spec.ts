@@ -115,6 +115,29 @@ tasks:
     ]);
   });
 
+  it('refuses a task that takes its image from its own output (kfp fails to compile it)', () => {
+    expect(check(`name: p\ntasks:\n  pick: {component: picker, image: {task: pick, output: image}}\n`)).toEqual([
+      `${FILE}:3:43: task "pick", image.task: cycle: pick -> pick (each task waits for the next, through data or after).`,
+    ]);
+  });
+
+  it('refuses an exit task that takes its image from a task, and a task outside an exit handler that takes it from one inside (kfp refuses both)', () => {
+    expect(
+      check(`name: p
+tasks:
+  watch:
+    exit_task:
+      notify: {component: c, image: {task: inside, output: image}}
+    tasks:
+      inside: {component: picker}
+  outside: {component: c, image: {task: inside, output: image}}
+`),
+    ).toEqual([
+      `${FILE}:5:44: task "notify", image.task: is the exit task of exit handler "watch", which cannot depend on another task (kfp: "exit_task cannot depend on any other tasks"): it runs once the handler's tasks have ended anyway; give it pipeline parameters or constants.`,
+      `${FILE}:8:41: task "outside", image.task: task "inside" is inside exit handler "watch" and this task is not: only tasks of that handler can use it (kfp refuses a dependency out of a dsl.ExitHandler).`,
+    ]);
+  });
+
   it('refuses an outer item read deeper than kfp hands it down, as for an argument', () => {
     expect(
       check(`name: p
