@@ -298,8 +298,11 @@ def task_source(task, components, params, job):
         for name, arg in task['arguments'].items())
     lines = [f"    {var} = _named(_components[{project!r}], {task['name']!r})({args})"] + common_task_options(var, task)
     if task.get('image') is not None:
-        # pipeline.yaml's image: replaces the executor's image only (a constant; kfp also takes a channel)
-        lines.append(f"    {var}.set_container_image({task['image']!r})")
+        # pipeline.yaml's image: replaces the executor's image only: a constant, or a channel the run gives
+        # (a pipeline parameter, an upstream output, a loop item), as argument_source writes arguments
+        image = task['image']
+        source = repr(image) if isinstance(image, str) else argument_source(image, params, project, 'image')
+        lines.append(f"    {var}.set_container_image({source})")
     res = task.get('resources') or {}
     for key, method in (('cpu_request', 'set_cpu_request'), ('cpu_limit', 'set_cpu_limit'),
                         ('memory_request', 'set_memory_request'),

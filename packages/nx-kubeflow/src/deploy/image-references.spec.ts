@@ -28,4 +28,19 @@ describe('image references deploy accepts outside the local backend', () => {
     ].join('\n');
     expect(mutableImages(ir)).toEqual([{ executor: 'exec-b', image: 'alpine:3.19' }]);
   });
+
+  it('lists an image the run gives as one it cannot check, and leaves out executors that pull no image', () => {
+    const ir = [
+      'deploymentSpec:',
+      '  executors:',
+      `    exec-pinned: {container: {image: "r/a@sha256:${'b'.repeat(64)}"}}`,
+      "    exec-run-time: {container: {image: \"{{$.inputs.parameters['pipelinechannel--trainer_image']}}\"}}",
+      '    exec-fetch: {importer: {artifactUri: {constant: "gs://b/x"}, typeSchema: {schemaTitle: system.Dataset}}}',
+      '    exec-make-claim: {container: {image: argostub/createpvc}}',
+      '    exec-drop-claim: {container: {image: argostub/deletepvc}}',
+    ].join('\n');
+    expect(mutableImages(ir)).toEqual([
+      { executor: 'exec-run-time', image: "{{$.inputs.parameters['pipelinechannel--trainer_image']}} (the run gives it, as input pipelinechannel--trainer_image: deploy cannot check that it is pinned)" },
+    ]);
+  });
 });

@@ -7,8 +7,19 @@
  * a content hash the way docker-build tags: exactly 16 hex digits (or a whole
  * sha256, 64). Other hex tags - a short git sha, a timestamp - are not taken:
  * nothing stops them from being pushed again with other content.
+ *
+ * An image the run gives (pipeline.yaml image: {parameter: p}, {task: t,
+ * output: o} or {item: x}; kfp writes {{$.inputs.parameters['pipelinechannel--...']}}
+ * as the executor's image) cannot be checked before the run: its value is a
+ * run parameter, an output or a loop item. It is listed as what it is, so
+ * deploy takes it only with --allow-mutable-images, as any image it cannot
+ * show is pinned; whoever starts the run pins the value. Executors that pull
+ * no image are not listed: an importer's (no container), and kfp-kubernetes'
+ * CreatePVC / DeletePVC stubs, which KFP's driver runs itself.
  */
 import { parseAllDocuments } from 'yaml';
+import { pvcOperation } from '../kfp/kubernetes-pvc';
+import { runTimeImageInput } from '../kfp/ir-image';
 
 const CONTENT_HASH_TAG = /^(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
 
@@ -25,7 +36,7 @@ export function isPinnedImageReference(reference: string): boolean {
   return colon >= 0 && CONTENT_HASH_TAG.test(lastSegment.slice(colon + 1));
 }
 
-/** Every container image of the IR that is neither digest-pinned nor content-hash-tagged. */
+/** Every container image of the IR that is neither digest-pinned nor content-hash-tagged, or is given at run time. */
 export function mutableImages(irYaml: string): MutableImage[] {
   const [spec] = parseAllDocuments(irYaml).map((document) => document.toJSON() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
   return mutableImagesOf(spec);
@@ -35,7 +46,12 @@ export function mutableImages(irYaml: string): MutableImage[] {
 export function mutableImagesOf(pipelineSpec: object | undefined): MutableImage[] {
   const spec = pipelineSpec as { deploymentSpec?: { executors?: Record<string, { container?: { image?: unknown } }> } } | undefined;
   const executors: Record<string, { container?: { image?: unknown } }> = spec?.deploymentSpec?.executors ?? {};
-  return Object.entries(executors)
-    .map(([executor, definition]) => ({ executor, image: String(definition.container?.image ?? '') }))
-    .filter(({ image }) => !isPinnedImageReference(image));
+  return Object.entries(executors).flatMap(([executor, definition]) => {
+    if (definition.container === undefined) return [];
+    const image = String(definition.container.image ?? '');
+    if (pvcOperation(image) !== undefined) return [];
+    const input = runTimeImageInput(image);
+    if (input !== undefined) return [{ executor, image: `${image} (the run gives it, as input ${input}: deploy cannot check that it is pinned)` }];
+    return isPinnedImageReference(image) ? [] : [{ executor, image }];
+  });
 }

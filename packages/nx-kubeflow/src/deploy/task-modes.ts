@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskMode } from '../local-runner/index';
 import { readPipeline } from '../pipeline/read-pipeline';
+import { imageText } from '../pipeline/read-task-image';
 
 /**
  * How the local backend runs each task of a pipeline: a component with a
@@ -39,7 +40,8 @@ function pipelineTaskModes(
       continue;
     }
     // image: (set_container_image) goes with the task, so that a local process can say it does not run in it
-    const imageOverride = task.image ? { imageOverride: task.image } : {};
+    // (as written: a reference, or {parameter: p} / {task: t, output: o} / {item: x}, which the run resolves)
+    const imageOverride = task.image ? { imageOverride: imageText(task.image) } : {};
     modes[prefix + task.name] = existsSync(join(options.workspaceRoot, projectRoot, 'pyproject.toml'))
       ? { mode: 'venv', projectRoot, ...imageOverride }
       : { mode: 'command', projectRoot, ...imageOverride };

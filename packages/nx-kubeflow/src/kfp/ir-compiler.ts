@@ -13,6 +13,7 @@ import type { PipelineCompileInput, ResolvedComponent } from './pipeline-model';
 import { componentNameFor, executorLabelFor, k8sName, makeNameUnique, outputNameProblem } from './kfp-names';
 import { componentInputDefinitions, componentOutputDefinitions } from './ir-io-definitions';
 import { executorSpec, RuntimeSettings } from './ir-executor';
+import { taskImage } from './ir-image';
 import { taskSpec } from './ir-task';
 import { groupInputDefinitions, groupLayout, groupTaskSpec, platformNameSource, ROOT, type Channel } from './ir-groups';
 import { groupOutputs } from './ir-loops';
@@ -96,6 +97,8 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
       ...(parent !== ROOT ? { groupInputs: new Set(layout!.inputs.get(parent)!.keys()) } : {}),
       ...(layout ? { itemReads: layout.loops.itemReads.get(key), collected: layout.loops.collected.get(key) } : {}),
     };
+    const image = taskImage(task, component.image, { ...taskContext, loopItem: layout?.loops.imageItems.get(key) });
+    if (image.inputs) Object.assign(taskContext, { image });
     if (component.nested) {
       // a pipeline run as a task: its components and executors fold into this IR, its root becomes comp-<task>
       let inner: ReturnType<typeof compilePipelineTrees>;
@@ -118,7 +121,7 @@ function buildTasks(options: CompilePipelineOptions, problems: IrProblem[]): Bui
     // asked of the records as they stand: a Set of their keys made per task would make compiling quadratic
     const executorLabel = makeNameUnique(executorLabelFor(task.name), { has: (name) => hasName(built.executors, name) });
     const componentName = makeNameUnique(componentNameFor(task.name), { has: (name) => hasName(built.components, name) });
-    built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report);
+    built.executors[executorLabel] = task.importer ? importerExecutor(task.importer) : executorSpec(component, task, runtime, report, image.executorImage);
     built.components[componentName] = componentIr(component, executorLabel);
     tasksOfDag[key] = taskSpec(task, component, componentName, taskContext);
     applyCompletionTrigger(tasksOfDag[key] as Record<string, unknown>, task, component, exitGroupOf.get(key), report);

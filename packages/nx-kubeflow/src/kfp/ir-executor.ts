@@ -32,15 +32,17 @@ function envList(component: ResolvedComponent, task: PipelineTask, runtime: Runt
   return [...env].map(([name, value]) => (value === '' ? { name } : { name, value }));
 }
 
+/** `image`: the executor's image (ir-image.ts: the task's own, a run-time placeholder, or the component's). */
 export function executorSpec(
   component: ResolvedComponent,
   task: PipelineTask,
   runtime: RuntimeSettings,
   report: ReportProblem,
+  image: string,
 ): Record<string, unknown> {
   const { spec } = component;
   // set_container_image replaces only the image: command, args and env stay the component's
-  const container: Record<string, unknown> = { image: task.image ?? component.image };
+  const container: Record<string, unknown> = { image };
   const command = commandLineToStrings(spec.implementation.container.command, spec);
   const args = commandLineToStrings(spec.implementation.container.args, spec);
   if (command.length > 0) container.command = command;

@@ -165,7 +165,7 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
   place(numberGroups(pipeline.body ?? pipeline.tasks.map((task) => ({ kind: 'task' as const, task: task.name }))), ROOT, [ROOT], [], []);
 
   const inputs = new Map<string, Map<string, Channel>>(groups.map((group) => [group.name, new Map()]));
-  const loops: LoopLayout = { itemReads: new Map(), collected: new Map(), outputs: new Map() };
+  const loops: LoopLayout = { itemReads: new Map(), collected: new Map(), outputs: new Map(), imageItems: new Map() };
   const dependencies = new Map<string, Set<string>>();
   const uncommon = (upstream: string, downstream: string): [string[], string[]] => {
     const up = ancestors.get(upstream) ?? [ROOT, upstream];
@@ -188,7 +188,9 @@ export function groupLayout(ctx: GroupContext): GroupLayout {
       loops.collected.set(name, reads);
     }
     const arguments_ = Object.values(task.arguments).filter((argument) => argument.kind === 'parameter' || argument.kind === 'task-output') as ConditionOperand[];
-    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops), ...platformNameRefs(task).map((ref) => channelOf(ref, ctx))];
+    // a run-time image's channel travels as an argument's does (a loop item's: layoutLoops)
+    const image = typeof task.image === 'object' && task.image.kind !== 'loop-item' ? [channelOf(task.image, ctx)] : [];
+    const used = [...arguments_.map((operand) => channelOf(operand, ctx)), ...(conditionChannels.get(name) ?? []), ...oneOfReads(task, loops), ...platformNameRefs(task).map((ref) => channelOf(ref, ctx)), ...image];
     const upstreams = new Set(task.after.map(k8sName));
     for (const upstream of layoutLoops(task, lc, loops)) upstreams.add(upstream);
     for (const channel of used) {

@@ -116,6 +116,8 @@ export interface LoopLayout {
   collected: Map<string, Map<string, Channel>>;
   /** Outputs of each group: surfaced name -> where it comes from. */
   outputs: Map<string, Map<string, SurfacedOutput>>;
+  /** The loop item channel of each task whose image is an enclosing loop's item ({item: x}, ir-image.ts). */
+  imageItems: Map<string, Channel>;
 }
 
 /**
@@ -161,6 +163,17 @@ export function layoutLoops(task: PipelineTask, lc: LoopLayoutContext, layout: L
       layout.collected.set(name, reads);
       for (const group of lc.uncommon(channel.task!, name)[1]) lc.inputs.get(group)?.set(channel.inputName, channel);
       upstreams.push(channel.task!);
+    }
+  }
+  if (typeof task.image === 'object' && task.image.kind === 'loop-item') {
+    // set_container_image(item): the item's channel, carried to the task as an argument's is
+    const { item } = task.image;
+    const group = [...chain].reverse().find((candidate) => loopOf(candidate)?.block.as === item);
+    const loop = group ? loopOf(group) : undefined;
+    if (loop) {
+      layout.imageItems.set(name, loop.item);
+      addGroupInputs(name, loop.item, lc);
+      if (loop.item.task) upstreams.push(loop.item.task);
     }
   }
   return upstreams;

@@ -16,6 +16,7 @@ import { namedRecord } from './named-records';
 import type { Channel } from './ir-groups';
 import type { ItemRead } from './ir-loops';
 import { pipelineTaskNamed } from './pipeline-task-index';
+import type { TaskImage } from './ir-image';
 
 export interface TaskContext {
   pipeline: PipelineDefinition;
@@ -29,6 +30,8 @@ export interface TaskContext {
   itemReads?: ReadonlyMap<string, ItemRead>;
   /** Collected outputs this task reads, by argument name: the channel of the outermost group that surfaces each. */
   collected?: ReadonlyMap<string, Channel>;
+  /** A run-time image's inputs and producer (ir-image.ts). */
+  image?: TaskImage;
 }
 
 type Inputs = { artifacts: Record<string, unknown>; parameters: Record<string, unknown> };
@@ -126,6 +129,9 @@ function taskInputs(task: PipelineTask, component: ResolvedComponent, ctx: TaskC
     const producer = addInput(inputs, sanitizeInputName(input.name), isArtifact, arg, ctx, field, argName);
     if (producer) producers.push(producer);
   }
+  // set_container_image(<channel>): the channel and base_image, after the component's inputs as kfp adds them
+  Object.assign(inputs.parameters, ctx.image?.inputs ?? {});
+  if (ctx.image?.producer) producers.push(ctx.image.producer);
   const empty = Object.keys(inputs.artifacts).length + Object.keys(inputs.parameters).length === 0;
   return { inputs: empty ? undefined : inputs, producers };
 }

@@ -131,6 +131,13 @@ export type TaskArgument =
   /** dsl.OneOf: the output of whichever branch of one if/elif/else ran, one output reference per branch, in branch order as written. */
   | { kind: 'one-of'; of: OutputReference[] };
 
+/**
+ * A task's image chosen at run time (set_container_image of a pipeline channel): a String pipeline parameter, an
+ * upstream task's String output, or the item of an enclosing loop (the whole item: kfp compiles a field of one into
+ * an input nothing feeds).
+ */
+export type ImageChannel = { kind: 'parameter'; parameter: string } | { kind: 'task-output'; task: string; output: string } | { kind: 'loop-item'; item: string };
+
 /** {task: t, output: o}: one output of one task. */
 export interface OutputReference {
   task: string;
@@ -362,8 +369,11 @@ export interface PipelineTask {
   env?: Record<string, string>;
   secrets?: SecretAsEnv[];
   tolerations?: Toleration[];
-  /** set_container_image(image): the image this task's executor runs instead of its component's (the reader keeps it to a constant reference). */
-  image?: string;
+  /**
+   * set_container_image(image): the image this task's executor runs instead of its component's - a constant
+   * reference, or a value the run gives it (a pipeline parameter, an upstream output, a loop item: ir-image.ts).
+   */
+  image?: string | ImageChannel;
   /** pipeline.yaml's timeout in seconds (kfp-kubernetes' set_timeout: the pod's activeDeadlineSeconds). */
   timeout_seconds?: number;
   /** The other kfp-kubernetes options (volumes, config maps, node selector, pod metadata, ...). */

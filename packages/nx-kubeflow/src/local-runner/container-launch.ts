@@ -7,6 +7,28 @@
  * interrupt), and cleanup removes what the launch left behind.
  */
 import { runProcess } from '../process/run-process';
+import { imageReferenceProblem } from '../pipeline/kubernetes-names';
+import { runTimeImageInput } from '../kfp/ir-image';
+
+
+/**
+ * The image a task runs in, as KFP's driver finds it (resolvePodSpecInputRuntimeParameter): an executor image
+ * naming one of the task's input parameters - what kfp writes for set_container_image of a pipeline parameter, an
+ * upstream output or a loop item, {{$.inputs.parameters['pipelinechannel--p']}} - is that input's value, whole (text
+ * around the placeholder is dropped, as the driver drops it); any other image is itself. `input` names the input a
+ * run-time image came from. A value the driver would turn into an empty image (missing, or not text) or that is no
+ * reference a node can pull is a problem: on KFP the pod would not start.
+ */
+export function resolveContainerImage(image: string, parameters: Readonly<Record<string, unknown>>): { image: string; input?: string } | { problem: string } {
+  const input = runTimeImageInput(image);
+  if (input === undefined) return { image };
+  if (!Object.hasOwn(parameters, input)) return { problem: `its image ${image} names input "${input}", which the task does not have (KFP's driver: "executorInput did not contain container Image input parameter")` };
+  const value = parameters[input];
+  if (typeof value !== 'string') return { problem: `its image is input "${input}", whose value ${JSON.stringify(value)} is not text: KFP's driver would start the pod with an empty image` };
+  const problem = imageReferenceProblem(value);
+  if (problem) return { problem: `its image is input "${input}": ${problem}` };
+  return { image: value, input };
+}
 
 export interface ContainerLaunchRequest {
   image: string;

@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { basename, dirname, join, resolve } from 'node:path';
 import { localDependencyClosure } from '../python/pyproject';
 import type { ProjectVenv } from '../python/venv';
-import type { ContainerLaunch, ContainerLauncher } from './container-launch';
+import { resolveContainerImage, type ContainerLaunch, type ContainerLauncher } from './container-launch';
 import { buildExecutorInput, executorOutputFile, runtimePlaceholders } from './executor-input';
 import { readExecutorOutput, type ExecutorOutput } from './executor-output';
 import type { IrTask } from './ir-reader';
@@ -212,11 +212,20 @@ async function prepareVenv(projectRoot: string, ctx: TaskRunContext): Promise<Pr
   }
 }
 
-/** pipeline.yaml's image: names an image a local process does not run in: said, not dropped unsaid. */
-function imageNotUsed(mode: TaskMode): string[] {
+/**
+ * pipeline.yaml's image: names an image a local process does not run in: said, not dropped unsaid. One the run gives
+ * ({parameter: p}, ...) is named by its value, or by what would keep the task from starting on KFP.
+ */
+function imageNotUsed(mode: TaskMode, image: ReturnType<typeof resolveContainerImage>): string[] {
   if (mode.mode === 'container' || !mode.imageOverride) return [];
   const how = mode.mode === 'venv' ? "in its component's venv" : 'with its command as it stands';
-  return [`image ${mode.imageOverride} (pipeline.yaml image:, kfp's set_container_image) is not used here: the task runs as a local process ${how}; --mode container runs it in that image`];
+  const named =
+    'problem' in image
+      ? `${mode.imageOverride} (pipeline.yaml image:, kfp's set_container_image; on KFP the task would not start: ${image.problem})`
+      : image.input !== undefined
+        ? `${image.image} (pipeline.yaml image: ${mode.imageOverride}, kfp's set_container_image)`
+        : `${mode.imageOverride} (pipeline.yaml image:, kfp's set_container_image)`;
+  return [`image ${named} is not used here: the task runs as a local process ${how}; --mode container runs it in that image`];
 }
 
 async function runAttempts(
@@ -242,7 +251,7 @@ async function runAttempts(
     // A container gets the task's environment only, as a pod would; this machine's stays out.
     ...(inContainer ? { base: {} } : {}),
   });
-  for (const warning of [...warnings, ...(kubernetes?.warnings ?? []), ...imageNotUsed(mode)]) ctx.warn(record, warning);
+  for (const warning of [...warnings, ...(kubernetes?.warnings ?? [])]) ctx.warn(record, warning);
   const outputFile = executorOutputFile(layout.outputsDir);
   const io: ExecutorIo = {
     // as the driver resolves task input constants; the cache key above kept the IR's text
@@ -253,6 +262,10 @@ async function runAttempts(
     runtime: runtimePlaceholders({ pipelineName: ctx.pipelineName, runId: ctx.runId, task: task.name }, outputFile),
   };
   io.executorInput = JSON.stringify(buildExecutorInput(task, io, outputFile));
+  // an image the run gives (set_container_image of a value) is its input's value, as KFP's driver reads it
+  const image = resolveContainerImage(task.container.image, io.parameters);
+  if (inContainer && 'problem' in image) throw new TaskFailure(`task "${task.name}": ${image.problem}`);
+  for (const warning of imageNotUsed(mode, image)) ctx.warn(record, warning);
   const commandLine = resolveCommandLine([...task.container.command, ...task.container.args], io);
   if (commandLine.argv.length === 0) throw new TaskFailure(`task "${task.name}": its executor has neither command nor args`);
   for (const placeholder of commandLine.unresolved) ctx.warn(record, `${placeholder} has no value and is passed as it is`);
@@ -281,7 +294,7 @@ async function runAttempts(
     record.attempts = attempt;
     delete record.exitCode;
     ctx.changed(record, { state: 'RUNNING', attempt });
-    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? [], importedPaths(inputs, ctx.runDir)) : undefined;
+    const launch = mode.mode === 'container' ? await launchContainer(mode.launcher, task, 'image' in image ? image.image : task.container.image, commandLine.argv, env, attempt, ctx, kubernetes?.volumes ?? [], importedPaths(inputs, ctx.runDir)) : undefined;
     const program = launch?.command ?? programFor(commandLine.argv[0], venv);
     const result = await runTaskProcess({
       command: program,
@@ -331,6 +344,7 @@ async function runAttempts(
 async function launchContainer(
   launcher: ContainerLauncher,
   task: IrTask,
+  image: string,
   argv: string[],
   env: NodeJS.ProcessEnv,
   attempt: number,
@@ -341,7 +355,7 @@ async function launchContainer(
   const containerEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   try {
     return await launcher.launch({
-      image: task.container.image,
+      image,
       argv,
       env: containerEnv,
       mounts: [ctx.runDir, ...extraMounts],

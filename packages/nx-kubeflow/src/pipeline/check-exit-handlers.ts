@@ -72,6 +72,8 @@ export function checkExitHandlers(options: CheckPipelineOptions): PipelineProble
       if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
       if (argument.kind === 'one-of') argument.of.forEach((entry, index) => uses.push({ upstream: entry.task, path: ['arguments', input, 'one_of', index, 'task'], field: `arguments.${input}` }));
     }
+    // a run-time image from an output is a dependency as an argument is (set_container_image registers its channel)
+    if (typeof task.image === 'object' && task.image.kind === 'task-output') uses.push({ upstream: task.image.task, path: ['image', 'task'], field: 'image.task' });
     task.after.forEach((upstream, index) => uses.push({ upstream, path: ['after', index], field: `after[${index}]` }));
     const ownHandler = exitTasks.get(task.name);
     for (const use of uses) {

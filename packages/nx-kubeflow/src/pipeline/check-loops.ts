@@ -99,7 +99,7 @@ function staticFieldPlacement(scopes: Scope[], index: number, loop: LoopBlock, n
  * loop reads an input its group lacks (kfp fails with "component_input_parameter ... not found", or writes an
  * input nothing feeds). `scopes` are the reader's, `extra` a group of its own (an if with elif/else).
  */
-function innerLoopProblem(scopes: Scope[], index: number, loop: LoopBlock, extra: boolean, what: string): string | undefined {
+export function innerLoopProblem(scopes: Scope[], index: number, loop: LoopBlock, extra: boolean, what: string): string | undefined {
   if (loop.items.kind === 'loop-item') {
     // a loop over an enclosing item: its own argument's name holds its items' name, so kfp's chain item -> items
     // pops one link too few there, and the groups below it get the items instead of the item

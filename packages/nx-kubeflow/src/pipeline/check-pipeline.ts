@@ -17,6 +17,8 @@ import { checkExitHandlers } from './check-exit-handlers';
 import { checkOneOf } from './check-one-of';
 import { checkKubernetesOptions } from './check-kubernetes-options';
 import { checkImporters } from './check-importers';
+import { checkTaskImages } from './check-task-images';
+import { imageChannelOf } from '../kfp/ir-image';
 import { withImporters } from '../kfp/importer';
 import { withPvcTasks } from '../kfp/kubernetes-pvc';
 
@@ -107,6 +109,9 @@ class PipelineChecker {
       // and a create_pvc / delete_pvc task's, read-kubernetes-options.ts and check-kubernetes-options.ts'
       if (!task.importer && !task.create_pvc && !task.delete_pvc) this.checkArguments(task, spec);
       this.checkAfter(task);
+      // a run-time image from an upstream output waits for it, as an argument does
+      const image = imageChannelOf(task);
+      if (image?.kind === 'task-output' && this.tasks.has(image.task)) this.edges.push({ from: task.name, to: image.task, path: ['image', 'task'], field: 'image.task' });
     }
     this.checkCycles();
     this.checkScopes();
@@ -115,6 +120,7 @@ class PipelineChecker {
     this.problems.push(...checkExitHandlers(this.options));
     this.problems.push(...checkOneOf({ definition: this.options.definition, source: this.options.source, specOf: (task) => this.specOf(task) }));
     checkKubernetesOptions(this.options.definition, (task, path, message, of) => this.report(task, [...path], message, of));
+    checkTaskImages(this.options.definition, (task) => this.specOf(task), (task, path, message, of) => this.report(task, [...path], message, of));
     return this.problems;
   }
 
@@ -137,6 +143,8 @@ class PipelineChecker {
       (task.kubernetes?.pvc_mounts ?? []).forEach((mount, index) => {
         if (mount.pvc_name.kind === 'task-output') uses.push({ upstream: mount.pvc_name.task, path: [...(mount.at ?? ['volumes', index]), 'pvc', 'task'], field: `volumes[${index}].pvc.task` });
       });
+      const image = imageChannelOf(task);
+      if (image?.kind === 'task-output') uses.push({ upstream: image.task, path: ['image', 'task'], field: 'image.task' });
       task.after.forEach((upstream, index) => {
         if (!uses.some((use) => use.upstream === upstream)) uses.push({ upstream, path: ['after', index], field: `after[${index}]` });
       });

@@ -57,7 +57,7 @@ describe('Kubernetes name rules', () => {
       annotationKey: task.pod_annotations.propertyNames.pattern,
       fieldPathEnv: task.field_path_env.propertyNames.pattern,
       fieldPath: task.field_path_env.additionalProperties.pattern,
-      image: task.image.pattern,
+      image: task.image.anyOf[0].pattern,
     }).toEqual({
       env: ENV_VAR_NAME.source,
       secretKeyEnv: ENV_VAR_NAME.source,

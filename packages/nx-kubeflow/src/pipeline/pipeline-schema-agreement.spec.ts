@@ -402,9 +402,16 @@ const CORPUS: Corpus[] = [
       '{for_each: {task: b, output: o}, as: o, parallelism: 2147483647, tasks: {inner: {for_each: [1], as: i, tasks: {c: {component: c, arguments: {x: {item: o}, y: {item: i}}}}}}}',
       "{for_each: [1], as: v, tasks: {gate: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c, arguments: {x: {item: v}}}}}}}",
       '{for_each: [1], as: v, tasks: {c: {component: c}}}',
+      // a run-time image from the item (its values are the checker's)
+      '{for_each: [python:3.12], as: v, tasks: {c: {component: c, image: {item: v}}}}',
+      "{for_each: [1], as: v, tasks: {gate: {if: {left: {parameter: rate}, operator: '>', right: 1}, then: {c: {component: c, image: {item: v}}}}}}",
     ],
     bad: [
       '{for_each: [], as: v, tasks: {c: {component: c}}}',
+      // a field of the item, other keys
+      '{for_each: [{img: a}], as: v, tasks: {c: {component: c, image: {item: v, field: img}}}}',
+      "{for_each: [a], as: v, tasks: {c: {component: c, image: {item: ''}}}}",
+      '{for_each: [a], as: v, tasks: {c: {component: c, image: {item: v, parameter: rate}}}}',
       '{for_each: [1], as: v, display_name: true, tasks: {c: {component: c}}}',
       '{for_each: [1, {a: 1}], as: v, tasks: {c: {component: c}}}',
       '{for_each: [1, null], as: v, tasks: {c: {component: c}}}',
@@ -567,8 +574,12 @@ const CORPUS: Corpus[] = [
   },
   {
     path: [...TASK, 'image'],
-    good: ['python:3.12-slim', 'null', 'ghcr.io/acme/trainer:1.4', `'localhost:5000/a/b@sha256:${'a'.repeat(64)}'`, 'a__b/c--d'],
-    bad: ["''", '1', '[python]', '{image: python}', 'Python', "'python 3'", "'docker://python'", 'a@sha256:abc', "'a:'", 'a/B'],
+    good: ['python:3.12-slim', 'null', 'ghcr.io/acme/trainer:1.4', `'localhost:5000/a/b@sha256:${'a'.repeat(64)}'`, 'a__b/c--d', '{parameter: rate}', '{task: b, output: o}'],
+    bad: [
+      ...["''", '1', '[python]', '{image: python}', 'Python', "'python 3'", "'docker://python'", 'a@sha256:abc', "'a:'", 'a/B'],
+      // run-time forms: whole names and no other keys (the item forms sit in loops below)
+      ...['{}', "{parameter: ''}", '{parameter: 1}', '{parameter: null}', '{parameter: rate, task: b}', '{task: b}', '{output: o}', "{task: '', output: o}", '{task: b, output: 1}', '{task: b, output: o, x: 1}'],
+    ],
   },
   { path: [...TASK, 'image_pull_policy'], good: ['Always', 'Never', 'IfNotPresent', 'null'], bad: ['always', "''", '1', '[Always]'] },
   {

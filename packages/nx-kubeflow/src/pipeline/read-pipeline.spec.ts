@@ -265,13 +265,13 @@ tasks:
 `;
     const problems = messages(text);
     expect(problems.slice(0, 7)).toEqual([
-      'pipelines/p/pipeline.yaml:3:33: task "number", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got 3).',
+      'pipelines/p/pipeline.yaml:3:33: task "number", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits>, or a value the run gives: {parameter: p}, {task: t, output: o} or an enclosing loop\'s {item: x} (got 3).',
       'pipelines/p/pipeline.yaml:4:32: task "empty", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got "").',
       ...([['upper', 5, 32, 'Python:3.12'], ['spaced', 6, 33, 'python 3.12'], ['scheme', 7, 33, 'docker://python:3.12'], ['short-digest', 8, 39, 'python@sha256:abc']] as const).map(
         ([task, line, column, image]) =>
           `pipelines/p/pipeline.yaml:${line}:${column}: task "${task}", image: "${image}" is not an image reference a node can pull: [registry/]path[:tag][@sha256:digest], the path in lowercase letters, digits and single separators (".", "_", "__", "-"), a tag of at most 128 letters, digits, "_", "." and "-", e.g. ghcr.io/acme/trainer:1.4.`,
       ),
-      'pipelines/p/pipeline.yaml:9:33: task "listed", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits> (got ["python"]).',
+      'pipelines/p/pipeline.yaml:9:33: task "listed", image: must be a container image reference such as python:3.12-slim or ghcr.io/acme/trainer@sha256:<64 hex digits>, or a value the run gives: {parameter: p}, {task: t, output: o} or an enclosing loop\'s {item: x} (got ["python"]).',
     ]);
     expect(problems.slice(7)).toEqual([
       expect.stringMatching(/^pipelines\/p\/pipeline\.yaml:10:\d+: task "nested", image: applies to a component's container, and a task that runs a pipeline has none/),

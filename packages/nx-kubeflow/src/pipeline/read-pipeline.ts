@@ -40,7 +40,8 @@ import { YamlSource, type YamlPath } from './yaml-source';
 import { namedRecord } from '../kfp/named-records';
 import { isLoopBlock, LOOP_BLOCK_KEYS, readCollectArgument, readItemArgument, readLoopItemName, readLoopItems, readParallelism } from './read-loop';
 import type { LoopBlock } from '../kfp/pipeline-model';
-import { ENV_VAR_NAME, imageReferenceProblem } from './kubernetes-names';
+import { ENV_VAR_NAME } from './kubernetes-names';
+import { readTaskImage } from './read-task-image';
 import { KUBERNETES_TASK_KEYS, readCreatePvc, readDeletePvc, readKubernetesOptions, readObjectReferences } from './read-kubernetes-options';
 
 export interface ReadPipelineResult {
@@ -593,9 +594,8 @@ class PipelineReader {
       else task.timeout_seconds = timeout.seconds;
     }
     if (raw.image !== undefined && raw.image !== null) {
-      const problem = imageReferenceProblem(raw.image);
-      if (problem) this.report([...path, 'image'], problem, { task: name });
-      else task.image = raw.image as string;
+      const image = readTaskImage(raw.image, [...path, 'image'], this.loopItems, name, (at, message, options) => this.report(at, message, options));
+      if (image !== undefined) task.image = image;
     }
     const kubernetes = readKubernetesOptions(raw, path, (at, message, of) => this.report(at, message, { task: name, of }));
     if (this.secretVolumes.has(name)) task.kubernetes = { secret_volumes: this.secretVolumes.get(name)!, ...kubernetes };

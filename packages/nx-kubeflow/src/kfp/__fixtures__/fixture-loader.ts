@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadComponentSpec } from '../component-spec';
 import type { CompilePipelineOptions } from '../ir-compiler';
-import type { Condition, ConditionBranch, ConditionOperand, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
+import type { Condition, ConditionBranch, ConditionOperand, ImageChannel, LoopItems, PipelineDefinition, PipelineNode, PipelineOutput, PipelineTask, ResolvedComponent, TaskArgument } from '../pipeline-model';
 import { taskTimeout } from '../task-timeout';
 import { readCreatePvc, readDeletePvc, readKubernetesOptions, readObjectReferences, type Report } from '../../pipeline/read-kubernetes-options';
 import { pipelineInterface } from '../../pipeline/compile-pipeline-project';
@@ -56,9 +56,11 @@ function task(name: string, raw: Dict): PipelineTask {
     arguments: Object.fromEntries(Object.entries(raw.arguments ?? {}).map(([k, v]) => [k, argument(v)])),
     after: raw.after ?? [],
   };
-  for (const key of ['display_name', 'caching', 'cache_key', 'retry', 'resources', 'env', 'tolerations', 'ignore_upstream_failure', 'image'] as const) {
+  for (const key of ['display_name', 'caching', 'cache_key', 'retry', 'resources', 'env', 'tolerations', 'ignore_upstream_failure'] as const) {
     if (raw[key] !== undefined) (t as Dict)[key] = raw[key];
   }
+  // a constant reference, or {parameter: p} / {task: t, output: o} / {item: x} the run gives
+  if (raw.image !== undefined) t.image = typeof raw.image === 'string' ? raw.image : (argument(raw.image) as ImageChannel);
   if (raw.importer !== undefined) {
     const uri = raw.importer.artifact_uri;
     t.importer = {
