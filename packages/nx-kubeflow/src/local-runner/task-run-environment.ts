@@ -8,7 +8,6 @@
  * masks them (redact-secrets.ts), every credential this process knows
  * (known-secrets.ts), and every value a `.secrets.*` file set.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { redactKnownSecrets } from '../secrets/known-secrets';
@@ -101,31 +100,27 @@ export function taskRunRecord(options: TaskRunRecordOptions): { command: string[
  * then the DYNACONF_* variables, for ENV_FOR_DYNACONF's environment; masked.
  */
 export function resolvedSettings(env: NodeJS.ProcessEnv, componentRoot: string | undefined): { settings: Record<string, unknown>; secretValues: Set<string> } {
-  let scratch: string | undefined;
-  try {
-    const files: string[] = [];
-    if (env.PIPELINE_SETTINGS_TOML !== undefined) {
-      scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-task-settings-'));
-      mkdirSync(join(scratch, 'config'));
-      files.push(join(scratch, 'config', 'settings.toml'));
-      writeFileSync(files[0], env.PIPELINE_SETTINGS_TOML, { mode: 0o600 });
-    } else if (env.NX_KUBEFLOW_PIPELINE_DIR) {
-      files.push(join(resolve(env.NX_KUBEFLOW_PIPELINE_DIR), 'config', 'settings.toml'));
-    }
-    if (componentRoot) files.push(join(componentRoot, 'config', 'settings.toml'), join(componentRoot, 'config', '.secrets.toml'));
-    const loaded = loadSettings({ files, environ: env, cwd: componentRoot ?? process.cwd() });
-    // every value a secrets file set is a secret, whatever its key is called
-    const fromSecretFiles = new Set<string>();
-    for (const [path, origin] of Object.entries(loaded.origins)) {
-      if (origin.kind !== 'file' || !basename(origin.file).startsWith('.secrets')) continue;
-      const value = readSetting(loaded.values, path);
-      if (value !== undefined && value !== null && typeof value !== 'object') fromSecretFiles.add(String(value));
-    }
-    const plain = JSON.parse(formatSettingsJson(redactSecrets(loaded.values))) as Record<string, unknown>;
-    return { settings: maskValues(plain, fromSecretFiles) as Record<string, unknown>, secretValues: fromSecretFiles };
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  const files: string[] = [];
+  const inlineFiles: Record<string, string> = {};
+  if (env.PIPELINE_SETTINGS_TOML !== undefined) {
+    // where component-runtime's reader puts it: the pipeline's layer, first
+    const standIn = resolve(tmpdir(), 'PIPELINE_SETTINGS_TOML', 'config', 'settings.toml');
+    files.push(standIn);
+    inlineFiles[standIn] = env.PIPELINE_SETTINGS_TOML;
+  } else if (env.NX_KUBEFLOW_PIPELINE_DIR) {
+    files.push(join(resolve(env.NX_KUBEFLOW_PIPELINE_DIR), 'config', 'settings.toml'));
   }
+  if (componentRoot) files.push(join(componentRoot, 'config', 'settings.toml'), join(componentRoot, 'config', '.secrets.toml'));
+  const loaded = loadSettings({ files, inlineFiles, environ: env, cwd: componentRoot ?? process.cwd() });
+  // every value a secrets file set is a secret, whatever its key is called
+  const fromSecretFiles = new Set<string>();
+  for (const [path, origin] of Object.entries(loaded.origins)) {
+    if (origin.kind !== 'file' || !basename(origin.file).startsWith('.secrets')) continue;
+    const value = readSetting(loaded.values, path);
+    if (value !== undefined && value !== null && typeof value !== 'object') fromSecretFiles.add(String(value));
+  }
+  const plain = JSON.parse(formatSettingsJson(redactSecrets(loaded.values))) as Record<string, unknown>;
+  return { settings: maskValues(plain, fromSecretFiles) as Record<string, unknown>, secretValues: fromSecretFiles };
 }
 
 function maskValues(value: unknown, secrets: Set<string>): unknown {

@@ -121,6 +121,32 @@ c = '@merge {"x": 2}'
     expect(loadSettings({ files: layeredFiles(), environ: {} }).values).toEqual({ FROM_PIPELINE: true });
   });
 
+  it('reads inline settings text as the file it stands for would be, without a .local. sibling, in its place in the order', () => {
+    const pipelineText = '[default]\na = "pipeline"\nb = "pipeline"\nc = "pipeline"\n';
+    write('component/config/settings.toml', '[default]\na = "component"\nb = "component"\n');
+    write('component/config/settings.local.toml', '[default]\nb = "component local"\n');
+    const standIn = join(workspace, 'pipeline/config/settings.toml');
+    // a local file beside where the inline one stands is not its sibling: nothing on disk is read for it
+    write('pipeline/config/settings.local.toml', '[default]\nc = "must not be read"\n');
+    const inline = loadSettings({ files: layeredFiles(), inlineFiles: { [standIn]: pipelineText }, environ: {} });
+    expect(inline.values).toEqual({ A: 'component', B: 'component local', C: 'pipeline' });
+    expect(inline.files.map((file) => file.slice(workspace.length + 1))).toEqual([
+      'pipeline/config/settings.toml',
+      'component/config/settings.toml',
+      'component/config/settings.local.toml',
+    ]);
+    expect(inline.origins['C']).toMatchObject({ kind: 'file', file: standIn });
+    // the same text on disk, with no local sibling, gives the same values
+    rmSync(join(workspace, 'pipeline/config/settings.local.toml'));
+    write('pipeline/config/settings.toml', pipelineText);
+    expect(loadSettings({ files: layeredFiles(), environ: {} }).values).toEqual(inline.values);
+  });
+
+  it('names the inline text\'s stand-in path when it does not parse', () => {
+    const standIn = join(workspace, 'pipeline/config/settings.toml');
+    expect(() => loadSettings({ files: [standIn], inlineFiles: { [standIn]: '[default\n' }, environ: {} })).toThrow(standIn);
+  });
+
   it('never reads .secrets files', () => {
     write('pipeline/config/settings.toml', '[default]\npublic = 1\n');
     write('pipeline/config/.secrets.toml', '[default]\npassword = "hunter2"\n');

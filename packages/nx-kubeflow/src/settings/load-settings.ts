@@ -23,7 +23,7 @@ import {
   withValueErrorLocation,
 } from './settings-errors';
 import { settingsFilesToLoad } from './settings-files';
-import { readTomlSettingsFile } from './toml-file';
+import { readTomlSettingsFile, readTomlSettingsText } from './toml-file';
 import { isPyDict, isPyList, newPyDict, pyDictPop, pyLower, pyTruthy, PyDict, PyValue, upperfy } from './python-values';
 
 export interface LoadSettingsOptions {
@@ -35,6 +35,12 @@ export interface LoadSettingsOptions {
   environ?: Readonly<Record<string, string | undefined>>;
   /** Base for relative file paths and `@read_file`; default process.cwd(). */
   cwd?: string;
+  /**
+   * Settings held as text rather than on disk, by the absolute path they stand for (a
+   * compiled pipeline's PIPELINE_SETTINGS_TOML): read as that file would be, except that
+   * it has no `.local.` sibling. Saves writing a file only to read it back.
+   */
+  inlineFiles?: Readonly<Record<string, string>>;
 }
 
 export interface LoadedSettings {
@@ -67,8 +73,12 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const environ = options.environ ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? environ['ENV_FOR_DYNACONF'] ?? DEFAULT_ENV;
-  const files = settingsFilesToLoad(options.files.map((file) => resolve(cwd, file)));
-  const documents = readSettingsDocuments(files);
+  const inline = options.inlineFiles ?? {};
+  const mainFiles = options.files.map((file) => resolve(cwd, file));
+  const onDisk = new Set(settingsFilesToLoad(mainFiles.filter((file) => !(file in inline))));
+  // the main files in their order, inline ones among them, then the .local. siblings of those on disk
+  const files = [...mainFiles.filter((file) => file in inline || onDisk.has(file)), ...[...onDisk].filter((file) => !mainFiles.includes(file))];
+  const documents = readSettingsDocuments(files, inline);
 
   const store = new DynaconfStore({ environ, currentEnv: env, cwd });
   for (const { file, document } of documents) applySettingsDocument(store, file, document, env);
@@ -100,11 +110,11 @@ function refuseIncludes(store: DynaconfStore): void {
 }
 
 /** Reads every file before applying any, so that all broken files are reported together. */
-function readSettingsDocuments(files: readonly string[]): Array<{ file: string; document: PyDict }> {
+function readSettingsDocuments(files: readonly string[], inline: Readonly<Record<string, string>> = {}): Array<{ file: string; document: PyDict }> {
   const documents: Array<{ file: string; document: PyDict }> = [];
   const problems: SettingsFileProblem[] = [];
   for (const file of files) {
-    const read = readTomlSettingsFile(file);
+    const read = file in inline ? readTomlSettingsText(file, inline[file]) : readTomlSettingsFile(file);
     if (read.status === 'parsed') documents.push({ file, document: read.document });
     if (read.status === 'broken') problems.push(read.problem);
   }

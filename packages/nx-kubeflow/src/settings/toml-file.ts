@@ -61,6 +61,11 @@ export function readTomlSettingsFile(file: string): SettingsFileRead {
   } catch (error) {
     return { status: 'broken', problem: { file, message: `cannot be read as UTF-8 text: ${String(error)}` } };
   }
+  return readTomlSettingsText(file, text);
+}
+
+/** Settings text that stands for `file` (named in problems), parsed as the file would be. */
+export function readTomlSettingsText(file: string, text: string): SettingsFileRead {
   const result = parseTomlDocument(text);
   if (!result.ok) return { status: 'broken', problem: { file, ...result.problem } };
   return { status: 'parsed', document: result.document };
