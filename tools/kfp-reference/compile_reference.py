@@ -183,6 +183,8 @@ def output_type_source(job, task_name, output):
     if task.get('calls') == 'pipeline':
         inner = job['pipelines'][task['component']]
         published = next(o for o in inner['pipeline']['outputs'] if o['name'] == output)
+        # a dsl.OneOf the pipeline returns is typed as its entries are (all one type)
+        published = published['oneOf'][0] if 'oneOf' in published else published
         return output_type_source(inner, published['task'], published['output'])
     return f"_output_type({task['component']!r}, {sanitize_input_name(output)!r})"
 
