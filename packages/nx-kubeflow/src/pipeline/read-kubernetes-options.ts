@@ -51,6 +51,18 @@ export type Report = (path: YamlPath, message: string, of?: 'key' | 'value') => 
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** A Report that counts what it reported: a reader of one part returns nothing when that part had a problem. */
+function countingReport(report: Report): { problem: Report; problems: () => number } {
+  let count = 0;
+  return {
+    problem: (at, message, of) => {
+      count += 1;
+      report(at, message, of);
+    },
+    problems: () => count,
+  };
+}
+
 export function unknownKeys(raw: Dict, path: YamlPath, allowed: readonly string[], what: string, report: Report): void {
   for (const key of Object.keys(raw)) {
     if (allowed.includes(key)) continue;
@@ -430,11 +442,7 @@ export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): Cre
     report(path, "must be a mapping such as {name_suffix: '-scratch', access_modes: [ReadWriteOnce], size: 5Gi}.");
     return undefined;
   }
-  let problems = 0;
-  const problem: Report = (at, message, of) => {
-    problems += 1;
-    report(at, message, of);
-  };
+  const { problem, problems } = countingReport(report);
   unknownKeys(raw, path, CREATE_PVC_KEYS, 'create_pvc', problem);
   const modes = raw.access_modes;
   if (modes === undefined) problem(path, `needs access_modes: a list of ${ACCESS_MODES.join(', ')} (kfp's CreatePVC has no default).`);
@@ -463,7 +471,7 @@ export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): Cre
   }
   const annotations = raw.annotations === undefined ? undefined : readStringMap(raw.annotations, [...path, 'annotations'], problem, 'annotation key', undefined, '{owner: data-team@example.com}');
   const dataSource = raw.data_source === undefined ? undefined : readPvcDataSource(raw.data_source, [...path, 'data_source'], problem);
-  if (problems > 0) return undefined;
+  if (problems() > 0) return undefined;
   return {
     access_modes: modes as string[],
     size: size as string,
@@ -488,17 +496,13 @@ function readClaimName(raw: unknown, path: YamlPath, report: Report): NonNullabl
     report(path, example);
     return undefined;
   }
-  let problems = 0;
-  const problem: Report = (at, message, of) => {
-    problems += 1;
-    report(at, message, of);
-  };
+  const { problem, problems } = countingReport(report);
   const keys = 'parameter' in raw ? ['parameter'] : ['task', 'output'];
   unknownKeys(raw, path, keys, 'parameter' in raw ? 'a parameter reference' : 'an output reference', problem);
   for (const key of keys) {
     if (typeof raw[key] !== 'string' || raw[key] === '') problem(key in raw ? [...path, key] : path, `needs ${key}: ${key === 'parameter' ? 'the name of a String pipeline parameter' : key === 'task' ? 'an upstream task name' : 'the name of its String output'}.`);
   }
-  if (problems > 0) return undefined;
+  if (problems() > 0) return undefined;
   return 'parameter' in raw ? { parameter: raw.parameter as string } : { task: raw.task as string, output: raw.output as string };
 }
 
@@ -517,11 +521,7 @@ function readPvcDataSource(raw: unknown, path: YamlPath, report: Report): PvcDat
     report(path, example);
     return undefined;
   }
-  let problems = 0;
-  const problem: Report = (at, message, of) => {
-    problems += 1;
-    report(at, message, of);
-  };
+  const { problem, problems } = countingReport(report);
   unknownKeys(raw, path, PVC_DATA_SOURCE_KEYS, 'data_source (the KFP driver reads apiGroup, kind and name, and would drop any other key)', problem);
   for (const key of PVC_DATA_SOURCE_KEYS) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') problem([...path, key], `must be text (got ${JSON.stringify(raw[key])}): the KFP driver reads data_source as a mapping of strings.`);
@@ -541,7 +541,7 @@ function readPvcDataSource(raw: unknown, path: YamlPath, report: Report): PvcDat
     if (group && kind === CLAIM_KIND) problem([...path, 'apiGroup'], `must be left out for kind ${CLAIM_KIND}, which is in Kubernetes' core group: with apiGroup "${group}" the claim waits for a volume populator of that group instead of cloning the claim.`);
   }
   if (group && !OBJECT_NAME.test(group)) problem([...path, 'apiGroup'], `"${group}" is not an API group: Kubernetes takes a lowercase DNS-1123 subdomain, e.g. snapshot.storage.k8s.io.`);
-  if (problems > 0) return undefined;
+  if (problems() > 0) return undefined;
   return { ...(group !== undefined ? { apiGroup: group } : {}), kind: kind as string, name: name as string };
 }
 
