@@ -183,6 +183,8 @@ def output_type_source(job, task_name, output):
     if task.get('calls') == 'pipeline':
         inner = job['pipelines'][task['component']]
         published = next(o for o in inner['pipeline']['outputs'] if o['name'] == output)
+        # a dsl.OneOf the pipeline returns is typed as its entries are (all one type)
+        published = published['oneOf'][0] if 'oneOf' in published else published
         return output_type_source(inner, published['task'], published['output'])
     return f"_output_type({task['component']!r}, {sanitize_input_name(output)!r})"
 
@@ -266,15 +268,24 @@ def importer_source(task, params):
 # create_pvc's pipeline.yaml keys -> kubernetes.CreatePVC's arguments
 CREATE_PVC_ARGUMENTS = (('name', 'pvc_name'), ('name_suffix', 'pvc_name_suffix'), ('access_modes', 'access_modes'),
                         ('size', 'size'), ('storage_class_name', 'storage_class_name'),
-                        ('volume_name', 'volume_name'), ('annotations', 'annotations'))
+                        ('volume_name', 'volume_name'), ('annotations', 'annotations'), ('data_source', 'data_source'))
 
 
-def pvc_task_source(task):
+def create_pvc_value(value, params):
+    """A CreatePVC argument: a constant, or (the claim's name) the pipeline parameter or upstream output that holds it."""
+    if isinstance(value, dict) and list(value) == ['parameter']:
+        return params[value['parameter']]
+    if isinstance(value, dict) and sorted(value) == ['output', 'task']:
+        return f"{py_ident(value['task'])}.outputs[{sanitize_input_name(value['output'])!r}]"
+    return repr(value)
+
+
+def pvc_task_source(task, params):
     """kubernetes.CreatePVC / DeletePVC, renamed to the pipeline.yaml's task name as _named renames components."""
     var = py_ident(task['name'])
     if task.get('create_pvc'):
         spec = task['create_pvc']
-        kwargs = ', '.join(f'{arg}={spec[key]!r}' for key, arg in CREATE_PVC_ARGUMENTS if key in spec)
+        kwargs = ', '.join(f'{arg}={create_pvc_value(spec[key], params)}' for key, arg in CREATE_PVC_ARGUMENTS if key in spec)
         line = f"    {var} = _renamed(_kubernetes.CreatePVC, {task['name']!r})({kwargs})"
     else:
         ref = task['delete_pvc']['pvc']
@@ -286,7 +297,7 @@ def task_source(task, components, params, job):
     if task.get('calls') == 'pipeline':
         return nested_task_source(task, params, job)
     if task.get('create_pvc') or task.get('delete_pvc'):
-        return pvc_task_source(task)
+        return pvc_task_source(task, params)
     if task.get('importer'):
         # dsl.importer: a task of its own kind, with the options kfp gives every task
         var = py_ident(task['name'])
@@ -398,6 +409,9 @@ def topological(tasks):
         # a claim a create_pvc task makes: what delete_pvc deletes and what a task mounts
         if task.get('delete_pvc'):
             deps.add(task['delete_pvc']['pvc']['task'])
+        name = (task.get('create_pvc') or {}).get('name')
+        if isinstance(name, dict) and 'task' in name:
+            deps.add(name['task'])
         deps.update(m['pvc_name']['task'] for m in (task.get('kubernetes') or {}).get('pvc_mounts', [])
                     if m['pvc_name']['kind'] == 'task-output')
         return deps

@@ -6,8 +6,10 @@
  *
  * Like importers (importer.ts), the compiler and checker see such a task as
  * an ordinary task of a synthetic component (withPvcTasks): create_pvc's
- * fields are its literal arguments, delete_pvc's claim its `pvc_name`
- * argument, so groups, channels and dependencies follow the same rules. The
+ * fields are its literal arguments (its name may be a parameter or an upstream
+ * output instead), delete_pvc's claim its `pvc_name` argument, so groups,
+ * channels, dependencies and checks follow the same rules (argumentPath says
+ * where in the file each argument is written). The
  * input descriptions are kfp-kubernetes 2.17.3's docstrings, which kfp
  * writes into the IR (the differential fixture `kubernetes_pvc` holds them
  * equal).
@@ -85,7 +87,29 @@ const CREATE_PVC_ARGUMENTS: readonly [keyof CreatePvcSpec, string][] = [
   ['storage_class_name', 'storage_class_name'],
   ['volume_name', 'volume_name'],
   ['annotations', 'annotations'],
+  ['data_source', 'data_source'],
 ];
+
+/** What a create_pvc field is as an argument of CreatePVC: a literal, or (name) the parameter or upstream output that holds it. */
+function createPvcArgument(value: NonNullable<CreatePvcSpec[keyof CreatePvcSpec]>): TaskArgument {
+  if (typeof value === 'object' && !Array.isArray(value) && 'parameter' in value) return { kind: 'parameter', parameter: value.parameter as string };
+  if (typeof value === 'object' && !Array.isArray(value) && 'task' in value && 'output' in value) return { kind: 'task-output', task: value.task as string, output: value.output as string };
+  return { kind: 'literal', value: value as Extract<TaskArgument, { kind: 'literal' }>['value'] };
+}
+
+/**
+ * Where the argument `input` of a task is written in pipeline.yaml: under arguments, or, for a create_pvc
+ * or delete_pvc task (whose arguments withPvcTasks makes), the create_pvc field or delete_pvc's pvc it
+ * comes from; so a problem with it is reported where it is written.
+ */
+export function argumentPath(task: PipelineTask, input: string): (string | number)[] {
+  if (task.create_pvc) {
+    const field = CREATE_PVC_ARGUMENTS.find(([, name]) => name === input);
+    if (field) return ['create_pvc', field[0]];
+  }
+  if (task.delete_pvc && input === 'pvc_name') return ['delete_pvc', 'pvc'];
+  return ['arguments', input];
+}
 
 export function pvcComponentKey(task: string): string {
   return `pvc:${task}`;
@@ -106,7 +130,7 @@ export function pvcComponent(task: PipelineTask, creates: (task: string) => bool
   if (task.create_pvc) {
     for (const [key, input] of CREATE_PVC_ARGUMENTS) {
       const value = task.create_pvc[key];
-      if (value !== undefined) args[input] = { kind: 'literal', value: value as never };
+      if (value !== undefined) args[input] = createPvcArgument(value);
     }
     return { component: builtIn(task, CREATE_PVC_IMAGE, CREATE_PVC_INPUTS, [{ name: CREATE_PVC_OUTPUT, type: 'String' }]), arguments: args };
   }

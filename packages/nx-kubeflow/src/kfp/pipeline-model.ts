@@ -390,19 +390,28 @@ export interface PipelineTask {
 
 /**
  * kubernetes.CreatePVC's arguments (pvc_name, pvc_name_suffix, access_modes,
- * size, storage_class_name, volume_name, annotations); only those given are
- * written, as kfp writes only the arguments passed.
+ * size, storage_class_name, volume_name, annotations, data_source); only those
+ * given are written, as kfp writes only the arguments passed.
  */
 export interface CreatePvcSpec {
   access_modes: string[];
   size: string;
-  /** pvc_name: the claim's whole name. */
-  name?: string;
+  /** pvc_name: the claim's whole name, or (CreatePVC is a component, its pvc_name an input) a String pipeline parameter or upstream output that holds it. */
+  name?: string | { parameter: string } | OutputReference;
   /** pvc_name_suffix: the claim is named <run's workflow name><suffix>. */
   name_suffix?: string;
   storage_class_name?: string;
   volume_name?: string;
   annotations?: Record<string, string>;
+  /** data_source: PersistentVolumeClaim.spec.dataSource, what the new claim is filled from (a VolumeSnapshot, a claim to clone). */
+  data_source?: PvcDataSource;
+}
+
+/** A TypedLocalObjectReference as the KFP driver reads CreatePVC's data_source: apiGroup ('' or absent: the core group), kind, name. */
+export interface PvcDataSource {
+  apiGroup?: string;
+  kind: string;
+  name: string;
 }
 
 /**

@@ -118,7 +118,7 @@ export function readNestedPipeline(taskName: string, task: Dict, wiring: TaskWir
 
 /**
  * A copy of a nested pipeline's dag with every task name prefixed, the references to them
- * (dependentTasks, producerTask, dag.outputs' producerSubtask) too; the dags of its groups
+ * (dependentTasks, producerTask, dag.outputs' producerSubtask, a dsl.OneOf's selectors) too; the dags of its groups
  * (conditions, exit handlers, loops) are copied the same way under components of their own.
  * A nested pipeline inside keeps its component: it is prefixed in turn when it is read.
  */
@@ -156,6 +156,11 @@ function qualifiedDag(dag: Dict, prefix: string, components: Dict): Dict {
   for (const spec of Object.values(dict(outputs.parameters))) {
     const from = dict(spec).valueFromParameter;
     if (isDict(from)) from.producerSubtask = qualify(from.producerSubtask);
+    // a condition-branches group's dsl.OneOf names its branch groups
+    const selectors = dict(dict(spec).valueFromOneof).parameterSelectors;
+    for (const selector of Array.isArray(selectors) ? selectors : []) {
+      if (isDict(selector)) selector.producerSubtask = qualify(selector.producerSubtask);
+    }
   }
   for (const spec of Object.values(dict(outputs.artifacts))) {
     const selectors = dict(spec).artifactSelectors;
@@ -171,11 +176,15 @@ function nestedOutputs(taskName: string, body: Dict, ctx: ReadContext): NestedPi
   const outputs: NestedPipelineOutputs = {};
   const producer = (output: string, task: unknown, key: unknown, kind: IrPipelineOutput['kind']) => {
     const what = `output ${name(output)} of the nested pipeline of task ${name(taskName)}`;
-    if (typeof task !== 'string' || typeof key !== 'string') throw new IrReadError(`${what} does not name one output of a task inside it (dsl.OneOf of artifacts is not run locally)`);
-    if (ctx.groups.some((group) => group.name === task && group.kind !== 'nested-pipeline')) {
-      throw new IrReadError(`${what} comes from group ${name(task)} (dsl.OneOf over condition branches), which the local runner does not run`);
-    }
-    if (!ctx.names.has(task)) throw new IrReadError(`${what} comes from ${name(task)}, which is not a task inside it`);
+    if (typeof task !== 'string' || typeof key !== 'string') throw new IrReadError(`${what} does not name one output of a task inside it`);
+    // a dsl.OneOf the pipeline returns is an output of its condition-branches group (readOneOfOutputs traced it to the
+    // branch tasks); the run takes it from the branch that succeeded (succeededOutputs), as a root pipeline output
+    const group = ctx.groups.find((candidate) => candidate.name === task && candidate.kind !== 'nested-pipeline');
+    if (group) {
+      const oneOf = group.oneOfOutputs?.[key];
+      if (!oneOf) throw new IrReadError(`${what} comes from group ${name(task)}, which has no dsl.OneOf output ${name(key)} (a condition group hands on nothing else)`);
+      if (oneOf.kind !== kind) throw new IrReadError(`${what} is ${kind === 'parameter' ? 'a parameter' : 'an artifact'}, and the dsl.OneOf ${name(key)} of group ${name(task)} it comes from is not`);
+    } else if (!ctx.names.has(task)) throw new IrReadError(`${what} comes from ${name(task)}, which is not a task inside it`);
     outputs[output] = { kind, task, output: key };
   };
   const spec = dict(body.outputs);

@@ -55,15 +55,17 @@ describe('readIr: nested pipelines', () => {
     expect(task('quick-check/train').cacheEnabled).toBe(true);
   });
 
-  it('refuses a nested pipeline output chosen among condition branches, and an inner input that is neither given nor defaulted, naming them', () => {
+  it('refuses a nested pipeline output from a condition group that has no such dsl.OneOf, and an inner input that is neither given nor defaulted, naming them', () => {
     const spec = compiled().pipelineSpec;
     const copy = () => JSON.parse(JSON.stringify(spec));
     const oneOf = copy();
     oneOf.components['comp-quick-check'].dag.outputs.parameters.passed.valueFromParameter.producerSubtask = 'condition-branches-1';
     oneOf.components['comp-quick-check'].dag.tasks['condition-branches-1'] = { componentRef: { name: 'comp-condition-branches-1' }, taskInfo: { name: 'condition-branches-1' } };
     oneOf.components['comp-condition-branches-1'] = { dag: { tasks: {} } };
+    // (a dsl.OneOf the nested pipeline returns runs: run-nested-one-of.spec.ts)
+    const key = oneOf.components['comp-quick-check'].dag.outputs.parameters.passed.valueFromParameter.outputParameterKey;
     expect(() => readIr({ pipelineSpec: oneOf })).toThrow(
-      'Cannot run this IR locally: output "passed" of the nested pipeline of task "quick-check" comes from group "quick-check/condition-branches-1" (dsl.OneOf over condition branches), which the local runner does not run',
+      `Cannot run this IR locally: output "passed" of the nested pipeline of task "quick-check" comes from group "quick-check/condition-branches-1", which has no dsl.OneOf output "${key}" (a condition group hands on nothing else)`,
     );
     const holdsItself = copy();
     holdsItself.components['comp-quick-check'].dag.tasks['condition-1'] = { componentRef: { name: 'comp-condition-1' }, taskInfo: { name: 'condition-1' } };

@@ -518,8 +518,7 @@ function readDag(dag: Dict, scope: Scope, ctx: ReadContext): string[] {
     const component = dict(ctx.components[componentName]);
     if (CONDITION_BRANCHES_NAME.test(taskName)) {
       try {
-        // inside a nested pipeline the branch tasks are named <task>/<inner>, as this group is
-        const oneOf = readOneOfOutputs(component, ctx.components, (inner) => `${taskName.slice(0, taskName.lastIndexOf('/') + 1)}${inner}`, where);
+        const oneOf = readOneOfOutputs(component, ctx.components, where);
         if (oneOf) group.oneOfOutputs = oneOf;
       } catch (error) {
         if (error instanceof OneOfReadError) throw new IrReadError(error.message);

@@ -23,9 +23,10 @@ export class OneOfReadError extends Error {}
 
 /**
  * The dag.outputs of a condition-branches component, traced through each branch group's dag.outputs to the task
- * that makes the value. `prefix` names tasks inside a nested pipeline (<task>/), as the reader names them.
+ * that makes the value. Inside a nested pipeline the reader's copy of the dags already names the branch groups and
+ * their tasks <task>/<inner> (ir-nested-pipelines.ts qualifiedDag), as the run names them.
  */
-export function readOneOfOutputs(component: Dict, components: Dict, taskNames: (group: string) => string, where: string): Record<string, OneOfOutput> | undefined {
+export function readOneOfOutputs(component: Dict, components: Dict, where: string): Record<string, OneOfOutput> | undefined {
   const outputs = dict(dict(component.dag).outputs);
   const tasks = dict(dict(component.dag).tasks);
   const branchDag = (branch: string) => dict(dict(components[String(dict(dict(tasks[branch]).componentRef).name ?? '')]).dag);
@@ -39,7 +40,7 @@ export function readOneOfOutputs(component: Dict, components: Dict, taskNames: (
         const { producerSubtask: branch, outputParameterKey: key } = dict(selector);
         const from = dict(dict(dict(dict(branchDag(String(branch)).outputs).parameters)[String(key)]).valueFromParameter);
         if (typeof from.producerSubtask !== 'string' || typeof from.outputParameterKey !== 'string') throw new OneOfReadError(`${where} output "${name}": branch ${JSON.stringify(branch)} does not surface ${JSON.stringify(key)} from one of its tasks`);
-        return { task: taskNames(from.producerSubtask), output: from.outputParameterKey };
+        return { task: from.producerSubtask, output: from.outputParameterKey };
       }),
     };
   }
@@ -53,7 +54,7 @@ export function readOneOfOutputs(component: Dict, components: Dict, taskNames: (
         const inner = dict(dict(dict(branchDag(String(branch)).outputs).artifacts)[String(key)]).artifactSelectors;
         const from = Array.isArray(inner) && inner.length === 1 ? dict(inner[0]) : {};
         if (typeof from.producerSubtask !== 'string' || typeof from.outputArtifactKey !== 'string') throw new OneOfReadError(`${where} output artifact "${name}": branch ${JSON.stringify(branch)} does not surface ${JSON.stringify(key)} from one of its tasks`);
-        return { task: taskNames(from.producerSubtask), output: from.outputArtifactKey };
+        return { task: from.producerSubtask, output: from.outputArtifactKey };
       }),
     };
   }

@@ -347,11 +347,17 @@ export async function runLoop(ctx: LoopRunContext): Promise<{ outcome: TaskOutco
       outputs.parameters[name] = iterations.map(({ indices }) => ctx.outputsOf(names.qualify(from.loop, indices))?.parameters[from.output]);
       continue;
     }
-    // an iteration whose producer did not run (a false condition) adds nothing to the list
+    // an iteration whose producer did not run (a false condition) adds nothing to the list; a producer that is no task
+    // is the condition-branches group of a dsl.OneOf a nested pipeline returns (ir-nested-pipelines.ts), which
+    // outputsOf resolves to this iteration's branch that succeeded
     outputs.parameters[name] = iterations
-      .map(({ indices }) => records.get(names.qualify(from.task, indices))!)
-      .filter((producer) => (producer.state === 'SUCCEEDED' || producer.state === 'CACHED') && Object.hasOwn(producer.outputs.parameters, from.output))
-      .map((producer) => producer.outputs.parameters[from.output]);
+      .map(({ indices }) => names.qualify(from.task, indices))
+      .map((producer) => {
+        const task = records.get(producer);
+        return task ? (task.state === 'SUCCEEDED' || task.state === 'CACHED' ? task.outputs : undefined) : ctx.outputsOf(producer);
+      })
+      .filter((made) => made !== undefined && Object.hasOwn(made.parameters, from.output))
+      .map((made) => made!.parameters[from.output]);
   }
   if (Object.keys(loop.outputs).length > 0) record.outputs = outputs.parameters as Record<string, unknown[]>;
   settle('SUCCEEDED', 'succeeded');

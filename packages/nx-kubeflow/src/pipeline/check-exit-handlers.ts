@@ -13,6 +13,7 @@
  *    (kfp's ValueError), and every input is given (kfp 2.17.3 raises KeyError otherwise).
  */
 import { isTaskFinalStatusType } from '../kfp/io-types';
+import { argumentPath } from '../kfp/kubernetes-pvc';
 import { taskPipelineOutputs, type ConditionBlock, type PipelineNode, type PipelineTask } from '../kfp/pipeline-model';
 import { hasName } from '../kfp/named-records';
 import type { CheckPipelineOptions } from './check-pipeline';
@@ -69,7 +70,7 @@ export function checkExitHandlers(options: CheckPipelineOptions): PipelineProble
   for (const task of definition.tasks) {
     const uses: { upstream: string; path: YamlPath; field: string }[] = [];
     for (const [input, argument] of Object.entries(task.arguments)) {
-      if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
+      if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: [...argumentPath(task, input), 'task'], field: argumentPath(task, input).join('.') });
       if (argument.kind === 'one-of') argument.of.forEach((entry, index) => uses.push({ upstream: entry.task, path: ['arguments', input, 'one_of', index, 'task'], field: `arguments.${input}` }));
     }
     // a run-time image from an output is a dependency as an argument is (set_container_image registers its channel)

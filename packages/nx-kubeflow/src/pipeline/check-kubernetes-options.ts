@@ -5,10 +5,11 @@
  * (Kubernetes would keep the last silently), a Secret, ConfigMap or PVC named
  * by a pipeline parameter, which must be a declared String parameter (inside
  * a group the compiler passes it through the group's pipelinechannel input,
- * as kfp does), and a claim a create_pvc task makes.
+ * as kfp does), and a claim a create_pvc task makes (or clones from itself).
  */
 import { posix } from 'node:path';
 import type { PipelineDefinition, PipelineTask, SourcePath } from '../kfp/pipeline-model';
+import { CLAIM_KIND } from './read-kubernetes-options';
 
 /**
  * What KFP's own pod already mounts (the Argo compiler of KFP 2.x: the launcher
@@ -43,6 +44,10 @@ export function checkKubernetesOptions(definition: PipelineDefinition, report: T
  * inside groups the name travels through the groups' pipelinechannel inputs.
  */
 function checkCreatedPvcs(task: PipelineTask, definition: PipelineDefinition, report: TaskReport): void {
+  const source = task.create_pvc?.data_source;
+  if (source?.kind === CLAIM_KIND && source.name === task.create_pvc!.name) {
+    report(task, ['create_pvc', 'data_source', 'name'], `"${source.name}" is the claim this task creates: a claim cannot be cloned from itself (Kubernetes would keep it Pending); name the claim to copy.`);
+  }
   const refs: { ref: { task: string; output: string }; path: SourcePath; mount: boolean }[] = [
     ...(task.kubernetes?.pvc_mounts ?? []).flatMap((mount) =>
       mount.pvc_name.kind === 'task-output' ? [{ ref: mount.pvc_name, path: [...(mount.at ?? ['volumes']), 'pvc'], mount: true }] : [],

@@ -7,6 +7,7 @@
  */
 import { taskPipelineOutputs, type ComponentSpec, type ConditionBlock, type LoopBlock, type PipelineDefinition, type PipelineNode, type PipelineTask } from '../kfp/pipeline-model';
 import { staticFieldType, staticItemType } from '../kfp/loop-items';
+import { argumentPath } from '../kfp/kubernetes-pvc';
 import type { PipelineProblem } from './pipeline-problems';
 import { describeIoType, ioTypeOf } from './pipeline-types';
 import type { YamlPath, YamlSource } from './yaml-source';
@@ -222,8 +223,9 @@ export function checkLoops(options: CheckLoopsOptions): PipelineProblem[] {
     const spec = components.get(task.component);
     const base = task.yamlPath ?? ['tasks', task.name];
     for (const [inputName, argument] of Object.entries(task.arguments)) {
-      const path = [...base, 'arguments', inputName];
-      const field = `arguments.${inputName}`;
+      // a create_pvc task's name is written under create_pvc (argumentPath)
+      const path = [...base, ...argumentPath(task, inputName)];
+      const field = argumentPath(task, inputName).join('.');
       const input = spec?.inputs.find((candidate) => candidate.name === inputName);
       const expected = input ? ioTypeOf(input.type) : undefined;
       if (argument.kind === 'loop-item') {

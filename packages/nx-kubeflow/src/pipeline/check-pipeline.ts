@@ -20,7 +20,7 @@ import { checkImporters } from './check-importers';
 import { checkTaskImages } from './check-task-images';
 import { imageChannelOf } from '../kfp/ir-image';
 import { withImporters } from '../kfp/importer';
-import { withPvcTasks } from '../kfp/kubernetes-pvc';
+import { argumentPath, withPvcTasks } from '../kfp/kubernetes-pvc';
 
 export interface CheckPipelineOptions {
   definition: PipelineDefinition;
@@ -105,9 +105,10 @@ class PipelineChecker {
   check(): PipelineProblem[] {
     for (const task of this.options.definition.tasks) {
       const spec = this.componentOf(task);
-      // an importer's arguments (uri, metadata) are check-importers.ts' to check, where they are written
-      // and a create_pvc / delete_pvc task's, read-kubernetes-options.ts and check-kubernetes-options.ts'
-      if (!task.importer && !task.create_pvc && !task.delete_pvc) this.checkArguments(task, spec);
+      // an importer's arguments (uri, metadata) are check-importers.ts' to check, where they are written, and a
+      // delete_pvc task's claim check-kubernetes-options.ts'; a create_pvc task's are CreatePVC's inputs, its name
+      // may be a parameter or an upstream output (reported where written: argumentPath)
+      if (!task.importer && !task.delete_pvc) this.checkArguments(task, spec);
       this.checkAfter(task);
       // a run-time image from an upstream output waits for it, as an argument does
       const image = imageChannelOf(task);
@@ -137,7 +138,7 @@ class PipelineChecker {
     for (const task of this.options.definition.tasks) {
       const uses: { upstream: string; path: YamlPath; field?: string }[] = [];
       for (const [input, argument] of Object.entries(task.arguments)) {
-        if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: ['arguments', input, 'task'], field: `arguments.${input}` });
+        if (argument.kind === 'task-output') uses.push({ upstream: argument.task, path: [...argumentPath(task, input), 'task'], field: argumentPath(task, input).join('.') });
       }
       // a mounted claim a create_pvc task makes: the mount is where the dependency is written (withPvcTasks adds the after)
       (task.kubernetes?.pvc_mounts ?? []).forEach((mount, index) => {
@@ -326,7 +327,7 @@ class PipelineChecker {
       if (!input) {
         this.report(
           task,
-          ['arguments', inputName],
+          argumentPath(task, inputName),
           `unknown input "${inputName}" of ${calleeOf(task)}; its inputs: ${spec.inputs.map((i) => i.name).join(', ') || '(none)'}.`,
           'key',
         );
@@ -353,7 +354,7 @@ class PipelineChecker {
   }
 
   private checkArgument(task: PipelineTask, inputName: string, argument: TaskArgument, expected: ReturnType<typeof ioTypeOf>): void {
-    const path = ['arguments', inputName];
+    const path = argumentPath(task, inputName);
     if (argument.kind === 'loop-item' || argument.kind === 'collected') return; // check-loops.ts
     if (argument.kind === 'one-of') return; // check-one-of.ts
     if (argument.kind === 'literal') {
@@ -384,7 +385,7 @@ class PipelineChecker {
 
   /** The upstream output a reference names, or undefined (reported) when there is none. */
   private upstreamOutput(task: PipelineTask, inputName: string, argument: Extract<TaskArgument, { kind: 'task-output' }>) {
-    const path = ['arguments', inputName];
+    const path = argumentPath(task, inputName);
     const upstream = this.tasks.get(argument.task);
     if (!upstream) {
       this.report(task, [...path, 'task'], this.unknownTaskMessage(argument.task));
@@ -406,7 +407,7 @@ class PipelineChecker {
   /** Without the component's interface, references can still be checked. */
   private checkReferenceExists(task: PipelineTask, inputName: string, argument: TaskArgument): void {
     if (argument.kind === 'parameter' && !this.options.definition.parameters.some((p) => p.name === argument.parameter)) {
-      this.report(task, ['arguments', inputName, 'parameter'], this.unknownParameterMessage(argument.parameter));
+      this.report(task, [...argumentPath(task, inputName), 'parameter'], this.unknownParameterMessage(argument.parameter));
     }
     if (argument.kind === 'task-output') this.upstreamOutput(task, inputName, argument);
   }
@@ -429,7 +430,7 @@ class PipelineChecker {
       return;
     }
     if (argument.kind !== 'task-output' || !this.tasks.has(argument.task)) return;
-    this.edges.push({ from: task.name, to: argument.task, path: ['arguments', inputName, 'task'], field: `arguments.${inputName}` });
+    this.edges.push({ from: task.name, to: argument.task, path: [...argumentPath(task, inputName), 'task'], field: argumentPath(task, inputName).join('.') });
   }
 
   private checkCycles(): void {

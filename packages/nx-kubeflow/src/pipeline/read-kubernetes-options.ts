@@ -9,7 +9,7 @@
  */
 import { closestName } from '../kfp/type-suggestions';
 import { namedRecord } from '../kfp/named-records';
-import type { ConfigMapAsEnv, CreatePvcSpec, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
+import type { ConfigMapAsEnv, CreatePvcSpec, EmptyDirMount, KubernetesTaskOptions, NodeAffinityTerm, NodeSelectorRequirement, ObjectAsVolume, PvcDataSource, PvcMount, SecretAsEnv } from '../kfp/pipeline-model';
 import {
   EMPTY_DIR_MEDIUM,
   envVarNameProblem,
@@ -17,6 +17,7 @@ import {
   IMAGE_PULL_POLICIES,
   labelValueProblem,
   mountPathProblem,
+  OBJECT_NAME,
   objectNameProblem,
   QUANTITY,
   qualifiedNameProblem,
@@ -49,6 +50,18 @@ export type Report = (path: YamlPath, message: string, of?: 'key' | 'value') => 
 
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A Report that counts what it reported: a reader of one part returns nothing when that part had a problem. */
+function countingReport(report: Report): { problem: Report; problems: () => number } {
+  let count = 0;
+  return {
+    problem: (at, message, of) => {
+      count += 1;
+      report(at, message, of);
+    },
+    problems: () => count,
+  };
+}
 
 export function unknownKeys(raw: Dict, path: YamlPath, allowed: readonly string[], what: string, report: Report): void {
   for (const key of Object.keys(raw)) {
@@ -403,7 +416,14 @@ function readFieldPathEnv(raw: unknown, path: YamlPath, report: Report): Record<
   return env;
 }
 
-export const CREATE_PVC_KEYS = ['access_modes', 'size', 'name', 'name_suffix', 'storage_class_name', 'volume_name', 'annotations'] as const;
+export const CREATE_PVC_KEYS = ['access_modes', 'size', 'name', 'name_suffix', 'storage_class_name', 'volume_name', 'annotations', 'data_source'] as const;
+/**
+ * The keys of data_source: what the KFP driver reads it into (Kubernetes' TypedLocalObjectReference, by
+ * Go's json.Unmarshal, which drops any other key without a word: `api_group` would be lost).
+ */
+export const PVC_DATA_SOURCE_KEYS = ['apiGroup', 'kind', 'name'] as const;
+/** The kind of a claim to clone: in Kubernetes' core group (apiGroup '' or absent), the only kind that group may name. */
+export const CLAIM_KIND = 'PersistentVolumeClaim';
 /** What Kubernetes takes in PersistentVolumeClaim.spec.accessModes. */
 export const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
 /** A suffix of a claim name: what may end a DNS-1123 subdomain (the run's name comes first). */
@@ -411,20 +431,18 @@ export const PVC_NAME_SUFFIX = /^[-a-z0-9.]*[a-z0-9]$/;
 
 /**
  * create_pvc: {access_modes, size, name | name_suffix, storage_class_name,
- * volume_name, annotations}, kubernetes.CreatePVC's arguments. kfp requires
- * access_modes and size (no defaults); the KFP driver needs exactly one of
- * pvc_name and pvc_name_suffix to name the claim.
+ * volume_name, annotations, data_source}, kubernetes.CreatePVC's arguments.
+ * kfp requires access_modes and size (no defaults); the KFP driver needs
+ * exactly one of pvc_name and pvc_name_suffix to name the claim. name may be
+ * {parameter: p} or {task: t, output: o} (CreatePVC is a component and
+ * pvc_name one of its inputs); the checker checks what they name.
  */
 export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): CreatePvcSpec | undefined {
   if (!isDict(raw)) {
     report(path, "must be a mapping such as {name_suffix: '-scratch', access_modes: [ReadWriteOnce], size: 5Gi}.");
     return undefined;
   }
-  let problems = 0;
-  const problem: Report = (at, message, of) => {
-    problems += 1;
-    report(at, message, of);
-  };
+  const { problem, problems } = countingReport(report);
   unknownKeys(raw, path, CREATE_PVC_KEYS, 'create_pvc', problem);
   const modes = raw.access_modes;
   if (modes === undefined) problem(path, `needs access_modes: a list of ${ACCESS_MODES.join(', ')} (kfp's CreatePVC has no default).`);
@@ -442,10 +460,7 @@ export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): Cre
   if ((raw.name === undefined) === (raw.name_suffix === undefined)) {
     problem(raw.name === undefined ? path : [...path, 'name_suffix'], "needs one of name (the claim's whole name) and name_suffix (added to the run's name, so each run has its own claim), not both: the KFP driver takes one.");
   }
-  if (raw.name !== undefined) {
-    const nameProblem = typeof raw.name === 'string' && raw.name !== '' ? objectNameProblem(raw.name, 'persistent volume claim') : "must be the claim's name, e.g. shared-data.";
-    if (nameProblem) problem([...path, 'name'], nameProblem);
-  }
+  const name = raw.name === undefined ? undefined : readClaimName(raw.name, [...path, 'name'], problem);
   if (raw.name_suffix !== undefined && (typeof raw.name_suffix !== 'string' || !PVC_NAME_SUFFIX.test(raw.name_suffix) || raw.name_suffix.length > 200)) {
     problem([...path, 'name_suffix'], `must be lower-case letters, digits, "-" and ".", ending in a letter or digit (the claim's name is the run's name followed by it), e.g. -scratch (got ${JSON.stringify(raw.name_suffix)}).`);
   }
@@ -455,16 +470,79 @@ export function readCreatePvc(raw: unknown, path: YamlPath, report: Report): Cre
     if (volumeProblem) problem([...path, 'volume_name'], volumeProblem);
   }
   const annotations = raw.annotations === undefined ? undefined : readStringMap(raw.annotations, [...path, 'annotations'], problem, 'annotation key', undefined, '{owner: data-team@example.com}');
-  if (problems > 0) return undefined;
+  const dataSource = raw.data_source === undefined ? undefined : readPvcDataSource(raw.data_source, [...path, 'data_source'], problem);
+  if (problems() > 0) return undefined;
   return {
     access_modes: modes as string[],
     size: size as string,
-    ...(raw.name !== undefined ? { name: raw.name as string } : {}),
+    ...(name !== undefined ? { name } : {}),
     ...(raw.name_suffix !== undefined ? { name_suffix: raw.name_suffix as string } : {}),
     ...(raw.storage_class_name !== undefined ? { storage_class_name: raw.storage_class_name as string } : {}),
     ...(raw.volume_name !== undefined ? { volume_name: raw.volume_name as string } : {}),
     ...(annotations !== undefined ? { annotations: { ...annotations } } : {}),
+    ...(dataSource !== undefined ? { data_source: dataSource } : {}),
   };
+}
+
+/** create_pvc's name: the claim's name, {parameter: p} or {task: t, output: o} (a String that holds it at run time). */
+function readClaimName(raw: unknown, path: YamlPath, report: Report): NonNullable<CreatePvcSpec['name']> | undefined {
+  const example = "must be the claim's name (e.g. shared-data), {parameter: p} for a String pipeline parameter that holds it, or {task: t, output: o} for an upstream task's String output.";
+  if (typeof raw === 'string') {
+    const nameProblem = raw === '' ? example : objectNameProblem(raw, 'persistent volume claim');
+    if (nameProblem) report(path, nameProblem);
+    return nameProblem ? undefined : raw;
+  }
+  if (!isDict(raw) || !('parameter' in raw || 'task' in raw || 'output' in raw)) {
+    report(path, example);
+    return undefined;
+  }
+  const { problem, problems } = countingReport(report);
+  const keys = 'parameter' in raw ? ['parameter'] : ['task', 'output'];
+  unknownKeys(raw, path, keys, 'parameter' in raw ? 'a parameter reference' : 'an output reference', problem);
+  for (const key of keys) {
+    if (typeof raw[key] !== 'string' || raw[key] === '') problem(key in raw ? [...path, key] : path, `needs ${key}: ${key === 'parameter' ? 'the name of a String pipeline parameter' : key === 'task' ? 'an upstream task name' : 'the name of its String output'}.`);
+  }
+  if (problems() > 0) return undefined;
+  return 'parameter' in raw ? { parameter: raw.parameter as string } : { task: raw.task as string, output: raw.output as string };
+}
+
+/**
+ * data_source: {apiGroup, kind, name}, the claim's spec.dataSource. What the
+ * API server refuses when the driver creates the claim is refused here
+ * (validateDataSource: name and kind required, a kind other than
+ * PersistentVolumeClaim needs its apiGroup, an apiGroup is a DNS-1123
+ * subdomain), and what would leave the claim Pending for ever: a name no
+ * object can have, a PersistentVolumeClaim given an apiGroup (it is in the
+ * core group; any other group makes it a volume populator's reference).
+ */
+function readPvcDataSource(raw: unknown, path: YamlPath, report: Report): PvcDataSource | undefined {
+  const example = "must be a mapping such as {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: my-snapshot} (restore a snapshot) or {kind: PersistentVolumeClaim, name: source-claim} (clone a claim).";
+  if (!isDict(raw)) {
+    report(path, example);
+    return undefined;
+  }
+  const { problem, problems } = countingReport(report);
+  unknownKeys(raw, path, PVC_DATA_SOURCE_KEYS, 'data_source (the KFP driver reads apiGroup, kind and name, and would drop any other key)', problem);
+  for (const key of PVC_DATA_SOURCE_KEYS) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') problem([...path, key], `must be text (got ${JSON.stringify(raw[key])}): the KFP driver reads data_source as a mapping of strings.`);
+  }
+  const { apiGroup, kind, name } = raw as { apiGroup?: unknown; kind?: unknown; name?: unknown };
+  if (kind === undefined || kind === '') problem(kind === undefined ? path : [...path, 'kind'], `needs kind: what to fill the claim from, e.g. VolumeSnapshot (with apiGroup: snapshot.storage.k8s.io) or ${CLAIM_KIND} (Kubernetes refuses a data source without a kind).`);
+  if (name === undefined || name === '') problem(name === undefined ? path : [...path, 'name'], 'needs name: the name of the snapshot or claim to fill the claim from (Kubernetes refuses a data source without a name).');
+  else if (typeof name === 'string' && !OBJECT_NAME.test(name)) {
+    problem([...path, 'name'], `"${name}" cannot name a Kubernetes object (a lowercase DNS-1123 subdomain: a-z, 0-9, "-" and ".", at most 253 characters), so the claim would stay Pending waiting for it.`);
+  }
+  const group = typeof apiGroup === 'string' ? apiGroup : undefined;
+  if (typeof kind === 'string' && kind !== '') {
+    if (!group && kind !== CLAIM_KIND) {
+      const known = kind === 'VolumeSnapshot' ? ': snapshot.storage.k8s.io' : ' (the API group of that kind)';
+      problem(apiGroup === undefined ? path : [...path, 'apiGroup'], `needs apiGroup for kind ${kind}${known}: without one Kubernetes takes only ${CLAIM_KIND} ("must be 'PersistentVolumeClaim' when referencing the default apiGroup").`);
+    }
+    if (group && kind === CLAIM_KIND) problem([...path, 'apiGroup'], `must be left out for kind ${CLAIM_KIND}, which is in Kubernetes' core group: with apiGroup "${group}" the claim waits for a volume populator of that group instead of cloning the claim.`);
+  }
+  if (group && !OBJECT_NAME.test(group)) problem([...path, 'apiGroup'], `"${group}" is not an API group: Kubernetes takes a lowercase DNS-1123 subdomain, e.g. snapshot.storage.k8s.io.`);
+  if (problems() > 0) return undefined;
+  return { ...(group !== undefined ? { apiGroup: group } : {}), kind: kind as string, name: name as string };
 }
 
 /** delete_pvc: {pvc: {task: t, output: name}}, kubernetes.DeletePVC of the claim a create_pvc task made (check-kubernetes-options.ts checks that it is one). */
