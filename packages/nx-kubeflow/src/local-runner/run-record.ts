@@ -140,11 +140,18 @@ let writes = 0;
 
 /** Temp file in the same folder, then rename (atomic on one file system). */
 export function writeRunRecord(runDir: string, record: RunRecordData): void {
-  mkdirSync(runDir, { recursive: true });
   const target = join(runDir, RUN_RECORD_FILE);
   const temporary = join(runDir, `.${RUN_RECORD_FILE}.${process.pid}.${++writes}.tmp`);
+  const text = JSON.stringify(record, null, 2) + '\n';
   try {
-    writeFileSync(temporary, JSON.stringify(record, null, 2) + '\n');
+    try {
+      writeFileSync(temporary, text);
+    } catch (error) {
+      // the run folder is made once: a write at every state change need not ask for it each time
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(runDir, { recursive: true });
+      writeFileSync(temporary, text);
+    }
     renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });
