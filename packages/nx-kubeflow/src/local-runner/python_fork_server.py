@@ -218,7 +218,9 @@ class ForkServer:
         import atexit
 
         # Registered first, so it runs last: every module the task imported is known by then.
-        atexit.register(_report_modules, learn)
+        # Only modules this server does not hold yet are looked at: after the first tasks, few or none.
+        held = set(sys.modules)
+        atexit.register(_report_modules, learn, held)
         try:
             _run_main(script)
         except SystemExit:
@@ -226,7 +228,7 @@ class ForkServer:
         except BaseException as error:  # noqa: BLE001 - printed as `python script` prints it
             _print_task_traceback(error, script)
             if isinstance(error, KeyboardInterrupt):
-                _report_modules(learn)
+                _report_modules(learn, held)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.kill(os.getpid(), signal.SIGINT)
             raise SystemExit(1) from None
@@ -271,9 +273,11 @@ def _print_task_traceback(error, script):
     sys.excepthook(type(error), error.with_traceback(tb or error.__traceback__), tb or error.__traceback__)
 
 
-def _report_modules(fd):
+def _report_modules(fd, held):
     try:
         for name, module in list(sys.modules.items()):
+            if name in held:
+                continue
             # one write a name: a pipe write of up to PIPE_BUF bytes is never interleaved with another task's
             if module is not None and _preloadable(name, module):
                 origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
