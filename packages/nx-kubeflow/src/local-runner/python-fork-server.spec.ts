@@ -127,6 +127,29 @@ describePosix('python fork server', () => {
     expect(processState(server)).toBe('gone');
   });
 
+  it('tasks starting together share one server; past the limit the least recently used idle one is closed, and with none idle a task starts fresh', async () => {
+    const own = new PythonForkServers(undefined, 1);
+    const parentOf = async (env: Record<string, string>, log: string, script = 'parent.py') => {
+      const logFile = join(dir, log);
+      await runTaskProcess({ command: PYTHON, args: [script], cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, logFile, killGraceMs: 500, forkServers: own });
+      return Number(readFileSync(logFile, 'utf8').trim().split('\n')[0]);
+    };
+    const [a, b] = await Promise.all([parentOf({}, 'share-a.txt'), parentOf({}, 'share-b.txt')]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(process.pid);
+    // another start-up environment: a server of its own, which takes the only place
+    const c = await parentOf({ PYTHONHASHSEED: '1' }, 'share-c.txt');
+    expect(c).not.toBe(a);
+    expect(await settledState(a)).toMatch(/^(gone|Z)$/);
+    // the only server busy with a task: the next one of another start-up environment starts fresh
+    writeFileSync(join(dir, 'slow-parent.py'), 'import os, time\nprint(os.getppid(), flush=True)\ntime.sleep(1)\n');
+    const busy = parentOf({ PYTHONHASHSEED: '1' }, 'share-busy.txt', 'slow-parent.py');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await parentOf({ PYTHONHASHSEED: '2' }, 'share-fresh.txt')).toBe(process.pid);
+    expect(await busy).toBe(c);
+    await own.close();
+  });
+
   it('shares the standard modules earlier tasks imported, never the task folder\'s own modules, and reseeds random', async () => {
     writeFileSync(join(dir, 'own_module.py'), 'VALUE = 1\n');
     writeFileSync(join(dir, 'first.py'), 'import fractions, random, own_module\nprint(random.random())\n');

@@ -59,26 +59,34 @@ export function forkServerEnabled(env: NodeJS.ProcessEnv = process.env): boolean
 /** The server script: beside this module in the sources and in the built package. */
 export const FORK_SERVER_SCRIPT = join(__dirname, 'python_fork_server.py');
 
-export class PythonForkServers {
-  private readonly servers = new Map<string, ForkServer | undefined>();
+/** Warm interpreters kept at once (each holds ~20-30 MB): a run of many components keeps the most recently used. */
+export const MAX_FORK_SERVERS = 8;
 
-  constructor(private readonly onNotice: (message: string) => void = () => undefined) {}
+export class PythonForkServers {
+  /** By interpreter and start-up environment; a promise, so tasks starting together share one server. */
+  private readonly servers = new Map<string, Promise<ForkServer | undefined>>();
+
+  constructor(
+    private readonly onNotice: (message: string) => void = () => undefined,
+    private readonly maxServers: number = MAX_FORK_SERVERS,
+  ) {}
 
   /** A forked task, or undefined where the caller should start it as a plain process. */
   async start(request: ForkedTaskRequest): Promise<ForkedTask | undefined> {
     if (!isScriptInvocation(request.args)) return undefined;
-    const startup = startupEnvironment(request.env);
-    const key = `${request.python}\n${startup}`;
-    if (!this.servers.has(key)) {
-      // said once per venv when there is none: the tasks still run, each as a fresh interpreter, only slower
-      const server = existsSync(FORK_SERVER_SCRIPT)
-        ? await ForkServer.start(request.python, request.env, (reason) => this.onNotice(`tasks of ${request.python} start as fresh interpreters: ${reason}`))
-        : this.onNotice(`tasks start as fresh interpreters: the fork server ${FORK_SERVER_SCRIPT} is missing from the plugin`);
-      this.servers.set(key, server ?? undefined);
+    const key = `${request.python}\n${startupEnvironment(request.env)}`;
+    let server = this.servers.get(key);
+    if (server) {
+      // most recently used last: Map keeps insertion order
+      this.servers.delete(key);
+      this.servers.set(key, server);
+    } else {
+      if (this.servers.size >= this.maxServers && !(await this.evictIdle())) return undefined;
+      server = this.startServer(request);
+      this.servers.set(key, server);
     }
-    const server = this.servers.get(key);
-    if (!server) return undefined;
-    return server.run(request);
+    const ready = await server;
+    return ready ? ready.run(request) : undefined;
   }
 
   /**
@@ -87,9 +95,30 @@ export class PythonForkServers {
    * runner has reaped them (their tasks' CPU time is in its own accounts).
    */
   async close(): Promise<void> {
-    const closing = [...this.servers.values()].map((server) => server?.close());
+    const servers = await Promise.all(this.servers.values());
     this.servers.clear();
-    await Promise.all(closing);
+    await Promise.all(servers.map((server) => server?.close()));
+  }
+
+  private startServer(request: ForkedTaskRequest): Promise<ForkServer | undefined> {
+    // said once per server when there is none: the tasks still run, each as a fresh interpreter, only slower
+    if (!existsSync(FORK_SERVER_SCRIPT)) {
+      this.onNotice(`tasks start as fresh interpreters: the fork server ${FORK_SERVER_SCRIPT} is missing from the plugin`);
+      return Promise.resolve(undefined);
+    }
+    return ForkServer.start(request.python, request.env, (reason) => this.onNotice(`tasks of ${request.python} start as fresh interpreters: ${reason}`));
+  }
+
+  /** Closes the least recently used server that runs no task; false when every one is busy. */
+  private async evictIdle(): Promise<boolean> {
+    for (const [key, pending] of this.servers) {
+      const server = await pending;
+      if (server && server.busyTasks() > 0) continue;
+      this.servers.delete(key);
+      await server?.close();
+      return true;
+    }
+    return false;
   }
 }
 
@@ -120,6 +149,8 @@ class ForkServer {
         return;
       }
       const server = new ForkServer(child, onNotice);
+      // a server gone under a write: its exit handler says so and settles its tasks
+      child.stdin.on('error', () => undefined);
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-4000);
@@ -142,7 +173,12 @@ class ForkServer {
         server.buffered = lines.pop() ?? '';
         for (const line of lines) {
           if (!line.trim()) continue;
-          const message = JSON.parse(line) as Record<string, unknown>;
+          let message: Record<string, unknown>;
+          try {
+            message = JSON.parse(line) as Record<string, unknown>;
+          } catch {
+            continue; // not the protocol's (replies have their own fd, so this should not happen)
+          }
           if (message.ready) {
             ready = true;
             server.idle();
@@ -161,6 +197,10 @@ class ForkServer {
       this.busy();
       this.process.stdin.write(`${JSON.stringify({ id, argv: [request.python, ...request.args], cwd: request.cwd, env: request.env, log: request.logFile })}\n`);
     });
+  }
+
+  busyTasks(): number {
+    return this.pending.size;
   }
 
   close(): Promise<void> {
