@@ -70,8 +70,8 @@ function baselineRuntime(revision, dir) {
 }
 
 /** Runs a side once in a fresh process and returns {seconds, cpuSeconds} as it reports them. */
-function timeSide(program, args) {
-  const result = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function timeSide(program, args, env = process.env) {
+  const result = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   const last = result.stdout.trim().split('\n').pop();
   return JSON.parse(last);
@@ -116,6 +116,9 @@ try {
   const kfpHelper = join(SOURCE_WORKSPACE, 'tools/bench/lib/kfp_local_chain.py');
   const work = (side, round) => join(root, 'runs', `${side}-${round}`);
   const ours = (round) => timeSide(process.execPath, [chainHelper, dist, root, projectRoot, work('runner', round), String(TASKS)]);
+  // The runner as it was before the fork server: every task a fresh interpreter (the before of the same session).
+  const fresh = (round) =>
+    timeSide(process.execPath, [chainHelper, dist, root, projectRoot, work('fresh', round), String(TASKS)], { ...process.env, NX_KUBEFLOW_PYTHON_FORK_SERVER: '0' });
   const theirs = (round) => timeSide(kfpPython, [kfpHelper, work('kfp', round), String(TASKS)]);
 
   // The runner's first run makes the component's venv (pip install), as the test target would: not timed.
@@ -168,16 +171,17 @@ try {
   const written = readFileSync(output, 'utf8');
   if (written !== 'start') throw new Error(`src/run.py wrote ${JSON.stringify(written)} to ${output}, not "start"`);
 
-  // The chains: the two sides take turns (and swap order each round), so a change
-  // in the machine's load falls on both alike; each round gives a paired ratio.
-  const chainRows = { runner: [], kfp: [] };
+  // The chains: the sides take turns (the order rotating each round), so a change
+  // in the machine's load falls on all alike; each round gives paired ratios.
+  const chainRows = { runner: [], kfp: [], fresh: [] };
+  const sides = { runner: ours, kfp: theirs, fresh };
   for (let round = 0; round < settings.warmup + settings.runs; round++) {
-    const order = round % 2 ? ['kfp', 'runner'] : ['runner', 'kfp'];
+    const order = ['runner', 'kfp', 'fresh'].map((_, i, all) => all[(i + round) % all.length]);
     const times = {};
-    for (const side of order) times[side] = side === 'runner' ? ours(round) : theirs(round);
+    for (const side of order) times[side] = sides[side](round);
     if (round >= settings.warmup) for (const side of order) chainRows[side].push(times[side]);
     process.stdout.write(
-      `round ${round + 1}: runner ${times.runner.seconds.toFixed(3)} s (CPU ${times.runner.cpuSeconds.toFixed(3)} s), kfp.local ${times.kfp.seconds.toFixed(3)} s (CPU ${times.kfp.cpuSeconds.toFixed(3)} s)\n`,
+      `round ${round + 1}: ${order.map((side) => `${side} ${times[side].seconds.toFixed(3)} s (CPU ${times[side].cpuSeconds.toFixed(3)} s)`).join(', ')}\n`,
     );
   }
   const after = loadAverage();
@@ -186,11 +190,13 @@ try {
   console.log(markdownTable(startupRows));
   const ratios = chainRows.runner.map((run, i) => chainRows.kfp[i].seconds / run.seconds);
   const cpuRatios = chainRows.runner.map((run, i) => chainRows.kfp[i].cpuSeconds / run.cpuSeconds);
+  const forkRatios = chainRows.runner.map((run, i) => chainRows.fresh[i].seconds / run.seconds);
   console.log(`\n${TASKS}-task chain, one task at a time, ${settings.runs} rounds after ${settings.warmup} warm-up, sides alternating\n`);
   console.log('| side | median (s) | mean (s) | min … max (s) | per task, median (ms) | CPU, median (s) | CPU per task (ms) |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [side, name] of [
     ['runner', 'nx-kubeflow local runner (built), venv mode'],
+    ['fresh', 'the same, a fresh interpreter per task (NX_KUBEFLOW_PYTHON_FORK_SERVER=0)'],
     ['kfp', `kfp.local SubprocessRunner(use_venv=False), install_kfp_package=False (kfp ${KFP_VERSION})`],
   ]) {
     const values = chainRows[side].map((run) => run.seconds);
@@ -202,6 +208,7 @@ try {
   console.log(
     `\nkfp.local / runner, median of the paired rounds: wall ${median(ratios).toFixed(2)}x, CPU ${median(cpuRatios).toFixed(2)}x (goal: at least 2x)`,
   );
+  console.log(`fresh interpreters / fork server, median of the paired rounds: wall ${median(forkRatios).toFixed(2)}x`);
   console.log(`after timing: ${after}`);
 
   if (flags.diagnose) {

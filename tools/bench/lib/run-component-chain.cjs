@@ -37,6 +37,8 @@ const { documents } = compilePipeline({
 // CPU seconds of the task processes this process has waited for (Linux: /proc/self/stat cutime + cstime).
 const { childrenCpuSeconds } = require('./children-cpu.cjs');
 
+let freshInterpreters;
+
 async function main() {
   mkdirSync(workDir, { recursive: true });
   const cpuStarted = process.cpuUsage();
@@ -52,7 +54,10 @@ async function main() {
     parallel: 1,
     cacheDir: join(workDir, 'cache'),
     onEvent: (event) => {
-      if (event.kind === 'info') process.stderr.write(`${event.message}\n`);
+      if (event.kind !== 'info') return;
+      process.stderr.write(`${event.message}\n`);
+      // the fork server could not be used: the figure would not be the runner's as users get it
+      if (/start as fresh interpreters/.test(event.message)) freshInterpreters = event.message;
     },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -61,6 +66,7 @@ async function main() {
   if (result.state !== 'SUCCEEDED') {
     throw new Error(`the chain ended ${result.state}: ${result.error ?? ''} (run folder ${join(workDir, 'run')})`);
   }
+  if (freshInterpreters && process.env.NX_KUBEFLOW_PYTHON_FORK_SERVER !== '0') throw new Error(`the chain did not use the fork server: ${freshInterpreters}`);
   console.log(JSON.stringify({ seconds, cpuSeconds }));
 }
 main().catch((error) => {
