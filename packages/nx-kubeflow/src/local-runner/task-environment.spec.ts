@@ -26,3 +26,27 @@ describe('taskEnvironment and colour', () => {
     expect([inContainer.FORCE_COLOR, inContainer.NO_COLOR]).toEqual([undefined, undefined]);
   });
 });
+
+describe('VenvProvider', () => {
+  it("asks for the interpreter through the workspace's probe cache, as the venv and test targets do (a pyenv shim costs ~80 ms a probe)", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const interpreter = await import('../python/interpreter');
+    const workspace = mkdtempSync(join(tmpdir(), 'venv-provider-'));
+    mkdirSync(join(workspace, 'components/a'), { recursive: true });
+    writeFileSync(join(workspace, 'components/a/pyproject.toml'), '[project]\nname = "a"\nversion = "0.1.0"\n');
+    const probe = jest.spyOn(interpreter, 'findPythonInterpreter').mockRejectedValue(new Error('stopped here'));
+    try {
+      const { VenvProvider } = await import('./task-environment');
+      await expect(new VenvProvider(workspace, {}, () => undefined).ensure('components/a')).rejects.toThrow('stopped here');
+      const { interpreterCacheFile } = await import('../python/project-venv');
+      // the workspace's own cache file (Nx's workspace data folder, which NX_WORKSPACE_DATA_DIRECTORY may move)
+      expect(probe).toHaveBeenCalledWith(undefined, process.env, { cacheFile: interpreterCacheFile(workspace, process.env) });
+      expect(interpreterCacheFile(workspace, process.env)).toContain('nx-kubeflow-python-interpreters.json');
+    } finally {
+      probe.mockRestore();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+});

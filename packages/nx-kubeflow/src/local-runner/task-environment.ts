@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { COLOUR_FORCING_VARIABLES, withoutColour } from '../process/child-colour';
 import { findPythonInterpreter, type PythonInterpreter } from '../python/interpreter';
+import { interpreterCacheFile } from '../python/project-venv';
 import { readPyproject } from '../python/pyproject';
 import { ensureProjectVenv, type ProjectVenv } from '../python/venv';
 import type { ContainerLauncher } from './container-launch';
@@ -67,7 +68,8 @@ export class VenvProvider {
     if (!existsSync(join(this.workspaceRoot, projectRoot, 'pyproject.toml'))) {
       throw new Error(`${projectRoot} has no pyproject.toml, so it has no venv to run in; run its task in 'command' mode instead`);
     }
-    this.interpreter ??= findPythonInterpreter(this.settings.python);
+    // the probe's answer kept by interpreter path and mtime, as the venv and test targets keep it (a pyenv shim costs ~80 ms a probe)
+    this.interpreter ??= findPythonInterpreter(this.settings.python, process.env, { cacheFile: interpreterCacheFile(this.workspaceRoot, process.env) });
     const interpreter = await this.interpreter;
     const pyproject = readPyproject(this.workspaceRoot, join(projectRoot, 'pyproject.toml'));
     return ensureProjectVenv({
