@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
-import { BUILT_IMAGE_REFERENCES_COMMAND, pythonCommandLauncher } from './inferred-targets';
+import { BUILT_IMAGE_REFERENCES_COMMAND, builtImageReferencesCommand, pythonCommandLauncher } from './inferred-targets';
 import { projectMarkerFiles } from './project-kinds';
 import { filesMatchingTheGlob } from './testing/matched-files';
 import { normalizePluginOptions } from '../plugin/plugin-options';
@@ -245,17 +245,32 @@ describe('project graph inference', () => {
     }
   });
 
-  it('hashes the image references docker-build recorded into compile, and only those', () => {
+  it.each(['linux', 'win32'] as const)('hashes the image references docker-build recorded into compile, and only those (%s command)', (platform) => {
     const { execSync } = jest.requireActual('node:child_process') as typeof import('node:child_process');
-    const hashInput = () => execSync(BUILT_IMAGE_REFERENCES_COMMAND, { cwd: workspaceRoot, encoding: 'utf8' });
+    const { writeImageRecord } = jest.requireActual('../images/image-record') as typeof import('../images/image-record');
+    // the Windows command runs here under sh: node -e with the quoting cmd.exe also reads
+    const hashInput = () => execSync(builtImageReferencesCommand(platform), { cwd: workspaceRoot, encoding: 'utf8' });
+    // as docker-build writes it: the reference beside tags and a digest that also name the image
+    const record = (reference: string, builtAt: string) => ({
+      reference,
+      tag: 'r/x:c0ffee',
+      tags: ['r/x:c0ffee', 'r/x:latest'],
+      digest: reference.split('@')[1],
+      contentHash: 'c0ffee',
+      engine: 'docker',
+      builtAt,
+      skipped: builtAt === '2',
+    });
     expect(hashInput()).toBe('');
-    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:aa', builtAt: '1' }));
+    writeImageRecord(join(workspaceRoot, 'dist/components/trainer/image.json'), record('r/trainer@sha256:aa', '1'));
+    writeImageRecord(join(workspaceRoot, 'dist/components/loader/image.json'), record('r/loader@sha256:cc', '1'));
     write('dist/components/broken/image.json', '{');
-    expect(hashInput()).toBe('trainer r/trainer@sha256:aa\n');
-    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:aa', builtAt: '2' }));
-    expect(hashInput()).toBe('trainer r/trainer@sha256:aa\n');
-    write('dist/components/trainer/image.json', JSON.stringify({ reference: 'r/trainer@sha256:bb', builtAt: '3' }));
-    expect(hashInput()).toBe('trainer r/trainer@sha256:bb\n');
+    const first = 'dist/components/loader/image.json:  "reference": "r/loader@sha256:cc",\ndist/components/trainer/image.json:  "reference": "r/trainer@sha256:aa",\n';
+    expect(hashInput()).toBe(first);
+    writeImageRecord(join(workspaceRoot, 'dist/components/trainer/image.json'), record('r/trainer@sha256:aa', '2'));
+    expect(hashInput()).toBe(first);
+    writeImageRecord(join(workspaceRoot, 'dist/components/trainer/image.json'), record('r/trainer@sha256:bb', '3'));
+    expect(hashInput()).toBe(first.replace('sha256:aa', 'sha256:bb'));
   });
 
   it('adds pipeline -> pipeline edges for the pipelines its tasks run, at any depth of its blocks, so nx affected follows them', async () => {

@@ -184,16 +184,26 @@ export function settingsTarget(projectName: string, targetName: string, environm
 }
 
 /**
- * Prints every component image docker-build recorded (name and reference
- * from dist/components/<name>/image.json). compile writes those references
- * into the IR, and dist/ is git-ignored, so Nx would not hash the files
- * themselves: a runtime input makes a new build a new compile hash. Only the
- * references are printed, so re-running a build that changed nothing keeps
- * the cache.
+ * Prints the image reference every docker-build recorded, as the line
+ * `dist/components/<name>/image.json:  "reference": "<ref>",` (image-record.ts
+ * writes one key a line). compile writes those references into the IR, and dist/
+ * is git-ignored, so Nx would not hash the files themselves: a runtime input makes
+ * a new build a new compile hash. Only the references are printed, so re-running
+ * a build that changed nothing keeps the cache.
+ *
+ * Nx runs a runtime input on every hash of compile, cache hits included: grep and
+ * sort cost ~3 ms where a Node process cost ~40. Windows has neither, so there a
+ * Node script prints the same lines (the hash is the same on every platform).
  */
-export const BUILT_IMAGE_REFERENCES_COMMAND =
-  'node -e "const fs=require(\'fs\'),d=\'dist/components\';if(fs.existsSync(d))for(const n of fs.readdirSync(d).sort())' +
-  '{try{console.log(n,JSON.parse(fs.readFileSync(d+\'/\'+n+\'/image.json\',\'utf8\')).reference)}catch(e){}}"';
+export const BUILT_IMAGE_REFERENCES_COMMAND = builtImageReferencesCommand(process.platform);
+
+export function builtImageReferencesCommand(platform: NodeJS.Platform): string {
+  if (platform !== 'win32') return `grep -H '^  "reference":' dist/components/*/image.json 2>/dev/null | LC_ALL=C sort`;
+  return (
+    'node -e "const fs=require(\'fs\'),d=\'dist/components\';if(fs.existsSync(d))for(const n of fs.readdirSync(d).sort())' +
+    '{const f=d+\'/\'+n+\'/image.json\';try{for(const l of fs.readFileSync(f,\'utf8\').split(/\\r?\\n/))if(l.startsWith(\'  \\\"reference\\\":\'))console.log(f+\':\'+l)}catch(e){}}"'
+  );
+}
 
 /** The environment `nx run <p>:compile` compiles for when -c/--settingsEnv names none (dynaconf's default). */
 export const DEFAULT_COMPILE_ENV = 'development';
