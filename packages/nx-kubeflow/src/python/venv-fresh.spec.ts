@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, realpathSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, realpathSync, renameSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { pythonCommandLauncher, venvTarget } from '../graph/inferred-targets';
@@ -140,6 +140,20 @@ describe("the venv target's shell fast path, against a real venv", () => {
     await changeReachesFullCheck(() => rewrite('packages/helper/pyproject.toml'));
   });
 
+  it("a local path dependency's folder renamed over by another copy, whose files are older than the stamp", async () => {
+    write('elsewhere/helper/pyproject.toml', pyproject('helper-lib').replace('0.1.0', '0.3.0'));
+    await sleep(PAST_THE_MARGIN_MS);
+    // a stamp newer than the copy: its times alone would pass
+    rmSync(join(workspaceRoot, 'components/demo/.venv', VENV_FRESH_STAMP));
+    expectFullCheck();
+    expectFastPath();
+    renameSync(join(workspaceRoot, 'packages/helper'), join(workspaceRoot, 'elsewhere/helper-before'));
+    renameSync(join(workspaceRoot, 'elsewhere/helper'), join(workspaceRoot, 'packages/helper'));
+    expect(expectFullCheck()).toMatch(/^\[demo\] Installing components\/demo with packages\/helper into its venv/m);
+    await sleep(PAST_THE_MARGIN_MS);
+    settle();
+  });
+
   it("the files the checks read: settings.toml, component.yaml, a settings.local.toml appearing and going", async () => {
     await changeReachesFullCheck(() => rewrite('components/demo/config/settings.toml'));
     await changeReachesFullCheck(() => rewrite('components/demo/component.yaml'));
@@ -212,8 +226,11 @@ describe("the venv target's shell fast path, against a real venv", () => {
     await changeReachesFullCheck(() => wrapper(join(early, 'python-spec')), args, env);
   });
 
-  it("the venv's own files: its install stamp gone (the full check reinstalls), the venv gone (made again)", () => {
+  it("the venv's own files: its install stamp gone (the full check reinstalls), the venv gone (made again); the probe cache gone (nx reset)", () => {
     settle();
+    rmSync(join(workspaceDataDirectory(workspaceRoot), 'nx-kubeflow-python-interpreters.json'));
+    expectFullCheck();
+    expectFastPath();
     rmSync(join(workspaceRoot, 'components/demo/.venv', INSTALL_STAMP));
     expect(expectFullCheck()).toMatch(/^\[demo\] Installing components\/demo/m);
     expectFastPath();

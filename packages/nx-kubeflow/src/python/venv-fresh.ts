@@ -14,21 +14,27 @@
  *   pyenv shim decides by (interpreter-cache.ts, versionSelectionFiles); the variables that pick
  *   it are in the key;
  * - the options, as the key's `$*`;
- * - the venv's own python and install stamp (venv.ts), `=`: the plugin removes this stamp before
- *   it changes the venv, so they need only still be there.
+ * - which file each `+` path is (its inode, by `ls -i`): a path may come to lead to another file
+ *   whose times are older than the stamp (a folder renamed over another, a rebuilt container's
+ *   interpreter), which the times alone would not show;
+ * - the venv's own python and install stamp (venv.ts), and the interpreter probe cache, `=`: the
+ *   plugin removes this stamp before it changes the venv, so they need only still be there; the
+ *   probe cache goes with `nx reset`, after which the full check probes the interpreter again.
  *
- * A change time is compared with the stamp's modification time, which is set to at least two
+ * A change time (and a modification time, for file systems whose change time is the creation
+ * time) is compared with the stamp's modification time, which is set to at least two
  * seconds before the check started (by this machine's clock and by the workspace file system's,
  * whichever is earlier, rounded down to a second): a change during the check, a clock that runs a
  * little behind, or a file system that keeps whole seconds (two for FAT) still shows as newer. The
  * cost is one more full check when a file changed in the two seconds before one started.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { findCommand, versionSelectionFiles } from './interpreter-cache';
 import type { PythonInterpreter } from './interpreter';
-import { VENV_FRESH_KEY, VENV_FRESH_STAMP } from './venv-fresh-shell';
+import { interpreterCacheFile } from './project-venv';
+import { VENV_FRESH_IDENTITY, VENV_FRESH_KEY, VENV_FRESH_STAMP } from './venv-fresh-shell';
 
 /** How far before the check the stamp's time is put (see the module comment). */
 const MARGIN_MS = 2_000;
@@ -119,9 +125,19 @@ export function writeVenvFreshStamp(options: VenvFreshStampOptions): { written: 
     if (!watch(file, { required: true })) return { written: false, reason: `${file} does not resolve` };
   }
   for (const file of [...options.optionalFiles, ...versionSelectionFiles(environ, process.cwd())]) watch(file, { required: false });
+  // `nx reset` removes the probe cache: the full check then probes the interpreter again, and so should the next run
+  const probeCache = interpreterCacheFile(options.workspaceRoot, environ);
+  if (existsSync(probeCache)) lines.add(`=${probeCache}`);
 
-  const text = [options.interpreter.command, key, ...lines].join('\n') + '\n';
-  if (text.split('\n').length !== lines.size + 3) return { written: false, reason: 'a path or the key holds a line break' };
+  // which files the `+` paths are now, as the shell's `ls` prints it (in the same order, so the same sorting)
+  const watched = [...lines].filter((line) => line.startsWith('+')).map((line) => line.slice(1));
+  const identity = spawnSync('/bin/sh', ['-c', VENV_FRESH_IDENTITY, 'sh', ...watched], { cwd: options.workspaceRoot, env: environ, encoding: 'utf8' });
+  if (identity.status !== 0) return { written: false, reason: `ls -i failed: ${identity.stdout ?? ''}${identity.error?.message ?? ''}`.trim() };
+  const identities = identity.stdout.replace(/\n$/, '').split('\n').map((line) => `#${line}`);
+
+  const stampLines = [options.interpreter.command, key, ...lines, ...identities];
+  if (stampLines.some((line) => line.includes('\n'))) return { written: false, reason: 'a path or the key holds a line break' };
+  const text = stampLines.join('\n') + '\n';
   const temporary = `${stamp}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, text);
