@@ -193,7 +193,8 @@ export async function runVenvCommand(
       log: (message) => output.info(prefix(message)),
       environ,
     });
-    if (!venv.installed) output.info(prefix(`venv ${options.projectRoot}/.venv is up to date`));
+    const upToDate = prefix(`venv ${options.projectRoot}/.venv is up to date`);
+    if (!venv.installed) output.info(upToDate);
     if (freshStampArgs && referenceMs !== undefined) {
       // only time is lost when it is not written: the next run checks in full again
       writeVenvFreshStamp({
@@ -204,6 +205,7 @@ export async function runVenvCommand(
         requiredFiles: [options.projectRoot, ...venv.localDependencies].map((root) => join(workspaceRoot, root, 'pyproject.toml')),
         optionalFiles: checkedFiles(options, workspaceRoot),
         venvFiles: [venv.python, join(venv.dir, INSTALL_STAMP)],
+        upToDateLine: upToDate,
         referenceMs,
         environ,
       });

@@ -19,6 +19,17 @@ const REPOSITORY = resolve(__dirname, '../../../..');
 const PAST_THE_MARGIN_MS = 3_100;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The paths a venv's fast-path script checks, read back from its lines (the single-quoted words venv-fresh.ts writes). */
+function scriptLists(venvDir: string): { watched: string[]; present: string[]; missing: string[] } {
+  const lines = readFileSync(join(venvDir, VENV_FRESH_STAMP), 'utf8').split('\n');
+  const words = (line: string | undefined) => [...(line ?? '').matchAll(/'((?:[^']|'\\'')*)'/g)].map((match) => match[1].replace(/'\\''/g, "'"));
+  return {
+    watched: words(lines.find((line) => line.startsWith('set -- '))),
+    present: words(lines.find((line) => line.startsWith('for f in ') && line.endsWith('|| exit 1; done'))),
+    missing: words(lines.find((line) => line.startsWith('for f in ') && line.endsWith('&& exit 1; done'))),
+  };
+}
+
 /**
  * The inferred venv target's command, run as Nx runs it (`/bin/sh -c`, from the workspace root)
  * against real files, a real venv and the real interpreter. The launcher notes each start of the
@@ -108,20 +119,23 @@ describe("the venv target's shell fast path, against a real venv", () => {
     expect(command).not.toContain('\n');
     // the executors still know the target as the venv command (lint takes its options)
     expect(findVenvTarget({ venv: { executor: 'nx:run-commands', options: { command } } })).toBeDefined();
-    const stamp = readFileSync(join(workspaceRoot, 'components/demo/.venv', VENV_FRESH_STAMP), 'utf8').split('\n');
     const venv = join(workspaceRoot, 'components/demo/.venv');
-    expect(stamp).toEqual(
+    const { watched, present, missing } = scriptLists(venv);
+    expect(watched).toEqual(
       expect.arrayContaining([
-        `+${join(workspaceRoot, 'components/demo/pyproject.toml')}`,
-        `+${join(workspaceRoot, 'packages/helper/pyproject.toml')}`,
-        `+${join(workspaceRoot, 'components/demo/config/settings.toml')}`,
-        `-${join(workspaceRoot, 'components/demo/config/settings.local.toml')}`,
-        `+${join(workspaceRoot, 'components/demo/component.yaml')}`,
-        `-${join(workspaceRoot, 'components/demo/pipeline.yaml')}`,
-        `=${join(venv, 'bin/python')}`,
-        `=${join(venv, INSTALL_STAMP)}`,
-        `+${realPython}`,
-        `-${join(workspaceRoot, '.python-version')}`,
+        join(workspaceRoot, 'components/demo/pyproject.toml'),
+        join(workspaceRoot, 'packages/helper/pyproject.toml'),
+        join(workspaceRoot, 'components/demo/config/settings.toml'),
+        join(workspaceRoot, 'components/demo/component.yaml'),
+        realPython,
+      ]),
+    );
+    expect(present).toEqual(expect.arrayContaining([join(venv, 'bin/python'), join(venv, INSTALL_STAMP)]));
+    expect(missing).toEqual(
+      expect.arrayContaining([
+        join(workspaceRoot, 'components/demo/config/settings.local.toml'),
+        join(workspaceRoot, 'components/demo/pipeline.yaml'),
+        join(workspaceRoot, '.python-version'),
       ]),
     );
   });
@@ -217,7 +231,10 @@ describe("the venv target's shell fast path, against a real venv", () => {
     await sleep(PAST_THE_MARGIN_MS);
     expectFullCheck(args, env);
     expectFastPath(args, env);
-    expect(readFileSync(join(workspaceRoot, 'components/demo/.venv', VENV_FRESH_STAMP), 'utf8')).toContain(`\n+${join(late, 'python-spec')}\n+${join(late, 'python-a')}\n`);
+    // the command as found, then the file its symlink leads to
+    const { watched } = scriptLists(join(workspaceRoot, 'components/demo/.venv'));
+    expect(watched.slice(watched.indexOf(join(late, 'python-spec')))).toEqual(expect.arrayContaining([join(late, 'python-spec'), join(late, 'python-a')]));
+    expect(watched.indexOf(join(late, 'python-a'))).toBe(watched.indexOf(join(late, 'python-spec')) + 1);
     await changeReachesFullCheck(() => wrapper(join(late, 'python-a')), args, env);
     await changeReachesFullCheck(() => {
       unlinkSync(join(late, 'python-spec'));
@@ -270,11 +287,11 @@ describe("the venv target's shell fast path, against a real venv", () => {
       }) as never);
     });
     const writeFreshStamp = venvFresh.writeVenvFreshStamp;
-    let stampsWritten = 0;
+    const written: ReturnType<typeof writeFreshStamp>[] = [];
     const writeStamp = jest.spyOn(venvFresh, 'writeVenvFreshStamp').mockImplementation((stampOptions) => {
       recording = false;
-      stampsWritten++;
-      return writeFreshStamp(stampOptions);
+      written.push(writeFreshStamp(stampOptions));
+      return written[written.length - 1];
     });
     const cwd = process.cwd();
     process.chdir(workspaceRoot);
@@ -288,13 +305,14 @@ describe("the venv target's shell fast path, against a real venv", () => {
       writeStamp.mockRestore();
     }
     expect({ code, lines }).toEqual({ code: 0, lines: ['[demo] venv components/demo/.venv is up to date'] });
-    expect(stampsWritten).toBe(1);
-
-    const stamp = readFileSync(join(workspaceRoot, 'components/demo/.venv', VENV_FRESH_STAMP), 'utf8').split('\n');
-    const watched = new Set(stamp.slice(2).filter(Boolean).map((line) => line.slice(1)));
+    expect(written).toEqual([expect.objectContaining({ written: true })]);
+    const [result] = written;
+    if (!result.written) throw new Error(result.reason);
+    expect(scriptLists(join(workspaceRoot, 'components/demo/.venv'))).toEqual({ watched: result.watched, present: result.present, missing: result.missing });
+    const watched = new Set([...result.watched, ...result.present, ...result.missing]);
     // PATH lookups are the key's `command -v`; the lock, the probe cache (and lerna.json and nx.json, which say
     // where Nx keeps it) and the stamp itself are the check's own
-    const pathCandidates = (process.env.PATH ?? '').split(delimiter).filter(isAbsolute).map((folder) => join(folder, stamp[0]));
+    const pathCandidates = (process.env.PATH ?? '').split(delimiter).filter(isAbsolute).map((folder) => join(folder, 'python3'));
     const notInputs = (path: string) =>
       path.startsWith(REPOSITORY + sep) ||
       path.startsWith(join(tmpdir(), 'nx-kubeflow-locks') + sep) ||
@@ -310,10 +328,10 @@ describe("the venv target's shell fast path, against a real venv", () => {
 });
 
 describe('writeVenvFreshStamp', () => {
-  it('writes no stamp for options holding a URL with credentials (the key is written out), so every run checks in full', () => {
+  it('writes no script for options holding a URL with credentials (it spells the options out), so every run checks in full', () => {
     const venvDir = mkdtempSync(join(tmpdir(), 'nx-kubeflow-stamp-'));
     try {
-      writeFileSync(join(venvDir, VENV_FRESH_STAMP), 'an old stamp\n');
+      writeFileSync(join(venvDir, VENV_FRESH_STAMP), 'exit 1\n');
       const result = writeVenvFreshStamp({
         workspaceRoot: venvDir,
         venvDir,
@@ -322,6 +340,7 @@ describe('writeVenvFreshStamp', () => {
         requiredFiles: [],
         optionalFiles: [],
         venvFiles: [],
+        upToDateLine: '[demo] venv components/demo/.venv is up to date',
         referenceMs: Date.now(),
       });
       expect(result).toEqual({ written: false, reason: 'an option holds a URL with credentials' });

@@ -1,32 +1,31 @@
 /**
- * The stamp the venv target's shell fast path answers from (venv-fresh-shell.ts says how it is
- * read): written by the full check when it passes, listing everything the check consulted, so that
- * the shell runs the full check again as soon as any of it changes.
+ * The script the venv target's shell fast path runs (venv-fresh-shell.ts says how), written by the
+ * full check when it passes: it names everything the check consulted, as it was then, so that the
+ * full check runs again as soon as any of it changes.
  *
- * What the full check consults, and how each is watched:
+ * What the full check consults, and how the script checks each:
+ * - the options (`$*`, compared as the command got them) and what picks the interpreter
+ *   (VENV_FRESH_ENVIRONMENT, and the command as PATH resolves it now, `command -v`);
  * - the pyproject.toml of the project and of every local path dependency (venv.ts fingerprints
  *   them; their contents give the dependency list), the settings files and component.yaml the
- *   checks read and pipeline.yaml, whose presence changes what they read: `+` when present
- *   (change time), `-` when missing;
- * - the interpreter: the command as found on PATH (by this process and by the shell, with every
- *   symlink on the way), the executable the probe reported (whose modification the probe cache
- *   watches), the venv's python and the symlinks from it to the base interpreter, and the files a
- *   pyenv shim decides by (interpreter-cache.ts, versionSelectionFiles); the variables that pick
- *   it are in the key;
- * - the options, as the key's `$*`;
- * - which file each `+` path is (its inode, by `ls -i`): a path may come to lead to another file
- *   whose times are older than the stamp (a folder renamed over another, a rebuilt container's
- *   interpreter), which the times alone would not show;
- * - the venv's own python and install stamp (venv.ts), and the interpreter probe cache, `=`: the
- *   plugin removes this stamp before it changes the venv, so they need only still be there; the
- *   probe cache goes with `nx reset`, after which the full check probes the interpreter again.
+ *   checks read, and pipeline.yaml, whose presence changes what they read: watched when present,
+ *   else they must still be missing;
+ * - the interpreter: the command as found on PATH (by this process and by the shell), the
+ *   executable the probe reported (whose modification the probe cache notices), the base
+ *   interpreter the venv's python links to, every symlink on the way to each, and the files a pyenv
+ *   shim decides by (interpreter-cache.ts, versionSelectionFiles): watched, or still missing;
+ * - the venv's own python and install stamp (venv.ts), and the interpreter probe cache: they must
+ *   still be there. The plugin removes the script before it changes the venv (venv.ts), and `nx
+ *   reset` removes the probe cache, after which the full check probes the interpreter again.
  *
- * A change time (and a modification time, for file systems whose change time is the creation
- * time) is compared with the stamp's modification time, which is set to at least two
- * seconds before the check started (by this machine's clock and by the workspace file system's,
- * whichever is earlier, rounded down to a second): a change during the check, a clock that runs a
- * little behind, or a file system that keeps whole seconds (two for FAT) still shows as newer. The
- * cost is one more full check when a file changed in the two seconds before one started.
+ * A watched path must still be the same file (`ls -i`, as the probe cache keys on the inode), and
+ * neither its change time (ctime: every write, rename or link sets it, and no tool sets it back) nor
+ * its modification time (for file systems whose ctime is the creation time) may be newer than the
+ * script's modification time. That is set to at least two seconds before the check started (by
+ * this machine's clock and by the workspace file system's, whichever is earlier, rounded down to a
+ * second): a change during the check, a clock a little behind, or a file system that keeps whole
+ * seconds (two for FAT) still shows as newer. The cost is one more full check when a file changed
+ * in the two seconds before one started.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -34,7 +33,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 import { findCommand, versionSelectionFiles } from './interpreter-cache';
 import type { PythonInterpreter } from './interpreter';
 import { interpreterCacheFile } from './project-venv';
-import { VENV_FRESH_IDENTITY, VENV_FRESH_KEY, VENV_FRESH_STAMP } from './venv-fresh-shell';
+import { VENV_FRESH_ENVIRONMENT, VENV_FRESH_IDENTITY, VENV_FRESH_STAMP } from './venv-fresh-shell';
 
 /** How far before the check the stamp's time is put (see the module comment). */
 const MARGIN_MS = 2_000;
@@ -75,79 +74,101 @@ export interface VenvFreshStampOptions {
   optionalFiles: readonly string[];
   /** The venv's files that must stay (python, install stamp), absolute. */
   venvFiles: readonly string[];
+  /** What the full check prints when the venv is up to date, which the script prints in its place. */
+  upToDateLine: string;
   /** From venvFreshReferenceMs, taken when the check started. */
   referenceMs: number;
   environ?: NodeJS.ProcessEnv;
 }
 
+/** What the script checks (for the specs): paths by change time and identity, paths that must exist, paths that must not. */
+export interface VenvFreshWatch {
+  watched: string[];
+  present: string[];
+  missing: string[];
+}
+
 /**
- * Writes the stamp (by rename, so the shell never reads half of one), or says why not: the shell
- * then finds none and runs the full check every time, as before the fast path.
+ * Writes the venv's fast-path script (venv-fresh-shell.ts; by rename, so no shell ever reads half
+ * of one), or says why not: the command then finds none and runs the full check every time, as
+ * before the fast path.
  */
-export function writeVenvFreshStamp(options: VenvFreshStampOptions): { written: true } | { written: false; reason: string } {
+export function writeVenvFreshStamp(options: VenvFreshStampOptions): ({ written: true } & VenvFreshWatch) | { written: false; reason: string } {
   const environ = options.environ ?? process.env;
   const stamp = join(options.venvDir, VENV_FRESH_STAMP);
   rmSync(stamp, { force: true });
   if (process.platform === 'win32') return { written: false, reason: 'Windows runs the full check (cmd.exe has no fast path)' };
-  // the key is written out as the shell expands it: an index URL with a user or token in it must not be
+  // the options are written out in the script: an index URL with a user or token in it must not be
   if (options.args.some((arg) => /:\/\/[^/\s]*@/.test(arg))) return { written: false, reason: 'an option holds a URL with credentials' };
 
-  const shell = spawnSync('/bin/sh', ['-c', `nxk_c=$1; shift; printf '%s\\n' "${VENV_FRESH_KEY}"; command -v "$nxk_c"`, 'sh', options.interpreter.command, ...options.args], {
+  // what the script compares, as the same shell expands it in the same folder: nothing to spell twice
+  const shell = spawnSync('/bin/sh', ['-c', `printf '%s\\n' "${VENV_FRESH_ENVIRONMENT}" "$(command -v "$1")"`, 'sh', options.interpreter.command], {
     cwd: options.workspaceRoot,
     env: environ,
     encoding: 'utf8',
   });
-  const [key, shellFound] = (shell.stdout ?? '').split('\n');
-  if (shell.status !== 0 || !key) return { written: false, reason: `the shell did not expand the key (${shell.error?.message ?? `exit ${shell.status}`})` };
+  const [environment, shellFound] = (shell.stdout ?? '').split('\n');
+  if (shell.status !== 0 || !shellFound) return { written: false, reason: `the shell did not find ${options.interpreter.command} (${shell.error?.message ?? `exit ${shell.status}`})` };
 
-  const lines = new Set<string>();
+  const watched = new Set<string>();
+  const present = new Set<string>();
+  const missing = new Set<string>();
   const venvPrefix = options.venvDir + sep;
   const watch = (path: string, { required }: { required: boolean }): boolean => {
     const chain = resolutionChain(path);
     if (!chain) {
-      if (required) return false;
-      lines.add(`-${resolve(path)}`);
-      return true;
+      if (!required) missing.add(resolve(path));
+      return !required;
     }
-    for (const entry of chain) lines.add(entry.startsWith(venvPrefix) ? `=${entry}` : `+${entry}`);
+    for (const entry of chain) (entry.startsWith(venvPrefix) ? present : watched).add(entry);
     return true;
   };
   // as the probe cache finds the command and its .python-version files: from this process's folder (the workspace root)
   const found = findCommand(options.interpreter.command, environ, process.cwd());
-  const required = [
-    ...options.requiredFiles,
-    ...options.venvFiles,
-    options.interpreter.executable,
-    ...(found ? [found] : []),
-    ...(shellFound ? [shellFound] : []),
-  ];
+  const required = [...options.requiredFiles, ...options.venvFiles, options.interpreter.executable, ...(found ? [found] : []), shellFound];
   for (const file of required) {
     if (!watch(file, { required: true })) return { written: false, reason: `${file} does not resolve` };
   }
   for (const file of [...options.optionalFiles, ...versionSelectionFiles(environ, process.cwd())]) watch(file, { required: false });
   // `nx reset` removes the probe cache: the full check then probes the interpreter again, and so should the next run
   const probeCache = interpreterCacheFile(options.workspaceRoot, environ);
-  if (existsSync(probeCache)) lines.add(`=${probeCache}`);
+  if (existsSync(probeCache)) present.add(probeCache);
 
-  // which files the `+` paths are now, as the shell's `ls` prints it (in the same order, so the same sorting)
-  const watched = [...lines].filter((line) => line.startsWith('+')).map((line) => line.slice(1));
   const identity = spawnSync('/bin/sh', ['-c', VENV_FRESH_IDENTITY, 'sh', ...watched], { cwd: options.workspaceRoot, env: environ, encoding: 'utf8' });
   if (identity.status !== 0) return { written: false, reason: `ls -i failed: ${identity.stdout ?? ''}${identity.error?.message ?? ''}`.trim() };
-  const identities = identity.stdout.replace(/\n$/, '').split('\n').map((line) => `#${line}`);
 
-  const stampLines = [options.interpreter.command, key, ...lines, ...identities];
-  if (stampLines.some((line) => line.includes('\n'))) return { written: false, reason: 'a path or the key holds a line break' };
-  const text = stampLines.join('\n') + '\n';
+  const words = (paths: Iterable<string>) => [...paths].map(shellQuote).join(' ');
+  const script = [
+    '# nx-kubeflow: the venv target\'s fast path for this venv, written by its last full check (src/python/venv-fresh.ts).',
+    '# The target\'s command sources it; it says the venv is up to date only while nothing that check read has changed.',
+    `[ "$*" = ${shellQuote(options.args.join(' '))} ] || exit 1`,
+    `[ "${VENV_FRESH_ENVIRONMENT}" = ${shellQuote(environment)} ] || exit 1`,
+    `[ "$(command -v ${shellQuote(options.interpreter.command)})" = ${shellQuote(shellFound)} ] || exit 1`,
+    ...(present.size ? [`for f in ${words(present)}; do [ -e "$f" ] || exit 1; done`] : []),
+    ...(missing.size ? [`for f in ${words(missing)}; do [ -e "$f" ] && exit 1; done`] : []),
+    '# changed since the check started (this file\'s modification time), by change time or modification time',
+    `o=$(find ${words(watched)} -prune \\( -cnewer ${shellQuote(stamp)} -o -newer ${shellQuote(stamp)} \\) 2>&1) && [ -z "$o" ] || exit 1`,
+    '# the same files',
+    `set -- ${words(watched)}`,
+    `o=$(${VENV_FRESH_IDENTITY}) && [ "$o" = ${shellQuote(identity.stdout.replace(/\n$/, ''))} ] || exit 1`,
+    `printf '%s\\n' ${shellQuote(options.upToDateLine)}`,
+    '',
+  ].join('\n');
   const temporary = `${stamp}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text);
+    writeFileSync(temporary, script);
     utimesSync(temporary, options.referenceMs / 1000, options.referenceMs / 1000);
     renameSync(temporary, stamp);
   } catch (error) {
     rmSync(temporary, { force: true });
     return { written: false, reason: (error as Error).message };
   }
-  return { written: true };
+  return { written: true, watched: [...watched], present: [...present], missing: [...missing] };
+}
+
+/** One shell word, single-quoted. */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
