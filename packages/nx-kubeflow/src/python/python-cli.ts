@@ -150,10 +150,10 @@ function projectFilesAreValid(options: PythonCommandOptions, workspaceRoot: stri
 /**
  * Every file the checks read or look for, present or not: pipeline.yaml (whose presence changes
  * which settings files count), the settings files with their local siblings, and component.yaml.
- * The venv target's fast path watches them (venv-fresh.ts); python-cli.spec.ts holds this list to
+ * The venv target's fast path watches them (venv-fresh.ts); venv-fresh.spec.ts holds this list to
  * what the checks really open.
  */
-export function checkedFiles(options: Pick<PythonCommandOptions, 'projectName' | 'projectRoot'>, workspaceRoot: string): string[] {
+function checkedFiles(options: Pick<PythonCommandOptions, 'projectName' | 'projectRoot'>, workspaceRoot: string): string[] {
   const projectDir = join(workspaceRoot, options.projectRoot);
   const settings = settingsFilesReadBy({ workspaceRoot, projects: { [options.projectName]: { root: options.projectRoot } }, projectName: options.projectName });
   return [join(projectDir, 'pipeline.yaml'), ...settings.flatMap((file) => [file, localSiblingOf(file)]), join(projectDir, 'component.yaml')];
@@ -162,8 +162,8 @@ export function checkedFiles(options: Pick<PythonCommandOptions, 'projectName' |
 export interface VenvCommandRun {
   /**
    * The command's arguments as the shell gave them (`venv <project> <root> [options]`): given by
-   * the inferred target's command (main), whose shell fast path answers from the stamp written
-   * with them when this run passes (venv-fresh-shell.ts).
+   * the inferred target's command (main), whose shell fast path answers from the script written
+   * with them when this run passes (venv-fresh.ts, venv-fresh-shell.ts).
    */
   freshStampArgs?: readonly string[];
 }
