@@ -11,11 +11,13 @@
 //            embedded backend (kfp.host = "local": compile, write the IR, publish
 //            the version to dist/kfp-local; no cluster, no run), daemon off and on.
 //
-//   node tools/bench/target-overhead.mjs [--runs 10] [--warmup 1] [--no-daemon] [--source]
+//   node tools/bench/target-overhead.mjs [--runs 10] [--warmup 1] [--no-daemon] [--source] [--rows test|pipeline|all]
 //   (or BENCH_RUNS / BENCH_WARMUP; BENCH_KEEP=1 keeps the trees)
 //
 // --source times the same rows in this repository's own setup too (the plugin
 // loaded from its TypeScript source), to show what that setup adds.
+// --rows test times only the test rows (with the venv task alone against
+// run-commands `true`); --rows pipeline only compile and deploy.
 import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -43,8 +45,23 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
     'no-daemon': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
+    rows: { type: 'string', default: 'all' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (flags.help) {
+  // the usage is this file's opening comment
+  const { readFileSync } = await import('node:fs');
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(lines.slice(1, lines.findIndex((line, index) => index > 0 && !line.startsWith('//'))).map((line) => line.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+if (!['test', 'pipeline', 'all'].includes(flags.rows)) {
+  console.error(`--rows must be test, pipeline or all, not ${flags.rows}`);
+  process.exit(2);
+}
+const timeTest = flags.rows !== 'pipeline';
+const timePipeline = flags.rows !== 'test';
 const settings = { runs: Number(flags.runs), warmup: Number(flags.warmup) };
 const COMPONENT = 'bench-exec';
 const PIPELINE = 'bench-pipe';
@@ -72,7 +89,7 @@ try {
     // fill the cache for the cached rows; the pipeline's first deploy publishes its version
     nx(tree, ['run', `${COMPONENT}:test`]);
     nx(tree, ['run', `${COMPONENT}:pytest-rc`]);
-    nx(tree, ['run', `${PIPELINE}:deploy`, '--run=false']);
+    if (timePipeline) nx(tree, ['run', `${PIPELINE}:deploy`, '--run=false']);
   }
 
   const results = [];
@@ -90,7 +107,7 @@ try {
       const run = (args) => `cd ${quote(tree)} && ${nxEnv(daemon)} ${quote(nxBin(tree))} run ${args}`;
       const suffix = `${label}, daemon ${daemon ? 'on' : 'off'}`;
       console.log(`\ntiming (${suffix}): ${loadAverage()}`);
-      const test = timeInRounds(
+      const test = !timeTest ? undefined : timeInRounds(
         [
           { name: `run-commands pytest, uncached (${suffix})`, command: run(`${COMPONENT}:pytest-rc --skip-nx-cache`) },
           { name: `${COMPONENT}:test, uncached (${suffix})`, command: run(`${COMPONENT}:test --skip-nx-cache`) },
@@ -99,10 +116,13 @@ try {
           // the share of the venv task test depends on (never cached: it checks the venv is up to date)
           { name: `${COMPONENT}:test --exclude-task-dependencies, uncached (${suffix})`, command: run(`${COMPONENT}:test --skip-nx-cache --exclude-task-dependencies`) },
           { name: `${COMPONENT}:test --exclude-task-dependencies, cache hit (${suffix})`, command: run(`${COMPONENT}:test --exclude-task-dependencies`) },
+          // the venv task alone (up to date: the shell answers from the stamp its last full check left, venv-fresh-shell.ts)
+          { name: `run-commands true (${suffix})`, command: run(`${COMPONENT}:true-rc`) },
+          { name: `${COMPONENT}:venv, up to date (${suffix})`, command: run(`${COMPONENT}:venv`) },
         ],
         settings,
       );
-      const pipeline = timeInRounds(
+      const pipeline = !timePipeline ? undefined : timeInRounds(
         [
           { name: `nx:noop (${suffix})`, command: run(`${PIPELINE}:noop`) },
           { name: `run-commands true (${suffix})`, command: run(`${PIPELINE}:true-rc`) },
@@ -118,16 +138,21 @@ try {
 
   console.log(`\n${settings.runs} rounds after ${settings.warmup} warm-up, cases in turn within each round; "paired" = median over rounds of (row − the plain target)\n`);
   for (const { suffix, test, pipeline } of results) {
-    console.log(`### test (${suffix})\n\n${markdownTable(test)}\n`);
-    verdict(`test uncached vs run-commands`, test[1], test[0]);
-    verdict(`test cache hit vs run-commands cache hit`, test[3], test[2]);
-    verdict(`test without its venv task, uncached, vs run-commands`, test[4], test[0]);
-    verdict(`test without its venv task, cache hit, vs run-commands cache hit`, test[5], test[2]);
-    console.log(`\n### compile and deploy (${suffix})\n\n${markdownTable(pipeline)}\n`);
-    verdict(`compile vs nx:noop`, pipeline[2], pipeline[0]);
-    verdict(`deploy vs nx:noop`, pipeline[3], pipeline[0]);
-    verdict(`compile vs run-commands true`, pipeline[2], pipeline[1]);
-    verdict(`deploy vs run-commands true`, pipeline[3], pipeline[1]);
+    if (test) {
+      console.log(`### test (${suffix})\n\n${markdownTable(test)}\n`);
+      verdict(`test uncached vs run-commands`, test[1], test[0]);
+      verdict(`test cache hit vs run-commands cache hit`, test[3], test[2]);
+      verdict(`test without its venv task, uncached, vs run-commands`, test[4], test[0]);
+      verdict(`test without its venv task, cache hit, vs run-commands cache hit`, test[5], test[2]);
+      verdict(`venv task alone vs run-commands true`, test[7], test[6]);
+    }
+    if (pipeline) {
+      console.log(`\n### compile and deploy (${suffix})\n\n${markdownTable(pipeline)}\n`);
+      verdict(`compile vs nx:noop`, pipeline[2], pipeline[0]);
+      verdict(`deploy vs nx:noop`, pipeline[3], pipeline[0]);
+      verdict(`compile vs run-commands true`, pipeline[2], pipeline[1]);
+      verdict(`deploy vs run-commands true`, pipeline[3], pipeline[1]);
+    }
     console.log('');
   }
   console.log(`after timing: ${loadAverage()}`);
@@ -170,6 +195,7 @@ function addPlainTargets(tree) {
             `--junitxml=../../${junitDir}/junit.xml -o junit_suite_name=${COMPONENT} -p no:cacheprovider`,
         },
       },
+      'true-rc': { executor: 'nx:run-commands', cache: false, options: { command: 'true' } },
     },
   });
   writeJson(join(tree, 'pipelines', PIPELINE, 'project.json'), {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createDependencies } from './create-dependencies';
 import { createNodesV2 } from './create-nodes';
-import { BUILT_IMAGE_REFERENCES_COMMAND, builtImageReferencesCommand, pythonCommandLauncher } from './inferred-targets';
+import { BUILT_IMAGE_REFERENCES_COMMAND, builtImageReferencesCommand, pythonCommandLauncher, venvTarget } from './inferred-targets';
 import { projectMarkerFiles } from './project-kinds';
 import { filesMatchingTheGlob } from './testing/matched-files';
 import { normalizePluginOptions } from '../plugin/plugin-options';
@@ -103,11 +103,12 @@ describe('project graph inference', () => {
     expect(scorer.targets!.test.options.command).toBe(`${pythonCommandLauncher(workspaceRoot)} test scorer components/eval/scorer`);
     expect(scorer.targets!.test.options.command).not.toContain(workspaceRoot);
     // the venv is made by a target that always runs, so a cached test or lint replays no venv lines
-    expect(scorer.targets!.venv).toMatchObject({
-      executor: 'nx:run-commands',
-      cache: false,
-      options: { command: `${pythonCommandLauncher(workspaceRoot)} venv scorer components/eval/scorer` },
-    });
+    expect(scorer.targets!.venv).toMatchObject({ executor: 'nx:run-commands', cache: false });
+    // outside Windows, a shell fast path before the command (python/venv-fresh.spec.ts runs it); cmd.exe runs the command alone
+    const launcher = pythonCommandLauncher(workspaceRoot);
+    expect(scorer.targets!.venv.options.command).toContain(`; nxk_venv '${launcher}' venv scorer components/eval/scorer`);
+    expect(scorer.targets!.venv.options.command).toMatch(/ venv scorer components\/eval\/scorer$/);
+    expect(venvTarget('scorer', 'venv', 'components/eval/scorer', { launcher, platform: 'win32' }).options.command).toBe(`${launcher} venv scorer components/eval/scorer`);
     expect(scorer.targets!.lint).toMatchObject({ executor: 'nx-kubeflow:lint', cache: true, dependsOn: ['venv'], outputs: [] });
     expect(scorer.targets!.lint.inputs).toEqual([
       'default',

@@ -2,6 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { dirname, extname, join, posix, relative, sep } from 'node:path';
 import { PIPELINE_COMMAND_FILE, SETTINGS_ENV_OPTION } from '../pipeline/pipeline-cli-lookup';
 import { PYTHON_COMMAND_FILE } from '../python/python-target-lookup';
+import { venvFreshCommand } from '../python/venv-fresh-shell';
 
 /** The named input of upstream projects a target hashes: ^production where nx.json defines it (create-nodes.ts, upstreamInputOf). */
 export type UpstreamInput = '^production' | '^default';
@@ -66,12 +67,27 @@ function shellWord(word: string): string {
  * was, so the venv lines of a cached test or lint would claim work that did
  * not happen; this target prints only what it did in this run. Its options
  * (python, extras as "a,b", indexUrl, showInstallOutput) say what the venv holds.
+ *
+ * Outside Windows the command first asks the stamp the last full check left
+ * in the venv (python/venv-fresh-shell.ts): while nothing that check read has
+ * changed, the shell says the venv is up to date without starting Node, and
+ * a test cache hit costs what a cached run-commands target does. cmd.exe
+ * runs the full check every time.
  */
-export function venvTarget(projectName: string, targetName: string, projectRoot: string, { launcher }: { launcher: string }): TargetConfiguration {
+export function venvTarget(
+  projectName: string,
+  targetName: string,
+  projectRoot: string,
+  { launcher, platform = process.platform }: { launcher: string; platform?: NodeJS.Platform },
+): TargetConfiguration {
+  const command =
+    platform === 'win32'
+      ? `${launcher} venv ${shellWord(projectName)} ${shellWord(projectRoot)}`
+      : venvFreshCommand(shellWord(launcher), shellWord(projectName), shellWord(projectRoot));
   return {
     executor: 'nx:run-commands',
     cache: false,
-    options: { command: `${launcher} venv ${shellWord(projectName)} ${shellWord(projectRoot)}` },
+    options: { command },
     metadata: {
       description: "Make or update the project's venv (<project>/.venv), with its test extras and local path dependencies",
       technologies: ['python'],

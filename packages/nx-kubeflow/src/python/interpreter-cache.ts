@@ -54,14 +54,28 @@ export function interpreterCacheKey(command: string, options: Omit<InterpreterCa
   const found = resolveCommand(command, environ, cwd);
   if (!found) return undefined;
   const parts = [command, found, fileStamp(found), `PYENV_VERSION=${environ.PYENV_VERSION ?? ''}`];
+  const [pyenvGlobal, ...localFiles] = versionSelectionFiles(environ, cwd);
+  for (const file of localFiles) {
+    const stamp = fileStamp(file);
+    if (stamp) parts.push(`${file}:${stamp}`);
+  }
+  parts.push(`pyenv-global:${fileStamp(pyenvGlobal) ?? ''}`);
+  return parts.join('\0');
+}
+
+/**
+ * The files, present or not, that make a version manager's shim pick another
+ * Python without the shim changing: pyenv's global `version` file first, then
+ * the `.python-version` of every folder from `cwd` up. The cache key stamps
+ * each; the venv target's fast path (venv-fresh.ts) watches the same list.
+ */
+export function versionSelectionFiles(environ: NodeJS.ProcessEnv, cwd: string): string[] {
+  const files = [join(environ.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'version')];
   for (let folder = resolve(cwd); ; folder = dirname(folder)) {
-    const stamp = fileStamp(join(folder, '.python-version'));
-    if (stamp) parts.push(`${folder}/.python-version:${stamp}`);
+    files.push(join(folder, '.python-version'));
     if (dirname(folder) === folder) break;
   }
-  const pyenvRoot = environ.PYENV_ROOT ?? join(homedir(), '.pyenv');
-  parts.push(`pyenv-global:${fileStamp(join(pyenvRoot, 'version')) ?? ''}`);
-  return parts.join('\0');
+  return files;
 }
 
 /** The cached probe for `key`, or undefined (missing, unreadable file, or the executable changed since). */
@@ -114,13 +128,23 @@ function readCacheFile(file: string): CacheFile {
 
 /** `command` as the OS would find it: a path as given, else the first executable file of that name on PATH; real path. */
 function resolveCommand(command: string, environ: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  const found = findCommand(command, environ, cwd);
+  try {
+    return found === undefined ? undefined : realpathSync(found);
+  } catch {
+    return undefined; // gone since: nothing to cache, the probe reports it
+  }
+}
+
+/** `command` as the OS would find it, before symlinks are resolved (the interpreter cache keys on its real path). */
+export function findCommand(command: string, environ: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string | undefined {
   const candidates = command.includes('/') || isAbsolute(command)
     ? [resolve(cwd, command)]
     : (environ.PATH ?? '').split(delimiter).filter(Boolean).map((folder) => resolve(cwd, folder, command));
   for (const candidate of candidates) {
     try {
       const stats = statSync(candidate);
-      if (stats.isFile() && (stats.mode & 0o111) !== 0) return realpathSync(candidate);
+      if (stats.isFile() && (stats.mode & 0o111) !== 0) return candidate;
     } catch {
       // not there: try the next folder
     }

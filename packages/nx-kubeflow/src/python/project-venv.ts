@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { findPythonInterpreter } from './interpreter';
+import { findPythonInterpreter, type PythonInterpreter } from './interpreter';
 import { readPyproject } from './pyproject';
 import { ensureProjectVenv, type ProjectVenv } from './venv';
 
@@ -67,7 +67,7 @@ export function workspaceDataDirectory(workspaceRoot: string, environ: NodeJS.Pr
  * (installed: false), so that the cached test target prints no venv line
  * when the venv target made it.
  */
-export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Promise<ProjectVenv> {
+export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Promise<ProjectVenv & { interpreter: PythonInterpreter }> {
   const interpreter = await findPythonInterpreter(options.python, options.environ, {
     cacheFile: options.interpreterCacheFile ?? interpreterCacheFile(options.workspaceRoot, options.environ),
   });
@@ -83,7 +83,7 @@ export async function prepareProjectVenv(options: PrepareProjectVenvOptions): Pr
     environ: options.environ,
     acceptInstalledOptions: options.acceptInstalledOptions,
   });
-  return venv;
+  return { ...venv, interpreter };
 }
 
 /**

@@ -23,9 +23,13 @@
  * every other argument of `test` goes to pytest as given
  * (`nx run trainer:test -k settings -x`).
  */
-import { settingsFileErrorLines } from '../settings/settings-check';
+import { join } from 'node:path';
+import { settingsFileErrorLines, settingsFilesReadBy } from '../settings/settings-check';
+import { localSiblingOf } from '../settings/settings-files';
 import { componentFileProblems } from '../kfp/component-file-check';
-import { DEFAULT_VENV_EXTRAS, prepareProjectVenv } from './project-venv';
+import { DEFAULT_VENV_EXTRAS, prepareProjectVenv, workspaceDataDirectory } from './project-venv';
+import { INSTALL_STAMP } from './venv';
+import { venvFreshReferenceMs, writeVenvFreshStamp } from './venv-fresh';
 import { testPythonProject } from './test-python-project';
 import { runCommandMain } from '../process/command-main';
 
@@ -143,9 +147,38 @@ function projectFilesAreValid(options: PythonCommandOptions, workspaceRoot: stri
   return settingsErrors.length === 0 && component.problems.length === 0;
 }
 
+/**
+ * Every file the checks read or look for, present or not: pipeline.yaml (whose presence changes
+ * which settings files count), the settings files with their local siblings, and component.yaml.
+ * The venv target's fast path watches them (venv-fresh.ts); venv-fresh.spec.ts holds this list to
+ * what the checks really open.
+ */
+function checkedFiles(options: Pick<PythonCommandOptions, 'projectName' | 'projectRoot'>, workspaceRoot: string): string[] {
+  const projectDir = join(workspaceRoot, options.projectRoot);
+  const settings = settingsFilesReadBy({ workspaceRoot, projects: { [options.projectName]: { root: options.projectRoot } }, projectName: options.projectName });
+  return [join(projectDir, 'pipeline.yaml'), ...settings.flatMap((file) => [file, localSiblingOf(file)]), join(projectDir, 'component.yaml')];
+}
+
+export interface VenvCommandRun {
+  /**
+   * The command's arguments as the shell gave them (`venv <project> <root> [options]`): given by
+   * the inferred target's command (main), whose shell fast path answers from the script written
+   * with them when this run passes (venv-fresh.ts, venv-fresh-shell.ts).
+   */
+  freshStampArgs?: readonly string[];
+}
+
 /** The venv target: checks, then the venv. Resolves to the exit code. */
-export async function runVenvCommand(options: PythonCommandOptions, workspaceRoot: string, output: CommandOutput = consoleOutput, environ: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runVenvCommand(
+  options: PythonCommandOptions,
+  workspaceRoot: string,
+  output: CommandOutput = consoleOutput,
+  environ: NodeJS.ProcessEnv = process.env,
+  { freshStampArgs }: VenvCommandRun = {},
+): Promise<number> {
   const prefix = (line: string) => `[${options.projectName}] ${line}`;
+  // before anything is read: a file changed from here on is newer than the stamp
+  const referenceMs = freshStampArgs && venvFreshReferenceMs(workspaceDataDirectory(workspaceRoot, environ));
   // test and lint depend on this target, so it runs first: a broken file is named here, not after a minute of pip.
   // Its warnings are the test target's to print, once.
   if (!projectFilesAreValid(options, workspaceRoot, output, { showWarnings: false })) return 1;
@@ -160,7 +193,23 @@ export async function runVenvCommand(options: PythonCommandOptions, workspaceRoo
       log: (message) => output.info(prefix(message)),
       environ,
     });
-    if (!venv.installed) output.info(prefix(`venv ${options.projectRoot}/.venv is up to date`));
+    const upToDate = prefix(`venv ${options.projectRoot}/.venv is up to date`);
+    if (!venv.installed) output.info(upToDate);
+    if (freshStampArgs && referenceMs !== undefined) {
+      // only time is lost when it is not written: the next run checks in full again
+      writeVenvFreshStamp({
+        workspaceRoot,
+        venvDir: venv.dir,
+        args: freshStampArgs,
+        interpreter: venv.interpreter,
+        requiredFiles: [options.projectRoot, ...venv.localDependencies].map((root) => join(workspaceRoot, root, 'pyproject.toml')),
+        optionalFiles: checkedFiles(options, workspaceRoot),
+        venvFiles: [venv.python, join(venv.dir, INSTALL_STAMP)],
+        upToDateLine: upToDate,
+        referenceMs,
+        environ,
+      });
+    }
     return 0;
   } catch (error) {
     output.error(prefix((error as Error).message));
@@ -219,7 +268,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Nx runs the command from the workspace root (run-commands' default cwd).
-  return options.command === 'venv' ? runVenvCommand(options, process.cwd()) : runTestCommand(options, process.cwd());
+  return options.command === 'venv'
+    ? runVenvCommand(options, process.cwd(), consoleOutput, process.env, { freshStampArgs: argv })
+    : runTestCommand(options, process.cwd());
 }
 
 if (require.main === module) runCommandMain(main);

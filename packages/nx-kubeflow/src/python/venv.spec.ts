@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { findPythonInterpreter, type PythonInterpreter } from './interpreter';
 import { ensureProjectVenv, VenvInstallError } from './venv';
+import { VENV_FRESH_STAMP } from './venv-fresh-shell';
 
 /**
  * Real venvs and a real pip: the install needs setuptools from the package
@@ -48,12 +49,19 @@ describe('ensureProjectVenv', () => {
     expect(pthFiles.map((file) => basename(file))).toEqual(expect.arrayContaining(['__editable__.demo_component-0.1.0.pth', '__editable__.helper_lib-0.1.0.pth']));
     expect(pthFiles.filter((file) => /^import __editable__/m.test(readFileSync(file, 'utf8'))).map((file) => basename(file))).toEqual([]);
 
+    // the venv target's shell fast path answers from this stamp (venv-fresh.ts): it stays while nothing changes in the venv
+    const freshStamp = join(first.dir, VENV_FRESH_STAMP);
+    writeFileSync(freshStamp, 'a stamp of the venv as it was\n');
     expect((await ensure()).installed).toBe(false);
+    expect(existsSync(freshStamp)).toBe(true);
 
     write('packages/helper/pyproject.toml', pyproject('helper-lib').replace('0.1.0', '0.2.0'));
     const afterDependencyChange = await ensure();
     expect(afterDependencyChange.installed).toBe(true);
     expect(afterDependencyChange.dir).toBe(first.dir);
+    expect(afterDependencyChange.localDependencies).toEqual(['packages/helper']);
+    // and goes before anything in the venv changes
+    expect(existsSync(freshStamp)).toBe(false);
   });
 
   it('says what pip is doing while it installs, and how long the install took (stumble 5)', async () => {

@@ -6,9 +6,10 @@ import { formatTail, runProcess } from '../process/run-process';
 import { PythonInterpreter } from './interpreter';
 import { localDependencyClosure } from './pyproject';
 import { withPathLock } from './path-lock';
+import { VENV_FRESH_STAMP } from './venv-fresh-shell';
 
 /** Written inside the venv after a successful install; its hash says what was installed. */
-const INSTALL_STAMP = 'nx-kubeflow-install.json';
+export const INSTALL_STAMP = 'nx-kubeflow-install.json';
 
 export interface ProjectVenv {
   /** Absolute path of the venv folder. */
@@ -16,6 +17,8 @@ export interface ProjectVenv {
   python: string;
   /** True when this call created the venv or (re)installed into it. */
   installed: boolean;
+  /** The project's local path dependencies, workspace-relative, dependencies first. */
+  localDependencies: string[];
 }
 
 export interface EnsureVenvOptions {
@@ -98,8 +101,11 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
 
   const stamp = existsSync(stampFile) ? safeReadJson(stampFile) : undefined;
   if (existsSync(python) && (stamp?.fingerprint === fingerprint || (options.acceptInstalledOptions && stamp?.sources === sources))) {
-    return { dir, python, installed: false };
+    return { dir, python, installed: false, localDependencies };
   }
+
+  // Before anything in the venv changes: the venv target's shell fast path must not answer from a stamp of what was there.
+  rmSync(join(dir, VENV_FRESH_STAMP), { force: true });
 
   // pip's output is read line by line (progress) and quoted in errors, unless shown as it comes: colour only then, on a terminal.
   const environ = options.environ ?? process.env;
@@ -161,7 +167,7 @@ async function ensureProjectVenvLocked(options: EnsureVenvOptions, dir: string):
     stampFile,
     JSON.stringify({ fingerprint, sources, interpreter: options.interpreter.executable, localDependencies }, null, 2) + '\n',
   );
-  return { dir, python, installed: true };
+  return { dir, python, installed: true, localDependencies };
 }
 
 function safeReadJson(file: string): Record<string, unknown> | undefined {
