@@ -204,6 +204,31 @@ describePosix('python fork server', () => {
     expect(told).toEqual([expect.stringMatching(/fork server ended \(SIGKILL\).*from now on tasks start as fresh interpreters/)]);
   });
 
+  it('never preloads what should not be shared by forks: side-effect modules anywhere, modules that load Apple frameworks on macOS', () => {
+    const verdicts = (platform: string) =>
+      JSON.parse(
+        execFileSync(
+          PYTHON,
+          [
+            '-c',
+            [
+              // what reads the platform at import does so before it is feigned
+              'import importlib.util, json, sys, sysconfig, urllib.request, this',
+              'sysconfig.get_paths()',
+              `sys.platform = ${JSON.stringify(platform)}`,
+              `spec = importlib.util.spec_from_file_location("fork_server", ${JSON.stringify(join(__dirname, 'python_fork_server.py'))})`,
+              'server = importlib.util.module_from_spec(spec); spec.loader.exec_module(server)',
+              'names = ["json", "urllib.request", "this", "urllib.parse"]',
+              'print(json.dumps({n: server._preloadable(n, sys.modules[n]) for n in names}))',
+            ].join('\n'),
+          ],
+          { encoding: 'utf8' },
+        ).trim().split('\n').pop()!,
+      );
+    expect(verdicts('linux')).toEqual({ json: true, 'urllib.request': true, this: false, 'urllib.parse': true });
+    expect(verdicts('darwin')).toEqual({ json: true, 'urllib.request': false, this: false, 'urllib.parse': true });
+  });
+
   it('starts only `python script.py ...`, and keys servers by what the interpreter reads at start-up', () => {
     expect(isScriptInvocation(['src/run.py', '--x'])).toBe(true);
     expect(isScriptInvocation(['-m', 'pkg'])).toBe(false);

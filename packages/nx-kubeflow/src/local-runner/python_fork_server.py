@@ -38,11 +38,15 @@ _SITE = tuple(os.path.realpath(p) + os.sep for p in {sysconfig.get_paths()["pure
 _RUNTIME_PREFIXES = ("component_runtime", "_component_runtime_")
 # Standard modules whose import does something (opens a browser, prints, draws): a task's business, not this server's.
 _NEVER_PRELOADED = {"antigravity", "this", "__hello__", "__phello__", "turtle", "turtledemo", "idlelib", "tkinter"}
+if sys.platform == "darwin":
+    # They load Apple's frameworks (urllib.request imports _scproxy, which loads SystemConfiguration and
+    # CoreFoundation): using those in a forked child can crash it, the reason multiprocessing stopped forking there.
+    _NEVER_PRELOADED |= {"_scproxy", "urllib.request", "ctypes.macholib", "_ctypes"}
 
 
 def _preloadable(name, module):
     """Standard library (not site-packages) and component-runtime modules: imported once here, shared by every fork."""
-    if name == "__main__" or name.split(".")[0] in _NEVER_PRELOADED:
+    if name == "__main__" or name.split(".")[0] in _NEVER_PRELOADED or name in _NEVER_PRELOADED:
         return False
     if name.startswith(_RUNTIME_PREFIXES):
         return True
