@@ -167,12 +167,35 @@ describe('the nx-kubeflow package', () => {
     }
     const alpha = JSON.parse(ok('npx', 'nx', 'show', 'project', 'alpha', '--json'));
     // the installed package's compiled command, by a path relative to the workspace, without swc
-    expect(alpha.targets.test).toMatchObject({ executor: 'nx:run-commands', options: { command: 'node node_modules/nx-kubeflow/src/python/python-cli.js test alpha components/alpha' } });
+    expect(alpha.targets.test).toMatchObject({ executor: 'nx:run-commands', options: { command: 'node node_modules/nx-kubeflow/src/commands/python-cli.js test alpha components/alpha' } });
 
     const compiled = ok('npx', 'nx', 'run', 'flow:compile', '--outputStyle=static');
     expect(compiled).toContain('Successfully ran target compile');
     const ir = parseYaml(readFileSync(join(user, 'dist/pipelines/flow/development/pipeline.yaml'), 'utf8'));
     expect(Object.keys(ir.deploymentSpec.executors)).toEqual(['exec-alpha']);
+
+    // The commands run as bundles with a code cache (src/commands): the venv, test, compile and deploy
+    // commands work from them, the local run finds the fork server's script beside its module (no
+    // fallback to fresh interpreters), and each command word leaves its cache.
+    for (const command of ['python-cli', 'pipeline-cli']) {
+      expect(readFileSync(join(installed, `src/commands/${command}.bundle.js`), 'utf8')).toMatch(/\n\/\/# nx-kubeflow-bundle [0-9a-f]{24}\n$/);
+    }
+    expect(ok('npx', 'nx', 'run', 'alpha:test', '--outputStyle=static')).toMatch(/\d+ passed/);
+    const deployed = ok('npx', 'nx', 'run', 'flow:deploy', '--outputStyle=static');
+    expect(deployed).toMatch(/\] alpha SUCCEEDED/);
+    expect(deployed).not.toContain('fresh interpreters');
+    const codeCache = join(user, '.nx/workspace-data/nx-kubeflow-code-cache');
+    const cacheFiles = () => readdirSync(codeCache).sort();
+    expect(cacheFiles().map((name) => name.replace(/^(\w+-cli)\.bundle-[0-9a-f]{24}-(\w+)-v[\d.]+-\w+\.bin$/, '$1 $2'))).toEqual([
+      'pipeline-cli compile',
+      'pipeline-cli deploy',
+      'python-cli test',
+      'python-cli venv',
+    ]);
+    const compileCache = join(codeCache, cacheFiles()[0]);
+    const written = statSync(compileCache).mtimeMs;
+    expect(ok('npx', 'nx', 'run', 'flow:compile', '--skip-nx-cache', '--outputStyle=static')).toContain('Successfully ran target compile');
+    expect(statSync(compileCache).mtimeMs).toBe(written); // V8 took the cache: nothing written again
 
     // nx migrate runs the package's migration, found through its package.json, as after an upgrade.
     writeFileSync(join(user, 'pipelines/flow/project.json'), JSON.stringify({ targets: { deploy: { options: { parallel: 2 } } } }, null, 2));

@@ -36,8 +36,8 @@ export function projectNode(
   facts: ProjectFacts,
   workspaceEnvironments: readonly string[],
   upstreamInput: UpstreamInput = '^production',
-  pythonLauncher = 'node node_modules/nx-kubeflow/src/python/python-cli.js',
-  pipelineLauncher = 'node node_modules/nx-kubeflow/src/pipeline/pipeline-cli.js',
+  pythonLauncher = 'node node_modules/nx-kubeflow/src/commands/python-cli.js',
+  pipelineLauncher = 'node node_modules/nx-kubeflow/src/commands/pipeline-cli.js',
 ): CreateNodesResult {
   const kind = projectKindOf(markerFile, options);
   if (!kind) return {};

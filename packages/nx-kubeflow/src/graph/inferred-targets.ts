@@ -28,18 +28,19 @@ export const VENV_TARGET_NAME = 'venv';
 
 /**
  * How a workspace starts one of the plugin's commands (python/python-cli,
- * pipeline/pipeline-cli): plain `node` for the built plugin, as teams
- * install it; through @swc-node/register for this repository, which loads
- * the plugin from its TypeScript source. The path is relative to the
- * workspace root, as the command runs there and its text is part of the
- * task's hash, which must not name this machine's folders.
+ * pipeline/pipeline-cli): for the built plugin, as teams install it, plain
+ * `node` on its entry in src/commands, which runs the command's bundle with
+ * a code cache (commands/command-bundle.ts); through @swc-node/register for
+ * this repository, which loads the plugin from its TypeScript source. The
+ * path is relative to the workspace root, as the command runs there and its
+ * text is part of the task's hash, which must not name this machine's folders.
  */
 function pluginCommandLauncher(workspaceRoot: string, folder: string, file: string, pluginSourceFile: string): string {
   const extension = extname(pluginSourceFile);
-  const cliFile = join(dirname(pluginSourceFile), '..', folder, `${file}${extension}`);
-  const cli = shellWord(relative(workspaceRoot, cliFile).split(sep).join('/'));
-  if (extension !== '.ts') return `node ${cli}`;
-  const tsconfig = relative(workspaceRoot, join(dirname(pluginSourceFile), '..', '..', 'tsconfig.lib.json')).split(sep).join('/');
+  const relativeToWorkspace = (path: string) => relative(workspaceRoot, path).split(sep).join('/');
+  if (extension !== '.ts') return `node ${shellWord(relativeToWorkspace(join(dirname(pluginSourceFile), '..', 'commands', `${file}${extension}`)))}`;
+  const cli = shellWord(relativeToWorkspace(join(dirname(pluginSourceFile), '..', folder, `${file}${extension}`)));
+  const tsconfig = relativeToWorkspace(join(dirname(pluginSourceFile), '..', '..', 'tsconfig.lib.json'));
   return `SWC_NODE_PROJECT=${shellWord(tsconfig)} node -r @swc-node/register ${cli}`;
 }
 

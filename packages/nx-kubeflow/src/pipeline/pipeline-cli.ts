@@ -72,7 +72,7 @@ const kebabCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${lette
 
 export function pipelineCommandHelp(): string {
   const lines = [
-    'Usage: node <nx-kubeflow>/src/pipeline/pipeline-cli.js compile|deploy|run <project> <project root> [options]',
+    'Usage: node <nx-kubeflow>/src/commands/pipeline-cli.js compile|deploy|run <project> <project root> [options]',
     '',
     'compile: checks pipeline.yaml and compiles it to KFP v2 IR (dist/pipelines/<project>/<env>/pipeline.yaml).',
     "deploy: compiles and publishes to the environment's backend; --run/--wait or deploy.run/deploy.wait also run it.",
@@ -167,7 +167,7 @@ export function parsePipelineCommand(argv: readonly string[]): ParsedPipelineCom
     problems.push(`--env=${String(env)} and --${SETTINGS_ENV_OPTION}=${String(settingsEnv)} name different environments; give one`);
   }
   if (problems.length > 0) {
-    throw new PipelineCommandUsageError(`${command} ${projectName}: ${problems.join('; ')}\n(\`node <nx-kubeflow>/src/pipeline/pipeline-cli.js --help\` lists what ${command} takes)`);
+    throw new PipelineCommandUsageError(`${command} ${projectName}: ${problems.join('; ')}\n(\`node <nx-kubeflow>/src/commands/pipeline-cli.js --help\` lists what ${command} takes)`);
   }
   if (settingsEnv !== undefined) options.env = settingsEnv;
   delete options[SETTINGS_ENV_OPTION];

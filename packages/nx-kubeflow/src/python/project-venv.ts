@@ -6,11 +6,13 @@
  * ("Creating venv… Installing…" for a venv nobody made). Printed by a target
  * that always runs, every line it prints happened in this run.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { findPythonInterpreter, type PythonInterpreter } from './interpreter';
 import { readPyproject } from './pyproject';
 import { ensureProjectVenv, type ProjectVenv } from './venv';
+import { workspaceDataDirectory } from '../process/workspace-data-directory';
+
+export { workspaceDataDirectory };
 
 /** The options that decide what the venv holds: the test target's, which the venv target reads too. */
 export interface VenvOptions {
@@ -43,22 +45,6 @@ export interface PrepareProjectVenvOptions extends VenvOptions {
 /** The interpreter probe cache of a workspace (interpreter-cache.ts), in Nx's workspace data folder (`nx reset` clears it). */
 export function interpreterCacheFile(workspaceRoot: string, environ: NodeJS.ProcessEnv = process.env): string {
   return join(workspaceDataDirectory(workspaceRoot, environ), 'nx-kubeflow-python-interpreters.json');
-}
-
-/**
- * Nx's workspace data folder, found as nx/src/utils/cache-directory finds it
- * (workspaceDataDirectoryForWorkspace). Not imported from there: that module
- * loads Nx's native binding, 40 ms of the test command's start-up in a
- * process that has no other use for Nx (python/test-cli.ts). cache-directory.spec.ts holds the two equal.
- */
-export function workspaceDataDirectory(workspaceRoot: string, environ: NodeJS.ProcessEnv = process.env): string {
-  const configured = environ.NX_WORKSPACE_DATA_DIRECTORY ?? environ.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
-  if (configured) return isAbsolute(configured) ? configured : join(workspaceRoot, configured);
-  // Nx's own special case: a Lerna repository without nx.json keeps it under node_modules/.cache.
-  if (existsSync(join(workspaceRoot, 'lerna.json')) && !existsSync(join(workspaceRoot, 'nx.json'))) {
-    return join(workspaceRoot, 'node_modules', '.cache', 'nx-workspace-data');
-  }
-  return join(workspaceRoot, '.nx', 'workspace-data');
 }
 
 /**

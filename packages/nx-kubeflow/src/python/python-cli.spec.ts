@@ -47,9 +47,9 @@ describe('parsePythonCommand', () => {
 
 describe('pythonCommandLauncher', () => {
   it('runs the built command with plain node, by a path relative to the workspace', () => {
-    expect(pythonCommandLauncher('/ws', '/ws/node_modules/nx-kubeflow/src/graph/inferred-targets.js')).toBe('node node_modules/nx-kubeflow/src/python/python-cli.js');
+    expect(pythonCommandLauncher('/ws', '/ws/node_modules/nx-kubeflow/src/graph/inferred-targets.js')).toBe('node node_modules/nx-kubeflow/src/commands/python-cli.js');
     expect(pythonCommandLauncher('/my ws', "/my ws/node_modules/nx kubeflow's/src/graph/inferred-targets.js")).toBe(
-      `node 'node_modules/nx kubeflow'\\''s/src/python/python-cli.js'`,
+      `node 'node_modules/nx kubeflow'\\''s/src/commands/python-cli.js'`,
     );
   });
 

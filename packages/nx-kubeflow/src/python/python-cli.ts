@@ -55,8 +55,8 @@ type OwnOption = (typeof TEST_OPTIONS)[number];
 
 export class PythonCommandUsageError extends Error {}
 
-export const PYTHON_COMMAND_HELP = `Usage: node <nx-kubeflow>/src/python/python-cli.js venv <project> <project root> [options]
-       node <nx-kubeflow>/src/python/python-cli.js test <project> <project root> [options] [pytest arguments]
+export const PYTHON_COMMAND_HELP = `Usage: node <nx-kubeflow>/src/commands/python-cli.js venv <project> <project root> [options]
+       node <nx-kubeflow>/src/commands/python-cli.js test <project> <project root> [options] [pytest arguments]
 
 venv: checks the project's settings files and component.yaml, then makes its venv
 (<project root>/.venv) or brings it up to date when a pyproject.toml changed.
@@ -254,7 +254,8 @@ export async function runTestCommand(options: PythonCommandOptions, workspaceRoo
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** The command: parse, then venv or test. Resolves to the exit code (2: a wrong command line). */
+export async function main(argv: readonly string[]): Promise<number> {
   let options: PythonCommandOptions | 'help';
   try {
     options = parsePythonCommand(argv);
