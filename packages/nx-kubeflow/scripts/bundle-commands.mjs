@@ -18,6 +18,7 @@
  * A warning from esbuild (a require it cannot follow, say) fails the build.
  */
 import { createHash } from 'node:crypto';
+import { builtinModules } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +73,22 @@ function resolveFromSourcePackage(sourceFolder) {
   };
 }
 
+/**
+ * Every `require("...")` of the bundle that names neither a Node built-in nor an EXTERNAL package:
+ * a module the bundle does not hold, which would fail only when that code runs (esbuild does not
+ * warn about a require it cannot see as one, like UMD's `factory(require, exports)`).
+ */
+export function requiresLeftIn(text) {
+  const left = new Set();
+  for (const [, name] of text.matchAll(/\b(?:__)?require\d*\(\s*["'`]([^"'`]+)["'`]\s*\)/g)) {
+    const bare = name.startsWith('node:') ? name.slice(5) : name;
+    if (builtinModules.includes(bare.split('/')[0]) || builtinModules.includes(bare)) continue;
+    if (EXTERNAL.some((external) => name === external || name.startsWith(`${external}/`))) continue;
+    left.add(name);
+  }
+  return [...left].sort();
+}
+
 /** `name version (licence)` of every package the bundle took code from; each must be the version the package pins. */
 function bundledPackages(metafile, pinned) {
   const inputs = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
@@ -109,6 +126,8 @@ export async function bundleCommands(packageFolder) {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      // a package's ES module build where it has one: UMD builds (jsonc-parser's main) hide their requires from esbuild
+      mainFields: ['module', 'main'],
       external: EXTERNAL,
       plugins: [resolveFromSourcePackage(SOURCE_PACKAGE), relocateModulePaths(packageSource, commandsFolder)],
       legalComments: 'eof',
@@ -119,6 +138,10 @@ export async function bundleCommands(packageFolder) {
     });
     if (result.warnings.length > 0) {
       throw new Error(`esbuild warned while bundling ${command.bundle}:\n${result.warnings.map((warning) => `${warning.location?.file}:${warning.location?.line}: ${warning.text}`).join('\n')}`);
+    }
+    const unbundled = requiresLeftIn(result.outputFiles[0].text);
+    if (unbundled.length > 0) {
+      throw new Error(`${command.bundle} would require at run time what it does not hold: ${unbundled.join(', ')} (a require esbuild could not follow, as in a UMD wrapper: bundle the package's ES module build, or add it to EXTERNAL)`);
     }
     const header = [
       `// nx-kubeflow: ${command.module.replace('../', 'src/')}.js and what it requires, bundled by scripts/bundle-commands.mjs (src/commands/command-bundle.ts runs it).`,

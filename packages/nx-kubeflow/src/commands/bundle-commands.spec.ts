@@ -89,6 +89,20 @@ describe('scripts/bundle-commands.mjs', () => {
     expect(run.stderr).toContain('the package depends on yaml 0.0.1');
   });
 
+  it('refuses a bundle that would still require a module it does not hold (a UMD wrapper hides its requires from esbuild)', () => {
+    builtPackage(root);
+    write(
+      root,
+      'src/python/umd.js',
+      '(function (factory) { if (typeof module === "object") { var v = factory(require, exports); if (v !== undefined) module.exports = v; } })(function (require, exports) { exports.impl = require("./umd-impl"); });\n',
+    );
+    write(root, 'src/python/umd-impl.js', 'exports.x = 1;\n');
+    write(root, 'src/python/python-cli.js', "require('./umd');\nexports.main = async () => 0;\n");
+    const run = bundleCommands();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('python-cli.bundle.js would require at run time what it does not hold: ./umd-impl');
+  });
+
   it('refuses code outside the package that names its own folder', () => {
     builtPackage(root);
     write(root, 'vendor/odd/index.js', 'module.exports = __dirname;\n');

@@ -17,6 +17,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NxJsonConfiguration } from '@nx/devkit';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { hasName } from '../kfp/named-records';
 import { workspaceDataDirectory } from '../python/project-venv';
 import { pluginOptionsFromNxJson } from '../plugin/plugin-options';
@@ -103,7 +104,10 @@ function markerFilesUnder(workspaceRoot: string, folder: string, out: string[]):
 export function projectRootsFromFolders(workspaceRoot: string): ProjectRoots {
   let nxJson: NxJsonConfiguration | undefined;
   try {
-    nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8'));
+    // as Nx reads it (jsonc-parser, Nx's own): comments and trailing commas are allowed
+    const errors: ParseError[] = [];
+    const parsed = parseJsonc(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8'), errors, { allowTrailingComma: true });
+    nxJson = errors.length === 0 ? parsed : undefined;
   } catch {
     nxJson = undefined;
   }

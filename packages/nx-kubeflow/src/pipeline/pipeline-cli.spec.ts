@@ -114,6 +114,16 @@ describe('the project roots of a pipeline command', () => {
     expect(pipelineProjects(workspaceRoot, 'p', 'flows/p', environ).source).toBe('folders');
   });
 
+  it('read nx.json as Nx does, comments and trailing commas included', () => {
+    write(
+      'nx.json',
+      ['{', '  // where this team keeps its steps', '  "plugins": [{ "plugin": "nx-kubeflow", "options": { "componentsDir": "steps", /* and flows */ "pipelinesDir": "flows", } }],', '}'].join('\n'),
+    );
+    write('flows/p/pipeline.yaml', pipelineUsing('p', 'echo'));
+    write('steps/echo/component.yaml', component('echo'));
+    expect(projectRootsFromFolders(workspaceRoot)).toEqual({ p: { root: 'flows/p' }, echo: { root: 'steps/echo' } });
+  });
+
   it("keep, beside the folders, the graph's projects whose folders still hold a marker file", () => {
     write('pipelines/p/pipeline.yaml', pipelineUsing('p', 'missing'));
     write('components/echo/component.yaml', component('echo'));
