@@ -16,16 +16,12 @@
  *
  * Needs the kfp venv (tmp/kfp-venv, the conformance suites'; PyPI when it must be made).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { localTaskModes } from '../deploy/task-modes';
-import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { join } from 'node:path';
 import { requireOrSkip } from '../testing/suite-requirements';
-import { FIXTURES_DIR } from './__fixtures__/fixture-pipeline';
-import { kfpLocalFolder, kfpSubprocessPython, plain, runKfpLocalSubprocess, runnerEnv } from './__fixtures__/kfp-local-subprocess';
-import { runPipeline } from './run-pipeline';
+import { kfpLocalFolder, kfpSubprocessPython, plain } from './__fixtures__/kfp-local-subprocess';
+import { runUnderBoth, writeKfpLocalWorkspace, type WorkspaceProjects } from './__fixtures__/nested-pipelines-workspace';
 
 jest.setTimeout(10 * 60_000);
 
@@ -81,61 +77,25 @@ tasks:
 outputs:
   value: {task: first, output: value}
 `;
-const COMPONENTS = ['py-double', 'py-note', 'py-total'];
-const PROJECTS = {
-  outer: { root: 'pipelines/outer' },
-  choose: { root: 'pipelines/choose' },
-  'outer-note': { root: 'pipelines/outer-note' },
-  'choose-note': { root: 'pipelines/choose-note' },
-  ...Object.fromEntries(COMPONENTS.map((component) => [component, { root: `components/${component}` }])),
-};
-
 type Tree = Record<string, any>;
 
 let scratch: string;
-const irFile = (pipeline: string) => join(scratch, `${pipeline}.yaml`);
-const specs = new Map<string, Tree>();
+let projects: WorkspaceProjects;
+let specs: Map<string, Tree>;
 beforeAll(() => {
   if (!canRun) return;
   scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-kfp-local-nested-one-of-'));
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(scratch, file)), { recursive: true });
-    writeFileSync(join(scratch, file), text);
-  };
-  for (const component of COMPONENTS) {
-    write(`components/${component}/Dockerfile`, 'FROM scratch\n');
-    copyFileSync(join(FIXTURES_DIR, component, 'component.yaml'), join(scratch, 'components', component, 'component.yaml'));
-  }
-  write('pipelines/choose/pipeline.yaml', CHOOSE);
-  write('pipelines/outer/pipeline.yaml', OUTER);
-  write('pipelines/choose-note/pipeline.yaml', CHOOSE_NOTE);
-  write('pipelines/outer-note/pipeline.yaml', OUTER_NOTE);
-  for (const pipeline of ['outer', 'outer-note']) {
-    const { yaml } = compilePipelineProject({ workspaceRoot: scratch, projectName: pipeline, projects: PROJECTS, write: false, environ: {} });
-    writeFileSync(irFile(pipeline), yaml);
-    specs.set(pipeline, parseAllDocuments(yaml)[0].toJS());
-  }
+  ({ projects, specs } = writeKfpLocalWorkspace(scratch, {
+    components: ['py-double', 'py-note', 'py-total'],
+    pipelines: { choose: CHOOSE, outer: OUTER, 'choose-note': CHOOSE_NOTE, 'outer-note': OUTER_NOTE },
+    compile: ['outer', 'outer-note'],
+  }));
 });
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function both(name: string, parameters: Record<string, unknown>, pipeline = 'outer') {
-  if (!kfp.ok) throw new Error('no kfp venv');
-  const { result: kfpLocal, ...theirs } = await runKfpLocalSubprocess({ python: kfp.python, irFile: irFile(pipeline), scratch, name, parameters });
-  const ours = await runPipeline({
-    ir: { irFile: irFile(pipeline) },
-    runDir: join(scratch, 'runs', name),
-    runId: name,
-    pipelineName: pipeline,
-    parameters,
-    tasks: localTaskModes({ workspaceRoot: scratch, pipelineRoot: `pipelines/${pipeline}`, projects: PROJECTS }),
-    workspaceRoot: scratch,
-    cacheDir: join(scratch, 'cache', name),
-    env: runnerEnv(kfp.python, scratch),
-  });
-  return { theirs, kfpLocal, ours };
-}
+const both = (name: string, parameters: Record<string, unknown>, pipeline = 'outer') => runUnderBoth({ kfp, scratch, projects, pipeline, name, parameters });
 
 type RanTask = { name: string; outputs: { parameters: Record<string, unknown>; artifacts: Record<string, { path: string }> } };
 /** What a task made, as kfp.local keeps it: a py-note's text, else the value. */

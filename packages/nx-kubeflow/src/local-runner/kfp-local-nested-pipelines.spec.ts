@@ -21,16 +21,12 @@
  *
  * Needs the kfp venv (tmp/kfp-venv, the conformance suites'; PyPI when it must be made).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { localTaskModes } from '../deploy/task-modes';
-import { compilePipelineProject } from '../pipeline/compile-pipeline-project';
+import { join } from 'node:path';
 import { requireOrSkip } from '../testing/suite-requirements';
-import { FIXTURES_DIR } from './__fixtures__/fixture-pipeline';
-import { kfpLocalFolder, kfpSubprocessPython, plain, runKfpLocalSubprocess, runnerEnv } from './__fixtures__/kfp-local-subprocess';
-import { runPipeline } from './run-pipeline';
+import { kfpLocalFolder, kfpSubprocessPython, plain } from './__fixtures__/kfp-local-subprocess';
+import { runUnderBoth, writeKfpLocalWorkspace, type WorkspaceProjects } from './__fixtures__/nested-pipelines-workspace';
 
 jest.setTimeout(10 * 60_000);
 
@@ -78,56 +74,23 @@ outputs:
   value: {task: first, output: value}
   note: {task: first, output: note}
 `;
-const PROJECTS = {
-  outer: { root: 'pipelines/outer' },
-  scale: { root: 'pipelines/scale' },
-  'py-double': { root: 'components/py-double' },
-  'py-note': { root: 'components/py-note' },
-};
-
 type Tree = Record<string, any>;
 
 let scratch: string;
-let irFile: string;
+let projects: WorkspaceProjects;
 let spec: Tree;
 beforeAll(() => {
   if (!canRun) return;
   scratch = mkdtempSync(join(tmpdir(), 'nx-kubeflow-kfp-local-nested-'));
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(join(scratch, file)), { recursive: true });
-    writeFileSync(join(scratch, file), text);
-  };
-  for (const component of ['py-double', 'py-note']) {
-    write(`components/${component}/Dockerfile`, 'FROM scratch\n');
-    copyFileSync(join(FIXTURES_DIR, component, 'component.yaml'), join(scratch, 'components', component, 'component.yaml'));
-  }
-  write('pipelines/scale/pipeline.yaml', SCALE);
-  write('pipelines/outer/pipeline.yaml', OUTER);
-  const { yaml } = compilePipelineProject({ workspaceRoot: scratch, projectName: 'outer', projects: PROJECTS, write: false, environ: {} });
-  irFile = join(scratch, 'outer.yaml');
-  writeFileSync(irFile, yaml);
-  spec = parseAllDocuments(yaml)[0].toJS();
+  const workspace = writeKfpLocalWorkspace(scratch, { components: ['py-double', 'py-note'], pipelines: { scale: SCALE, outer: OUTER }, compile: ['outer'] });
+  projects = workspace.projects;
+  spec = workspace.specs.get('outer')!;
 });
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function both(name: string, parameters: Record<string, unknown>) {
-  if (!kfp.ok) throw new Error('no kfp venv');
-  const { result: kfpLocal, ...theirs } = await runKfpLocalSubprocess({ python: kfp.python, irFile, scratch, name, parameters });
-  const ours = await runPipeline({
-    ir: { irFile },
-    runDir: join(scratch, 'runs', name),
-    runId: name,
-    pipelineName: 'outer',
-    parameters,
-    tasks: localTaskModes({ workspaceRoot: scratch, pipelineRoot: 'pipelines/outer', projects: PROJECTS }),
-    workspaceRoot: scratch,
-    cacheDir: join(scratch, 'cache', name),
-    env: runnerEnv(kfp.python, scratch),
-  });
-  return { theirs, kfpLocal, ours };
-}
+const both = (name: string, parameters: Record<string, unknown>) => runUnderBoth({ kfp, scratch, projects, pipeline: 'outer', name, parameters });
 
 /** What a task made, as kfp.local keeps it: py-double's value, py-note's text. */
 function made(task: { name: string; outputs: { parameters: Record<string, unknown>; artifacts: Record<string, { path: string }> } }): unknown {

@@ -12,11 +12,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localTaskModes } from '../deploy/task-modes';
-import { compileNestedWorkspace, NESTED_PROJECTS, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
+import { compileNestedWorkspace, runNestedWorkspace, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
 import { readIr } from './ir-reader';
-import { runPipeline } from './run-pipeline';
-import type { RunRecordData } from './run-record';
 import { parseAllDocuments } from 'yaml';
 
 jest.setTimeout(120_000);
@@ -74,36 +71,19 @@ outputs:
 `;
 
 let workspace: string;
-let runs = 0;
 beforeEach(() => {
   workspace = mkdtempSync(join(tmpdir(), 'nx-kubeflow-nested-one-of-'));
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
 async function run(parameters: Record<string, unknown>) {
-  writeNestedWorkspace(workspace, { scale: CHOOSE, outer: OUTER });
-  const irFile = join(workspace, 'dist/outer/pipeline.yaml');
-  compileNestedWorkspace(workspace, irFile);
-  const runId = `run-${++runs}`;
-  const result = await runPipeline({
-    ir: { irFile },
-    runDir: join(workspace, 'runs', runId),
-    runId,
-    pipelineName: 'outer',
-    parameters,
-    tasks: localTaskModes({ workspaceRoot: workspace, pipelineRoot: 'pipelines/outer', projects: NESTED_PROJECTS }),
-    workspaceRoot: workspace,
-    cacheDir: join(workspace, 'cache', runId),
-    parallel: 2,
-  });
-  const record: RunRecordData = JSON.parse(readFileSync(result.recordFile, 'utf8'));
-  const states = Object.fromEntries(record.tasks.map((task) => [task.name, task.state]));
+  const ran = await runNestedWorkspace(workspace, parameters, { pipelines: { scale: CHOOSE, outer: OUTER } });
   // a branch task given the number first's was is CACHED in the loop (this runner caches by default)
   const values = Object.fromEntries(
-    record.tasks.filter((task) => (task.state === 'SUCCEEDED' || task.state === 'CACHED') && 'value' in task.outputs.parameters).map((task) => [task.name, task.outputs.parameters.value]),
+    ran.record.tasks.filter((task) => (task.state === 'SUCCEEDED' || task.state === 'CACHED') && 'value' in task.outputs.parameters).map((task) => [task.name, task.outputs.parameters.value]),
   );
-  const nested = Object.fromEntries((record.nestedPipelines ?? []).map((entry) => [entry.name, entry]));
-  return { result, record, states, values, nested, irFile };
+  const nested = Object.fromEntries((ran.record.nestedPipelines ?? []).map((entry) => [entry.name, entry]));
+  return { ...ran, values, nested };
 }
 
 const text = (path: string) => readFileSync(path, 'utf8');

@@ -10,14 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRunSummary } from '../deploy/run-summary';
 import { localTaskModes } from '../deploy/task-modes';
-import { compileNestedWorkspace, NESTED_PROJECTS, NESTED_TASKS, OUTER_PIPELINE, PREPARE_PIPELINE, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
-import { runPipeline, type RunEvent } from './run-pipeline';
-import type { RunRecordData } from './run-record';
+import { NESTED_PROJECTS, NESTED_TASKS, OUTER_PIPELINE, PREPARE_PIPELINE, runNestedWorkspace, writeNestedWorkspace } from './__fixtures__/nested-pipelines-workspace';
+import type { RunEvent } from './run-pipeline';
 
 jest.setTimeout(120_000);
 
 let workspace: string;
-let runs = 0;
 beforeEach(() => {
   workspace = mkdtempSync(join(tmpdir(), 'nx-kubeflow-nested-run-'));
 });
@@ -27,36 +25,21 @@ async function run(
   parameters: Record<string, unknown> = {},
   options: { pipelines?: { outer?: string; prepare?: string }; cacheDir?: string; signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
 ) {
-  writeNestedWorkspace(workspace, options.pipelines);
-  const irFile = join(workspace, 'dist/outer/pipeline.yaml');
-  compileNestedWorkspace(workspace, irFile);
-  const runId = `run-${++runs}`;
   const events: RunEvent[] = [];
-  const result = await runPipeline({
-    ir: { irFile },
-    runDir: join(workspace, 'runs', runId),
-    runId,
-    pipelineName: 'outer',
-    parameters,
-    tasks: localTaskModes({ workspaceRoot: workspace, pipelineRoot: 'pipelines/outer', projects: NESTED_PROJECTS }),
-    workspaceRoot: workspace,
-    cacheDir: options.cacheDir ?? join(workspace, 'cache', runId),
-    parallel: 2,
+  const ran = await runNestedWorkspace(workspace, parameters, {
+    ...options,
     onEvent: (event) => {
       events.push(event);
       options.onEvent?.(event);
     },
-    signal: options.signal,
   });
-  const record: RunRecordData = JSON.parse(readFileSync(result.recordFile, 'utf8'));
   const task = (name: string) => {
-    const found = record.tasks.find((candidate) => candidate.name === name);
-    if (!found) throw new Error(`no task ${name} in ${record.tasks.map((candidate) => candidate.name).join(', ')}`);
+    const found = ran.record.tasks.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no task ${name} in ${ran.record.tasks.map((candidate) => candidate.name).join(', ')}`);
     return found;
   };
-  const states = Object.fromEntries(record.tasks.map((t) => [t.name, t.state]));
-  const nested = Object.fromEntries((record.nestedPipelines ?? []).map((n) => [n.name, n.state]));
-  return { result, record, task, states, nested, events, irFile };
+  const nested = Object.fromEntries((ran.record.nestedPipelines ?? []).map((n) => [n.name, n.state]));
+  return { ...ran, task, nested, events };
 }
 
 const text = (path: string) => readFileSync(path, 'utf8');
