@@ -7,7 +7,6 @@ import {
   updateProjectConfiguration,
   type NxJsonConfiguration,
   type ProjectConfiguration,
-  type TargetConfiguration,
   type Tree,
 } from '@nx/devkit';
 import { VENV_TARGET_NAME } from '../../graph/inferred-targets';
@@ -18,6 +17,23 @@ import { pytestArgsFromOverrides } from '../../python/pytest-args';
 import { findTestTarget } from '../../python/python-target-lookup';
 import testExecutorSchema from '../../executors/test/schema.json';
 import { renameKey } from '../update-0-2-0/rename-parallel-to-max-parallel-tasks';
+import { COMMAND_KINDS, executorOf, PIPELINE_KINDS, PYTHON_KINDS, type CommandKind } from './lib/command-kinds';
+import {
+  addsToInferred,
+  describeTarget,
+  insertAfter,
+  keysOnlyIn,
+  listTargets,
+  mergeTargets,
+  pick,
+  shellWord,
+  withoutExecutor,
+  type Options,
+  type ProjectTarget,
+  type Target,
+} from './lib/targets';
+
+export { COMMAND_KINDS, type CommandKind } from './lib/command-kinds';
 
 /**
  * 0.3.0: the inferred venv, test, compile, deploy and run targets are
@@ -61,15 +77,6 @@ export default async function moveOptionsToInferredCommandTargets(tree: Tree): P
   await formatFiles(tree);
 }
 
-/** The inferred targets that became commands, by the executor they ran before. */
-export const COMMAND_KINDS = ['venv', 'test', 'compile', 'deploy', 'run'] as const;
-export type CommandKind = (typeof COMMAND_KINDS)[number];
-const PIPELINE_KINDS: readonly CommandKind[] = ['compile', 'deploy', 'run'];
-const PYTHON_KINDS: readonly CommandKind[] = ['venv', 'test'];
-
-/** The package has no scoped name, and Nx finds an executor by its package's name: this is the only spelling. */
-const executorOf = (kind: CommandKind) => `${PLUGIN_PACKAGE_NAME}:${kind}`;
-
 /** The options run-commands takes for itself (env, args, cwd, parallel, ...): never the command's, and never moved. */
 const RUN_COMMANDS_OPTIONS: ReadonlySet<string> = new Set(
   Object.keys((require('nx/src/executors/run-commands/schema.json') as { properties: Record<string, unknown> }).properties),
@@ -81,20 +88,12 @@ const MOVED_VENV_OPTIONS = ['python', 'extras', 'indexUrl'] as const;
 /** Shown while installing: test still takes it for a venv it must make itself, so it is copied, not moved. */
 const COPIED_VENV_OPTIONS = ['showInstallOutput'] as const;
 
-type Options = Record<string, unknown>;
-type Target = Partial<TargetConfiguration> & Record<string, unknown>;
-
 /** A target's options rewritten for its command: `own` stays on the target, `venv` goes to the venv target (test only). */
 interface RewrittenOptions {
   own: Options;
   venv: Options;
   /** What the command will not see as it was meant, for a warning. */
   problems: string[];
-}
-
-interface ProjectTarget {
-  project: string;
-  target: string;
 }
 
 /** A target rewritten for its command, and the options it hands to the venv target. */
@@ -541,27 +540,6 @@ function pluginIsRegistered(nxJson: NxJsonConfiguration): boolean {
   return (nxJson.plugins ?? []).some((entry) => pluginName(entry) === PLUGIN_PACKAGE_NAME);
 }
 
-/** A project.json target that adds to an inferred one rather than replacing it: no executor or command of its own. */
-function addsToInferred(target: Target): boolean {
-  return target.executor === undefined && target.command === undefined && typeof target.options?.command !== 'string';
-}
-
-function withoutExecutor(target: Target): Target {
-  const { executor: _executor, ...rest } = target;
-  return rest;
-}
-
-function listTargets(targets: readonly ProjectTarget[]): string {
-  return targets.map(({ project, target }) => `${project}:${target}`).join(', ');
-}
-
-/** The options a target sets, as `name=value` for a log line. */
-function describeTarget(target: Target): string {
-  const options = Object.entries(target.options ?? {}).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
-  const configurations = Object.keys(target.configurations ?? {}).map((name) => `configuration ${name}`);
-  return [...options, ...configurations].join(', ');
-}
-
 /** The venv options a test target or default sets, in its options or a configuration. */
 function pickVenvOptions(target: Target): Options {
   return Object.assign(
@@ -570,55 +548,3 @@ function pickVenvOptions(target: Target): Options {
   );
 }
 
-function pick(object: Options, names: readonly string[]): Options {
-  return Object.fromEntries(Object.entries(object).filter(([name]) => names.includes(name)));
-}
-
-/**
- * Two targets' settings together, options and configurations key by key;
- * where both set a key, `wins` says whose value stays.
- */
-function mergeTargets(existing: Target, incoming: Target, wins: 'existing' | 'incoming'): Target {
-  const merged: Target = { ...existing };
-  const choose = (a: Options | undefined, b: Options | undefined): Options => (wins === 'existing' ? { ...(b ?? {}), ...(a ?? {}) } : { ...(a ?? {}), ...(b ?? {}) });
-  for (const [key, value] of Object.entries(incoming)) {
-    if (key === 'options') {
-      merged.options = wins === 'existing' ? { ...(existing.options ?? {}), ...pickMissing(value as Options, existing.options) } : choose(existing.options, value as Options);
-    } else if (key === 'configurations') {
-      const configurations: Record<string, Options> = { ...(existing.configurations ?? {}) };
-      for (const [name, options] of Object.entries(value as Record<string, Options>)) configurations[name] = choose(configurations[name], options);
-      merged.configurations = configurations;
-    } else if (wins === 'incoming' || !(key in existing)) {
-      merged[key] = value;
-    }
-  }
-  return merged;
-}
-
-/** Keeps `existing`'s key order: only the keys it lacks are added, after its own. */
-function pickMissing(incoming: Options, existing: Options | undefined): Options {
-  return Object.fromEntries(Object.entries(incoming).filter(([key]) => !existing || !(key in existing)));
-}
-
-/** Top-level keys and option names a name-keyed entry sets that the executor's entry does not. */
-function keysOnlyIn(entry: Target, other: Target): string[] {
-  const keys = Object.keys(entry).filter((key) => key !== 'executor' && key !== 'options' && key !== 'configurations' && !(key in other));
-  const options = Object.keys(entry.options ?? {}).filter((key) => !(key in (other.options ?? {}))).map((key) => `options.${key}`);
-  return [...keys, ...options];
-}
-
-/** `object` with `key: value` placed right after `after` (or replacing it when they are the same key). */
-function insertAfter(object: Record<string, Target>, after: string, key: string, value: Target): Record<string, Target> {
-  const result: Record<string, Target> = {};
-  for (const [name, entry] of Object.entries(object)) {
-    if (name === key) continue;
-    result[name] = entry;
-    if (name === after) result[key] = value;
-  }
-  return result;
-}
-
-/** A word for the shell run-commands starts: plain when it is, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
