@@ -70,8 +70,7 @@ export function keysOnlyIn(entry: Target, other: Target): string[] {
 export function insertAfter(object: Record<string, Target>, after: string, key: string, value: Target): Record<string, Target> {
   const result: Record<string, Target> = {};
   for (const [name, entry] of Object.entries(object)) {
-    if (name === key) continue;
-    result[name] = entry;
+    if (name !== key) result[name] = entry;
     if (name === after) result[key] = value;
   }
   return result;
