@@ -151,8 +151,16 @@ describe('command bundles', () => {
       expect(loadCommandBundle(bundle, { cacheDirectory, variant: 'test' }).cacheState).toBe('accepted');
     });
 
+    it('writes none outside an Nx workspace (no nx.json where it runs)', () => {
+      const bundle = writeBundle(folder, ID);
+      const run = entry(bundle, 'test');
+      expect(run.status).toBe(0);
+      expect(existsSync(join(folder, '.nx'))).toBe(false);
+    });
+
     it(`writes none with NX_KUBEFLOW_CODE_CACHE=0`, () => {
       const bundle = writeBundle(folder, ID);
+      writeFileSync(join(folder, 'nx.json'), '{}');
       envOverrides = { NX_KUBEFLOW_CODE_CACHE: '0' };
       const run = entry(bundle, 'test');
       expect(run.status).toBe(0);
@@ -162,6 +170,7 @@ describe('command bundles', () => {
     it('keeps the exit code and output of the bundle', () => {
       const bundle = join(folder, 'exits.bundle.js');
       writeFileSync(bundle, `process.stdout.write('from the bundle\\n'); process.exitCode = 3;\n${BUNDLE_ID_LINE}${ID}\n`);
+      writeFileSync(join(folder, 'nx.json'), '{}');
       const run = entry(bundle, 'compile');
       expect(run.stdout).toBe('from the bundle\n');
       expect(run.status).toBe(3);

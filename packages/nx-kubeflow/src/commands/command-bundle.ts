@@ -142,7 +142,9 @@ export function runCommandBundle(
     runUnbundled();
     return;
   }
-  const cacheDirectory = environ[CODE_CACHE_VARIABLE] === '0' ? undefined : join(workspaceDataDirectory(workspaceRoot, environ), CODE_CACHE_FOLDER);
+  // only in a workspace (Nx runs the command from its root): a command started by hand elsewhere leaves no .nx folder there
+  const inWorkspace = Boolean(environ.NX_WORKSPACE_DATA_DIRECTORY || environ.NX_PROJECT_GRAPH_CACHE_DIRECTORY) || existsSync(join(workspaceRoot, 'nx.json'));
+  const cacheDirectory = environ[CODE_CACHE_VARIABLE] === '0' || !inWorkspace ? undefined : join(workspaceDataDirectory(workspaceRoot, environ), CODE_CACHE_FOLDER);
   const variant = /^[a-z]{1,20}$/.test(argv[0] ?? '') ? argv[0] : 'other';
   const loaded = loadCommandBundle(bundleFile, { cacheDirectory, variant });
   if (loaded.cacheState === 'absent' || loaded.cacheState === 'rejected') process.once('exit', () => loaded.saveCodeCache());
