@@ -40,7 +40,11 @@ describe('image references deploy accepts outside the local backend', () => {
       '    exec-drop-claim: {container: {image: argostub/deletepvc}}',
     ].join('\n');
     expect(mutableImages(ir)).toEqual([
-      { executor: 'exec-run-time', image: "{{$.inputs.parameters['pipelinechannel--trainer_image']}} (the run gives it, as input pipelinechannel--trainer_image: deploy cannot check that it is pinned)" },
+      {
+        executor: 'exec-run-time',
+        image: "{{$.inputs.parameters['pipelinechannel--trainer_image']}} (the run gives it, as input pipelinechannel--trainer_image: deploy cannot check that it is pinned)",
+        runTimeInput: 'pipelinechannel--trainer_image',
+      },
     ]);
   });
 });

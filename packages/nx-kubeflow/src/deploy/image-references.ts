@@ -11,9 +11,10 @@
  * An image the run gives (pipeline.yaml image: {parameter: p}, {task: t,
  * output: o} or {item: x}; kfp writes {{$.inputs.parameters['pipelinechannel--...']}}
  * as the executor's image) cannot be checked before the run: its value is a
- * run parameter, an output or a loop item. It is listed as what it is, so
- * deploy takes it only with --allow-mutable-images, as any image it cannot
- * show is pinned; whoever starts the run pins the value. Executors that pull
+ * run parameter, an output or a loop item. It is listed as what it is, with
+ * the input it reads (runTimeInput), so deploy can take it on its own with
+ * --allow-run-time-images (whoever starts the run pins the value) while it
+ * still refuses mutable tags; --allow-mutable-images takes both. Executors that pull
  * no image are not listed: an importer's (no container), and kfp-kubernetes'
  * CreatePVC / DeletePVC stubs, which KFP's driver runs itself.
  */
@@ -26,7 +27,10 @@ const CONTENT_HASH_TAG = /^(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
 export interface MutableImage {
   /** The IR executor (one per component) that names it. */
   executor: string;
+  /** The reference; for an image the run gives, its placeholder and what it is. */
   image: string;
+  /** For an image the run gives: the task input whose value it is; undefined for a reference written in the IR. */
+  runTimeInput?: string;
 }
 
 export function isPinnedImageReference(reference: string): boolean {
@@ -51,7 +55,7 @@ export function mutableImagesOf(pipelineSpec: object | undefined): MutableImage[
     const image = String(definition.container.image ?? '');
     if (pvcOperation(image) !== undefined) return [];
     const input = runTimeImageInput(image);
-    if (input !== undefined) return [{ executor, image: `${image} (the run gives it, as input ${input}: deploy cannot check that it is pinned)` }];
+    if (input !== undefined) return [{ executor, image: `${image} (the run gives it, as input ${input}: deploy cannot check that it is pinned)`, runTimeInput: input }];
     return isPinnedImageReference(image) ? [] : [{ executor, image }];
   });
 }
