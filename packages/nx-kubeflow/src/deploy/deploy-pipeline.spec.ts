@@ -137,6 +137,65 @@ describe('deploy to the KFP REST backend (kfp.host a URL)', () => {
     expect(lines.join('\n')).toMatch(/warning: deploying mutable image references/);
   });
 
+  describe('images the run gives (image: {parameter: p})', () => {
+    const RUN_TIME_IMAGE = /exec-say: \{\{\$\.inputs\.parameters\['pipelinechannel--echo_image'\]\}\} \(the run gives it/;
+    // say's image is the run's echo_image; old's, with alsoMutableTag, a tag that can move
+    const pipelineGivingImages = ({ alsoMutableTag }: { alsoMutableTag: boolean }) =>
+      write(
+        'pipelines/p/pipeline.yaml',
+        `name: p\nparameters:\n  echo_image: {type: String, default: '${PINNED}'}\ntasks:\n  say:\n    component: echo\n    image: {parameter: echo_image}\n` +
+          (alsoMutableTag ? '  old:\n    component: echo\n    image: alpine:3.19\n' : ''),
+      );
+    const refusal = (options: Partial<DeployPipelineOptions> = {}) =>
+      deploy(options).then(
+        () => {
+          throw new Error('deployed');
+        },
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(DeployError);
+          return (error as Error).message;
+        },
+      );
+
+    it('with neither flag: one error naming both kinds, each with its flag', async () => {
+      pipelineGivingImages({ alsoMutableTag: true });
+      const message = await refusal();
+      expect(message).toMatch(/neither pinned by digest nor tagged with a content hash:\n {2}exec-old: alpine:3\.19\n[^\n]*Pin them[^\n]*--allow-mutable-images\./);
+      expect(message).toMatch(/images the run gives, which deploy cannot check before the run:\n/);
+      expect(message).toMatch(RUN_TIME_IMAGE);
+      expect(message).toMatch(/pass --allow-run-time-images to take them/);
+      expect(message).not.toMatch(/exec-old: \{\{|exec-say: alpine/);
+      expect(server.writes()).toHaveLength(0);
+    });
+
+    it('--allow-run-time-images takes them and still refuses a mutable tag, naming only the tag', async () => {
+      pipelineGivingImages({ alsoMutableTag: true });
+      const message = await refusal({ allowRunTimeImages: true });
+      expect(message).toMatch(/exec-old: alpine:3\.19[\s\S]*--allow-mutable-images/);
+      expect(message).not.toMatch(/exec-say|run gives|--allow-run-time-images/);
+      expect(server.writes()).toHaveLength(0);
+    });
+
+    it('--allow-run-time-images with no mutable tag: deployed, with a warning listing the images the run gives', async () => {
+      pipelineGivingImages({ alsoMutableTag: false });
+      const message = await refusal();
+      expect(message).toMatch(RUN_TIME_IMAGE);
+      expect(message).not.toMatch(/neither pinned by digest/);
+      await expect(deploy({ allowRunTimeImages: true })).resolves.toMatchObject({ backend: 'kfp', published: { created: true } });
+      const log = lines.join('\n');
+      expect(log).toMatch(/warning: deploying images the run gives \(--allow-run-time-images\):\n {2}exec-say: \{\{/);
+      expect(log).not.toMatch(/mutable image references/);
+    });
+
+    it('--allow-mutable-images takes both, as the wider flag, with its warning listing both', async () => {
+      pipelineGivingImages({ alsoMutableTag: true });
+      await expect(deploy({ allowMutableImages: true })).resolves.toMatchObject({ backend: 'kfp' });
+      const warning = lines.join('\n').match(/warning: deploying mutable image references \(--allow-mutable-images\):\n((?: {2}.*\n?)+)/);
+      expect(warning?.[1]).toMatch(/exec-old: alpine:3\.19/);
+      expect(warning?.[1]).toMatch(RUN_TIME_IMAGE);
+    });
+  });
+
   it('reports every connection settings problem at once, naming the settings', async () => {
     write('pipelines/p/config/settings.toml', '[production]\nkfp = { host = "ftp://x", ca_file = "/no/such/ca.pem", insecure_skip_tls_verify = true }\n');
     await expect(deploy()).rejects.toThrow(/cannot connect to Kubeflow Pipelines; \d problems in the production settings of p/);

@@ -10,7 +10,7 @@ import { runProcess } from '../process/run-process';
 import { backendKindFor, createBackend, DeployError, type BackendKind } from './deploy-backend';
 import { readDeploySettings, type DeploySettings } from './deploy-settings';
 import { checkEnvironmentDeclared, localBackendWarning } from './deploy-environment';
-import { mutableImagesOf } from './image-references';
+import { mutableImagesOf, type MutableImage } from './image-references';
 import { buildPipelineImages, componentsWithImages, planPipelineImages } from './pipeline-images';
 import { parseRunParameters } from './run-parameters';
 import { formatRunSummary, formatTaskStateChange } from './run-summary';
@@ -40,8 +40,10 @@ export interface DeployPipelineOptions {
   output?: 'api' | 'crd';
   /** Compile and say what would be built, created or updated; write nothing anywhere. */
   dryRun?: boolean;
-  /** Take image references that are neither digest-pinned nor content-hash-tagged outside the local backend. */
+  /** Take image references that are neither digest-pinned nor content-hash-tagged outside the local backend, and images the run gives. */
   allowMutableImages?: boolean;
+  /** Take images the run gives (whoever starts the run pins the value) outside the local backend; mutable tags are still refused. */
+  allowRunTimeImages?: boolean;
   /** Container engine for the images (docker, podman, buildah); default the first that answers. */
   engine?: string;
   /** Rebuild images even when their content-hash tag exists. */
@@ -232,22 +234,38 @@ async function selectEngineFor(options: DeployPipelineOptions): Promise<Containe
 /**
  * Outside the local backend every image must be digest-pinned or tagged by
  * content hash. `builtHere` (component names) are left out of the check made
- * before the build: their references are only known after it.
+ * before the build: their references are only known after it. An image the
+ * run gives cannot be checked here: --allow-run-time-images takes those alone
+ * (whoever starts the run pins the value), --allow-mutable-images takes them
+ * with mutable tags. Refused, both kinds are named in one error, each with
+ * what to do.
  */
 function checkImagesArePinned(compiled: CompiledPipelineProject, options: DeployPipelineOptions, settings: DeploySettings, builtHere: ReadonlySet<string> = new Set()): void {
   const builtExecutors = new Set(tasksUsing(options, builtHere).map(executorLabelFor));
-  const mutable = mutableImagesOf(compiled.documents[0]).filter(({ executor }) => !builtExecutors.has(executor));
-  if (mutable.length === 0) return;
-  const list = mutable.map(({ executor, image }) => `  ${executor}: ${image}`).join('\n');
-  if (options.allowMutableImages) {
-    if (builtHere.size === 0) options.log(`warning: deploying mutable image references (--allow-mutable-images):\n${list}`);
-    return;
-  }
-  throw new DeployError(
-    `the ${settings.env} IR of ${options.projectName} names images that are neither pinned by digest nor tagged with a content hash:\n${list}\n` +
-      'A tag can move, and KFP caches task results by image reference, so a rerun could reuse results of code that no longer runs. ' +
-      'Pin them (image@sha256:..., or a component with a Dockerfile, which deploy builds and pushes), or pass --allow-mutable-images.',
-  );
+  const unpinned = mutableImagesOf(compiled.documents[0]).filter(({ executor }) => !builtExecutors.has(executor));
+  if (unpinned.length === 0) return;
+  const warn = (what: string, flag: string, images: MutableImage[]) => {
+    if (builtHere.size === 0) options.log(`warning: deploying ${what} (${flag}):\n${imageList(images)}`);
+  };
+  if (options.allowMutableImages) return warn('mutable image references', '--allow-mutable-images', unpinned);
+  const mutableTags = unpinned.filter((image) => image.runTimeInput === undefined);
+  const runTimeImages = unpinned.filter((image) => image.runTimeInput !== undefined);
+  if (options.allowRunTimeImages && mutableTags.length === 0) return warn('images the run gives', '--allow-run-time-images', runTimeImages);
+  const refused = [
+    mutableTags.length > 0 &&
+      `images that are neither pinned by digest nor tagged with a content hash:\n${imageList(mutableTags)}\n` +
+        'A tag can move, and KFP caches task results by image reference, so a rerun could reuse results of code that no longer runs. ' +
+        'Pin them (image@sha256:..., or a component with a Dockerfile, which deploy builds and pushes), or pass --allow-mutable-images.',
+    runTimeImages.length > 0 &&
+      !options.allowRunTimeImages &&
+      `images the run gives, which deploy cannot check before the run:\n${imageList(runTimeImages)}\n` +
+        'Whoever starts the run pins the value: pass --allow-run-time-images to take them (mutable tags are still refused), or --allow-mutable-images to take both.',
+  ].filter((section): section is string => typeof section === 'string');
+  throw new DeployError(`the ${settings.env} IR of ${options.projectName} names ${refused.join('\nIt also names ')}`);
+}
+
+function imageList(images: MutableImage[]): string {
+  return images.map(({ executor, image }) => `  ${executor}: ${image}`).join('\n');
 }
 
 /**
