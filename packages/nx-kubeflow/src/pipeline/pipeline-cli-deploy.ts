@@ -72,6 +72,7 @@ export async function runDeployCommand(
       engine: options.engine,
       forceBuild: options.force,
       allowMutableImages: options.allowMutableImages,
+      allowRunTimeImages: options.allowRunTimeImages,
       signal: controller.signal,
       environ,
       // Every line from the library and the backends, a server's words included, loses the credentials this process holds.

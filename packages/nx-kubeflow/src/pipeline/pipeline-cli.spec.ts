@@ -28,6 +28,11 @@ describe('parsePipelineCommand', () => {
     // --env is the command's own name too (a direct call, or `args`); it must agree with --settingsEnv
     expect(parsePipelineCommand(['compile', 'p', 'pipelines/p', '--env=staging', '--settingsEnv=staging'])).toMatchObject({ options: { env: 'staging' } });
     expect(parsePipelineCommand(['run', 'p', 'pipelines/p', '--maxParallelTasks=2'])).toMatchObject({ command: 'run', options: { maxParallelTasks: 2 } });
+    // the two image flags, in kebab-case as a user types them on an inferred deploy or run target
+    expect(parsePipelineCommand(['deploy', 'p', 'pipelines/p', '--allow-run-time-images'])).toMatchObject({ options: { allowRunTimeImages: true } });
+    expect(parsePipelineCommand(['run', 'p', 'pipelines/p', '--allow-run-time-images', '--no-allow-mutable-images'])).toMatchObject({
+      options: { allowRunTimeImages: true, allowMutableImages: false },
+    });
     expect(parsePipelineCommand(['deploy', '--help'])).toBe('help');
   });
 

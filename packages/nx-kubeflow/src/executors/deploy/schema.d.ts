@@ -12,5 +12,8 @@ export interface DeployExecutorSchema {
   dryRun?: boolean;
   engine?: 'docker' | 'podman' | 'buildah';
   force?: boolean;
+  /** Outside the local backend: mutable tags and images the run gives (--allow-mutable-images). */
   allowMutableImages?: boolean;
+  /** Outside the local backend: images the run gives only; mutable tags are still refused (--allow-run-time-images). */
+  allowRunTimeImages?: boolean;
 }
