@@ -99,7 +99,8 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   const builtHere = componentsWithImages({ workspaceRoot, pipelineRoot, projects: options.projects });
   if (kind !== 'local') {
     requireRegistry(builtHere, settings, projectName);
-    checkImagesArePinned(checked, options, settings, new Set(builtHere.map((component) => component.name)));
+    // when nothing is built here, this list is the final one: its warning is said now, and not again after the build
+    checkImagesArePinned(checked, options, settings, { builtHere: new Set(builtHere.map((component) => component.name)), warn: builtHere.length === 0 });
   }
 
   const images = kind !== 'local' || mode === 'container' ? await prepareImages({ ...options, pipelineRoot, settings, kind, dryRun, components: builtHere }) : undefined;
@@ -115,7 +116,7 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
     }
   }
   const irYaml = compiled.yaml;
-  if (kind !== 'local') checkImagesArePinned(compiled, options, settings);
+  if (kind !== 'local') checkImagesArePinned(compiled, options, settings, { warn: builtHere.length > 0 });
 
   const backend =
     remoteBackend ??
@@ -240,12 +241,17 @@ async function selectEngineFor(options: DeployPipelineOptions): Promise<Containe
  * with mutable tags. Refused, both kinds are named in one error, each with
  * what to do.
  */
-function checkImagesArePinned(compiled: CompiledPipelineProject, options: DeployPipelineOptions, settings: DeploySettings, builtHere: ReadonlySet<string> = new Set()): void {
+function checkImagesArePinned(
+  compiled: CompiledPipelineProject,
+  options: DeployPipelineOptions,
+  settings: DeploySettings,
+  { builtHere = new Set(), warn: warnAbout }: { builtHere?: ReadonlySet<string>; warn: boolean },
+): void {
   const builtExecutors = new Set(tasksUsing(options, builtHere).map(executorLabelFor));
   const unpinned = mutableImagesOf(compiled.documents[0]).filter(({ executor }) => !builtExecutors.has(executor));
   if (unpinned.length === 0) return;
   const warn = (what: string, flag: string, images: MutableImage[]) => {
-    if (builtHere.size === 0) options.log(`warning: deploying ${what} (${flag}):\n${imageList(images)}`);
+    if (warnAbout) options.log(`warning: deploying ${what} (${flag}):\n${imageList(images)}`);
   };
   if (options.allowMutableImages) return warn('mutable image references', '--allow-mutable-images', unpinned);
   const mutableTags = unpinned.filter((image) => image.runTimeInput === undefined);
