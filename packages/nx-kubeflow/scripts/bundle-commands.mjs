@@ -15,7 +15,9 @@
  *   in a child process) and elkjs (3 MB, used only to lay out the run view)
  *   stay the package's dependencies, required from the bundle's folder;
  * - every bundled package's name, version and licence head the file.
- * A warning from esbuild (a require it cannot follow, say) fails the build.
+ * A warning from esbuild (a require it cannot follow, say) fails the build, as
+ * does a bundle that would still require a module it does not hold, and a
+ * bundled package of another version than the package's package.json pins.
  */
 import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
