@@ -34,6 +34,9 @@ const COMMANDS = [
 /** Required by name at run time, never bundled: see above. */
 const EXTERNAL = ['dompurify', 'elkjs', 'hyparquet', 'marked'];
 
+/** A module path inside one of the EXTERNAL packages (the package itself or a file of it). */
+const isExternal = (path) => EXTERNAL.some((name) => path === name || path.startsWith(`${name}/`));
+
 /** Every module of the package that names its own folder or file, rewritten to name it from the bundle's folder. */
 function relocateModulePaths(packageSource, commandsFolder) {
   return {
@@ -68,7 +71,7 @@ function resolveFromSourcePackage(sourceFolder) {
     name: 'resolve-from-source-package',
     setup(esbuild) {
       esbuild.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.pluginData?.fromSource || args.path.startsWith('node:') || EXTERNAL.some((name) => args.path === name || args.path.startsWith(`${name}/`))) return undefined;
+        if (args.pluginData?.fromSource || args.path.startsWith('node:') || isExternal(args.path)) return undefined;
         return esbuild.resolve(args.path, { kind: args.kind, resolveDir: join(sourceFolder, 'src'), pluginData: { fromSource: true } });
       });
     },
@@ -85,7 +88,7 @@ export function requiresLeftIn(text) {
   for (const [, name] of text.matchAll(/\b(?:__)?require\d*\(\s*["'`]([^"'`]+)["'`]\s*\)/g)) {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
     if (builtinModules.includes(bare.split('/')[0]) || builtinModules.includes(bare)) continue;
-    if (EXTERNAL.some((external) => name === external || name.startsWith(`${external}/`))) continue;
+    if (isExternal(name)) continue;
     left.add(name);
   }
   return [...left].sort();

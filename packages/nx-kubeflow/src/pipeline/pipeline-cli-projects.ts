@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { NxJsonConfiguration } from '@nx/devkit';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { hasName } from '../kfp/named-records';
-import { workspaceDataDirectory } from '../python/project-venv';
+import { workspaceDataDirectory } from '../process/workspace-data-directory';
 import { pluginOptionsFromNxJson } from '../plugin/plugin-options';
 import { COMPONENT_MARKER, PIPELINE_MARKER, PYTHON_PACKAGE_MARKER, projectMarkerFiles, projectNameOf } from '../graph/project-kinds';
 import { projectNamesIn } from './pipeline-components';

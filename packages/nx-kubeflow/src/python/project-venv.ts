@@ -12,8 +12,6 @@ import { readPyproject } from './pyproject';
 import { ensureProjectVenv, type ProjectVenv } from './venv';
 import { workspaceDataDirectory } from '../process/workspace-data-directory';
 
-export { workspaceDataDirectory };
-
 /** The options that decide what the venv holds: the test target's, which the venv target reads too. */
 export interface VenvOptions {
   /** Interpreter to build the venv with; default $PYTHON, else python3. */

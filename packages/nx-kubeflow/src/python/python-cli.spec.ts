@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { pythonCommandLauncher } from '../graph/inferred-targets';
-import { workspaceDataDirectory } from './project-venv';
+import { workspaceDataDirectory } from '../process/workspace-data-directory';
 import { parsePythonCommand, PythonCommandUsageError, runTestCommand, runVenvCommand } from './python-cli';
 import { findTestTarget, findVenvTarget } from './python-target-lookup';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { pythonCommandLauncher, venvTarget } from '../graph/inferred-targets';
 import { findPythonInterpreter } from './interpreter';
-import { workspaceDataDirectory } from './project-venv';
+import { workspaceDataDirectory } from '../process/workspace-data-directory';
 import { parsePythonCommand, runVenvCommand } from './python-cli';
 import { findVenvTarget } from './python-target-lookup';
 import { INSTALL_STAMP } from './venv';
